@@ -1,0 +1,77 @@
+# 科创云 Kechuang — `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+KC := $(VENV)/bin/kechuang
+VENDOR := kechuang/static/vendor
+APT_PACKAGES := chromium fonts-wqy-microhei
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-apt install-python install-assets run serve test lint test-sqlite test-postgres demo bench clean
+
+install: install-apt install-python install-assets ## everything the app and the tests need
+
+install-apt: ## Debian packages: Chromium for browser tests, a CJK font for screenshots
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/bin/uv:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(VENV)/bin/uv
+	$(VENV)/bin/uv pip install -q -p $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install -q -p $(PY) --no-deps -e .
+	touch $@
+
+install-python: $(VENV)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/echarts $(VENDOR)/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/* $(VENDOR)/bootstrap-icons/fonts/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $@
+
+install-assets: $(VENDOR)/.installed
+
+run: install ## migrate, load the demo county if empty, serve on 127.0.0.1:8000
+	$(KC) migrate --noinput
+	$(KC) demo --if-empty
+	$(KC) serve --host $(HOST) --port $(PORT)
+
+demo: install
+	$(KC) migrate --noinput
+	$(KC) demo
+
+lint: install-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy kechuang
+	$(KC) makemigrations --check --dry-run
+
+test-sqlite: install
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+test-postgres: install
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
+	  echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on it"; \
+	  KECHUANG_TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not browser"; \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped"; fi
+
+test: install lint test-sqlite test-postgres ## lint + the whole suite on SQLite, then on PostgreSQL
+
+bench: install
+	$(PY) bench/import.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Region(models.Model):
+    """A node of the area tree: 泰州市 → 泰兴市 → its towns, streets and parks.
+
+    Peer districts (the other 泰州 districts) are counties under the same city.
+    `path` is the chain of codes from the root, so a subtree is one prefix query.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", "地级市"
+        COUNTY = "county", "县（市、区）"
+        STREET = "street", "街道"
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        PARK = "park", "园区"
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=60)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="上级",
+    )
+    path = models.CharField("路径", max_length=200, db_index=True, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "区域"
+        verbose_name_plural = "区域"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.path = (self.parent.path if self.parent else "") + self.code + "/"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_area(self) -> bool:
+        """Towns, streets, townships and parks: the areas officers answer for."""
+        return self.kind in (self.Kind.STREET, self.Kind.TOWN, self.Kind.TOWNSHIP, self.Kind.PARK)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STAFF = "staff", "市科技局"
+        OFFICER = "officer", "园区/乡镇"
+        ENTERPRISE = "enterprise", "企业"
+        HELPER = "helper", "帮办员/专家"
+
+    role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.ENTERPRISE)
+    display_name = models.CharField("姓名", max_length=60, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="officers",
+        verbose_name="所属区域",
+        help_text="园区/乡镇用户只能看到本区域（含下级）的企业",
+    )
+    phone = models.CharField("电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.is_active and (self.role == self.Role.STAFF or self.is_superuser)
+
+
+class ApiToken(models.Model):
+    """A bearer token for /api/v1/. Only its SHA-256 is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=60, blank=True)
+    prefix = models.CharField("前缀", max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+        key = "kc_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        return token, key

@@ -1,0 +1,116 @@
+"""/api/v1/: django-ninja, session or bearer-token auth, one error shape:
+`{"error": {"code": "...", "message": "...", "details": [{"row", "field", "label", "message"}]}}`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+from ninja.security import HttpBearer, SessionAuth
+
+from kechuang.accounts.models import ApiToken
+from kechuang.core.errors import DomainError, ValidationFailed
+
+
+class ChineseJSONRenderer(BaseRenderer):
+    """ninja's default renderer escapes Chinese (\\u4f60); ours keeps it readable."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        from ninja.responses import NinjaJSONEncoder
+
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            api_token = ApiToken.objects.select_related("user").get(
+                key_hash=ApiToken.hash_key(token), revoked=False
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="科创云 Kechuang API",
+    version="1",
+    description="县（市、区）科技局科技创新工作平台的接口。认证：会话（浏览器登录）或 `Authorization: Bearer <token>`"
+    "（`kechuang token create USER` 生成）。错误统一为 `{\"error\": {code, message, details}}`。",
+    renderer=ChineseJSONRenderer(),
+    auth=[SessionAuth(), TokenAuth()],
+    urls_namespace="api",
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   details: list[dict[str, Any]] | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details or []}}, status=status
+    )
+
+
+@api.exception_handler(ValidationFailed)
+def _validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        details.append({"row": None, "field": ".".join(loc), "label": ".".join(loc),
+                        "message": _pydantic_message(err)})
+    return error_response(request, 422, "invalid", "请求数据不符合要求", details)
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "missing":
+        return "不能为空"
+    if kind.startswith(("int", "float", "decimal")):
+        return "应为数字"
+    if kind.startswith("date"):
+        return "应为日期 YYYY-MM-DD"
+    if kind.startswith("bool"):
+        return "应为 true/false"
+    return str(err.get("msg", "格式不正确"))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "未登录或令牌无效")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+from kechuang.enterprises.api import router as enterprises_router  # noqa: E402
+from kechuang.accounts.api import router as accounts_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/enterprises", enterprises_router)
+
+from kechuang.enterprises.api import imports_router  # noqa: E402
+
+api.add_router("/imports", imports_router)

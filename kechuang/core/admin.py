@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from kechuang.core.models import AuditLog, ImportBatch
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "object_type", "object_repr", "via"]
+    list_filter = ["action", "object_type", "via"]
+    search_fields = ["object_repr", "actor_name"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "filename", "kind", "actor", "status"]
+    list_filter = ["kind", "status"]

@@ -1,0 +1,72 @@
+"""Writing the audit log. Services call these inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from kechuang.core.models import AuditLog
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj` as JSON-ready data (foreign keys as ids)."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname != "id"]
+    return {name: jsonable(getattr(obj, name)) for name in names}
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "系统"
+    return str(getattr(actor, "display_name", "") or actor.get_username())
+
+
+def build_entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    enterprise_id: int | None = None,
+    via: str = "",
+    note: str = "",
+) -> AuditLog:
+    return AuditLog(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        enterprise_id=enterprise_id,
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+        via=via,
+        note=note[:300],
+    )
+
+
+def audit_log(**kwargs: Any) -> AuditLog:
+    entry = build_entry(**kwargs)
+    entry.save()
+    return entry
+
+
+def audit_bulk(entries: list[AuditLog]) -> None:
+    AuditLog.objects.bulk_create(entries, batch_size=1000)

@@ -1,0 +1,451 @@
+"""Reading and writing the sheets towns and parks live in (.xlsx and .csv).
+
+A `Column` names a key (English), a Chinese header, a type and help; `read_table`
+turns a file into rows of raw cells keyed by column, and `Column.parse` turns a raw
+cell into a value or a Chinese reason. Errors name the spreadsheet row (header = 1)
+and the Chinese header: `第N行 <列名>: <原因>`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from kechuang.core.errors import FieldError, ValidationFailed
+from kechuang.core.money import MoneyError, to_decimal, wan_to_yuan
+
+HELP_MARK = "【"  # rows whose first cell starts with it are template help, not data
+TRUE_WORDS = {"true", "1", "是", "y", "yes", "t", "√", "有"}
+FALSE_WORDS = {"false", "0", "否", "n", "no", "f", "×", "无"}
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class ParseError(ValueError):
+    pass
+
+
+def _norm_header(text: str) -> str:
+    text = str(text).strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    text = text.replace("\u3000", "").replace("*", "")
+    return text.lower()
+
+
+def _strip_unit(text: str) -> str:
+    return re.sub(r"\(.*?\)$", "", text)
+
+
+@dataclass
+class Column:
+    key: str
+    header: str  # Chinese, as written in templates (unit in full-width parentheses)
+    kind: str = "text"  # text | int | money_wan | decimal | date | bool | choice | year
+    required: bool = False
+    help: str = ""
+    choices: dict[str, str] | None = None  # label → value (labels shown in templates)
+    aliases: tuple[str, ...] = ()
+    max_length: int | None = None
+    may_be_negative: bool = False
+
+    @property
+    def label(self) -> str:
+        return _strip_unit(self.header.replace("（", "(").replace("）", ")"))
+
+    def names(self) -> set[str]:
+        out = {_norm_header(self.key), _norm_header(self.header), _norm_header(self.label)}
+        out.update(_norm_header(a) for a in self.aliases)
+        return out
+
+    def parse(self, raw: Any) -> Any:
+        """Raw cell → value; None for blank (unknown). Raises ParseError (Chinese)."""
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            if self.required:
+                raise ParseError("不能为空")
+            return None
+        kind = self.kind
+        if kind == "text":
+            text = str(raw).strip()
+            if isinstance(raw, float) and raw.is_integer():
+                text = str(int(raw))
+            if self.max_length and len(text) > self.max_length:
+                raise ParseError(f"不能超过{self.max_length}个字符")
+            return text
+        if kind in ("int", "year"):
+            if isinstance(raw, bool):
+                raise ParseError("应为整数")
+            if isinstance(raw, int):
+                value = raw
+            else:
+                try:
+                    dec = to_decimal(raw)
+                except MoneyError:
+                    raise ParseError(f"“{raw}”不是整数") from None
+                if dec != dec.to_integral_value():
+                    raise ParseError(f"“{raw}”不是整数")
+                value = int(dec)
+            if value < 0:
+                raise ParseError("不能为负数")
+            return value
+        if kind in ("money_wan", "decimal"):
+            try:
+                value_dec = wan_to_yuan(raw) if kind == "money_wan" else to_decimal(raw)
+            except MoneyError as exc:
+                raise ParseError(str(exc)) from None
+            if value_dec < 0 and not self.may_be_negative:
+                raise ParseError("不能为负数")
+            return value_dec
+        if kind == "date":
+            return parse_date(raw)
+        if kind == "bool":
+            word = str(raw).strip().lower()
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, int | float) and raw in (0, 1):
+                return bool(raw)
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ParseError(f"“{raw}”应为 是/否")
+        if kind == "choice":
+            assert self.choices is not None
+            text = str(raw).strip()
+            if text in self.choices:
+                return self.choices[text]
+            if text in self.choices.values():
+                return text
+            raise ParseError(f"“{text}”应为 {'、'.join(self.choices)} 之一")
+        raise AssertionError(kind)
+
+
+def parse_date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # an Excel serial date stored as a number
+            return EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        raise ParseError(f"“{raw}”不是日期")
+    text = str(raw).strip()
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?", text)
+    if not m:
+        raise ParseError(f"“{text}”不是日期（应为 YYYY-MM-DD）")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ParseError(f"“{text}”不是有效日期") from None
+
+
+@dataclass
+class Table:
+    """Raw rows of a sheet with their spreadsheet row numbers."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _sniff_kind(name: str, head: bytes) -> str:
+    lower = name.lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        return "bad-excel"
+    return "csv"
+
+
+def read_table(source: str | Path | IO[bytes] | bytes, name: str | None = None, *, max_rows: int | None = None) -> Table:
+    """Read the first sheet of an .xlsx, or a .csv (UTF-8 with/without BOM, or GBK)."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | Path):
+        data = Path(source).read_bytes()
+        name = name or str(source)
+    else:
+        data = source.read()
+    name = name or "upload"
+    if not data.strip():
+        raise ValidationFailed([], "文件为空")
+    kind = _sniff_kind(name, data[:8])
+    if kind == "bad-excel":
+        raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），请用模板另存为Excel工作簿后再上传")
+    if kind == "xlsx":
+        raw_rows = _read_xlsx(data)
+    else:
+        raw_rows = _read_csv(data)
+    # the first non-empty row is the header
+    header_index = next((i for i, r in enumerate(raw_rows) if any(_present(c) for c in r)), None)
+    if header_index is None:
+        raise ValidationFailed([], "文件为空")
+    headers = [str(c).strip() if c is not None else "" for c in raw_rows[header_index]]
+    rows: list[tuple[int, list[Any]]] = []
+    for i in range(header_index + 1, len(raw_rows)):
+        row = raw_rows[i]
+        if not any(_present(c) for c in row):
+            continue
+        first = next((c for c in row if _present(c)), "")
+        if isinstance(first, str) and first.strip().startswith(HELP_MARK):
+            continue
+        rows.append((i + 1, row))
+    if max_rows is not None and len(rows) > max_rows:
+        raise ValidationFailed([], f"数据行数 {len(rows)} 超过上限 {max_rows}，请分批导入")
+    return Table(headers, rows)
+
+
+def _present(cell: Any) -> bool:
+    return cell is not None and not (isinstance(cell, str) and cell.strip() == "")
+
+
+def _read_xlsx(data: bytes) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = wb.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception:
+        raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），无法读取") from None
+    return [[None if c == "" else c for c in r] for r in rows]
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationFailed([], "无法识别文件编码（支持 UTF-8 和 GBK 的 CSV，或 .xlsx）")
+    if "\x00" in text:
+        raise ValidationFailed([], "文件不是有效的CSV或Excel文件")
+    return [list(r) for r in csv.reader(io.StringIO(text))]
+
+
+def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int], list[str]]:
+    """Column key → index in the table; raises when a required column is missing."""
+    by_name: dict[str, Column] = {}
+    for col in columns:
+        for n in col.names():
+            by_name[n] = col
+    index: dict[str, int] = {}
+    warnings: list[str] = []
+    errors: list[FieldError] = []
+    for i, header in enumerate(table.headers):
+        if not header:
+            continue
+        norm = _norm_header(header)
+        col = by_name.get(norm) or by_name.get(_strip_unit(norm))
+        if col is None:
+            warnings.append(f"忽略未知列“{header}”")
+            continue
+        if col.key in index:
+            errors.append(FieldError(col.key, col.label, f"列重复（第{index[col.key] + 1}列和第{i + 1}列）", 1))
+            continue
+        index[col.key] = i
+    missing = [c for c in columns if c.required and c.key not in index]
+    for c in missing:
+        errors.append(FieldError(c.key, c.label, "缺少必填列", 1))
+    if errors:
+        raise ValidationFailed(errors, "表头不符合模板：" + "；".join(str(e) for e in errors))
+    return index, warnings
+
+
+def parse_rows(
+    table: Table, columns: Sequence[Column], index: dict[str, int]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldError]]:
+    """Parse every present column of every row; collect every error."""
+    out: list[tuple[int, dict[str, Any]]] = []
+    errors: list[FieldError] = []
+    present = [(c, index[c.key]) for c in columns if c.key in index]
+    for row_no, cells in table.rows:
+        values: dict[str, Any] = {}
+        for col, i in present:
+            raw = cells[i] if i < len(cells) else None
+            try:
+                values[col.key] = col.parse(raw)
+            except ParseError as exc:
+                errors.append(FieldError(col.key, col.label, str(exc), row_no))
+        out.append((row_no, values))
+    return out, errors
+
+
+# -- writing ------------------------------------------------------------------------
+
+
+def write_template(
+    path_or_buffer: str | Path | IO[bytes],
+    columns: Sequence[Column],
+    *,
+    sheet: str,
+    lists: dict[str, list[str]] | None = None,
+    note: str = "",
+) -> None:
+    """A template: header row, one help row (type, unit, required, allowed values),
+    data-validation lists, frozen panes. Opens cleanly in Excel and WPS."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet
+    lists_ws = wb.create_sheet("选项")
+    lists = dict(lists or {})
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    help_fill = PatternFill("solid", fgColor="FFF2CC")
+    for j, col in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        cell = ws.cell(row=1, column=j, value=col.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = head_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        help_text = _help_text(col)
+        hcell = ws.cell(row=2, column=j, value=(HELP_MARK + help_text if j == 1 else help_text))
+        hcell.fill = help_fill
+        hcell.alignment = Alignment(wrap_text=True, vertical="top")
+        hcell.font = Font(size=9, color="7F6000")
+        cell.comment = Comment(f"{col.header}\n{help_text}\n英文键: {col.key}", "科创云")
+        ws.column_dimensions[letter].width = max(12, min(40, len(col.header) * 2 + 4))
+        options = lists.get(col.key)
+        if options is None and col.kind == "bool":
+            options = ["是", "否"]
+        if options is None and col.choices:
+            options = list(col.choices)
+        if options:
+            lists.setdefault(col.key, options)
+            k = list(lists.keys()).index(col.key) + 1
+            ll = get_column_letter(k)
+            lists_ws.cell(row=1, column=k, value=col.label)
+            for r, opt in enumerate(options, start=2):
+                lists_ws.cell(row=r, column=k, value=opt)
+            dv = DataValidation(
+                type="list",
+                formula1=f"=选项!${ll}$2:${ll}${len(options) + 1}",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle="无效的选项",
+                error=f"{col.label}: 请从下拉列表中选择",
+            )
+            dv.add(f"{letter}3:{letter}20000")
+            ws.add_data_validation(dv)
+        elif col.kind in ("int", "year"):
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                                allow_blank=not col.required, showErrorMessage=True,
+                                error=f"{col.label}: 应为非负整数")
+            dv.add(f"{letter}3:{letter}20000")
+            ws.add_data_validation(dv)
+        elif col.kind == "date":
+            for r in range(3, 1003):
+                ws.cell(row=r, column=j).number_format = "yyyy-mm-dd"
+    ws.row_dimensions[2].height = 60
+    ws.freeze_panes = "B3"
+    if note:
+        info = wb.create_sheet("说明")
+        for i, line in enumerate(note.splitlines(), start=1):
+            info.cell(row=i, column=1, value=line)
+        info.column_dimensions["A"].width = 100
+    lists_ws.sheet_state = "hidden"
+    wb.save(path_or_buffer)  # type: ignore[arg-type]
+
+
+def _help_text(col: Column) -> str:
+    parts = ["必填" if col.required else "选填"]
+    kind_text = {
+        "text": "文本",
+        "int": "整数",
+        "year": "年份（整数，如 2020）",
+        "money_wan": "金额，单位万元，最多6位小数",
+        "decimal": "数字",
+        "date": "日期 YYYY-MM-DD",
+        "bool": "是/否",
+        "choice": "从下拉列表选择",
+    }[col.kind]
+    parts.append(kind_text)
+    if col.help:
+        parts.append(col.help)
+    return "；".join(parts)
+
+
+def write_rows_xlsx(
+    path_or_buffer: str | Path | IO[bytes],
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "导出",
+    number_formats: dict[int, str] | None = None,
+) -> None:
+    """A fast plain export (xlsxwriter): header row, frozen, autofilter."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
+    ws = wb.add_worksheet(sheet)
+    head = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    formats = {i: wb.add_format({"num_format": f}) for i, f in (number_formats or {}).items()}
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, head)
+        ws.set_column(j, j, max(10, min(40, len(h) * 2 + 2)))
+    n = 0
+    for i, row in enumerate(rows, start=1):
+        n = i
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                ws.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date_fmt)
+            elif isinstance(value, Decimal):
+                ws.write_number(i, j, float(value), formats.get(j))
+            elif isinstance(value, bool):
+                ws.write_string(i, j, "是" if value else "否")
+            elif isinstance(value, int | float):
+                ws.write_number(i, j, value, formats.get(j))
+            else:
+                ws.write_string(i, j, str(value))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
+    wb.close()
+
+
+def write_rows_csv(buffer: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else ("是" if v is True else "否" if v is False else v) for v in row])
+
+
+Formatter = Callable[[Any], Any]
+
+
+def parse_record(columns: Sequence[Column], payload: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Parse one record given by key (API bodies) with the same rules and messages as a
+    sheet row. Unknown keys are errors; with `partial`, required keys may be absent."""
+    by_key = {c.key: c for c in columns}
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    for key, raw in payload.items():
+        col = by_key.get(key)
+        if col is None:
+            errors.append(FieldError(key, key, "未知字段"))
+            continue
+        try:
+            out[key] = col.parse(raw)
+        except ParseError as exc:
+            errors.append(FieldError(key, col.label, str(exc)))
+    if not partial:
+        for col in columns:
+            if col.required and col.key not in payload:
+                errors.append(FieldError(col.key, col.label, "不能为空"))
+    if errors:
+        raise ValidationFailed(errors)
+    return out

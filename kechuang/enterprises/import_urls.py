@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kechuang.enterprises import import_views
+
+app_name = "imports"
+urlpatterns = [
+    path("", import_views.import_index, name="index"),
+    path("template/<str:kind>.xlsx", import_views.import_template, name="template"),
+    path("upload/<str:kind>/", import_views.import_upload, name="upload"),
+    path("confirm/<str:token>/", import_views.import_confirm, name="confirm"),
+]

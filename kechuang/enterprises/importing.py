@@ -1,0 +1,627 @@
+"""Import and export of the registry's sheets: enterprises, yearly facts, IP items and
+certificates. Upload → preview (new / changed / unchanged rows and every error) →
+confirm. Nothing is written unless every row is valid; an import is one transaction.
+
+Blank cells of an existing record leave its value as it is (a sheet never erases);
+clearing a value is done on the record's page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from kechuang.accounts.models import Region
+from kechuang.core.audit import build_entry, audit_bulk, jsonable, snapshot
+from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.models import AuditLog
+from kechuang.core.tabular import Column, Table, map_columns, parse_rows, read_table
+from kechuang.enterprises import validation as v
+from kechuang.enterprises.facts import FACT_FIELDS, Source
+from kechuang.enterprises.models import (
+    Certificate,
+    Enterprise,
+    FactRevision,
+    FormerName,
+    IPItem,
+    YearlyFacts,
+)
+from kechuang.enterprises.permissions import can_edit_enterprise, can_import, can_manage_certificates
+from kechuang.enterprises.selectors import enterprise_queryset
+from kechuang.enterprises.services import (
+    certificate_check,
+    enterprise_check,
+    facts_current,
+    ip_check,
+    name_initials,
+    _differs,
+)
+from kechuang.rules import ip_classes, tech_domains
+
+BOOL_CHOICES = {"是": True, "否": False}
+STATUS_CHOICES = {label: value for value, label in Enterprise.Status.choices}
+IP_KIND_CHOICES = {name: key for key, (name, _c) in ip_classes.KINDS.items()}
+ACQ_CHOICES = {label: value for value, label in IPItem.Acquisition.choices}
+CERT_KIND_CHOICES = {label: value for value, label in Certificate.Kind.choices}
+SOURCE_CHOICES = {label: key for key, label in Source.CHOICES}
+
+USCC_COL = Column("uscc", "统一社会信用代码", "text", required=True, help="18位", max_length=30)
+
+
+def _region_column() -> Column:
+    return Column("region", "所属镇街/园区", "text", required=True, help="镇、街道、乡或园区的名称或区划代码")
+
+
+ENTERPRISE_COLUMNS = [
+    USCC_COL,
+    Column("name", "企业名称", "text", required=True, max_length=120),
+    Column("former_names", "曾用名", "text", help="多个用；分隔"),
+    _region_column(),
+    Column("address", "地址", "text", max_length=200),
+    Column("industry_code", "行业代码", "text", help="国民经济行业分类代码，如 C2614"),
+    Column("registered_on", "成立日期", "date"),
+    Column("tech_domain", "技术领域", "text", help="《国家重点支持的高新技术领域》代码（如 4.5）或名称"),
+    Column("is_above_scale", "规上工业企业", "bool"),
+    Column("is_listed", "上市企业", "bool"),
+    Column("status", "经营状态", "choice", choices=STATUS_CHOICES),
+    Column("contact_name", "联系人", "text", max_length=40),
+    Column("contact_phone", "联系电话", "text", max_length=30),
+]
+
+FACT_COLUMNS = [
+    USCC_COL,
+    Column("fiscal_year", "会计年度", "year", required=True, help="如 2020"),
+    *[
+        Column(
+            f.key,
+            f.header,
+            "money_wan" if f.kind == "money" else "int",
+            help=f.help,
+            may_be_negative=f.may_be_negative,
+            aliases=(f.name,),
+        )
+        for f in FACT_FIELDS
+    ],
+    Column("source", "数据来源", "choice", required=True, choices=SOURCE_CHOICES),
+    Column("recorded_on", "记录日期", "date", help="默认为导入当天"),
+    Column("note", "说明", "text", max_length=200),
+]
+
+IP_COLUMNS = [
+    USCC_COL,
+    Column("kind", "知识产权类型", "choice", required=True, choices=IP_KIND_CHOICES,
+           help="Ⅰ类：发明专利等；Ⅱ类：实用新型、外观设计、软件著作权等"),
+    Column("number", "授权号/登记号", "text", required=True, max_length=40),
+    Column("title", "名称", "text", required=True, max_length=200),
+    Column("granted_on", "授权日期", "date", required=True),
+    Column("acquisition", "获得方式", "choice", choices=ACQ_CHOICES, help="默认自主研发"),
+    Column("is_valid", "有效", "bool", help="默认是"),
+]
+
+CERTIFICATE_COLUMNS = [
+    USCC_COL,
+    Column("kind", "证书类型", "choice", required=True, choices=CERT_KIND_CHOICES),
+    Column("number", "证书编号", "text", required=True, max_length=40, help="高企证书编号或科技型中小企业入库登记编号"),
+    Column("issued_on", "发证日期", "date", required=True),
+    Column("valid_from", "有效期起", "date", help="默认为发证日期"),
+    Column("valid_until", "有效期止", "date", help="高企默认三年，科技型中小企业默认当年年底"),
+    Column("batch", "批次", "text", max_length=40, help="如 2020年第一批"),
+    Column("revoked_on", "撤销日期", "date"),
+    Column("note", "备注", "text", max_length=200),
+]
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str  # new | changed | unchanged
+    key: str
+    name: str = ""
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    rows: list[RowResult] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    imported: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"new": 0, "changed": 0, "unchanged": 0, "errors": len(self.errors), "rows": len(self.rows)}
+        for r in self.rows:
+            out[r.status] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Kind:
+    key: str
+    title: str
+    columns: list[Column]
+    plan: Callable[[Any, list[tuple[int, dict[str, Any]]], ImportPlan], Callable[[], None]]
+    note: str = ""
+
+
+# -- shared lookups ---------------------------------------------------------------------
+
+
+def _enterprises_by_uscc(codes: Iterable[str]) -> dict[str, Enterprise]:
+    codes = list({c for c in codes if c})
+    out: dict[str, Enterprise] = {}
+    for i in range(0, len(codes), 900):
+        for e in Enterprise.objects.filter(uscc__in=codes[i : i + 900]).select_related("region"):
+            out[e.uscc] = e
+    return out
+
+
+def _scoped_ids(actor: Any, enterprises: Iterable[Enterprise]) -> set[int]:
+    ids = [e.pk for e in enterprises]
+    visible: set[int] = set()
+    for i in range(0, len(ids), 900):
+        visible.update(enterprise_queryset(actor).filter(pk__in=ids[i : i + 900]).values_list("pk", flat=True))
+    return visible
+
+
+def _area_lookup() -> dict[str, Region]:
+    out: dict[str, Region] = {}
+    for r in Region.objects.filter(kind__in=["street", "town", "township", "park"]):
+        out[r.code] = r
+        out[r.name] = r
+        if r.short_name:
+            out[r.short_name] = r
+    return out
+
+
+def _resolve_enterprise(
+    actor: Any, values: dict[str, Any], row: int, known: dict[str, Enterprise], visible: set[int],
+    errors: list[FieldError], *, editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
+) -> Enterprise | None:
+    code = (values.get("uscc") or "").replace(" ", "").upper()
+    enterprise = known.get(code)
+    if enterprise is None or enterprise.pk not in visible:
+        errors.append(FieldError("uscc", "统一社会信用代码", f"{code} 不在企业库中或无权修改", row))
+        return None
+    allowed, reason = editable(actor, enterprise)
+    if not allowed:
+        errors.append(FieldError("uscc", "统一社会信用代码", reason, row))
+        return None
+    return enterprise
+
+
+# -- enterprises ------------------------------------------------------------------------
+
+
+def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+    areas = _area_lookup()
+    known = _enterprises_by_uscc(v.check_uscc(r.get("uscc"))[0] for _, r in rows)
+    visible = _scoped_ids(actor, known.values())
+    seen: dict[str, int] = {}
+    creates: list[tuple[Enterprise, list[str], list[str]]] = []
+    updates: list[tuple[Enterprise, dict[str, Any], list[str] | None, dict[str, Any], list[str]]] = []
+    for row, raw in rows:
+        data: dict[str, Any] = {}
+        for key, value in raw.items():
+            if value is None and key not in ("uscc", "name", "region"):
+                continue  # blank leaves the value as it is
+            data[key] = value
+        region_text = raw.get("region")
+        if region_text is not None:
+            region = areas.get(str(region_text).strip())
+            if region is None:
+                plan.errors.append(FieldError("region", "所属镇街/园区", f"“{region_text}”不是本县的镇、街道、乡或园区", row))
+                continue
+            data["region"] = region
+        if raw.get("former_names") is not None:
+            data["former_names"] = [n for n in str(raw["former_names"]).replace(";", "；").split("；") if n.strip()]
+        code = v.check_uscc(raw.get("uscc"))[0]
+        existing = known.get(code)
+        if code in seen:
+            plan.errors.append(FieldError("uscc", "统一社会信用代码", f"与第{seen[code]}行重复", row))
+            continue
+        seen[code] = row
+        if existing is not None and existing.pk not in visible:
+            plan.errors.append(FieldError("uscc", "统一社会信用代码", f"{code} 已登记在其他区域，无权修改", row))
+            continue
+        clean, errors = enterprise_check(data, instance=existing, row=row)
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        for w in clean.warnings:
+            plan.warnings.append(f"第{row}行 统一社会信用代码: {w}")
+        region = clean.values.get("region")
+        allowed, reason = can_edit_enterprise(actor, existing, region)
+        if not allowed:
+            plan.errors.append(FieldError("region" if region else "uscc", "所属镇街/园区", reason, row))
+            continue
+        if existing is None:
+            obj = Enterprise(**clean.values)
+            obj.name_initials = name_initials(obj.name)
+            obj.needs_review = bool(clean.warnings)
+            obj.review_reason = "；".join(clean.warnings)[:200]
+            creates.append((obj, clean.former_names or [], clean.warnings))
+            plan.rows.append(RowResult(row, "new", code, obj.name))
+            continue
+        changes: dict[str, tuple[Any, Any]] = {}
+        for name, value in clean.values.items():
+            old = getattr(existing, name)
+            if name == "region":
+                if value.pk != existing.region_id:
+                    changes[name] = (existing.region.name, value.name)
+            elif old != value:
+                changes[name] = (jsonable(old), jsonable(value))
+        new_names = None
+        if clean.former_names is not None:
+            current = sorted(n.name for n in existing.former_names.all())
+            wanted = sorted(set(current) | set(clean.former_names))
+            if wanted != current:
+                changes["former_names"] = ("；".join(current), "；".join(wanted))
+                new_names = [n for n in clean.former_names if n not in current]
+        status = "changed" if changes else "unchanged"
+        plan.rows.append(RowResult(row, status, code, existing.name, changes))
+        if changes:
+            updates.append((existing, clean.values, new_names, snapshot(existing), clean.warnings))
+
+    def apply() -> None:
+        if creates:
+            Enterprise.objects.bulk_create([c[0] for c in creates], batch_size=500)
+            created = _enterprises_by_uscc(c[0].uscc for c in creates)
+            FormerName.objects.bulk_create(
+                [FormerName(enterprise=created[c[0].uscc], name=n) for c in creates for n in c[1]],
+                batch_size=500,
+            )
+            audit_bulk([
+                build_entry(actor=actor, action="create", obj=created[c[0].uscc],
+                            after=snapshot(created[c[0].uscc]), enterprise_id=created[c[0].uscc].pk, via="import")
+                for c in creates
+            ])
+        entries: list[AuditLog] = []
+        for existing, values, new_names, before, warnings in updates:
+            for name, value in values.items():
+                setattr(existing, name, value)
+            existing.name_initials = name_initials(existing.name)
+            if "uscc" in values:
+                existing.needs_review = bool(warnings)
+                existing.review_reason = "；".join(warnings)[:200]
+            existing.save()
+            for n in new_names or []:
+                FormerName.objects.get_or_create(enterprise=existing, name=n)
+            entries.append(build_entry(actor=actor, action="update", obj=existing, before=before,
+                                       after=snapshot(existing), enterprise_id=existing.pk, via="import"))
+        audit_bulk(entries)
+
+    return apply
+
+
+# -- yearly facts ----------------------------------------------------------------------
+
+FACT_KEYS = {f.key: f.name for f in FACT_FIELDS}
+
+
+def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+    known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
+    visible = _scoped_ids(actor, known.values())
+    years = {r.get("fiscal_year") for _, r in rows if r.get("fiscal_year")}
+    existing: dict[tuple[int, int], YearlyFacts] = {}
+    ids = [e.pk for e in known.values() if e.pk in visible]
+    for i in range(0, len(ids), 900):
+        for f in YearlyFacts.objects.filter(enterprise_id__in=ids[i : i + 900], fiscal_year__in=years):
+            existing[(f.enterprise_id, f.fiscal_year)] = f
+    seen: dict[tuple[int, int], int] = {}
+    today = v.today()
+    work: list[tuple[Enterprise, int, YearlyFacts | None, dict[str, Any], dict[str, list[Any]], str, dt.date, str]] = []
+    for row, raw in rows:
+        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors)
+        year = raw.get("fiscal_year")
+        problem = v.check_fiscal_year(year)
+        if problem:
+            plan.errors.append(FieldError("fiscal_year", "会计年度", problem, row))
+        recorded_on = raw.get("recorded_on") or today
+        if recorded_on > today:
+            plan.errors.append(FieldError("recorded_on", "记录日期", "不能晚于今天", row))
+        if enterprise is None or problem:
+            continue
+        assert year is not None
+        key = (enterprise.pk, year)
+        if key in seen:
+            plan.errors.append(FieldError("fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row))
+            continue
+        seen[key] = row
+        values = {FACT_KEYS[k]: val for k, val in raw.items() if k in FACT_KEYS and val is not None}
+        facts = existing.get(key)
+        current = facts_current(facts)
+        problems = v.check_facts(values, current)
+        if problems:
+            from kechuang.enterprises.facts import FACT_BY_NAME
+
+            plan.errors.extend(FieldError(n, FACT_BY_NAME[n].label, m, row) for n, m in problems)
+            continue
+        changes = {n: [jsonable(current.get(n)), jsonable(val)] for n, val in values.items() if _differs(current.get(n), val)}
+        status = "new" if facts is None else ("changed" if changes else "unchanged")
+        plan.rows.append(RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name,
+                                   {k: (c[0], c[1]) for k, c in changes.items()}))
+        if status != "unchanged":
+            work.append((enterprise, year, facts, values, changes, raw["source"], recorded_on, raw.get("note") or ""))
+
+    def apply() -> None:
+        recorder = actor if getattr(actor, "is_authenticated", False) else None
+        new_facts: list[YearlyFacts] = []
+        changed: list[YearlyFacts] = []
+        changed_fields: set[str] = set()
+        for enterprise, year, facts, values, _changes, *_ in work:
+            if facts is None:
+                facts = YearlyFacts(enterprise=enterprise, fiscal_year=year, **values)
+                new_facts.append(facts)
+            else:
+                for n, val in values.items():
+                    setattr(facts, n, val)
+                changed_fields.update(values)
+                changed.append(facts)
+        YearlyFacts.objects.bulk_create(new_facts, batch_size=1000)
+        if changed:
+            YearlyFacts.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=500)
+        if any(f.pk is None for f in new_facts):  # backends that do not return ids
+            for f in new_facts:
+                f.pk = YearlyFacts.objects.get(enterprise=f.enterprise, fiscal_year=f.fiscal_year).pk
+        by_key = {(f.enterprise_id, f.fiscal_year): f for f in [*new_facts, *changed]}
+        revisions = []
+        entries = []
+        for enterprise, year, facts, _values, changes, source, recorded_on, note in work:
+            target = by_key[(enterprise.pk, year)]
+            revisions.append(FactRevision(facts=target, source=source, recorded_on=recorded_on,
+                                          recorded_by=recorder, changes=changes, note=note))
+            entries.append(build_entry(
+                actor=actor, action="create" if facts is None else "update", obj=target,
+                before={k: c[0] for k, c in changes.items()} if facts is not None else None,
+                after={"fiscal_year": year, **{k: c[1] for k, c in changes.items()},
+                       "source": source, "recorded_on": recorded_on.isoformat()},
+                enterprise_id=enterprise.pk, via="import", note=note,
+            ))
+        FactRevision.objects.bulk_create(revisions, batch_size=1000)
+        audit_bulk(entries)
+
+    return apply
+
+
+# -- IP items ------------------------------------------------------------------------------
+
+
+def _plan_ip(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+    known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
+    visible = _scoped_ids(actor, known.values())
+    numbers = [(r.get("number") or "").strip() for _, r in rows]
+    existing = {(i.kind, i.number): i for i in IPItem.objects.filter(number__in=[n for n in numbers if n])}
+    seen: dict[tuple[str, str], int] = {}
+    creates: list[IPItem] = []
+    updates: list[tuple[IPItem, dict[str, Any], dict[str, Any]]] = []
+    for row, raw in rows:
+        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors)
+        data = {k: val for k, val in raw.items() if k != "uscc" and val is not None}
+        data.setdefault("acquisition", IPItem.Acquisition.SELF)
+        errors = ip_check(data, row)
+        if errors:
+            plan.errors.extend(errors)
+        if enterprise is None or errors:
+            continue
+        key = (data["kind"], data["number"].strip())
+        if key in seen:
+            plan.errors.append(FieldError("number", "授权号/登记号", f"与第{seen[key]}行重复", row))
+            continue
+        seen[key] = row
+        item = existing.get(key)
+        if item is not None and item.enterprise_id != enterprise.pk:
+            plan.errors.append(FieldError("number", "授权号/登记号", f"{key[1]} 已登记在其他企业名下", row))
+            continue
+        if item is None:
+            obj = IPItem(enterprise=enterprise, **data)
+            obj.ip_class = ip_classes.ip_class(obj.kind)
+            creates.append(obj)
+            plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
+            continue
+        changes = {k: (jsonable(getattr(item, k)), jsonable(val)) for k, val in data.items() if getattr(item, k) != val}
+        plan.rows.append(RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes))
+        if changes:
+            updates.append((item, data, snapshot(item)))
+
+    def apply() -> None:
+        IPItem.objects.bulk_create(creates, batch_size=1000)
+        made = {(i.kind, i.number): i for i in IPItem.objects.filter(number__in=[c.number for c in creates])}
+        entries = [build_entry(actor=actor, action="create", obj=made[(c.kind, c.number)],
+                               after=snapshot(made[(c.kind, c.number)]), enterprise_id=c.enterprise_id, via="import")
+                   for c in creates]
+        for item, data, before in updates:
+            for k, val in data.items():
+                setattr(item, k, val)
+            item.save()
+            entries.append(build_entry(actor=actor, action="update", obj=item, before=before,
+                                       after=snapshot(item), enterprise_id=item.enterprise_id, via="import"))
+        audit_bulk(entries)
+
+    return apply
+
+
+# -- certificates -----------------------------------------------------------------------
+
+
+def _plan_certificates(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+    known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
+    visible = _scoped_ids(actor, known.values())
+    numbers = [(r.get("number") or "").strip() for _, r in rows]
+    existing = {(c.kind, c.number): c for c in Certificate.objects.filter(number__in=[n for n in numbers if n])}
+    seen: dict[tuple[str, str], int] = {}
+    creates: list[Certificate] = []
+    updates: list[tuple[Certificate, dict[str, Any], dict[str, Any]]] = []
+    for row, raw in rows:
+        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors,
+                                         editable=can_manage_certificates)
+        data = {k: val for k, val in raw.items() if k != "uscc" and val is not None}
+        clean, errors = certificate_check(data, row)
+        if errors:
+            plan.errors.extend(errors)
+        if enterprise is None or errors:
+            continue
+        key = (clean["kind"], clean["number"])
+        if key in seen:
+            plan.errors.append(FieldError("number", "证书编号", f"与第{seen[key]}行重复", row))
+            continue
+        seen[key] = row
+        cert = existing.get(key)
+        if cert is not None and cert.enterprise_id != enterprise.pk:
+            plan.errors.append(FieldError("number", "证书编号", f"{key[1]} 已登记在其他企业名下", row))
+            continue
+        if cert is None:
+            creates.append(Certificate(enterprise=enterprise, **clean))
+            plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
+            continue
+        changes = {k: (jsonable(getattr(cert, k)), jsonable(val)) for k, val in clean.items() if getattr(cert, k) != val}
+        plan.rows.append(RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes))
+        if changes:
+            updates.append((cert, clean, snapshot(cert)))
+
+    def apply() -> None:
+        Certificate.objects.bulk_create(creates, batch_size=1000)
+        made = {(c.kind, c.number): c for c in Certificate.objects.filter(number__in=[c.number for c in creates])}
+        entries = [build_entry(actor=actor, action="create", obj=made[(c.kind, c.number)],
+                               after=snapshot(made[(c.kind, c.number)]), enterprise_id=c.enterprise_id, via="import")
+                   for c in creates]
+        for cert, data, before in updates:
+            for k, val in data.items():
+                setattr(cert, k, val)
+            cert.save()
+            entries.append(build_entry(actor=actor, action="update", obj=cert, before=before,
+                                       after=snapshot(cert), enterprise_id=cert.enterprise_id, via="import"))
+        audit_bulk(entries)
+
+    return apply
+
+
+KINDS: dict[str, Kind] = {
+    "enterprises": Kind("enterprises", "企业名录", ENTERPRISE_COLUMNS, _plan_enterprises,
+                        "每行一家企业；统一社会信用代码已存在的更新，不存在的新增。空白单元格不修改已有值。"),
+    "facts": Kind("facts", "年度数据", FACT_COLUMNS, _plan_facts,
+                  "每行一家企业一个会计年度；金额单位万元。空白表示未知，不修改已有值。"),
+    "ip": Kind("ip", "知识产权", IP_COLUMNS, _plan_ip, "每行一项知识产权，按类型+授权号识别。"),
+    "certificates": Kind("certificates", "资质证书", CERTIFICATE_COLUMNS, _plan_certificates,
+                         "每行一张证书：高新技术企业、科技型中小企业入库登记或省高企培育库入库。"),
+}
+
+KIND_ALIASES = {"enterprise": "enterprises", "fact": "facts", "yearly-facts": "facts",
+                "yearly_facts": "facts", "certificate": "certificates", "certs": "certificates",
+                "ip-items": "ip", "ip_items": "ip"}
+
+
+def get_kind(key: str) -> Kind:
+    key = KIND_ALIASES.get(key, key)
+    if key not in KINDS:
+        raise ValidationFailed([], f"未知的导入类型“{key}”，可选：{'、'.join(KINDS)}")
+    return KINDS[key]
+
+
+def import_run(
+    *, actor: Any, kind: str, data: bytes, filename: str, commit: bool, max_rows: int | None = None,
+) -> ImportPlan:
+    """Parse, check and (with `commit`) write a sheet. Checking happens inside the
+    transaction that writes, so a preview that has gone stale cannot half-land."""
+    from django.conf import settings
+
+    spec = get_kind(kind)
+    allowed, reason = can_import(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    table: Table = read_table(data, filename, max_rows=max_rows or settings.IMPORT_MAX_ROWS)
+    index, warnings = map_columns(table, spec.columns)
+    if not table.rows:
+        raise ValidationFailed([], "文件中没有数据行")
+    rows, errors = parse_rows(table, spec.columns, index)
+    plan = ImportPlan(spec.key, warnings=list(warnings))
+    with transaction.atomic():
+        failed_rows = {e.row for e in errors}
+        apply = spec.plan(actor, [(n, r) for n, r in rows if n not in failed_rows], plan)
+        plan.errors = sorted([*errors, *plan.errors], key=lambda e: (e.row or 0))
+        if commit:
+            if plan.errors:
+                raise ValidationFailed(plan.errors)
+            apply()
+            plan.imported = True
+    return plan
+
+
+def template_columns(kind: str) -> list[Column]:
+    return get_kind(kind).columns
+
+
+def template_lists(kind: str) -> dict[str, list[str]]:
+    areas = [r.name for r in Region.objects.filter(kind__in=["street", "town", "township", "park"]).order_by("sort_order", "code")]
+    domains = list(tech_domains.DOMAINS)
+    lists: dict[str, list[str]] = {}
+    if kind == "enterprises":
+        lists["region"] = areas
+        lists["tech_domain"] = domains
+    return lists
+
+
+def money_out(value: Decimal | None) -> Decimal | None:
+    from kechuang.core.money import yuan_to_wan
+
+    return None if value is None else yuan_to_wan(value)
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+def export_table(kind: str, enterprises: Any, *, year: int | None = None) -> tuple[list[str], Iterable[list[Any]]]:
+    """Headers and rows of `kind` for a (scoped, filtered) enterprise queryset, in the
+    import layout, so that an export edited in Excel imports back."""
+    spec = get_kind(kind)
+    headers = [c.header for c in spec.columns]
+    status_label = dict(Enterprise.Status.choices)
+    if spec.key == "enterprises":
+        def ent_rows() -> Iterable[list[Any]]:
+            for e in enterprises.select_related("region").prefetch_related("former_names"):
+                yield [e.uscc, e.name, "；".join(f.name for f in e.former_names.all()), e.region.name, e.address,
+                       e.industry_code, e.registered_on, e.tech_domain, e.is_above_scale, e.is_listed,
+                       status_label[e.status], e.contact_name, e.contact_phone]
+        return headers, ent_rows()
+    if spec.key == "facts":
+        facts = YearlyFacts.objects.filter(enterprise__in=enterprises).select_related("enterprise")
+        if year:
+            facts = facts.filter(fiscal_year=year)
+        headers = [c.header for c in spec.columns if c.key not in ("source", "recorded_on", "note")]
+        headers.insert(1, "企业名称")
+
+        def fact_rows() -> Iterable[list[Any]]:
+            for f in facts.order_by("enterprise__name", "fiscal_year"):
+                row: list[Any] = [f.enterprise.uscc, f.enterprise.name, f.fiscal_year]
+                for spec_f in FACT_FIELDS:
+                    value = getattr(f, spec_f.name)
+                    row.append(money_out(value) if spec_f.kind == "money" else value)
+                yield row
+        return headers, fact_rows()
+    if spec.key == "ip":
+        items = IPItem.objects.filter(enterprise__in=enterprises).select_related("enterprise")
+        acq = dict(IPItem.Acquisition.choices)
+
+        def ip_rows() -> Iterable[list[Any]]:
+            for i in items.order_by("enterprise__name", "granted_on"):
+                yield [i.enterprise.uscc, ip_classes.KINDS[i.kind][0], i.number, i.title, i.granted_on,
+                       acq[i.acquisition], i.is_valid]
+        return headers, ip_rows()
+    certs = Certificate.objects.filter(enterprise__in=enterprises).select_related("enterprise")
+    kind_label = dict(Certificate.Kind.choices)
+
+    def cert_rows() -> Iterable[list[Any]]:
+        for c in certs.order_by("enterprise__name", "issued_on"):
+            yield [c.enterprise.uscc, kind_label[c.kind], c.number, c.issued_on, c.valid_from, c.valid_until,
+                   c.batch, c.revoked_on, c.note]
+    return headers, cert_rows()

@@ -1,0 +1,71 @@
+"""kechuang import KIND FILE [--dry-run] [--user USER]"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from kechuang.accounts.models import User
+from kechuang.core.errors import DomainError, ValidationFailed
+from kechuang.enterprises import importing
+
+
+class Command(BaseCommand):
+    help = (
+        "导入Excel/CSV：KIND = enterprises | facts | ip | certificates。"
+        "全部有效才写入（一个事务）；有错误时列出每一处并以状态2退出。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(importing.KINDS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+        parser.add_argument("--user", default=None, help="act as this user (default: the first bureau staff)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console(stderr=True)
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"文件不存在：{path}")
+        actor = self._actor(options["user"])
+        try:
+            plan = importing.import_run(actor=actor, kind=options["kind"], data=path.read_bytes(),
+                                        filename=path.name, commit=not options["dry_run"])
+        except ValidationFailed as exc:
+            console.print(f"[bold red]{exc.message}[/]")
+            for line in exc.lines():
+                console.print(f"  {line}", highlight=False)
+            sys.exit(2)
+        except DomainError as exc:
+            console.print(f"[bold red]{exc.message}[/]")
+            sys.exit(2)
+        for w in plan.warnings:
+            console.print(f"[yellow]{w}[/]", highlight=False)
+        if plan.errors:
+            console.print(f"[bold red]共{len(plan.errors)}处错误，未写入任何数据[/]")
+            for e in plan.errors:
+                console.print(f"  {e}", highlight=False)
+            sys.exit(2)
+        c = plan.counts
+        table = Table(title=f"{importing.KINDS[plan.kind].title}{'（预览，未写入）' if options['dry_run'] else '（已导入）'}")
+        for col in ("行数", "新增", "修改", "未变"):
+            table.add_column(col, justify="right")
+        table.add_row(str(c["rows"]), str(c["new"]), str(c["changed"]), str(c["unchanged"]))
+        Console().print(table)
+
+    def _actor(self, username: str | None) -> User:
+        if username:
+            try:
+                return User.objects.get(username=username)
+            except User.DoesNotExist:
+                raise CommandError(f"用户 {username} 不存在") from None
+        user = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk").first()
+        user = user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("没有市科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser")
+        return user

@@ -1,0 +1,1 @@
+"""The official certification rules as code: plain Python and Polars, never Django."""
