@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import Body, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kechuang.accounts.models import Region
@@ -99,7 +99,19 @@ def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
 
 
 def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    values = parse_record(importing.ENTERPRISE_COLUMNS, payload, partial=partial)
+    try:
+        values = parse_record(importing.ENTERPRISE_COLUMNS, payload, partial=partial)
+    except ValidationFailed as exc:
+        # Report the service's checks of the well-formed fields too: every error at once.
+        bad = {e.field for e in exc.errors}
+        rest = {k: v for k, v in payload.items() if k not in bad and k != "region"}
+        try:
+            good = parse_record(importing.ENTERPRISE_COLUMNS, rest, partial=True)
+        except ValidationFailed:
+            raise exc from None
+        _clean, more = services.enterprise_check(good, instance=Enterprise() if partial else None)
+        extra = [e for e in more if e.field not in bad and e.field in good]
+        raise ValidationFailed([*exc.errors, *extra]) from None
     if "region" in values and values["region"] is not None:
         region = Region.objects.filter(code=values["region"]).first() or Region.objects.filter(
             name=values["region"]
@@ -116,10 +128,10 @@ def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) ->
 
 
 @router.post("", response={201: EnterpriseOut}, summary="新增企业")
-def enterprise_create(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, EnterpriseOut]:
+def enterprise_create(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     values = _enterprise_values(request.user, payload, partial=False)
     enterprise = services.enterprise_create(actor=request.user, data=values, via="api")
-    return 201, enterprise_out(enterprise)
+    return Status(201, enterprise_out(enterprise))
 
 
 @router.get("/{uscc}", response=EnterpriseOut, summary="企业详情")
@@ -128,17 +140,17 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> EnterpriseOut:
 
 
 @router.patch("/{uscc}", response=EnterpriseOut, summary="修改企业")
-def enterprise_update(request: HttpRequest, uscc: str, payload: dict[str, Any]) -> EnterpriseOut:
+def enterprise_update(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> EnterpriseOut:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     values = _enterprise_values(request.user, payload, partial=True)
     return enterprise_out(services.enterprise_update(actor=request.user, enterprise=enterprise, data=values, via="api"))
 
 
 @router.delete("/{uscc}", response={204: None}, summary="删除企业（仅市科技局）")
-def enterprise_delete(request: HttpRequest, uscc: str) -> tuple[int, None]:
+def enterprise_delete(request: HttpRequest, uscc: str) -> Status:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     services.enterprise_delete(actor=request.user, enterprise=enterprise, via="api")
-    return 204, None
+    return Status(204, None)
 
 
 def facts_out(f: YearlyFacts) -> dict[str, Any]:
@@ -159,7 +171,7 @@ def facts_list(request: HttpRequest, uscc: str) -> list[dict[str, Any]]:
 
 
 @router.put("/{uscc}/facts/{year}", summary="录入或更正某年度数据（金额单位万元；null 表示未知）")
-def facts_put(request: HttpRequest, uscc: str, year: int, payload: dict[str, Any]) -> dict[str, Any]:
+def facts_put(request: HttpRequest, uscc: str, year: int, payload: Body[dict[str, Any]]) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     body = dict(payload)
     body.setdefault("source", "enterprise")
@@ -199,13 +211,13 @@ def _ip_out(i: IPItem) -> IPOut:
 
 
 @router.post("/{uscc}/ip", response={201: IPOut}, summary="登记知识产权")
-def ip_create(request: HttpRequest, uscc: str, payload: dict[str, Any]) -> tuple[int, IPOut]:
+def ip_create(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> Status:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     parsed = parse_record(importing.IP_COLUMNS, {**payload, "uscc": enterprise.uscc})
     parsed.pop("uscc")
     data = {k: v for k, v in parsed.items() if v is not None}
     item = services.ip_item_save(actor=request.user, enterprise=enterprise, data=data, via="api")
-    return 201, _ip_out(item)
+    return Status(201, _ip_out(item))
 
 
 class CertificateOut(Schema):
@@ -235,13 +247,13 @@ def certificate_list(request: HttpRequest, uscc: str) -> list[CertificateOut]:
 
 
 @router.post("/{uscc}/certificates", response={201: CertificateOut}, summary="登记资质证书")
-def certificate_create(request: HttpRequest, uscc: str, payload: dict[str, Any]) -> tuple[int, CertificateOut]:
+def certificate_create(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> Status:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     parsed = parse_record(importing.CERTIFICATE_COLUMNS, {**payload, "uscc": enterprise.uscc})
     parsed.pop("uscc")
     data = {k: v for k, v in parsed.items() if v is not None}
     cert = services.certificate_save(actor=request.user, enterprise=enterprise, data=data, via="api")
-    return 201, _cert_out(cert)
+    return Status(201, _cert_out(cert))
 
 
 class AuditOut(Schema):

@@ -1,0 +1,121 @@
+"""Personas and a small county: bureau staff, an officer of 园区A, an officer of 镇B,
+an enterprise user of 镇B's firm, a helper. Factories build enterprises through the
+services, as users do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kechuang.core import uscc as uscc_mod
+
+RNG = random.Random(42)
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Any]:
+    from kechuang.accounts.models import Region
+
+    city = Region.objects.create(code="321200", name="泰州市", kind="city")
+    county = Region.objects.create(code="321283", name="泰兴市", kind="county", parent=city)
+    park_a = Region.objects.create(code="321283401", name="园区A", kind="park", parent=county)
+    town_b = Region.objects.create(code="321283101", name="镇B", kind="town", parent=county)
+    town_c = Region.objects.create(code="321283102", name="镇C", kind="town", parent=county)
+    peer = Region.objects.create(code="321281", name="兴化市", kind="county", parent=city)
+    return {"city": city, "county": county, "park_a": park_a, "town_b": town_b, "town_c": town_c, "peer": peer}
+
+
+def make_user(username: str, role: str, **extra: Any) -> Any:
+    from kechuang.accounts.models import User
+
+    user = User.objects.create_user(username=username, password="pw-Kechuang-1", role=role, **extra)
+    return user
+
+
+@pytest.fixture
+def staff(regions: dict[str, Any]) -> Any:
+    return make_user("staff", "staff", display_name="局员工", is_staff=True)
+
+
+@pytest.fixture
+def officer_a(regions: dict[str, Any]) -> Any:
+    return make_user("officer_a", "officer", region=regions["park_a"], display_name="园区A干部")
+
+
+@pytest.fixture
+def officer_b(regions: dict[str, Any]) -> Any:
+    return make_user("officer_b", "officer", region=regions["town_b"], display_name="镇B干部")
+
+
+def new_uscc() -> str:
+    return uscc_mod.generate(RNG)
+
+
+def make_enterprise(actor: Any, region: Any, name: str | None = None, **data: Any) -> Any:
+    from kechuang.enterprises.services import enterprise_create
+
+    values = {
+        "uscc": new_uscc(),
+        "name": name or f"测试企业{RNG.randrange(10**8)}有限公司",
+        "region": region,
+        "registered_on": dt.date(2015, 3, 1),
+        "tech_domain": "4.5",
+        **data,
+    }
+    return enterprise_create(actor=actor, data=values, via="test")
+
+
+@pytest.fixture
+def firm_a(staff: Any, regions: dict[str, Any]) -> Any:
+    return make_enterprise(staff, regions["park_a"], "园区A新材料有限公司")
+
+
+@pytest.fixture
+def firm_b(staff: Any, regions: dict[str, Any]) -> Any:
+    from kechuang.enterprises.services import certificate_save, facts_record, ip_item_save
+
+    firm = make_enterprise(staff, regions["town_b"], "镇B精细化工有限公司", is_above_scale=True)
+    for year, revenue in ((2018, "3000"), (2019, "3600"), (2020, "4200")):
+        facts_record(
+            actor=staff, enterprise=firm, fiscal_year=year, source="statistics",
+            recorded_on=dt.date(year + 1, 3, 1),
+            values={"employees": 100, "tech_staff": 15, "revenue_yuan": Decimal(revenue) * 10000,
+                    "rd_expense_yuan": Decimal("2000000")},
+        )
+    ip_item_save(actor=staff, enterprise=firm, data={
+        "kind": "invention_patent", "number": "ZL201910000001.1", "title": "一种催化剂",
+        "granted_on": dt.date(2019, 5, 1)})
+    certificate_save(actor=staff, enterprise=firm, data={
+        "kind": "hnte", "number": "GR201932000001", "issued_on": dt.date(2019, 11, 22)})
+    return firm
+
+
+@pytest.fixture
+def enterprise_user(firm_b: Any) -> Any:
+    from kechuang.enterprises.models import EnterpriseMember
+
+    user = make_user("qiye", "enterprise", display_name="企业用户")
+    EnterpriseMember.objects.create(user=user, enterprise=firm_b)
+    return user
+
+
+@pytest.fixture
+def helper_user(firm_a: Any) -> Any:
+    from kechuang.enterprises.models import HelperAssignment
+
+    user = make_user("helper", "helper", display_name="帮办员")
+    HelperAssignment.objects.create(user=user, enterprise=firm_a)
+    return user
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    def login(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return login
