@@ -42,7 +42,7 @@ def _print_help() -> None:
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
     argv = list(sys.argv if argv is None else argv)
-    if len(argv) < 2 or argv[1] in ("help", "--help", "-h") and len(argv) == 2:
+    if len(argv) < 2 or (argv[1] in ("help", "--help", "-h") and len(argv) == 2):
         _print_help()
         return
     from django.core.management import execute_from_command_line

@@ -26,7 +26,14 @@ def regions(db: Any) -> dict[str, Any]:
     town_b = Region.objects.create(code="321283101", name="镇B", kind="town", parent=county)
     town_c = Region.objects.create(code="321283102", name="镇C", kind="town", parent=county)
     peer = Region.objects.create(code="321281", name="兴化市", kind="county", parent=city)
-    return {"city": city, "county": county, "park_a": park_a, "town_b": town_b, "town_c": town_c, "peer": peer}
+    return {
+        "city": city,
+        "county": county,
+        "park_a": park_a,
+        "town_b": town_b,
+        "town_c": town_c,
+        "peer": peer,
+    }
 
 
 def make_user(username: str, role: str, **extra: Any) -> Any:
@@ -81,16 +88,33 @@ def firm_b(staff: Any, regions: dict[str, Any]) -> Any:
     firm = make_enterprise(staff, regions["town_b"], "镇B精细化工有限公司", is_above_scale=True)
     for year, revenue in ((2018, "3000"), (2019, "3600"), (2020, "4200")):
         facts_record(
-            actor=staff, enterprise=firm, fiscal_year=year, source="statistics",
+            actor=staff,
+            enterprise=firm,
+            fiscal_year=year,
+            source="statistics",
             recorded_on=dt.date(year + 1, 3, 1),
-            values={"employees": 100, "tech_staff": 15, "revenue_yuan": Decimal(revenue) * 10000,
-                    "rd_expense_yuan": Decimal("2000000")},
+            values={
+                "employees": 100,
+                "tech_staff": 15,
+                "revenue_yuan": Decimal(revenue) * 10000,
+                "rd_expense_yuan": Decimal("2000000"),
+            },
         )
-    ip_item_save(actor=staff, enterprise=firm, data={
-        "kind": "invention_patent", "number": "ZL201910000001.1", "title": "一种催化剂",
-        "granted_on": dt.date(2019, 5, 1)})
-    certificate_save(actor=staff, enterprise=firm, data={
-        "kind": "hnte", "number": "GR201932000001", "issued_on": dt.date(2019, 11, 22)})
+    ip_item_save(
+        actor=staff,
+        enterprise=firm,
+        data={
+            "kind": "invention_patent",
+            "number": "ZL201910000001.1",
+            "title": "一种催化剂",
+            "granted_on": dt.date(2019, 5, 1),
+        },
+    )
+    certificate_save(
+        actor=staff,
+        enterprise=firm,
+        data={"kind": "hnte", "number": "GR201932000001", "issued_on": dt.date(2019, 11, 22)},
+    )
     return firm
 
 

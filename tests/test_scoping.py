@@ -33,7 +33,12 @@ def fill(route, target, token):
 @pytest.fixture
 def outsiders(officer_a, officer_b, enterprise_user, helper_user, firm_a, firm_b):
     # (actor, a record the actor must not reach)
-    return [(officer_a, firm_b), (officer_b, firm_a), (enterprise_user, firm_a), (helper_user, firm_b)]
+    return [
+        (officer_a, firm_b),
+        (officer_b, firm_a),
+        (enterprise_user, firm_a),
+        (helper_user, firm_b),
+    ]
 
 
 def test_routes_are_enumerated():
@@ -43,8 +48,14 @@ def test_routes_are_enumerated():
 
 
 def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path):
-    batch = ImportBatch.objects.create(token="tok-staff", kind="facts", filename="x.xlsx",
-                                       stored_path=str(tmp_path / "x"), actor=staff, status="previewed")
+    batch = ImportBatch.objects.create(
+        token="tok-staff",
+        kind="facts",
+        filename="x.xlsx",
+        stored_path=str(tmp_path / "x"),
+        actor=staff,
+        status="previewed",
+    )
     checked = 0
     for actor, target in outsiders:
         client.force_login(actor)
@@ -55,15 +66,35 @@ def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path):
             url, params = fill(route, target, batch.token)
             if params & ENTERPRISE_PARAMS:
                 for method in ("get", "post", "put", "patch", "delete"):
-                    response = getattr(client, method)(url, content_type="application/json", data={} if method != "get" else None) if method != "get" else client.get(url)
-                    assert response.status_code in (403, 404, 405), (actor.username, method, url, response.status_code)
+                    response = (
+                        getattr(client, method)(
+                            url,
+                            content_type="application/json",
+                            data={} if method != "get" else None,
+                        )
+                        if method != "get"
+                        else client.get(url)
+                    )
+                    assert response.status_code in (403, 404, 405), (
+                        actor.username,
+                        method,
+                        url,
+                        response.status_code,
+                    )
                     checked += 1
             elif "token" in params:
                 response = client.post(url)
-                assert response.status_code in (403, 404), (actor.username, url, response.status_code)
+                assert response.status_code in (403, 404), (
+                    actor.username,
+                    url,
+                    response.status_code,
+                )
             else:
                 response = client.get(url)
-                assert response.status_code in (200, 302, 403, 404, 405), (url, response.status_code)
+                assert response.status_code in (200, 302, 403, 404, 405), (
+                    url,
+                    response.status_code,
+                )
                 body = response.content
                 if response.get("Content-Type", "").startswith("application/vnd.openxml"):
                     from kechuang.core.tabular import read_table
@@ -78,7 +109,12 @@ def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path):
 
 def test_anonymous_is_sent_to_login_or_401(client, firm_b):
     for route in all_routes():
-        if route.startswith(SKIP_PREFIXES) or "openapi" in route or "docs" in route or "login" in route:
+        if (
+            route.startswith(SKIP_PREFIXES)
+            or "openapi" in route
+            or "docs" in route
+            or "login" in route
+        ):
             continue
         url, _ = fill(route, firm_b, "x")
         if url == "/":

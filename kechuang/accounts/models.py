@@ -27,7 +27,11 @@ class Region(models.Model):
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name="上级",
     )
     path = models.CharField("路径", max_length=200, db_index=True, editable=False)
@@ -61,7 +65,11 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.ENTERPRISE)
     display_name = models.CharField("姓名", max_length=60, blank=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="officers",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
         verbose_name="所属区域",
         help_text="园区/乡镇用户只能看到本区域（含下级）的企业",
     )

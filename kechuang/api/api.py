@@ -48,23 +48,32 @@ api = NinjaAPI(
     title="科创云 Kechuang API",
     version="1",
     description="县（市、区）科技局科技创新工作平台的接口。认证：会话（浏览器登录）或 `Authorization: Bearer <token>`"
-    "（`kechuang token create USER` 生成）。错误统一为 `{\"error\": {code, message, details}}`。",
+    '（`kechuang token create USER` 生成）。错误统一为 `{"error": {code, message, details}}`。',
     renderer=ChineseJSONRenderer(),
     auth=[SessionAuth(), TokenAuth()],
     urls_namespace="api",
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str,
-                   details: list[dict[str, Any]] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
     return api.create_response(
-        request, {"error": {"code": code, "message": message, "details": details or []}}, status=status
+        request,
+        {"error": {"code": code, "message": message, "details": details or []}},
+        status=status,
     )
 
 
 @api.exception_handler(ValidationFailed)
 def _validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message, [e.as_dict() for e in exc.errors])
+    return error_response(
+        request, exc.status, exc.code, exc.message, [e.as_dict() for e in exc.errors]
+    )
 
 
 @api.exception_handler(DomainError)
@@ -77,8 +86,14 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     details = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        details.append({"row": None, "field": ".".join(loc), "label": ".".join(loc),
-                        "message": _pydantic_message(err)})
+        details.append(
+            {
+                "row": None,
+                "field": ".".join(loc),
+                "label": ".".join(loc),
+                "message": _pydantic_message(err),
+            }
+        )
     return error_response(request, 422, "invalid", "请求数据不符合要求", details)
 
 
@@ -105,8 +120,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", str(exc))
 
 
-from kechuang.enterprises.api import router as enterprises_router  # noqa: E402
 from kechuang.accounts.api import router as accounts_router  # noqa: E402
+from kechuang.enterprises.api import router as enterprises_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/enterprises", enterprises_router)

@@ -31,7 +31,9 @@ class AuditLog(models.Model):
     enterprise_id = models.BigIntegerField("企业ID", null=True, blank=True, db_index=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
-    via = models.CharField("途径", max_length=20, blank=True)  # web / api / cli / import / admin / demo
+    via = models.CharField(
+        "途径", max_length=20, blank=True
+    )  # web / api / cli / import / admin / demo
     note = models.CharField("说明", max_length=300, blank=True)
 
     class Meta:
@@ -44,10 +46,30 @@ class AuditLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(Chinese label, before, after) for each value that differs."""
         before = self.before or {}
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        labels = _field_labels(self.object_type)
+        return [
+            (labels.get(k, k), before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) != after.get(k)
+            and (before.get(k) not in (None, "") or after.get(k) not in (None, ""))
+        ]
+
+
+def _field_labels(object_type: str) -> dict[str, str]:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return {}
+    labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+    labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})
+    labels.update({"former_names": "曾用名", "source": "数据来源", "recorded_on": "记录日期"})
+    return labels
 
 
 class ImportBatch(models.Model):

@@ -20,4 +20,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("action"):
         qs = qs.filter(action=request.GET["action"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"page": page, "query": query.urlencode()})

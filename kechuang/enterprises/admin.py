@@ -29,16 +29,31 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
-        audit_log(actor=request.user, action="update" if change else "create", obj=obj,
-                  before=before, after=snapshot(obj), enterprise_id=self._enterprise_id(obj), via="admin")
+        audit_log(
+            actor=request.user,
+            action="update" if change else "create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            enterprise_id=self._enterprise_id(obj),
+            via="admin",
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_log(actor=request.user, action="delete", obj=obj, before=snapshot(obj),
-                  enterprise_id=self._enterprise_id(obj), via="admin")
+        audit_log(
+            actor=request.user,
+            action="delete",
+            obj=obj,
+            before=snapshot(obj),
+            enterprise_id=self._enterprise_id(obj),
+            via="admin",
+        )
         super().delete_model(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(getattr(request.user, "is_bureau", False)) and super().has_module_permission(request)
+        return bool(getattr(request.user, "is_bureau", False)) and super().has_module_permission(
+            request
+        )
 
 
 class FormerNameInline(admin.TabularInline):
@@ -83,7 +98,15 @@ class IPItemAdmin(AuditedAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(AuditedAdmin):
-    list_display = ["number", "kind", "enterprise", "issued_on", "valid_from", "valid_until", "batch"]
+    list_display = [
+        "number",
+        "kind",
+        "enterprise",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+        "batch",
+    ]
     list_filter = ["kind", "batch"]
     search_fields = ["number", "enterprise__name", "enterprise__uscc"]
     raw_id_fields = ["enterprise"]

@@ -55,11 +55,20 @@ class Page(Schema):
 
 def enterprise_out(e: Enterprise) -> EnterpriseOut:
     return EnterpriseOut(
-        uscc=e.uscc, name=e.name, former_names=[f.name for f in e.former_names.all()],
-        region=RegionRef(code=e.region.code, name=e.region.name), address=e.address,
-        industry_code=e.industry_code, registered_on=e.registered_on, tech_domain=e.tech_domain,
-        tech_domain_label=tech_domains.label(e.tech_domain), is_above_scale=e.is_above_scale,
-        is_listed=e.is_listed, status=e.status, needs_review=e.needs_review, review_reason=e.review_reason,
+        uscc=e.uscc,
+        name=e.name,
+        former_names=[f.name for f in e.former_names.all()],
+        region=RegionRef(code=e.region.code, name=e.region.name),
+        address=e.address,
+        industry_code=e.industry_code,
+        registered_on=e.registered_on,
+        tech_domain=e.tech_domain,
+        tech_domain_label=tech_domains.label(e.tech_domain),
+        is_above_scale=e.is_above_scale,
+        is_listed=e.is_listed,
+        status=e.status,
+        needs_review=e.needs_review,
+        review_reason=e.review_reason,
     )
 
 
@@ -87,8 +96,13 @@ def _region(actor: Any, code: str) -> Region | None:
 @router.get("", response=Page, summary="企业列表（按权限范围过滤）")
 def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
     qs = selectors.enterprise_list(
-        actor=request.user, q=filters.q, region=_region(request.user, filters.region),
-        domain=filters.domain, cert=filters.cert, on=filters.on, above_scale=filters.above_scale,
+        actor=request.user,
+        q=filters.q,
+        region=_region(request.user, filters.region),
+        domain=filters.domain,
+        cert=filters.cert,
+        on=filters.on,
+        above_scale=filters.above_scale,
         sort=filters.sort,
     )
     size = max(1, min(filters.page_size, 500))
@@ -113,13 +127,16 @@ def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) ->
         extra = [e for e in more if e.field not in bad and e.field in good]
         raise ValidationFailed([*exc.errors, *extra]) from None
     if "region" in values and values["region"] is not None:
-        region = Region.objects.filter(code=values["region"]).first() or Region.objects.filter(
-            name=values["region"]
-        ).first()
+        region = (
+            Region.objects.filter(code=values["region"]).first()
+            or Region.objects.filter(name=values["region"]).first()
+        )
         if region is None:
             from kechuang.core.errors import FieldError
 
-            raise ValidationFailed([FieldError("region", "所属镇街/园区", f"“{values['region']}”不存在")])
+            raise ValidationFailed(
+                [FieldError("region", "所属镇街/园区", f"“{values['region']}”不存在")]
+            )
         values["region"] = region
     if "former_names" in values:
         text = values["former_names"] or ""
@@ -140,10 +157,16 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> EnterpriseOut:
 
 
 @router.patch("/{uscc}", response=EnterpriseOut, summary="修改企业")
-def enterprise_update(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> EnterpriseOut:
+def enterprise_update(
+    request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]
+) -> EnterpriseOut:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     values = _enterprise_values(request.user, payload, partial=True)
-    return enterprise_out(services.enterprise_update(actor=request.user, enterprise=enterprise, data=values, via="api"))
+    return enterprise_out(
+        services.enterprise_update(
+            actor=request.user, enterprise=enterprise, data=values, via="api"
+        )
+    )
 
 
 @router.delete("/{uscc}", response={204: None}, summary="删除企业（仅市科技局）")
@@ -171,19 +194,25 @@ def facts_list(request: HttpRequest, uscc: str) -> list[dict[str, Any]]:
 
 
 @router.put("/{uscc}/facts/{year}", summary="录入或更正某年度数据（金额单位万元；null 表示未知）")
-def facts_put(request: HttpRequest, uscc: str, year: int, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+def facts_put(
+    request: HttpRequest, uscc: str, year: int, payload: Body[dict[str, Any]]
+) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     body = dict(payload)
     body.setdefault("source", "enterprise")
     body["fiscal_year"] = year
     body["uscc"] = enterprise.uscc
     parsed = parse_record(importing.FACT_COLUMNS, body, partial=True)
-    values = {
-        spec.name: parsed[spec.key] for spec in FACT_FIELDS if spec.key in parsed
-    }
+    values = {spec.name: parsed[spec.key] for spec in FACT_FIELDS if spec.key in parsed}
     facts = services.facts_record(
-        actor=request.user, enterprise=enterprise, fiscal_year=year, values=values,
-        source=parsed["source"], recorded_on=parsed.get("recorded_on"), note=parsed.get("note") or "", via="api",
+        actor=request.user,
+        enterprise=enterprise,
+        fiscal_year=year,
+        values=values,
+        source=parsed["source"],
+        recorded_on=parsed.get("recorded_on"),
+        note=parsed.get("note") or "",
+        via="api",
     )
     return facts_out(facts)
 
@@ -206,8 +235,16 @@ def ip_list(request: HttpRequest, uscc: str) -> list[IPOut]:
 
 
 def _ip_out(i: IPItem) -> IPOut:
-    return IPOut(kind=i.kind, kind_label=i.get_kind_display(), ip_class=i.ip_class, number=i.number,
-                 title=i.title, granted_on=i.granted_on, acquisition=i.acquisition, is_valid=i.is_valid)
+    return IPOut(
+        kind=i.kind,
+        kind_label=i.get_kind_display(),
+        ip_class=i.ip_class,
+        number=i.number,
+        title=i.title,
+        granted_on=i.granted_on,
+        acquisition=i.acquisition,
+        is_valid=i.is_valid,
+    )
 
 
 @router.post("/{uscc}/ip", response={201: IPOut}, summary="登记知识产权")
@@ -235,9 +272,17 @@ class CertificateOut(Schema):
 def _cert_out(c: Certificate) -> CertificateOut:
     from django.utils import timezone
 
-    return CertificateOut(kind=c.kind, kind_label=c.get_kind_display(), number=c.number, issued_on=c.issued_on,
-                          valid_from=c.valid_from, valid_until=c.valid_until, batch=c.batch,
-                          revoked_on=c.revoked_on, valid_today=c.is_valid_on(timezone.localdate()))
+    return CertificateOut(
+        kind=c.kind,
+        kind_label=c.get_kind_display(),
+        number=c.number,
+        issued_on=c.issued_on,
+        valid_from=c.valid_from,
+        valid_until=c.valid_until,
+        batch=c.batch,
+        revoked_on=c.revoked_on,
+        valid_today=c.is_valid_on(timezone.localdate()),
+    )
 
 
 @router.get("/{uscc}/certificates", response=list[CertificateOut], summary="资质证书")
@@ -252,7 +297,9 @@ def certificate_create(request: HttpRequest, uscc: str, payload: Body[dict[str, 
     parsed = parse_record(importing.CERTIFICATE_COLUMNS, {**payload, "uscc": enterprise.uscc})
     parsed.pop("uscc")
     data = {k: v for k, v in parsed.items() if v is not None}
-    cert = services.certificate_save(actor=request.user, enterprise=enterprise, data=data, via="api")
+    cert = services.certificate_save(
+        actor=request.user, enterprise=enterprise, data=data, via="api"
+    )
     return Status(201, _cert_out(cert))
 
 
@@ -273,8 +320,16 @@ def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
     if not is_bureau(request.user):
         raise PermissionDenied("只有市科技局可以查看操作日志")
     return [
-        AuditOut(at=a.at, actor=a.actor_name, action=a.action, object_type=a.object_type, object=a.object_repr,
-                 before=a.before, after=a.after, via=a.via)
+        AuditOut(
+            at=a.at,
+            actor=a.actor_name,
+            action=a.action,
+            object_type=a.object_type,
+            object=a.object_repr,
+            before=a.before,
+            after=a.after,
+            via=a.via,
+        )
         for a in AuditLog.objects.filter(enterprise_id=enterprise.pk)[:500]
     ]
 
@@ -282,12 +337,27 @@ def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
 imports_router = Router(tags=["导入"])
 
 
-@imports_router.post("/{kind}", summary="导入Excel/CSV：commit=false 预览，commit=true 全部有效时写入")
-def import_sheet(request: HttpRequest, kind: str, file: File[UploadedFile], commit: bool = False) -> dict[str, Any]:
-    plan = importing.import_run(actor=request.user, kind=kind, data=file.read(), filename=file.name or "upload",
-                                commit=commit)
+@imports_router.post(
+    "/{kind}", summary="导入Excel/CSV：commit=false 预览，commit=true 全部有效时写入"
+)
+def import_sheet(
+    request: HttpRequest, kind: str, file: File[UploadedFile], commit: bool = False
+) -> dict[str, Any]:
+    plan = importing.import_run(
+        actor=request.user,
+        kind=kind,
+        data=file.read(),
+        filename=file.name or "upload",
+        commit=commit,
+    )
     return {
-        "kind": plan.kind, "imported": plan.imported, "counts": plan.counts,
-        "errors": [e.as_dict() | {"text": str(e)} for e in plan.errors], "warnings": plan.warnings,
-        "rows": [{"row": r.row, "status": r.status, "key": r.key, "name": r.name} for r in plan.rows[:1000]],
+        "kind": plan.kind,
+        "imported": plan.imported,
+        "counts": plan.counts,
+        "errors": [e.as_dict() | {"text": str(e)} for e in plan.errors],
+        "warnings": plan.warnings,
+        "rows": [
+            {"row": r.row, "status": r.status, "key": r.key, "name": r.name}
+            for r in plan.rows[:1000]
+        ],
     }

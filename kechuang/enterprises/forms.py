@@ -31,12 +31,18 @@ class EnterpriseForm(ServiceErrorsMixin, forms.Form):
     former_names = forms.CharField(label="曾用名", required=False, help_text="多个用；分隔")
     region = forms.ModelChoiceField(label="所属镇街/园区", queryset=Region.objects.none())
     address = forms.CharField(label="地址", max_length=200, required=False)
-    industry_code = forms.CharField(label="行业代码", max_length=5, required=False, help_text="如 C2614")
+    industry_code = forms.CharField(
+        label="行业代码", max_length=5, required=False, help_text="如 C2614"
+    )
     registered_on = forms.DateField(label="成立日期", required=False, widget=DATE_INPUT)
-    tech_domain = forms.ChoiceField(label="技术领域", choices=[("", "—")] + TECH_DOMAIN_CHOICES, required=False)
+    tech_domain = forms.ChoiceField(
+        label="技术领域", choices=[("", "—"), *TECH_DOMAIN_CHOICES], required=False
+    )
     is_above_scale = forms.BooleanField(label="规上工业企业", required=False)
     is_listed = forms.BooleanField(label="上市企业", required=False)
-    status = forms.ChoiceField(label="经营状态", choices=Enterprise.Status.choices, initial="active")
+    status = forms.ChoiceField(
+        label="经营状态", choices=Enterprise.Status.choices, initial="active"
+    )
     contact_name = forms.CharField(label="联系人", max_length=40, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
@@ -47,16 +53,26 @@ class EnterpriseForm(ServiceErrorsMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["former_names"] = [n for n in (data.get("former_names") or "").replace(";", "；").split("；") if n.strip()]
+        data["former_names"] = [
+            n for n in (data.get("former_names") or "").replace(";", "；").split("；") if n.strip()
+        ]
         return data
 
     @classmethod
     def initial_for(cls, e: Enterprise) -> dict[str, Any]:
         return {
-            "uscc": e.uscc, "name": e.name, "former_names": "；".join(f.name for f in e.former_names.all()),
-            "region": e.region_id, "address": e.address, "industry_code": e.industry_code,
-            "registered_on": e.registered_on, "tech_domain": e.tech_domain, "is_above_scale": e.is_above_scale,
-            "is_listed": e.is_listed, "status": e.status, "contact_name": e.contact_name,
+            "uscc": e.uscc,
+            "name": e.name,
+            "former_names": "；".join(f.name for f in e.former_names.all()),
+            "region": e.region_id,
+            "address": e.address,
+            "industry_code": e.industry_code,
+            "registered_on": e.registered_on,
+            "tech_domain": e.tech_domain,
+            "is_above_scale": e.is_above_scale,
+            "is_listed": e.is_listed,
+            "status": e.status,
+            "contact_name": e.contact_name,
             "contact_phone": e.contact_phone,
         }
 
@@ -71,33 +87,61 @@ class FactsForm(ServiceErrorsMixin, forms.Form):
         for spec in FACT_FIELDS:
             if spec.kind == "money":
                 self.fields[spec.name] = forms.DecimalField(
-                    label=spec.header, required=False, max_digits=18, decimal_places=6,
-                    min_value=None if spec.may_be_negative else 0, help_text=spec.help,
-                    error_messages={"invalid": "应为数字", "max_decimal_places": "小数位不能超过6位",
-                                    "min_value": "不能为负数"},
+                    label=spec.header,
+                    required=False,
+                    max_digits=18,
+                    decimal_places=6,
+                    min_value=None if spec.may_be_negative else 0,
+                    help_text=spec.help,
+                    error_messages={
+                        "invalid": "应为数字",
+                        "max_decimal_places": "小数位不能超过6位",
+                        "min_value": "不能为负数",
+                    },
                 )
             else:
                 self.fields[spec.name] = forms.IntegerField(
-                    label=spec.header, required=False, min_value=0, help_text=spec.help,
+                    label=spec.header,
+                    required=False,
+                    min_value=0,
+                    help_text=spec.help,
                     error_messages={"invalid": "应为整数", "min_value": "不能为负数"},
                 )
 
 
 class IPForm(ServiceErrorsMixin, forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=[(k, n) for k, (n, _c) in ip_classes.KINDS.items()])
+    """`still_valid` maps to IPItem.is_valid (a form field may not shadow is_valid())."""
+
+    kind = forms.ChoiceField(
+        label="类型", choices=[(k, n) for k, (n, _c) in ip_classes.KINDS.items()]
+    )
     number = forms.CharField(label="授权号/登记号", max_length=40)
     title = forms.CharField(label="名称", max_length=200)
     granted_on = forms.DateField(label="授权日期", widget=DATE_INPUT)
-    acquisition = forms.ChoiceField(label="获得方式", choices=IPItem.Acquisition.choices, initial="self")
-    is_valid = forms.BooleanField(label="有效", required=False, initial=True)
+    acquisition = forms.ChoiceField(
+        label="获得方式", choices=IPItem.Acquisition.choices, initial="self"
+    )
+    still_valid = forms.BooleanField(label="有效", required=False, initial=True)
+
+
+def ip_form_data(form: IPForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["is_valid"] = data.pop("still_valid")
+    return data
 
 
 class CertificateForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Certificate.Kind.choices)
     number = forms.CharField(label="证书编号/入库编号", max_length=40)
     issued_on = forms.DateField(label="发证日期", widget=DATE_INPUT)
-    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE_INPUT, help_text="默认为发证日期")
-    valid_until = forms.DateField(label="有效期止", required=False, widget=DATE_INPUT,
-                                  help_text="高企默认三年；科技型中小企业默认当年年底")
+    valid_from = forms.DateField(
+        label="有效期起", required=False, widget=DATE_INPUT, help_text="默认为发证日期"
+    )
+    valid_until = forms.DateField(
+        label="有效期止",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="高企默认三年；科技型中小企业默认当年年底",
+    )
     batch = forms.CharField(label="批次", max_length=40, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -26,17 +27,21 @@ from kechuang.enterprises.permissions import can_import
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-def _require_import(request: HttpRequest) -> None:
+def _require_import(request: HttpRequest) -> Any:
+    """The acting user, when they may import."""
     allowed, reason = can_import(request.user)
     if not allowed:
         raise DjangoPermissionDenied(reason)
+    return request.user
 
 
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
-    _require_import(request)
-    recent = ImportBatch.objects.filter(actor=request.user)[:10]
-    return render(request, "imports/index.html", {"kinds": importing.KINDS.values(), "recent": recent})
+    actor = _require_import(request)
+    recent = ImportBatch.objects.filter(actor=actor)[:10]
+    return render(
+        request, "imports/index.html", {"kinds": importing.KINDS.values(), "recent": recent}
+    )
 
 
 @login_required
@@ -46,18 +51,27 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("未知的导入类型")
     spec = importing.KINDS[kind]
     buffer = io.BytesIO()
-    write_template(buffer, spec.columns, sheet=spec.title, lists=importing.template_lists(kind),
-                   note=f"科创云 · {spec.title}导入模板\n{spec.note}\n第1行为表头（中文或英文键均可），"
-                        "第2行为填写说明（以【开头的行不会导入），从第3行起填写数据。")
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(spec.title + '导入模板.xlsx')}"
+    write_template(
+        buffer,
+        spec.columns,
+        sheet=spec.title,
+        lists=importing.template_lists(kind),
+        note=f"科创云 · {spec.title}导入模板\n{spec.note}\n第1行为表头（中文或英文键均可），"
+        "第2行为填写说明（以【开头的行不会导入），从第3行起填写数据。",
+    )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(spec.title + '导入模板.xlsx')}"
+    )
     return response
 
 
 @login_required
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_import(request)
+    actor = _require_import(request)
     if kind not in importing.KINDS:
         raise Http404("未知的导入类型")
     spec = importing.KINDS[kind]
@@ -76,52 +90,87 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     suffix = Path(upload.name or "").suffix.lower()[:6] or ".bin"
     stored = settings.UPLOAD_DIR / f"{token}{suffix}"
     try:
-        plan = importing.import_run(actor=request.user, kind=kind, data=data, filename=upload.name or "upload",
-                                    commit=False)
+        plan = importing.import_run(
+            actor=request.user, kind=kind, data=data, filename=upload.name or "upload", commit=False
+        )
     except ValidationFailed as exc:
-        return render(request, "imports/preview.html", {
-            "spec": spec, "filename": upload.name, "fatal": exc.message, "errors": exc.errors, "plan": None,
-        }, status=422)
+        return render(
+            request,
+            "imports/preview.html",
+            {
+                "spec": spec,
+                "filename": upload.name,
+                "fatal": exc.message,
+                "errors": exc.errors,
+                "plan": None,
+            },
+            status=422,
+        )
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     stored.write_bytes(data)
     batch = ImportBatch.objects.create(
-        token=token, kind=kind, filename=(upload.name or "upload")[:200], stored_path=str(stored),
-        actor=request.user, status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
+        token=token,
+        kind=kind,
+        filename=(upload.name or "upload")[:200],
+        stored_path=str(stored),
+        actor=actor,
+        status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
         counts=plan.counts,
     )
     changed = [r for r in plan.rows if r.status != "unchanged"][:300]
-    return render(request, "imports/preview.html", {
-        "spec": spec, "filename": upload.name, "plan": plan, "batch": batch, "changed": changed,
-        "errors": plan.errors[:1000], "more_errors": max(0, len(plan.errors) - 1000),
-    }, status=200 if plan.ok else 422)
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "spec": spec,
+            "filename": upload.name,
+            "plan": plan,
+            "batch": batch,
+            "changed": changed,
+            "errors": plan.errors[:1000],
+            "more_errors": max(0, len(plan.errors) - 1000),
+        },
+        status=200 if plan.ok else 422,
+    )
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    _require_import(request)
-    batch = get_object_or_404(ImportBatch, token=token, actor=request.user)
+    actor = _require_import(request)
+    batch = get_object_or_404(ImportBatch, token=token, actor=actor)
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, "该文件已导入或有错误，请重新上传")
         return redirect("imports:index")
     spec = importing.KINDS[batch.kind]
     data = Path(batch.stored_path).read_bytes()
     try:
-        plan = importing.import_run(actor=request.user, kind=batch.kind, data=data, filename=batch.filename,
-                                    commit=True)
+        plan = importing.import_run(
+            actor=request.user, kind=batch.kind, data=data, filename=batch.filename, commit=True
+        )
     except ValidationFailed as exc:
         batch.status = ImportBatch.Status.FAILED
         batch.save(update_fields=["status"])
-        return render(request, "imports/preview.html", {
-            "spec": spec, "filename": batch.filename, "fatal": "数据已变化，重新检查发现错误，未写入任何数据",
-            "errors": exc.errors, "plan": None,
-        }, status=422)
+        return render(
+            request,
+            "imports/preview.html",
+            {
+                "spec": spec,
+                "filename": batch.filename,
+                "fatal": "数据已变化，重新检查发现错误，未写入任何数据",
+                "errors": exc.errors,
+                "plan": None,
+            },
+            status=422,
+        )
     batch.status = ImportBatch.Status.IMPORTED
     batch.imported_at = timezone.now()
     batch.counts = plan.counts
     batch.save(update_fields=["status", "imported_at", "counts"])
     Path(batch.stored_path).unlink(missing_ok=True)
     c = plan.counts
-    messages.success(request, f"导入成功：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行")
+    messages.success(
+        request, f"导入成功：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行"
+    )
     return redirect("imports:index")

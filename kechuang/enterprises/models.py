@@ -29,16 +29,24 @@ class Enterprise(models.Model):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     industry_code = models.CharField(
-        "行业代码", max_length=5, blank=True, help_text="国民经济行业分类（GB/T 4754-2017），如 C2614"
+        "行业代码",
+        max_length=5,
+        blank=True,
+        help_text="国民经济行业分类（GB/T 4754-2017），如 C2614",
     )
     registered_on = models.DateField("成立日期", null=True, blank=True)
     tech_domain = models.CharField(
-        "技术领域", max_length=5, blank=True, choices=TECH_DOMAIN_CHOICES,
+        "技术领域",
+        max_length=5,
+        blank=True,
+        choices=TECH_DOMAIN_CHOICES,
         help_text="《国家重点支持的高新技术领域》代码",
     )
     is_above_scale = models.BooleanField("规上工业企业", default=False)
     is_listed = models.BooleanField("上市企业", default=False)
-    status = models.CharField("经营状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        "经营状态", max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     needs_review = models.BooleanField("待人工核实", default=False)
     review_reason = models.CharField("核实原因", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
@@ -56,14 +64,18 @@ class Enterprise(models.Model):
 
 
 class FormerName(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="former_names")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="former_names"
+    )
     name = models.CharField("曾用名", max_length=120)
     until_on = models.DateField("使用至", null=True, blank=True)
 
     class Meta:
         verbose_name = "曾用名"
         verbose_name_plural = "曾用名"
-        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="uniq_former_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "name"], name="uniq_former_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -169,8 +181,12 @@ class FactRevision(models.Model):
     source = models.CharField("数据来源", max_length=20, choices=Source.CHOICES)
     recorded_on = models.DateField("记录日期")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="记录人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
     # {field: [before, after]} as strings (None = blank)
@@ -226,9 +242,11 @@ class IPItem(models.Model):
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
         """Certificates in force on `day`: a query over dated intervals, never a flag."""
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        return (
+            self.filter(valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        )
 
 
 class Certificate(models.Model):
@@ -262,7 +280,10 @@ class Certificate(models.Model):
                 name="certificate_interval_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "issued_on"]), models.Index(fields=["kind", "valid_from", "valid_until"])]
+        indexes = [
+            models.Index(fields=["kind", "issued_on"]),
+            models.Index(fields=["kind", "valid_from", "valid_until"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"

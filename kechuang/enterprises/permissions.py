@@ -28,7 +28,9 @@ def can_view_enterprise(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
     return False, "无权查看该企业"
 
 
-def can_edit_enterprise(actor: Any, enterprise: Enterprise | None, region: Region | None = None) -> tuple[bool, str]:
+def can_edit_enterprise(
+    actor: Any, enterprise: Enterprise | None, region: Region | None = None
+) -> tuple[bool, str]:
     """Staff edit everything; an officer edits firms of their area (and may only place
     them in it); an enterprise user edits their own record; helpers only read."""
     role = role_of(actor)
@@ -62,6 +64,8 @@ def can_manage_certificates(actor: Any, enterprise: Enterprise | None) -> tuple[
     role = role_of(actor)
     if role == User.Role.STAFF:
         return True, ""
-    if role == User.Role.OFFICER and (enterprise is None or in_region(enterprise.region, actor.region)):
+    if role == User.Role.OFFICER and (
+        enterprise is None or in_region(enterprise.region, actor.region)
+    ):
         return True, ""
     return False, "资质证书只能由市科技局或所在园区/乡镇维护"

@@ -70,7 +70,9 @@ def enterprise_list(
             qs = qs.filter(
                 Exists(
                     Certificate.objects.filter(
-                        kind=Certificate.Kind.TECH_SME, issued_on__year=day.year, enterprise=OuterRef("pk")
+                        kind=Certificate.Kind.TECH_SME,
+                        issued_on__year=day.year,
+                        enterprise=OuterRef("pk"),
                     )
                 )
             )
@@ -94,6 +96,8 @@ def enterprise_get(*, actor: Any, uscc: str | None = None, pk: int | None = None
     try:
         if uscc is not None:
             return qs.get(uscc=uscc.strip().upper())
+        if pk is None:
+            raise Enterprise.DoesNotExist
         return qs.get(pk=pk)
     except Enterprise.DoesNotExist:
         raise NotFound("企业不存在或无权查看") from None
@@ -106,9 +110,11 @@ def facts_by_year(enterprise: Enterprise) -> list[YearlyFacts]:
 def fact_sources(enterprise: Enterprise) -> dict[tuple[int, str], FactRevision]:
     """For each (year, field) the revision that set its current value."""
     latest: dict[tuple[int, str], FactRevision] = {}
-    revisions = FactRevision.objects.filter(facts__enterprise=enterprise).select_related(
-        "facts", "recorded_by"
-    ).order_by("recorded_at", "id")
+    revisions = (
+        FactRevision.objects.filter(facts__enterprise=enterprise)
+        .select_related("facts", "recorded_by")
+        .order_by("recorded_at", "id")
+    )
     for rev in revisions:
         for name in rev.changes:
             latest[(rev.facts.fiscal_year, name)] = rev

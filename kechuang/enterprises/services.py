@@ -30,14 +30,33 @@ from kechuang.enterprises.permissions import (
 )
 
 ENTERPRISE_FIELDS = (
-    "uscc", "name", "region", "address", "industry_code", "registered_on", "tech_domain",
-    "is_above_scale", "is_listed", "status", "contact_name", "contact_phone",
+    "uscc",
+    "name",
+    "region",
+    "address",
+    "industry_code",
+    "registered_on",
+    "tech_domain",
+    "is_above_scale",
+    "is_listed",
+    "status",
+    "contact_name",
+    "contact_phone",
 )
 ENTERPRISE_LABELS = {
-    "uscc": "统一社会信用代码", "name": "企业名称", "region": "所属镇街/园区", "address": "地址",
-    "industry_code": "行业代码", "registered_on": "成立日期", "tech_domain": "技术领域",
-    "is_above_scale": "规上工业企业", "is_listed": "上市企业", "status": "经营状态",
-    "contact_name": "联系人", "contact_phone": "联系电话", "former_names": "曾用名",
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "region": "所属镇街/园区",
+    "address": "地址",
+    "industry_code": "行业代码",
+    "registered_on": "成立日期",
+    "tech_domain": "技术领域",
+    "is_above_scale": "规上工业企业",
+    "is_listed": "上市企业",
+    "status": "经营状态",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "former_names": "曾用名",
 }
 
 
@@ -141,7 +160,9 @@ def _set_former_names(enterprise: Enterprise, names: list[str]) -> None:
 def enterprise_create(*, actor: Any, data: dict[str, Any], via: str = "web") -> Enterprise:
     clean, errors = enterprise_check(data)
     region = clean.values.get("region")
-    allowed, reason = can_edit_enterprise(actor, None, region if isinstance(region, Region) else None)
+    allowed, reason = can_edit_enterprise(
+        actor, None, region if isinstance(region, Region) else None
+    )
     if not allowed:
         raise PermissionDenied(reason)
     if not errors and Enterprise.objects.filter(uscc=clean.values["uscc"]).exists():
@@ -163,8 +184,14 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], via: str = "web") -> 
         after = snapshot(enterprise)
         if clean.former_names:
             after["former_names"] = clean.former_names
-        audit_log(actor=actor, action="create", obj=enterprise, after=after,
-                  enterprise_id=enterprise.pk, via=via)
+        audit_log(
+            actor=actor,
+            action="create",
+            obj=enterprise,
+            after=after,
+            enterprise_id=enterprise.pk,
+            via=via,
+        )
     return enterprise
 
 
@@ -204,8 +231,15 @@ def enterprise_update(
             before["former_names"] = before_names
             after["former_names"] = sorted(clean.former_names)
         if before != after:
-            audit_log(actor=actor, action="update", obj=locked, before=before, after=after,
-                      enterprise_id=locked.pk, via=via)
+            audit_log(
+                actor=actor,
+                action="update",
+                obj=locked,
+                before=before,
+                after=after,
+                enterprise_id=locked.pk,
+                via=via,
+            )
     return locked
 
 
@@ -217,7 +251,9 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise, via: str = "web") -
     with transaction.atomic():
         before = snapshot(enterprise)
         pk = enterprise.pk
-        audit_log(actor=actor, action="delete", obj=enterprise, before=before, enterprise_id=pk, via=via)
+        audit_log(
+            actor=actor, action="delete", obj=enterprise, before=before, enterprise_id=pk, via=via
+        )
         enterprise.delete()
 
 
@@ -251,7 +287,9 @@ def facts_record(
     if problem:
         errors.append(FieldError("fiscal_year", "会计年度", problem))
     if source not in Source.LABELS:
-        errors.append(FieldError("source", "数据来源", f"应为 {'、'.join(Source.LABELS.values())} 之一"))
+        errors.append(
+            FieldError("source", "数据来源", f"应为 {'、'.join(Source.LABELS.values())} 之一")
+        )
     unknown = [k for k in values if k not in FACT_BY_NAME]
     for k in unknown:
         errors.append(FieldError(k, k, "不是年度数据字段"))
@@ -289,16 +327,27 @@ def facts_record(
             setattr(facts, name, value)
         facts.save()
         FactRevision.objects.create(
-            facts=facts, source=source, recorded_on=recorded_on,
+            facts=facts,
+            source=source,
+            recorded_on=recorded_on,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            changes=changes, note=note,
+            changes=changes,
+            note=note,
         )
         audit_log(
-            actor=actor, action=action, obj=facts,
+            actor=actor,
+            action=action,
+            obj=facts,
             before=before if action == "update" else None,
-            after={"fiscal_year": fiscal_year, **{k: c[1] for k, c in changes.items()},
-                   "source": source, "recorded_on": recorded_on.isoformat()},
-            enterprise_id=enterprise.pk, via=via, note=note,
+            after={
+                "fiscal_year": fiscal_year,
+                **{k: c[1] for k, c in changes.items()},
+                "source": source,
+                "recorded_on": recorded_on.isoformat(),
+            },
+            enterprise_id=enterprise.pk,
+            via=via,
+            note=note,
         )
     return facts
 
@@ -314,8 +363,14 @@ def _differs(old: Any, new: Any) -> bool:
 # -- intellectual property ------------------------------------------------------------
 
 
-IP_LABELS = {"kind": "类型", "number": "授权号/登记号", "title": "名称", "granted_on": "授权日期",
-             "acquisition": "获得方式", "is_valid": "有效"}
+IP_LABELS = {
+    "kind": "类型",
+    "number": "授权号/登记号",
+    "title": "名称",
+    "granted_on": "授权日期",
+    "acquisition": "获得方式",
+    "is_valid": "有效",
+}
 
 
 def ip_check(data: dict[str, Any], row: int | None = None) -> list[FieldError]:
@@ -343,7 +398,11 @@ def ip_check(data: dict[str, Any], row: int | None = None) -> list[FieldError]:
 
 
 def ip_item_save(
-    *, actor: Any, enterprise: Enterprise, data: dict[str, Any], item: IPItem | None = None,
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    item: IPItem | None = None,
     via: str = "web",
 ) -> IPItem:
     allowed, reason = can_edit_enterprise(actor, enterprise)
@@ -366,8 +425,15 @@ def ip_item_save(
                 value = data[name]
                 setattr(obj, name, value.strip() if isinstance(value, str) else value)
         obj.save()
-        audit_log(actor=actor, action="update" if item else "create", obj=obj, before=before,
-                  after=snapshot(obj), enterprise_id=enterprise.pk, via=via)
+        audit_log(
+            actor=actor,
+            action="update" if item else "create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            enterprise_id=enterprise.pk,
+            via=via,
+        )
     return obj
 
 
@@ -376,15 +442,29 @@ def ip_item_delete(*, actor: Any, item: IPItem, via: str = "web") -> None:
     if not allowed:
         raise PermissionDenied(reason)
     with transaction.atomic():
-        audit_log(actor=actor, action="delete", obj=item, before=snapshot(item),
-                  enterprise_id=item.enterprise_id, via=via)
+        audit_log(
+            actor=actor,
+            action="delete",
+            obj=item,
+            before=snapshot(item),
+            enterprise_id=item.enterprise_id,
+            via=via,
+        )
         item.delete()
 
 
 # -- certificates ---------------------------------------------------------------------
 
-CERT_LABELS = {"kind": "类型", "number": "证书编号", "issued_on": "发证日期", "valid_from": "有效期起",
-               "valid_until": "有效期止", "batch": "批次", "revoked_on": "撤销日期", "note": "备注"}
+CERT_LABELS = {
+    "kind": "类型",
+    "number": "证书编号",
+    "issued_on": "发证日期",
+    "valid_from": "有效期起",
+    "valid_until": "有效期止",
+    "batch": "批次",
+    "revoked_on": "撤销日期",
+    "note": "备注",
+}
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -408,7 +488,9 @@ def default_validity(kind: str, issued_on: dt.date) -> tuple[dt.date, dt.date | 
     return issued_on, None
 
 
-def certificate_check(data: dict[str, Any], row: int | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+def certificate_check(
+    data: dict[str, Any], row: int | None = None
+) -> tuple[dict[str, Any], list[FieldError]]:
     errors: list[FieldError] = []
     clean = dict(data)
 
@@ -424,7 +506,7 @@ def certificate_check(data: dict[str, Any], row: int | None = None) -> tuple[dic
         err("issued_on", "不能为空")
     elif issued > v.today():
         err("issued_on", "发证日期晚于今天")
-    if errors:
+    if errors or issued is None:
         return clean, errors
     start, end = default_validity(data["kind"], issued)
     clean["valid_from"] = data.get("valid_from") or start
@@ -439,7 +521,11 @@ def certificate_check(data: dict[str, Any], row: int | None = None) -> tuple[dic
 
 
 def certificate_save(
-    *, actor: Any, enterprise: Enterprise, data: dict[str, Any], certificate: Certificate | None = None,
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    certificate: Certificate | None = None,
     via: str = "web",
 ) -> Certificate:
     allowed, reason = can_manage_certificates(actor, enterprise)
@@ -461,8 +547,15 @@ def certificate_save(
             if name in clean:
                 setattr(obj, name, clean[name])
         obj.save()
-        audit_log(actor=actor, action="update" if certificate else "create", obj=obj,
-                  before=before, after=snapshot(obj), enterprise_id=enterprise.pk, via=via)
+        audit_log(
+            actor=actor,
+            action="update" if certificate else "create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            enterprise_id=enterprise.pk,
+            via=via,
+        )
     return obj
 
 
@@ -471,6 +564,12 @@ def certificate_delete(*, actor: Any, certificate: Certificate, via: str = "web"
     if not allowed:
         raise PermissionDenied(reason)
     with transaction.atomic():
-        audit_log(actor=actor, action="delete", obj=certificate, before=snapshot(certificate),
-                  enterprise_id=certificate.enterprise_id, via=via)
+        audit_log(
+            actor=actor,
+            action="delete",
+            obj=certificate,
+            before=snapshot(certificate),
+            enterprise_id=certificate.enterprise_id,
+            via=via,
+        )
         certificate.delete()

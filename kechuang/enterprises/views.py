@@ -23,7 +23,7 @@ from kechuang.core.panels import panels
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.enterprises import importing, selectors, services
 from kechuang.enterprises.facts import FACT_FIELDS, Source
-from kechuang.enterprises.forms import CertificateForm, EnterpriseForm, FactsForm, IPForm
+from kechuang.enterprises.forms import CertificateForm, EnterpriseForm, FactsForm, IPForm, ip_form_data
 from kechuang.enterprises.models import Certificate, Enterprise, YearlyFacts
 from kechuang.enterprises.permissions import can_edit_enterprise, can_manage_certificates
 from kechuang.rules import tech_domains
@@ -78,19 +78,33 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.enterprise_list(actor=request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [e.pk for e in page.object_list]
-    facts = {f.enterprise_id: f for f in YearlyFacts.objects.filter(enterprise_id__in=ids, fiscal_year=year)}
+    facts = {
+        f.enterprise_id: f
+        for f in YearlyFacts.objects.filter(enterprise_id__in=ids, fiscal_year=year)
+    }
     hnte = set(
-        Certificate.objects.valid_on(filters["on"]).filter(kind="hnte", enterprise_id__in=ids)
+        Certificate.objects.valid_on(filters["on"])
+        .filter(kind="hnte", enterprise_id__in=ids)
         .values_list("enterprise_id", flat=True)
     )
     sme = set(
-        Certificate.objects.filter(kind="tech_sme", enterprise_id__in=ids, issued_on__year=year)
-        .values_list("enterprise_id", flat=True)
+        Certificate.objects.filter(
+            kind="tech_sme", enterprise_id__in=ids, issued_on__year=year
+        ).values_list("enterprise_id", flat=True)
     )
     rows = [
-        {"e": e, "facts": facts.get(e.pk), "hnte": e.pk in hnte, "tech_sme": e.pk in sme,
-         "revenue": format_wan(facts[e.pk].revenue_yuan) if e.pk in facts and facts[e.pk].revenue_yuan is not None else "—",
-         "rd": format_wan(facts[e.pk].rd_expense_yuan) if e.pk in facts and facts[e.pk].rd_expense_yuan is not None else "—"}
+        {
+            "e": e,
+            "facts": facts.get(e.pk),
+            "hnte": e.pk in hnte,
+            "tech_sme": e.pk in sme,
+            "revenue": format_wan(facts[e.pk].revenue_yuan)
+            if e.pk in facts and facts[e.pk].revenue_yuan is not None
+            else "—",
+            "rd": format_wan(facts[e.pk].rd_expense_yuan)
+            if e.pk in facts and facts[e.pk].rd_expense_yuan is not None
+            else "—",
+        }
         for e in page.object_list
     ]
     query = request.GET.copy()
@@ -99,14 +113,26 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     sort_query.pop("sort", None)
     sort_query.pop("page", None)
     allowed, _ = can_edit_enterprise(request.user, None)
-    return render(request, "enterprises/list.html", {
-        "page": page, "rows": rows, "filters": filters, "year": year,
-        "years": list(range(timezone.localdate().year, 2014, -1)),
-        "regions": visible_regions(request.user).filter(kind__in=["street", "town", "township", "park"]),
-        "domains": [(c, tech_domains.label(c)) for c in tech_domains.DOMAINS if "." not in c],
-        "cert_filters": selectors.CERT_FILTERS, "query": query.urlencode(), "sort_query": sort_query.urlencode(),
-        "can_create": allowed, "total": page.paginator.count,
-    })
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "year": year,
+            "years": list(range(timezone.localdate().year, 2014, -1)),
+            "regions": visible_regions(request.user).filter(
+                kind__in=["street", "town", "township", "park"]
+            ),
+            "domains": [(c, tech_domains.label(c)) for c in tech_domains.DOMAINS if "." not in c],
+            "cert_filters": selectors.CERT_FILTERS,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "can_create": allowed,
+            "total": page.paginator.count,
+        },
+    )
 
 
 @login_required
@@ -120,8 +146,10 @@ def enterprise_export(request: HttpRequest, kind: str) -> HttpResponse:
     buffer = io.BytesIO()
     write_rows_xlsx(buffer, headers, rows, sheet=importing.KINDS[kind].title)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     filename = f"{importing.KINDS[kind].title}-{stamp}.xlsx"
     from urllib.parse import quote
 
@@ -155,25 +183,54 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for f in facts:
             value = getattr(f, spec.name)
             rev = sources.get((f.fiscal_year, spec.name))
-            shown = ("—" if value is None else format_wan(value)) if spec.kind == "money" else ("—" if value is None else value)
-            cells.append({"value": shown, "source": rev.get_source_display() if rev else "",
-                          "recorded_on": rev.recorded_on if rev else None})
+            shown = (
+                ("—" if value is None else format_wan(value))
+                if spec.kind == "money"
+                else ("—" if value is None else value)
+            )
+            cells.append(
+                {
+                    "value": shown,
+                    "source": rev.get_source_display() if rev else "",
+                    "recorded_on": rev.recorded_on if rev else None,
+                }
+            )
         table.append({"spec": spec, "cells": cells})
     on = _year_end(year)
     certs = list(selectors.certificates_of(enterprise))
-    cert_rows = [{"c": c, "valid": c.is_valid_on(on), "valid_today": c.is_valid_on(timezone.localdate())} for c in certs]
-    audit = AuditLog.objects.filter(enterprise_id=enterprise.pk)[:50] if is_bureau(request.user) else None
+    cert_rows = [
+        {"c": c, "valid": c.is_valid_on(on), "valid_today": c.is_valid_on(timezone.localdate())}
+        for c in certs
+    ]
+    audit = (
+        AuditLog.objects.filter(enterprise_id=enterprise.pk)[:50]
+        if is_bureau(request.user)
+        else None
+    )
     can_edit, _ = can_edit_enterprise(request.user, enterprise)
     can_certs, _ = can_manage_certificates(request.user, enterprise)
     extra = [(p, p.context(request, enterprise)) for p in panels()]
-    return render(request, "enterprises/detail.html", {
-        "e": enterprise, "year": year, "on": on, "facts": facts, "table": table,
-        "chart": json.dumps(_chart_data(facts), ensure_ascii=False), "certs": cert_rows,
-        "ip_items": enterprise.ip_items.all(), "audit": audit, "can_edit": can_edit, "can_certs": can_certs,
-        "domain_label": tech_domains.label(enterprise.tech_domain), "panels": extra,
-        "years": [f.fiscal_year for f in facts] or [year],
-        "next_year": (facts[-1].fiscal_year + 1) if facts else timezone.localdate().year - 1,
-    })
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "e": enterprise,
+            "year": year,
+            "on": on,
+            "facts": facts,
+            "table": table,
+            "chart": json.dumps(_chart_data(facts), ensure_ascii=False),
+            "certs": cert_rows,
+            "ip_items": enterprise.ip_items.all(),
+            "audit": audit,
+            "can_edit": can_edit,
+            "can_certs": can_certs,
+            "domain_label": tech_domains.label(enterprise.tech_domain),
+            "panels": extra,
+            "years": [f.fiscal_year for f in facts] or [year],
+            "next_year": (facts[-1].fiscal_year + 1) if facts else timezone.localdate().year - 1,
+        },
+    )
 
 
 def _regions_for_form(request: HttpRequest) -> Any:
@@ -211,11 +268,14 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     regions = _regions_for_form(request)
     if not regions.filter(pk=enterprise.region_id).exists():
         regions = regions | type(enterprise.region).objects.filter(pk=enterprise.region_id)
-    form = EnterpriseForm(request.POST or None, regions=regions,
-                          initial=EnterpriseForm.initial_for(enterprise))
+    form = EnterpriseForm(
+        request.POST or None, regions=regions, initial=EnterpriseForm.initial_for(enterprise)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise, data=form.service_data())
+            services.enterprise_update(
+                actor=request.user, enterprise=enterprise, data=form.service_data()
+            )
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         except PermissionDenied as exc:
@@ -223,7 +283,11 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "title": f"修改 {enterprise.name}", "e": enterprise})
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": f"修改 {enterprise.name}", "e": enterprise},
+    )
 
 
 @login_required
@@ -237,7 +301,9 @@ def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if current:
         for spec in FACT_FIELDS:
             value = getattr(current, spec.name)
-            initial[spec.name] = yuan_to_wan(value) if spec.kind == "money" and value is not None else value
+            initial[spec.name] = (
+                yuan_to_wan(value) if spec.kind == "money" and value is not None else value
+            )
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         from kechuang.core.money import wan_to_yuan
@@ -245,11 +311,17 @@ def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         values = {}
         for spec in FACT_FIELDS:
             value = form.cleaned_data.get(spec.name)
-            values[spec.name] = wan_to_yuan(value) if spec.kind == "money" and value is not None else value
+            values[spec.name] = (
+                wan_to_yuan(value) if spec.kind == "money" and value is not None else value
+            )
         try:
             services.facts_record(
-                actor=request.user, enterprise=enterprise, fiscal_year=year, values=values,
-                source=form.cleaned_data["source"], recorded_on=form.cleaned_data["recorded_on"],
+                actor=request.user,
+                enterprise=enterprise,
+                fiscal_year=year,
+                values=values,
+                source=form.cleaned_data["source"],
+                recorded_on=form.cleaned_data["recorded_on"],
                 note=form.cleaned_data["note"],
             )
         except ValidationFailed as exc:
@@ -257,10 +329,17 @@ def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         else:
             messages.success(request, f"{year}年度数据已保存")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/facts_form.html", {
-        "form": form, "e": enterprise, "year": year, "sources": Source.CHOICES,
-        "title": f"{enterprise.name} · {year}年度数据",
-    })
+    return render(
+        request,
+        "enterprises/facts_form.html",
+        {
+            "form": form,
+            "e": enterprise,
+            "year": year,
+            "sources": Source.CHOICES,
+            "title": f"{enterprise.name} · {year}年度数据",
+        },
+    )
 
 
 @login_required
@@ -272,13 +351,17 @@ def ip_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ip_item_save(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
+            services.ip_item_save(actor=request.user, enterprise=enterprise, data=ip_form_data(form))
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         else:
             messages.success(request, "已登记知识产权")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "title": f"{enterprise.name} · 登记知识产权", "e": enterprise})
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": f"{enterprise.name} · 登记知识产权", "e": enterprise},
+    )
 
 
 @login_required
@@ -297,6 +380,8 @@ def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已登记证书")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "title": f"{enterprise.name} · 登记资质证书", "e": enterprise})
-
-
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": f"{enterprise.name} · 登记资质证书", "e": enterprise},
+    )

@@ -28,35 +28,57 @@ def test_token_auth_and_chinese_not_escaped(client, staff, firm_b, capsys):
 
 def test_one_error_shape(client, staff, regions):
     client.force_login(staff)
-    response = client.post("/api/v1/enterprises", data=json.dumps({"uscc": "91440300192203821", "name": "", "region": "园区A"}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/enterprises",
+        data=json.dumps({"uscc": "91440300192203821", "name": "", "region": "园区A"}),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "invalid"
     labels = {d["label"]: d["message"] for d in error["details"]}
     assert labels["统一社会信用代码"] == "应为18位，实际17位"
     missing = client.get("/api/v1/enterprises/914403001922038216").json()
-    assert missing == {"error": {"code": "not_found", "message": "企业不存在或无权查看", "details": []}}
+    assert missing == {
+        "error": {"code": "not_found", "message": "企业不存在或无权查看", "details": []}
+    }
 
 
 def test_create_update_and_facts_through_api(client, staff, regions):
     client.force_login(staff)
     code = new_uscc()
-    created = client.post("/api/v1/enterprises", data={"uscc": code, "name": "接口公司", "region": "321283401",
-                                                        "tech_domain": "8.4"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/enterprises",
+        data={"uscc": code, "name": "接口公司", "region": "321283401", "tech_domain": "8.4"},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["region"]["name"] == "园区A"
-    patched = client.patch(f"/api/v1/enterprises/{code}", data={"is_above_scale": "是"}, content_type="application/json")
+    patched = client.patch(
+        f"/api/v1/enterprises/{code}",
+        data={"is_above_scale": "是"},
+        content_type="application/json",
+    )
     assert patched.json()["is_above_scale"] is True
-    put = client.put(f"/api/v1/enterprises/{code}/facts/2020", data={"employees": 50, "tech_staff": 60, "revenue": "100"},
-                     content_type="application/json")
+    put = client.put(
+        f"/api/v1/enterprises/{code}/facts/2020",
+        data={"employees": 50, "tech_staff": 60, "revenue": "100"},
+        content_type="application/json",
+    )
     assert put.status_code == 422
     assert put.json()["error"]["details"][0]["message"] == "科技人员数不能大于职工总数"
-    put = client.put(f"/api/v1/enterprises/{code}/facts/2020", data={"employees": 50, "tech_staff": 6, "revenue": "100.5",
-                                                                      "source": "税务"}, content_type="application/json")
+    put = client.put(
+        f"/api/v1/enterprises/{code}/facts/2020",
+        data={"employees": 50, "tech_staff": 6, "revenue": "100.5", "source": "税务"},
+        content_type="application/json",
+    )
     assert put.status_code == 200 and put.json()["revenue"] == "100.5"
     assert str(YearlyFacts.objects.get(enterprise__uscc=code).revenue_yuan) == "1005000.00"
-    text_in_number = client.put(f"/api/v1/enterprises/{code}/facts/2020", data={"revenue": "很多"}, content_type="application/json")
+    text_in_number = client.put(
+        f"/api/v1/enterprises/{code}/facts/2020",
+        data={"revenue": "很多"},
+        content_type="application/json",
+    )
     assert text_in_number.json()["error"]["details"][0]["message"] == "“很多”不是数字"
 
 

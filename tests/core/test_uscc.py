@@ -4,8 +4,14 @@ import pytest
 
 from kechuang.core import uscc
 
-VALID = ["914403001922038216", "9144030071526726XG", "91330100799655058B", "91110108551385082Q",
-         "91321283MA1MR5HB8P", "91350100M000100Y43"]
+VALID = [
+    "914403001922038216",
+    "9144030071526726XG",
+    "91330100799655058B",
+    "91110108551385082Q",
+    "91321283MA1MR5HB8P",
+    "91350100M000100Y43",
+]
 
 
 @pytest.mark.parametrize("code", VALID)
@@ -16,7 +22,11 @@ def test_spec_examples_are_valid(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("9144030O1922038216", "非法字符 O"), ("91440300192203821", "应为18位"), ("91330100799655058I", "非法字符 I")],
+    [
+        ("9144030O1922038216", "非法字符 O"),
+        ("91440300192203821", "应为18位"),
+        ("91330100799655058I", "非法字符 I"),
+    ],
 )
 def test_wrong_length_or_character_is_an_error(code: str, message: str) -> None:
     result = uscc.validate(code)

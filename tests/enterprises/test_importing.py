@@ -16,7 +16,15 @@ from tests.conftest import new_uscc
 
 pytestmark = pytest.mark.django_db
 
-FACT_HEADERS = ["统一社会信用代码", "会计年度", "职工总数（人）", "科技人员数（人）", "销售收入（万元）", "研发费用（万元）", "数据来源"]
+FACT_HEADERS = [
+    "统一社会信用代码",
+    "会计年度",
+    "职工总数（人）",
+    "科技人员数（人）",
+    "销售收入（万元）",
+    "研发费用（万元）",
+    "数据来源",
+]
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
@@ -37,12 +45,21 @@ def run(actor, kind, data, commit=True, name="t.xlsx"):
 
 def test_enterprise_sheet_imports_and_previews_changes(staff, regions):
     codes = [new_uscc() for _ in range(3)]
-    data = xlsx([
-        ["统一社会信用代码", "企业名称", "所属镇街/园区", "成立日期", "技术领域", "规上工业企业"],
-        [codes[0], "甲公司", "园区A", "2010-01-02", "4.5", "是"],
-        [codes[1], "乙公司", "镇B", dt.date(2012, 5, 6), "新材料", "否"],
-        [codes[2], "丙公司", "321283102", None, None, None],
-    ])
+    data = xlsx(
+        [
+            [
+                "统一社会信用代码",
+                "企业名称",
+                "所属镇街/园区",
+                "成立日期",
+                "技术领域",
+                "规上工业企业",
+            ],
+            [codes[0], "甲公司", "园区A", "2010-01-02", "4.5", "是"],
+            [codes[1], "乙公司", "镇B", dt.date(2012, 5, 6), "新材料", "否"],
+            [codes[2], "丙公司", "321283102", None, None, None],
+        ]
+    )
     preview = run(staff, "enterprises", data, commit=False)
     assert preview.counts["new"] == 3 and not preview.errors
     assert Enterprise.objects.count() == 0
@@ -50,7 +67,13 @@ def test_enterprise_sheet_imports_and_previews_changes(staff, regions):
     assert Enterprise.objects.count() == 3
     assert Enterprise.objects.get(uscc=codes[1]).tech_domain == "4"
     assert AuditLog.objects.filter(action="create", via="import").count() == 3
-    again = xlsx([["uscc", "name", "region"], [codes[0], "甲公司（新名）", "园区A"], [codes[1], "乙公司", "镇B"]])
+    again = xlsx(
+        [
+            ["uscc", "name", "region"],
+            [codes[0], "甲公司（新名）", "园区A"],
+            [codes[1], "乙公司", "镇B"],
+        ]
+    )
     plan = run(staff, "enterprises", again, commit=False)
     assert [r.status for r in plan.rows] == ["changed", "unchanged"]
     assert plan.rows[0].changes["name"] == ("甲公司", "甲公司（新名）")
@@ -58,18 +81,23 @@ def test_enterprise_sheet_imports_and_previews_changes(staff, regions):
 
 def test_errors_name_row_and_column_and_nothing_is_written(staff, regions):
     ok = new_uscc()
-    data = xlsx([
-        ["统一社会信用代码", "企业名称", "所属镇街/园区", "成立日期"],
-        [ok, "好公司", "园区A", "2010-01-01"],
-        ["9144030O1922038216", "坏代码公司", "园区A", None],
-        [ok, "重复公司", "镇B", None],
-        [new_uscc(), "未来公司", "镇B", (dt.date.today() + dt.timedelta(days=5)).isoformat()],
-        [new_uscc(), "外县公司", "兴化市", None],
-    ])
+    data = xlsx(
+        [
+            ["统一社会信用代码", "企业名称", "所属镇街/园区", "成立日期"],
+            [ok, "好公司", "园区A", "2010-01-01"],
+            ["9144030O1922038216", "坏代码公司", "园区A", None],
+            [ok, "重复公司", "镇B", None],
+            [new_uscc(), "未来公司", "镇B", (dt.date.today() + dt.timedelta(days=5)).isoformat()],
+            [new_uscc(), "外县公司", "兴化市", None],
+        ]
+    )
     with pytest.raises(ValidationFailed) as exc:
         run(staff, "enterprises", data)
     lines = exc.value.lines()
-    assert "第3行 统一社会信用代码: 含非法字符 O（只允许数字和除 I、O、S、V、Z 以外的大写字母）" in lines
+    assert (
+        "第3行 统一社会信用代码: 含非法字符 O（只允许数字和除 I、O、S、V、Z 以外的大写字母）"
+        in lines
+    )
     assert "第4行 统一社会信用代码: 与第2行重复" in lines
     assert any(line.startswith("第5行 成立日期:") and "晚于今天" in line for line in lines)
     assert any(line.startswith("第6行 所属镇街/园区:") for line in lines)
@@ -77,7 +105,9 @@ def test_errors_name_row_and_column_and_nothing_is_written(staff, regions):
 
 
 def test_duplicate_of_existing_in_another_area_is_refused_for_officer(officer_a, firm_b):
-    data = xlsx([["统一社会信用代码", "企业名称", "所属镇街/园区"], [firm_b.uscc, "抢过来", "园区A"]])
+    data = xlsx(
+        [["统一社会信用代码", "企业名称", "所属镇街/园区"], [firm_b.uscc, "抢过来", "园区A"]]
+    )
     with pytest.raises(ValidationFailed) as exc:
         run(officer_a, "enterprises", data)
     assert "无权修改" in exc.value.lines()[0]
@@ -137,7 +167,9 @@ def test_csv_in_gbk_and_utf8_bom(staff, firm_b):
     text = "统一社会信用代码,会计年度,职工总数,数据来源\n" + f"{firm_b.uscc},2016,80,统计\n"
     run(staff, "facts", text.encode("gbk"), name="f.csv")
     run(staff, "facts", ("\ufeff" + text.replace("2016", "2015")).encode("utf-8"), name="f.csv")
-    assert set(YearlyFacts.objects.filter(enterprise=firm_b).values_list("fiscal_year", flat=True)) >= {2015, 2016}
+    assert set(
+        YearlyFacts.objects.filter(enterprise=firm_b).values_list("fiscal_year", flat=True)
+    ) >= {2015, 2016}
 
 
 def test_ten_thousand_rows_with_one_bad_row_at_the_end_write_nothing(staff, regions):
@@ -153,13 +185,21 @@ def test_ten_thousand_rows_with_one_bad_row_at_the_end_write_nothing(staff, regi
 
 
 def test_ip_and_certificates_import(staff, firm_a):
-    ip = xlsx([["统一社会信用代码", "知识产权类型", "授权号/登记号", "名称", "授权日期", "获得方式"],
-               [firm_a.uscc, "发明专利", "ZL202010000001.1", "一种方法", "2020-06-01", "受让"],
-               [firm_a.uscc, "实用新型专利", "ZL202020000002.2", "一种装置", "2020-07-01", None]])
+    ip = xlsx(
+        [
+            ["统一社会信用代码", "知识产权类型", "授权号/登记号", "名称", "授权日期", "获得方式"],
+            [firm_a.uscc, "发明专利", "ZL202010000001.1", "一种方法", "2020-06-01", "受让"],
+            [firm_a.uscc, "实用新型专利", "ZL202020000002.2", "一种装置", "2020-07-01", None],
+        ]
+    )
     run(staff, "ip", ip)
     assert sorted(IPItem.objects.values_list("ip_class", flat=True)) == ["I", "II"]
-    certs = xlsx([["统一社会信用代码", "证书类型", "证书编号", "发证日期", "批次"],
-                  [firm_a.uscc, "高新技术企业", "GR202032000001", "2020-12-02", "2020年第一批"]])
+    certs = xlsx(
+        [
+            ["统一社会信用代码", "证书类型", "证书编号", "发证日期", "批次"],
+            [firm_a.uscc, "高新技术企业", "GR202032000001", "2020-12-02", "2020年第一批"],
+        ]
+    )
     run(staff, "certificates", certs)
     assert Certificate.objects.get().valid_until == dt.date(2023, 12, 1)
 
@@ -171,7 +211,9 @@ def test_enterprise_user_cannot_import(enterprise_user):
 
 def test_template_has_help_row_that_is_skipped(tmp_path, staff, firm_b):
     path = tmp_path / "t.xlsx"
-    write_template(path, importing.FACT_COLUMNS, sheet="年度数据", lists=importing.template_lists("facts"))
+    write_template(
+        path, importing.FACT_COLUMNS, sheet="年度数据", lists=importing.template_lists("facts")
+    )
     table = read_table(path)
     assert table.headers[0] == "统一社会信用代码" and table.rows == []
     from openpyxl import load_workbook
@@ -179,7 +221,12 @@ def test_template_has_help_row_that_is_skipped(tmp_path, staff, firm_b):
     wb = load_workbook(path)
     ws = wb["年度数据"]
     assert ws.data_validations.dataValidation, "template carries validation lists"
-    for col, value in ((1, firm_b.uscc), (2, 2016), (3, 77), (len(importing.FACT_COLUMNS) - 2, "统计")):
+    for col, value in (
+        (1, firm_b.uscc),
+        (2, 2016),
+        (3, 77),
+        (len(importing.FACT_COLUMNS) - 2, "统计"),
+    ):
         ws.cell(row=3, column=col, value=value)
     wb.save(path)
     run(staff, "facts", path.read_bytes())
@@ -220,5 +267,7 @@ def test_cli_import_exits_2_on_errors(staff, firm_b, tmp_path):
 
 
 def test_console_script_help_lists_our_commands():
-    out = subprocess.run([sys.executable, "-m", "kechuang"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "kechuang"], capture_output=True, text=True, check=True
+    ).stdout
     assert "import" in out and "serve" in out

@@ -45,7 +45,9 @@ def test_failing_check_digit_is_saved_for_review(staff, regions):
 
 def test_future_registration_date_is_rejected(staff, regions):
     with pytest.raises(ValidationFailed) as exc:
-        make_enterprise(staff, regions["town_b"], registered_on=dt.date.today() + dt.timedelta(days=3))
+        make_enterprise(
+            staff, regions["town_b"], registered_on=dt.date.today() + dt.timedelta(days=3)
+        )
     assert exc.value.errors[0].field == "registered_on"
 
 
@@ -63,7 +65,11 @@ def test_officer_cannot_edit_another_towns_firm(officer_a, firm_b):
 
 
 def test_update_logs_before_and_after(staff, firm_a):
-    enterprise_update(actor=staff, enterprise=firm_a, data={"name": "园区A新材料股份有限公司", "former_names": ["园区A新材料有限公司"]})
+    enterprise_update(
+        actor=staff,
+        enterprise=firm_a,
+        data={"name": "园区A新材料股份有限公司", "former_names": ["园区A新材料有限公司"]},
+    )
     log = AuditLog.objects.filter(action="update").get()
     assert log.before["name"] == "园区A新材料有限公司"
     assert log.after["name"] == "园区A新材料股份有限公司"
@@ -72,8 +78,15 @@ def test_update_logs_before_and_after(staff, firm_a):
 
 
 def test_facts_keep_history_with_source(staff, firm_b):
-    facts_record(actor=staff, enterprise=firm_b, fiscal_year=2020, values={"revenue_yuan": Decimal("43000000")},
-                 source="audit_report", recorded_on=dt.date(2021, 4, 30), note="审计报告更正")
+    facts_record(
+        actor=staff,
+        enterprise=firm_b,
+        fiscal_year=2020,
+        values={"revenue_yuan": Decimal("43000000")},
+        source="audit_report",
+        recorded_on=dt.date(2021, 4, 30),
+        note="审计报告更正",
+    )
     revisions = list(FactRevision.objects.filter(facts__enterprise=firm_b, facts__fiscal_year=2020))
     assert [r.source for r in revisions] == ["statistics", "audit_report"]
     assert revisions[-1].changes["revenue_yuan"] == ["42000000.00", "43000000"]
@@ -82,7 +95,9 @@ def test_facts_keep_history_with_source(staff, firm_b):
 
 def test_unchanged_facts_make_no_revision(staff, firm_b):
     before = FactRevision.objects.count()
-    facts_record(actor=staff, enterprise=firm_b, fiscal_year=2020, values={"employees": 100}, source="tax")
+    facts_record(
+        actor=staff, enterprise=firm_b, fiscal_year=2020, values={"employees": 100}, source="tax"
+    )
     assert FactRevision.objects.count() == before
 
 
@@ -103,17 +118,33 @@ def test_bad_facts_are_rejected_and_nothing_written(staff, firm_b, values, messa
 
 
 def test_net_assets_may_be_negative(staff, firm_b):
-    facts_record(actor=staff, enterprise=firm_b, fiscal_year=2020, values={"net_assets_yuan": Decimal("-500000")}, source="tax")
+    facts_record(
+        actor=staff,
+        enterprise=firm_b,
+        fiscal_year=2020,
+        values={"net_assets_yuan": Decimal("-500000")},
+        source="tax",
+    )
     assert firm_b.facts.get(fiscal_year=2020).net_assets_yuan == Decimal("-500000")
 
 
 def test_future_fiscal_year_is_rejected(staff, firm_b):
     with pytest.raises(ValidationFailed, match="错误"):
-        facts_record(actor=staff, enterprise=firm_b, fiscal_year=dt.date.today().year + 1, values={}, source="tax")
+        facts_record(
+            actor=staff,
+            enterprise=firm_b,
+            fiscal_year=dt.date.today().year + 1,
+            values={},
+            source="tax",
+        )
 
 
 def test_hnte_certificate_valid_three_years_from_issue(staff, firm_a):
-    cert = certificate_save(actor=staff, enterprise=firm_a, data={"kind": "hnte", "number": "GR202032000086", "issued_on": dt.date(2020, 12, 2)})
+    cert = certificate_save(
+        actor=staff,
+        enterprise=firm_a,
+        data={"kind": "hnte", "number": "GR202032000086", "issued_on": dt.date(2020, 12, 2)},
+    )
     assert cert.valid_until == dt.date(2023, 12, 1)
     assert cert.is_valid_on(dt.date(2023, 12, 1)) and not cert.is_valid_on(dt.date(2023, 12, 2))
     assert Certificate.objects.valid_on(dt.date(2020, 12, 31)).filter(pk=cert.pk).exists()
@@ -121,25 +152,63 @@ def test_hnte_certificate_valid_three_years_from_issue(staff, firm_a):
 
 
 def test_revoked_certificate_is_not_valid_after_revocation(staff, firm_a):
-    cert = certificate_save(actor=staff, enterprise=firm_a, data={
-        "kind": "hnte", "number": "GR201832000001", "issued_on": dt.date(2018, 11, 30), "revoked_on": dt.date(2020, 6, 1)})
+    cert = certificate_save(
+        actor=staff,
+        enterprise=firm_a,
+        data={
+            "kind": "hnte",
+            "number": "GR201832000001",
+            "issued_on": dt.date(2018, 11, 30),
+            "revoked_on": dt.date(2020, 6, 1),
+        },
+    )
     assert cert.is_valid_on(dt.date(2020, 5, 31))
     assert not Certificate.objects.valid_on(dt.date(2020, 6, 1)).filter(pk=cert.pk).exists()
 
 
 def test_tech_sme_registration_is_valid_for_its_year(staff, firm_a):
-    cert = certificate_save(actor=staff, enterprise=firm_a, data={"kind": "tech_sme", "number": "2020321283A0000001", "issued_on": dt.date(2020, 5, 10)})
+    cert = certificate_save(
+        actor=staff,
+        enterprise=firm_a,
+        data={
+            "kind": "tech_sme",
+            "number": "2020321283A0000001",
+            "issued_on": dt.date(2020, 5, 10),
+        },
+    )
     assert cert.valid_until == dt.date(2020, 12, 31)
 
 
 def test_helper_and_enterprise_user_limits(helper_user, enterprise_user, firm_a, firm_b):
     with pytest.raises(PermissionDenied):
-        facts_record(actor=helper_user, enterprise=firm_a, fiscal_year=2020, values={"employees": 3}, source="tax")
-    facts_record(actor=enterprise_user, enterprise=firm_b, fiscal_year=2020, values={"employees": 101}, source="enterprise")
+        facts_record(
+            actor=helper_user,
+            enterprise=firm_a,
+            fiscal_year=2020,
+            values={"employees": 3},
+            source="tax",
+        )
+    facts_record(
+        actor=enterprise_user,
+        enterprise=firm_b,
+        fiscal_year=2020,
+        values={"employees": 101},
+        source="enterprise",
+    )
     with pytest.raises(PermissionDenied):
-        facts_record(actor=enterprise_user, enterprise=firm_a, fiscal_year=2020, values={"employees": 3}, source="enterprise")
+        facts_record(
+            actor=enterprise_user,
+            enterprise=firm_a,
+            fiscal_year=2020,
+            values={"employees": 3},
+            source="enterprise",
+        )
     with pytest.raises(PermissionDenied):
-        certificate_save(actor=enterprise_user, enterprise=firm_b, data={"kind": "hnte", "number": "X1", "issued_on": dt.date(2020, 1, 1)})
+        certificate_save(
+            actor=enterprise_user,
+            enterprise=firm_b,
+            data={"kind": "hnte", "number": "X1", "issued_on": dt.date(2020, 1, 1)},
+        )
 
 
 def test_pinyin_initials():
@@ -148,6 +217,13 @@ def test_pinyin_initials():
 
 @time_machine.travel(dt.datetime(2021, 3, 1, 12, tzinfo=dt.UTC))
 def test_today_is_the_limit_for_dates(staff, regions):
-    e = enterprise_create(actor=staff, data={"uscc": new_uscc(), "name": "明日公司", "region": regions["town_c"],
-                                             "registered_on": dt.date(2021, 3, 1)})
+    e = enterprise_create(
+        actor=staff,
+        data={
+            "uscc": new_uscc(),
+            "name": "明日公司",
+            "region": regions["town_c"],
+            "registered_on": dt.date(2021, 3, 1),
+        },
+    )
     assert e.registered_on == dt.date(2021, 3, 1)

@@ -10,7 +10,9 @@ from kechuang.accounts.models import ApiToken, User
 
 
 class Command(BaseCommand):
-    help = "管理API令牌：create USER（显示一次）、list USER、revoke PREFIX。Manage API bearer tokens."
+    help = (
+        "管理API令牌：create USER（显示一次）、list USER、revoke PREFIX。Manage API bearer tokens."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["create", "list", "revoke"])

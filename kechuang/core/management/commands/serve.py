@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collectstatic")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,8 +28,17 @@ class Command(BaseCommand):
         self.stdout.write(f"科创云 serving on http://{bind}/  (Ctrl-C to stop)")
         sys.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "kechuang.wsgi:application",
-            "--bind", bind, "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--timeout", "120",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kechuang.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         os.execv(sys.executable, argv)

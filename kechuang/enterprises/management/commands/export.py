@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(importing.KINDS))
         parser.add_argument("out", type=Path)
-        parser.add_argument("--region", default="", help="region code: only enterprises of this area")
+        parser.add_argument(
+            "--region", default="", help="region code: only enterprises of this area"
+        )
         parser.add_argument("--year", type=int, default=None, help="facts: only this fiscal year")
 
     def handle(self, *args: Any, **options: Any) -> None:

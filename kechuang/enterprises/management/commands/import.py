@@ -24,8 +24,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(importing.KINDS))
         parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-        parser.add_argument("--user", default=None, help="act as this user (default: the first bureau staff)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and preview only; write nothing"
+        )
+        parser.add_argument(
+            "--user", default=None, help="act as this user (default: the first bureau staff)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True)
@@ -34,8 +38,13 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         actor = self._actor(options["user"])
         try:
-            plan = importing.import_run(actor=actor, kind=options["kind"], data=path.read_bytes(),
-                                        filename=path.name, commit=not options["dry_run"])
+            plan = importing.import_run(
+                actor=actor,
+                kind=options["kind"],
+                data=path.read_bytes(),
+                filename=path.name,
+                commit=not options["dry_run"],
+            )
         except ValidationFailed as exc:
             console.print(f"[bold red]{exc.message}[/]")
             for line in exc.lines():
@@ -52,7 +61,9 @@ class Command(BaseCommand):
                 console.print(f"  {e}", highlight=False)
             sys.exit(2)
         c = plan.counts
-        table = Table(title=f"{importing.KINDS[plan.kind].title}{'（预览，未写入）' if options['dry_run'] else '（已导入）'}")
+        table = Table(
+            title=f"{importing.KINDS[plan.kind].title}{'（预览，未写入）' if options['dry_run'] else '（已导入）'}"
+        )
         for col in ("行数", "新增", "修改", "未变"):
             table.add_column(col, justify="right")
         table.add_row(str(c["rows"]), str(c["new"]), str(c["changed"]), str(c["unchanged"]))
@@ -67,5 +78,7 @@ class Command(BaseCommand):
         user = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk").first()
         user = user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if user is None:
-            raise CommandError("没有市科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser")
+            raise CommandError(
+                "没有市科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser"
+            )
         return user

@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         spec = importing.KINDS[options["kind"]]
-        write_template(options["out"], spec.columns, sheet=spec.title, lists=importing.template_lists(spec.key),
-                       note=spec.note)
+        write_template(
+            options["out"],
+            spec.columns,
+            sheet=spec.title,
+            lists=importing.template_lists(spec.key),
+            note=spec.note,
+        )
         self.stdout.write(f"已生成 {options['out']}")
