@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.enterprises",
+    "kechuang.assessments",
     "kechuang.demo",
 ]
 

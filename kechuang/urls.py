@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("kechuang.accounts.urls")),
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("imports/", include("kechuang.enterprises.import_urls")),
+    path("assess/", include("kechuang.assessments.urls")),
     path("audit/", include("kechuang.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,7 +10,8 @@ from kechuang.core.models import AuditLog, ImportBatch
 
 pytestmark = pytest.mark.django_db
 
-ENTERPRISE_PARAMS = {"pk", "uscc"}
+# Parameters that name something of another area or enterprise: an outsider is refused.
+ENTERPRISE_PARAMS = {"pk", "uscc", "code"}
 SKIP_PREFIXES = ("admin/",)
 
 
@@ -24,7 +25,16 @@ def all_routes(resolver=None, prefix=""):
 
 
 def fill(route, target, token):
-    values = {"pk": target.pk, "uscc": target.uscc, "year": 2020, "kind": "facts", "token": token}
+    values = {
+        "pk": target.pk,
+        "uscc": target.uscc,
+        "code": target.region.code,
+        "year": 2020,
+        "kind": "facts",
+        "token": token,
+        "indicator": "hnte_new",
+        "indicator_id": "hnte_new",
+    }
     params = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
     url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     return url.replace("^", "").replace("$", ""), params

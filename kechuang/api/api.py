@@ -129,3 +129,7 @@ api.add_router("/enterprises", enterprises_router)
 from kechuang.enterprises.api import imports_router  # noqa: E402
 
 api.add_router("/imports", imports_router)
+
+from kechuang.assessments.api import router as assessments_router  # noqa: E402
+
+api.add_router("/", assessments_router)

@@ -70,3 +70,48 @@ def audit_log(**kwargs: Any) -> AuditLog:
 
 def audit_bulk(entries: list[AuditLog]) -> None:
     AuditLog.objects.bulk_create(entries, batch_size=1000)
+
+
+ENTRY_FIELDS = (
+    "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+    "enterprise_id", "before", "after", "via", "note",
+)
+
+
+class EntryRows:
+    """Audit entries of one actor about objects of one model, gathered as plain rows
+    and written with one bulk INSERT (`kechuang.core.bulk`): the rows `build_entry` and
+    `audit_bulk` would write, without an AuditLog instance per entry. `object_repr` is
+    what `str(obj)` gives."""
+
+    def __init__(self, *, actor: Any, model: type[models.Model]) -> None:
+        self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.actor_name = _actor_name(actor)
+        self.object_type = model._meta.label_lower
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(
+        self,
+        *,
+        action: str,
+        object_id: Any,
+        object_repr: str,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        enterprise_id: int | None = None,
+        via: str = "",
+        note: str = "",
+    ) -> None:
+        self.rows.append((
+            self.actor_id, self.actor_name, action, self.object_type, str(object_id), object_repr[:200],
+            enterprise_id,
+            dict(before) if before is not None else None,
+            dict(after) if after is not None else None,
+            via, note[:300],
+        ))
+
+    def write(self) -> None:
+        from kechuang.core.bulk import insert_rows
+
+        insert_rows(AuditLog, ENTRY_FIELDS, self.rows)
+        self.rows = []

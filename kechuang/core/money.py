@@ -6,6 +6,7 @@ Plain Python: usable from the rules engine and from Django alike.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from math import copysign
 
 YUAN_PER_WAN = Decimal(10000)
 YUAN_PER_YI = Decimal(100_000_000)
@@ -45,8 +46,36 @@ def to_decimal(raw: object, *, max_decimals: int | None = None) -> Decimal:
 
 def wan_to_yuan(raw: object) -> Decimal:
     """万元 (up to 6 decimals) → yuan with exactly 2 decimals, no rounding."""
+    if type(raw) is float:
+        fast = float_wan_to_yuan(raw)
+        if fast is not None:
+            return fast
     wan = to_decimal(raw, max_decimals=MAX_WAN_DECIMALS)
     return (wan * YUAN_PER_WAN).quantize(CENT)
+
+
+FAST_WAN_LIMIT = 2.0**32  # below it a float's spacing is < 1e-6: one 6-decimal value at most rounds to it
+
+
+def float_wan_to_yuan(raw: float) -> Decimal | None:
+    """`wan_to_yuan` of a float without going through its repr, or None to take the
+    exact path (zero, ±inf, nan, |raw| ≥ 2³², more than 6 decimals).
+
+    cents = raw × 10⁶ is a candidate; `cents / 1e6 == raw` (a correctly rounded
+    division) proves that the decimal cents × 10⁻⁶ rounds to `raw`. Below 2³² only one
+    number with ≤ 6 decimals can, so it is the float's shortest repr: the same value
+    `Decimal(repr(raw))` gives, with the same exponent (−2) after conversion."""
+    if -FAST_WAN_LIMIT < raw < FAST_WAN_LIMIT:
+        if not raw:
+            return _NEGATIVE_ZERO_YUAN if copysign(1.0, raw) < 0 else _ZERO_YUAN
+        cents = round(raw * 1e6)
+        if cents / 1e6 == raw:
+            return Decimal(cents).scaleb(-2)
+    return None
+
+
+_ZERO_YUAN = (Decimal("0.0") * YUAN_PER_WAN).quantize(CENT)  # = wan_to_yuan(0.0): 0.00
+_NEGATIVE_ZERO_YUAN = (Decimal("-0.0") * YUAN_PER_WAN).quantize(CENT)  # = wan_to_yuan(-0.0): -0.00
 
 
 def yuan_to_wan(yuan: Decimal | int) -> Decimal:

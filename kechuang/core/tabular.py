@@ -14,12 +14,13 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from kechuang.core.errors import FieldError, ValidationFailed
-from kechuang.core.money import MoneyError, to_decimal, wan_to_yuan
+from kechuang.core.money import FAST_WAN_LIMIT, MoneyError, float_wan_to_yuan, to_decimal, wan_to_yuan
 
 HELP_MARK = "【"  # rows whose first cell starts with it are template help, not data
 TRUE_WORDS = {"true", "1", "是", "y", "yes", "t", "√", "有"}
@@ -123,6 +124,65 @@ class Column:
             raise ParseError(f"“{text}”应为 {'、'.join(self.choices)} 之一")
         raise AssertionError(kind)
 
+    def parser(self) -> Callable[[Any], Any]:
+        """A function equal to `parse` (same values, same errors), faster on the cells a
+        sheet is mostly made of: floats and ints from Excel, repeated texts, blanks.
+        Anything else goes through `parse` itself."""
+        parse = self.parse
+        kind = self.kind
+        optional = not self.required
+        if kind in ("int", "year"):
+
+            def parse_int(raw: Any) -> Any:
+                t = type(raw)
+                if t is float:
+                    # an integral float below 2⁵³ is exact and its repr is "N.0"
+                    if 0 <= raw < _EXACT_INT_LIMIT and raw.is_integer():
+                        return int(raw)
+                elif t is int:
+                    if raw >= 0:
+                        return raw
+                elif raw is None and optional:
+                    return None
+                return parse(raw)
+
+            return parse_int
+        if kind == "money_wan":
+            negative_ok = self.may_be_negative
+
+            def parse_money(raw: Any) -> Any:
+                if type(raw) is float:
+                    if raw and -FAST_WAN_LIMIT < raw < FAST_WAN_LIMIT:
+                        # money.float_wan_to_yuan, inlined (see there why it is exact)
+                        cents = round(raw * 1e6)
+                        if cents / 1e6 == raw and (negative_ok or raw > 0):
+                            return Decimal(cents).scaleb(-2)
+                    elif not raw:
+                        return float_wan_to_yuan(raw)  # 0.00 or -0.00, never below zero
+                elif raw is None and optional:
+                    return None
+                return parse(raw)
+
+            return parse_money
+        # text, date, choice, ...: the value of a str cell depends on the str alone
+        memo: dict[str, Any] = {}
+
+        def parse_memo(raw: Any) -> Any:
+            if type(raw) is str:
+                value = memo.get(raw, _MISSING)
+                if value is _MISSING:
+                    value = memo[raw] = parse(raw)
+                return value
+            if raw is None and optional:
+                return None
+            return parse(raw)
+
+        return parse_memo
+
+
+_MISSING = object()
+_EXACT_INT_LIMIT = 2.0**53
+
 
 def parse_date(raw: Any) -> dt.date:
     if isinstance(raw, dt.datetime):
@@ -188,9 +248,11 @@ def read_table(source: str | Path | IO[bytes] | bytes, name: str | None = None, 
     rows: list[tuple[int, list[Any]]] = []
     for i in range(header_index + 1, len(raw_rows)):
         row = raw_rows[i]
-        if not any(_present(c) for c in row):
-            continue
-        first = next((c for c in row if _present(c)), "")
+        first = row[0] if row else None
+        if first is None or (isinstance(first, str) and first.strip() == ""):
+            first = next((c for c in row if _present(c)), None)
+            if first is None:  # no cell present
+                continue
         if isinstance(first, str) and first.strip().startswith(HELP_MARK):
             continue
         rows.append((i + 1, row))
@@ -212,7 +274,16 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
         rows = sheet.to_python(skip_empty_area=False)
     except Exception:
         raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），无法读取") from None
-    return [[None if c == "" else c for c in r] for r in rows]
+    for r in rows:  # blank cells come as "": make them None
+        if "" in r:
+            i = r.index("")
+            try:
+                while True:
+                    r[i] = None
+                    i = r.index("", i + 1)
+            except ValueError:
+                pass
+    return rows
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
@@ -261,20 +332,49 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
 def parse_rows(
     table: Table, columns: Sequence[Column], index: dict[str, int]
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldError]]:
-    """Parse every present column of every row; collect every error."""
-    out: list[tuple[int, dict[str, Any]]] = []
-    errors: list[FieldError] = []
+    """Parse every present column of every row; collect every error.
+
+    Column by column (one parser per column, see `Column.parser`); the result is the
+    same as parsing each cell with `Column.parse` row by row: values keyed in column
+    order, a failed cell left out of its row, errors in row then column order."""
     present = [(c, index[c.key]) for c in columns if c.key in index]
-    for row_no, cells in table.rows:
-        values: dict[str, Any] = {}
-        for col, i in present:
-            raw = cells[i] if i < len(cells) else None
+    if not present or not table.rows:
+        return [(row_no, {}) for row_no, _ in table.rows], []
+    row_nos = [row_no for row_no, _ in table.rows]
+    width = max(i for _, i in present) + 1
+    cells = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for _, r in table.rows]
+    picked = [i for _, i in present]
+    if len(picked) == 1:
+        only = picked[0]
+        raw_columns: list[Sequence[Any]] = [[r[only] for r in cells]]
+    else:
+        raw_columns = list(zip(*map(itemgetter(*picked), cells), strict=True))
+    parsed: list[list[Any]] = []
+    failures: list[tuple[int, int, FieldError]] = []  # (position in table, column, error)
+    for j, ((col, _), raws) in enumerate(zip(present, raw_columns, strict=True)):
+        parse = col.parser()
+        try:
+            parsed.append([parse(raw) for raw in raws])
+            continue
+        except ParseError:
+            pass
+        values: list[Any] = []
+        for k, raw in enumerate(raws):
             try:
-                values[col.key] = col.parse(raw)
+                values.append(parse(raw))
             except ParseError as exc:
-                errors.append(FieldError(col.key, col.label, str(exc), row_no))
-        out.append((row_no, values))
-    return out, errors
+                values.append(_MISSING)
+                failures.append((k, j, FieldError(col.key, col.label, str(exc), row_nos[k])))
+        parsed.append(values)
+    keys = [c.key for c, _ in present]
+    out = [(row_no, dict(zip(keys, values, strict=True))) for row_no, values in zip(row_nos, zip(*parsed), strict=True)]
+    if not failures:
+        return out, []
+    failures.sort(key=lambda f: (f[0], f[1]))
+    for k in {f[0] for f in failures}:
+        row_no, values = out[k]
+        out[k] = (row_no, {key: value for key, value in values.items() if value is not _MISSING})
+    return out, [f[2] for f in failures]
 
 
 # -- writing ------------------------------------------------------------------------

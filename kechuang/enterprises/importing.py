@@ -9,15 +9,18 @@ clearing a value is done on the record's page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from django.db import transaction
 
 from kechuang.accounts.models import Region
-from kechuang.core.audit import build_entry, audit_bulk, jsonable, snapshot
+from kechuang.core.audit import EntryRows, audit_bulk, build_entry, jsonable, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.models import AuditLog
 from kechuang.core.tabular import Column, Table, map_columns, parse_rows, read_table
@@ -184,19 +187,28 @@ def _area_lookup() -> dict[str, Region]:
     return out
 
 
+def _enterprise_for(
+    actor: Any, raw_code: Any, known: dict[str, Enterprise], visible: set[int],
+    editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
+) -> tuple[Enterprise | None, str]:
+    """The enterprise a sheet's code names, or None and the reason (for the uscc column)."""
+    code = (raw_code or "").replace(" ", "").upper()
+    enterprise = known.get(code)
+    if enterprise is None or enterprise.pk not in visible:
+        return None, f"{code} 不在企业库中或无权修改"
+    allowed, reason = editable(actor, enterprise)
+    if not allowed:
+        return None, reason
+    return enterprise, ""
+
+
 def _resolve_enterprise(
     actor: Any, values: dict[str, Any], row: int, known: dict[str, Enterprise], visible: set[int],
     errors: list[FieldError], *, editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
 ) -> Enterprise | None:
-    code = (values.get("uscc") or "").replace(" ", "").upper()
-    enterprise = known.get(code)
-    if enterprise is None or enterprise.pk not in visible:
-        errors.append(FieldError("uscc", "统一社会信用代码", f"{code} 不在企业库中或无权修改", row))
-        return None
-    allowed, reason = editable(actor, enterprise)
-    if not allowed:
+    enterprise, reason = _enterprise_for(actor, values.get("uscc"), known, visible, editable)
+    if enterprise is None:
         errors.append(FieldError("uscc", "统一社会信用代码", reason, row))
-        return None
     return enterprise
 
 
@@ -309,6 +321,30 @@ def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: 
 FACT_KEYS = {f.key: f.name for f in FACT_FIELDS}
 
 
+def _facts_repr(enterprise: Enterprise, year: int) -> str:
+    """`str()` of the YearlyFacts of `enterprise` and `year` (see YearlyFacts.__str__)."""
+    return f"{enterprise} {year}年度"
+
+
+def _facts_ids(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Ids of the YearlyFacts of (enterprise id, fiscal year) keys."""
+    by_enterprise: dict[int, set[int]] = {}
+    for enterprise_id, year in keys:
+        by_enterprise.setdefault(enterprise_id, set()).add(year)
+    ids = list(by_enterprise)
+    years = set().union(*by_enterprise.values()) if by_enterprise else set()
+    out: dict[tuple[int, int], int] = {}
+    for i in range(0, len(ids), 900):
+        rows = YearlyFacts.objects.filter(enterprise_id__in=ids[i : i + 900], fiscal_year__in=years)
+        for pk, enterprise_id, year in rows.values_list("pk", "enterprise_id", "fiscal_year"):
+            out[(enterprise_id, year)] = pk
+    return out
+
+
+FACT_INSERT_FIELDS = ("enterprise_id", "fiscal_year", *FACT_KEYS.values())
+REVISION_FIELDS = ("facts_id", "source", "recorded_on", "recorded_by_id", "changes", "note")
+
+
 def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
     known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
     visible = _scoped_ids(actor, known.values())
@@ -320,76 +356,105 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
             existing[(f.enterprise_id, f.fiscal_year)] = f
     seen: dict[tuple[int, int], int] = {}
     today = v.today()
-    work: list[tuple[Enterprise, int, YearlyFacts | None, dict[str, Any], dict[str, list[Any]], str, dt.date, str]] = []
+    resolved_codes: dict[Any, tuple[Enterprise | None, str]] = {}
+    year_problems: dict[Any, str | None] = {}
+    errors = plan.errors
+    results = plan.rows
+    fact_keys = FACT_KEYS
+    nones = repeat(None)
+    # (enterprise, enterprise id, year, facts or None, values, changes, source, recorded_on, note)
+    work: list[tuple[Enterprise, int, int, YearlyFacts | None, dict[str, Any], dict[str, tuple[Any, Any]],
+                     str, dt.date, str]] = []
     for row, raw in rows:
-        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors)
+        raw_code = raw.get("uscc")
+        resolved = resolved_codes.get(raw_code)
+        if resolved is None:  # a sheet names an enterprise on many rows: resolve each code once
+            resolved = resolved_codes[raw_code] = _enterprise_for(actor, raw_code, known, visible)
+        enterprise = resolved[0]
+        if enterprise is None:
+            errors.append(FieldError("uscc", "统一社会信用代码", resolved[1], row))
         year = raw.get("fiscal_year")
-        problem = v.check_fiscal_year(year)
+        if year in year_problems:
+            problem = year_problems[year]
+        else:
+            problem = year_problems[year] = v.check_fiscal_year(year, on=today)
         if problem:
-            plan.errors.append(FieldError("fiscal_year", "会计年度", problem, row))
+            errors.append(FieldError("fiscal_year", "会计年度", problem, row))
         recorded_on = raw.get("recorded_on") or today
         if recorded_on > today:
-            plan.errors.append(FieldError("recorded_on", "记录日期", "不能晚于今天", row))
+            errors.append(FieldError("recorded_on", "记录日期", "不能晚于今天", row))
         if enterprise is None or problem:
             continue
         assert year is not None
-        key = (enterprise.pk, year)
+        eid = enterprise.id
+        key = (eid, year)
         if key in seen:
-            plan.errors.append(FieldError("fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row))
+            errors.append(FieldError("fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row))
             continue
         seen[key] = row
-        values = {FACT_KEYS[k]: val for k, val in raw.items() if k in FACT_KEYS and val is not None}
+        values = {fact_keys[k]: val for k, val in raw.items() if k in fact_keys and val is not None}
         facts = existing.get(key)
-        current = facts_current(facts)
+        current = facts_current(facts) if facts is not None else {}
         problems = v.check_facts(values, current)
         if problems:
             from kechuang.enterprises.facts import FACT_BY_NAME
 
-            plan.errors.extend(FieldError(n, FACT_BY_NAME[n].label, m, row) for n, m in problems)
+            errors.extend(FieldError(n, FACT_BY_NAME[n].label, m, row) for n, m in problems)
             continue
-        changes = {n: [jsonable(current.get(n)), jsonable(val)] for n, val in values.items() if _differs(current.get(n), val)}
-        status = "new" if facts is None else ("changed" if changes else "unchanged")
-        plan.rows.append(RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name,
-                                   {k: (c[0], c[1]) for k, c in changes.items()}))
+        # {field: (before, after)} as JSON-ready values: the preview's changes, and (as
+        # JSON, where a pair is a list) the revision's
+        if facts is None:  # every value is a change from unknown
+            changes = dict(zip(values, zip(nones, [
+                val if type(val) is int else str(val) if type(val) is Decimal else jsonable(val)
+                for val in values.values()
+            ])))
+            status = "new"
+        else:
+            changes = {n: (jsonable(current.get(n)), jsonable(val)) for n, val in values.items()
+                       if _differs(current.get(n), val)}
+            status = "changed" if changes else "unchanged"
+        results.append(RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name, changes))
         if status != "unchanged":
-            work.append((enterprise, year, facts, values, changes, raw["source"], recorded_on, raw.get("note") or ""))
+            work.append((enterprise, eid, year, facts, values, changes, raw["source"], recorded_on,
+                         raw.get("note") or ""))
 
     def apply() -> None:
-        recorder = actor if getattr(actor, "is_authenticated", False) else None
-        new_facts: list[YearlyFacts] = []
+        from kechuang.core.bulk import insert_rows
+
+        recorder_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        names = list(FACT_KEYS.values())
+        new_rows = [(eid, year, *map(values.get, names))
+                    for _e, eid, year, facts, values, *_ in work if facts is None]
+        insert_rows(YearlyFacts, FACT_INSERT_FIELDS, new_rows)
         changed: list[YearlyFacts] = []
         changed_fields: set[str] = set()
-        for enterprise, year, facts, values, _changes, *_ in work:
-            if facts is None:
-                facts = YearlyFacts(enterprise=enterprise, fiscal_year=year, **values)
-                new_facts.append(facts)
-            else:
+        for *_e, facts, values, _c, _s, _r, _n in work:
+            if facts is not None:
                 for n, val in values.items():
                     setattr(facts, n, val)
                 changed_fields.update(values)
                 changed.append(facts)
-        YearlyFacts.objects.bulk_create(new_facts, batch_size=1000)
         if changed:
             YearlyFacts.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=500)
-        if any(f.pk is None for f in new_facts):  # backends that do not return ids
-            for f in new_facts:
-                f.pk = YearlyFacts.objects.get(enterprise=f.enterprise, fiscal_year=f.fiscal_year).pk
-        by_key = {(f.enterprise_id, f.fiscal_year): f for f in [*new_facts, *changed]}
+        new_ids = _facts_ids((r[0], r[1]) for r in new_rows)
         revisions = []
-        entries = []
-        for enterprise, year, facts, _values, changes, source, recorded_on, note in work:
-            target = by_key[(enterprise.pk, year)]
-            revisions.append(FactRevision(facts=target, source=source, recorded_on=recorded_on,
-                                          recorded_by=recorder, changes=changes, note=note))
-            entries.append(build_entry(
-                actor=actor, action="create" if facts is None else "update", obj=target,
+        entries = EntryRows(actor=actor, model=YearlyFacts)
+        iso_days: dict[dt.date, str] = {}
+        for enterprise, eid, year, facts, _values, changes, source, recorded_on, note in work:
+            pk = new_ids[(eid, year)] if facts is None else facts.pk
+            revisions.append((pk, source, recorded_on, recorder_id, changes, note))
+            after = {"fiscal_year": year}
+            after.update(zip(changes, [c[1] for c in changes.values()]))
+            after["source"] = source
+            after["recorded_on"] = iso_days.get(recorded_on) or iso_days.setdefault(recorded_on, recorded_on.isoformat())
+            entries.add(
+                action="create" if facts is None else "update", object_id=pk,
+                object_repr=_facts_repr(enterprise, year),
                 before={k: c[0] for k, c in changes.items()} if facts is not None else None,
-                after={"fiscal_year": year, **{k: c[1] for k, c in changes.items()},
-                       "source": source, "recorded_on": recorded_on.isoformat()},
-                enterprise_id=enterprise.pk, via="import", note=note,
-            ))
-        FactRevision.objects.bulk_create(revisions, batch_size=1000)
-        audit_bulk(entries)
+                after=after, enterprise_id=eid, via="import", note=note,
+            )
+        insert_rows(FactRevision, REVISION_FIELDS, revisions)
+        entries.write()
 
     return apply
 
@@ -539,7 +604,27 @@ def import_run(
     allowed, reason = can_import(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    table: Table = read_table(data, filename, max_rows=max_rows or settings.IMPORT_MAX_ROWS)
+    with _gc_paused():
+        return _import_run(actor, spec, data, filename, commit, max_rows or settings.IMPORT_MAX_ROWS)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a sheet is imported: its tens of thousands of
+    short-lived dicts and tuples (freed by reference counting, no cycles) would otherwise
+    set off collections that walk every object of the process, again and again.
+    Collection resumes (if it was on) as soon as the import ends, however it ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_run(actor: Any, spec: Kind, data: bytes, filename: str, commit: bool, max_rows: int) -> ImportPlan:
+    table: Table = read_table(data, filename, max_rows=max_rows)
     index, warnings = map_columns(table, spec.columns)
     if not table.rows:
         raise ValidationFailed([], "文件中没有数据行")

@@ -14,7 +14,11 @@ from kechuang.rules import tech_domains
 
 INDUSTRY_RE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 MAX_MONEY_YUAN = Decimal("9999999999999999.99")
+_MIN_MONEY_YUAN = -MAX_MONEY_YUAN
+_ZERO = Decimal(0)
 FIRST_FISCAL_YEAR = 1980
+# field name → (is a count, may be negative)
+_FACT_KINDS = {f.name: (f.kind == "count", f.may_be_negative) for f in FACT_FIELDS}
 
 
 def today() -> dt.date:
@@ -51,11 +55,13 @@ def check_registered_on(value: dt.date | None) -> str | None:
     return None
 
 
-def check_fiscal_year(value: int | None) -> str | None:
+def check_fiscal_year(value: int | None, *, on: dt.date | None = None) -> str | None:
+    """`on`: today's date when the caller has it already (checks of many rows)."""
     if value is None:
         return "不能为空"
-    if value < FIRST_FISCAL_YEAR or value > today().year:
-        return f"应在{FIRST_FISCAL_YEAR}年至{today().year}年之间"
+    this_year = (on or today()).year
+    if value < FIRST_FISCAL_YEAR or value > this_year:
+        return f"应在{FIRST_FISCAL_YEAR}年至{this_year}年之间"
     return None
 
 
@@ -66,36 +72,43 @@ def check_facts(values: dict[str, Any], current: dict[str, Any] | None = None) -
     merged record (a correction of one field is checked against the others)."""
     errors: list[tuple[str, str]] = []
     for name, value in values.items():
-        spec = FACT_BY_NAME[name]
+        is_count, negative_ok = _FACT_KINDS[name]
         if value is None:
             continue
-        if spec.kind == "count":
-            if not isinstance(value, int) or isinstance(value, bool):
+        if is_count:
+            if type(value) is int:
+                if value < 0:
+                    errors.append((name, "不能为负数"))
+            elif not isinstance(value, int) or isinstance(value, bool):
                 errors.append((name, "应为整数"))
             elif value < 0:
                 errors.append((name, "不能为负数"))
-        else:
-            if not isinstance(value, Decimal):
-                errors.append((name, "应为数字"))
-            elif value < 0 and not spec.may_be_negative:
-                errors.append((name, "不能为负数"))
-            elif abs(value) > MAX_MONEY_YUAN:
-                errors.append((name, "数值过大"))
+        elif not isinstance(value, Decimal):
+            errors.append((name, "应为数字"))
+        elif value < _ZERO and not negative_ok:
+            errors.append((name, "不能为负数"))
+        elif value > MAX_MONEY_YUAN or value < _MIN_MONEY_YUAN:  # abs(value) > MAX_MONEY_YUAN
+            errors.append((name, "数值过大"))
     if errors:
         return errors
-    merged = {**(current or {}), **values}
-
-    def pair(small: str, big: str, message: str) -> None:
-        a, b = merged.get(small), merged.get(big)
-        if a is not None and b is not None and a > b:
-            field = small if small in values else big
-            errors.append((field, message))
-
-    pair("tech_staff", "employees", "科技人员数不能大于职工总数")
-    pair("rd_domestic_yuan", "rd_expense_yuan", "境内研发费用不能大于研发费用")
-    pair("non_taxable_income_yuan", "total_income_yuan", "不征税收入不能大于收入总额")
-    pair("hightech_output_yuan", "output_value_yuan", "高新技术产业产值不能大于工业总产值")
+    merged = {**current, **values} if current else values
+    for small, big, message in _FACT_PAIRS:
+        a = merged.get(small)
+        if a is None:
+            continue
+        b = merged.get(big)
+        if b is not None and a > b:
+            errors.append((small if small in values else big, message))
     return errors
+
+
+# (smaller, bigger, message): cross-field checks on the merged record
+_FACT_PAIRS = (
+    ("tech_staff", "employees", "科技人员数不能大于职工总数"),
+    ("rd_domestic_yuan", "rd_expense_yuan", "境内研发费用不能大于研发费用"),
+    ("non_taxable_income_yuan", "total_income_yuan", "不征税收入不能大于收入总额"),
+    ("hightech_output_yuan", "output_value_yuan", "高新技术产业产值不能大于工业总产值"),
+)
 
 
 FACT_NAMES = [f.name for f in FACT_FIELDS]

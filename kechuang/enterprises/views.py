@@ -203,7 +203,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for c in certs
     ]
     audit = (
-        AuditLog.objects.filter(enterprise_id=enterprise.pk)[:50]
+        AuditLog.objects.filter(enterprise_id=enterprise.pk)[:10]
         if is_bureau(request.user)
         else None
     )

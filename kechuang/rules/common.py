@@ -8,7 +8,9 @@ money, people or items for counts, days for dates, 1 = "set to 是" for booleans
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -45,6 +47,18 @@ from kechuang.rules.model import (
 )
 from kechuang.rules.tech_domains import DOMAINS, label
 
+# False while building a "decisions only" plan: notes, remedies and fixes stay null.
+DETAIL: ContextVar[bool] = ContextVar("DETAIL", default=True)
+
+
+@contextmanager
+def detail(enabled: bool) -> Iterator[None]:
+    token = DETAIL.set(enabled)
+    try:
+        yield
+    finally:
+        DETAIL.reset(token)
+
 
 @dataclass
 class Stages:
@@ -66,8 +80,14 @@ def criterion(
     note: pl.Expr | None = None,
     remedy: pl.Expr | None = None,
     fixes: dict[str, pl.Expr] | None = None,
+    fix_when_unknown: bool = False,
 ) -> Stages:
+    """The output columns of one criterion. Fixes are proposed for a failed criterion
+    (and, with `fix_when_unknown`, for an unknown one whose fix is sure to decide it)."""
     cid = crit.id
+    if not DETAIL.get():
+        note = remedy = None
+        fixes = {}
     first = [
         passed.cast(pl.Boolean).alias(col(cid, PASSED)),
         (value if value is not None else null_float()).cast(pl.Float64).alias(col(cid, VALUE)),
@@ -87,9 +107,12 @@ def criterion(
         .alias(col(cid, REMEDY))
     ]
     fixes = fixes or {}
+    failed = c(col(cid, PASSED)) == False  # noqa: E712
+    if fix_when_unknown:
+        failed = failed.fill_null(True)
     for key in crit.fix_keys:
         expr = fixes.get(key, null_int())
-        then.append(pl.when(ok).then(null_int()).otherwise(expr).alias(fix_col(cid, key)))
+        then.append(pl.when(failed).then(expr).otherwise(null_int()).alias(fix_col(cid, key)))
     return Stages(first, then)
 
 
@@ -140,7 +163,13 @@ def registered_days(crit: Criterion, min_days: int, region_prefix: str | None = 
         note = pl.when(in_region).then(note).otherwise(pl.lit("统一社会信用代码显示非本省登记"))
     first_day = c("registered_on") + pl.duration(days=min_days)
     fail_text = pl.concat_str(
-        [pl.lit("成立未满"), pl.lit(str(min_days)), pl.lit("天，最早可于"), first_day.dt.strftime("%Y-%m-%d"), pl.lit("申请")]
+        [
+            pl.lit("成立未满"),
+            pl.lit(str(min_days)),
+            pl.lit("天，最早可于"),
+            first_day.dt.strftime("%Y-%m-%d"),
+            pl.lit("申请"),
+        ]
     )
     if in_region is not None:
         fail_text = pl.when(in_region).then(fail_text).otherwise(pl.lit("非本省登记企业，不适用"))
@@ -153,7 +182,9 @@ def registered_days(crit: Criterion, min_days: int, region_prefix: str | None = 
         value=days,
         threshold=pl.lit(float(min_days)),
         note=note,
-        remedy=pl.when(passed.is_null()).then(pl.lit("补充填报成立日期后重新评价")).otherwise(fail_text),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit("补充填报成立日期后重新评价"))
+        .otherwise(fail_text),
         fixes={"as_of": fix},
     )
 
@@ -175,8 +206,12 @@ def core_ip(crit: Criterion) -> Stages:
         .then(pl.lit("未填“拥有核心知识产权”，按知识产权数推断"))
         .otherwise(null_str())
     )
-    fail = pl.lit("取得至少1项与主要产品（服务）相关的知识产权（Ⅰ类如发明专利，或Ⅱ类如实用新型专利、软件著作权）")
-    remedy = pl.when(passed.is_null()).then(pl.lit("补充填报知识产权情况后重新评价")).otherwise(fail)
+    fail = pl.lit(
+        "取得至少1项与主要产品（服务）相关的知识产权（Ⅰ类如发明专利，或Ⅱ类如实用新型专利、软件著作权）"
+    )
+    remedy = (
+        pl.when(passed.is_null()).then(pl.lit("补充填报知识产权情况后重新评价")).otherwise(fail)
+    )
     return criterion(
         crit,
         passed=passed,
@@ -184,7 +219,9 @@ def core_ip(crit: Criterion) -> Stages:
         note=note,
         remedy=remedy,
         fixes={
-            "ip_class2": pl.when(c("core_ip").is_null() & none).then(lit_int(1)).otherwise(null_int()),
+            "ip_class2": pl.when(c("core_ip").is_null() & none)
+            .then(lit_int(1))
+            .otherwise(null_int()),
             "core_ip": pl.when(c("core_ip") == False).then(lit_int(1)).otherwise(null_int()),  # noqa: E712
         },
     )
@@ -193,8 +230,10 @@ def core_ip(crit: Criterion) -> Stages:
 def tech_domain(crit: Criterion) -> Stages:
     """属于《国家重点支持的高新技术领域》: a valid code (invalid codes are input errors)."""
     labels = {code: label(code) for code in DOMAINS}
-    passed = pl.when(c("tech_domain").is_not_null()).then(pl.lit(True)).otherwise(
-        pl.lit(None, dtype=pl.Boolean)
+    passed = (
+        pl.when(c("tech_domain").is_not_null())
+        .then(pl.lit(True))
+        .otherwise(pl.lit(None, dtype=pl.Boolean))
     )
     return criterion(
         crit,
@@ -210,9 +249,17 @@ def tech_staff_ratio(crit: Criterion, r: Fraction) -> Stages:
     passed = ratio_at_least(t, e, r)
     need = ceil_div(e * r.numerator, r.denominator)
     more = pl.max_horizontal(need - t, lit_int(0))
-    note = pl.concat_str([fmt_int(t), pl.lit("/"), fmt_int(e), pl.lit(" = "), fmt_pct(ratio_float(t, e))])
+    note = pl.concat_str(
+        [fmt_int(t), pl.lit("/"), fmt_int(e), pl.lit(" = "), fmt_pct(ratio_float(t, e))]
+    )
     fail = pl.concat_str(
-        [pl.lit("职工总数不变，再增加科技人员"), fmt_int(more), pl.lit("人（达到"), fmt_int(need), pl.lit("人）")]
+        [
+            pl.lit("职工总数不变，再增加科技人员"),
+            fmt_int(more),
+            pl.lit("人（达到"),
+            fmt_int(need),
+            pl.lit("人）"),
+        ]
     )
     return criterion(
         crit,
@@ -220,7 +267,9 @@ def tech_staff_ratio(crit: Criterion, r: Fraction) -> Stages:
         value=ratio_float(t, e),
         threshold=pl.lit(float(r)),
         note=note,
-        remedy=pl.when(passed.is_null()).then(pl.lit("补充填报职工总数（大于0）和科技人员数后重新评价")).otherwise(fail),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit("补充填报职工总数（大于0）和科技人员数后重新评价"))
+        .otherwise(fail),
         fixes={"tech_staff": more},
     )
 
@@ -253,8 +302,8 @@ def rd_expense_ratio(
             pl.when(cond)
             .then(
                 pl.lit(
-                    f"注意档位按近一年销售收入确定：近一年销售收入超过{wan_text(upper)}万元时门槛降为"
-                    f"{pct_text(nxt)}，反之收入下降不会提高门槛以外的要求"
+                    f"注意：档位只按近一年销售收入确定，近一年销售收入超过{wan_text(upper)}万元时"
+                    f"门槛降为{pct_text(nxt)}"
                 )
             )
             .otherwise(next_text)
@@ -288,7 +337,9 @@ def rd_expense_ratio(
         value=value,
         threshold=thr,
         note=note,
-        remedy=pl.when(passed.is_null()).then(pl.lit("补充填报各存续年度的销售收入（大于0）和研发费用后重新评价")).otherwise(fail),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit("补充填报各存续年度的销售收入（大于0）和研发费用后重新评价"))
+        .otherwise(fail),
         fixes={"rd_expense_y3": more},
     )
 
@@ -305,7 +356,9 @@ def _band_text(bands: Sequence[tuple[int | None, Fraction]], i: int) -> str:
     return f"近一年销售收入>{wan_text(lower)}万元且≤{wan_text(upper)}万元，门槛{pct_text(r)}"
 
 
-def rd_domestic_ratio(crit: Criterion, rd_sum: pl.Expr, r: Fraction, extra_note: str = "") -> Stages:
+def rd_domestic_ratio(
+    crit: Criterion, rd_sum: pl.Expr, r: Fraction, extra_note: str = ""
+) -> Stages:
     """境内研究开发费用占全部研究开发费用比例 ≥ r."""
     d = c("rd_domestic_3y")
     passed = ratio_at_least(d, rd_sum, r)
@@ -313,7 +366,14 @@ def rd_domestic_ratio(crit: Criterion, rd_sum: pl.Expr, r: Fraction, extra_note:
     # Extra domestic R&D x also raises the total: (D + x)·q ≥ p·(S + x).
     more = ceil_div(rd_sum * r.numerator - d * r.denominator, r.denominator - r.numerator)
     note = pl.concat_str(
-        [fmt_wan(d), pl.lit("/"), fmt_wan(rd_sum), pl.lit(" = "), fmt_pct(value), pl.lit(extra_note)]
+        [
+            fmt_wan(d),
+            pl.lit("/"),
+            fmt_wan(rd_sum),
+            pl.lit(" = "),
+            fmt_pct(value),
+            pl.lit(extra_note),
+        ]
     )
     fail = pl.concat_str([pl.lit("近一年在境内再发生研发费用"), fmt_wan(more), pl.lit("万元")])
     return criterion(
@@ -323,7 +383,9 @@ def rd_domestic_ratio(crit: Criterion, rd_sum: pl.Expr, r: Fraction, extra_note:
         threshold=pl.lit(float(r)),
         ambiguous=pl.lit(bool(extra_note)),
         note=note,
-        remedy=pl.when(passed.is_null()).then(pl.lit("补充填报境内研发费用和各年研发费用后重新评价")).otherwise(fail),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit("补充填报境内研发费用和各年研发费用后重新评价"))
+        .otherwise(fail),
         fixes={"rd_domestic_3y": more, "rd_expense_y3": more},
     )
 
@@ -336,16 +398,28 @@ def hightech_income_ratio(crit: Criterion, r: Fraction) -> Stages:
     value = ratio_float(h, den)
     more = ceil_div(den * r.numerator - h * r.denominator, r.denominator)
     note = pl.concat_str(
-        [fmt_wan(h), pl.lit("/("), fmt_wan(c("total_income")), pl.lit("−"), fmt_wan(c("non_taxable_income")), pl.lit(") = "), fmt_pct(value)]
+        [
+            fmt_wan(h),
+            pl.lit("/("),
+            fmt_wan(c("total_income")),
+            pl.lit("−"),
+            fmt_wan(c("non_taxable_income")),
+            pl.lit(") = "),
+            fmt_pct(value),
+        ]
     )
-    fail = pl.concat_str([pl.lit("收入总额不变，高新技术产品（服务）收入再增加"), fmt_wan(more), pl.lit("万元")])
+    fail = pl.concat_str(
+        [pl.lit("收入总额不变，高新技术产品（服务）收入再增加"), fmt_wan(more), pl.lit("万元")]
+    )
     return criterion(
         crit,
         passed=passed,
         value=value,
         threshold=pl.lit(float(r)),
         note=note,
-        remedy=pl.when(passed.is_null()).then(pl.lit("补充填报收入总额、不征税收入（无则填0）和高新技术产品收入后重新评价")).otherwise(fail),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit("补充填报收入总额、不征税收入（无则填0）和高新技术产品收入后重新评价"))
+        .otherwise(fail),
         fixes={"hightech_income": more},
     )
 
@@ -356,7 +430,9 @@ def flag_is_false(crit: Criterion, keys: Sequence[str], fail_text: str, missing:
     return criterion(
         crit,
         passed=passed,
-        remedy=pl.when(passed.is_null()).then(pl.lit(f"补充填报{missing}后重新评价")).otherwise(pl.lit(fail_text)),
+        remedy=pl.when(passed.is_null())
+        .then(pl.lit(f"补充填报{missing}后重新评价"))
+        .otherwise(pl.lit(fail_text)),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from kechuang.rules.common import detail as detail_context
 from kechuang.rules.fields import FIELDS, Kind
 from kechuang.rules.model import RuleSet
 
@@ -43,7 +44,9 @@ def conform(facts: pl.DataFrame, as_of: date) -> pl.DataFrame:
         else:
             exprs.append(pl.lit(None, dtype=dtype).alias(key))
     exprs[[f.key for f in FIELDS].index("as_of")] = (
-        pl.col("as_of").cast(pl.Date).fill_null(as_of) if "as_of" in facts.columns else pl.lit(as_of).alias("as_of")
+        pl.col("as_of").cast(pl.Date).fill_null(as_of)
+        if "as_of" in facts.columns
+        else pl.lit(as_of).alias("as_of")
     )
     if ROW in facts.columns:
         exprs.append(pl.col(ROW).cast(pl.Int64))
@@ -78,8 +81,14 @@ def apply_ruleset(lf: pl.LazyFrame, rs: RuleSet, lo: date, hi: date) -> pl.LazyF
     return pl.concat(parts, how="diagonal_relaxed").sort(ROW)
 
 
-def assess(facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date) -> pl.DataFrame:
-    """The facts frame plus every rule set's result columns (same row order)."""
+def assess(
+    facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date, detail: bool = True
+) -> pl.DataFrame:
+    """The facts frame plus every rule set's result columns (same row order).
+
+    `detail=False` builds the same rules without the explanatory text and remedies
+    (notes, remedies and fixes are null): verdicts, criteria and scores only.
+    """
     frame = conform(facts, as_of)
     if frame.height == 0:
         lo = hi = as_of
@@ -89,6 +98,7 @@ def assess(facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date) -> 
         lo = lo_v if isinstance(lo_v, date) else as_of
         hi = hi_v if isinstance(hi_v, date) else as_of
     lf = frame.lazy()
-    for rs in rulesets:
-        lf = apply_ruleset(lf, rs, lo, hi)
-    return lf.collect()
+    with detail_context(detail):
+        for rs in rulesets:
+            lf = apply_ruleset(lf, rs, lo, hi)
+        return lf.collect()

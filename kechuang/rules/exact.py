@@ -33,9 +33,7 @@ def ratio_at_least(num: pl.Expr, den: pl.Expr, r: Fraction) -> pl.Expr:
 
 def ratio_at_least_q(num: pl.Expr, den: pl.Expr, p: pl.Expr, q: pl.Expr) -> pl.Expr:
     """num / den ≥ p / q with p, q per-row integer expressions (q > 0)."""
-    return (
-        pl.when(den > 0).then(num * q >= den * p).otherwise(pl.lit(None, dtype=pl.Boolean))
-    )
+    return pl.when(den > 0).then(num * q >= den * p).otherwise(pl.lit(None, dtype=pl.Boolean))
 
 
 def ratio_float(num: pl.Expr, den: pl.Expr) -> pl.Expr:

@@ -105,12 +105,16 @@ def records(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> Iterator[di
             yield record(row, rs)
 
 
-def explain(facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date) -> list[dict[str, Any]]:
+def explain(
+    facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date
+) -> list[dict[str, Any]]:
     """The results for a one-row facts frame: the same evaluator, traced by its columns."""
     if facts.height != 1:
         raise ValueError("explain() takes exactly one enterprise")
     return list(records(assess(facts, rulesets, as_of=as_of), rulesets))
 
 
-def document(as_of: date, rulesets: Sequence[RuleSet], results: list[dict[str, Any]]) -> dict[str, Any]:
+def document(
+    as_of: date, rulesets: Sequence[RuleSet], results: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "rulesets": [rs.id for rs in rulesets], "results": results}

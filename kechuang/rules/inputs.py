@@ -76,7 +76,9 @@ def _cell_text(value: object) -> str | None:
     return text
 
 
-def _frame_from_rows(header: Sequence[object], rows: Iterable[tuple[int, Sequence[object]]]) -> pl.DataFrame:
+def _frame_from_rows(
+    header: Sequence[object], rows: Iterable[tuple[int, Sequence[object]]]
+) -> pl.DataFrame:
     names = [("" if h is None else str(h)).strip() for h in header]
     columns: list[list[str | None]] = [[] for _ in names]
     row_numbers: list[int] = []
@@ -130,10 +132,17 @@ def read_csv(path: Path) -> pl.DataFrame:
     frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
     values = [c for c in frame.columns if c != ROW]
     if values:
-        cleaned = [pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c) for c in values]
+        cleaned = [
+            pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+            for c in values
+        ]
         frame = frame.with_columns(cleaned)
         frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in values]))
-        frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() | pl.col(c).str.starts_with(HELP_MARK) for c in values]))
+        frame = frame.filter(
+            ~pl.all_horizontal(
+                [pl.col(c).is_null() | pl.col(c).str.starts_with(HELP_MARK) for c in values]
+            )
+        )
     return frame
 
 
@@ -145,10 +154,14 @@ def read_parquet(path: Path) -> pl.DataFrame:
         if dtype == pl.Boolean:
             exprs.append(pl.when(e).then(pl.lit("true")).when(~e).then(pl.lit("false")).alias(name))
         elif isinstance(dtype, pl.Datetime):
-            exprs.append(e.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00$", "").alias(name))
+            exprs.append(
+                e.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00$", "").alias(name)
+            )
         else:
             exprs.append(e.cast(pl.String).alias(name))
-    frame = frame.select(exprs).with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+    frame = frame.select(exprs).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW)
+    )
     return frame
 
 
@@ -161,7 +174,12 @@ def _records_frame(records: Sequence[object]) -> pl.DataFrame:
             header.setdefault(str(k), None)
     names = list(header)
     return _frame_from_rows(
-        names, ((i + 2, [rec.get(n) for n in names]) for i, rec in enumerate(records) if isinstance(rec, Mapping))
+        names,
+        (
+            (i + 2, [rec.get(n) for n in names])
+            for i, rec in enumerate(records)
+            if isinstance(rec, Mapping)
+        ),
     )
 
 
@@ -198,12 +216,20 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if suffix in FORMATS:
         return suffix
-    raise InputError([f"第1行 输入: 不支持的文件类型“.{suffix}”（支持 .xlsx .csv .parquet .json .jsonl）"])
+    raise InputError(
+        [f"第1行 输入: 不支持的文件类型“.{suffix}”（支持 .xlsx .csv .parquet .json .jsonl）"]
+    )
 
 
 def read_table(path: Path) -> pl.DataFrame:
     fmt = detect_format(path)
-    reader = {"xlsx": read_xlsx, "csv": read_csv, "parquet": read_parquet, "json": read_json, "jsonl": read_jsonl}[fmt]
+    reader = {
+        "xlsx": read_xlsx,
+        "csv": read_csv,
+        "parquet": read_parquet,
+        "json": read_json,
+        "jsonl": read_jsonl,
+    }[fmt]
     return reader(path)
 
 
@@ -263,10 +289,23 @@ def _parse_int(s: pl.Expr, f: Field) -> tuple[pl.Expr, pl.Expr]:
     return value, err
 
 
+def _expand_sci(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Rewrite "1e-05"-style numbers (floats from parquet or JSON) as plain decimals."""
+    exprs = []
+    for k in keys:
+        sci = (
+            frame.get_column(k)
+            .drop_nulls()
+            .filter(frame.get_column(k).drop_nulls().str.contains(_SCI_RE))
+        )
+        if sci.len():
+            mapping = {v: _plain_decimal(v) for v in sci.unique().to_list()}
+            exprs.append(pl.col(k).replace(mapping))
+    return frame.with_columns(exprs) if exprs else frame
+
+
 def _parse_money(s: pl.Expr, f: Field) -> tuple[pl.Expr, pl.Expr]:
-    t = s.str.replace_all(r"[,，\s]", "")
-    sci = t.str.contains(_SCI_RE)
-    t = pl.when(sci).then(t.map_elements(_plain_decimal, return_dtype=pl.String)).otherwise(t)
+    t = s.str.replace_all(r"[,，\s]", "")  # scientific notation was expanded by _expand_sci
     ok = t.str.contains(_DEC_RE)
     neg = t.str.starts_with("-")
     body = t.str.strip_chars_start("+-")
@@ -277,7 +316,11 @@ def _parse_money(s: pl.Expr, f: Field) -> tuple[pl.Expr, pl.Expr]:
     too_big = (whole_int.str.len_chars() > len(str(MAX_WAN))) | (
         (whole_int.str.len_chars() == len(str(MAX_WAN))) & (whole_int > str(MAX_WAN))
     )
-    whole_v = pl.when(whole_int == "").then(pl.lit(0, pl.Int64)).otherwise(whole_int.cast(pl.Int64, strict=False))
+    whole_v = (
+        pl.when(whole_int == "")
+        .then(pl.lit(0, pl.Int64))
+        .otherwise(whole_int.cast(pl.Int64, strict=False))
+    )
     frac_v = frac.str.pad_end(6, "0").str.slice(0, 6).cast(pl.Int64, strict=False).fill_null(0)
     magnitude = whole_v * MICRO + frac_v
     good = ok & ~too_many & ~too_big
@@ -296,7 +339,11 @@ def _parse_bool(s: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     low = s.str.to_lowercase()
     mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
     value = low.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
-    err = _msg(s.is_not_null() & value.is_null(), _quoted(s), "不是是/否（可填 是/否、true/false、1/0、Y/N）")
+    err = _msg(
+        s.is_not_null() & value.is_null(),
+        _quoted(s),
+        "不是是/否（可填 是/否、true/false、1/0、Y/N）",
+    )
     return value, err
 
 
@@ -362,11 +409,15 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
     frame = raw.select([pl.col(ROW), *(pl.col(orig).alias(key) for orig, key in mapping.items())])
     frame = frame.with_columns(
         [
-            pl.when(pl.col(k).str.strip_chars() == "").then(None).otherwise(pl.col(k).str.strip_chars()).alias(k)
+            pl.when(pl.col(k).str.strip_chars() == "")
+            .then(None)
+            .otherwise(pl.col(k).str.strip_chars())
+            .alias(k)
             for k in mapping.values()
         ]
     )
     present = [f for f in FIELDS if f.key in frame.columns]
+    frame = _expand_sci(frame, [f.key for f in present if f.kind == "money"])
     values: list[pl.Expr] = []
     errors: list[pl.Expr] = []
     lookups: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
@@ -376,13 +427,18 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
             codes = frame.get_column("uscc").drop_nulls().unique().to_list()
             lookups["uscc"] = _lookup(codes, _check_uscc)
             ok_map, bad_map = lookups["uscc"]
-            value = s.replace_strict({k: v[0] for k, v in ok_map.items()}, default=None, return_dtype=pl.String)
+            value = s.replace_strict(
+                {k: v[0] for k, v in ok_map.items()}, default=None, return_dtype=pl.String
+            )
             err = _first_error(
                 _msg(s.is_null(), "不能为空"),
                 s.replace_strict(bad_map, default=None, return_dtype=pl.String),
             )
         elif f.kind in ("text",):
-            value, err = s, (_msg(s.is_null(), "不能为空") if f.required else pl.lit(None, pl.String))
+            value, err = (
+                s,
+                (_msg(s.is_null(), "不能为空") if f.required else pl.lit(None, pl.String)),
+            )
         elif f.kind in ("int", "score"):
             value, err = _parse_int(s, f)
         elif f.kind == "money":
@@ -410,9 +466,10 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
         for i in (1, 2):
             before = pl.any_horizontal([cols[j].is_not_null() for j in range(i)])
             contiguity.append(
-                _msg(before & cols[i].is_null(), "前面年度已填写，本年度不能为空（存续年度须连续并以第三年结束）").alias(
-                    f"_err|{keys[i]}"
-                )
+                _msg(
+                    before & cols[i].is_null(),
+                    "前面年度已填写，本年度不能为空（存续年度须连续并以第三年结束）",
+                ).alias(f"_err|{keys[i]}")
             )
     if contiguity:
         typed = typed.with_columns(
@@ -428,7 +485,9 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
         first = pl.col(ROW).min().over("uscc")
         dup = pl.col("uscc").is_not_null() & (pl.col(ROW) != first)
         typed = typed.with_columns(
-            pl.coalesce([pl.col("_err|uscc"), _msg(dup, "与第", first.cast(pl.String), "行重复")]).alias("_err|uscc")
+            pl.coalesce(
+                [pl.col("_err|uscc"), _msg(dup, "与第", first.cast(pl.String), "行重复")]
+            ).alias("_err|uscc")
         )
     messages = _collect_errors(typed)
     if messages:
@@ -464,24 +523,43 @@ def _row_warnings(facts: pl.DataFrame, uscc_ok: Mapping[str, tuple[str, list[str
             )
         )
     if "tech_staff" in facts.columns and "employees" in facts.columns:
-        parts.append(pl.when(pl.col("tech_staff") > pl.col("employees")).then(pl.lit("科技人员数大于职工总数，请核实")))
+        parts.append(
+            pl.when(pl.col("tech_staff") > pl.col("employees")).then(
+                pl.lit("科技人员数大于职工总数，请核实")
+            )
+        )
     if "rd_domestic_3y" in facts.columns:
-        rd = [pl.col(f"rd_expense_{y}") for y in ("y1", "y2", "y3") if f"rd_expense_{y}" in facts.columns]
+        rd = [
+            pl.col(f"rd_expense_{y}")
+            for y in ("y1", "y2", "y3")
+            if f"rd_expense_{y}" in facts.columns
+        ]
         if rd:
             parts.append(
-                pl.when(pl.col("rd_domestic_3y") > pl.sum_horizontal(rd)).then(pl.lit("境内研发费用合计大于各年研发费用之和，请核实"))
+                pl.when(pl.col("rd_domestic_3y") > pl.sum_horizontal(rd)).then(
+                    pl.lit("境内研发费用合计大于各年研发费用之和，请核实")
+                )
             )
     for y in ("y1", "y2", "y3"):
         if f"rd_expense_{y}" in facts.columns:
             rev = pl.col(f"revenue_{y}") if f"revenue_{y}" in facts.columns else pl.lit(None)
             parts.append(
                 pl.when(pl.col(f"rd_expense_{y}").is_not_null() & rev.is_null()).then(
-                    pl.lit(f"研发费用_{y.replace('y1', '第一年').replace('y2', '第二年').replace('y3', '第三年')}已填但同年销售收入未填，不计入")
+                    pl.lit(
+                        f"研发费用_{y.replace('y1', '第一年').replace('y2', '第二年').replace('y3', '第三年')}已填但同年销售收入未填，不计入"
+                    )
                 )
             )
     if not parts:
         return pl.lit([], dtype=pl.List(pl.String)).alias(WARNINGS)
-    return pl.concat_list([pl.when(p.is_not_null()).then(pl.concat_list([p])).otherwise(pl.lit([], dtype=pl.List(pl.String))) for p in parts]).alias(WARNINGS)
+    return pl.concat_list(
+        [
+            pl.when(p.is_not_null())
+            .then(pl.concat_list([p]))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            for p in parts
+        ]
+    ).alias(WARNINGS)
 
 
 def _collect_errors(typed: pl.DataFrame) -> list[str]:
@@ -506,12 +584,16 @@ def expert_errors(facts: pl.DataFrame) -> list[str]:
     from kechuang.rules.rulesets.hnte.criteria import RULESET as HNTE
 
     score_keys = [f.key for f in FIELDS if f.kind == "score"]
-    has_scores = facts.select(pl.any_horizontal([pl.col(k).is_not_null().any() for k in score_keys])).item()
+    has_scores = facts.select(
+        pl.any_horizontal([pl.col(k).is_not_null().any() for k in score_keys])
+    ).item()
     if not has_scores or HNTE.input_errors is None:
         return []
     ps = HNTE.parameters
     on = facts.get_column("as_of").max()
-    params = ps.at(on if isinstance(on, date) and on >= HNTE.effective_from else HNTE.effective_from)
+    params = ps.at(
+        on if isinstance(on, date) and on >= HNTE.effective_from else HNTE.effective_from
+    )
     bad = HNTE.input_errors(facts.lazy(), params).collect()
     return [f"第{row}行 {BY_KEY[key].header}: {msg}" for row, key, msg in sorted(bad.iter_rows())]
 

@@ -57,7 +57,7 @@ class Parameter:
 
 
 def ratio(raw: object) -> Fraction:
-    """"10%" → 1/10, "0.05" → 1/20, exactly."""
+    """ "10%" → 1/10, "0.05" → 1/20, exactly."""
     text = str(raw).strip()
     if text.endswith("%"):
         return Fraction(text[:-1]) / 100

@@ -9,9 +9,7 @@ from kechuang.rules.rulesets.hnte.criteria import RULESET as HNTE_2016
 from kechuang.rules.rulesets.provincial_pool.criteria import RULESET as JIANGSU_POOL_2018
 from kechuang.rules.rulesets.tech_sme.criteria import RULESET as TECH_SME_2017
 
-RULESETS: dict[str, RuleSet] = {
-    rs.id: rs for rs in (HNTE_2016, TECH_SME_2017, JIANGSU_POOL_2018)
-}
+RULESETS: dict[str, RuleSet] = {rs.id: rs for rs in (HNTE_2016, TECH_SME_2017, JIANGSU_POOL_2018)}
 
 
 class UnknownRuleSet(ValueError):

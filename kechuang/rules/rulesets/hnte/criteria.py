@@ -142,7 +142,13 @@ def _innovation(p: Params) -> Stages:
     note = join_text(
         [
             pl.concat_str(
-                [pl.lit("总分区间["), fmt_int(lo), pl.lit(", "), fmt_int(hi), pl.lit("]，须高于70分")]
+                [
+                    pl.lit("总分区间["),
+                    fmt_int(lo),
+                    pl.lit(", "),
+                    fmt_int(hi),
+                    pl.lit("]，须高于70分"),
+                ]
             ),
             score.rate_note(),
         ]
@@ -153,14 +159,10 @@ def _innovation(p: Params) -> Stages:
     acq = c("score_ip_acquisition")
     c1lo = int(p["ip_count_tiers"]["class1"][0])
     d_new = pl.when(acq.is_not_null()).then(acq).otherwise(lit_int(1))
-    ip_items_lo = [
-        c(col(sid(i), "lo")) for i in ("tech_advancement", "core_support", "standards")
-    ]
+    ip_items_lo = [c(col(sid(i), "lo")) for i in ("tech_advancement", "core_support", "standards")]
     new_ip_lo = pl.min_horizontal(pl.sum_horizontal(ip_items_lo) + c1lo + d_new, lit_int(cap))
     l1_ok = (
-        (c("ip_class1") == 0)
-        & c("score_ip_count").is_null()
-        & (acq.is_null() | (acq >= 1))
+        (c("ip_class1") == 0) & c("score_ip_count").is_null() & (acq.is_null() | (acq >= 1))
     ).fill_null(False)
     gain1 = pl.when(l1_ok).then(new_ip_lo - c(col(RID, "ip_lo"))).otherwise(lit_int(0))
 
@@ -179,7 +181,11 @@ def _innovation(p: Params) -> Stages:
             m = int(t["min_yearly"])
             required = (n * m + 1) if t.get("above") else (n * m)
             enough = (base - conv_lo + pts) >= need
-            extra = pl.when(enough).then(pl.max_horizontal(required - conv, lit_int(0))).otherwise(extra)
+            extra = (
+                pl.when(enough)
+                .then(pl.max_horizontal(required - conv, lit_int(0)))
+                .otherwise(extra)
+            )
             target = pl.when(enough).then(required).otherwise(target)
         return extra, target
 
@@ -190,7 +196,9 @@ def _innovation(p: Params) -> Stages:
     both = ~alone1 & ~alone2 & l1_ok & l2_ok & extra_both.is_not_null()
 
     gap = pl.max_horizontal(lit_int(need) - lo, lit_int(0))
-    head = pl.concat_str([pl.lit("总分下限"), fmt_int(lo), pl.lit("分，距71分差"), fmt_int(gap), pl.lit("分")])
+    head = pl.concat_str(
+        [pl.lit("总分下限"), fmt_int(lo), pl.lit("分，距71分差"), fmt_int(gap), pl.lit("分")]
+    )
     t1 = pl.concat_str(
         [
             pl.lit("取得1项Ⅰ类知识产权（如发明专利）：知识产权数量由["),
@@ -220,7 +228,17 @@ def _innovation(p: Params) -> Stages:
         .then(t2(extra_alone, target_alone))
         .when(both)
         .then(pl.concat_str([t1, pl.lit("，并且"), t2(extra_both, target_both)]))
-        .otherwise(pl.lit("客观指标不足以单独补足，须提升专家评分项（技术先进程度、核心支持作用、研发组织管理水平）"))
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.lit(
+                        "客观指标不足以补足，须提升专家评分项（技术先进程度、核心支持作用、研发组织管理水平）；当前总分区间上限"
+                    ),
+                    fmt_int(hi),
+                    pl.lit("分"),
+                ]
+            )
+        )
     )
     remedy = pl.concat_str([head, pl.lit("。"), plan])
     return criterion(
@@ -239,6 +257,7 @@ def _innovation(p: Params) -> Stages:
             .then(extra_both)
             .otherwise(null_int()),
         },
+        fix_when_unknown=True,
     )
 
 
@@ -249,20 +268,32 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
     lf = lf.with_columns(score.applied_exprs())
     lf = lf.with_columns(score.total_exprs(p, RID))
     stages = Stages()
-    stages.extend(common.registered_days(BY_ID["hnte.registered_one_year"], p.int("min_registered_days")))
+    stages.extend(
+        common.registered_days(BY_ID["hnte.registered_one_year"], p.int("min_registered_days"))
+    )
     stages.extend(common.core_ip(BY_ID["hnte.core_ip"]))
     stages.extend(common.tech_domain(BY_ID["hnte.tech_domain"]))
-    stages.extend(common.tech_staff_ratio(BY_ID["hnte.tech_staff_ratio"], p.ratio("tech_staff_ratio")))
+    stages.extend(
+        common.tech_staff_ratio(BY_ID["hnte.tech_staff_ratio"], p.ratio("tech_staff_ratio"))
+    )
     stages.extend(
         common.rd_expense_ratio(
-            BY_ID["hnte.rd_expense_ratio"], c(RD_SUM), c(REV_SUM), bands(p), "研发费用/销售收入（存续年度合计）"
+            BY_ID["hnte.rd_expense_ratio"],
+            c(RD_SUM),
+            c(REV_SUM),
+            bands(p),
+            "研发费用/销售收入（存续年度合计）",
         )
     )
     stages.extend(
-        common.rd_domestic_ratio(BY_ID["hnte.rd_domestic_ratio"], c(RD_SUM), p.ratio("rd_domestic_ratio"))
+        common.rd_domestic_ratio(
+            BY_ID["hnte.rd_domestic_ratio"], c(RD_SUM), p.ratio("rd_domestic_ratio")
+        )
     )
     stages.extend(
-        common.hightech_income_ratio(BY_ID["hnte.hightech_income_ratio"], p.ratio("hightech_income_ratio"))
+        common.hightech_income_ratio(
+            BY_ID["hnte.hightech_income_ratio"], p.ratio("hightech_income_ratio")
+        )
     )
     stages.extend(_innovation(p))
     stages.extend(

@@ -31,8 +31,22 @@ OTHERS = (
 N_YEARS = "_hnte_n_years"
 
 SUBSCORES: tuple[SubScore, ...] = (
-    SubScore("hnte.score.tech_advancement", "技术的先进程度", f"{CLAUSE}（一）1", 8, "专家评分 [0, 8]", "score_tech_advancement"),
-    SubScore("hnte.score.core_support", "对主要产品（服务）在技术上发挥核心支持作用", f"{CLAUSE}（一）2", 8, "专家评分 [0, 8]", "score_core_support"),
+    SubScore(
+        "hnte.score.tech_advancement",
+        "技术的先进程度",
+        f"{CLAUSE}（一）1",
+        8,
+        "专家评分 [0, 8]",
+        "score_tech_advancement",
+    ),
+    SubScore(
+        "hnte.score.core_support",
+        "对主要产品（服务）在技术上发挥核心支持作用",
+        f"{CLAUSE}（一）2",
+        8,
+        "专家评分 [0, 8]",
+        "score_core_support",
+    ),
     SubScore(
         "hnte.score.ip_count",
         "知识产权数量",
@@ -50,7 +64,14 @@ SUBSCORES: tuple[SubScore, ...] = (
         "无知识产权 → [0,0]；有且自主研发（或未填）→ [1,6]；仅受让、受赠、并购 → [1,3]；数量未知 → [0,6]",
         "score_ip_acquisition",
     ),
-    SubScore("hnte.score.standards", "参与编制标准（加分项）", f"{CLAUSE}（一）5", 2, "是 → [1,2]；否 → [0,0]；未填 → [0,2]", "score_standards"),
+    SubScore(
+        "hnte.score.standards",
+        "参与编制标准（加分项）",
+        f"{CLAUSE}（一）5",
+        2,
+        "是 → [1,2]；否 → [0,0]；未填 → [0,2]",
+        "score_standards",
+    ),
     SubScore(
         "hnte.score.conversion",
         "科技成果转化能力",
@@ -60,10 +81,38 @@ SUBSCORES: tuple[SubScore, ...] = (
         "≥2 → [7,12]；>0 → [1,6]（年均不足1项按E档，标记存疑）；0 → [0,0]",
         "score_conversion",
     ),
-    SubScore("hnte.score.rd_mgmt_system", "研究开发组织管理制度", f"{CLAUSE}（三）1", 6, "专家评分 [0, 6]", "score_rd_mgmt_system"),
-    SubScore("hnte.score.rd_institution", "研发机构及产学研合作", f"{CLAUSE}（三）2", 6, "专家评分 [0, 6]", "score_rd_institution"),
-    SubScore("hnte.score.conversion_incentive", "成果转化组织实施与激励", f"{CLAUSE}（三）3", 4, "专家评分 [0, 4]", "score_conversion_incentive"),
-    SubScore("hnte.score.talent_system", "人才培养、引进与绩效评价", f"{CLAUSE}（三）4", 4, "专家评分 [0, 4]", "score_talent_system"),
+    SubScore(
+        "hnte.score.rd_mgmt_system",
+        "研究开发组织管理制度",
+        f"{CLAUSE}（三）1",
+        6,
+        "专家评分 [0, 6]",
+        "score_rd_mgmt_system",
+    ),
+    SubScore(
+        "hnte.score.rd_institution",
+        "研发机构及产学研合作",
+        f"{CLAUSE}（三）2",
+        6,
+        "专家评分 [0, 6]",
+        "score_rd_institution",
+    ),
+    SubScore(
+        "hnte.score.conversion_incentive",
+        "成果转化组织实施与激励",
+        f"{CLAUSE}（三）3",
+        4,
+        "专家评分 [0, 4]",
+        "score_conversion_incentive",
+    ),
+    SubScore(
+        "hnte.score.talent_system",
+        "人才培养、引进与绩效评价",
+        f"{CLAUSE}（三）4",
+        4,
+        "专家评分 [0, 4]",
+        "score_talent_system",
+    ),
     SubScore(
         "hnte.score.net_asset_growth",
         "净资产增长率",
@@ -74,7 +123,14 @@ SUBSCORES: tuple[SubScore, ...] = (
         "负值按0（均标记存疑）；均未填 → [0,10]",
         "score_net_asset_growth",
     ),
-    SubScore("hnte.score.revenue_growth", "销售收入增长率", f"{CLAUSE}（四）", 10, "同净资产增长率，取销售收入", "score_revenue_growth"),
+    SubScore(
+        "hnte.score.revenue_growth",
+        "销售收入增长率",
+        f"{CLAUSE}（四）",
+        10,
+        "同净资产增长率，取销售收入",
+        "score_revenue_growth",
+    ),
 )
 BY_ITEM: dict[str, SubScore] = {s.id.removeprefix("hnte.score."): s for s in SUBSCORES}
 
@@ -99,7 +155,9 @@ def _objective(item: str, lo: pl.Expr, hi: pl.Expr, amb: pl.Expr | None = None) 
     return [
         lo.cast(pl.Int64).alias(olo(item)),
         hi.cast(pl.Int64).alias(ohi(item)),
-        (amb if amb is not None else pl.lit(False)).fill_null(False).alias(col(sid(item), AMBIGUOUS)),
+        (amb if amb is not None else pl.lit(False))
+        .fill_null(False)
+        .alias(col(sid(item), AMBIGUOUS)),
     ]
 
 
@@ -306,7 +364,11 @@ def rate_note() -> pl.Expr:
     parts = []
     for item, text in (("net_asset_growth", "净资产增长率"), ("revenue_growth", "销售收入增长率")):
         rate = c(col(sid(item), "rate"))
-        parts.append(pl.when(rate.is_not_null()).then(pl.concat_str([pl.lit(text), fmt_pct(rate)])).otherwise(null_str()))
+        parts.append(
+            pl.when(rate.is_not_null())
+            .then(pl.concat_str([pl.lit(text), fmt_pct(rate)]))
+            .otherwise(null_str())
+        )
     return join_text(parts, "，")
 
 

@@ -126,7 +126,9 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
     )
     stages.extend(common.core_ip(BY_ID["pool.core_ip"]))
     stages.extend(common.tech_domain(BY_ID["pool.tech_domain"]))
-    stages.extend(common.tech_staff_ratio(BY_ID["pool.tech_staff_ratio"], p.ratio("tech_staff_ratio")))
+    stages.extend(
+        common.tech_staff_ratio(BY_ID["pool.tech_staff_ratio"], p.ratio("tech_staff_ratio"))
+    )
     stages.extend(
         common.rd_expense_ratio(
             BY_ID["pool.rd_expense_ratio"],

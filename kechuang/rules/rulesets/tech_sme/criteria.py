@@ -168,7 +168,10 @@ def score_exprs(p: Params) -> list[pl.Expr]:
     )
     return [
         pl.when(staff_known).then(staff_pts).otherwise(lit_int(0)).alias(_sid("tech_staff", LO)),
-        pl.when(staff_known).then(staff_pts).otherwise(lit_int(staff_top)).alias(_sid("tech_staff", HI)),
+        pl.when(staff_known)
+        .then(staff_pts)
+        .otherwise(lit_int(staff_top))
+        .alias(_sid("tech_staff", HI)),
         pts1.alias("_sme_rd_pts1"),
         pts2.alias("_sme_rd_pts2"),
         rd_pts.fill_null(0).alias(_sid("rd", LO)),
@@ -199,9 +202,29 @@ def _size(p: Params) -> Stages:
     passed = kleene_all(checks)
     over = join_text(
         [
-            pl.when(c("employees") > max_e).then(pl.concat_str([pl.lit("职工总数"), fmt_int(c("employees")), pl.lit(f"人>{max_e}人")])),
-            pl.when(c("revenue_y3") > max_rev).then(pl.concat_str([pl.lit("近一年销售收入"), fmt_wan(c("revenue_y3")), pl.lit(f"万元>{p.int('max_revenue')}万元")])),
-            pl.when(c("total_assets") > max_assets).then(pl.concat_str([pl.lit("资产总额"), fmt_wan(c("total_assets")), pl.lit(f"万元>{p.int('max_total_assets')}万元")])),
+            pl.when(c("employees") > max_e).then(
+                pl.concat_str(
+                    [pl.lit("职工总数"), fmt_int(c("employees")), pl.lit(f"人>{max_e}人")]
+                )
+            ),
+            pl.when(c("revenue_y3") > max_rev).then(
+                pl.concat_str(
+                    [
+                        pl.lit("近一年销售收入"),
+                        fmt_wan(c("revenue_y3")),
+                        pl.lit(f"万元>{p.int('max_revenue')}万元"),
+                    ]
+                )
+            ),
+            pl.when(c("total_assets") > max_assets).then(
+                pl.concat_str(
+                    [
+                        pl.lit("资产总额"),
+                        fmt_wan(c("total_assets")),
+                        pl.lit(f"万元>{p.int('max_total_assets')}万元"),
+                    ]
+                )
+            ),
         ],
         "；",
     )
@@ -211,12 +234,125 @@ def _size(p: Params) -> Stages:
         note=over,
         remedy=pl.when(passed.is_null())
         .then(pl.lit("补充填报职工总数、近一年销售收入和资产总额后重新评价"))
-        .otherwise(pl.lit("超出科技型中小企业规模上限，不属于评价范围（有效期内高企资格亦不能豁免）")),
+        .otherwise(
+            pl.lit("超出科技型中小企业规模上限，不属于评价范围（有效期内高企资格亦不能豁免）")
+        ),
     )
 
 
+def _h(name: str) -> pl.Expr:
+    return c(f"_sme_{name}")
+
+
+def _cheapest(target: pl.Expr, options: list[tuple[int, pl.Expr]]) -> pl.Expr:
+    """The change for the lowest tier whose points ≥ target (null if none)."""
+    out: pl.Expr = null_int()
+    for pts, change in sorted(options, key=lambda o: -o[0]):
+        out = pl.when(target <= pts).then(change).otherwise(out)
+    return out
+
+
+def remedy_helpers(p: Params) -> list[list[pl.Expr]]:
+    """Staged helper columns for the score remedy (materialized: keeps the plan small).
+
+    First make 科技人员 points > 0 (people), then close the gap to 60 with one lever:
+    R&D money (cheaper option of the two), more tech staff, Ⅱ类 IP, one Ⅰ类 IP; else
+    R&D to full marks plus one Ⅰ类 IP.
+    """
+    need = p.int("pass_score")
+    lo = c(col(RID, "score_lo"))
+    t_lo, t_hi = c(_sid("tech_staff", LO)), c(_sid("tech_staff", HI))
+    rd, rev, cost = c("rd_expense_y3"), c("revenue_y3"), c("total_cost")
+    t, e = c("tech_staff"), c("employees")
+    ip1, ip2 = c("ip_class1"), c("ip_class2")
+    staff_tiers = tiers(p, "tech_staff_tiers")
+    low_r, low_pts = staff_tiers[-1]
+    rev_tiers = tiers(p, "rd_revenue_tiers")
+    cost_tiers = tiers(p, "rd_cost_tiers")
+    ipp: dict[str, Any] = p["ip_points"]
+
+    def rd_by_revenue(r: Fraction) -> pl.Expr:
+        return ceil_div(rev * r.numerator - rd * r.denominator, r.denominator)
+
+    def rd_by_cost(r: Fraction) -> pl.Expr:
+        # Extra R&D x is also a cost: (R + x)/(C + x) ≥ p/q.
+        return ceil_div(cost * r.numerator - rd * r.denominator, r.denominator - r.numerator)
+
+    stage1 = [
+        pl.when(t_hi == 0)
+        .then(ceil_div(e * low_r.numerator - t * low_r.denominator, low_r.denominator))
+        .otherwise(lit_int(0))
+        .alias("_sme_staff_min"),
+        pl.when(t_hi == 0).then(lit_int(low_pts)).otherwise(t_lo).alias("_sme_t_new"),
+    ]
+    stage2 = [(lit_int(need) - (lo - t_lo + _h("t_new"))).alias("_sme_deficit")]
+    deficit = _h("deficit")
+    rd_target = c(_sid("rd", LO)) + deficit
+    ip_target = c(_sid("ip", LO)) + deficit
+    full = lit_int(max(pts for _, pts in rev_tiers))
+    stage3 = [
+        pl.min_horizontal(
+            pl.when(rev > 0).then(
+                _cheapest(rd_target, [(pts, rd_by_revenue(r)) for r, pts in rev_tiers])
+            ),
+            pl.when(cost > 0).then(
+                _cheapest(rd_target, [(pts, rd_by_cost(r)) for r, pts in cost_tiers])
+            ),
+        ).alias("_sme_x_rd"),
+        _cheapest(
+            _h("t_new") + deficit,
+            [
+                (pts, ceil_div(e * r.numerator - t * r.denominator, r.denominator))
+                for r, pts in staff_tiers
+            ],
+        ).alias("_sme_staff_more"),
+        pl.when(ip1 == 0)
+        .then(
+            _cheapest(
+                ip_target,
+                [
+                    (int(x["points"]), pl.max_horizontal(lit_int(int(x["min"])) - ip2, lit_int(0)))
+                    for x in ipp["class2"]
+                ],
+            )
+        )
+        .alias("_sme_c2_more"),
+        pl.when((ip1 == 0) & (ip_target <= int(ipp["class1"])))
+        .then(lit_int(1))
+        .alias("_sme_c1_more"),
+        pl.min_horizontal(
+            pl.when(rev > 0).then(
+                _cheapest(full, [(pts, rd_by_revenue(r)) for r, pts in rev_tiers])
+            ),
+            pl.when(cost > 0).then(
+                _cheapest(full, [(pts, rd_by_cost(r)) for r, pts in cost_tiers])
+            ),
+        ).alias("_sme_x_full"),
+    ]
+    done = deficit <= 0
+    use_rd = ~done & _h("x_rd").is_not_null()
+    use_staff = ~done & ~use_rd & _h("staff_more").is_not_null()
+    use_c2 = ~done & ~use_rd & ~use_staff & _h("c2_more").is_not_null()
+    use_c1 = ~done & ~use_rd & ~use_staff & ~use_c2 & _h("c1_more").is_not_null()
+    combo = (
+        ~done & ~use_rd & ~use_staff & ~use_c2 & ~use_c1 & _h("x_full").is_not_null() & (ip1 == 0)
+    )
+    staff_fix = (
+        pl.when(use_staff)
+        .then(pl.max_horizontal(_h("staff_more"), _h("staff_min")))
+        .otherwise(_h("staff_min"))
+    )
+    stage4 = [
+        pl.when(use_rd).then(_h("x_rd")).when(combo).then(_h("x_full")).alias("_sme_fix_rd"),
+        pl.when(staff_fix > 0).then(staff_fix).alias("_sme_fix_staff"),
+        pl.when(use_c1 | combo).then(lit_int(1)).alias("_sme_fix_c1"),
+        pl.when(use_c2).then(_h("c2_more")).alias("_sme_fix_c2"),
+    ]
+    return [stage1, stage2, stage3, stage4]
+
+
 def _score(p: Params) -> Stages:
-    """第六条（五）: total ≥ 60 and 科技人员 points not 0; remedy = the levers that reach 60."""
+    """第六条（五）: total ≥ 60 and 科技人员 points not 0; remedy from `remedy_helpers`."""
     need = p.int("pass_score")
     lo, hi = c(col(RID, "score_lo")), c(col(RID, "score_hi"))
     t_lo, t_hi = c(_sid("tech_staff", LO)), c(_sid("tech_staff", HI))
@@ -238,106 +374,74 @@ def _score(p: Params) -> Stages:
     )
     rd, rev, cost = c("rd_expense_y3"), c("revenue_y3"), c("total_cost")
     t, e = c("tech_staff"), c("employees")
-    ip1, ip2 = c("ip_class1"), c("ip_class2")
     note = join_text(
         [
-            pl.concat_str([pl.lit("总分区间["), fmt_int(lo), pl.lit(", "), fmt_int(hi), pl.lit("]")]),
-            pl.concat_str([pl.lit("科技人员"), fmt_pct(ratio_float(t, e)), pl.lit("得"), fmt_int(t_lo), pl.lit("分")]),
-            pl.concat_str([pl.lit("研发投入按"), used, pl.lit("得"), fmt_int(c(_sid("rd", LO))), pl.lit("分")]),
-            pl.concat_str([pl.lit("方式一 "), fmt_pct(ratio_float(rd, rev)), pl.lit(" 得"), fmt_int(pts1), pl.lit("分")]),
-            pl.concat_str([pl.lit("方式二 "), fmt_pct(ratio_float(rd, cost)), pl.lit(" 得"), fmt_int(pts2), pl.lit("分")]),
+            pl.concat_str(
+                [pl.lit("总分区间["), fmt_int(lo), pl.lit(", "), fmt_int(hi), pl.lit("]")]
+            ),
+            pl.concat_str(
+                [
+                    pl.lit("科技人员"),
+                    fmt_pct(ratio_float(t, e)),
+                    pl.lit("得"),
+                    fmt_int(t_lo),
+                    pl.lit("分"),
+                ]
+            ),
+            pl.concat_str(
+                [pl.lit("研发投入按"), used, pl.lit("得"), fmt_int(c(_sid("rd", LO))), pl.lit("分")]
+            ),
+            pl.concat_str(
+                [
+                    pl.lit("方式一 "),
+                    fmt_pct(ratio_float(rd, rev)),
+                    pl.lit(" 得"),
+                    fmt_int(pts1),
+                    pl.lit("分"),
+                ]
+            ),
+            pl.concat_str(
+                [
+                    pl.lit("方式二 "),
+                    fmt_pct(ratio_float(rd, cost)),
+                    pl.lit(" 得"),
+                    fmt_int(pts2),
+                    pl.lit("分"),
+                ]
+            ),
             c(col(RID, "direct_note")),
         ]
     )
-
-    # Remedy, when the facts are known: first make 科技人员 points > 0, then close the gap.
     known = lo == hi
-    staff_tiers = tiers(p, "tech_staff_tiers")
-    lowest_staff = staff_tiers[-1]
-    base_staff_add = pl.when(t_hi == 0).then(
-        ceil_div(e * lowest_staff[0].numerator - t * lowest_staff[0].denominator, lowest_staff[0].denominator)
-    ).otherwise(lit_int(0))
-    t_new = pl.when(t_hi == 0).then(lit_int(lowest_staff[1])).otherwise(t_lo)
-    base = lo - t_lo + t_new
-    deficit = lit_int(need) - base
-
-    def cheapest(target: pl.Expr, options: list[tuple[int, pl.Expr]]) -> pl.Expr:
-        """The change for the lowest tier whose points ≥ target (null if none)."""
-        out: pl.Expr = null_int()
-        for pts, change in sorted(options, key=lambda o: -o[0]):
-            out = pl.when(target <= pts).then(change).otherwise(out)
-        return out
-
-    rd_target = c(_sid("rd", LO)) + deficit
-    # Extra R&D x is also a cost: option 2 needs (R + x)/(C + x) ≥ p/q.
-    x1 = cheapest(
-        rd_target,
-        [(pts, ceil_div(rev * r.numerator - rd * r.denominator, r.denominator)) for r, pts in tiers(p, "rd_revenue_tiers")],
-    )
-    x2 = cheapest(
-        rd_target,
-        [
-            (pts, ceil_div(cost * r.numerator - rd * r.denominator, r.denominator - r.numerator))
-            for r, pts in tiers(p, "rd_cost_tiers")
-        ],
-    )
-    x1 = pl.when(rev > 0).then(x1)
-    x2 = pl.when(cost > 0).then(x2)
-    x_rd = pl.min_horizontal(x1, x2)
-    staff_target = t_new + deficit
-    s_more = cheapest(
-        staff_target,
-        [(pts, ceil_div(e * r.numerator - t * r.denominator, r.denominator)) for r, pts in staff_tiers],
-    )
-    ipp: dict[str, Any] = p["ip_points"]
-    ip_target = c(_sid("ip", LO)) + deficit
-    c2_more = pl.when(ip1 == 0).then(
-        cheapest(ip_target, [(int(x["points"]), pl.max_horizontal(lit_int(int(x["min"])) - ip2, lit_int(0))) for x in ipp["class2"]])
-    )
-    c1_more = pl.when((ip1 == 0) & (ip_target <= int(ipp["class1"]))).then(lit_int(1))
-    rd_max = cheapest(
-        lit_int(max(pts for _, pts in tiers(p, "rd_revenue_tiers"))),
-        [(pts, ceil_div(rev * r.numerator - rd * r.denominator, r.denominator)) for r, pts in tiers(p, "rd_revenue_tiers")],
-    )
-    rd_max2 = cheapest(
-        lit_int(max(pts for _, pts in tiers(p, "rd_cost_tiers"))),
-        [
-            (pts, ceil_div(cost * r.numerator - rd * r.denominator, r.denominator - r.numerator))
-            for r, pts in tiers(p, "rd_cost_tiers")
-        ],
-    )
-    x_full = pl.min_horizontal(pl.when(rev > 0).then(rd_max), pl.when(cost > 0).then(rd_max2))
-    done = deficit <= 0
-    use_rd = ~done & x_rd.is_not_null()
-    use_staff = ~done & ~use_rd & s_more.is_not_null()
-    use_c2 = ~done & ~use_rd & ~use_staff & c2_more.is_not_null()
-    use_c1 = ~done & ~use_rd & ~use_staff & ~use_c2 & c1_more.is_not_null()
-    use_combo = ~done & ~use_rd & ~use_staff & ~use_c2 & ~use_c1 & x_full.is_not_null() & (ip1 == 0)
-    rd_fix = pl.when(use_rd).then(x_rd).when(use_combo).then(x_full)
-    staff_fix = pl.when(use_staff).then(pl.max_horizontal(s_more, base_staff_add)).otherwise(base_staff_add)
-    staff_fix = pl.when(staff_fix > 0).then(staff_fix)
-    c1_fix = pl.when(use_c1 | use_combo).then(lit_int(1))
-    c2_fix = pl.when(use_c2).then(c2_more)
     plan = join_text(
         [
-            pl.when(staff_fix.is_not_null()).then(
-                pl.concat_str([pl.lit("职工总数不变，增加科技人员"), fmt_int(staff_fix), pl.lit("人")])
+            pl.concat_str(
+                [pl.lit("职工总数不变，增加科技人员"), fmt_int(_h("fix_staff")), pl.lit("人")]
             ),
-            pl.when(rd_fix.is_not_null()).then(
-                pl.concat_str([pl.lit("近一年再投入研发费用"), fmt_wan(rd_fix), pl.lit("万元（计入成本费用，销售收入不变）")])
+            pl.concat_str(
+                [
+                    pl.lit("近一年再投入研发费用"),
+                    fmt_wan(_h("fix_rd")),
+                    pl.lit("万元（计入成本费用，销售收入不变）"),
+                ]
             ),
-            pl.when(c2_fix.is_not_null()).then(pl.concat_str([pl.lit("再取得Ⅱ类知识产权"), fmt_int(c2_fix), pl.lit("项")])),
-            pl.when(c1_fix.is_not_null()).then(pl.lit("取得1项Ⅰ类知识产权（如发明专利）")),
+            pl.concat_str([pl.lit("再取得Ⅱ类知识产权"), fmt_int(_h("fix_c2")), pl.lit("项")]),
+            pl.when(_h("fix_c1").is_not_null()).then(pl.lit("取得1项Ⅰ类知识产权（如发明专利）")),
         ],
         "，并且",
     )
-    gap_text = pl.concat_str([pl.lit("总分"), fmt_int(lo), pl.lit("分，须≥60分且科技人员得分不为0。")])
+    gap_text = pl.concat_str(
+        [pl.lit("总分"), fmt_int(lo), pl.lit("分，须≥60分且科技人员得分不为0。")]
+    )
     remedy = (
         pl.when(known & plan.is_not_null())
         .then(pl.concat_str([gap_text, plan]))
-        .otherwise(pl.lit("补充填报职工总数、科技人员数、研发费用、销售收入或成本费用、知识产权数后重新评价"))
+        .otherwise(
+            pl.lit(
+                "补充填报职工总数、科技人员数、研发费用、销售收入或成本费用、知识产权数后重新评价"
+            )
+        )
     )
-    keep = known
     return criterion(
         BY_ID["tech_sme.score"],
         passed=passed,
@@ -346,11 +450,11 @@ def _score(p: Params) -> Stages:
         note=note,
         remedy=remedy,
         fixes={
-            "tech_staff": pl.when(keep).then(staff_fix),
-            "rd_expense_y3": pl.when(keep).then(rd_fix),
-            "total_cost": pl.when(keep & cost.is_not_null()).then(rd_fix),
-            "ip_class2": pl.when(keep).then(c2_fix),
-            "ip_class1": pl.when(keep).then(c1_fix),
+            "tech_staff": pl.when(known).then(_h("fix_staff")),
+            "rd_expense_y3": pl.when(known).then(_h("fix_rd")),
+            "total_cost": pl.when(known & cost.is_not_null()).then(_h("fix_rd")),
+            "ip_class2": pl.when(known).then(_h("fix_c2")),
+            "ip_class1": pl.when(known).then(_h("fix_c1")),
         },
     )
 
@@ -360,10 +464,17 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
     grounds = [c(k) == True for k, _ in DIRECT_GROUNDS]  # noqa: E712
     direct_note: pl.Expr = null_str()
     for (_k, text), g in reversed(list(zip(DIRECT_GROUNDS, grounds, strict=True))):
-        direct_note = pl.when(g.fill_null(False)).then(pl.lit(f"符合第八条直接确认条件：{text}")).otherwise(direct_note)
+        direct_note = (
+            pl.when(g.fill_null(False))
+            .then(pl.lit(f"符合第八条直接确认条件：{text}"))
+            .otherwise(direct_note)
+        )
     lf = lf.with_columns(score_exprs(p)).with_columns(
         [*total_exprs(), direct_note.alias(col(RID, "direct_note"))]
     )
+    if common.DETAIL.get():
+        for helpers in remedy_helpers(p):
+            lf = lf.with_columns(helpers)
     stages = Stages()
     stages.extend(
         criterion(

@@ -1,0 +1,156 @@
+"""Pages: a what-if self-assessment, an Excel upload that returns the result workbook,
+and the whole-registry assessment that stores dated snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.assessments import services
+from kechuang.assessments.models import AssessmentRun
+from kechuang.assessments.panels import default_as_of
+from kechuang.assessments.presentation import present_results
+from kechuang.assessments.registry import registry_scope
+from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kechuang.enterprises import selectors
+from kechuang.rules import inputs, outputs
+from kechuang.rules.fields import FIELDS
+
+EDITABLE = [f for f in FIELDS if f.key not in ("uscc", "name", "as_of")]
+GROUPS = [
+    ("基本情况", ["registered_on", "tech_domain", "employees", "tech_staff"]),
+    ("财务（万元）", [f.key for f in FIELDS if f.kind == "money"]),
+    ("知识产权与成果", ["ip_class1", "ip_class2", "ip_self_developed", "core_ip", "conversions_3y", "standards"]),
+    ("合规与资质", ["major_incident", "credit_blacklisted", "prohibited_industry", "hnte_ever", "hnte_valid",
+                "national_award_5y", "provincial_rd_institution", "standard_lead_5y"]),
+    ("专家评分（可留空）", [f.key for f in FIELDS if f.kind == "score"]),
+]
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    raw = request.POST.get("as_of") or request.GET.get("as_of") or ""
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try "what if" values on top of the registry's; nothing is saved."""
+    try:
+        enterprise = selectors.enterprise_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404("企业不存在或无权查看") from None
+    latest = enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    as_of = _as_of(request) if (request.POST.get("as_of") or request.GET.get("as_of")) else default_as_of(request, latest)
+    base, _doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all")
+    values = dict(base)
+    overrides: dict[str, Any] = {}
+    errors: list[str] = []
+    results = None
+    if request.method == "POST":
+        for f in EDITABLE:
+            raw = request.POST.get(f.key, "").strip()
+            value = raw or None
+            if value != base.get(f.key):
+                overrides[f.key] = value
+            values[f.key] = value
+    try:
+        _rec, doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all", overrides=overrides)
+        results = present_results(doc["results"])
+    except ValidationFailed as exc:
+        errors = [e.message for e in exc.errors] or [exc.message]
+    groups = [(title, [(f, values.get(f.key), f.key in overrides) for f in FIELDS if f.key in keys]) for title, keys in GROUPS]
+    return render(request, "assessments/self_assess.html", {
+        "e": enterprise, "as_of": as_of, "groups": groups, "results": results, "errors": errors,
+        "changed": sorted(overrides), "ctx": {"results": results, "as_of": as_of},
+    })
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """Assess an uploaded table of enterprises; the response is the result workbook."""
+    if role_of(request.user) is None:
+        raise DjangoPermissionDenied("请先登录")
+    context: dict[str, Any] = {"as_of": _as_of(request), "rulesets": services.KNOWN_RULESETS}
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        rules = request.POST.get("rules") or None
+        if upload_file is None:
+            context["errors"] = ["请选择要评价的文件"]
+            return render(request, "assessments/upload.html", context, status=422)
+        suffix = Path(upload_file.name or "").suffix.lower() or ".xlsx"
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / f"input{suffix}"
+            src.write_bytes(upload_file.read())
+            as_of = context["as_of"]
+            try:
+                chosen = services.rulesets_for(rules, as_of)
+                parsed = inputs.load(src, as_of=as_of)
+            except ValidationFailed as exc:
+                context["errors"] = [e.message for e in exc.errors]
+                return render(request, "assessments/upload.html", context, status=422)
+            except inputs.InputError as exc:
+                context["errors"] = exc.errors
+                return render(request, "assessments/upload.html", context, status=422)
+            except Exception:  # a file no reader understands (e.g. a PDF renamed .xlsx)
+                context["errors"] = [f"无法读取文件“{upload_file.name}”：不是有效的 Excel、CSV、JSON 或 Parquet 文件"]
+                return render(request, "assessments/upload.html", context, status=422)
+            from kechuang.rules import evaluate, explain
+
+            evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
+            out = Path(tmp) / "result.xlsx"
+            outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
+            data = out.read_bytes()
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        name = f"评价结果-{as_of.isoformat()}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    return render(request, "assessments/upload.html", context)
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.xlsx"
+        outputs.write_template(path)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('评价输入模板.xlsx')}"
+    return response
+
+
+@login_required
+def runs(request: HttpRequest) -> HttpResponse:
+    if not is_bureau(request.user):
+        raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
+    return render(request, "assessments/runs.html", {"runs": AssessmentRun.objects.all()[:30],
+                                                       "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def run_registry(request: HttpRequest) -> HttpResponse:
+    try:
+        run = services.registry_snapshot(actor=request.user, as_of=_as_of(request),
+                                         enterprises=registry_scope(request.user))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ValidationFailed as exc:
+        messages.error(request, "评价失败：" + "；".join(e.message for e in exc.errors[:5]))
+        return redirect("assessments:runs")
+    messages.success(request, f"已评价 {run.enterprises} 家企业（{run.as_of}），用时 {run.seconds:.1f} 秒")
+    return redirect("assessments:runs")

@@ -1,0 +1,239 @@
+"""Write assessment results (json, jsonl, csv, xlsx) and the input template (assess.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from kechuang.rules.fields import FIELDS, Field
+from kechuang.rules.inputs import FALSE_WORDS, HELP_MARK, TRUE_WORDS
+from kechuang.rules.model import RuleSet
+from kechuang.rules.tech_domains import DOMAINS
+
+OUTPUT_FORMATS = ("json", "jsonl", "csv", "xlsx")
+PASSED_TEXT = {True: "是", False: "否", None: ""}
+BOOL_CHOICES = ("是", "否")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(doc: dict[str, Any], out: IO[str]) -> None:
+    json.dump(doc, out, ensure_ascii=False, indent=2, default=_json_default)
+    out.write("\n")
+
+
+def write_jsonl(results: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    for r in results:
+        out.write(json.dumps(r, ensure_ascii=False, default=_json_default))
+        out.write("\n")
+
+
+def table_columns(rulesets: Sequence[RuleSet]) -> list[str]:
+    """Columns of the flat table: one row per enterprise and rule set, criteria as columns."""
+    cols = ["uscc", "name", "ruleset", "verdict", "route", "score_lo", "score_hi", "score_mid"]
+    for rs in rulesets:
+        for cr in rs.criteria:
+            cols += [cr.id, f"{cr.id}.value"]
+    return [*dict.fromkeys(cols), "warnings"]
+
+
+def table_row(r: dict[str, Any]) -> dict[str, Any]:
+    score = r["score"] or {}
+    row: dict[str, Any] = {
+        "uscc": r["uscc"],
+        "name": r["name"],
+        "ruleset": r["ruleset"],
+        "verdict": r["verdict"],
+        "route": r["route"],
+        "score_lo": score.get("lo"),
+        "score_hi": score.get("hi"),
+        "score_mid": score.get("mid"),
+        "warnings": "；".join(r["warnings"]),
+    }
+    for c in r["criteria"]:
+        row[c["id"]] = "" if c["passed"] is None else ("true" if c["passed"] else "false")
+        row[f"{c['id']}.value"] = c["value"]
+    return row
+
+
+def write_csv(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], out: IO[str]) -> None:
+    """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=table_columns(rulesets), extrasaction="ignore")
+    writer.writeheader()
+    for r in results:
+        writer.writerow(table_row(r))
+
+
+EXPLANATION_HEADERS = (
+    "统一社会信用代码",
+    "企业名称",
+    "规则集",
+    "条件",
+    "条件名称",
+    "依据",
+    "数值",
+    "门槛",
+    "是否满足",
+    "存疑",
+    "说明",
+    "整改建议",
+)
+
+
+def write_xlsx(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], path: Path) -> None:
+    """Sheet 结果: the flat table; sheet 说明: every criterion explained, one per row."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    bold = wb.add_format({"bold": True})
+    results_ws = wb.add_worksheet("结果")
+    explain_ws = wb.add_worksheet("说明")
+    cols = table_columns(rulesets)
+    results_ws.write_row(0, 0, cols, bold)
+    explain_ws.write_row(0, 0, EXPLANATION_HEADERS, bold)
+    i = j = 0
+    for r in results:
+        row = table_row(r)
+        i += 1
+        results_ws.write_row(i, 0, ["" if row.get(c) is None else row.get(c) for c in cols])
+        for c in r["criteria"]:
+            j += 1
+            explain_ws.write_row(
+                j,
+                0,
+                [
+                    r["uscc"],
+                    r["name"],
+                    r["ruleset"],
+                    c["id"],
+                    c["label"],
+                    c["clause"],
+                    "" if c["value"] is None else c["value"],
+                    "" if c["threshold"] is None else c["threshold"],
+                    PASSED_TEXT[c["passed"]] or "未知",
+                    "是" if c["ambiguous"] else "",
+                    c["note"] or "",
+                    c["remedy"] or "",
+                ],
+            )
+    wb.close()
+
+
+# ---------------------------------------------------------------------------
+# Template
+
+
+def help_text(f: Field) -> str:
+    kind = {
+        "text": "文本",
+        "date": "日期 YYYY-MM-DD",
+        "int": "整数（≥0）",
+        "money": "金额（万元，最多6位小数" + ("，可为负" if f.may_be_negative else "，≥0") + "）",
+        "bool": "是/否（也可填 true/false、1/0、Y/N）",
+        "domain": "《国家重点支持的高新技术领域》代码（如 1.1）或名称",
+        "score": f"专家评分，整数 0–{f.max_score}，须在客观数据允许的范围内",
+    }[f.kind]
+    parts = [kind]
+    if f.required:
+        parts.append("必填")
+    if f.help:
+        parts.append(f.help)
+    parts.append(f"键名 {f.key}")
+    return HELP_MARK + "；".join(parts) + "】"
+
+
+def write_template(path: Path, rows: int = 1000) -> None:
+    """An empty input sheet: header row, help row (marked 【…】, skipped on reading) and
+    data-validation lists for booleans, domain codes, scores, counts, amounts and dates."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("企业")
+    codes_ws = wb.add_worksheet("技术领域代码")
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    helpf = wb.add_format(
+        {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}
+    )
+    codes_ws.write_row(0, 0, ["代码", "名称"], head)
+    for k, (code, name) in enumerate(DOMAINS.items(), start=1):
+        codes_ws.write_string(k, 0, code)
+        codes_ws.write_string(k, 1, name)
+    last = len(DOMAINS) + 1
+    first_data, last_data = 2, rows + 1
+    for i, f in enumerate(FIELDS):
+        ws.write_string(0, i, f.header, head)
+        ws.write_string(1, i, help_text(f), helpf)
+        ws.set_column(i, i, 16 if f.kind != "text" else 22)
+        rule: dict[str, Any] | None = None
+        if f.kind == "bool":
+            rule = {"validate": "list", "source": list(BOOL_CHOICES)}
+        elif f.kind == "domain":
+            rule = {
+                "validate": "list",
+                "source": f"='技术领域代码'!$A$2:$A${last}",
+                "error_type": "warning",
+            }
+        elif f.kind == "score":
+            rule = {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": f.max_score or 0,
+            }
+        elif f.kind == "int":
+            rule = {"validate": "integer", "criteria": ">=", "value": 0}
+        elif f.kind == "money":
+            rule = (
+                {"validate": "decimal", "criteria": "between", "minimum": -1e9, "maximum": 1e9}
+                if f.may_be_negative
+                else {"validate": "decimal", "criteria": ">=", "value": 0}
+            )
+        elif f.kind == "date":
+            rule = {"validate": "date", "criteria": ">", "value": date(1900, 1, 1)}
+        if rule is not None:
+            rule.setdefault("error_title", f.header)
+            rule.setdefault("error_message", help_text(f).strip("【】")[:250])
+            ws.data_validation(first_data, i, last_data, i, rule)
+        if f.kind == "date":
+            ws.set_column(i, i, 14, wb.add_format({"num_format": "yyyy-mm-dd"}))
+        if f.kind in ("text", "domain"):
+            ws.set_column(i, i, 22, wb.add_format({"num_format": "@"}))
+    ws.set_row(1, 60)
+    ws.freeze_panes(2, 2)
+    wb.close()
+
+
+def render(
+    results: list[dict[str, Any]], doc: dict[str, Any], fmt: str, rulesets: Sequence[RuleSet]
+) -> str:
+    """The text of a json/jsonl/csv output (xlsx is written to a file)."""
+    buf = io.StringIO()
+    if fmt == "json":
+        write_json(doc, buf)
+    elif fmt == "jsonl":
+        write_jsonl(results, buf)
+    elif fmt == "csv":
+        write_csv(results, rulesets, buf)
+    else:
+        raise ValueError(fmt)
+    return buf.getvalue()
+
+
+__all__ = [
+    "BOOL_CHOICES",
+    "FALSE_WORDS",
+    "OUTPUT_FORMATS",
+    "TRUE_WORDS",
+    "render",
+    "write_template",
+]

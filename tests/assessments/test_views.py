@@ -1,0 +1,88 @@
+import io
+import subprocess
+import sys
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from kechuang.assessments.models import AssessmentRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enterprise_page_shows_the_assessment_panel(client, officer_b, firm_b):
+    client.force_login(officer_b)
+    body = client.get(f"/enterprises/{firm_b.pk}/?year=2020").content.decode()
+    assert "认定评价" in body and "高新技术企业认定" in body
+    assert "国科发火〔2016〕32号 第十一条（五）" in body
+    assert "评价日期 2021-06-30" in body
+
+
+def test_what_if_form_recomputes_without_saving(client, enterprise_user, firm_b):
+    client.force_login(enterprise_user)
+    url = f"/assess/enterprise/{firm_b.pk}/?as_of=2021-06-30"
+    assert client.get(url).status_code == 200
+    response = client.post(f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "rd_expense_y3": "1",
+                                                                "revenue_y3": "4200", "revenue_y2": "3600", "revenue_y1": "3000",
+                                                                "rd_expense_y1": "200", "rd_expense_y2": "200"})
+    body = response.content.decode()
+    assert "已修改" in body and "rd_expense_y3" in body
+    assert firm_b.facts.get(fiscal_year=2020).rd_expense_yuan == 2000000
+    bad = client.post(f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "employees": "很多"})
+    assert "职工总数" in bad.content.decode() and "不是整数" in bad.content.decode()
+
+
+def test_what_if_is_scoped(client, officer_a, firm_b):
+    client.force_login(officer_a)
+    assert client.get(f"/assess/enterprise/{firm_b.pk}/").status_code == 404
+
+
+def test_upload_returns_result_workbook(client, staff):
+    from tests.assessments.test_services import H1
+
+    wb = Workbook()
+    wb.active.append(list(H1))
+    wb.active.append(list(H1.values()))
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "in.xlsx"
+    client.force_login(staff)
+    response = client.post("/assess/", {"file": buf, "as_of": "2025-06-15", "rules": "hnte-2016"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxml")
+    out = load_workbook(io.BytesIO(response.content))
+    assert len(out.sheetnames) >= 2
+
+
+def test_upload_with_errors_lists_them(client, staff):
+    buf = io.BytesIO("uscc,name,employees\nBAD,x,abc\n".encode())
+    buf.name = "in.csv"
+    client.force_login(staff)
+    response = client.post("/assess/", {"file": buf})
+    assert response.status_code == 422
+    assert "第2行 职工总数" in response.content.decode()
+
+
+def test_registry_button_is_for_staff(client, staff, officer_a, firm_b):
+    client.force_login(officer_a)
+    assert client.post("/assess/runs/new/", {"as_of": "2021-06-30"}).status_code == 403
+    client.force_login(staff)
+    assert client.post("/assess/runs/new/", {"as_of": "2021-06-30"}).status_code == 302
+    assert AssessmentRun.objects.get().enterprises == 1
+
+
+def test_cli_assess_exits_2_on_bad_input(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("uscc,name,employees\nBAD,x,abc\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kechuang", "assess", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "第2行 职工总数" in proc.stderr + proc.stdout
+
+
+def test_upload_of_a_renamed_non_excel_file_is_refused(client, staff):
+    buf = io.BytesIO(b"%PDF-1.4 not a sheet")
+    buf.name = "fake.xlsx"
+    client.force_login(staff)
+    response = client.post("/assess/", {"file": buf})
+    assert response.status_code == 422 and "不是有效的" in response.content.decode()

@@ -1,0 +1,109 @@
+"""The plain entry point: `python -m kechuang.rules assess …` (cli.main)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kechuang.rules.cli import main
+
+CSV = (
+    "统一社会信用代码,企业名称,成立日期,职工总数,科技人员数,销售收入_第三年,研发费用_第三年\n"
+    "91321283MA1MR5HB8P,甲公司,2019-03-01,100,15,4200,230\n"
+)
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_assess_writes_the_json_contract(good: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert main(["assess", str(good), "--as-of", "2025-06-15", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["as_of"] == "2025-06-15"
+    assert doc["rulesets"] == ["hnte-2016", "tech-sme-2017"]
+    first = doc["results"][0]
+    assert list(first) == [
+        "uscc",
+        "name",
+        "ruleset",
+        "verdict",
+        "route",
+        "score",
+        "criteria",
+        "subscores",
+        "warnings",
+    ]
+    assert list(first["criteria"][0]) == [
+        "id",
+        "label",
+        "clause",
+        "value",
+        "threshold",
+        "passed",
+        "ambiguous",
+        "note",
+        "remedy",
+    ]
+    assert list(first["score"]) == ["lo", "hi", "mid"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
+def test_other_formats(good: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    assert (
+        main(["assess", str(good), "--rules", "all", "--as-of", "2025-06-15", "--out", str(out)])
+        == 0
+    )
+    if fmt == "jsonl":
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    elif fmt == "csv":
+        lines = out.read_text(encoding="utf-8-sig").splitlines()
+        assert lines[0].startswith("uscc,name,ruleset,verdict") and len(lines) == 4
+    else:
+        wb = openpyxl.load_workbook(out)
+        assert wb.sheetnames == ["结果", "说明"]
+
+
+def test_invalid_input_exits_2_lists_every_error_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("uscc,name,employees\n123,甲,x\n91321283MA1MR5HB8P,乙,-1\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert main(["assess", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "第2行 统一社会信用代码" in err
+        and "第2行 职工总数" in err
+        and "第3行 职工总数: 不能为负数" in err
+    )
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_unknown_rule_set_exits_2(good: Path) -> None:
+    assert main(["assess", str(good), "--rules", "nope"]) == 2
+
+
+def test_template_has_headers_help_and_validation_and_reads_back(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    assert main(["assess", "--template", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["企业"]
+    assert ws.cell(1, 1).value == "统一社会信用代码"
+    assert str(ws.cell(2, 1).value).startswith("【")
+    assert len(ws.data_validations.dataValidation) > 30
+    ws.cell(3, 1, "91321283MA1MR5HB8P")
+    ws.cell(3, 2, "甲")
+    wb.save(path)
+    out = tmp_path / "o.json"
+    assert main(["assess", str(path), "--as-of", "2025-06-15", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["results"][0]["verdict"] == "uncertain"
