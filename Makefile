@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KC := $(VENV)/bin/kechuang
 VENDOR := kechuang/static/vendor
-APT_PACKAGES := chromium fonts-wqy-microhei
+APT_PACKAGES := chromium fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -58,6 +58,8 @@ lint: install-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy kechuang
+	$(VENV)/bin/mypy --strict kechuang/rules
+	$(PY) -m kechuang.rules docs --check
 	$(KC) makemigrations --check --dry-run
 
 test-sqlite: install

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "kechuang.enterprises",
     "kechuang.assessments",
     "kechuang.demo",
+    "kechuang.targets",
+    "kechuang.reports",
 ]
 
 MIDDLEWARE = [

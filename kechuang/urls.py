@@ -15,6 +15,8 @@ urlpatterns = [
     path("imports/", include("kechuang.enterprises.import_urls")),
     path("assess/", include("kechuang.assessments.urls")),
     path("audit/", include("kechuang.core.urls")),
+    path("targets/", include("kechuang.targets.urls")),
+    path("reports/", include("kechuang.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -133,3 +133,9 @@ api.add_router("/imports", imports_router)
 from kechuang.assessments.api import router as assessments_router  # noqa: E402
 
 api.add_router("/", assessments_router)
+
+from kechuang.targets.api import router as indicators_router  # noqa: E402
+from kechuang.targets.api import targets_router  # noqa: E402
+
+api.add_router("/indicators", indicators_router)
+api.add_router("/targets", targets_router)

@@ -233,5 +233,12 @@ def load_demo(
             return 1 + HELPER_ENTERPRISES
 
         phase("用户绑定", bind)
+
+        def statistics() -> int:
+            from kechuang.targets.demo import load_demo_statistics
+
+            return load_demo_statistics(actor=actor)
+
+        phase("统计数据与年度目标", statistics)
     result.logins = logins()
     return result

@@ -1,0 +1,555 @@
+"""The indicator catalogue: every figure of the annual report, as a query.
+
+Each indicator has an id (indicators.md), a Chinese label, a unit and the capability
+whose records it counts. `Evaluator.value(id, region, year)` answers it for a region
+and a year, with the number of records behind it; `Evaluator.records(...)` lists them
+for drill-down.
+
+How a value is found (documented in docs/indicators.md):
+
+1. record-based indicators (C1) are counted from the registry for the region's
+   subtree — when the region has enterprises registered; a region without any
+   (a peer district) falls back to its entered statistic;
+2. derived indicators (growth) are computed from the same indicator's yearly values,
+   unless a statistic was entered for a region without records;
+3. statistics (rd_gdp_ratio, GDP …) come from RegionalStatistic;
+4. indicators whose capability does not exist yet (C3 pool, C5…C11) have no query:
+   their value is an entered statistic if there is one, else null — "no data",
+   never a made-up number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kechuang.accounts.models import Region
+from kechuang.enterprises.models import (
+    Certificate,
+    CertificateQuerySet,
+    Enterprise,
+    YearlyFacts,
+)
+from kechuang.targets import growth
+
+COUNT, WAN, PERCENT = "家", "万元", "%"
+
+STATUS_RECORDS = "records"
+STATUS_STATISTIC = "statistic"
+STATUS_NO_DATA = "no data"
+STATUS_LABELS = {
+    STATUS_RECORDS: "由记录计算",
+    STATUS_STATISTIC: "统计填报",
+    STATUS_NO_DATA: "暂无数据",
+}
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One record behind a figure, for the drill-down list."""
+
+    enterprise_id: int | None
+    enterprise: str
+    region: str
+    kind: str  # 证书 / 年度数据 / 统计
+    detail: str
+    on: dt.date | None = None
+    amount_wan: Decimal | None = None
+
+
+@dataclass
+class Computed:
+    value: Decimal | None
+    count: int
+    rows: Callable[[], list[RecordRow]] = field(default=lambda: [])
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    capability: str
+    definition: str
+    kind: str = "pending"  # records | derived | statistic | pending
+    decimals: int = 0
+    compute: Callable[[Evaluator, Region, int], Computed] | None = None
+    # statistic keys whose ratio × 100 gives the value, when not entered directly
+    ratio_of: tuple[str, str] | None = None
+    # A year's report shows this indicator for an earlier year (the seed's 2020 report
+    # gives 2019's R&D/GDP ratio, tax relief and pilot-zone awards): years of lag.
+    # Values are always asked for their own data year; the report applies the lag.
+    data_lag: int = 0
+
+    def data_year(self, year: int) -> int:
+        return year - self.data_lag
+
+    @property
+    def has_query(self) -> bool:
+        return self.kind in ("records", "derived")
+
+
+@dataclass(frozen=True)
+class StatisticKey:
+    """A statistic that is not an indicator of the report (inputs of ratios)."""
+
+    id: str
+    label: str
+    unit: str
+
+
+# -- record queries --------------------------------------------------------------------
+
+
+def year_end(year: int, today: dt.date) -> dt.date:
+    """31 Dec of `year`, or today for the current (or a future) year."""
+    return min(dt.date(year, 12, 31), today)
+
+
+def _certs(kind: str, region: Region) -> CertificateQuerySet:
+    return Certificate.objects.filter(
+        kind=kind, enterprise__region__path__startswith=region.path
+    ).select_related("enterprise", "enterprise__region")
+
+
+def _cert_row(c: Certificate, extra: str = "") -> RecordRow:
+    until = f"，有效期至{c.valid_until:%Y-%m-%d}" if c.valid_until else ""
+    return RecordRow(
+        c.enterprise_id,
+        c.enterprise.name,
+        c.enterprise.region.name,
+        c.get_kind_display(),
+        f"{c.number}（发证{c.issued_on:%Y-%m-%d}{until}）{extra}",
+        c.issued_on,
+    )
+
+
+def _issued_in(kind: str) -> Callable[[Evaluator, Region, int], Computed]:
+    def compute(ev: Evaluator, region: Region, year: int) -> Computed:
+        qs = _certs(kind, region).filter(issued_on__year=year).order_by("issued_on", "number")
+        n = qs.count()
+        return Computed(Decimal(n), n, lambda: [_cert_row(c) for c in qs])
+
+    return compute
+
+
+def _tech_sme_new(ev: Evaluator, region: Region, year: int) -> Computed:
+    qs = _certs("tech_sme", region).filter(issued_on__year=year).order_by("enterprise__name")
+    firms = qs.values("enterprise_id").distinct().count()
+
+    def rows() -> list[RecordRow]:
+        seen: set[int] = set()
+        out = []
+        for c in qs:
+            if c.enterprise_id not in seen:
+                seen.add(c.enterprise_id)
+                out.append(_cert_row(c))
+        return out
+
+    return Computed(Decimal(firms), firms, rows)
+
+
+def _hnte_valid(ev: Evaluator, region: Region, year: int) -> Computed:
+    day = year_end(year, ev.today)
+    qs = _certs("hnte", region).valid_on(day).order_by("enterprise__name", "-issued_on")
+    firms = qs.values("enterprise_id").distinct().count()
+
+    def rows() -> list[RecordRow]:
+        seen: set[int] = set()
+        out = []
+        for c in qs:
+            if c.enterprise_id not in seen:
+                seen.add(c.enterprise_id)
+                out.append(_cert_row(c, f"；{day:%Y-%m-%d}有效"))
+        return out
+
+    return Computed(Decimal(firms), firms, rows)
+
+
+def _facts(region: Region, year: int) -> QuerySet[YearlyFacts]:
+    return YearlyFacts.objects.filter(
+        fiscal_year=year, enterprise__region__path__startswith=region.path
+    ).select_related("enterprise", "enterprise__region")
+
+
+def _fact_row(f: YearlyFacts, field_name: str, label: str) -> RecordRow:
+    amount = getattr(f, field_name)
+    return RecordRow(
+        f.enterprise_id,
+        f.enterprise.name,
+        f.enterprise.region.name,
+        "年度数据",
+        f"{f.fiscal_year}年度{label}",
+        None,
+        None if amount is None else Decimal(amount) / 10000,
+    )
+
+
+def _hightech_output_wan(ev: Evaluator, region: Region, year: int) -> Computed:
+    qs = (
+        _facts(region, year)
+        .filter(hightech_output_yuan__isnull=False)
+        .order_by("-hightech_output_yuan")
+    )
+    amounts = list(qs.values_list("hightech_output_yuan", flat=True))
+    # no firm reported it: unknown, not zero
+    value = sum(amounts, Decimal(0)) / 10000 if amounts else None
+    return Computed(
+        value,
+        len(amounts),
+        lambda: [_fact_row(f, "hightech_output_yuan", "高新技术产业产值") for f in qs],
+    )
+
+
+def _hightech_output_share(ev: Evaluator, region: Region, year: int) -> Computed:
+    qs = (
+        _facts(region, year)
+        .filter(enterprise__is_above_scale=True, output_value_yuan__isnull=False)
+        .order_by("-output_value_yuan")
+    )
+    pairs = list(qs.values_list("hightech_output_yuan", "output_value_yuan"))
+    total = sum((o for _h, o in pairs), Decimal(0))
+    hightech = sum((h for h, _o in pairs if h is not None), Decimal(0))
+    value = hightech / total * 100 if total else None
+    return Computed(
+        value,
+        len(pairs),
+        lambda: [_fact_row(f, "output_value_yuan", "工业总产值（规上）") for f in qs],
+    )
+
+
+def _hnte_valid_growth(ev: Evaluator, region: Region, year: int) -> Computed:
+    values = [ev.value("hnte_valid", region, y) for y in range(year - 3, year + 1)]
+    rate = growth.mean_rate([v.value for v in values])
+    count = sum(v.records for v in values)
+
+    def rows() -> list[RecordRow]:
+        out: list[RecordRow] = []
+        for y in range(year - 3, year + 1):
+            out.extend(ev.records("hnte_valid", region, y))
+        return out
+
+    return Computed(None if rate is None else rate * 100, count, rows)
+
+
+# -- the catalogue -----------------------------------------------------------------------
+
+_I = Indicator
+
+INDICATORS: dict[str, Indicator] = {
+    i.id: i
+    for i in (
+        _I(
+            "hnte_new",
+            "新认定国家高企",
+            COUNT,
+            "C1",
+            "当年发证的高新技术企业证书数（含首次认定和重新认定），企业在区域（含下级）内",
+            "records",
+            0,
+            _issued_in("hnte"),
+        ),
+        _I(
+            "hnte_valid",
+            "有效期内国家高企",
+            COUNT,
+            "C1",
+            "12月31日（当年为今天）持有有效高新技术企业证书的企业数（去重）",
+            "records",
+            0,
+            _hnte_valid,
+        ),
+        _I(
+            "hnte_valid_growth_avg_3y",
+            "近三年高企总数年平均增长率",
+            PERCENT,
+            "C12",
+            "Y−3…Y 年有效高企数的三个年增长率的算术平均",
+            "derived",
+            2,
+            _hnte_valid_growth,
+        ),
+        _I(
+            "tech_sme_new",
+            "新认定科技型中小微企业",
+            COUNT,
+            "C1",
+            "当年取得科技型中小企业入库登记编号的企业数（去重）",
+            "records",
+            0,
+            _tech_sme_new,
+        ),
+        _I(
+            "pool_new",
+            "新增省级高企培育入库企业",
+            COUNT,
+            "C1",
+            "当年发证的省高企培育库入库证书数（C1证书记录）",
+            "records",
+            0,
+            _issued_in("provincial_pool"),
+        ),
+        _I(
+            "pool_size",
+            "高企后备培育库在库企业",
+            COUNT,
+            "C3",
+            "12月31日（当年为今天）在后备培育库中的企业数（待C3培育库）",
+        ),
+        _I("voucher_redeemed_wan", "兑现科技创新券", WAN, "C5", "当年兑现的创新券金额", decimals=2),
+        _I("voucher_enterprises", "使用创新券企业", COUNT, "C5", "当年兑现创新券的企业数"),
+        _I(
+            "voucher_rd_driven_wan",
+            "创新券企业研发投入",
+            WAN,
+            "C5",
+            "当年使用创新券企业的研发投入",
+            decimals=2,
+        ),
+        _I(
+            "hnte_cultivation_fund_wan",
+            "高企培育资金",
+            WAN,
+            "C6",
+            "当年发放的高企培育资金",
+            decimals=2,
+        ),
+        _I(
+            "pilot_zone_award_wan",
+            "创新发展先导区奖补",
+            WAN,
+            "C6",
+            "当年发放的创新发展先导区奖补资金（上一年度）",
+            decimals=2,
+            data_lag=1,
+        ),
+        _I(
+            "tax_relief_wan",
+            "科技企业所得税减免",
+            WAN,
+            "C6",
+            "科技企业所得税减免额（上一年度）",
+            decimals=2,
+            data_lag=1,
+        ),
+        _I(
+            "rd_gdp_ratio",
+            "全社会研发经费占GDP比重",
+            PERCENT,
+            "C12",
+            "统计填报（年度报告取上一年数据）；未直接填报时 = 全社会研发经费 ÷ 地区生产总值 × 100",
+            "statistic",
+            2,
+            data_lag=1,
+            ratio_of=("rd_expense_total_wan", "gdp_wan"),
+        ),
+        _I(
+            "hightech_output_wan",
+            "高新技术产业产值",
+            WAN,
+            "C1",
+            "区域内企业当年度高新技术产业产值之和（未填报的企业不计；无人填报为无数据）",
+            "records",
+            2,
+            _hightech_output_wan,
+        ),
+        _I(
+            "hightech_output_share",
+            "高新技术产业产值占规上工业产值比重",
+            PERCENT,
+            "C1",
+            "规上工业企业：Σ高新技术产业产值 ÷ Σ工业总产值 × 100（填报了工业总产值的规上企业）",
+            "records",
+            2,
+            _hightech_output_share,
+        ),
+        _I("rd_institutions_new", "新获批省级以上企业研发机构", "家", "C7", "当年新获批的研发机构"),
+        _I("incubator_projects_new", "孵化器新招引科技项目", "个", "C7", "当年孵化器新招引项目"),
+        _I("iur_events", "产学研对接活动", "场", "C8", "当年产学研对接活动场次"),
+        _I("iur_agreements", "签订科技合作协议", "份", "C8", "当年签订的科技合作协议"),
+        _I("iur_alliances", "共建校企联盟", "个", "C8", "当年共建的校企联盟"),
+        _I("projects_applied", "申报省、市科技计划项目", "个", "C9", "当年申报的科技计划项目"),
+        _I("talent_national_new", "新引进国家级人才", "名", "C9", "当年新引进国家级人才"),
+        _I("talent_provincial_new", "入选省双创人才", "名", "C9", "当年入选省双创人才"),
+        _I(
+            "commissioners_reregistered",
+            "科技特派员核实再登记",
+            "名",
+            "C9",
+            "当年核实再登记的科技特派员",
+        ),
+        _I("commissioners_new", "新推荐科技特派员", "名", "C9", "当年新推荐的科技特派员"),
+        _I("publicity_articles", "省市级媒体用稿", "篇", "C11", "当年省市级媒体用稿"),
+        _I("finance_events", "科技金融进孵化器活动", "场", "C11", "当年科技金融进孵化器活动"),
+        _I("roadshows", "项目路演活动", "期", "C11", "当年新技术成果发布、项目路演等活动"),
+        _I("loan_enterprises", "获苏科贷企业", COUNT, "C6", "当年获得苏科贷的企业数"),
+        _I("loan_amount_wan", "苏科贷金额", WAN, "C6", "当年发放的苏科贷金额", decimals=2),
+        _I("loan_amount_yoy", "苏科贷同比增长", PERCENT, "C6", "苏科贷金额同比增长率", decimals=2),
+        _I("visits", "走访乡镇(园区)、重点企业", "家次", "C10", "当年走访家次"),
+        _I("problems_solved", "解决企业难题", "个", "C10", "当年解决的企业难题"),
+    )
+}
+
+STATISTIC_KEYS: dict[str, StatisticKey] = {
+    s.id: s
+    for s in (
+        StatisticKey("gdp_wan", "地区生产总值", WAN),
+        StatisticKey("rd_expense_total_wan", "全社会研发经费", WAN),
+        StatisticKey("above_scale_output_wan", "规上工业产值（统计局）", WAN),
+    )
+}
+
+
+def statistic_label(key: str) -> tuple[str, str] | None:
+    """(label, unit) of an indicator id or statistic key."""
+    if key in INDICATORS:
+        return INDICATORS[key].label, INDICATORS[key].unit
+    if key in STATISTIC_KEYS:
+        return STATISTIC_KEYS[key].label, STATISTIC_KEYS[key].unit
+    return None
+
+
+def get(indicator_id: str) -> Indicator:
+    return INDICATORS[indicator_id]
+
+
+# -- evaluation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    indicator: Indicator
+    region: Region
+    year: int
+    value: Decimal | None
+    status: str
+    records: int
+    source: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class Evaluator:
+    """Answers indicators for (region, year), caching each answer and each region's
+    statistics for the life of one request or report."""
+
+    def __init__(self, *, today: dt.date | None = None) -> None:
+        self.today = today or timezone.localdate()
+        self._values: dict[tuple[str, int, int], tuple[Value, Computed | None]] = {}
+        self._has_records: dict[int, bool] = {}
+        self._stats: dict[int, dict[tuple[int, str], Any]] = {}
+
+    def has_records(self, region: Region) -> bool:
+        """Whether the registry covers the region: its county (for a town or park: the
+        county it belongs to) has enterprises registered. A town of ours without firms
+        counts 0; a peer district without any falls back to statistics."""
+        scope = region.parent if region.is_area and region.parent_id else region
+        assert scope is not None
+        if scope.pk not in self._has_records:
+            self._has_records[scope.pk] = Enterprise.objects.filter(
+                region__path__startswith=scope.path
+            ).exists()
+        return self._has_records[scope.pk]
+
+    def statistic(self, region: Region, year: int, key: str) -> Any:
+        from kechuang.targets.models import RegionalStatistic
+
+        if region.pk not in self._stats:
+            self._stats[region.pk] = {
+                (s.year, s.key): s for s in RegionalStatistic.objects.filter(region=region)
+            }
+        return self._stats[region.pk].get((year, key))
+
+    def _statistic_value(self, ind: Indicator, region: Region, year: int) -> Value | None:
+        stat = self.statistic(region, year, ind.id)
+        if stat is not None:
+            return Value(ind, region, year, Decimal(stat.value), STATUS_STATISTIC, 0, stat.source)
+        if ind.ratio_of:
+            num = self.statistic(region, year, ind.ratio_of[0])
+            den = self.statistic(region, year, ind.ratio_of[1])
+            if num is not None and den is not None and den.value:
+                value = Decimal(num.value) / Decimal(den.value) * 100
+                return Value(ind, region, year, value, STATUS_STATISTIC, 0, "由统计数据计算")
+        return None
+
+    def _evaluate(
+        self, indicator_id: str, region: Region, year: int
+    ) -> tuple[Value, Computed | None]:
+        key = (indicator_id, region.pk, year)
+        if key in self._values:
+            return self._values[key]
+        ind = INDICATORS[indicator_id]
+        result: tuple[Value, Computed | None]
+        if ind.compute is not None and self.has_records(region):
+            computed = ind.compute(self, region, year)
+            if computed.value is None and ind.kind == "records":
+                result = (Value(ind, region, year, None, STATUS_NO_DATA, computed.count), computed)
+            else:
+                status = STATUS_RECORDS if computed.value is not None else STATUS_NO_DATA
+                result = (
+                    Value(ind, region, year, computed.value, status, computed.count),
+                    computed,
+                )
+        else:
+            stat = self._statistic_value(ind, region, year)
+            if stat is None and ind.kind == "derived" and ind.compute is not None:
+                computed = ind.compute(self, region, year)
+                status = STATUS_STATISTIC if computed.value is not None else STATUS_NO_DATA
+                stat = Value(ind, region, year, computed.value, status, 0, "由统计数据计算")
+            result = (stat or Value(ind, region, year, None, STATUS_NO_DATA, 0), None)
+        self._values[key] = result
+        return result
+
+    def value(self, indicator_id: str, region: Region, year: int) -> Value:
+        return self._evaluate(indicator_id, region, year)[0]
+
+    def records(self, indicator_id: str, region: Region, year: int) -> list[RecordRow]:
+        value, computed = self._evaluate(indicator_id, region, year)
+        if computed is not None:
+            return computed.rows()
+        if value.status == STATUS_STATISTIC:
+            return [
+                RecordRow(
+                    None,
+                    "—",
+                    region.name,
+                    "统计",
+                    f"{year}年 统计填报：{value.source or '未注明来源'}",
+                )
+            ]
+        return []
+
+    # -- peers --------------------------------------------------------------------------
+
+    def peers(self, region: Region) -> list[Region]:
+        """The region and its siblings of the same level (the 泰州 districts for 泰兴市;
+        the other towns and parks for a town)."""
+        if region.parent_id is None:
+            return [region]
+        kinds = (
+            [k for k in Region.Kind.values if k not in ("city", "county")]
+            if region.is_area
+            else [region.kind]
+        )
+        return list(Region.objects.filter(parent_id=region.parent_id, kind__in=kinds))
+
+    def peer_values(self, indicator_id: str, region: Region, year: int) -> list[Value]:
+        return [self.value(indicator_id, r, year) for r in self.peers(region)]
+
+    def peer_rank(self, indicator_id: str, region: Region, year: int) -> int | None:
+        """Competition rank among peers (higher is better); none without a value of
+        its own or without another peer's value to compare with."""
+        values = self.peer_values(indicator_id, region, year)
+        known = [v for v in values if v.value is not None]
+        if len(known) < 2:
+            return None
+        ranks = growth.competition_rank((v.region.pk, v.value) for v in values)
+        return ranks.get(region.pk)

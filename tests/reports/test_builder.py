@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kechuang.reports.builder import build_annual, to_docx, to_json, to_markdown, to_pdf
+from kechuang.targets.services import statistic_save, target_save
+from tests.targets.conftest import TODAY
+
+
+@pytest.fixture
+def report_data(county_firms: Any, regions: Any, staff: Any) -> Any:
+    statistic_save(actor=staff, region=regions["peer"], year=2020, key="hnte_valid", value=5)
+    statistic_save(actor=staff, region=regions["peer"], year=2017, key="hnte_valid", value=2)
+    statistic_save(actor=staff, region=regions["peer"], year=2018, key="hnte_valid", value=3)
+    statistic_save(actor=staff, region=regions["peer"], year=2019, key="hnte_valid", value=4)
+    target_save(actor=staff, region=regions["county"], year=2020, indicator="hnte_new", value=5)
+    target_save(actor=staff, region=regions["county"], year=2021, indicator="hnte_new", value=50)
+    target_save(
+        actor=staff,
+        region=regions["county"],
+        year=2021,
+        indicator="hnte_valid",
+        value=260,
+        comparison="gt",
+    )
+    return build_annual(region=regions["county"], year=2020, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def out_dir() -> Path:
+    path = Path(__file__).resolve().parents[2] / "var" / "reports-test"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_json_follows_the_contract(report_data: Any):
+    data = json.loads(to_json(report_data), parse_float=Decimal)
+    assert data["year"] == 2020
+    assert data["region"] == {"code": "321283", "name": "泰兴市"}
+    hnte = data["indicators"]["hnte_new"]
+    assert {"label", "unit", "value", "target", "peer_rank", "records"} <= set(hnte)
+    assert hnte["value"] == 2 and hnte["records"] == 2 and hnte["target"] == 5
+    assert data["indicators"]["hnte_valid"]["peer_rank"] == 2  # 兴化 5 > 泰兴 3
+
+
+def test_json_writes_money_in_wan_with_two_decimals(report_data: Any):
+    text = to_json(report_data)
+    assert '"value": 8000.50' in text
+
+
+def test_json_reports_no_data_indicators_as_null(report_data: Any):
+    data = json.loads(to_json(report_data))
+    for ind_id in ("pool_size", "voucher_redeemed_wan", "iur_events"):
+        assert data["indicators"][ind_id]["value"] is None
+        assert data["indicators"][ind_id]["status"] == "no data"
+        assert data["indicators"][ind_id]["records"] == 0
+
+
+def test_markdown_has_the_three_sections_and_the_shortfalls(report_data: Any):
+    md = to_markdown(report_data)
+    assert (
+        "## 一、2020年工作情况" in md
+        and "## 二、存在的短板和不足" in md
+        and "## 三、2021年工作思路" in md
+    )
+    assert "全年新认定国家高企2家" in md
+    assert "未完成年度目标（≥5家）" in md
+    # 兴化 grew faster: 2→5 mean of rates (0.5+0.3333+0.25)/3 = 36.11 % vs 50 % ours: not a shortfall
+    assert "有效期内国家高企为3家，列泰州第2，低于兴化市的5家" in md
+    assert "新认定国家高企不少于50家" in md and "有效期内国家高企超过260家" in md
+
+
+def test_docx_opens_with_headings_a_table_and_an_image(report_data: Any, out_dir: Path):
+    from docx import Document
+
+    data = to_docx(report_data)
+    (out_dir / "annual.docx").write_bytes(data)
+    doc = Document(io.BytesIO(data))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("一、") for h in headings)
+    assert any(h.startswith("二、") for h in headings)
+    assert any(h.startswith("三、") for h in headings)
+    assert doc.tables and doc.tables[0].rows[0].cells[1].text == "指标"
+    assert doc.inline_shapes and len(doc.inline_shapes) >= 2
+
+
+def test_pdf_embeds_chinese_text(report_data: Any, out_dir: Path):
+    data = to_pdf(report_data)
+    assert data.startswith(b"%PDF")
+    path = out_dir / "annual.pdf"
+    path.write_bytes(data)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "存在的短板和不足" in text and "新认定国家高企" in text
+
+
+def test_lagged_statistics_show_the_previous_year(county_firms: Any, regions: Any, staff: Any):
+    # The seed's 2020 report gives the 2019 R&D/GDP ratio: a year's report reads it with a lag.
+    statistic_save(
+        actor=staff, region=regions["county"], year=2019, key="rd_gdp_ratio", value="2.65"
+    )
+    statistic_save(actor=staff, region=regions["peer"], year=2019, key="rd_gdp_ratio", value="2.70")
+    data = json.loads(
+        to_json(build_annual(region=regions["county"], year=2020, today=TODAY)), parse_float=Decimal
+    )
+    rd = data["indicators"]["rd_gdp_ratio"]
+    assert rd["value"] == Decimal("2.65") and rd["data_year"] == 2019 and rd["peer_rank"] == 2
+    assert data["indicators"]["hnte_new"]["data_year"] == 2020
