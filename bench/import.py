@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=5, help="fiscal years per enterprise")
     parser.add_argument("--database-url", default="")
@@ -48,7 +50,9 @@ def main() -> None:
     if "sqlite" not in os.environ["DATABASE_URL"]:
         call_command("flush", "--noinput", verbosity=0)
     county = Region.objects.create(code="321283", name="泰兴市", kind="county")
-    park = Region.objects.create(code="321283401", name="泰兴经济开发区", kind="park", parent=county)
+    park = Region.objects.create(
+        code="321283401", name="泰兴经济开发区", kind="park", parent=county
+    )
     staff = User.objects.create_user("bench", password="x", role="staff")
     rng = random.Random(2020)
     n_firms = (args.rows + args.years - 1) // args.years
@@ -56,7 +60,9 @@ def main() -> None:
     ent_csv = "统一社会信用代码,企业名称,所属镇街/园区\n" + "".join(
         f"{c},基准企业{i:05d}有限公司,{park.name}\n" for i, c in enumerate(codes)
     )
-    importing.import_run(actor=staff, kind="enterprises", data=ent_csv.encode(), filename="e.csv", commit=True)
+    importing.import_run(
+        actor=staff, kind="enterprises", data=ent_csv.encode(), filename="e.csv", commit=True
+    )
 
     import xlsxwriter
 
@@ -73,10 +79,27 @@ def main() -> None:
             employees = rng.randint(20, 800)
             revenue = round(rng.uniform(500, 50000), 2)
             rd = round(revenue * rng.uniform(0.01, 0.08), 4)
-            row = [code, year, employees, rng.randint(1, employees // 2), revenue, rd, round(rd * 0.9, 4),
-                   round(revenue * 0.6, 2), round(revenue * 1.3, 2), round(revenue * 1.05, 2), 0,
-                   round(revenue * 0.7, 2), round(revenue * 0.9, 2), round(revenue * 1.1, 2),
-                   round(revenue * 0.5, 2), rng.randint(0, 5), "统计", "2021-03-31", ""]
+            row = [
+                code,
+                year,
+                employees,
+                rng.randint(1, employees // 2),
+                revenue,
+                rd,
+                round(rd * 0.9, 4),
+                round(revenue * 0.6, 2),
+                round(revenue * 1.3, 2),
+                round(revenue * 1.05, 2),
+                0,
+                round(revenue * 0.7, 2),
+                round(revenue * 0.9, 2),
+                round(revenue * 1.1, 2),
+                round(revenue * 0.5, 2),
+                rng.randint(0, 5),
+                "统计",
+                "2021-03-31",
+                "",
+            ]
             ws.write_row(r + 1, 0, row)
             r += 1
     wb.close()
@@ -94,7 +117,9 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     t0 = time.perf_counter()
-    plan = importing.import_run(actor=staff, kind="facts", data=data, filename="facts.xlsx", commit=True)
+    plan = importing.import_run(
+        actor=staff, kind="facts", data=data, filename="facts.xlsx", commit=True
+    )
     import_s = time.perf_counter() - t0
     if profiler is not None:
         import pstats
@@ -105,18 +130,26 @@ def main() -> None:
     assert YearlyFacts.objects.count() == args.rows
 
     t0 = time.perf_counter()
-    plan = importing.import_run(actor=staff, kind="facts", data=data, filename="facts.xlsx", commit=False)
+    plan = importing.import_run(
+        actor=staff, kind="facts", data=data, filename="facts.xlsx", commit=False
+    )
     recheck_s = time.perf_counter() - t0
     assert plan.counts["unchanged"] == args.rows
 
     db = django.db.connection.vendor
     print(f"database              : {db}")
-    print(f"rows                  : {args.rows:,} ({len(codes):,} enterprises × {args.years} years, {len(headers)} columns)")
+    print(
+        f"rows                  : {args.rows:,} ({len(codes):,} enterprises × {args.years} years, {len(headers)} columns)"
+    )
     print(f"file size             : {len(data) / 1024:,.0f} KiB")
     print(f"read only (calamine)  : {read_s:7.3f} s  {args.rows / read_s:>10,.0f} rows/s")
     print(f"import (check + write): {import_s:7.3f} s  {args.rows / import_s:>10,.0f} rows/s")
-    print(f"preview of same file  : {recheck_s:7.3f} s  {args.rows / recheck_s:>10,.0f} rows/s (all unchanged)")
-    print(f"import / read ratio   : {import_s / read_s:7.2f} ×   (target ≤ 5×; import target ≤ 5 s)")
+    print(
+        f"preview of same file  : {recheck_s:7.3f} s  {args.rows / recheck_s:>10,.0f} rows/s (all unchanged)"
+    )
+    print(
+        f"import / read ratio   : {import_s / read_s:7.2f} ×   (target ≤ 5×; import target ≤ 5 s)"
+    )
 
 
 if __name__ == "__main__":

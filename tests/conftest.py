@@ -13,6 +13,8 @@ import pytest
 
 from kechuang.core import uscc as uscc_mod
 
+pytest_plugins = ["tests.playwright_fixtures"]
+
 RNG = random.Random(42)
 
 

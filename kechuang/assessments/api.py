@@ -29,7 +29,9 @@ def assess(
             try:
                 as_of = dt.date.fromisoformat(str(payload["as_of"]))
             except ValueError:
-                raise ValidationFailed([FieldError("as_of", "评价日期", "应为 YYYY-MM-DD")]) from None
+                raise ValidationFailed(
+                    [FieldError("as_of", "评价日期", "应为 YYYY-MM-DD")]
+                ) from None
     if not isinstance(records, list):
         raise ValidationFailed([FieldError("input", "", "请求体应为企业对象列表")])
     return services.assess_records(records, rules=rules, as_of=as_of or timezone.localdate())

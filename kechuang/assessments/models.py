@@ -10,7 +10,11 @@ class AssessmentRun(models.Model):
     as_of = models.DateField("评价日期")
     rulesets = models.CharField("规则集", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="发起人",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
@@ -31,7 +35,9 @@ class AssessmentSnapshot(models.Model):
     """A dated, reproducible verdict: rule-set version + hash of the inputs + result.
     Later capabilities (cultivation grades, dashboards) read the latest snapshot."""
 
-    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True)
+    run = models.ForeignKey(
+        AssessmentRun, on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+    )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="assessment_snapshots"
     )

@@ -32,15 +32,28 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     year_raw = request.GET.get("year", "")
     year = int(year_raw) if year_raw.isdigit() else None
     if year is None:
-        latest = enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+        latest = (
+            enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+        )
         year = latest
     as_of = default_as_of(request, year)
     try:
         _record, doc = enterprise_assessment(enterprise=enterprise, as_of=as_of)
     except Exception as exc:  # the panel must never take the page down; show why
         return {"error": str(exc), "as_of": as_of}
-    return {"as_of": as_of, "results": present_results(doc["results"]), "snapshots": latest_snapshots(enterprise)}
+    return {
+        "as_of": as_of,
+        "results": present_results(doc["results"]),
+        "snapshots": latest_snapshots(enterprise),
+    }
 
 
-register_panel(Panel(key="assessment", title="认定评价（规则自动评估）", template="assessments/panel.html",
-                     context=panel_context, order=10))
+register_panel(
+    Panel(
+        key="assessment",
+        title="认定评价（规则自动评估）",
+        template="assessments/panel.html",
+        context=panel_context,
+        order=10,
+    )
+)

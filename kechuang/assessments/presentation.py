@@ -6,7 +6,11 @@ from typing import Any
 
 from kechuang.rules.rulesets import RULESETS
 
-VERDICTS = {"pass": ("通过", "success"), "fail": ("未通过", "danger"), "uncertain": ("待定", "warning")}
+VERDICTS = {
+    "pass": ("通过", "success"),
+    "fail": ("未通过", "danger"),
+    "uncertain": ("待定", "warning"),
+}
 SCORE_LINE = 71  # 工作指引: total > 70
 
 
@@ -33,15 +37,39 @@ def present_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 unit = rs.criterion(c["id"]).unit
             except KeyError:
                 unit = ""
-            criteria.append({**c, "unit": unit, "value_text": _fmt(c["value"], unit),
-                             "threshold_text": _fmt(c["threshold"], unit)})
+            criteria.append(
+                {
+                    **c,
+                    "unit": unit,
+                    "value_text": _fmt(c["value"], unit),
+                    "threshold_text": _fmt(c["threshold"], unit),
+                }
+            )
         score = r.get("score")
         bar = None
         if score:
-            bar = {"lo": score["lo"], "hi": score["hi"], "mid": score["mid"], "width": max(score["hi"] - score["lo"], 1),
-                   "line": SCORE_LINE, "gap": max(0, SCORE_LINE - score["lo"])}
-        out.append({"id": rs.id, "title": rs.title, "verdict": r["verdict"], "verdict_label": label, "color": color,
-                    "route": r.get("route"), "score": score, "bar": bar, "criteria": criteria,
-                    "subscores": r.get("subscores", []), "warnings": r.get("warnings", []),
-                    "notices": list(rs.notices)})
+            bar = {
+                "lo": score["lo"],
+                "hi": score["hi"],
+                "mid": score["mid"],
+                "width": max(score["hi"] - score["lo"], 1),
+                "line": SCORE_LINE,
+                "gap": max(0, SCORE_LINE - score["lo"]),
+            }
+        out.append(
+            {
+                "id": rs.id,
+                "title": rs.title,
+                "verdict": r["verdict"],
+                "verdict_label": label,
+                "color": color,
+                "route": r.get("route"),
+                "score": score,
+                "bar": bar,
+                "criteria": criteria,
+                "subscores": r.get("subscores", []),
+                "warnings": r.get("warnings", []),
+                "notices": list(rs.notices),
+            }
+        )
     return out

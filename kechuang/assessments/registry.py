@@ -30,7 +30,9 @@ def fiscal_years(as_of: dt.date) -> dict[str, int]:
     return {"y1": a - 3, "y2": a - 2, "y3": a - 1}
 
 
-def registry_records(enterprises: QuerySet[Enterprise] | Iterable[Enterprise], as_of: dt.date) -> list[dict[str, Any]]:
+def registry_records(
+    enterprises: QuerySet[Enterprise] | Iterable[Enterprise], as_of: dt.date
+) -> list[dict[str, Any]]:
     """One assessment input record per enterprise (keys of assess.md)."""
     firms = list(enterprises)
     ids = [e.pk for e in firms]
@@ -41,15 +43,27 @@ def registry_records(enterprises: QuerySet[Enterprise] | Iterable[Enterprise], a
     hnte_valid: set[int] = set()
     for i in range(0, len(ids), 900):
         chunk = ids[i : i + 900]
-        for f in YearlyFacts.objects.filter(enterprise_id__in=chunk, fiscal_year__in=years.values()):
+        for f in YearlyFacts.objects.filter(
+            enterprise_id__in=chunk, fiscal_year__in=years.values()
+        ):
             facts[f.enterprise_id][f.fiscal_year] = f
-        for item in IPItem.objects.filter(enterprise_id__in=chunk, is_valid=True, granted_on__lte=as_of):
+        for item in IPItem.objects.filter(
+            enterprise_id__in=chunk, is_valid=True, granted_on__lte=as_of
+        ):
             ip[item.enterprise_id].append(item)
         hnte = Certificate.objects.filter(enterprise_id__in=chunk, kind=Certificate.Kind.HNTE)
         hnte_ever.update(hnte.filter(issued_on__lte=as_of).values_list("enterprise_id", flat=True))
         hnte_valid.update(hnte.valid_on(as_of).values_list("enterprise_id", flat=True))
     return [
-        _record(e, facts.get(e.pk, {}), ip.get(e.pk, []), years, as_of, e.pk in hnte_ever, e.pk in hnte_valid)
+        _record(
+            e,
+            facts.get(e.pk, {}),
+            ip.get(e.pk, []),
+            years,
+            as_of,
+            e.pk in hnte_ever,
+            e.pk in hnte_valid,
+        )
         for e in firms
     ]
 
@@ -66,8 +80,13 @@ def _present_years(by_year: dict[int, YearlyFacts], years: dict[str, int]) -> li
 
 
 def _record(
-    e: Enterprise, by_year: dict[int, YearlyFacts], items: list[IPItem], years: dict[str, int],
-    as_of: dt.date, ever: bool, valid: bool,
+    e: Enterprise,
+    by_year: dict[int, YearlyFacts],
+    items: list[IPItem],
+    years: dict[str, int],
+    as_of: dt.date,
+    ever: bool,
+    valid: bool,
 ) -> dict[str, Any]:
     present = _present_years(by_year, years)
     y3 = by_year.get(years["y3"])
@@ -97,17 +116,31 @@ def _record(
         f = by_year.get(years[key]) if key in na_present else None
         rec[f"net_assets_{key}"] = _wan(f.net_assets_yuan) if f else None
     domestic = [by_year[years[k]].rd_domestic_yuan for k in present]
-    rec["rd_domestic_3y"] = _wan(sum(domestic, Decimal(0))) if present and None not in domestic else None
+    rec["rd_domestic_3y"] = (
+        _wan(sum(domestic, Decimal(0))) if present and None not in domestic else None
+    )
     conversions = [by_year[years[k]].conversions for k in present]
-    rec["conversions_3y"] = str(sum(c for c in conversions if c is not None)) if present and None not in conversions else None
-    for name in ("total_income", "non_taxable_income", "hightech_income", "total_assets", "total_cost"):
+    rec["conversions_3y"] = (
+        str(sum(c for c in conversions if c is not None))
+        if present and None not in conversions
+        else None
+    )
+    for name in (
+        "total_income",
+        "non_taxable_income",
+        "hightech_income",
+        "total_assets",
+        "total_cost",
+    ):
         rec[name] = _wan(getattr(y3, f"{name}_yuan")) if y3 is not None else None
     class1 = [i for i in items if i.ip_class == "I"]
     class2 = [i for i in items if i.ip_class == "II"]
     rec["ip_class1"] = str(len(class1))
     rec["ip_class2"] = str(len(class2))
     if items:
-        rec["ip_self_developed"] = "true" if any(i.acquisition == IPItem.Acquisition.SELF for i in items) else "false"
+        rec["ip_self_developed"] = (
+            "true" if any(i.acquisition == IPItem.Acquisition.SELF for i in items) else "false"
+        )
     return rec
 
 

@@ -45,7 +45,9 @@ def assess_records(
     if not records:
         raise ValidationFailed([FieldError("input", "", "没有要评价的企业")])
     if len(records) > MAX_API_ROWS:
-        raise ValidationFailed([FieldError("input", "", f"一次最多评价{MAX_API_ROWS}家企业，本次{len(records)}家")])
+        raise ValidationFailed(
+            [FieldError("input", "", f"一次最多评价{MAX_API_ROWS}家企业，本次{len(records)}家")]
+        )
     chosen = rulesets_for(rules, as_of)
     try:
         parsed = inputs.from_records(list(records), as_of=as_of)
@@ -60,7 +62,10 @@ def assess_records(
 
 
 def enterprise_assessment(
-    *, enterprise: Enterprise, as_of: dt.date, rules: str | None = "all",
+    *,
+    enterprise: Enterprise,
+    as_of: dt.date,
+    rules: str | None = "all",
     overrides: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(input record, output document) for one registered enterprise; `overrides`
@@ -73,7 +78,9 @@ def enterprise_assessment(
 
 
 def _hash(record: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def ruleset_version(rs: RuleSet, as_of: dt.date) -> str:
@@ -107,15 +114,27 @@ def registry_snapshot(
             record = record_by_uscc[result["uscc"]]
             score = result.get("score") or {}
             counts[f"{result['ruleset']}:{result['verdict']}"] += 1
-            snapshots.append(AssessmentSnapshot(
-                enterprise=by_uscc[result["uscc"]], ruleset=result["ruleset"], ruleset_version=versions[result["ruleset"]],
-                as_of=as_of, inputs_hash=_hash(record), inputs=record, result=result, verdict=result["verdict"],
-                score_lo=score.get("lo"), score_hi=score.get("hi"),
-            ))
+            snapshots.append(
+                AssessmentSnapshot(
+                    enterprise=by_uscc[result["uscc"]],
+                    ruleset=result["ruleset"],
+                    ruleset_version=versions[result["ruleset"]],
+                    as_of=as_of,
+                    inputs_hash=_hash(record),
+                    inputs=record,
+                    result=result,
+                    verdict=result["verdict"],
+                    score_lo=score.get("lo"),
+                    score_hi=score.get("hi"),
+                )
+            )
     with transaction.atomic():
         run = AssessmentRun.objects.create(
-            as_of=as_of, rulesets=",".join(rs.id for rs in chosen), created_by=actor,
-            enterprises=len(firms), counts=dict(counts),
+            as_of=as_of,
+            rulesets=",".join(rs.id for rs in chosen),
+            created_by=actor,
+            enterprises=len(firms),
+            counts=dict(counts),
         )
         for s in snapshots:
             s.run = run

@@ -32,9 +32,23 @@ EDITABLE = [f for f in FIELDS if f.key not in ("uscc", "name", "as_of")]
 GROUPS = [
     ("基本情况", ["registered_on", "tech_domain", "employees", "tech_staff"]),
     ("财务（万元）", [f.key for f in FIELDS if f.kind == "money"]),
-    ("知识产权与成果", ["ip_class1", "ip_class2", "ip_self_developed", "core_ip", "conversions_3y", "standards"]),
-    ("合规与资质", ["major_incident", "credit_blacklisted", "prohibited_industry", "hnte_ever", "hnte_valid",
-                "national_award_5y", "provincial_rd_institution", "standard_lead_5y"]),
+    (
+        "知识产权与成果",
+        ["ip_class1", "ip_class2", "ip_self_developed", "core_ip", "conversions_3y", "standards"],
+    ),
+    (
+        "合规与资质",
+        [
+            "major_incident",
+            "credit_blacklisted",
+            "prohibited_industry",
+            "hnte_ever",
+            "hnte_valid",
+            "national_award_5y",
+            "provincial_rd_institution",
+            "standard_lead_5y",
+        ],
+    ),
     ("专家评分（可留空）", [f.key for f in FIELDS if f.kind == "score"]),
 ]
 
@@ -55,7 +69,11 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404("企业不存在或无权查看") from None
     latest = enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
-    as_of = _as_of(request) if (request.POST.get("as_of") or request.GET.get("as_of")) else default_as_of(request, latest)
+    as_of = (
+        _as_of(request)
+        if (request.POST.get("as_of") or request.GET.get("as_of"))
+        else default_as_of(request, latest)
+    )
     base, _doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all")
     values = dict(base)
     overrides: dict[str, Any] = {}
@@ -69,15 +87,29 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
                 overrides[f.key] = value
             values[f.key] = value
     try:
-        _rec, doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all", overrides=overrides)
+        _rec, doc = services.enterprise_assessment(
+            enterprise=enterprise, as_of=as_of, rules="all", overrides=overrides
+        )
         results = present_results(doc["results"])
     except ValidationFailed as exc:
         errors = [e.message for e in exc.errors] or [exc.message]
-    groups = [(title, [(f, values.get(f.key), f.key in overrides) for f in FIELDS if f.key in keys]) for title, keys in GROUPS]
-    return render(request, "assessments/self_assess.html", {
-        "e": enterprise, "as_of": as_of, "groups": groups, "results": results, "errors": errors,
-        "changed": sorted(overrides), "ctx": {"results": results, "as_of": as_of},
-    })
+    groups = [
+        (title, [(f, values.get(f.key), f.key in overrides) for f in FIELDS if f.key in keys])
+        for title, keys in GROUPS
+    ]
+    return render(
+        request,
+        "assessments/self_assess.html",
+        {
+            "e": enterprise,
+            "as_of": as_of,
+            "groups": groups,
+            "results": results,
+            "errors": errors,
+            "changed": sorted(overrides),
+            "ctx": {"results": results, "as_of": as_of},
+        },
+    )
 
 
 @login_required
@@ -107,7 +139,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                 context["errors"] = exc.errors
                 return render(request, "assessments/upload.html", context, status=422)
             except Exception:  # a file no reader understands (e.g. a PDF renamed .xlsx)
-                context["errors"] = [f"无法读取文件“{upload_file.name}”：不是有效的 Excel、CSV、JSON 或 Parquet 文件"]
+                context["errors"] = [
+                    f"无法读取文件“{upload_file.name}”：不是有效的 Excel、CSV、JSON 或 Parquet 文件"
+                ]
                 return render(request, "assessments/upload.html", context, status=422)
             from kechuang.rules import evaluate, explain
 
@@ -115,7 +149,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             out = Path(tmp) / "result.xlsx"
             outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
             data = out.read_bytes()
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         name = f"评价结果-{as_of.isoformat()}.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
@@ -128,7 +164,9 @@ def template_download(request: HttpRequest) -> HttpResponse:
         path = Path(tmp) / "t.xlsx"
         outputs.write_template(path)
         data = path.read_bytes()
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('评价输入模板.xlsx')}"
     return response
 
@@ -137,20 +175,26 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
-    return render(request, "assessments/runs.html", {"runs": AssessmentRun.objects.all()[:30],
-                                                       "today": timezone.localdate()})
+    return render(
+        request,
+        "assessments/runs.html",
+        {"runs": AssessmentRun.objects.all()[:30], "today": timezone.localdate()},
+    )
 
 
 @login_required
 @require_POST
 def run_registry(request: HttpRequest) -> HttpResponse:
     try:
-        run = services.registry_snapshot(actor=request.user, as_of=_as_of(request),
-                                         enterprises=registry_scope(request.user))
+        run = services.registry_snapshot(
+            actor=request.user, as_of=_as_of(request), enterprises=registry_scope(request.user)
+        )
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ValidationFailed as exc:
         messages.error(request, "评价失败：" + "；".join(e.message for e in exc.errors[:5]))
         return redirect("assessments:runs")
-    messages.success(request, f"已评价 {run.enterprises} 家企业（{run.as_of}），用时 {run.seconds:.1f} 秒")
+    messages.success(
+        request, f"已评价 {run.enterprises} 家企业（{run.as_of}），用时 {run.seconds:.1f} 秒"
+    )
     return redirect("assessments:runs")

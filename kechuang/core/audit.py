@@ -73,8 +73,17 @@ def audit_bulk(entries: list[AuditLog]) -> None:
 
 
 ENTRY_FIELDS = (
-    "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-    "enterprise_id", "before", "after", "via", "note",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "enterprise_id",
+    "before",
+    "after",
+    "via",
+    "note",
 )
 
 
@@ -102,13 +111,21 @@ class EntryRows:
         via: str = "",
         note: str = "",
     ) -> None:
-        self.rows.append((
-            self.actor_id, self.actor_name, action, self.object_type, str(object_id), object_repr[:200],
-            enterprise_id,
-            dict(before) if before is not None else None,
-            dict(after) if after is not None else None,
-            via, note[:300],
-        ))
+        self.rows.append(
+            (
+                self.actor_id,
+                self.actor_name,
+                action,
+                self.object_type,
+                str(object_id),
+                object_repr[:200],
+                enterprise_id,
+                dict(before) if before is not None else None,
+                dict(after) if after is not None else None,
+                via,
+                note[:300],
+            )
+        )
 
     def write(self) -> None:
         from kechuang.core.bulk import insert_rows

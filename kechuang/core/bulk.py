@@ -27,10 +27,15 @@ from django.utils import timezone
 
 Adapter = Callable[[Any], Any]
 
+_AUTO_FIELDS = {models.AutoField, models.BigAutoField, models.SmallAutoField}
 _INT_FIELDS = {
-    models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.PositiveIntegerField,
-    models.PositiveBigIntegerField, models.PositiveSmallIntegerField, models.AutoField, models.BigAutoField,
-    models.SmallAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+    *_AUTO_FIELDS,
 }
 _TEXT_FIELDS = {models.CharField, models.TextField}
 
@@ -39,7 +44,8 @@ def _is_base(ops: Any, name: str) -> bool:
     return getattr(type(ops), name) is getattr(BaseDatabaseOperations, name)
 
 
-def field_adapter(field: models.Field, connection: Any) -> Adapter:
+def field_adapter(field: Any, connection: Any) -> Adapter:
+    # `Any`: the adapters read attributes of Field subclasses (max_digits, encoder, …).
     """A function equal to `field.get_db_prep_save(value, connection)` (for values
     that are not expressions), faster for the common field classes and types."""
 
@@ -48,21 +54,27 @@ def field_adapter(field: models.Field, connection: Any) -> Adapter:
 
     ops = connection.ops
     cls = type(field)
-    if cls is models.ForeignKey:
-        target = field.target_field
-        if type(target) in _INT_FIELDS and _is_base(ops, "adapt_integerfield_value"):
+    target = field.target_field if cls is models.ForeignKey else field
+    if type(target) in _INT_FIELDS and (cls is models.ForeignKey or cls in _INT_FIELDS):
+        # auto fields skip adapt_integerfield_value (AutoFieldMixin.get_db_prep_value)
+        if _is_base(
+            ops,
+            "validate_autopk_value" if type(target) in _AUTO_FIELDS else "adapt_integerfield_value",
+        ):
 
-            def adapt_fk(value: Any) -> Any:
+            def adapt_int(value: Any) -> Any:
                 return value if value is None or type(value) is int else slow(value)
 
-            return adapt_fk
+            return adapt_int
+        adapt_integer = ops.adapt_integerfield_value
+        internal_type = target.get_internal_type()
+
+        def adapt_wrapped_int(value: Any) -> Any:  # e.g. psycopg 3's Int8
+            return adapt_integer(value, internal_type) if type(value) is int else slow(value)
+
+        return adapt_wrapped_int
+    if cls is models.ForeignKey:
         return slow
-    if cls in _INT_FIELDS and _is_base(ops, "adapt_integerfield_value"):
-
-        def adapt_int(value: Any) -> Any:
-            return value if type(value) is int else slow(value)
-
-        return adapt_int
     if cls in _TEXT_FIELDS:
 
         def adapt_text(value: Any) -> Any:
@@ -127,10 +139,12 @@ def _json_dumps() -> Callable[[Any], str]:
     import json
     from json import encoder as std
 
-    if std.c_make_encoder is None:  # pragma: no cover - CPython always has _json
+    if std.c_make_encoder is None:  # type: ignore[attr-defined]  # pragma: no cover - CPython always has _json
         return json.dumps
     default = json.JSONEncoder().default
-    c_encode = std.c_make_encoder(None, default, std.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    c_encode = std.c_make_encoder(  # type: ignore[attr-defined]
+        None, default, std.encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
 
     def dumps(value: Any) -> str:
         try:
@@ -141,7 +155,7 @@ def _json_dumps() -> Callable[[Any], str]:
     return dumps
 
 
-def column_adapter(field: models.Field, connection: Any) -> Callable[[Sequence[Any]], Sequence[Any]]:
+def column_adapter(field: Any, connection: Any) -> Callable[[Sequence[Any]], Sequence[Any]]:
     """A function adapting a whole column of values (a sequence), equal to mapping
     `field_adapter` over it; a column whose values all have a type whose adaptation is
     the identity is passed through as it is."""
@@ -150,7 +164,9 @@ def column_adapter(field: models.Field, connection: Any) -> Callable[[Sequence[A
     cls = type(field)
     target = field.target_field if cls is models.ForeignKey else field
     same: set[type] = set()  # value types the adaptation leaves as they are
-    if type(target) in _INT_FIELDS and _is_base(ops, "adapt_integerfield_value"):
+    if type(target) in _INT_FIELDS and _is_base(
+        ops, "validate_autopk_value" if type(target) in _AUTO_FIELDS else "adapt_integerfield_value"
+    ):
         same = {int, _NONE}
     elif cls in _TEXT_FIELDS:
         same = {str, _NONE}
@@ -160,7 +176,9 @@ def column_adapter(field: models.Field, connection: Any) -> Callable[[Sequence[A
 
         def adapt_decimals(values: Sequence[Any]) -> Sequence[Any]:
             # Decimal(value) is value; NaN and infinities (truthy) go to the field
-            if set(map(type, values)) <= {Decimal, _NONE} and all(map(Decimal.is_finite, filter(None, values))):
+            if set(map(type, values)) <= {Decimal, _NONE} and all(
+                map(Decimal.is_finite, filter(None, values))
+            ):
                 return values
             return [one(v) for v in values]
 
@@ -208,7 +226,7 @@ def insert_rows(
     by a unique key."""
     connection = connections[using]
     opts = model._meta
-    by_attname = {f.attname: f for f in opts.concrete_fields}
+    by_attname: dict[str, Any] = {f.attname: f for f in opts.concrete_fields}
     unknown = [name for name in fields if name not in by_attname]
     if unknown:
         raise ValueError(f"{opts.label} has no concrete field {', '.join(unknown)}")
@@ -217,7 +235,7 @@ def insert_rows(
     columns = [by_attname[name] for name in fields]
     adapters = [column_adapter(f, connection) for f in columns]
     # fields left out: what an unsaved instance (or pre_save) would hold
-    constant: list[tuple[models.Field, Any]] = []
+    constant: list[tuple[Any, Any]] = []
     per_row: list[models.Field] = []
     for f in opts.concrete_fields:
         if f.attname in fields or f is opts.auto_field or f.generated:
@@ -232,6 +250,20 @@ def insert_rows(
     names = [qn(f.column) for f in [*columns, *(c[0] for c in constant), *per_row]]
     sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
     width = len(columns)
+    all_fields = [*columns, *(c[0] for c in constant), *per_row]
+    # SQLite runs executemany in C. On PostgreSQL executemany costs a round trip per
+    # row: rows go as one array per column through UNNEST, as bulk_create sends them
+    # (django.db.backends.postgresql.compiler.SQLInsertCompiler.assemble_as_sql).
+    unnest = connection.vendor == "postgresql" and all(
+        not hasattr(f, "get_placeholder")
+        and (f.target_field if f.is_relation else f).get_internal_type() in connection.data_types
+        for f in all_fields
+    )
+    if unnest:
+        casts = ", ".join(
+            f"(%s)::{(f.db_type(connection) or '').split('(')[0]}[]" for f in all_fields
+        )
+        sql = f"{sql.rsplit(' VALUES ', 1)[0]} SELECT * FROM UNNEST({casts})"
     count = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:
@@ -239,9 +271,17 @@ def insert_rows(
             if any(len(row) != width for row in batch):
                 raise ValueError(f"a row does not have {width} values")
             n = len(batch)
-            values = [adapt(column) for adapt, column in zip(adapters, zip(*batch), strict=True)]
+            values = [
+                adapt(column)
+                for adapt, column in zip(adapters, zip(*batch, strict=True), strict=True)
+            ]
             values += [[value] * n for _, value in constant]
-            values += [[f.get_db_prep_save(f.get_default(), connection) for _ in range(n)] for f in per_row]
-            cursor.executemany(sql, list(zip(*values)))
+            values += [
+                [f.get_db_prep_save(f.get_default(), connection) for _ in range(n)] for f in per_row
+            ]
+            if unnest:
+                cursor.execute(sql, [list(column) for column in values])
+            else:
+                cursor.executemany(sql, list(zip(*values, strict=True)))
             count += n
     return count

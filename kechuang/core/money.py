@@ -54,7 +54,9 @@ def wan_to_yuan(raw: object) -> Decimal:
     return (wan * YUAN_PER_WAN).quantize(CENT)
 
 
-FAST_WAN_LIMIT = 2.0**32  # below it a float's spacing is < 1e-6: one 6-decimal value at most rounds to it
+FAST_WAN_LIMIT = (
+    2.0**32
+)  # below it a float's spacing is < 1e-6: one 6-decimal value at most rounds to it
 
 
 def float_wan_to_yuan(raw: float) -> Decimal | None:

@@ -14,13 +14,19 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kechuang.core.errors import FieldError, ValidationFailed
-from kechuang.core.money import FAST_WAN_LIMIT, MoneyError, float_wan_to_yuan, to_decimal, wan_to_yuan
+from kechuang.core.money import (
+    FAST_WAN_LIMIT,
+    MoneyError,
+    float_wan_to_yuan,
+    to_decimal,
+    wan_to_yuan,
+)
 
 HELP_MARK = "【"  # rows whose first cell starts with it are template help, not data
 TRUE_WORDS = {"true", "1", "是", "y", "yes", "t", "√", "有"}
@@ -221,7 +227,9 @@ def _sniff_kind(name: str, head: bytes) -> str:
     return "csv"
 
 
-def read_table(source: str | Path | IO[bytes] | bytes, name: str | None = None, *, max_rows: int | None = None) -> Table:
+def read_table(
+    source: str | Path | IO[bytes] | bytes, name: str | None = None, *, max_rows: int | None = None
+) -> Table:
     """Read the first sheet of an .xlsx, or a .csv (UTF-8 with/without BOM, or GBK)."""
     if isinstance(source, bytes):
         data = source
@@ -235,7 +243,9 @@ def read_table(source: str | Path | IO[bytes] | bytes, name: str | None = None, 
         raise ValidationFailed([], "文件为空")
     kind = _sniff_kind(name, data[:8])
     if kind == "bad-excel":
-        raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），请用模板另存为Excel工作簿后再上传")
+        raise ValidationFailed(
+            [], "文件不是有效的Excel文件（.xlsx），请用模板另存为Excel工作簿后再上传"
+        )
     if kind == "xlsx":
         raw_rows = _read_xlsx(data)
     else:
@@ -274,7 +284,7 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
         rows = sheet.to_python(skip_empty_area=False)
     except Exception:
         raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），无法读取") from None
-    for r in rows:  # blank cells come as "": make them None
+    for r in cast(list[list[Any]], rows):  # blank cells come as "": make them None
         if "" in r:
             i = r.index("")
             try:
@@ -313,14 +323,18 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
         if not header:
             continue
         norm = _norm_header(header)
-        col = by_name.get(norm) or by_name.get(_strip_unit(norm))
-        if col is None:
+        found = by_name.get(norm) or by_name.get(_strip_unit(norm))
+        if found is None:
             warnings.append(f"忽略未知列“{header}”")
             continue
-        if col.key in index:
-            errors.append(FieldError(col.key, col.label, f"列重复（第{index[col.key] + 1}列和第{i + 1}列）", 1))
+        if found.key in index:
+            errors.append(
+                FieldError(
+                    found.key, found.label, f"列重复（第{index[found.key] + 1}列和第{i + 1}列）", 1
+                )
+            )
             continue
-        index[col.key] = i
+        index[found.key] = i
     missing = [c for c in columns if c.required and c.key not in index]
     for c in missing:
         errors.append(FieldError(c.key, c.label, "缺少必填列", 1))
@@ -367,13 +381,16 @@ def parse_rows(
                 failures.append((k, j, FieldError(col.key, col.label, str(exc), row_nos[k])))
         parsed.append(values)
     keys = [c.key for c, _ in present]
-    out = [(row_no, dict(zip(keys, values, strict=True))) for row_no, values in zip(row_nos, zip(*parsed), strict=True)]
+    out = [
+        (row_no, dict(zip(keys, values, strict=True)))
+        for row_no, values in zip(row_nos, zip(*parsed, strict=True), strict=True)
+    ]
     if not failures:
         return out, []
     failures.sort(key=lambda f: (f[0], f[1]))
     for k in {f[0] for f in failures}:
-        row_no, values = out[k]
-        out[k] = (row_no, {key: value for key, value in values.items() if value is not _MISSING})
+        row_no, row_values = out[k]
+        out[k] = (row_no, {key: v for key, v in row_values.items() if v is not _MISSING})
     return out, [f[2] for f in failures]
 
 
@@ -440,9 +457,14 @@ def write_template(
             dv.add(f"{letter}3:{letter}20000")
             ws.add_data_validation(dv)
         elif col.kind in ("int", "year"):
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                                allow_blank=not col.required, showErrorMessage=True,
-                                error=f"{col.label}: 应为非负整数")
+            dv = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                error=f"{col.label}: 应为非负整数",
+            )
             dv.add(f"{letter}3:{letter}20000")
             ws.add_data_validation(dv)
         elif col.kind == "date":
@@ -456,7 +478,7 @@ def write_template(
             info.cell(row=i, column=1, value=line)
         info.column_dimensions["A"].width = 100
     lists_ws.sheet_state = "hidden"
-    wb.save(path_or_buffer)  # type: ignore[arg-type]
+    wb.save(path_or_buffer)
 
 
 def _help_text(col: Column) -> str:
@@ -490,7 +512,9 @@ def write_rows_xlsx(
 
     wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
     ws = wb.add_worksheet(sheet)
-    head = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True})
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}
+    )
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     formats = {i: wb.add_format({"num_format": f}) for i, f in (number_formats or {}).items()}
     for j, h in enumerate(headers):
@@ -521,13 +545,17 @@ def write_rows_csv(buffer: IO[str], headers: Sequence[str], rows: Iterable[Seque
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else ("是" if v is True else "否" if v is False else v) for v in row])
+        writer.writerow(
+            ["" if v is None else ("是" if v is True else "否" if v is False else v) for v in row]
+        )
 
 
 Formatter = Callable[[Any], Any]
 
 
-def parse_record(columns: Sequence[Column], payload: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def parse_record(
+    columns: Sequence[Column], payload: dict[str, Any], *, partial: bool = False
+) -> dict[str, Any]:
     """Parse one record given by key (API bodies) with the same rules and messages as a
     sheet row. Unknown keys are errors; with `partial`, required keys may be absent."""
     by_key = {c.key: c for c in columns}

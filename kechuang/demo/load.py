@@ -240,5 +240,6 @@ def load_demo(
             return load_demo_statistics(actor=actor)
 
         phase("统计数据与年度目标", statistics)
+
     result.logins = logins()
     return result

@@ -34,15 +34,19 @@ from kechuang.enterprises.models import (
     IPItem,
     YearlyFacts,
 )
-from kechuang.enterprises.permissions import can_edit_enterprise, can_import, can_manage_certificates
+from kechuang.enterprises.permissions import (
+    can_edit_enterprise,
+    can_import,
+    can_manage_certificates,
+)
 from kechuang.enterprises.selectors import enterprise_queryset
 from kechuang.enterprises.services import (
+    _differs,
     certificate_check,
     enterprise_check,
     facts_current,
     ip_check,
     name_initials,
-    _differs,
 )
 from kechuang.rules import ip_classes, tech_domains
 
@@ -57,7 +61,9 @@ USCC_COL = Column("uscc", "统一社会信用代码", "text", required=True, hel
 
 
 def _region_column() -> Column:
-    return Column("region", "所属镇街/园区", "text", required=True, help="镇、街道、乡或园区的名称或区划代码")
+    return Column(
+        "region", "所属镇街/园区", "text", required=True, help="镇、街道、乡或园区的名称或区划代码"
+    )
 
 
 ENTERPRISE_COLUMNS = [
@@ -68,7 +74,9 @@ ENTERPRISE_COLUMNS = [
     Column("address", "地址", "text", max_length=200),
     Column("industry_code", "行业代码", "text", help="国民经济行业分类代码，如 C2614"),
     Column("registered_on", "成立日期", "date"),
-    Column("tech_domain", "技术领域", "text", help="《国家重点支持的高新技术领域》代码（如 4.5）或名称"),
+    Column(
+        "tech_domain", "技术领域", "text", help="《国家重点支持的高新技术领域》代码（如 4.5）或名称"
+    ),
     Column("is_above_scale", "规上工业企业", "bool"),
     Column("is_listed", "上市企业", "bool"),
     Column("status", "经营状态", "choice", choices=STATUS_CHOICES),
@@ -97,8 +105,14 @@ FACT_COLUMNS = [
 
 IP_COLUMNS = [
     USCC_COL,
-    Column("kind", "知识产权类型", "choice", required=True, choices=IP_KIND_CHOICES,
-           help="Ⅰ类：发明专利等；Ⅱ类：实用新型、外观设计、软件著作权等"),
+    Column(
+        "kind",
+        "知识产权类型",
+        "choice",
+        required=True,
+        choices=IP_KIND_CHOICES,
+        help="Ⅰ类：发明专利等；Ⅱ类：实用新型、外观设计、软件著作权等",
+    ),
     Column("number", "授权号/登记号", "text", required=True, max_length=40),
     Column("title", "名称", "text", required=True, max_length=200),
     Column("granted_on", "授权日期", "date", required=True),
@@ -109,7 +123,14 @@ IP_COLUMNS = [
 CERTIFICATE_COLUMNS = [
     USCC_COL,
     Column("kind", "证书类型", "choice", required=True, choices=CERT_KIND_CHOICES),
-    Column("number", "证书编号", "text", required=True, max_length=40, help="高企证书编号或科技型中小企业入库登记编号"),
+    Column(
+        "number",
+        "证书编号",
+        "text",
+        required=True,
+        max_length=40,
+        help="高企证书编号或科技型中小企业入库登记编号",
+    ),
     Column("issued_on", "发证日期", "date", required=True),
     Column("valid_from", "有效期起", "date", help="默认为发证日期"),
     Column("valid_until", "有效期止", "date", help="高企默认三年，科技型中小企业默认当年年底"),
@@ -138,7 +159,13 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {"new": 0, "changed": 0, "unchanged": 0, "errors": len(self.errors), "rows": len(self.rows)}
+        out = {
+            "new": 0,
+            "changed": 0,
+            "unchanged": 0,
+            "errors": len(self.errors),
+            "rows": len(self.rows),
+        }
         for r in self.rows:
             out[r.status] += 1
         return out
@@ -173,7 +200,9 @@ def _scoped_ids(actor: Any, enterprises: Iterable[Enterprise]) -> set[int]:
     ids = [e.pk for e in enterprises]
     visible: set[int] = set()
     for i in range(0, len(ids), 900):
-        visible.update(enterprise_queryset(actor).filter(pk__in=ids[i : i + 900]).values_list("pk", flat=True))
+        visible.update(
+            enterprise_queryset(actor).filter(pk__in=ids[i : i + 900]).values_list("pk", flat=True)
+        )
     return visible
 
 
@@ -188,7 +217,10 @@ def _area_lookup() -> dict[str, Region]:
 
 
 def _enterprise_for(
-    actor: Any, raw_code: Any, known: dict[str, Enterprise], visible: set[int],
+    actor: Any,
+    raw_code: Any,
+    known: dict[str, Enterprise],
+    visible: set[int],
     editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
 ) -> tuple[Enterprise | None, str]:
     """The enterprise a sheet's code names, or None and the reason (for the uscc column)."""
@@ -203,8 +235,14 @@ def _enterprise_for(
 
 
 def _resolve_enterprise(
-    actor: Any, values: dict[str, Any], row: int, known: dict[str, Enterprise], visible: set[int],
-    errors: list[FieldError], *, editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
+    actor: Any,
+    values: dict[str, Any],
+    row: int,
+    known: dict[str, Enterprise],
+    visible: set[int],
+    errors: list[FieldError],
+    *,
+    editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
 ) -> Enterprise | None:
     enterprise, reason = _enterprise_for(actor, values.get("uscc"), known, visible, editable)
     if enterprise is None:
@@ -215,13 +253,17 @@ def _resolve_enterprise(
 # -- enterprises ------------------------------------------------------------------------
 
 
-def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+def _plan_enterprises(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
     areas = _area_lookup()
     known = _enterprises_by_uscc(v.check_uscc(r.get("uscc"))[0] for _, r in rows)
     visible = _scoped_ids(actor, known.values())
     seen: dict[str, int] = {}
     creates: list[tuple[Enterprise, list[str], list[str]]] = []
-    updates: list[tuple[Enterprise, dict[str, Any], list[str] | None, dict[str, Any], list[str]]] = []
+    updates: list[
+        tuple[Enterprise, dict[str, Any], list[str] | None, dict[str, Any], list[str]]
+    ] = []
     for row, raw in rows:
         data: dict[str, Any] = {}
         for key, value in raw.items():
@@ -232,19 +274,32 @@ def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: 
         if region_text is not None:
             region = areas.get(str(region_text).strip())
             if region is None:
-                plan.errors.append(FieldError("region", "所属镇街/园区", f"“{region_text}”不是本县的镇、街道、乡或园区", row))
+                plan.errors.append(
+                    FieldError(
+                        "region",
+                        "所属镇街/园区",
+                        f"“{region_text}”不是本县的镇、街道、乡或园区",
+                        row,
+                    )
+                )
                 continue
             data["region"] = region
         if raw.get("former_names") is not None:
-            data["former_names"] = [n for n in str(raw["former_names"]).replace(";", "；").split("；") if n.strip()]
+            data["former_names"] = [
+                n for n in str(raw["former_names"]).replace(";", "；").split("；") if n.strip()
+            ]
         code = v.check_uscc(raw.get("uscc"))[0]
         existing = known.get(code)
         if code in seen:
-            plan.errors.append(FieldError("uscc", "统一社会信用代码", f"与第{seen[code]}行重复", row))
+            plan.errors.append(
+                FieldError("uscc", "统一社会信用代码", f"与第{seen[code]}行重复", row)
+            )
             continue
         seen[code] = row
         if existing is not None and existing.pk not in visible:
-            plan.errors.append(FieldError("uscc", "统一社会信用代码", f"{code} 已登记在其他区域，无权修改", row))
+            plan.errors.append(
+                FieldError("uscc", "统一社会信用代码", f"{code} 已登记在其他区域，无权修改", row)
+            )
             continue
         clean, errors = enterprise_check(data, instance=existing, row=row)
         if errors:
@@ -255,7 +310,9 @@ def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: 
         region = clean.values.get("region")
         allowed, reason = can_edit_enterprise(actor, existing, region)
         if not allowed:
-            plan.errors.append(FieldError("region" if region else "uscc", "所属镇街/园区", reason, row))
+            plan.errors.append(
+                FieldError("region" if region else "uscc", "所属镇街/园区", reason, row)
+            )
             continue
         if existing is None:
             obj = Enterprise(**clean.values)
@@ -293,11 +350,19 @@ def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: 
                 [FormerName(enterprise=created[c[0].uscc], name=n) for c in creates for n in c[1]],
                 batch_size=500,
             )
-            audit_bulk([
-                build_entry(actor=actor, action="create", obj=created[c[0].uscc],
-                            after=snapshot(created[c[0].uscc]), enterprise_id=created[c[0].uscc].pk, via="import")
-                for c in creates
-            ])
+            audit_bulk(
+                [
+                    build_entry(
+                        actor=actor,
+                        action="create",
+                        obj=created[c[0].uscc],
+                        after=snapshot(created[c[0].uscc]),
+                        enterprise_id=created[c[0].uscc].pk,
+                        via="import",
+                    )
+                    for c in creates
+                ]
+            )
         entries: list[AuditLog] = []
         for existing, values, new_names, before, warnings in updates:
             for name, value in values.items():
@@ -309,8 +374,17 @@ def _plan_enterprises(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: 
             existing.save()
             for n in new_names or []:
                 FormerName.objects.get_or_create(enterprise=existing, name=n)
-            entries.append(build_entry(actor=actor, action="update", obj=existing, before=before,
-                                       after=snapshot(existing), enterprise_id=existing.pk, via="import"))
+            entries.append(
+                build_entry(
+                    actor=actor,
+                    action="update",
+                    obj=existing,
+                    before=before,
+                    after=snapshot(existing),
+                    enterprise_id=existing.pk,
+                    via="import",
+                )
+            )
         audit_bulk(entries)
 
     return apply
@@ -345,14 +419,18 @@ FACT_INSERT_FIELDS = ("enterprise_id", "fiscal_year", *FACT_KEYS.values())
 REVISION_FIELDS = ("facts_id", "source", "recorded_on", "recorded_by_id", "changes", "note")
 
 
-def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+def _plan_facts(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
     known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
     visible = _scoped_ids(actor, known.values())
-    years = {r.get("fiscal_year") for _, r in rows if r.get("fiscal_year")}
+    years: set[int] = {int(r["fiscal_year"]) for _, r in rows if r.get("fiscal_year")}
     existing: dict[tuple[int, int], YearlyFacts] = {}
     ids = [e.pk for e in known.values() if e.pk in visible]
     for i in range(0, len(ids), 900):
-        for f in YearlyFacts.objects.filter(enterprise_id__in=ids[i : i + 900], fiscal_year__in=years):
+        for f in YearlyFacts.objects.filter(
+            enterprise_id__in=ids[i : i + 900], fiscal_year__in=years
+        ):
             existing[(f.enterprise_id, f.fiscal_year)] = f
     seen: dict[tuple[int, int], int] = {}
     today = v.today()
@@ -363,8 +441,19 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
     fact_keys = FACT_KEYS
     nones = repeat(None)
     # (enterprise, enterprise id, year, facts or None, values, changes, source, recorded_on, note)
-    work: list[tuple[Enterprise, int, int, YearlyFacts | None, dict[str, Any], dict[str, tuple[Any, Any]],
-                     str, dt.date, str]] = []
+    work: list[
+        tuple[
+            Enterprise,
+            int,
+            int,
+            YearlyFacts | None,
+            dict[str, Any],
+            dict[str, tuple[Any, Any]],
+            str,
+            dt.date,
+            str,
+        ]
+    ] = []
     for row, raw in rows:
         raw_code = raw.get("uscc")
         resolved = resolved_codes.get(raw_code)
@@ -389,7 +478,11 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
         eid = enterprise.id
         key = (eid, year)
         if key in seen:
-            errors.append(FieldError("fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row))
+            errors.append(
+                FieldError(
+                    "fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row
+                )
+            )
             continue
         seen[key] = row
         values = {fact_keys[k]: val for k, val in raw.items() if k in fact_keys and val is not None}
@@ -404,27 +497,47 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
         # {field: (before, after)} as JSON-ready values: the preview's changes, and (as
         # JSON, where a pair is a list) the revision's
         if facts is None:  # every value is a change from unknown
-            changes = dict(zip(values, zip(nones, [
+            after_values = [
                 val if type(val) is int else str(val) if type(val) is Decimal else jsonable(val)
                 for val in values.values()
-            ])))
+            ]
+            changes = dict(zip(values, zip(nones, after_values, strict=False), strict=True))
             status = "new"
         else:
-            changes = {n: (jsonable(current.get(n)), jsonable(val)) for n, val in values.items()
-                       if _differs(current.get(n), val)}
+            changes = {
+                n: (jsonable(current.get(n)), jsonable(val))
+                for n, val in values.items()
+                if _differs(current.get(n), val)
+            }
             status = "changed" if changes else "unchanged"
-        results.append(RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name, changes))
+        results.append(
+            RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name, changes)
+        )
         if status != "unchanged":
-            work.append((enterprise, eid, year, facts, values, changes, raw["source"], recorded_on,
-                         raw.get("note") or ""))
+            work.append(
+                (
+                    enterprise,
+                    eid,
+                    year,
+                    facts,
+                    values,
+                    changes,
+                    raw["source"],
+                    recorded_on,
+                    raw.get("note") or "",
+                )
+            )
 
     def apply() -> None:
         from kechuang.core.bulk import insert_rows
 
         recorder_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         names = list(FACT_KEYS.values())
-        new_rows = [(eid, year, *map(values.get, names))
-                    for _e, eid, year, facts, values, *_ in work if facts is None]
+        new_rows = [
+            (eid, year, *map(values.get, names))
+            for _e, eid, year, facts, values, *_ in work
+            if facts is None
+        ]
         insert_rows(YearlyFacts, FACT_INSERT_FIELDS, new_rows)
         changed: list[YearlyFacts] = []
         changed_fields: set[str] = set()
@@ -435,23 +548,31 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
                 changed_fields.update(values)
                 changed.append(facts)
         if changed:
-            YearlyFacts.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=500)
-        new_ids = _facts_ids((r[0], r[1]) for r in new_rows)
+            YearlyFacts.objects.bulk_update(
+                changed, sorted(changed_fields | {"updated_at"}), batch_size=500
+            )
+        new_ids = _facts_ids((eid, year) for _e, eid, year, facts, *_ in work if facts is None)
         revisions = []
         entries = EntryRows(actor=actor, model=YearlyFacts)
         iso_days: dict[dt.date, str] = {}
         for enterprise, eid, year, facts, _values, changes, source, recorded_on, note in work:
             pk = new_ids[(eid, year)] if facts is None else facts.pk
             revisions.append((pk, source, recorded_on, recorder_id, changes, note))
-            after = {"fiscal_year": year}
-            after.update(zip(changes, [c[1] for c in changes.values()]))
+            after: dict[str, Any] = {"fiscal_year": year}
+            after.update(zip(changes, [c[1] for c in changes.values()], strict=True))
             after["source"] = source
-            after["recorded_on"] = iso_days.get(recorded_on) or iso_days.setdefault(recorded_on, recorded_on.isoformat())
+            after["recorded_on"] = iso_days.get(recorded_on) or iso_days.setdefault(
+                recorded_on, recorded_on.isoformat()
+            )
             entries.add(
-                action="create" if facts is None else "update", object_id=pk,
+                action="create" if facts is None else "update",
+                object_id=pk,
                 object_repr=_facts_repr(enterprise, year),
                 before={k: c[0] for k, c in changes.items()} if facts is not None else None,
-                after=after, enterprise_id=eid, via="import", note=note,
+                after=after,
+                enterprise_id=eid,
+                via="import",
+                note=note,
             )
         insert_rows(FactRevision, REVISION_FIELDS, revisions)
         entries.write()
@@ -459,14 +580,26 @@ def _plan_facts(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: Import
     return apply
 
 
+def _by_numbers(model: Any, numbers: list[str]) -> list[Any]:
+    """Rows whose `number` is among `numbers`, queried in chunks (SQLite caps the
+    number of parameters of one query)."""
+    out: list[Any] = []
+    unique = list(dict.fromkeys(numbers))
+    for i in range(0, len(unique), 900):
+        out.extend(model.objects.filter(number__in=unique[i : i + 900]))
+    return out
+
+
 # -- IP items ------------------------------------------------------------------------------
 
 
-def _plan_ip(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+def _plan_ip(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
     known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
     visible = _scoped_ids(actor, known.values())
     numbers = [(r.get("number") or "").strip() for _, r in rows]
-    existing = {(i.kind, i.number): i for i in IPItem.objects.filter(number__in=[n for n in numbers if n])}
+    existing = {(i.kind, i.number): i for i in _by_numbers(IPItem, [n for n in numbers if n])}
     seen: dict[tuple[str, str], int] = {}
     creates: list[IPItem] = []
     updates: list[tuple[IPItem, dict[str, Any], dict[str, Any]]] = []
@@ -486,7 +619,9 @@ def _plan_ip(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPla
         seen[key] = row
         item = existing.get(key)
         if item is not None and item.enterprise_id != enterprise.pk:
-            plan.errors.append(FieldError("number", "授权号/登记号", f"{key[1]} 已登记在其他企业名下", row))
+            plan.errors.append(
+                FieldError("number", "授权号/登记号", f"{key[1]} 已登记在其他企业名下", row)
+            )
             continue
         if item is None:
             obj = IPItem(enterprise=enterprise, **data)
@@ -494,23 +629,46 @@ def _plan_ip(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPla
             creates.append(obj)
             plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
             continue
-        changes = {k: (jsonable(getattr(item, k)), jsonable(val)) for k, val in data.items() if getattr(item, k) != val}
-        plan.rows.append(RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes))
+        changes = {
+            k: (jsonable(getattr(item, k)), jsonable(val))
+            for k, val in data.items()
+            if getattr(item, k) != val
+        }
+        plan.rows.append(
+            RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes)
+        )
         if changes:
             updates.append((item, data, snapshot(item)))
 
     def apply() -> None:
         IPItem.objects.bulk_create(creates, batch_size=1000)
-        made = {(i.kind, i.number): i for i in IPItem.objects.filter(number__in=[c.number for c in creates])}
-        entries = [build_entry(actor=actor, action="create", obj=made[(c.kind, c.number)],
-                               after=snapshot(made[(c.kind, c.number)]), enterprise_id=c.enterprise_id, via="import")
-                   for c in creates]
+        made = {(i.kind, i.number): i for i in _by_numbers(IPItem, [c.number for c in creates])}
+        entries = [
+            build_entry(
+                actor=actor,
+                action="create",
+                obj=made[(c.kind, c.number)],
+                after=snapshot(made[(c.kind, c.number)]),
+                enterprise_id=c.enterprise_id,
+                via="import",
+            )
+            for c in creates
+        ]
         for item, data, before in updates:
             for k, val in data.items():
                 setattr(item, k, val)
             item.save()
-            entries.append(build_entry(actor=actor, action="update", obj=item, before=before,
-                                       after=snapshot(item), enterprise_id=item.enterprise_id, via="import"))
+            entries.append(
+                build_entry(
+                    actor=actor,
+                    action="update",
+                    obj=item,
+                    before=before,
+                    after=snapshot(item),
+                    enterprise_id=item.enterprise_id,
+                    via="import",
+                )
+            )
         audit_bulk(entries)
 
     return apply
@@ -519,17 +677,20 @@ def _plan_ip(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPla
 # -- certificates -----------------------------------------------------------------------
 
 
-def _plan_certificates(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan) -> Callable[[], None]:
+def _plan_certificates(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
     known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
     visible = _scoped_ids(actor, known.values())
     numbers = [(r.get("number") or "").strip() for _, r in rows]
-    existing = {(c.kind, c.number): c for c in Certificate.objects.filter(number__in=[n for n in numbers if n])}
+    existing = {(c.kind, c.number): c for c in _by_numbers(Certificate, [n for n in numbers if n])}
     seen: dict[tuple[str, str], int] = {}
     creates: list[Certificate] = []
     updates: list[tuple[Certificate, dict[str, Any], dict[str, Any]]] = []
     for row, raw in rows:
-        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors,
-                                         editable=can_manage_certificates)
+        enterprise = _resolve_enterprise(
+            actor, raw, row, known, visible, plan.errors, editable=can_manage_certificates
+        )
         data = {k: val for k, val in raw.items() if k != "uscc" and val is not None}
         clean, errors = certificate_check(data, row)
         if errors:
@@ -543,47 +704,96 @@ def _plan_certificates(actor: Any, rows: list[tuple[int, dict[str, Any]]], plan:
         seen[key] = row
         cert = existing.get(key)
         if cert is not None and cert.enterprise_id != enterprise.pk:
-            plan.errors.append(FieldError("number", "证书编号", f"{key[1]} 已登记在其他企业名下", row))
+            plan.errors.append(
+                FieldError("number", "证书编号", f"{key[1]} 已登记在其他企业名下", row)
+            )
             continue
         if cert is None:
             creates.append(Certificate(enterprise=enterprise, **clean))
             plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
             continue
-        changes = {k: (jsonable(getattr(cert, k)), jsonable(val)) for k, val in clean.items() if getattr(cert, k) != val}
-        plan.rows.append(RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes))
+        changes = {
+            k: (jsonable(getattr(cert, k)), jsonable(val))
+            for k, val in clean.items()
+            if getattr(cert, k) != val
+        }
+        plan.rows.append(
+            RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes)
+        )
         if changes:
             updates.append((cert, clean, snapshot(cert)))
 
     def apply() -> None:
         Certificate.objects.bulk_create(creates, batch_size=1000)
-        made = {(c.kind, c.number): c for c in Certificate.objects.filter(number__in=[c.number for c in creates])}
-        entries = [build_entry(actor=actor, action="create", obj=made[(c.kind, c.number)],
-                               after=snapshot(made[(c.kind, c.number)]), enterprise_id=c.enterprise_id, via="import")
-                   for c in creates]
+        made = {
+            (c.kind, c.number): c for c in _by_numbers(Certificate, [c.number for c in creates])
+        }
+        entries = [
+            build_entry(
+                actor=actor,
+                action="create",
+                obj=made[(c.kind, c.number)],
+                after=snapshot(made[(c.kind, c.number)]),
+                enterprise_id=c.enterprise_id,
+                via="import",
+            )
+            for c in creates
+        ]
         for cert, data, before in updates:
             for k, val in data.items():
                 setattr(cert, k, val)
             cert.save()
-            entries.append(build_entry(actor=actor, action="update", obj=cert, before=before,
-                                       after=snapshot(cert), enterprise_id=cert.enterprise_id, via="import"))
+            entries.append(
+                build_entry(
+                    actor=actor,
+                    action="update",
+                    obj=cert,
+                    before=before,
+                    after=snapshot(cert),
+                    enterprise_id=cert.enterprise_id,
+                    via="import",
+                )
+            )
         audit_bulk(entries)
 
     return apply
 
 
 KINDS: dict[str, Kind] = {
-    "enterprises": Kind("enterprises", "企业名录", ENTERPRISE_COLUMNS, _plan_enterprises,
-                        "每行一家企业；统一社会信用代码已存在的更新，不存在的新增。空白单元格不修改已有值。"),
-    "facts": Kind("facts", "年度数据", FACT_COLUMNS, _plan_facts,
-                  "每行一家企业一个会计年度；金额单位万元。空白表示未知，不修改已有值。"),
+    "enterprises": Kind(
+        "enterprises",
+        "企业名录",
+        ENTERPRISE_COLUMNS,
+        _plan_enterprises,
+        "每行一家企业；统一社会信用代码已存在的更新，不存在的新增。空白单元格不修改已有值。",
+    ),
+    "facts": Kind(
+        "facts",
+        "年度数据",
+        FACT_COLUMNS,
+        _plan_facts,
+        "每行一家企业一个会计年度；金额单位万元。空白表示未知，不修改已有值。",
+    ),
     "ip": Kind("ip", "知识产权", IP_COLUMNS, _plan_ip, "每行一项知识产权，按类型+授权号识别。"),
-    "certificates": Kind("certificates", "资质证书", CERTIFICATE_COLUMNS, _plan_certificates,
-                         "每行一张证书：高新技术企业、科技型中小企业入库登记或省高企培育库入库。"),
+    "certificates": Kind(
+        "certificates",
+        "资质证书",
+        CERTIFICATE_COLUMNS,
+        _plan_certificates,
+        "每行一张证书：高新技术企业、科技型中小企业入库登记或省高企培育库入库。",
+    ),
 }
 
-KIND_ALIASES = {"enterprise": "enterprises", "fact": "facts", "yearly-facts": "facts",
-                "yearly_facts": "facts", "certificate": "certificates", "certs": "certificates",
-                "ip-items": "ip", "ip_items": "ip"}
+KIND_ALIASES = {
+    "enterprise": "enterprises",
+    "fact": "facts",
+    "yearly-facts": "facts",
+    "yearly_facts": "facts",
+    "certificate": "certificates",
+    "certs": "certificates",
+    "ip-items": "ip",
+    "ip_items": "ip",
+}
 
 
 def get_kind(key: str) -> Kind:
@@ -594,7 +804,13 @@ def get_kind(key: str) -> Kind:
 
 
 def import_run(
-    *, actor: Any, kind: str, data: bytes, filename: str, commit: bool, max_rows: int | None = None,
+    *,
+    actor: Any,
+    kind: str,
+    data: bytes,
+    filename: str,
+    commit: bool,
+    max_rows: int | None = None,
 ) -> ImportPlan:
     """Parse, check and (with `commit`) write a sheet. Checking happens inside the
     transaction that writes, so a preview that has gone stale cannot half-land."""
@@ -605,7 +821,9 @@ def import_run(
     if not allowed:
         raise PermissionDenied(reason)
     with _gc_paused():
-        return _import_run(actor, spec, data, filename, commit, max_rows or settings.IMPORT_MAX_ROWS)
+        return _import_run(
+            actor, spec, data, filename, commit, max_rows or settings.IMPORT_MAX_ROWS
+        )
 
 
 @contextmanager
@@ -623,7 +841,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_run(actor: Any, spec: Kind, data: bytes, filename: str, commit: bool, max_rows: int) -> ImportPlan:
+def _import_run(
+    actor: Any, spec: Kind, data: bytes, filename: str, commit: bool, max_rows: int
+) -> ImportPlan:
     table: Table = read_table(data, filename, max_rows=max_rows)
     index, warnings = map_columns(table, spec.columns)
     if not table.rows:
@@ -633,7 +853,7 @@ def _import_run(actor: Any, spec: Kind, data: bytes, filename: str, commit: bool
     with transaction.atomic():
         failed_rows = {e.row for e in errors}
         apply = spec.plan(actor, [(n, r) for n, r in rows if n not in failed_rows], plan)
-        plan.errors = sorted([*errors, *plan.errors], key=lambda e: (e.row or 0))
+        plan.errors = sorted([*errors, *plan.errors], key=lambda e: e.row or 0)
         if commit:
             if plan.errors:
                 raise ValidationFailed(plan.errors)
@@ -647,7 +867,12 @@ def template_columns(kind: str) -> list[Column]:
 
 
 def template_lists(kind: str) -> dict[str, list[str]]:
-    areas = [r.name for r in Region.objects.filter(kind__in=["street", "town", "township", "park"]).order_by("sort_order", "code")]
+    areas = [
+        r.name
+        for r in Region.objects.filter(kind__in=["street", "town", "township", "park"]).order_by(
+            "sort_order", "code"
+        )
+    ]
     domains = list(tech_domains.DOMAINS)
     lists: dict[str, list[str]] = {}
     if kind == "enterprises":
@@ -665,18 +890,34 @@ def money_out(value: Decimal | None) -> Decimal | None:
 # -- export ------------------------------------------------------------------------------
 
 
-def export_table(kind: str, enterprises: Any, *, year: int | None = None) -> tuple[list[str], Iterable[list[Any]]]:
+def export_table(
+    kind: str, enterprises: Any, *, year: int | None = None
+) -> tuple[list[str], Iterable[list[Any]]]:
     """Headers and rows of `kind` for a (scoped, filtered) enterprise queryset, in the
     import layout, so that an export edited in Excel imports back."""
     spec = get_kind(kind)
     headers = [c.header for c in spec.columns]
     status_label = dict(Enterprise.Status.choices)
     if spec.key == "enterprises":
+
         def ent_rows() -> Iterable[list[Any]]:
             for e in enterprises.select_related("region").prefetch_related("former_names"):
-                yield [e.uscc, e.name, "；".join(f.name for f in e.former_names.all()), e.region.name, e.address,
-                       e.industry_code, e.registered_on, e.tech_domain, e.is_above_scale, e.is_listed,
-                       status_label[e.status], e.contact_name, e.contact_phone]
+                yield [
+                    e.uscc,
+                    e.name,
+                    "；".join(f.name for f in e.former_names.all()),
+                    e.region.name,
+                    e.address,
+                    e.industry_code,
+                    e.registered_on,
+                    e.tech_domain,
+                    e.is_above_scale,
+                    e.is_listed,
+                    status_label[e.status],
+                    e.contact_name,
+                    e.contact_phone,
+                ]
+
         return headers, ent_rows()
     if spec.key == "facts":
         facts = YearlyFacts.objects.filter(enterprise__in=enterprises).select_related("enterprise")
@@ -692,6 +933,7 @@ def export_table(kind: str, enterprises: Any, *, year: int | None = None) -> tup
                     value = getattr(f, spec_f.name)
                     row.append(money_out(value) if spec_f.kind == "money" else value)
                 yield row
+
         return headers, fact_rows()
     if spec.key == "ip":
         items = IPItem.objects.filter(enterprise__in=enterprises).select_related("enterprise")
@@ -699,14 +941,32 @@ def export_table(kind: str, enterprises: Any, *, year: int | None = None) -> tup
 
         def ip_rows() -> Iterable[list[Any]]:
             for i in items.order_by("enterprise__name", "granted_on"):
-                yield [i.enterprise.uscc, ip_classes.KINDS[i.kind][0], i.number, i.title, i.granted_on,
-                       acq[i.acquisition], i.is_valid]
+                yield [
+                    i.enterprise.uscc,
+                    ip_classes.KINDS[i.kind][0],
+                    i.number,
+                    i.title,
+                    i.granted_on,
+                    acq[i.acquisition],
+                    i.is_valid,
+                ]
+
         return headers, ip_rows()
     certs = Certificate.objects.filter(enterprise__in=enterprises).select_related("enterprise")
     kind_label = dict(Certificate.Kind.choices)
 
     def cert_rows() -> Iterable[list[Any]]:
         for c in certs.order_by("enterprise__name", "issued_on"):
-            yield [c.enterprise.uscc, kind_label[c.kind], c.number, c.issued_on, c.valid_from, c.valid_until,
-                   c.batch, c.revoked_on, c.note]
+            yield [
+                c.enterprise.uscc,
+                kind_label[c.kind],
+                c.number,
+                c.issued_on,
+                c.valid_from,
+                c.valid_until,
+                c.batch,
+                c.revoked_on,
+                c.note,
+            ]
+
     return headers, cert_rows()

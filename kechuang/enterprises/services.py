@@ -14,6 +14,7 @@ from pypinyin import Style, lazy_pinyin
 from kechuang.accounts.models import Region
 from kechuang.core.audit import audit_log, jsonable, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.money import CENT
 from kechuang.enterprises import validation as v
 from kechuang.enterprises.facts import FACT_BY_NAME, Source
 from kechuang.enterprises.models import (
@@ -296,6 +297,22 @@ def facts_record(
     recorded_on = recorded_on or v.today()
     if recorded_on > v.today():
         errors.append(FieldError("recorded_on", "记录日期", "不能晚于今天"))
+    values = dict(values)
+    for name, value in values.items():
+        # Money is kept to the fen, written the same way whatever path it came by.
+        if (
+            name in FACT_BY_NAME
+            and FACT_BY_NAME[name].kind == "money"
+            and isinstance(value, Decimal)
+        ):
+            if value != value.quantize(CENT):
+                errors.append(
+                    FieldError(
+                        name, FACT_BY_NAME[name].label, "金额最多精确到分（万元最多6位小数）"
+                    )
+                )
+            else:
+                values[name] = value.quantize(CENT)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

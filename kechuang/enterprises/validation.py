@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.core import uscc as uscc_mod
-from kechuang.enterprises.facts import FACT_BY_NAME, FACT_FIELDS
+from kechuang.enterprises.facts import FACT_FIELDS
 from kechuang.rules import tech_domains
 
 INDUSTRY_RE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -65,7 +65,9 @@ def check_fiscal_year(value: int | None, *, on: dt.date | None = None) -> str | 
     return None
 
 
-def check_facts(values: dict[str, Any], current: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def check_facts(
+    values: dict[str, Any], current: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
     """Errors as (field, message) for a set of yearly-fact values (None = unknown).
 
     `current` holds the values already recorded, so that cross-field checks see the

@@ -23,7 +23,13 @@ from kechuang.core.panels import panels
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.enterprises import importing, selectors, services
 from kechuang.enterprises.facts import FACT_FIELDS, Source
-from kechuang.enterprises.forms import CertificateForm, EnterpriseForm, FactsForm, IPForm, ip_form_data
+from kechuang.enterprises.forms import (
+    CertificateForm,
+    EnterpriseForm,
+    FactsForm,
+    IPForm,
+    ip_form_data,
+)
 from kechuang.enterprises.models import Certificate, Enterprise, YearlyFacts
 from kechuang.enterprises.permissions import can_edit_enterprise, can_manage_certificates
 from kechuang.rules import tech_domains
@@ -351,7 +357,9 @@ def ip_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ip_item_save(actor=request.user, enterprise=enterprise, data=ip_form_data(form))
+            services.ip_item_save(
+                actor=request.user, enterprise=enterprise, data=ip_form_data(form)
+            )
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         else:

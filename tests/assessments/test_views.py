@@ -22,13 +22,24 @@ def test_what_if_form_recomputes_without_saving(client, enterprise_user, firm_b)
     client.force_login(enterprise_user)
     url = f"/assess/enterprise/{firm_b.pk}/?as_of=2021-06-30"
     assert client.get(url).status_code == 200
-    response = client.post(f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "rd_expense_y3": "1",
-                                                                "revenue_y3": "4200", "revenue_y2": "3600", "revenue_y1": "3000",
-                                                                "rd_expense_y1": "200", "rd_expense_y2": "200"})
+    response = client.post(
+        f"/assess/enterprise/{firm_b.pk}/",
+        {
+            "as_of": "2021-06-30",
+            "rd_expense_y3": "1",
+            "revenue_y3": "4200",
+            "revenue_y2": "3600",
+            "revenue_y1": "3000",
+            "rd_expense_y1": "200",
+            "rd_expense_y2": "200",
+        },
+    )
     body = response.content.decode()
     assert "已修改" in body and "rd_expense_y3" in body
     assert firm_b.facts.get(fiscal_year=2020).rd_expense_yuan == 2000000
-    bad = client.post(f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "employees": "很多"})
+    bad = client.post(
+        f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "employees": "很多"}
+    )
     assert "职工总数" in bad.content.decode() and "不是整数" in bad.content.decode()
 
 
@@ -56,7 +67,7 @@ def test_upload_returns_result_workbook(client, staff):
 
 
 def test_upload_with_errors_lists_them(client, staff):
-    buf = io.BytesIO("uscc,name,employees\nBAD,x,abc\n".encode())
+    buf = io.BytesIO(b"uscc,name,employees\nBAD,x,abc\n")
     buf.name = "in.csv"
     client.force_login(staff)
     response = client.post("/assess/", {"file": buf})
@@ -75,7 +86,9 @@ def test_registry_button_is_for_staff(client, staff, officer_a, firm_b):
 def test_cli_assess_exits_2_on_bad_input(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("uscc,name,employees\nBAD,x,abc\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "kechuang", "assess", str(bad)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kechuang", "assess", str(bad)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "第2行 职工总数" in proc.stderr + proc.stdout
 

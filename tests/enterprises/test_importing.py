@@ -271,3 +271,14 @@ def test_console_script_help_lists_our_commands():
         [sys.executable, "-m", "kechuang"], capture_output=True, text=True, check=True
     ).stdout
     assert "import" in out and "serve" in out
+
+
+def test_large_ip_sheet_queries_numbers_in_chunks(staff, firm_a):
+    rows = [["统一社会信用代码", "知识产权类型", "授权号/登记号", "名称", "授权日期"]]
+    rows += [
+        [firm_a.uscc, "实用新型专利", f"ZL2019200{i:05d}.1", f"装置{i}", "2019-01-01"]
+        for i in range(2000)
+    ]
+    plan = run(staff, "ip", xlsx(rows))
+    assert plan.counts["new"] == 2000 and IPItem.objects.count() == 2000
+    assert run(staff, "ip", xlsx(rows), commit=False).counts["unchanged"] == 2000

@@ -89,7 +89,7 @@ def test_facts_keep_history_with_source(staff, firm_b):
     )
     revisions = list(FactRevision.objects.filter(facts__enterprise=firm_b, facts__fiscal_year=2020))
     assert [r.source for r in revisions] == ["statistics", "audit_report"]
-    assert revisions[-1].changes["revenue_yuan"] == ["42000000.00", "43000000"]
+    assert revisions[-1].changes["revenue_yuan"] == ["42000000.00", "43000000.00"]
     assert firm_b.facts.get(fiscal_year=2020).revenue_yuan == Decimal("43000000")
 
 
@@ -227,3 +227,14 @@ def test_today_is_the_limit_for_dates(staff, regions):
         },
     )
     assert e.registered_on == dt.date(2021, 3, 1)
+
+
+def test_money_below_a_fen_is_refused(staff, firm_b):
+    with pytest.raises(ValidationFailed, match="错误"):
+        facts_record(
+            actor=staff,
+            enterprise=firm_b,
+            fiscal_year=2020,
+            values={"revenue_yuan": Decimal("1.001")},
+            source="tax",
+        )

@@ -8,8 +8,15 @@ pytestmark = pytest.mark.django_db
 
 def test_create_form_shows_chinese_errors_and_writes_nothing(client, staff, regions):
     client.force_login(staff)
-    response = client.post("/enterprises/new/", {"uscc": "9144030O1922038216", "name": "坏代码公司",
-                                                 "region": regions["park_a"].pk, "status": "active"})
+    response = client.post(
+        "/enterprises/new/",
+        {
+            "uscc": "9144030O1922038216",
+            "name": "坏代码公司",
+            "region": regions["park_a"].pk,
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert "含非法字符 O" in response.content.decode()
     assert not Enterprise.objects.exists()
@@ -18,8 +25,17 @@ def test_create_form_shows_chinese_errors_and_writes_nothing(client, staff, regi
 def test_create_form_saves_and_redirects(client, staff, regions):
     client.force_login(staff)
     code = new_uscc()
-    response = client.post("/enterprises/new/", {"uscc": code, "name": "表单公司", "region": regions["park_a"].pk,
-                                                 "status": "active", "tech_domain": "8.4", "is_above_scale": "on"})
+    response = client.post(
+        "/enterprises/new/",
+        {
+            "uscc": code,
+            "name": "表单公司",
+            "region": regions["park_a"].pk,
+            "status": "active",
+            "tech_domain": "8.4",
+            "is_above_scale": "on",
+        },
+    )
     e = Enterprise.objects.get(uscc=code)
     assert response.status_code == 302 and response["Location"] == f"/enterprises/{e.pk}/"
     assert e.is_above_scale and e.tech_domain == "8.4"
@@ -29,8 +45,15 @@ def test_officer_form_offers_only_own_area(client, officer_a, regions):
     client.force_login(officer_a)
     body = client.get("/enterprises/new/").content.decode()
     assert "园区A" in body and "镇B" not in body
-    response = client.post("/enterprises/new/", {"uscc": new_uscc(), "name": "越界公司", "region": regions["town_b"].pk,
-                                                 "status": "active"})
+    response = client.post(
+        "/enterprises/new/",
+        {
+            "uscc": new_uscc(),
+            "name": "越界公司",
+            "region": regions["town_b"].pk,
+            "status": "active",
+        },
+    )
     assert response.status_code == 200 and not Enterprise.objects.filter(name="越界公司").exists()
 
 
@@ -52,21 +75,38 @@ def test_facts_form_rejects_bad_values(client, staff, firm_b, post, message):
 
 def test_facts_form_saves_in_wan(client, staff, firm_b):
     client.force_login(staff)
-    response = client.post(f"/enterprises/{firm_b.pk}/facts/2017/", {"source": "tax", "recorded_on": "2021-03-01",
-                                                                       "revenue_yuan": "12.345678", "employees": "9"})
+    response = client.post(
+        f"/enterprises/{firm_b.pk}/facts/2017/",
+        {
+            "source": "tax",
+            "recorded_on": "2021-03-01",
+            "revenue_yuan": "12.345678",
+            "employees": "9",
+        },
+    )
     assert response.status_code == 302
     assert str(YearlyFacts.objects.get(fiscal_year=2017).revenue_yuan) == "123456.78"
 
 
 def test_ip_and_certificate_forms(client, staff, firm_a):
     client.force_login(staff)
-    response = client.post(f"/enterprises/{firm_a.pk}/ip/new/", {"kind": "utility_model", "number": "ZL2020200001.X",
-                                                                 "title": "一种装置", "granted_on": "2020-01-02",
-                                                                 "acquisition": "self", "still_valid": "on"})
+    response = client.post(
+        f"/enterprises/{firm_a.pk}/ip/new/",
+        {
+            "kind": "utility_model",
+            "number": "ZL2020200001.X",
+            "title": "一种装置",
+            "granted_on": "2020-01-02",
+            "acquisition": "self",
+            "still_valid": "on",
+        },
+    )
     assert response.status_code == 302
     assert IPItem.objects.get().ip_class == "II"
-    response = client.post(f"/enterprises/{firm_a.pk}/certificates/new/", {"kind": "hnte", "number": "GR202032009999",
-                                                                           "issued_on": "2020-12-02"})
+    response = client.post(
+        f"/enterprises/{firm_a.pk}/certificates/new/",
+        {"kind": "hnte", "number": "GR202032009999", "issued_on": "2020-12-02"},
+    )
     assert response.status_code == 302
     assert Certificate.objects.get().valid_until.isoformat() == "2023-12-01"
 

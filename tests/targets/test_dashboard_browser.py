@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["tests.browser.conftest"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.add_argument("args", nargs="*", help="the same arguments as `python -m kechuang.rules assess`")
+        parser.add_argument(
+            "args", nargs="*", help="the same arguments as `python -m kechuang.rules assess`"
+        )
         return parser
 
     def run_from_argv(self, argv: list[str]) -> None:

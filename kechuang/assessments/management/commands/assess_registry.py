@@ -17,9 +17,13 @@ class Command(BaseCommand):
     help = "评价企业库中的全部企业并保存带日期的评价快照（供培育分级、看板读取）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)"
+        )
         parser.add_argument("--region", default="", help="only enterprises of this area (code)")
-        parser.add_argument("--user", default=None, help="act as this bureau user (default: the first one)")
+        parser.add_argument(
+            "--user", default=None, help="act as this bureau user (default: the first one)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = (
@@ -35,7 +39,11 @@ class Command(BaseCommand):
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
             qs = qs.filter(region__path__startswith=region.path)
-        run = registry_snapshot(actor=user, as_of=options["as_of"] or timezone.localdate(), enterprises=qs)
-        self.stdout.write(f"已评价 {run.enterprises} 家企业（评价日期 {run.as_of}），用时 {run.seconds:.2f} 秒")
+        run = registry_snapshot(
+            actor=user, as_of=options["as_of"] or timezone.localdate(), enterprises=qs
+        )
+        self.stdout.write(
+            f"已评价 {run.enterprises} 家企业（评价日期 {run.as_of}），用时 {run.seconds:.2f} 秒"
+        )
         for key, n in sorted(run.counts.items()):
             self.stdout.write(f"  {key}: {n}")

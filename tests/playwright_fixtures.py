@@ -1,4 +1,5 @@
-"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""Browser fixtures (a pytest plugin loaded by tests/conftest.py): Playwright driving
+Debian's Chromium, never a downloaded browser. Tests that use them are marked `browser`."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
-        if "tests/browser" in str(item.fspath):
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 
