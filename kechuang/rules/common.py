@@ -62,12 +62,27 @@ def detail(enabled: bool) -> Iterator[None]:
 
 @dataclass
 class Stages:
+    """`pre`: helper columns (materialized once, so that the rule's sub-expressions are
+    not repeated in every output column that reads them); `first`: the criterion columns;
+    `then`: remedies and fixes, which read `first`."""
+
     first: list[pl.Expr] = field(default_factory=list)
     then: list[pl.Expr] = field(default_factory=list)
+    pre: list[pl.Expr] = field(default_factory=list)
 
     def extend(self, other: Stages) -> None:
+        self.pre.extend(other.pre)
         self.first.extend(other.first)
         self.then.extend(other.then)
+
+    def plan(self) -> list[list[pl.Expr]]:
+        """The `with_columns` steps, in order (empty steps left out)."""
+        return [step for step in (self.pre, self.first, self.then) if step]
+
+
+def helper(owner: str, name: str) -> str:
+    """The column of a helper value `name` of criterion `owner` (not an output)."""
+    return f"_{owner}|{name}"
 
 
 def criterion(
@@ -308,6 +323,10 @@ def rd_expense_ratio(
             )
             .otherwise(next_text)
         )
+    pre: list[pl.Expr] = []
+    if len(bands) > 1:  # the band's p/q, once per row (read by passed, fix and remedy)
+        pre = [p_expr.alias(helper(crit.id, "p")), q_expr.alias(helper(crit.id, "q"))]
+        p_expr, q_expr = c(helper(crit.id, "p")), c(helper(crit.id, "q"))
     passed = ratio_at_least_q(rd_sum, rev_sum, p_expr, q_expr)
     value = ratio_float(rd_sum, rev_sum)
     more = ceil_div(rev_sum * p_expr - rd_sum * q_expr, q_expr)
@@ -331,7 +350,7 @@ def rd_expense_ratio(
             pl.concat_str([pl.lit("；"), next_text]).fill_null(pl.lit("")),
         ]
     )
-    return criterion(
+    stages = criterion(
         crit,
         passed=passed,
         value=value,
@@ -342,6 +361,8 @@ def rd_expense_ratio(
         .otherwise(fail),
         fixes={"rd_expense_y3": more},
     )
+    stages.pre.extend(pre)
+    return stages
 
 
 def _band_text(bands: Sequence[tuple[int | None, Fraction]], i: int) -> str:

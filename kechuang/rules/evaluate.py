@@ -10,9 +10,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 import polars as pl
 
+from kechuang.rules.common import DETAIL
 from kechuang.rules.common import detail as detail_context
 from kechuang.rules.fields import FIELDS, Kind
 from kechuang.rules.model import RuleSet
@@ -59,17 +61,35 @@ def conform(facts: pl.DataFrame, as_of: date) -> pl.DataFrame:
     return facts.select(exprs)
 
 
+@cache
+def _change_dates(rs: RuleSet) -> tuple[date, ...]:
+    return tuple(rs.parameters.change_dates())
+
+
 def _epoch(dates: Sequence[date], on: date) -> int:
     return max(bisect_right(list(dates), on) - 1, 0)
 
 
+@cache
+def plan(rs: RuleSet, on: date, detail: bool) -> tuple[tuple[pl.Expr, ...], ...]:
+    """The rule set's `with_columns` steps with the parameters in force on `on`, built
+    once (expressions are immutable: one call per enterprise pays nothing for building)."""
+    with detail_context(detail):
+        return tuple(tuple(step) for step in rs.plan(rs.parameters.at(on)))
+
+
+def _evaluate(lf: pl.LazyFrame, rs: RuleSet, on: date) -> pl.LazyFrame:
+    for step in plan(rs, on, DETAIL.get()):
+        lf = lf.with_columns(step)
+    return lf
+
+
 def apply_ruleset(lf: pl.LazyFrame, rs: RuleSet, lo: date, hi: date) -> pl.LazyFrame:
     """Evaluate one rule set; `lo`/`hi` bound the rows' `as_of`."""
-    ps = rs.parameters
-    dates = ps.change_dates()
+    dates = _change_dates(rs)
     first, last = _epoch(dates, lo), _epoch(dates, hi)
     if first == last:
-        return rs.evaluate(lf, ps.at(dates[first]))
+        return _evaluate(lf, rs, dates[first])
     parts = []
     for i in range(first, last + 1):
         start = dates[i] if i > 0 else date.min
@@ -77,7 +97,7 @@ def apply_ruleset(lf: pl.LazyFrame, rs: RuleSet, lo: date, hi: date) -> pl.LazyF
         cond = pl.col("as_of") >= start
         if end is not None:
             cond = cond & (pl.col("as_of") < end)
-        parts.append(rs.evaluate(lf.filter(cond), ps.at(dates[i])))
+        parts.append(_evaluate(lf.filter(cond), rs, dates[i]))
     return pl.concat(parts, how="diagonal_relaxed").sort(ROW)
 
 

@@ -70,9 +70,11 @@ def fmt_wan(micro: pl.Expr) -> pl.Expr:
     """Int64 10⁻⁶ 万元 → "1234.5" (exact, trailing zeros dropped)."""
     a = micro.abs()
     whole = (a // MICRO).cast(pl.String)
-    frac = (a % MICRO).cast(pl.String).str.zfill(6).str.strip_chars_end("0")
-    text = pl.when(frac == "").then(whole).otherwise(pl.concat_str([whole, pl.lit("."), frac]))
-    return pl.when(micro < 0).then(pl.concat_str([pl.lit("-"), text])).otherwise(text)
+    # MICRO + fraction has exactly 7 digits ("1" then the zero-padded fraction): no zfill.
+    frac = (a % MICRO + MICRO).cast(pl.String).str.strip_chars_end("0").str.slice(1)
+    sign = pl.when(micro < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    # "12." (no fraction left) loses its dot; one concatenation, no string branches.
+    return pl.concat_str([sign, whole, pl.lit("."), frac]).str.strip_chars_end(".")
 
 
 def fmt_int(value: pl.Expr) -> pl.Expr:

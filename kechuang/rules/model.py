@@ -1,7 +1,7 @@
 """What a rule set is: criteria, sub-scores, dated parameters and one vectorized evaluator.
 
-An evaluator adds columns to a Polars frame of facts (one row per enterprise); the column
-names follow `col()`. Explaining one enterprise runs the same evaluator on a one-row
+A rule set's plan adds columns to a Polars frame of facts (one row per enterprise); the
+column names follow `col()`. Explaining one enterprise runs the same evaluator on a one-row
 frame (`explain.py`); there is no scalar copy of any rule.
 """
 
@@ -65,7 +65,9 @@ class SubScore:
     expert_key: str | None = None  # the `score_*` input that may replace the interval
 
 
-Evaluator = Callable[[pl.LazyFrame, Params], pl.LazyFrame]
+# A rule set's plan: the `with_columns` steps that add its columns, in order. Built once
+# per (rule set, parameter date, detail) and cached by `evaluate.plan`.
+Planner = Callable[[Params], list[list[pl.Expr]]]
 ErrorCheck = Callable[[pl.LazyFrame, Params], pl.LazyFrame]
 
 
@@ -81,7 +83,7 @@ class RuleSet:
     subscores: tuple[SubScore, ...]
     has_score: bool
     parameters_dir: Path
-    evaluate: Evaluator
+    plan: Planner
     input_errors: ErrorCheck | None = None  # returns columns `_row`, `field`, `message`
     notices: tuple[str, ...] = ()  # warnings attached to every result
     readings: tuple[str, ...] = field(default=())  # documented interpretations

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from kechuang.rules import common
-from kechuang.rules.common import Stages, criterion
+from kechuang.rules.common import Stages, criterion, helper
 from kechuang.rules.exact import (
     c,
     fmt_int,
@@ -124,10 +124,11 @@ def prepare_exprs() -> list[pl.Expr]:
         common.n_present_years().alias(N_YEARS),
         common.sum_over_years("rd_expense", years).alias(RD_SUM),
         common.sum_over_years("revenue", years).alias(REV_SUM),
+        *score.growth_exprs(),
     ]
 
 
-def _innovation(p: Params) -> Stages:
+def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
     """第十一条（七）: score > 70; the remedy names the cheapest objective levers."""
     cr = BY_ID["hnte.innovation_score"]
     lo, hi, mid = c(col(RID, "score_lo")), c(col(RID, "score_hi")), c(col(RID, "score_mid"))
@@ -189,11 +190,35 @@ def _innovation(p: Params) -> Stages:
             target = pl.when(enough).then(required).otherwise(target)
         return extra, target
 
+    def h(name: str) -> pl.Expr:
+        return c(helper(cr.id, name))
+
     extra_alone, target_alone = conv_plan(lo)
-    extra_both, target_both = conv_plan(lo + gain1)
+    extra_both, target_both = conv_plan(lo + h("gain1"))
+    # Two helper steps: the levers, then the plan that combines them.
+    levers = [
+        gain1.alias(helper(cr.id, "gain1")),
+        l1_ok.alias(helper(cr.id, "l1_ok")),
+        l2_ok.alias(helper(cr.id, "l2_ok")),
+    ]
+    plans = [
+        extra_alone.alias(helper(cr.id, "extra_alone")),
+        target_alone.alias(helper(cr.id, "target_alone")),
+        extra_both.alias(helper(cr.id, "extra_both")),
+        target_both.alias(helper(cr.id, "target_both")),
+    ]
+    gain1, l1_ok, l2_ok = h("gain1"), h("l1_ok"), h("l2_ok")
+    extra_alone, target_alone = h("extra_alone"), h("target_alone")
+    extra_both, target_both = h("extra_both"), h("target_both")
     alone1 = l1_ok & ((lo + gain1) >= need)
     alone2 = ~alone1 & l2_ok & extra_alone.is_not_null()
     both = ~alone1 & ~alone2 & l1_ok & l2_ok & extra_both.is_not_null()
+    choice = [
+        alone1.alias(helper(cr.id, "alone1")),
+        alone2.alias(helper(cr.id, "alone2")),
+        both.alias(helper(cr.id, "both")),
+    ]
+    alone1, alone2, both = h("alone1"), h("alone2"), h("both")
 
     gap = pl.max_horizontal(lit_int(need) - lo, lit_int(0))
     head = pl.concat_str(
@@ -221,7 +246,7 @@ def _innovation(p: Params) -> Stages:
             ]
         )
 
-    plan = (
+    lever_text = (
         pl.when(alone1)
         .then(t1)
         .when(alone2)
@@ -240,8 +265,8 @@ def _innovation(p: Params) -> Stages:
             )
         )
     )
-    remedy = pl.concat_str([head, pl.lit("。"), plan])
-    return criterion(
+    remedy = pl.concat_str([head, pl.lit("。"), lever_text])
+    stages = criterion(
         cr,
         passed=passed,
         value=mid,
@@ -259,14 +284,20 @@ def _innovation(p: Params) -> Stages:
         },
         fix_when_unknown=True,
     )
+    # The helpers serve the remedy and the fixes only ("decisions only" skips them).
+    steps = [levers, plans, choice] if common.DETAIL.get() else []
+    return steps, stages
 
 
-def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
+def plan(p: Params) -> list[list[pl.Expr]]:
     """All nine criteria, the score and the verdict (国科发火〔2016〕32号 第十一条)."""
-    lf = lf.with_columns(prepare_exprs())
-    lf = lf.with_columns(score.objective_exprs(p))
-    lf = lf.with_columns(score.applied_exprs())
-    lf = lf.with_columns(score.total_exprs(p, RID))
+    steps = [
+        prepare_exprs(),
+        score.objective_exprs(p),
+        score.applied_exprs(),
+        score.total_exprs(p, RID),
+    ]
+    innovation_steps, innovation = _innovation(p)
     stages = Stages()
     stages.extend(
         common.registered_days(BY_ID["hnte.registered_one_year"], p.int("min_registered_days"))
@@ -295,7 +326,7 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
             BY_ID["hnte.hightech_income_ratio"], p.ratio("hightech_income_ratio")
         )
     )
-    stages.extend(_innovation(p))
+    stages.extend(innovation)
     stages.extend(
         common.flag_is_false(
             BY_ID["hnte.no_major_incident"],
@@ -304,8 +335,12 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
             "是否发生重大安全质量环境事故",
         )
     )
-    lf = lf.with_columns(stages.first).with_columns(stages.then)
-    return lf.with_columns(verdict_exprs(RID, [cr.id for cr in CRITERIA]))
+    return [
+        *steps,
+        *innovation_steps,
+        *stages.plan(),
+        verdict_exprs(RID, [cr.id for cr in CRITERIA]),
+    ]
 
 
 def verdict_exprs(rid: str, criteria_ids: list[str]) -> list[pl.Expr]:
@@ -341,7 +376,7 @@ RULESET = RuleSet(
     subscores=SUBSCORES,
     has_score=True,
     parameters_dir=Path(__file__).parent / "parameters",
-    evaluate=evaluate,
+    plan=plan,
     input_errors=input_errors,
     readings=(
         "“注册成立一年以上”按评价日期与成立日期相差不少于365个日历日计。",

@@ -263,36 +263,49 @@ def _conversion(p: Params) -> list[pl.Expr]:
     return _objective("conversion", lo, hi, amb)
 
 
-def growth_ratio(stem: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """(N, D, state, ambiguous, negative) with 1 + r = N / D exactly (Int128).
+def _g(stem: str, part: str) -> str:
+    """A helper column of the growth ratio of `stem` (materialized once, read by tiers)."""
+    return f"_hnte_{stem}_g{part}"
+
+
+def growth_exprs() -> list[pl.Expr]:
+    """Stage 0: per stem, (N, D, state, ambiguous) with 1 + r = N / D exactly (Int128).
 
     state: 0 = unknown (no year), 1 = zero points, 2 = rate N/D − 1.
     """
-    raw = [c(f"{stem}_{y}") for y in ("y1", "y2", "y3")]
-    negative = pl.any_horizontal([(v < 0).fill_null(False) for v in raw])
-    v1, v2, v3 = (pl.when(v < 0).then(lit_int(0)).otherwise(v).cast(pl.Int128) for v in raw)
-    k = pl.sum_horizontal([v.is_not_null().cast(pl.Int64) for v in raw])
-    three = (k == 3) & (v1 > 0)
-    two = ((k == 3) & (v1 == 0)) | (k == 2)
-    n = pl.when(three).then(v2 * v2 + v1 * v3).otherwise(v3)
-    d = pl.when(three).then(2 * v1 * v2).otherwise(v2)
-    state = (
-        pl.when(k == 0)
-        .then(lit_int(0))
-        .when((k == 1) | (v2 == 0))
-        .then(lit_int(1))
-        .when(three | two)
-        .then(lit_int(2))
-        .otherwise(lit_int(1))
-    )
-    amb = negative | (k == 1) | (k == 2)
-    return n, d, state, amb, negative
+    exprs: list[pl.Expr] = []
+    for stem in ("net_assets", "revenue"):
+        raw = [c(f"{stem}_{y}") for y in ("y1", "y2", "y3")]
+        negative = pl.any_horizontal([(v < 0).fill_null(False) for v in raw])
+        v1, v2, v3 = (pl.when(v < 0).then(lit_int(0)).otherwise(v).cast(pl.Int128) for v in raw)
+        k = pl.sum_horizontal([v.is_not_null().cast(pl.Int64) for v in raw])
+        three = (k == 3) & (v1 > 0)
+        two = ((k == 3) & (v1 == 0)) | (k == 2)
+        n = pl.when(three).then(v2 * v2 + v1 * v3).otherwise(v3)
+        d = pl.when(three).then(2 * v1 * v2).otherwise(v2)
+        state = (
+            pl.when(k == 0)
+            .then(lit_int(0))
+            .when((k == 1) | (v2 == 0))
+            .then(lit_int(1))
+            .when(three | two)
+            .then(lit_int(2))
+            .otherwise(lit_int(1))
+        )
+        amb = negative | (k == 1) | (k == 2)
+        exprs += [
+            n.alias(_g(stem, "n")),
+            d.alias(_g(stem, "d")),
+            state.alias(_g(stem, "state")),
+            amb.alias(_g(stem, "amb")),
+        ]
+    return exprs
 
 
 def _growth(item: str, stem: str, p: Params) -> list[pl.Expr]:
     tiers: list[dict[str, Any]] = p["growth_tiers"]
     top = max(int(t["points"][1]) for t in tiers)
-    n, d, state, amb, _neg = growth_ratio(stem)
+    n, d, state, amb = (c(_g(stem, part)) for part in ("n", "d", "state", "amb"))
 
     def pick(i: int) -> pl.Expr:
         out: pl.Expr = lit_int(0)
@@ -313,7 +326,8 @@ def _growth(item: str, stem: str, p: Params) -> list[pl.Expr]:
 
 
 def objective_exprs(p: Params) -> list[pl.Expr]:
-    """Stage 1 (needs the N_YEARS column): every sub-item's objective interval."""
+    """Stage 1 (needs the N_YEARS and `growth_exprs` columns): every sub-item's objective
+    interval."""
     maxima: dict[str, int] = p["expert_item_max"]
     exprs: list[pl.Expr] = []
     for item, top in maxima.items():

@@ -92,20 +92,20 @@ CRITERIA: tuple[Criterion, ...] = (
 BY_ID = {cr.id: cr for cr in CRITERIA}
 
 
-def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
+def plan(p: Params) -> list[list[pl.Expr]]:
     """Conditions 1–6 gate the verdict; condition 7 (创新能力) is reported, not gated."""
     hp = hnte.RULESET.parameters.at(max(p.on, hnte.RULESET.effective_from))
     two = ("y2", "y3")
-    lf = lf.with_columns(
+    steps = [
         [
             *hnte.prepare_exprs(),
             common.sum_over_years("rd_expense", two).alias(RD_SUM_2Y),
             common.sum_over_years("revenue", two).alias(REV_SUM_2Y),
-        ]
-    )
-    lf = lf.with_columns(score.objective_exprs(hp))
-    lf = lf.with_columns(score.applied_exprs())
-    lf = lf.with_columns(score.total_exprs(hp, RID))
+        ],
+        score.objective_exprs(hp),
+        score.applied_exprs(),
+        score.total_exprs(hp, RID),
+    ]
     stages = Stages()
     stages.extend(
         common.registered_days(
@@ -151,8 +151,7 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
             BY_ID["pool.hightech_income_ratio"], p.ratio("hightech_income_ratio")
         )
     )
-    lf = lf.with_columns(stages.first).with_columns(stages.then)
-    return lf.with_columns(hnte.verdict_exprs(RID, [cr.id for cr in CRITERIA]))
+    return [*steps, *stages.plan(), hnte.verdict_exprs(RID, [cr.id for cr in CRITERIA])]
 
 
 RULESET = RuleSet(
@@ -166,7 +165,7 @@ RULESET = RuleSet(
     subscores=score.SUBSCORES,
     has_score=True,
     parameters_dir=Path(__file__).parent / "parameters",
-    evaluate=evaluate,
+    plan=plan,
     notices=(NOTICE,),
     readings=(
         "条件7“创新能力达到相应要求”未公布门槛：按 hnte-2016 计算总分区间，仅供参考，不作判定。",

@@ -459,7 +459,7 @@ def _score(p: Params) -> Stages:
     )
 
 
-def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
+def plan(p: Params) -> list[list[pl.Expr]]:
     """第六条 eligibility, 第七条 score, 第八条 direct confirmation (国科发政〔2017〕115号)."""
     grounds = [c(k) == True for k, _ in DIRECT_GROUNDS]  # noqa: E712
     direct_note: pl.Expr = null_str()
@@ -469,12 +469,9 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
             .then(pl.lit(f"符合第八条直接确认条件：{text}"))
             .otherwise(direct_note)
         )
-    lf = lf.with_columns(score_exprs(p)).with_columns(
-        [*total_exprs(), direct_note.alias(col(RID, "direct_note"))]
-    )
+    steps = [score_exprs(p), [*total_exprs(), direct_note.alias(col(RID, "direct_note"))]]
     if common.DETAIL.get():
-        for helpers in remedy_helpers(p):
-            lf = lf.with_columns(helpers)
+        steps += remedy_helpers(p)
     stages = Stages()
     stages.extend(
         criterion(
@@ -502,7 +499,6 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
         )
     )
     stages.extend(_score(p))
-    lf = lf.with_columns(stages.first).with_columns(stages.then)
     elig = kleene_all([c(col(cr.id, PASSED)) for cr in CRITERIA[:4]])
     score_ok = c(col("tech_sme.score", PASSED))
     direct = kleene_any(grounds).fill_null(False)
@@ -518,7 +514,11 @@ def evaluate(lf: pl.LazyFrame, p: Params) -> pl.LazyFrame:
         .otherwise(pl.lit("uncertain"))
     )
     route = pl.when((elig == True) & direct).then(pl.lit("direct")).otherwise(pl.lit("score"))  # noqa: E712
-    return lf.with_columns(verdict.alias(col(RID, "verdict")), route.alias(col(RID, "route")))
+    return [
+        *steps,
+        *stages.plan(),
+        [verdict.alias(col(RID, "verdict")), route.alias(col(RID, "route"))],
+    ]
 
 
 RULESET = RuleSet(
@@ -532,7 +532,7 @@ RULESET = RuleSet(
     subscores=SUBSCORES,
     has_score=True,
     parameters_dir=Path(__file__).parent / "parameters",
-    evaluate=evaluate,
+    plan=plan,
     readings=(
         "数据年度为近一年（第三年）。",
         "研发投入两种方式都计算，取较高分并注明所用方式（办法允许企业选择其一）。",
