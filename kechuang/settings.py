@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.enterprises",
     "kechuang.assessments",
+    "kechuang.cultivation",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",

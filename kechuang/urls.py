@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/", include("kechuang.enterprises.urls")),
     path("imports/", include("kechuang.enterprises.import_urls")),
     path("assess/", include("kechuang.assessments.urls")),
+    path("cultivation/", include("kechuang.cultivation.urls")),
     path("audit/", include("kechuang.core.urls")),
     path("targets/", include("kechuang.targets.urls")),
     path("reports/", include("kechuang.reports.urls")),

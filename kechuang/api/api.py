@@ -139,3 +139,7 @@ from kechuang.targets.api import targets_router  # noqa: E402
 
 api.add_router("/indicators", indicators_router)
 api.add_router("/targets", targets_router)
+
+from kechuang.cultivation.api import router as cultivation_router  # noqa: E402
+
+api.add_router("/cultivation", cultivation_router)

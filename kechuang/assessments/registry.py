@@ -133,11 +133,10 @@ def _record(
         "total_cost",
     ):
         rec[name] = _wan(getattr(y3, f"{name}_yuan")) if y3 is not None else None
-    class1 = [i for i in items if i.ip_class == "I"]
-    class2 = [i for i in items if i.ip_class == "II"]
-    rec["ip_class1"] = str(len(class1))
-    rec["ip_class2"] = str(len(class2))
+    # No IP record at all means "not entered", not "none held": unknown, never zero.
     if items:
+        rec["ip_class1"] = str(sum(1 for i in items if i.ip_class == "I"))
+        rec["ip_class2"] = str(sum(1 for i in items if i.ip_class == "II"))
         rec["ip_self_developed"] = (
             "true" if any(i.acquisition == IPItem.Acquisition.SELF for i in items) else "false"
         )

@@ -241,5 +241,11 @@ def load_demo(
 
         phase("统计数据与年度目标", statistics)
 
+        def cultivation() -> int:
+            from kechuang.cultivation.demo import load_demo_cultivation
+
+            return load_demo_cultivation()
+
+        phase("高企培育", cultivation)
     result.logins = logins()
     return result

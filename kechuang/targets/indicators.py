@@ -172,6 +172,36 @@ def _hnte_valid(ev: Evaluator, region: Region, year: int) -> Computed:
     return Computed(Decimal(firms), firms, rows)
 
 
+def _pool_size(ev: Evaluator, region: Region, year: int) -> Computed:
+    """C3: enterprises in the county's reserve pool (后备培育库) on 31 Dec (today for the
+    current year), read from the cultivation app's memberships."""
+    from kechuang.cultivation.selectors import pool_members, pool_size
+
+    day = year_end(year, ev.today)
+    n = pool_size(region, day)
+
+    def rows() -> list[RecordRow]:
+        seen: set[int] = set()
+        out: list[RecordRow] = []
+        for m in pool_members(region, day).order_by("enterprise__name"):
+            if m.enterprise_id in seen:
+                continue
+            seen.add(m.enterprise_id)
+            out.append(
+                RecordRow(
+                    m.enterprise_id,
+                    m.enterprise.name,
+                    m.enterprise.region.name,
+                    "培育库",
+                    f"{m.entered_on:%Y-%m-%d}入库；{day:%Y-%m-%d}在库",
+                    m.entered_on,
+                )
+            )
+        return out
+
+    return Computed(Decimal(n), n, rows)
+
+
 def _facts(region: Region, year: int) -> QuerySet[YearlyFacts]:
     return YearlyFacts.objects.filter(
         fiscal_year=year, enterprise__region__path__startswith=region.path
@@ -300,7 +330,10 @@ INDICATORS: dict[str, Indicator] = {
             "高企后备培育库在库企业",
             COUNT,
             "C3",
-            "12月31日（当年为今天）在后备培育库中的企业数（待C3培育库）",
+            "12月31日（当年为今天）在县后备培育库中的企业数（培育库入库记录）",
+            "records",
+            0,
+            _pool_size,
         ),
         _I("voucher_redeemed_wan", "兑现科技创新券", WAN, "C5", "当年兑现的创新券金额", decimals=2),
         _I("voucher_enterprises", "使用创新券企业", COUNT, "C5", "当年兑现创新券的企业数"),

@@ -62,3 +62,8 @@ def test_sums_need_every_present_year(staff, firm_b):
 def test_hnte_validity_follows_the_date(firm_b):
     assert registry_records([firm_b], dt.date(2023, 6, 30))[0]["hnte_valid"] == "false"
     assert registry_records([firm_b], dt.date(2019, 6, 30))[0]["hnte_ever"] == "false"
+
+
+def test_no_ip_records_is_unknown_not_zero(firm_a):
+    rec = registry_records([firm_a], dt.date(2021, 6, 30))[0]
+    assert rec.get("ip_class1") is None and rec.get("ip_class2") is None

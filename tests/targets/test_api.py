@@ -8,7 +8,8 @@ def test_api_lists_indicators_with_no_data_as_null(client_for: Any, staff: Any, 
     assert response.status_code == 200
     by_id = {i["id"]: i for i in response.json()["indicators"]}
     assert by_id["hnte_new"]["value"] == 2 and by_id["hnte_new"]["records"] == 2
-    assert by_id["pool_size"]["value"] is None and by_id["pool_size"]["status"] == "no data"
+    assert by_id["voucher_redeemed_wan"]["value"] is None
+    assert by_id["voucher_redeemed_wan"]["status"] == "no data"
     assert "新认定国家高企" in response.content.decode()  # not \\u-escaped
 
 

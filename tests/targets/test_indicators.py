@@ -101,7 +101,7 @@ def test_hightech_output_without_any_report_is_no_data_not_zero(county_firms: An
 
 
 def test_indicators_without_their_capability_report_no_data(county_firms: Any, regions: Any):
-    for ind_id in ("pool_size", "voucher_redeemed_wan", "loan_amount_wan", "iur_events", "visits"):
+    for ind_id in ("voucher_redeemed_wan", "loan_amount_wan", "iur_events", "visits"):
         v = ev().value(ind_id, regions["county"], 2020)
         assert v.value is None and v.status == "no data"
 
@@ -144,3 +144,20 @@ def test_rd_gdp_ratio_comes_from_statistics_or_their_ratio(regions: Any, staff: 
 def test_records_list_the_certificates_behind_hnte_new(county_firms: Any, regions: Any):
     rows = ev().records("hnte_new", regions["county"], 2020)
     assert {r.enterprise for r in rows} == {"园区A一号科技有限公司", "镇B一号化工有限公司"}
+
+
+def test_pool_size_counts_open_reserve_pool_memberships(regions: Any, staff: Any):
+    from kechuang.cultivation.services import pool_leave, pool_propose
+
+    a = make_enterprise(staff, regions["park_a"], "入库甲有限公司")
+    b = make_enterprise(staff, regions["town_b"], "入库乙有限公司")
+    pool_propose(actor=staff, enterprise=a, on=dt.date(2020, 3, 1))
+    mb = pool_propose(actor=staff, enterprise=b, on=dt.date(2020, 4, 1))
+    assert ev().value("pool_size", regions["county"], 2020).value == 2
+    assert ev().value("pool_size", regions["park_a"], 2020).value == 1
+    pool_leave(actor=staff, membership=mb, reason="withdrawn", on=dt.date(2020, 10, 1))
+    v = ev().value("pool_size", regions["county"], 2020)
+    assert v.value == 1 and v.records == 1
+    assert [r.enterprise for r in ev().records("pool_size", regions["county"], 2020)] == [
+        "入库甲有限公司"
+    ]

@@ -1,0 +1,307 @@
+"""The year's forecast of new and valid HNTE against the targets (docs/cultivation.md).
+
+    valid at year end = still valid (a certificate covering 31 Dec already recorded)
+                      + Σ p(renewal) over certificates expiring in the year
+                      + Σ p(new) over first-time applicants planned into the year's batches
+
+where p is `grading.Grade.p` (1 for a ledger already 认定, 0 for 未通过/closed firms).
+Applicants with unknown facts are not added to the expectation: they are counted
+separately with the p they would have if the missing data confirm (`unknown_*`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import enterprise_scope_q
+from kechuang.cultivation import grading
+from kechuang.cultivation.models import CultivationTarget, Ledger
+from kechuang.cultivation.selectors import (
+    area_of,
+    areas,
+    county_of,
+    ledger_queryset,
+    open_memberships,
+    overrides_for,
+    work_day,
+)
+from kechuang.enterprises.models import Certificate, Enterprise
+
+NEW, RENEWAL = "new", "renewal"
+CLOSERS = 12
+
+
+@dataclass(frozen=True)
+class Item:
+    """One enterprise's contribution: `p` is its chance of a certificate this year."""
+
+    enterprise_id: int
+    kind: str  # new | renewal
+    p: Fraction
+    unknown: bool = False  # facts missing: counted apart, p is "if the data confirm"
+    area: str = ""
+
+
+@dataclass
+class Figures:
+    start_valid: int = 0  # valid on 31 Dec of the year before
+    still_valid: int = 0  # a certificate covering 31 Dec of the year is recorded
+    expiring: int = 0
+    renewals: Fraction = Fraction(0)
+    renewal_n: int = 0
+    new: Fraction = Fraction(0)
+    new_n: int = 0
+    unknown_n: int = 0
+    unknown_p: Fraction = Fraction(0)
+    pool_size: int = 0
+    targets: dict[str, CultivationTarget] = field(default_factory=dict)
+
+    @property
+    def valid_end(self) -> Fraction:
+        return self.still_valid + self.renewals + self.new
+
+    @property
+    def issued(self) -> Fraction:
+        """Certificates issued in the year (the annual report's hnte_new reading)."""
+        return self.renewals + self.new
+
+    @property
+    def valid_short(self) -> float | None:
+        return self.shortfall("hnte_valid")
+
+    def need(self, metric: str) -> int | None:
+        t = self.targets.get(metric)
+        if t is None:
+            return None
+        return t.value + 1 if t.comparison == CultivationTarget.Comparison.GT else t.value
+
+    def shortfall(self, metric: str) -> float | None:
+        need = self.need(metric)
+        if need is None:
+            return None
+        have = {
+            "hnte_new": self.new,
+            "hnte_valid": self.valid_end,
+            "pool_size": Fraction(self.pool_size),
+        }[metric]
+        return max(0.0, float(need - have))
+
+
+def combine(items: Iterable[Item], figures: Figures | None = None) -> Figures:
+    """The arithmetic of the forecast over items (pure; exact fractions)."""
+    f = figures or Figures()
+    for it in items:
+        if it.unknown:
+            f.unknown_n += 1
+            f.unknown_p += it.p
+        elif it.kind == RENEWAL:
+            f.renewal_n += 1
+            f.renewals += it.p
+        else:
+            f.new_n += 1
+            f.new += it.p
+    return f
+
+
+@dataclass
+class Closer:
+    enterprise: Enterprise
+    grade: grading.Grade
+    planned: bool
+
+
+@dataclass
+class Forecast:
+    year: int
+    region: Region | None
+    total: Figures
+    by_area: list[tuple[Region, Figures]]
+    closers: list[Closer]
+    unknown_firms: list[tuple[Enterprise, grading.Grade]]
+    calibration: list[dict[str, Any]]
+
+
+def _valid_ids(qs: Any, day: dt.date) -> set[int]:
+    return set(
+        qs.valid_on(day).filter(kind=Certificate.Kind.HNTE).values_list("enterprise_id", flat=True)
+    )
+
+
+def _ledger_p(lg: Ledger | None, g: grading.Grade) -> Fraction | None:
+    if lg is not None and lg.stage == "certified":
+        return Fraction(1)
+    if lg is not None and lg.stage in ("failed", "withdrawn"):
+        return Fraction(0)
+    return None
+
+
+def forecast(
+    *, actor: Any, year: int, region: Region | None = None, calibrate: bool = True
+) -> Forecast:
+    scope = enterprise_scope_q(actor, "enterprise__")
+    certs = Certificate.objects.filter(scope)
+    if region is not None:
+        certs = certs.filter(enterprise__region__path__startswith=region.path)
+    last_day_before, last_day = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
+    base = _valid_ids(certs, last_day_before)
+    still = _valid_ids(certs, last_day)
+    expiring = base - still
+    ledgers = ledger_queryset(actor).filter(year=year)
+    if region is not None:
+        ledgers = ledgers.filter(enterprise__region__path__startswith=region.path)
+    ledger_by_firm = {lg.enterprise_id: lg for lg in ledgers}
+    planned = {
+        eid
+        for eid, lg in ledger_by_firm.items()
+        if lg.kind == Ledger.Kind.FIRST and lg.batch_id is not None and lg.stage != "withdrawn"
+    }
+    day = work_day(year)
+    members = list(
+        open_memberships(actor, day).filter(enterprise__region__path__startswith=region.path)
+        if region is not None
+        else open_memberships(actor, day)
+    )
+    ids = expiring | planned | {m.enterprise_id for m in members}
+    firms = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("region")}
+    grades = grading.grade_enterprises(
+        firms.values(), grading.as_of_for_year(year), overrides=overrides_for(members)
+    )
+    area_list = areas(actor)
+    if region is not None:
+        area_list = [a for a in area_list if a.path.startswith(region.path)] or [region]
+
+    def area_code(eid: int) -> str:
+        a = area_of(firms[eid].region.path, area_list)
+        return a.code if a else ""
+
+    items: list[Item] = []
+    for eid in sorted(expiring):
+        e, g = firms[eid], grades[eid]
+        fixed = _ledger_p(ledger_by_firm.get(eid), g)
+        p = (
+            fixed
+            if fixed is not None
+            else (Fraction(0) if e.status != Enterprise.Status.ACTIVE else g.p)
+        )
+        items.append(
+            Item(
+                eid,
+                RENEWAL,
+                p,
+                unknown=fixed is None and g.has_unknown and e.status == "active",
+                area=area_code(eid),
+            )
+        )
+    for eid in sorted(planned):
+        g = grades[eid]
+        fixed = _ledger_p(ledger_by_firm.get(eid), g)
+        items.append(
+            Item(
+                eid,
+                NEW,
+                fixed if fixed is not None else g.p,
+                unknown=fixed is None and g.has_unknown,
+                area=area_code(eid),
+            )
+        )
+
+    targets = CultivationTarget.objects.filter(year=year)
+    top = region or county_of(actor)
+    total = combine(
+        items,
+        Figures(
+            start_valid=len(base),
+            still_valid=len(still),
+            expiring=len(expiring),
+            pool_size=len(members),
+        ),
+    )
+    total.targets = {t.metric: t for t in targets.filter(region=top)} if top else {}
+    by_area: list[tuple[Region, Figures]] = []
+    per: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        per[it.area].append(it)
+    targets_by_area: dict[tuple[int, str], CultivationTarget] = {
+        (t.region_id, t.metric): t for t in targets
+    }
+    for a in area_list:
+        in_a = lambda eid, a=a: firms[eid].region.path.startswith(a.path) if eid in firms else False  # noqa: E731
+        f = Figures(
+            start_valid=len(
+                _valid_ids(
+                    certs.filter(enterprise__region__path__startswith=a.path), last_day_before
+                )
+            ),
+            still_valid=len(
+                _valid_ids(certs.filter(enterprise__region__path__startswith=a.path), last_day)
+            ),
+            expiring=sum(1 for eid in expiring if in_a(eid)),
+            pool_size=sum(1 for m in members if m.enterprise.region.path.startswith(a.path)),
+        )
+        combine(per.get(a.code, []), f)
+        f.targets = {m: t for (rid, m), t in targets_by_area.items() if rid == a.pk}
+        by_area.append((a, f))
+    candidates = [
+        Closer(m.enterprise, grades[m.enterprise_id], m.enterprise_id in planned)
+        for m in members
+        if grades[m.enterprise_id].code in ("A", "B", "C")
+        and _ledger_p(ledger_by_firm.get(m.enterprise_id), grades[m.enterprise_id]) is None
+        and (m.enterprise_id not in planned or grades[m.enterprise_id].p < 1)
+    ]
+    # Firms not yet planned add to the forecast; planned ones only by fixing their remedies.
+    candidates.sort(key=lambda c: (c.planned, c.grade.distance, -c.grade.p, c.enterprise.name))
+    unknown_firms = [
+        (firms[it.enterprise_id], grades[it.enterprise_id]) for it in items if it.unknown
+    ]
+    calibration = calibrate_past(actor=actor, before=year, region=region) if calibrate else []
+    return Forecast(year, region, total, by_area, candidates[:CLOSERS], unknown_firms, calibration)
+
+
+P_BINS = ((0, 25), (25, 50), (50, 75), (75, 101))
+
+
+def calibrate_past(
+    *, actor: Any, before: int, region: Region | None = None, years: int = 3
+) -> list[dict[str, Any]]:
+    """The model against decided ledgers of past batches: for each year, p computed as of
+    that year's assessment date vs. what happened (certified or not)."""
+    out: list[dict[str, Any]] = []
+    qs = ledger_queryset(actor).filter(
+        stage__in=["certified", "failed"], year__lt=before, year__gte=before - years
+    )
+    if region is not None:
+        qs = qs.filter(enterprise__region__path__startswith=region.path)
+    by_year: dict[int, list[Ledger]] = defaultdict(list)
+    for lg in qs:
+        by_year[lg.year].append(lg)
+    for y in sorted(by_year):
+        lgs = by_year[y]
+        grades = grading.grade_enterprises([lg.enterprise for lg in lgs], grading.as_of_for_year(y))
+        row: dict[str, Any] = {
+            "year": y,
+            "applied": len(lgs),
+            "certified": 0,
+            "expected": Fraction(0),
+            "brier": 0.0,
+            "bins": {b: [0, Fraction(0), 0] for b in P_BINS},
+        }
+        for lg in lgs:
+            p = grades[lg.enterprise_id].p
+            hit = lg.stage == "certified"
+            row["certified"] += int(hit)
+            row["expected"] += p
+            row["brier"] += (float(p) - hit) ** 2
+            pct = float(p) * 100
+            for b in P_BINS:
+                if b[0] <= pct < b[1]:
+                    row["bins"][b][0] += 1
+                    row["bins"][b][1] += p
+                    row["bins"][b][2] += int(hit)
+        row["brier"] = row["brier"] / len(lgs)
+        out.append(row)
+    return out

@@ -1,0 +1,303 @@
+"""Reads of the cultivation pipeline, scoped to the actor. Counts are queries over the
+records (memberships, ledgers), never stored figures.
+
+`pool_size(region, day)` and `pool_new(region, year)` are the indicator queries the
+annual report's catalogue reads (region None = everywhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import enterprise_scope_q, region_scope_q, role_of
+from kechuang.core.errors import NotFound
+from kechuang.cultivation import grading
+from kechuang.cultivation.models import (
+    ApplicationBatch,
+    CultivationTarget,
+    Ledger,
+    PoolMembership,
+    Task,
+)
+from kechuang.cultivation.pipeline import APPLIED_STAGES
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.selectors import latest_fiscal_year
+
+M = PoolMembership
+
+
+# -- indicator queries -------------------------------------------------------------------------
+
+
+def open_on(day: dt.date) -> Q:
+    """Memberships open on `day`: entered on or before it and not yet left."""
+    return Q(entered_on__isnull=False, entered_on__lte=day) & (
+        Q(left_on__isnull=True) | Q(left_on__gt=day)
+    )
+
+
+def _in_region(
+    qs: QuerySet[Any], region: Region | None, prefix: str = "enterprise__"
+) -> QuerySet[Any]:
+    if region is None:
+        return qs
+    return qs.filter(**{f"{prefix}region__path__startswith": region.path})
+
+
+def pool_size(region: Region | None, day: dt.date) -> int:
+    """高企后备培育库在库企业: enterprises whose membership is open on `day`."""
+    qs = _in_region(M.objects.filter(open_on(day)), region)
+    return qs.values("enterprise_id").distinct().count()
+
+
+def pool_new(region: Region | None, year: int) -> int:
+    """新增培育入库企业: memberships entered (approved) in `year`."""
+    qs = _in_region(M.objects.filter(entered_on__year=year), region)
+    return qs.count()
+
+
+def pool_members(region: Region | None, day: dt.date) -> QuerySet[PoolMembership]:
+    """The records behind `pool_size` (drill-down)."""
+    return _in_region(M.objects.filter(open_on(day)), region).select_related(
+        "enterprise", "enterprise__region"
+    )
+
+
+# -- the working date --------------------------------------------------------------------------
+
+
+def plan_year(actor: Any) -> int:
+    """The application year pages default to: the year after the latest fiscal year with
+    data (the demo: 2021, as in the seed's plan)."""
+    latest = latest_fiscal_year(actor)
+    return (latest + 1) if latest else timezone.localdate().year
+
+
+def work_day(year: int) -> dt.date:
+    """The date pages are "as of" for a plan year: today within that year, else its
+    mid-year (an assessment's usual date), so a demo loaded later still looks live."""
+    today = timezone.localdate()
+    return today if today.year == year else grading.as_of_for_year(year)
+
+
+# -- scoped lists ------------------------------------------------------------------------------
+
+
+def membership_queryset(actor: Any) -> QuerySet[PoolMembership]:
+    return M.objects.filter(enterprise_scope_q(actor, "enterprise__")).select_related(
+        "enterprise", "enterprise__region", "proposed_by", "approved_by"
+    )
+
+
+def membership_get(*, actor: Any, pk: int) -> PoolMembership:
+    obj = membership_queryset(actor).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("入库记录不存在或无权查看")
+    return obj
+
+
+def ledger_queryset(actor: Any) -> QuerySet[Ledger]:
+    return Ledger.objects.filter(enterprise_scope_q(actor, "enterprise__")).select_related(
+        "enterprise", "enterprise__region", "batch", "officer", "bureau_contact"
+    )
+
+
+def ledger_get(*, actor: Any, pk: int) -> Ledger:
+    obj = ledger_queryset(actor).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("台帐不存在或无权查看")
+    return obj
+
+
+def task_queryset(actor: Any) -> QuerySet[Task]:
+    role = role_of(actor)
+    if role is None:
+        return Task.objects.none()
+    qs = Task.objects.select_related("region", "enterprise", "batch", "owner")
+    if role == "staff":
+        return qs
+    if role == "officer" and actor.region_id:
+        return qs.filter(region__path__startswith=actor.region.path).filter(
+            Q(enterprise__isnull=True) | Q(enterprise__region__path__startswith=actor.region.path)
+        )
+    return qs.none()
+
+
+def task_get(*, actor: Any, pk: int) -> Task:
+    obj = task_queryset(actor).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("任务不存在或无权查看")
+    return obj
+
+
+def batches(year: int | None = None) -> QuerySet[ApplicationBatch]:
+    qs = ApplicationBatch.objects.all()
+    return qs.filter(year=year) if year else qs
+
+
+def areas(actor: Any) -> list[Region]:
+    """Towns, streets, township and parks the actor may see (the split of targets)."""
+    kinds = [Region.Kind.STREET, Region.Kind.TOWN, Region.Kind.TOWNSHIP, Region.Kind.PARK]
+    return list(
+        Region.objects.filter(region_scope_q(actor), kind__in=kinds).order_by("sort_order", "code")
+    )
+
+
+def county_of(actor: Any) -> Region | None:
+    """The county the actor's figures roll up to (staff: the county holding the most firms)."""
+    if role_of(actor) == "officer" and actor.region_id:
+        return actor.region
+    county = (
+        Region.objects.filter(kind=Region.Kind.COUNTY, children__enterprises__isnull=False)
+        .distinct()
+        .first()
+    )
+    return county
+
+
+def area_of(region_path: str, area_list: list[Region]) -> Region | None:
+    for area in area_list:
+        if region_path.startswith(area.path):
+            return area
+    return None
+
+
+def open_memberships(actor: Any, day: dt.date) -> QuerySet[PoolMembership]:
+    return membership_queryset(actor).filter(open_on(day))
+
+
+def overrides_for(memberships: list[PoolMembership]) -> dict[int, tuple[str, str]]:
+    return {
+        m.enterprise_id: (m.grade_override, m.grade_override_reason)
+        for m in memberships
+        if m.grade_override
+    }
+
+
+@dataclass
+class PoolRow:
+    membership: PoolMembership
+    grade: grading.Grade
+    ledger: Ledger | None
+
+
+def pool_rows(
+    actor: Any, *, day: dt.date, year: int, region: Region | None = None
+) -> list[PoolRow]:
+    """The pool open on `day` with grades (as of the plan year) and this year's ledger."""
+    members = list(_in_region(open_memberships(actor, day), region))
+    grades = grading.grade_enterprises(
+        [m.enterprise for m in members],
+        grading.as_of_for_year(year),
+        overrides=overrides_for(members),
+    )
+    ledgers = {
+        lg.enterprise_id: lg
+        for lg in ledger_queryset(actor).filter(
+            year=year, enterprise__in=[m.enterprise_id for m in members]
+        )
+    }
+    return [PoolRow(m, grades[m.enterprise_id], ledgers.get(m.enterprise_id)) for m in members]
+
+
+SORTS = {
+    "distance": lambda r: (r.grade.distance, r.membership.enterprise.name),
+    "p": lambda r: (-r.grade.p, r.membership.enterprise.name),
+    "grade": lambda r: (r.grade.code, r.grade.distance),
+    "name": lambda r: r.membership.enterprise.name,
+    "entered": lambda r: (r.membership.entered_on, r.membership.enterprise.name),
+    "region": lambda r: (r.membership.enterprise.region.sort_order, r.membership.enterprise.name),
+}
+
+
+def sort_rows(rows: list[PoolRow], key: str) -> list[PoolRow]:
+    return sorted(rows, key=SORTS.get(key, SORTS["distance"]))
+
+
+# -- success rates -----------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    key: str
+    label: str
+    applied: int = 0
+    certified: int = 0
+    failed: int = 0
+    pending: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        decided = self.certified + self.failed
+        return None if decided == 0 else self.certified / decided
+
+    @property
+    def rate_percent(self) -> str:
+        r = self.rate
+        return "—" if r is None else f"{r * 100:.1f}%"
+
+
+def success_rates(
+    actor: Any, *, by: str, year: int | None = None, kind: str | None = None
+) -> list[Rate]:
+    """Applied vs certified, by `area`, `batch` or `year`. A ledger counts as applied once
+    it reached 网上申报; the rate is certified ÷ (certified + failed)."""
+    qs = ledger_queryset(actor).filter(stage__in=APPLIED_STAGES)
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    area_list = areas(actor) if by == "area" else []
+    rates: dict[str, Rate] = {}
+    order: dict[str, Any] = {}
+    for lg in qs:
+        if by == "batch":
+            key = str(lg.batch_id or 0)
+            lab = lg.batch.name if lg.batch else "未编入批次"
+            order[key] = (lg.batch.year, lg.batch.seq) if lg.batch else (0, 0)
+        elif by == "year":
+            key, lab = str(lg.year), f"{lg.year}年"
+            order[key] = lg.year
+        else:
+            area = area_of(lg.enterprise.region.path, area_list)
+            key = area.code if area else lg.enterprise.region.code
+            lab = area.name if area else lg.enterprise.region.name
+            order[key] = (area.sort_order if area else 999, key)
+        r = rates.setdefault(key, Rate(key, lab))
+        r.applied += 1
+        if lg.stage == "certified":
+            r.certified += 1
+        elif lg.stage == "failed":
+            r.failed += 1
+        else:
+            r.pending += 1
+    return [rates[k] for k in sorted(rates, key=lambda k: order[k])]
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+
+def targets_for(actor: Any, year: int) -> dict[tuple[int, str], CultivationTarget]:
+    """(region id, metric) → target, for regions the actor may see."""
+    qs = CultivationTarget.objects.filter(year=year).select_related("region")
+    visible = {r.pk for r in Region.objects.filter(region_scope_q(actor))}
+    return {(t.region_id, t.metric): t for t in qs if t.region_id in visible}
+
+
+def board_columns(ledgers: list[Ledger]) -> dict[str, list[Ledger]]:
+    out: dict[str, list[Ledger]] = defaultdict(list)
+    for lg in ledgers:
+        out[lg.stage].append(lg)
+    return out
+
+
+def enterprises_without_pool(actor: Any) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(enterprise_scope_q(actor)).exclude(
+        pool_memberships__status__in=[M.Status.ACTIVE, M.Status.PROPOSED]
+    )

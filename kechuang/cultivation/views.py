@@ -1,0 +1,681 @@
+"""Pages of the cultivation pipeline. Each view parses → calls a selector or service →
+renders; records named in the URL are looked up in the actor's scope first (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kechuang.accounts.models import Region, User
+from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.tabular import write_rows_xlsx
+from kechuang.cultivation import forecast as fc
+from kechuang.cultivation import grading, pipeline, selectors, services
+from kechuang.cultivation.models import (
+    ApplicationBatch,
+    CultivationTarget,
+    Ledger,
+    LedgerDocument,
+    PoolMembership,
+    Task,
+)
+from kechuang.cultivation.permissions import can_use
+from kechuang.enterprises.selectors import enterprise_get
+
+
+def staff_or_officer(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @login_required
+    @wraps(fn)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        allowed, reason = can_use(request.user)
+        if not allowed:
+            raise DjangoPermissionDenied(reason)
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+
+    return inner
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or request.POST.get("year") or ""
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return selectors.plan_year(request.user)
+
+
+def _date(raw: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _area(request: HttpRequest) -> Region | None:
+    code = request.GET.get("area", "")
+    if not code:
+        return None
+    return next((a for a in selectors.areas(request.user) if a.code == code), None)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/cultivation/") else fallback)
+
+
+def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
+    try:
+        fn()
+    except ValidationFailed as exc:
+        messages.error(request, "；".join(exc.lines()) or exc.message)
+        return False
+    except (
+        DomainError
+    ) as exc:  # the record is already in the actor's scope: say why, stay on the page
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    year = _year(request)
+    return {
+        "year": year,
+        "areas": selectors.areas(request.user),
+        "area": _area(request),
+        "is_bureau": is_bureau(request.user),
+        "stages": pipeline.STAGES,
+        **extra,
+    }
+
+
+# -- board and pool ----------------------------------------------------------------------------
+
+
+@staff_or_officer
+def board(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    qs = selectors.ledger_queryset(request.user).filter(year=ctx["year"])
+    if ctx["area"]:
+        qs = qs.filter(enterprise__region__path__startswith=ctx["area"].path)
+    ledgers = list(qs.order_by("enterprise__name"))
+    members = list(
+        selectors.membership_queryset(request.user).filter(
+            enterprise__in=[lg.enterprise_id for lg in ledgers], status="active"
+        )
+    )
+    grades = grading.grade_enterprises(
+        [lg.enterprise for lg in ledgers],
+        grading.as_of_for_year(ctx["year"]),
+        overrides=selectors.overrides_for(members),
+    )
+    want = request.GET.get("grade", "")
+    cards = [
+        (lg, grades[lg.enterprise_id])
+        for lg in ledgers
+        if not want or grades[lg.enterprise_id].code == want
+    ]
+    columns = [(s, [c for c in cards if c[0].stage == s.key]) for s in pipeline.STAGES]
+    ctx.update(columns=columns, total=len(cards), grade=want, grade_labels=grading.GRADE_LABELS)
+    return render(request, "cultivation/board.html", ctx)
+
+
+@staff_or_officer
+def pool(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    day = selectors.work_day(ctx["year"])
+    rows = selectors.pool_rows(request.user, day=day, year=ctx["year"], region=ctx["area"])
+    want = request.GET.get("grade", "")
+    if want:
+        rows = [r for r in rows if r.grade.code == want]
+    sort = request.GET.get("sort", "distance")
+    pending = selectors.membership_queryset(request.user).filter(status="proposed")
+    ctx.update(
+        rows=selectors.sort_rows(rows, sort),
+        sort=sort,
+        grade=want,
+        day=day,
+        pending=pending,
+        grade_labels=grading.GRADE_LABELS,
+        leave_reasons=PoolMembership.LeaveReason.choices,
+        verdicts=grading.VERDICT_LABELS,
+    )
+    return render(request, "cultivation/pool.html", ctx)
+
+
+@staff_or_officer
+@require_POST
+def pool_propose(request: HttpRequest) -> HttpResponse:
+    uscc = request.POST.get("uscc", "").strip()
+    try:
+        firm = enterprise_get(actor=request.user, uscc=uscc)
+    except NotFound:
+        messages.error(request, f"找不到统一社会信用代码为“{uscc}”的本区域企业")
+        return redirect("cultivation:pool")
+    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    _run(
+        request,
+        lambda: services.pool_propose(
+            actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
+        ),
+        "已入库" if is_bureau(request.user) else "已推荐，待市科技局审核",
+    )
+    return redirect("cultivation:pool")
+
+
+@staff_or_officer
+@require_POST
+def pool_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.membership_get(actor=request.user, pk=pk)
+    approve = request.POST.get("approve") == "1"
+    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    _run(
+        request,
+        lambda: services.pool_decide(
+            actor=request.user,
+            membership=m,
+            approve=approve,
+            on=on,
+            note=request.POST.get("note", ""),
+        ),
+        "已审核",
+    )
+    return redirect("cultivation:pool")
+
+
+@staff_or_officer
+@require_POST
+def pool_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.membership_get(actor=request.user, pk=pk)
+    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    _run(
+        request,
+        lambda: services.pool_leave(
+            actor=request.user,
+            membership=m,
+            reason=request.POST.get("reason", ""),
+            on=on,
+            note=request.POST.get("note", ""),
+        ),
+        "已出库",
+    )
+    return _back(request, reverse("cultivation:pool"))
+
+
+@staff_or_officer
+@require_POST
+def pool_grade(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.membership_get(actor=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.grade_override(
+            actor=request.user,
+            membership=m,
+            grade=request.POST.get("grade", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        "分级已调整",
+    )
+    return _back(request, reverse("cultivation:pool"))
+
+
+@staff_or_officer
+@require_POST
+def regrade(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    _run(
+        request,
+        lambda: services.pool_regrade(actor=request.user, year=year),
+        "已重新评价并保存评价快照",
+    )
+    return redirect(f"{reverse('cultivation:pool')}?year={year}")
+
+
+# -- ledgers -----------------------------------------------------------------------------------
+
+
+@staff_or_officer
+def enterprise_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise's ledger of the year; POST opens it."""
+    firm = enterprise_get(actor=request.user, pk=pk)
+    year = _year(request)
+    lg = selectors.ledger_queryset(request.user).filter(enterprise=firm, year=year).first()
+    if lg is None and request.method == "POST":
+        kind = request.POST.get("kind", Ledger.Kind.FIRST)
+        _run(
+            request,
+            lambda: services.ledger_open(
+                actor=request.user,
+                enterprise=firm,
+                year=year,
+                kind=kind,
+                on=selectors.work_day(year),
+            ),
+            "台帐已建立",
+        )
+        lg = selectors.ledger_queryset(request.user).filter(enterprise=firm, year=year).first()
+    if lg is not None:
+        return redirect("cultivation:ledger", pk=lg.pk)
+    return render(
+        request, "cultivation/ledger_open.html", _ctx(request, e=firm, kinds=Ledger.Kind.choices)
+    )
+
+
+@staff_or_officer
+def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = selectors.ledger_get(actor=request.user, pk=pk)
+    m = lg.enterprise.pool_memberships.filter(status="active").first()
+    override = (m.grade_override, m.grade_override_reason) if m and m.grade_override else None
+    g = grading.grade_one(lg.enterprise, grading.as_of_for_year(lg.year), override)
+    role = role_of(request.user)
+    officers = [
+        o
+        for o in User.objects.filter(role="officer", region__isnull=False).select_related("region")
+        if o.region and lg.enterprise.region.path.startswith(o.region.path)
+    ]
+    ctx = _ctx(
+        request,
+        lg=lg,
+        e=lg.enterprise,
+        g=g,
+        membership=m,
+        next_stages=[(s, pipeline.label(s)) for s in pipeline.next_stages(lg.stage, role)],
+        events=lg.events.select_related("by"),
+        visits=lg.visits.all(),
+        documents=lg.documents.all(),
+        batches=ApplicationBatch.objects.filter(year=lg.year),
+        officers=officers,
+        contacts=User.objects.filter(role="staff"),
+        today=selectors.work_day(lg.year),
+        tasks=selectors.task_queryset(request.user).filter(enterprise=lg.enterprise),
+    )
+    return render(request, "cultivation/ledger.html", ctx)
+
+
+@staff_or_officer
+@require_POST
+def ledger_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = selectors.ledger_get(actor=request.user, pk=pk)
+    on = _date(request.POST.get("on"), selectors.work_day(lg.year))
+    to = request.POST.get("to", "")
+    _run(
+        request,
+        lambda: services.ledger_transition(
+            actor=request.user, ledger=lg, to=to, on=on, note=request.POST.get("note", "")
+        ),
+        f"已进入“{pipeline.label(to)}”",
+    )
+    return _back(request, reverse("cultivation:ledger", args=[lg.pk]))
+
+
+@staff_or_officer
+@require_POST
+def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = selectors.ledger_get(actor=request.user, pk=pk)
+
+    def user(key: str) -> User | None:
+        raw = request.POST.get(key, "")
+        return User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+    def save() -> None:
+        services.ledger_update(
+            actor=request.user,
+            ledger=lg,
+            officer=user("officer"),
+            bureau_contact=user("bureau_contact"),
+            notes=request.POST.get("notes"),
+        )
+        raw = request.POST.get("batch", "")
+        batch = ApplicationBatch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if batch != lg.batch:
+            services.batch_plan(actor=request.user, ledgers=[lg], batch=batch)
+
+    _run(request, save, "台帐已保存")
+    return redirect("cultivation:ledger", pk=lg.pk)
+
+
+@staff_or_officer
+@require_POST
+def ledger_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = selectors.ledger_get(actor=request.user, pk=pk)
+    on = _date(request.POST.get("visited_on"), selectors.work_day(lg.year))
+    _run(
+        request,
+        lambda: services.visit_record(
+            actor=request.user,
+            ledger=lg,
+            visited_on=on,
+            summary=request.POST.get("summary", ""),
+            problems=request.POST.get("problems", ""),
+        ),
+        "走访已记录",
+    )
+    return redirect("cultivation:ledger", pk=lg.pk)
+
+
+@staff_or_officer
+@require_POST
+def ledger_document(request: HttpRequest, pk: int) -> HttpResponse:
+    lg = selectors.ledger_get(actor=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "附件：请选择文件")
+    else:
+        _run(
+            request,
+            lambda: services.document_add(
+                actor=request.user, ledger=lg, title=request.POST.get("title", ""), file=upload
+            ),
+            "附件已上传",
+        )
+    return redirect("cultivation:ledger", pk=lg.pk)
+
+
+@staff_or_officer
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    doc = LedgerDocument.objects.filter(
+        pk=pk, ledger__in=selectors.ledger_queryset(request.user)
+    ).first()
+    if doc is None:
+        raise Http404("附件不存在或无权查看")
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=(doc.file.name or "").rsplit("/", 1)[-1]
+    )
+
+
+# -- batches, targets, tasks -------------------------------------------------------------------
+
+
+BATCH_DATES = ("submit_by", "review_on", "publicize_on", "certified_on")
+
+
+@staff_or_officer
+def batches(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        raw = request.POST.get("id", "")
+        obj = ApplicationBatch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        data: dict[str, Any] = {
+            k: _date(request.POST.get(k), None) if request.POST.get(k) else None  # type: ignore[arg-type]
+            for k in BATCH_DATES
+        }
+        data.update(
+            year=int(request.POST["year"]) if request.POST.get("year", "").isdigit() else None,
+            seq=int(request.POST["seq"]) if request.POST.get("seq", "").isdigit() else None,
+            name=request.POST.get("name", ""),
+            note=request.POST.get("note", ""),
+        )
+        _run(
+            request,
+            lambda: services.batch_save(actor=request.user, data=data, batch=obj),
+            "批次已保存",
+        )
+        return redirect(f"{reverse('cultivation:batches')}?year={data['year'] or ''}")
+    ctx = _ctx(request)
+    year = ctx["year"]
+    rates = {r.key: r for r in selectors.success_rates(request.user, by="batch")}
+    rows = [
+        (b, rates.get(str(b.pk))) for b in ApplicationBatch.objects.all().order_by("-year", "seq")
+    ]
+    chosen = None
+    raw = request.GET.get("batch", "")
+    if raw.isdigit():
+        chosen = ApplicationBatch.objects.filter(pk=int(raw)).first()
+    members = (
+        list(
+            selectors.ledger_queryset(request.user)
+            .filter(batch=chosen)
+            .order_by("stage", "enterprise__name")
+        )
+        if chosen
+        else []
+    )
+    unplanned = (
+        selectors.ledger_queryset(request.user)
+        .filter(year=year, batch__isnull=True)
+        .exclude(stage__in=["certified", "failed", "withdrawn"])
+        .count()
+    )
+    ctx.update(rows=rows, chosen=chosen, members=members, unplanned=unplanned)
+    return render(request, "cultivation/batches.html", ctx)
+
+
+@staff_or_officer
+def progress(request: HttpRequest) -> HttpResponse:
+    """Per town/park: the year's targets against the records and the forecast."""
+    ctx = _ctx(request)
+    year = ctx["year"]
+    if request.method == "POST":
+        code = request.POST.get("region", "")
+        region = Region.objects.filter(code=code).first()
+        raw = request.POST.get("value", "")
+        if region is None:
+            messages.error(request, "区域不存在")
+        else:
+            _run(
+                request,
+                lambda: services.target_set(
+                    actor=request.user,
+                    year=year,
+                    region=region,
+                    metric=request.POST.get("metric", ""),
+                    value=int(raw) if raw.isdigit() else -1,
+                    comparison=request.POST.get("comparison", "gte"),
+                ),
+                "目标已保存",
+            )
+        return redirect(f"{reverse('cultivation:progress')}?year={year}")
+    f = fc.forecast(actor=request.user, year=year, calibrate=False)
+    rows: list[dict[str, Any]] = []
+    for area, fig in f.by_area:
+        rows.append(
+            {
+                "area": area,
+                "fig": fig,
+                "new_target": fig.need("hnte_new"),
+                "valid_target": fig.need("hnte_valid"),
+                "pool_target": fig.need("pool_size"),
+            }
+        )
+    chart = {
+        "areas": [r["area"].short_name or r["area"].name for r in rows],
+        "pool": [r["fig"].pool_size for r in rows],
+        "pool_target": [r["pool_target"] for r in rows],
+        "valid": [round(float(r["fig"].valid_end), 1) for r in rows],
+        "valid_target": [r["valid_target"] for r in rows],
+        "new": [round(float(r["fig"].new), 1) for r in rows],
+        "new_target": [r["new_target"] for r in rows],
+    }
+    rates = selectors.success_rates(request.user, by="area")
+    ctx.update(
+        f=f,
+        rows=rows,
+        chart=json.dumps(chart, ensure_ascii=False),
+        metrics=CultivationTarget.Metric.choices,
+        comparisons=CultivationTarget.Comparison.choices,
+        rates=rates,
+        year_rates=selectors.success_rates(request.user, by="year"),
+        county=selectors.county_of(request.user),
+    )
+    return render(request, "cultivation/progress.html", ctx)
+
+
+@staff_or_officer
+def tasks(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    day = selectors.work_day(ctx["year"])
+    if request.method == "POST":
+        region = next((a for a in ctx["areas"] if a.code == request.POST.get("region")), None)
+        raw_owner = request.POST.get("owner", "")
+        owner = User.objects.filter(pk=int(raw_owner)).first() if raw_owner.isdigit() else None
+        if region is None:
+            messages.error(request, "责任区域：请选择本区域内的镇街或园区")
+        else:
+            _run(
+                request,
+                lambda: services.task_create(
+                    actor=request.user,
+                    title=request.POST.get("title", ""),
+                    region=region,
+                    owner=owner,
+                    due_on=_date(request.POST.get("due_on"), day),
+                ),
+                "任务已派发",
+            )
+        return redirect("cultivation:tasks")
+    qs = selectors.task_queryset(request.user)
+    if ctx["area"]:
+        qs = qs.filter(region__path__startswith=ctx["area"].path)
+    rows = [(t, t.overdue_on(day)) for t in qs]
+    officers = User.objects.filter(role="officer")
+    ctx.update(
+        rows=rows,
+        day=day,
+        overdue=sum(1 for _t, o in rows if o),
+        officers=officers,
+        statuses=Task.Status.choices,
+    )
+    return render(request, "cultivation/tasks.html", ctx)
+
+
+@staff_or_officer
+@require_POST
+def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(actor=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.task_set_status(
+            actor=request.user,
+            task=task,
+            status=request.POST.get("status", ""),
+            on=selectors.work_day(task.due_on.year),
+        ),
+        "任务状态已更新",
+    )
+    return redirect("cultivation:tasks")
+
+
+# -- forecast, success, export ------------------------------------------------------------------
+
+
+@staff_or_officer
+def forecast(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    f = fc.forecast(actor=request.user, year=ctx["year"], region=ctx["area"])
+    chart = {
+        "areas": [a.short_name or a.name for a, _f in f.by_area],
+        "still": [fig.still_valid for _a, fig in f.by_area],
+        "renewals": [round(float(fig.renewals), 1) for _a, fig in f.by_area],
+        "new": [round(float(fig.new), 1) for _a, fig in f.by_area],
+        "target": [fig.need("hnte_valid") for _a, fig in f.by_area],
+    }
+    calibration = [
+        {
+            **row,
+            "expected_f": float(row["expected"]),
+            "bins": [
+                (f"{lo}–{min(hi, 100)}%", n, float(e), hit)
+                for (lo, hi), (n, e, hit) in row["bins"].items()
+            ],
+        }
+        for row in f.calibration
+    ]
+    ctx.update(
+        f=f,
+        t=f.total,
+        chart=json.dumps(chart, ensure_ascii=False),
+        calibration=calibration,
+        short={m: f.total.shortfall(m) for m in ("hnte_new", "hnte_valid", "pool_size")},
+        need={m: f.total.need(m) for m in ("hnte_new", "hnte_valid", "pool_size")},
+    )
+    return render(request, "cultivation/forecast.html", ctx)
+
+
+@staff_or_officer
+def success(request: HttpRequest) -> HttpResponse:
+    ctx = _ctx(request)
+    ctx.update(
+        by_area=selectors.success_rates(request.user, by="area"),
+        by_batch=selectors.success_rates(request.user, by="batch"),
+        by_year=selectors.success_rates(request.user, by="year"),
+    )
+    return render(request, "cultivation/success.html", ctx)
+
+
+EXPORT_MILESTONES = [s for s in pipeline.MILESTONES]
+
+
+def ledger_export_rows(actor: Any, year: int) -> tuple[list[str], list[list[Any]]]:
+    """The towns' layout: one row per enterprise, a date column per milestone."""
+    headers = [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "所属镇街/园区",
+        "类型",
+        "申报批次",
+        "当前环节",
+        *[f"{pipeline.label(s)}日期" for s in EXPORT_MILESTONES],
+        "园区/乡镇责任人",
+        "市科技局联系人",
+        "备注",
+    ]
+    rows: list[list[Any]] = []
+    qs = (
+        selectors.ledger_queryset(actor)
+        .filter(year=year)
+        .prefetch_related("events")
+        .order_by("enterprise__region__sort_order", "enterprise__name")
+    )
+    for i, lg in enumerate(qs, start=1):
+        dates: dict[str, dt.date] = {}
+        for ev in lg.events.all():
+            dates[ev.stage] = ev.on  # the latest time it reached each milestone
+        rows.append(
+            [
+                i,
+                lg.enterprise.name,
+                lg.enterprise.uscc,
+                lg.enterprise.region.name,
+                lg.get_kind_display(),
+                lg.batch.name if lg.batch else "",
+                lg.stage_label,
+                *[dates.get(s) for s in EXPORT_MILESTONES],
+                str(lg.officer or ""),
+                str(lg.bureau_contact or ""),
+                lg.notes,
+            ]
+        )
+    return headers, rows
+
+
+@staff_or_officer
+def export(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    headers, rows = ledger_export_rows(request.user, year)
+    buf = io.BytesIO()
+    write_rows_xlsx(buf, headers, rows, sheet=f"{year}年高企培育台帐")
+    name = quote(f"高企培育台帐{year}.xlsx")
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

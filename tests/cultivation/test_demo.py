@@ -1,0 +1,72 @@
+"""After `kechuang demo`: the seed's 2020 pool intake and a 2021 pool of ≥150 firms,
+counted by the selectors the annual report reads. The demo is loaded once for the
+module (inside a transaction rolled back at the end), as tests/demo does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from kechuang.accounts.models import Region, User
+from kechuang.cultivation import selectors
+from kechuang.cultivation.forecast import forecast
+from kechuang.cultivation.models import CultivationTarget, Ledger
+from kechuang.demo.load import load_demo
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(demo: None, db: Any) -> Region:
+    return Region.objects.get(code="321283")
+
+
+def test_pool_holds_the_seed_2020_intake_and_150_in_2021(county):
+    assert selectors.pool_new(county, 2020) == 71
+    assert selectors.pool_size(county, dt.date(2021, 12, 31)) >= 150
+    assert selectors.pool_size(county, dt.date(2021, 6, 30)) >= 150
+
+
+def test_ledgers_reach_varied_stages_and_past_batches_match_the_certificates(county):
+    from kechuang.enterprises.models import Certificate
+
+    stages = set(Ledger.objects.filter(year=2021).values_list("stage", flat=True))
+    assert {"pool", "coaching", "materials", "audit", "submitted"} <= stages
+    for year in (2018, 2019, 2020):
+        certified = Ledger.objects.filter(year=year, stage="certified").count()
+        assert certified == Certificate.objects.filter(kind="hnte", issued_on__year=year).count()
+        assert Ledger.objects.filter(year=year, stage="failed").exists()
+
+
+def test_targets_of_the_plan_are_split_across_areas(county):
+    t = {x.metric: x for x in CultivationTarget.objects.filter(year=2021, region=county)}
+    assert (
+        t["hnte_new"].value,
+        t["hnte_valid"].value,
+        t["hnte_valid"].comparison,
+        t["pool_size"].value,
+    ) == (50, 260, "gt", 150)
+    areas = CultivationTarget.objects.filter(year=2021, region__parent=county)
+    assert sum(x.value for x in areas.filter(metric="pool_size")) == 150
+    assert sum(x.value for x in areas.filter(metric="hnte_new")) == 50
+
+
+def test_forecast_and_officer_scope_on_the_demo(county):
+    kjj = User.objects.get(username="kjj")
+    f = forecast(actor=kjj, year=2021, calibrate=False)
+    assert f.total.start_valid == 227 and f.total.pool_size >= 150
+    assert f.total.new_n > 0 and f.total.unknown_n >= 0
+    officer = User.objects.get(username="huangqiao")
+    mine = forecast(actor=officer, year=2021, calibrate=False)
+    assert [a.name for a, _x in mine.by_area] == ["黄桥镇"]
+    assert mine.total.pool_size < f.total.pool_size

@@ -1,0 +1,113 @@
+"""Pages and API: scoping (an officer of 园区A never sees 镇B), transitions through
+the web, and the ledger export in the towns' layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from kechuang.cultivation import services
+from kechuang.cultivation.pipeline import MILESTONES, label
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledgers(staff, county, pool):
+    out = {
+        k: services.ledger_open(
+            actor=staff, enterprise=county[k], year=2021, on=dt.date(2021, 3, 5)
+        )
+        for k in ("strong", "weak")
+    }
+    services.ledger_transition(
+        actor=staff, ledger=out["strong"], to="coaching", on=dt.date(2021, 3, 20)
+    )
+    return out
+
+
+PAGES = [
+    "/cultivation/",
+    "/cultivation/pool/",
+    "/cultivation/batches/",
+    "/cultivation/progress/",
+    "/cultivation/tasks/",
+    "/cultivation/forecast/",
+    "/cultivation/success/",
+]
+
+
+def test_officer_pages_show_only_their_area(client, officer_a, ledgers):
+    client.force_login(officer_a)
+    for url in PAGES:
+        body = client.get(url + "?year=2021").content.decode()
+        assert "镇B弱企" not in body, url
+    board = client.get("/cultivation/?year=2021").content.decode()
+    assert "园区A强企有限公司" in board
+    assert client.get(f"/cultivation/ledgers/{ledgers['weak'].pk}/").status_code == 404
+    r = client.post(f"/cultivation/ledgers/{ledgers['weak'].pk}/transition/", {"to": "coaching"})
+    assert r.status_code == 404
+    assert client.get(f"/api/v1/cultivation/ledgers/{ledgers['weak'].pk}").status_code == 404
+    pool = client.get("/api/v1/cultivation/pool?year=2021").json()
+    assert {r["name"] for r in pool["results"]} == {"园区A强企有限公司", "园区A潜力有限公司"}
+
+
+def test_enterprise_users_and_helpers_are_refused(client, enterprise_user, helper_user):
+    for user in (enterprise_user, helper_user):
+        client.force_login(user)
+        assert client.get("/cultivation/").status_code == 403
+        assert client.get("/api/v1/cultivation/pool").status_code == 403
+
+
+def test_transition_through_the_web_and_a_clear_refusal(client, staff, officer_a, ledgers):
+    client.force_login(officer_a)
+    lg = ledgers["strong"]
+    r = client.post(
+        f"/cultivation/ledgers/{lg.pk}/transition/",
+        {"to": "certified", "on": "2021-04-01"},
+        follow=True,
+    )
+    assert "不能从“辅导”直接进入“认定”" in r.content.decode()
+    client.post(
+        f"/cultivation/ledgers/{lg.pk}/transition/", {"to": "materials", "on": "2021-04-01"}
+    )
+    lg.refresh_from_db()
+    assert lg.stage == "materials"
+    r = client.post(
+        f"/api/v1/cultivation/ledgers/{lg.pk}/transition",
+        {"to": "review"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403 and "直接进入“专家评审”" in r.json()["error"]["message"]
+
+
+def test_ledger_export_has_one_row_per_enterprise_and_milestone_columns(
+    client, officer_a, staff, ledgers
+):
+    client.force_login(staff)
+    r = client.get("/cultivation/export.xlsx?year=2021")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    for s in MILESTONES:
+        assert f"{label(s)}日期" in head
+    by_name = {row[1]: row for row in rows[1:]}
+    assert set(by_name) == {"园区A强企有限公司", "镇B弱企有限公司"}
+    strong = by_name["园区A强企有限公司"]
+    assert strong[head.index("入库日期")].date() == dt.date(2021, 3, 5)
+    assert strong[head.index("辅导日期")].date() == dt.date(2021, 3, 20)
+    assert strong[head.index("认定日期")] is None
+    client.force_login(officer_a)
+    ws = openpyxl.load_workbook(
+        io.BytesIO(client.get("/cultivation/export.xlsx?year=2021").content)
+    ).active
+    assert [row[1] for row in ws.iter_rows(min_row=2, values_only=True)] == ["园区A强企有限公司"]
+
+
+def test_enterprise_page_shows_the_cultivation_panel(client, staff, county, ledgers):
+    client.force_login(staff)
+    body = client.get(f"/enterprises/{county['strong'].pk}/").content.decode()
+    assert "panel-cultivation" in body and "2021年 辅导" in body
