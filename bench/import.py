@@ -125,7 +125,9 @@ def main() -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("KC_SORT", "cumulative")).print_stats(
+            int(os.environ.get("KC_N", "30"))
+        )
     assert plan.counts["new"] == args.rows and not plan.errors, plan.errors[:3]
     assert YearlyFacts.objects.count() == args.rows
 

@@ -16,7 +16,7 @@ time of the call, as `pre_save` would set it (one timestamp for the whole call).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -224,64 +224,117 @@ def insert_rows(
     """INSERT `rows` (tuples of values for `fields`, attnames) into `model`'s table in
     the given order; returns the number of rows. Ids are not returned: read them back
     by a unique key."""
-    connection = connections[using]
-    opts = model._meta
-    by_attname: dict[str, Any] = {f.attname: f for f in opts.concrete_fields}
-    unknown = [name for name in fields if name not in by_attname]
-    if unknown:
-        raise ValueError(f"{opts.label} has no concrete field {', '.join(unknown)}")
-    if len(set(fields)) != len(fields):
-        raise ValueError("a field is given twice")
-    columns = [by_attname[name] for name in fields]
-    adapters = [column_adapter(f, connection) for f in columns]
-    # fields left out: what an unsaved instance (or pre_save) would hold
-    constant: list[tuple[Any, Any]] = []
-    per_row: list[models.Field] = []
-    for f in opts.concrete_fields:
-        if f.attname in fields or f is opts.auto_field or f.generated:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            constant.append((f, f.get_db_prep_save(_now_for(f), connection)))
-        elif f.has_default() and callable(f.default):
-            per_row.append(f)
-        else:
-            constant.append((f, f.get_db_prep_save(f.get_default(), connection)))
-    qn = connection.ops.quote_name
-    names = [qn(f.column) for f in [*columns, *(c[0] for c in constant), *per_row]]
-    sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-    width = len(columns)
-    all_fields = [*columns, *(c[0] for c in constant), *per_row]
-    # SQLite runs executemany in C. On PostgreSQL executemany costs a round trip per
-    # row: rows go as one array per column through UNNEST, as bulk_create sends them
-    # (django.db.backends.postgresql.compiler.SQLInsertCompiler.assemble_as_sql).
-    unnest = connection.vendor == "postgresql" and all(
-        not hasattr(f, "get_placeholder")
-        and (f.target_field if f.is_relation else f).get_internal_type() in connection.data_types
-        for f in all_fields
-    )
-    if unnest:
-        casts = ", ".join(
-            f"(%s)::{(f.db_type(connection) or '').split('(')[0]}[]" for f in all_fields
-        )
-        sql = f"{sql.rsplit(' VALUES ', 1)[0]} SELECT * FROM UNNEST({casts})"
+    insert = _Insert(model, fields, using, ())
+    width = len(fields)
     count = 0
     iterator = iter(rows)
-    with connection.cursor() as cursor:
+    with insert.connection.cursor() as cursor:
         while batch := list(islice(iterator, batch_size)):
             if any(len(row) != width for row in batch):
                 raise ValueError(f"a row does not have {width} values")
-            n = len(batch)
-            values = [
-                adapt(column)
-                for adapt, column in zip(adapters, zip(*batch, strict=True), strict=True)
-            ]
-            values += [[value] * n for _, value in constant]
-            values += [
-                [f.get_db_prep_save(f.get_default(), connection) for _ in range(n)] for f in per_row
-            ]
-            if unnest:
-                cursor.execute(sql, [list(column) for column in values])
-            else:
-                cursor.executemany(sql, list(zip(*values, strict=True)))
-            count += n
+            insert.write(cursor, list(zip(*batch, strict=True)), len(batch))
+            count += len(batch)
     return count
+
+
+def insert_columns(
+    model: type[models.Model],
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    raw: Collection[str] = (),
+    using: str = DEFAULT_DB_ALIAS,
+    batch_size: int = 5000,
+) -> int:
+    """`insert_rows` of rows given column by column (attname → values, all of the same
+    length), without building a tuple per row.
+
+    The columns named in `raw` hold values the database takes as they are, not adapted
+    by the field: on SQLite what Django's adaptation would hand the driver (e.g. the
+    `str()` of a Decimal, JSON text); on PostgreSQL text that UNNEST casts to the
+    column's type (numeric, jsonb, ...)."""
+    fields = list(columns)
+    insert = _Insert(model, fields, using, raw)
+    values = [columns[name] for name in fields]
+    n = len(values[0]) if values else 0
+    if any(len(column) != n for column in values):
+        raise ValueError("columns of different lengths")
+    with insert.connection.cursor() as cursor:
+        for i in range(0, n, batch_size):
+            insert.write(
+                cursor, [column[i : i + batch_size] for column in values], min(batch_size, n - i)
+            )
+    return n
+
+
+class _Insert:
+    """The INSERT of one call of `insert_rows` / `insert_columns`: its SQL, the
+    adaptation of each given column and the values of the fields left out."""
+
+    def __init__(
+        self, model: type[models.Model], fields: Sequence[str], using: str, raw: Collection[str]
+    ) -> None:
+        connection = self.connection = connections[using]
+        opts = model._meta
+        by_attname: dict[str, Any] = {f.attname: f for f in opts.concrete_fields}
+        unknown = [name for name in fields if name not in by_attname]
+        if unknown:
+            raise ValueError(f"{opts.label} has no concrete field {', '.join(unknown)}")
+        if len(set(fields)) != len(fields):
+            raise ValueError("a field is given twice")
+        unknown_raw = [name for name in raw if name not in fields]
+        if unknown_raw:
+            raise ValueError(f"raw column {', '.join(unknown_raw)} is not given")
+        columns = [by_attname[name] for name in fields]
+        self.adapters: list[Callable[[Sequence[Any]], Sequence[Any]]] = [
+            _as_is if f.attname in raw else column_adapter(f, connection) for f in columns
+        ]
+        # fields left out: what an unsaved instance (or pre_save) would hold
+        self.constant: list[tuple[Any, Any]] = []
+        self.per_row: list[models.Field] = []
+        for f in opts.concrete_fields:
+            if f.attname in fields or f is opts.auto_field or f.generated:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.constant.append((f, f.get_db_prep_save(_now_for(f), connection)))
+            elif f.has_default() and callable(f.default):
+                self.per_row.append(f)
+            else:
+                self.constant.append((f, f.get_db_prep_save(f.get_default(), connection)))
+        qn = connection.ops.quote_name
+        all_fields = [*columns, *(c[0] for c in self.constant), *self.per_row]
+        names = [qn(f.column) for f in all_fields]
+        sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+        # SQLite runs executemany in C. On PostgreSQL executemany costs a round trip per
+        # row: rows go as one array per column through UNNEST, as bulk_create sends them
+        # (django.db.backends.postgresql.compiler.SQLInsertCompiler.assemble_as_sql).
+        self.unnest = connection.vendor == "postgresql" and all(
+            not hasattr(f, "get_placeholder")
+            and (f.target_field if f.is_relation else f).get_internal_type()
+            in connection.data_types
+            for f in all_fields
+        )
+        if raw and connection.vendor != "sqlite" and not self.unnest:
+            raise ValueError("raw columns are only taken by SQLite and by PostgreSQL's UNNEST")
+        if self.unnest:
+            casts = ", ".join(
+                f"(%s)::{(f.db_type(connection) or '').split('(')[0]}[]" for f in all_fields
+            )
+            sql = f"{sql.rsplit(' VALUES ', 1)[0]} SELECT * FROM UNNEST({casts})"
+        self.sql = sql
+
+    def write(self, cursor: Any, columns: Sequence[Sequence[Any]], n: int) -> None:
+        connection = self.connection
+        values = [adapt(column) for adapt, column in zip(self.adapters, columns, strict=True)]
+        values += [[value] * n for _, value in self.constant]
+        values += [
+            [f.get_db_prep_save(f.get_default(), connection) for _ in range(n)]
+            for f in self.per_row
+        ]
+        if self.unnest:
+            cursor.execute(self.sql, [list(column) for column in values])
+        else:
+            cursor.executemany(self.sql, list(zip(*values, strict=True)))
+
+
+def _as_is(values: Sequence[Any]) -> Sequence[Any]:
+    return values

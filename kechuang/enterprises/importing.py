@@ -24,6 +24,7 @@ from kechuang.core.audit import EntryRows, audit_bulk, build_entry, jsonable, sn
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.models import AuditLog
 from kechuang.core.tabular import Column, Table, map_columns, parse_rows, read_table
+from kechuang.enterprises import facts_import
 from kechuang.enterprises import validation as v
 from kechuang.enterprises.facts import FACT_FIELDS, Source
 from kechuang.enterprises.models import (
@@ -848,12 +849,17 @@ def _import_run(
     index, warnings = map_columns(table, spec.columns)
     if not table.rows:
         raise ValidationFailed([], "文件中没有数据行")
-    rows, errors = parse_rows(table, spec.columns, index)
     plan = ImportPlan(spec.key, warnings=list(warnings))
     with transaction.atomic():
-        failed_rows = {e.row for e in errors}
-        apply = spec.plan(actor, [(n, r) for n, r in rows if n not in failed_rows], plan)
-        plan.errors = sorted([*errors, *plan.errors], key=lambda e: e.row or 0)
+        apply = None
+        if spec.key == "facts":
+            # a clean sheet, column by column; any other goes row by row, below
+            apply = facts_import.plan_facts(actor, table, spec.columns, index, plan)
+        if apply is None:
+            rows, errors = parse_rows(table, spec.columns, index)
+            failed_rows = {e.row for e in errors}
+            apply = spec.plan(actor, [(n, r) for n, r in rows if n not in failed_rows], plan)
+            plan.errors = sorted([*errors, *plan.errors], key=lambda e: e.row or 0)
         if commit:
             if plan.errors:
                 raise ValidationFailed(plan.errors)

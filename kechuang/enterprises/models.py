@@ -137,7 +137,10 @@ class YearlyFacts(models.Model):
     source and date, is a FactRevision.
     """
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="facts")
+    # No index of its own: the unique (enterprise, fiscal_year) index starts with it.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="facts", db_index=False
+    )
     fiscal_year = models.PositiveSmallIntegerField("会计年度")
     employees = _count("职工总数")
     tech_staff = _count("科技人员数")
@@ -187,6 +190,7 @@ class FactRevision(models.Model):
         blank=True,
         related_name="+",
         verbose_name="记录人",
+        db_index=False,  # never looked up by recorder; saves index upkeep on imports
     )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
     # {field: [before, after]} as strings (None = blank)

@@ -42,6 +42,7 @@ from kechuang.rules.model import (
     THRESHOLD,
     VALUE,
     Criterion,
+    Late,
     col,
     fix_col,
 )
@@ -64,16 +65,19 @@ def detail(enabled: bool) -> Iterator[None]:
 class Stages:
     """`pre`: helper columns (materialized once, so that the rule's sub-expressions are
     not repeated in every output column that reads them); `first`: the criterion columns;
-    `then`: remedies and fixes, which read `first`."""
+    `then`: fixes, which read `first`; `late`: remedies, rendered after the steps on the
+    rows whose criterion is not passed only (`model.Late`)."""
 
     first: list[pl.Expr] = field(default_factory=list)
     then: list[pl.Expr] = field(default_factory=list)
     pre: list[pl.Expr] = field(default_factory=list)
+    late: list[Late] = field(default_factory=list)
 
     def extend(self, other: Stages) -> None:
         self.pre.extend(other.pre)
         self.first.extend(other.first)
         self.then.extend(other.then)
+        self.late.extend(other.late)
 
     def plan(self) -> list[list[pl.Expr]]:
         """The `with_columns` steps, in order (empty steps left out)."""
@@ -114,13 +118,13 @@ def criterion(
         .alias(col(cid, AMBIGUOUS)),
         (note if note is not None else null_str()).cast(pl.String).alias(col(cid, NOTE)),
     ]
-    ok = c(col(cid, PASSED)).fill_null(False)
-    then = [
-        pl.when(ok)
-        .then(null_str())
-        .otherwise(remedy if remedy is not None else null_str())
-        .alias(col(cid, REMEDY))
-    ]
+    # The remedy column is null here; the text is filled later, on the rows whose
+    # criterion is not passed (false or unknown) only.
+    then = [null_str().alias(col(cid, REMEDY))]
+    late = []
+    if remedy is not None:
+        not_passed = ~c(col(cid, PASSED)).fill_null(False)
+        late.append(Late(col(cid, REMEDY), not_passed, remedy.cast(pl.String)))
     fixes = fixes or {}
     failed = c(col(cid, PASSED)) == False  # noqa: E712
     if fix_when_unknown:
@@ -128,7 +132,7 @@ def criterion(
     for key in crit.fix_keys:
         expr = fixes.get(key, null_int())
         then.append(pl.when(failed).then(expr).otherwise(null_int()).alias(fix_col(cid, key)))
-    return Stages(first, then)
+    return Stages(first, then, late=late)
 
 
 def unknown_or(known_fail: pl.Expr, missing: str) -> pl.Expr:

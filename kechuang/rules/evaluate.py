@@ -17,7 +17,7 @@ import polars as pl
 from kechuang.rules.common import DETAIL
 from kechuang.rules.common import detail as detail_context
 from kechuang.rules.fields import FIELDS, Kind
-from kechuang.rules.model import RuleSet
+from kechuang.rules.model import Late, Plan, RuleSet
 
 DTYPES: dict[Kind, pl.DataType] = {
     "text": pl.String(),
@@ -71,34 +71,70 @@ def _epoch(dates: Sequence[date], on: date) -> int:
 
 
 @cache
-def plan(rs: RuleSet, on: date, detail: bool) -> tuple[tuple[pl.Expr, ...], ...]:
-    """The rule set's `with_columns` steps with the parameters in force on `on`, built
-    once (expressions are immutable: one call per enterprise pays nothing for building)."""
+def plan(rs: RuleSet, on: date, detail: bool) -> Plan:
+    """The rule set's plan with the parameters in force on `on`, built once (expressions
+    are immutable: one call per enterprise pays nothing for building)."""
     with detail_context(detail):
-        return tuple(tuple(step) for step in rs.plan(rs.parameters.at(on)))
+        built = rs.plan(rs.parameters.at(on))
+    return Plan(tuple(tuple(step) for step in built.steps), tuple(built.late))
 
 
-def _evaluate(lf: pl.LazyFrame, rs: RuleSet, on: date) -> pl.LazyFrame:
-    for step in plan(rs, on, DETAIL.get()):
+def _evaluate(lf: pl.LazyFrame, rs: RuleSet, on: date) -> tuple[pl.LazyFrame, list[Late]]:
+    built = plan(rs, on, DETAIL.get())
+    for step in built.steps:
         lf = lf.with_columns(step)
-    return lf
+    return lf, list(built.late)
 
 
-def apply_ruleset(lf: pl.LazyFrame, rs: RuleSet, lo: date, hi: date) -> pl.LazyFrame:
-    """Evaluate one rule set; `lo`/`hi` bound the rows' `as_of`."""
+def apply_ruleset(
+    lf: pl.LazyFrame, rs: RuleSet, lo: date, hi: date
+) -> tuple[pl.LazyFrame, list[Late]]:
+    """Evaluate one rule set; `lo`/`hi` bound the rows' `as_of`. Returns the frame and
+    the late text columns still to fill (`fill_late`)."""
     dates = _change_dates(rs)
     first, last = _epoch(dates, lo), _epoch(dates, hi)
     if first == last:
         return _evaluate(lf, rs, dates[first])
     parts = []
+    late: list[Late] = []
     for i in range(first, last + 1):
         start = dates[i] if i > 0 else date.min
         end = dates[i + 1] if i + 1 < len(dates) else None
         cond = pl.col("as_of") >= start
         if end is not None:
             cond = cond & (pl.col("as_of") < end)
-        parts.append(_evaluate(lf.filter(cond), rs, dates[i]))
-    return pl.concat(parts, how="diagonal_relaxed").sort(ROW)
+        part, part_late = _evaluate(lf.filter(cond), rs, dates[i])
+        parts.append(part)
+        late += [Late(t.name, t.need & cond, t.text) for t in part_late]
+    return pl.concat(parts, how="diagonal_relaxed").sort(ROW), late
+
+
+def fill_late(frame: pl.DataFrame, late: Sequence[Late]) -> pl.DataFrame:
+    """Fill each late text column on the rows that need it, evaluating its text on those
+    rows alone (the others stay null). The texts are computed in parallel."""
+    if not late or frame.height == 0:
+        return frame
+    needs = frame.select([t.need.fill_null(False).alias(str(i)) for i, t in enumerate(late)])
+    todo: list[tuple[Late, pl.Series]] = []
+    for i, t in enumerate(late):
+        need = needs.get_column(str(i))
+        if need.any():
+            todo.append((t, need))
+    texts = pl.collect_all(
+        [frame.lazy().filter(need).select(t.text.alias(t.name)) for t, need in todo]
+    )
+    columns: dict[str, pl.Series] = {}
+    for (t, need), text in zip(todo, texts, strict=True):
+        values = text.get_column(t.name)
+        if t.name in columns:  # several parts (rule-set periods) of the same column
+            base = columns[t.name]
+        else:
+            base = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(t.name)
+        if values.len() == frame.height:
+            columns[t.name] = values
+        else:
+            columns[t.name] = base.scatter(need.arg_true(), values)
+    return frame.with_columns(list(columns.values())) if columns else frame
 
 
 def assess(
@@ -117,8 +153,10 @@ def assess(
         lo_v, hi_v = dates.min(), dates.max()
         lo = lo_v if isinstance(lo_v, date) else as_of
         hi = hi_v if isinstance(hi_v, date) else as_of
-    lf = frame.lazy()
     with detail_context(detail):
         for rs in rulesets:
-            lf = apply_ruleset(lf, rs, lo, hi)
-        return lf.collect()
+            lf, late = apply_ruleset(frame.lazy(), rs, lo, hi)
+            # Materialized per rule set: its late texts read its own columns, before a
+            # later rule set could replace a shared helper.
+            frame = fill_late(lf.collect(), late)
+    return frame

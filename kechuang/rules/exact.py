@@ -68,13 +68,10 @@ def kleene_any(exprs: Sequence[pl.Expr]) -> pl.Expr:
 
 def fmt_wan(micro: pl.Expr) -> pl.Expr:
     """Int64 10⁻⁶ 万元 → "1234.5" (exact, trailing zeros dropped)."""
-    a = micro.abs()
-    whole = (a // MICRO).cast(pl.String)
-    # MICRO + fraction has exactly 7 digits ("1" then the zero-padded fraction): no zfill.
-    frac = (a % MICRO + MICRO).cast(pl.String).str.strip_chars_end("0").str.slice(1)
-    sign = pl.when(micro < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    # "12." (no fraction left) loses its dot; one concatenation, no string branches.
-    return pl.concat_str([sign, whole, pl.lit("."), frac]).str.strip_chars_end(".")
+    # Exact decimal with 6 places ("1234.500000"; integer arithmetic, no float), then
+    # the trailing zeros and a bare dot dropped ("0.000000" → "0.", → "0").
+    wan = micro.cast(pl.Decimal(38, 6)) / pl.lit(MICRO, dtype=pl.Decimal(38, 0))
+    return wan.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
 
 
 def fmt_int(value: pl.Expr) -> pl.Expr:
@@ -102,8 +99,7 @@ def wan_text(micro: int) -> str:
 
 def join_text(parts: Sequence[pl.Expr], sep: str = "；") -> pl.Expr:
     """Join the non-null parts; null when all are null."""
-    joined = pl.concat_str(list(parts), separator=sep, ignore_nulls=True)
-    return pl.when(joined == "").then(pl.lit(None, dtype=pl.String)).otherwise(joined)
+    return pl.concat_str(list(parts), separator=sep, ignore_nulls=True).replace("", None)
 
 
 def null_str() -> pl.Expr:

@@ -7,7 +7,7 @@ frame (`explain.py`); there is no scalar copy of any rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,9 +65,28 @@ class SubScore:
     expert_key: str | None = None  # the `score_*` input that may replace the interval
 
 
-# A rule set's plan: the `with_columns` steps that add its columns, in order. Built once
-# per (rule set, parameter date, detail) and cached by `evaluate.plan`.
-Planner = Callable[[Params], list[list[pl.Expr]]]
+@dataclass(frozen=True)
+class Late:
+    """A text column filled after the plan's steps, only on the rows where `need` holds
+    (null elsewhere): `text` is evaluated on those rows alone. Used for remedies, which
+    only failed or unknown criteria carry."""
+
+    name: str
+    need: pl.Expr
+    text: pl.Expr
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rule set's plan: the `with_columns` steps that add its columns, in order, then
+    the `late` text columns (see `Late`). Built once per (rule set, parameter date,
+    detail) and cached by `evaluate.plan`."""
+
+    steps: Sequence[Sequence[pl.Expr]]
+    late: Sequence[Late] = ()
+
+
+Planner = Callable[[Params], Plan]
 ErrorCheck = Callable[[pl.LazyFrame, Params], pl.LazyFrame]
 
 

@@ -58,7 +58,7 @@ def test_json_writes_money_in_wan_with_two_decimals(report_data: Any):
 
 def test_json_reports_no_data_indicators_as_null(report_data: Any):
     data = json.loads(to_json(report_data))
-    for ind_id in ("pool_size", "voucher_redeemed_wan", "iur_events"):
+    for ind_id in ("voucher_redeemed_wan", "iur_events", "visits"):
         assert data["indicators"][ind_id]["value"] is None
         assert data["indicators"][ind_id]["status"] == "no data"
         assert data["indicators"][ind_id]["records"] == 0

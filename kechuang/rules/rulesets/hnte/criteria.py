@@ -24,7 +24,7 @@ from kechuang.rules.exact import (
     null_int,
 )
 from kechuang.rules.fields import MICRO
-from kechuang.rules.model import PASSED, Criterion, RuleSet, col
+from kechuang.rules.model import PASSED, Criterion, Plan, RuleSet, col
 from kechuang.rules.parameters import Params, ratio
 from kechuang.rules.rulesets.hnte import score
 from kechuang.rules.rulesets.hnte.score import N_YEARS, SUBSCORES, sid
@@ -289,7 +289,7 @@ def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
     return steps, stages
 
 
-def plan(p: Params) -> list[list[pl.Expr]]:
+def plan(p: Params) -> Plan:
     """All nine criteria, the score and the verdict (国科发火〔2016〕32号 第十一条)."""
     steps = [
         prepare_exprs(),
@@ -335,12 +335,15 @@ def plan(p: Params) -> list[list[pl.Expr]]:
             "是否发生重大安全质量环境事故",
         )
     )
-    return [
-        *steps,
-        *innovation_steps,
-        *stages.plan(),
-        verdict_exprs(RID, [cr.id for cr in CRITERIA]),
-    ]
+    return Plan(
+        [
+            *steps,
+            *innovation_steps,
+            *stages.plan(),
+            verdict_exprs(RID, [cr.id for cr in CRITERIA]),
+        ],
+        stages.late,
+    )
 
 
 def verdict_exprs(rid: str, criteria_ids: list[str]) -> list[pl.Expr]:

@@ -14,7 +14,7 @@ import polars as pl
 from kechuang.rules import common
 from kechuang.rules.common import Stages
 from kechuang.rules.exact import c
-from kechuang.rules.model import Criterion, RuleSet
+from kechuang.rules.model import Criterion, Plan, RuleSet
 from kechuang.rules.parameters import Params
 from kechuang.rules.rulesets.hnte import criteria as hnte
 from kechuang.rules.rulesets.hnte import score
@@ -92,7 +92,7 @@ CRITERIA: tuple[Criterion, ...] = (
 BY_ID = {cr.id: cr for cr in CRITERIA}
 
 
-def plan(p: Params) -> list[list[pl.Expr]]:
+def plan(p: Params) -> Plan:
     """Conditions 1–6 gate the verdict; condition 7 (创新能力) is reported, not gated."""
     hp = hnte.RULESET.parameters.at(max(p.on, hnte.RULESET.effective_from))
     two = ("y2", "y3")
@@ -151,7 +151,10 @@ def plan(p: Params) -> list[list[pl.Expr]]:
             BY_ID["pool.hightech_income_ratio"], p.ratio("hightech_income_ratio")
         )
     )
-    return [*steps, *stages.plan(), hnte.verdict_exprs(RID, [cr.id for cr in CRITERIA])]
+    return Plan(
+        [*steps, *stages.plan(), hnte.verdict_exprs(RID, [cr.id for cr in CRITERIA])],
+        stages.late,
+    )
 
 
 RULESET = RuleSet(

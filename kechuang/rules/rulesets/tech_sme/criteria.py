@@ -30,7 +30,17 @@ from kechuang.rules.exact import (
     ratio_float,
 )
 from kechuang.rules.fields import MICRO
-from kechuang.rules.model import AMBIGUOUS, HI, LO, PASSED, Criterion, RuleSet, SubScore, col
+from kechuang.rules.model import (
+    AMBIGUOUS,
+    HI,
+    LO,
+    PASSED,
+    Criterion,
+    Plan,
+    RuleSet,
+    SubScore,
+    col,
+)
 from kechuang.rules.parameters import Params, ratio
 
 RID = "tech-sme-2017"
@@ -459,7 +469,7 @@ def _score(p: Params) -> Stages:
     )
 
 
-def plan(p: Params) -> list[list[pl.Expr]]:
+def plan(p: Params) -> Plan:
     """第六条 eligibility, 第七条 score, 第八条 direct confirmation (国科发政〔2017〕115号)."""
     grounds = [c(k) == True for k, _ in DIRECT_GROUNDS]  # noqa: E712
     direct_note: pl.Expr = null_str()
@@ -514,11 +524,14 @@ def plan(p: Params) -> list[list[pl.Expr]]:
         .otherwise(pl.lit("uncertain"))
     )
     route = pl.when((elig == True) & direct).then(pl.lit("direct")).otherwise(pl.lit("score"))  # noqa: E712
-    return [
-        *steps,
-        *stages.plan(),
-        [verdict.alias(col(RID, "verdict")), route.alias(col(RID, "route"))],
-    ]
+    return Plan(
+        [
+            *steps,
+            *stages.plan(),
+            [verdict.alias(col(RID, "verdict")), route.alias(col(RID, "route"))],
+        ],
+        stages.late,
+    )
 
 
 RULESET = RuleSet(
