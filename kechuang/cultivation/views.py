@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.accounts.scoping import is_bureau, role_of, visible_regions
 from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.cultivation import forecast as fc
@@ -544,7 +544,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
     if ctx["area"]:
         qs = qs.filter(region__path__startswith=ctx["area"].path)
     rows = [(t, t.overdue_on(day)) for t in qs]
-    officers = User.objects.filter(role="officer")
+    # Only the officers of the actor's own area are offered (others' names stay private).
+    officers = User.objects.filter(role="officer", region__in=visible_regions(request.user))
     ctx.update(
         rows=rows,
         day=day,
