@@ -57,7 +57,7 @@ class Command(BaseCommand):
         figures = measured("321283", cal.YEAR)
         want = targets()
         table = Table(title=f"校准（泰兴市 {cal.YEAR}年，由记录计数得出）", title_justify="left")
-        table.add_column("指标", overflow="fold")
+        table.add_column("指标", no_wrap=True)
         for col in ("记录计数", "目标（来自报告）", ""):
             table.add_column(col, no_wrap=True)
         for key, (label, unit) in LABELS.items():
