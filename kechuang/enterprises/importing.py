@@ -594,141 +594,67 @@ def _by_numbers(model: Any, numbers: list[str]) -> list[Any]:
 # -- IP items ------------------------------------------------------------------------------
 
 
-def _plan_ip(
-    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+def _plan_numbered(
+    actor: Any,
+    rows: list[tuple[int, dict[str, Any]]],
+    plan: ImportPlan,
+    *,
+    model: Any,
+    check: Callable[[dict[str, Any], int], tuple[dict[str, Any], list[FieldError]]],
+    number_label: str,
+    editable: Callable[[Any, Enterprise], tuple[bool, str]] = can_edit_enterprise,
 ) -> Callable[[], None]:
+    """Records identified by (kind, number) and owned by an enterprise: IP items and
+    certificates. A number registered to another enterprise is an error."""
     known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
     visible = _scoped_ids(actor, known.values())
     numbers = [(r.get("number") or "").strip() for _, r in rows]
-    existing = {(i.kind, i.number): i for i in _by_numbers(IPItem, [n for n in numbers if n])}
+    existing = {(o.kind, o.number): o for o in _by_numbers(model, [n for n in numbers if n])}
     seen: dict[tuple[str, str], int] = {}
-    creates: list[IPItem] = []
-    updates: list[tuple[IPItem, dict[str, Any], dict[str, Any]]] = []
-    for row, raw in rows:
-        enterprise = _resolve_enterprise(actor, raw, row, known, visible, plan.errors)
-        data = {k: val for k, val in raw.items() if k != "uscc" and val is not None}
-        data.setdefault("acquisition", IPItem.Acquisition.SELF)
-        errors = ip_check(data, row)
-        if errors:
-            plan.errors.extend(errors)
-        if enterprise is None or errors:
-            continue
-        key = (data["kind"], data["number"].strip())
-        if key in seen:
-            plan.errors.append(FieldError("number", "授权号/登记号", f"与第{seen[key]}行重复", row))
-            continue
-        seen[key] = row
-        item = existing.get(key)
-        if item is not None and item.enterprise_id != enterprise.pk:
-            plan.errors.append(
-                FieldError("number", "授权号/登记号", f"{key[1]} 已登记在其他企业名下", row)
-            )
-            continue
-        if item is None:
-            obj = IPItem(enterprise=enterprise, **data)
-            obj.ip_class = ip_classes.ip_class(obj.kind)
-            creates.append(obj)
-            plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
-            continue
-        changes = {
-            k: (jsonable(getattr(item, k)), jsonable(val))
-            for k, val in data.items()
-            if getattr(item, k) != val
-        }
-        plan.rows.append(
-            RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes)
-        )
-        if changes:
-            updates.append((item, data, snapshot(item)))
-
-    def apply() -> None:
-        IPItem.objects.bulk_create(creates, batch_size=1000)
-        made = {(i.kind, i.number): i for i in _by_numbers(IPItem, [c.number for c in creates])}
-        entries = [
-            build_entry(
-                actor=actor,
-                action="create",
-                obj=made[(c.kind, c.number)],
-                after=snapshot(made[(c.kind, c.number)]),
-                enterprise_id=c.enterprise_id,
-                via="import",
-            )
-            for c in creates
-        ]
-        for item, data, before in updates:
-            for k, val in data.items():
-                setattr(item, k, val)
-            item.save()
-            entries.append(
-                build_entry(
-                    actor=actor,
-                    action="update",
-                    obj=item,
-                    before=before,
-                    after=snapshot(item),
-                    enterprise_id=item.enterprise_id,
-                    via="import",
-                )
-            )
-        audit_bulk(entries)
-
-    return apply
-
-
-# -- certificates -----------------------------------------------------------------------
-
-
-def _plan_certificates(
-    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
-) -> Callable[[], None]:
-    known = _enterprises_by_uscc((r.get("uscc") or "").replace(" ", "").upper() for _, r in rows)
-    visible = _scoped_ids(actor, known.values())
-    numbers = [(r.get("number") or "").strip() for _, r in rows]
-    existing = {(c.kind, c.number): c for c in _by_numbers(Certificate, [n for n in numbers if n])}
-    seen: dict[tuple[str, str], int] = {}
-    creates: list[Certificate] = []
-    updates: list[tuple[Certificate, dict[str, Any], dict[str, Any]]] = []
+    creates: list[Any] = []
+    updates: list[tuple[Any, dict[str, Any], dict[str, Any]]] = []
     for row, raw in rows:
         enterprise = _resolve_enterprise(
-            actor, raw, row, known, visible, plan.errors, editable=can_manage_certificates
+            actor, raw, row, known, visible, plan.errors, editable=editable
         )
         data = {k: val for k, val in raw.items() if k != "uscc" and val is not None}
-        clean, errors = certificate_check(data, row)
+        clean, errors = check(data, row)
         if errors:
             plan.errors.extend(errors)
         if enterprise is None or errors:
             continue
         key = (clean["kind"], clean["number"])
         if key in seen:
-            plan.errors.append(FieldError("number", "证书编号", f"与第{seen[key]}行重复", row))
+            plan.errors.append(FieldError("number", number_label, f"与第{seen[key]}行重复", row))
             continue
         seen[key] = row
-        cert = existing.get(key)
-        if cert is not None and cert.enterprise_id != enterprise.pk:
+        obj = existing.get(key)
+        if obj is not None and obj.enterprise_id != enterprise.pk:
             plan.errors.append(
-                FieldError("number", "证书编号", f"{key[1]} 已登记在其他企业名下", row)
+                FieldError("number", number_label, f"{key[1]} 已登记在其他企业名下", row)
             )
             continue
-        if cert is None:
-            creates.append(Certificate(enterprise=enterprise, **clean))
+        if obj is None:
+            new = model(enterprise=enterprise, **clean)
+            if isinstance(new, IPItem):  # bulk_create skips save(), which derives the class
+                new.ip_class = ip_classes.ip_class(new.kind)
+            creates.append(new)
             plan.rows.append(RowResult(row, "new", key[1], enterprise.name))
             continue
         changes = {
-            k: (jsonable(getattr(cert, k)), jsonable(val))
+            k: (jsonable(getattr(obj, k)), jsonable(val))
             for k, val in clean.items()
-            if getattr(cert, k) != val
+            if getattr(obj, k) != val
         }
         plan.rows.append(
             RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes)
         )
         if changes:
-            updates.append((cert, clean, snapshot(cert)))
+            updates.append((obj, clean, snapshot(obj)))
 
     def apply() -> None:
-        Certificate.objects.bulk_create(creates, batch_size=1000)
-        made = {
-            (c.kind, c.number): c for c in _by_numbers(Certificate, [c.number for c in creates])
-        }
+        model.objects.bulk_create(creates, batch_size=1000)
+        made = {(o.kind, o.number): o for o in _by_numbers(model, [c.number for c in creates])}
         entries = [
             build_entry(
                 actor=actor,
@@ -740,24 +666,54 @@ def _plan_certificates(
             )
             for c in creates
         ]
-        for cert, data, before in updates:
+        for obj, data, before in updates:
             for k, val in data.items():
-                setattr(cert, k, val)
-            cert.save()
+                setattr(obj, k, val)
+            obj.save()
             entries.append(
                 build_entry(
                     actor=actor,
                     action="update",
-                    obj=cert,
+                    obj=obj,
                     before=before,
-                    after=snapshot(cert),
-                    enterprise_id=cert.enterprise_id,
+                    after=snapshot(obj),
+                    enterprise_id=obj.enterprise_id,
                     via="import",
                 )
             )
         audit_bulk(entries)
 
     return apply
+
+
+def _ip_check(data: dict[str, Any], row: int) -> tuple[dict[str, Any], list[FieldError]]:
+    data.setdefault("acquisition", IPItem.Acquisition.SELF)
+    errors = ip_check(data, row)
+    if not errors:
+        data["number"] = data["number"].strip()
+    return data, errors
+
+
+def _plan_ip(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
+    return _plan_numbered(
+        actor, rows, plan, model=IPItem, check=_ip_check, number_label="授权号/登记号"
+    )
+
+
+def _plan_certificates(
+    actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> Callable[[], None]:
+    return _plan_numbered(
+        actor,
+        rows,
+        plan,
+        model=Certificate,
+        check=certificate_check,
+        number_label="证书编号",
+        editable=can_manage_certificates,
+    )
 
 
 KINDS: dict[str, Kind] = {
