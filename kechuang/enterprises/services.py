@@ -4,6 +4,7 @@ checks permission, runs in one transaction and writes the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -414,6 +415,47 @@ def ip_check(data: dict[str, Any], row: int | None = None) -> list[FieldError]:
     return errors
 
 
+def _numbered_save(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    model: Any,
+    clean: dict[str, Any],
+    errors: list[FieldError],
+    fields: Iterable[str],
+    number_label: str,
+    existing: Any | None,
+    via: str,
+) -> Any:
+    """Create or update a record identified by (kind, number): an IP item or a
+    certificate. The number must not be registered already; the change is audited."""
+    if not errors:
+        clash = model.objects.filter(kind=clean["kind"], number=clean["number"])
+        if existing is not None:
+            clash = clash.exclude(pk=existing.pk)
+        if clash.exists():
+            errors.append(FieldError("number", number_label, f"{clean['number']} 已登记"))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        before = snapshot(existing) if existing else None
+        obj = existing or model(enterprise=enterprise)
+        for name in fields:
+            if name in clean:
+                setattr(obj, name, clean[name])
+        obj.save()
+        audit_log(
+            actor=actor,
+            action="update" if existing else "create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            enterprise_id=enterprise.pk,
+            via=via,
+        )
+    return obj
+
+
 def ip_item_save(
     *,
     actor: Any,
@@ -426,32 +468,19 @@ def ip_item_save(
     if not allowed:
         raise PermissionDenied(reason)
     errors = ip_check(data)
-    if not errors:
-        clash = IPItem.objects.filter(kind=data["kind"], number=data["number"].strip())
-        if item is not None:
-            clash = clash.exclude(pk=item.pk)
-        if clash.exists():
-            errors.append(FieldError("number", "授权号/登记号", f"{data['number']} 已登记"))
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        before = snapshot(item) if item else None
-        obj = item or IPItem(enterprise=enterprise)
-        for name in IP_LABELS:
-            if name in data:
-                value = data[name]
-                setattr(obj, name, value.strip() if isinstance(value, str) else value)
-        obj.save()
-        audit_log(
-            actor=actor,
-            action="update" if item else "create",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-            enterprise_id=enterprise.pk,
-            via=via,
-        )
-    return obj
+    clean = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    saved: IPItem = _numbered_save(
+        actor=actor,
+        enterprise=enterprise,
+        model=IPItem,
+        clean=clean,
+        errors=errors,
+        fields=IP_LABELS,
+        number_label="授权号/登记号",
+        existing=item,
+        via=via,
+    )
+    return saved
 
 
 def ip_item_delete(*, actor: Any, item: IPItem, via: str = "web") -> None:
@@ -549,31 +578,18 @@ def certificate_save(
     if not allowed:
         raise PermissionDenied(reason)
     clean, errors = certificate_check(data)
-    if not errors:
-        clash = Certificate.objects.filter(kind=clean["kind"], number=clean["number"])
-        if certificate is not None:
-            clash = clash.exclude(pk=certificate.pk)
-        if clash.exists():
-            errors.append(FieldError("number", "证书编号", f"{clean['number']} 已登记"))
-    if errors:
-        raise ValidationFailed(errors)
-    with transaction.atomic():
-        before = snapshot(certificate) if certificate else None
-        obj = certificate or Certificate(enterprise=enterprise)
-        for name in CERT_LABELS:
-            if name in clean:
-                setattr(obj, name, clean[name])
-        obj.save()
-        audit_log(
-            actor=actor,
-            action="update" if certificate else "create",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-            enterprise_id=enterprise.pk,
-            via=via,
-        )
-    return obj
+    saved: Certificate = _numbered_save(
+        actor=actor,
+        enterprise=enterprise,
+        model=Certificate,
+        clean=clean,
+        errors=errors,
+        fields=CERT_LABELS,
+        number_label="证书编号",
+        existing=certificate,
+        via=via,
+    )
+    return saved
 
 
 def certificate_delete(*, actor: Any, certificate: Certificate, via: str = "web") -> None:

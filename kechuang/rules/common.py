@@ -100,13 +100,9 @@ def criterion(
     remedy: pl.Expr | None = None,
     fixes: dict[str, pl.Expr] | None = None,
     fix_when_unknown: bool = False,
-    note_when: pl.Expr | None = None,
 ) -> Stages:
     """The output columns of one criterion. Fixes are proposed for a failed criterion
-    (and, with `fix_when_unknown`, for an unknown one whose fix is sure to decide it).
-
-    `note_when`: the note is null wherever this is not true (the caller guarantees it),
-    so the note's text is rendered late, on those rows only (`model.Late`)."""
+    (and, with `fix_when_unknown`, for an unknown one whose fix is sure to decide it)."""
     cid = crit.id
     if not DETAIL.get():
         note = remedy = None
@@ -120,16 +116,12 @@ def criterion(
         (ambiguous if ambiguous is not None else pl.lit(False))
         .fill_null(False)
         .alias(col(cid, AMBIGUOUS)),
-        (note if note is not None and note_when is None else null_str())
-        .cast(pl.String)
-        .alias(col(cid, NOTE)),
+        (note if note is not None else null_str()).cast(pl.String).alias(col(cid, NOTE)),
     ]
-    late = []
-    if note is not None and note_when is not None:
-        late.append(Late(col(cid, NOTE), note_when, note.cast(pl.String)))
     # The remedy column is null here; the text is filled later, on the rows whose
     # criterion is not passed (false or unknown) only.
     then = [null_str().alias(col(cid, REMEDY))]
+    late = []
     if remedy is not None:
         not_passed = ~c(col(cid, PASSED)).fill_null(False)
         late.append(Late(col(cid, REMEDY), not_passed, remedy.cast(pl.String)))

@@ -114,12 +114,7 @@ def fill_late(frame: pl.DataFrame, late: Sequence[Late]) -> pl.DataFrame:
     rows alone (the others stay null). The texts are computed in parallel."""
     if not late or frame.height == 0:
         return frame
-    # Lazy: an eager `select` on the wide frame would first rechunk all its columns.
-    needs = (
-        frame.lazy()
-        .select([t.need.fill_null(False).alias(str(i)) for i, t in enumerate(late)])
-        .collect()
-    )
+    needs = frame.select([t.need.fill_null(False).alias(str(i)) for i, t in enumerate(late)])
     todo: list[tuple[Late, pl.Series]] = []
     for i, t in enumerate(late):
         need = needs.get_column(str(i))

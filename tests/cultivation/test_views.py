@@ -113,7 +113,9 @@ def test_enterprise_page_shows_the_cultivation_panel(client, staff, county, ledg
     assert "panel-cultivation" in body and "2021年 辅导" in body
 
 
-def test_task_page_offers_only_the_officers_of_ones_own_area(client, officer_a, officer_b, staff, regions):
+def test_task_page_offers_only_the_officers_of_ones_own_area(
+    client, officer_a, officer_b, staff, regions
+):
     client.force_login(officer_a)
     body = client.get("/cultivation/tasks/").content.decode()
     assert "园区A干部" in body and "镇B干部" not in body

@@ -210,8 +210,6 @@ def _size(p: Params) -> Stages:
     max_assets = p.int("max_total_assets") * MICRO
     checks = [c("employees") <= max_e, c("revenue_y3") <= max_rev, c("total_assets") <= max_assets]
     passed = kleene_all(checks)
-    # The note names the exceeded limits: null unless some limit is known to be exceeded.
-    exceeded = kleene_any([~check for check in checks]).fill_null(False)
     over = join_text(
         [
             pl.when(c("employees") > max_e).then(
@@ -244,7 +242,6 @@ def _size(p: Params) -> Stages:
         BY_ID["tech_sme.size_limits"],
         passed=passed,
         note=over,
-        note_when=exceeded,
         remedy=pl.when(passed.is_null())
         .then(pl.lit("补充填报职工总数、近一年销售收入和资产总额后重新评价"))
         .otherwise(
