@@ -54,6 +54,9 @@ def test_enterprise_page_shows_facts_and_chart(page, live_server, staff, firm_b,
     assert "统计 2021-03-01" in text  # source and date of the value
     assert "高新技术企业" in text and "GR201932000001" in text
     assert "一种催化剂" in text
+    panel = page.inner_text("#panel-assessment")
+    assert "高新技术企业认定" in panel and "国科发火〔2016〕32号 第十一条（五）" in panel
+    assert page.locator("#panel-assessment .kc-scorebar-line").count() >= 1  # the 71 line
     shot("enterprise-detail")
 
 
@@ -84,3 +87,21 @@ def test_import_with_an_error_then_a_successful_import(
     page.wait_for_selector(".alert-success")
     assert "导入成功：新增1行" in page.inner_text(".alert-success")
     assert YearlyFacts.objects.get(enterprise=firm_b, fiscal_year=2017).employees == 80
+
+
+def test_cultivation_board_shows_only_the_officers_area(
+    page, live_server, officer_b, firm_a, firm_b, staff, shot
+):
+    import datetime as dt
+
+    from kechuang.cultivation.services import pool_propose
+
+    pool_propose(actor=staff, enterprise=firm_a, on=dt.date(2021, 3, 1))
+    pool_propose(actor=staff, enterprise=firm_b, on=dt.date(2021, 3, 1))
+    login(page, live_server, username="officer_b")
+    page.goto(f"{live_server.url}/cultivation/pool/")
+    text = page.inner_text("main")
+    assert "镇B精细化工有限公司" in text and "园区A新材料有限公司" not in text
+    page.goto(f"{live_server.url}/cultivation/")
+    assert "高企培育" in page.inner_text("main")
+    shot("cultivation-board")
