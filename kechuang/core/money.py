@@ -84,10 +84,6 @@ def yuan_to_wan(yuan: Decimal | int) -> Decimal:
     return (Decimal(yuan) / YUAN_PER_WAN).normalize()
 
 
-def quantize_yuan(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def format_wan(yuan: Decimal | int | None, places: int = 2, *, grouping: bool = True) -> str:
     """Yuan → "1,234.56" in 万元 (half up), as Chinese reports show amounts."""
     if yuan is None:

@@ -550,9 +550,6 @@ def write_rows_csv(buffer: IO[str], headers: Sequence[str], rows: Iterable[Seque
         )
 
 
-Formatter = Callable[[Any], Any]
-
-
 def parse_record(
     columns: Sequence[Column], payload: dict[str, Any], *, partial: bool = False
 ) -> dict[str, Any]:

@@ -13,21 +13,6 @@ def in_region(region: Region | None, area: Region | None) -> bool:
     return bool(region and area and region.path.startswith(area.path))
 
 
-def can_view_enterprise(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
-    role = role_of(actor)
-    if role == User.Role.STAFF:
-        return True, ""
-    if role == User.Role.OFFICER and in_region(enterprise.region, actor.region):
-        return True, ""
-    if role == User.Role.ENTERPRISE:
-        membership = getattr(actor, "membership", None)
-        if membership and membership.enterprise_id == enterprise.pk:
-            return True, ""
-    if role == User.Role.HELPER and enterprise.helper_assignments.filter(user=actor).exists():
-        return True, ""
-    return False, "无权查看该企业"
-
-
 def can_edit_enterprise(
     actor: Any, enterprise: Enterprise | None, region: Region | None = None
 ) -> tuple[bool, str]:

@@ -111,6 +111,3 @@ _FACT_PAIRS = (
     ("non_taxable_income_yuan", "total_income_yuan", "不征税收入不能大于收入总额"),
     ("hightech_output_yuan", "output_value_yuan", "高新技术产业产值不能大于工业总产值"),
 )
-
-
-FACT_NAMES = [f.name for f in FACT_FIELDS]
