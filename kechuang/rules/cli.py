@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
@@ -27,6 +27,7 @@ from kechuang.rules.inputs import InputError, load
 from kechuang.rules.model import RuleSet
 from kechuang.rules.outputs import OUTPUT_FORMATS, render, write_template, write_xlsx
 from kechuang.rules.rulesets import UnknownRuleSet, select
+from kechuang.rules.table import write_table_csv
 
 LARGE = 50_000  # rows from which a progress bar is shown
 CHUNK = 250_000
@@ -118,6 +119,8 @@ def run_assess(
     for w in parsed.warnings:
         print(f"警告: {w}", file=sys.stderr)
     facts = parsed.facts
+    if fmt == "csv":
+        return _write_csv(facts, rulesets, as_of=as_of, out=out)
     with _progress(facts.height) as progress:
         task = progress.add_task("评价", total=facts.height) if progress else None
         parts: list[pl.DataFrame] = []
@@ -147,6 +150,35 @@ def run_assess(
         sys.stdout.write(text)
     else:
         _atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+    return 0
+
+
+def _write_csv(
+    facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date, out: Path | None
+) -> int:
+    """The flat table, column-wise: decisions and values only (the table has no notes
+    or remedies), a chunk of rows at a time."""
+
+    def write(stream: IO[bytes]) -> None:
+        with _progress(facts.height) as progress:
+            task = progress.add_task("评价", total=facts.height) if progress else None
+            for start in range(0, max(facts.height, 1), CHUNK):
+                chunk = facts.slice(start, CHUNK)
+                evaluated = assess(chunk, rulesets, as_of=as_of, detail=False)
+                write_table_csv(evaluated, rulesets, stream, header=start == 0)
+                if progress is not None and task is not None:
+                    progress.advance(task, chunk.height)
+
+    if out is None:
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+
+        def to_file(path: Path) -> None:
+            with path.open("wb") as stream:
+                write(stream)
+
+        _atomic_write(out, to_file)
     return 0
 
 

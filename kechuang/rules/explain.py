@@ -29,10 +29,6 @@ from kechuang.rules.model import (
 DISPLAY_DIGITS = 6
 
 
-def _display(value: float | None) -> float | None:
-    return None if value is None else round(float(value), DISPLAY_DIGITS)
-
-
 def result_columns(rulesets: Sequence[RuleSet]) -> list[str]:
     cols = ["uscc", "name", "as_of", ROW, WARNINGS]
     for rs in rulesets:
@@ -50,16 +46,16 @@ def result_columns(rulesets: Sequence[RuleSet]) -> list[str]:
 CHUNK_ROWS = 8192  # rows turned into result objects at a time (bounded memory)
 
 
-def _displayed(values: list[Any]) -> list[float | None]:
-    return [None if v is None else round(float(v), DISPLAY_DIGITS) for v in values]
-
-
 def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
     """One result object (assess.md) per row of `chunk` for rule set `rs`, built column
     by column: one Python list per column instead of one dict lookup per cell."""
 
     def get(name: str) -> list[Any]:
         return chunk.get_column(name).to_list()
+
+    def displayed(name: str) -> list[float | None]:
+        """Display floats: rounded by Polars, as the flat table (`table.py`) rounds."""
+        return chunk.get_column(name).cast(pl.Float64).round(DISPLAY_DIGITS).to_list()
 
     n = chunk.height
     notices = list(rs.notices)
@@ -95,8 +91,8 @@ def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
                 "remedy": remedy,
             }
             for value, threshold, passed, ambiguous, note, remedy in zip(
-                _displayed(get(col(cr.id, VALUE))),
-                _displayed(get(col(cr.id, THRESHOLD))),
+                displayed(col(cr.id, VALUE)),
+                displayed(col(cr.id, THRESHOLD)),
                 get(col(cr.id, PASSED)),
                 get(col(cr.id, AMBIGUOUS)),
                 get(col(cr.id, NOTE)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -13,6 +12,7 @@ from typing import IO, Any
 from kechuang.rules.fields import FIELDS, Field
 from kechuang.rules.inputs import FALSE_WORDS, HELP_MARK, TRUE_WORDS
 from kechuang.rules.model import RuleSet
+from kechuang.rules.table import table_columns
 from kechuang.rules.tech_domains import DOMAINS
 
 OUTPUT_FORMATS = ("json", "jsonl", "csv", "xlsx")
@@ -37,15 +37,6 @@ def write_jsonl(results: Iterable[dict[str, Any]], out: IO[str]) -> None:
         out.write("\n")
 
 
-def table_columns(rulesets: Sequence[RuleSet]) -> list[str]:
-    """Columns of the flat table: one row per enterprise and rule set, criteria as columns."""
-    cols = ["uscc", "name", "ruleset", "verdict", "route", "score_lo", "score_hi", "score_mid"]
-    for rs in rulesets:
-        for cr in rs.criteria:
-            cols += [cr.id, f"{cr.id}.value"]
-    return [*dict.fromkeys(cols), "warnings"]
-
-
 def table_row(r: dict[str, Any]) -> dict[str, Any]:
     score = r["score"] or {}
     row: dict[str, Any] = {
@@ -63,15 +54,6 @@ def table_row(r: dict[str, Any]) -> dict[str, Any]:
         row[c["id"]] = "" if c["passed"] is None else ("true" if c["passed"] else "false")
         row[f"{c['id']}.value"] = c["value"]
     return row
-
-
-def write_csv(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], out: IO[str]) -> None:
-    """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=table_columns(rulesets), extrasaction="ignore")
-    writer.writeheader()
-    for r in results:
-        writer.writerow(table_row(r))
 
 
 EXPLANATION_HEADERS = (
@@ -216,14 +198,12 @@ def write_template(path: Path, rows: int = 1000) -> None:
 def render(
     results: list[dict[str, Any]], doc: dict[str, Any], fmt: str, rulesets: Sequence[RuleSet]
 ) -> str:
-    """The text of a json/jsonl/csv output (xlsx is written to a file)."""
+    """The text of a json/jsonl output (csv: `table.write_table_csv`; xlsx: `write_xlsx`)."""
     buf = io.StringIO()
     if fmt == "json":
         write_json(doc, buf)
     elif fmt == "jsonl":
         write_jsonl(results, buf)
-    elif fmt == "csv":
-        write_csv(results, rulesets, buf)
     else:
         raise ValueError(fmt)
     return buf.getvalue()

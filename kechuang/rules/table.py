@@ -1,0 +1,139 @@
+"""The flat result table (assess.md "Output": one row per enterprise and rule set,
+criteria as columns), built column-wise from the evaluated frame.
+
+This is what `--format csv` writes. It reads decisions and values only — the table has
+no notes or remedies — so it is built from an assessment run with `detail=False`, and
+written by Polars' CSV writer. Its bytes equal those of the row-by-row writer
+(`outputs.table_row` + `csv.DictWriter`; a test compares them): BOM, CRLF line ends,
+minimal quoting, Python's `repr` for the display floats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO
+
+import polars as pl
+
+from kechuang.rules.evaluate import WARNINGS
+from kechuang.rules.explain import DISPLAY_DIGITS
+from kechuang.rules.model import PASSED, VALUE, RuleSet, col
+
+VERDICTS = pl.Enum(["pass", "fail", "uncertain"])
+ROUTES = pl.Enum(["score", "direct"])
+
+
+def table_columns(rulesets: Sequence[RuleSet]) -> list[str]:
+    """Columns of the flat table: one row per enterprise and rule set, criteria as columns."""
+    cols = ["uscc", "name", "ruleset", "verdict", "route", "score_lo", "score_hi", "score_mid"]
+    for rs in rulesets:
+        for cr in rs.criteria:
+            cols += [cr.id, f"{cr.id}.value"]
+    return [*dict.fromkeys(cols), "warnings"]
+
+
+def _as_python_prints(frame: pl.DataFrame, value_cols: Sequence[str]) -> pl.DataFrame:
+    """Display floats are written by Polars, which prints the same shortest digits as
+    Python's `repr` except below 1e-4 ("0.00005" where Python prints "5e-05"). A column
+    holding such values (rare) is turned into text, those values through `repr`."""
+    if not value_cols:
+        return frame
+    tiny = frame.select(
+        [((pl.col(name) != 0) & (pl.col(name).abs() < 1e-4)).any() for name in value_cols]
+    ).row(0)
+    exprs = []
+    for name in (name for name, any_tiny in zip(value_cols, tiny, strict=True) if any_tiny):
+        v = frame.get_column(name)
+        small = v.filter((v != 0) & (v.abs() < 1e-4)).unique()
+        if small.len():
+            mapping = {x: repr(float(x)) for x in small.to_list()}
+            exprs.append(
+                pl.when(pl.col(name).is_in(small.implode()))
+                .then(pl.col(name).replace_strict(mapping, default=None, return_dtype=pl.String))
+                .otherwise(pl.col(name).cast(pl.String))
+                .alias(name)
+            )
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _warnings(rs: RuleSet) -> pl.Expr:
+    """The row's warnings joined with "；": input warnings, the rule set's notices, and
+    the note that `as_of` precedes the rule set (as `explain.records` gives them)."""
+    base = pl.col(WARNINGS).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    notices = pl.lit(list(rs.notices), dtype=pl.List(pl.String))
+    late = pl.lit(
+        [f"评价日期早于规则集 {rs.id} 生效日期 {rs.effective_from.isoformat()}"],
+        dtype=pl.List(pl.String),
+    )
+    joined = pl.concat_list([base, notices])
+    early = pl.col("as_of") < pl.lit(rs.effective_from)
+    return (
+        pl.when(early.fill_null(False))
+        .then(pl.concat_list([joined, late]))
+        .otherwise(joined)
+        .list.join("；")
+        .replace("", None)
+    )
+
+
+def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.DataFrame:
+    """The flat table of `evaluated` (the output of `assess`), ready for the CSV writer:
+    booleans print as true/false, blanks are null, display floats as `repr` prints them."""
+    columns = table_columns(rulesets)
+    kinds: dict[str, pl.DataType] = {name: pl.String() for name in columns}
+    value_cols: list[str] = []
+    for rs in rulesets:
+        for part in ("score_lo", "score_hi", "score_mid"):
+            kinds[part] = pl.Int64()
+        for cr in rs.criteria:
+            kinds[cr.id] = pl.Boolean()
+            kinds[f"{cr.id}.value"] = pl.Float64()
+            value_cols.append(f"{cr.id}.value")
+    # Small sets of words as enums: cheap to interleave, written as their text.
+    ids = pl.Enum(list(dict.fromkeys(rs.id for rs in rulesets)))
+    kinds["ruleset"], kinds["verdict"], kinds["route"] = ids, VERDICTS, ROUTES
+    k = len(rulesets)
+    n = evaluated.height
+    parts = []
+    for rs in rulesets:
+        cells = {name: pl.lit(None, dtype=kind) for name, kind in kinds.items()}
+        cells["uscc"] = pl.col("uscc")
+        cells["name"] = pl.col("name")
+        cells["ruleset"] = pl.lit(rs.id).cast(ids)
+        cells["verdict"] = pl.col(col(rs.id, "verdict")).cast(pl.String).cast(VERDICTS)
+        cells["route"] = pl.col(col(rs.id, "route")).cast(pl.String).cast(ROUTES)
+        if rs.has_score:
+            for part in ("score_lo", "score_hi", "score_mid"):
+                cells[part] = pl.col(col(rs.id, part)).cast(pl.Int64)
+        for cr in rs.criteria:
+            cells[cr.id] = pl.col(col(cr.id, PASSED)).cast(pl.Boolean)
+            cells[f"{cr.id}.value"] = pl.col(col(cr.id, VALUE)).cast(pl.Float64)
+        cells["warnings"] = _warnings(rs)  # null when there are none
+        parts.append(evaluated.select([e.alias(name) for name, e in cells.items()]))
+    stacked = pl.concat(parts, how="vertical")
+    # Python's csv writes an empty string bare, Polars quotes it: blank text is null.
+    out: list[pl.Expr] = []
+    for name, kind in kinds.items():
+        cell = pl.col(name)
+        if kind == pl.String():
+            cell = pl.when(cell != "").then(cell)
+        elif kind == pl.Float64():
+            cell = cell.round(DISPLAY_DIGITS)
+        out.append(cell.alias(name))
+    table = stacked.select(out)
+    if k > 1:  # interleave: row i of rule set j goes to i·k + j (enterprise by enterprise)
+        r = pl.int_range(n * k, dtype=pl.Int64, eager=True)
+        table = table[(r % k) * n + r // k]
+    return _as_python_prints(table, value_cols)
+
+
+def write_table_csv(
+    evaluated: pl.DataFrame, rulesets: Sequence[RuleSet], out: IO[bytes], *, header: bool = True
+) -> None:
+    """Append the flat table of `evaluated` to `out` as CSV (UTF-8; with `header`, the BOM
+    and the header row first, so that Excel opens the Chinese text correctly)."""
+    if header:
+        out.write("\ufeff".encode())
+    table_frame(evaluated, rulesets).write_csv(
+        out, include_header=header, line_terminator="\r\n", quote_style="necessary"
+    )
