@@ -19,6 +19,7 @@ from kechuang.rules.evaluate import WARNINGS
 from kechuang.rules.explain import DISPLAY_DIGITS
 from kechuang.rules.model import PASSED, VALUE, RuleSet, col
 
+ORDER = "_order"
 VERDICTS = pl.Enum(["pass", "fail", "uncertain"])
 ROUTES = pl.Enum(["score", "direct"])
 
@@ -94,7 +95,7 @@ def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.Data
     kinds["ruleset"], kinds["verdict"], kinds["route"] = ids, VERDICTS, ROUTES
     k = len(rulesets)
     n = evaluated.height
-    parts = []
+    parts: list[pl.DataFrame] = []
     for rs in rulesets:
         cells = {name: pl.lit(None, dtype=kind) for name, kind in kinds.items()}
         cells["uscc"] = pl.col("uscc")
@@ -109,7 +110,9 @@ def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.Data
             cells[cr.id] = pl.col(col(cr.id, PASSED)).cast(pl.Boolean)
             cells[f"{cr.id}.value"] = pl.col(col(cr.id, VALUE)).cast(pl.Float64)
         cells["warnings"] = _warnings(rs)  # null when there are none
-        parts.append(evaluated.select([e.alias(name) for name, e in cells.items()]))
+        j = len(parts)
+        order = pl.int_range(j, n * k + j, k, dtype=pl.Int64).alias(ORDER)
+        parts.append(evaluated.select([*(e.alias(name) for name, e in cells.items()), order]))
     stacked = pl.concat(parts, how="vertical")
     # Python's csv writes an empty string bare, Polars quotes it: blank text is null.
     out: list[pl.Expr] = []
@@ -120,10 +123,11 @@ def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.Data
         elif kind == pl.Float64():
             cell = cell.round(DISPLAY_DIGITS)
         out.append(cell.alias(name))
-    table = stacked.select(out)
-    if k > 1:  # interleave: row i of rule set j goes to i·k + j (enterprise by enterprise)
-        r = pl.int_range(n * k, dtype=pl.Int64, eager=True)
-        table = table[(r % k) * n + r // k]
+    if k == 1:
+        return _as_python_prints(stacked.select(out), value_cols)
+    # Interleave, enterprise by enterprise: row i of rule set j goes to i·k + j (a sort
+    # on that key moves the rows faster than gathering them by index).
+    table = stacked.select([*out, pl.col(ORDER)]).sort(ORDER).drop(ORDER)
     return _as_python_prints(table, value_cols)
 
 
