@@ -1,15 +1,20 @@
 """Read and validate assessment input (../shared/spec/assess.md "Input", "Invalid input").
 
 Every format is first read into a frame of text cells (exact: numbers keep their
-decimal text), then parsed column by column, vectorized. Any invalid cell rejects the
-whole input: `InputError.errors` lists every problem as `第N行 <中文表头>: <问题>`, N being
-the spreadsheet row (header = row 1; for JSON / JSON Lines, record k is row k + 1).
+decimal text; parquet columns keep their types), then parsed column by column,
+vectorized (see "Parsing" below). Any invalid cell rejects the whole input:
+`InputError.errors` lists every problem as `第N行 <中文表头>: <问题>`, N being the
+spreadsheet row (header = row 1; for JSON / JSON Lines, record k is row k + 1).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import itertools
 import json
+import mmap
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +27,7 @@ import polars as pl
 
 from kechuang.core import uscc as uscc_mod
 from kechuang.rules.evaluate import ROW, WARNINGS, conform
-from kechuang.rules.fields import BY_HEADER, BY_KEY, FIELDS, MAX_WAN, MICRO, Field
+from kechuang.rules.fields import BY_HEADER, BY_KEY, FIELDS, MAX_WAN, MICRO, YEAR_LABELS, Field
 from kechuang.rules.tech_domains import parse_domain
 
 TRUE_WORDS = ("true", "1", "是", "y", "yes", "t", "1.0")
@@ -123,46 +128,80 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")  # GBK and its superset
 
 
+def _is_utf8(data: bytes | mmap.mmap) -> bool:
+    """`data.decode("utf-8")` would succeed (checked piecewise: faster, little memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with memoryview(data) as view:
+        try:
+            for start in range(0, len(view), 1 << 15):
+                decoder.decode(view[start : start + (1 << 15)])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _csv_source(path: Path) -> Path | io.BytesIO | io.StringIO:
+    """What polars reads: UTF-8 as it is (a file without BOM by its path, polars maps
+    it; else the bytes after the BOM), anything else as `_decode` reads it."""
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size > 3 and file.read(3) != b"\xef\xbb\xbf":
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                if _is_utf8(mapped):
+                    return path
+    data = path.read_bytes()
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if _is_utf8(body):
+        return io.BytesIO(body)
+    return io.StringIO(_decode(data))  # GBK; invalid UTF-8 after a BOM raises, as always
+
+
+def _with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """`_row` = index + 2, in the same chunks as the columns read (polars would otherwise
+    copy every column into one chunk at each later operation)."""
+    rows = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True)
+    lengths = frame.get_column(frame.columns[0]).chunk_lengths() if frame.width else []
+    if len(lengths) > 1:
+        starts = [0, *itertools.accumulate(lengths[:-1])]
+        rows = pl.concat([rows.slice(a, n) for a, n in zip(starts, lengths, strict=True)])
+    return frame.with_columns(rows.alias(ROW))
+
+
+def _skippable(name: str) -> pl.Expr:
+    """A cell that does not make its row an enterprise: blank, or the template's help."""
+    e = pl.col(name)
+    return e.is_null() | (e.str.strip_chars() == "") | e.str.starts_with(HELP_MARK)
+
+
 def read_csv(path: Path) -> pl.DataFrame:
-    text = _decode(path.read_bytes())
+    """Text columns (blanks are left for `parse`, which reads them as null) and `_row`."""
     frame = pl.read_csv(
-        io.StringIO(text), infer_schema=False, has_header=True, truncate_ragged_lines=True
+        _csv_source(path),
+        infer_schema=False,
+        has_header=True,
+        truncate_ragged_lines=True,
     )
     # Keep blank lines out but their numbers in: csv rows are header + index + 1.
-    frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+    frame = _with_row_numbers(frame)
     values = [c for c in frame.columns if c != ROW]
     if values:
-        cleaned = [
-            pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-            for c in values
-        ]
-        frame = frame.with_columns(cleaned)
-        frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in values]))
-        frame = frame.filter(
-            ~pl.all_horizontal(
-                [pl.col(c).is_null() | pl.col(c).str.starts_with(HELP_MARK) for c in values]
+        # A row is dropped when every cell is skippable: look at the rows where the
+        # fullest column's cell is, then at every cell of those rows only.
+        fullest = min(values, key=lambda c: frame.get_column(c).null_count())
+        candidate = frame.select(_skippable(fullest)).to_series()
+        if candidate.any():
+            dropped = frame.filter(candidate).filter(
+                pl.all_horizontal([_skippable(c) for c in values])
             )
-        )
+            if dropped.height:
+                frame = frame.filter(~pl.col(ROW).is_in(dropped.get_column(ROW).implode()))
     return frame
 
 
 def read_parquet(path: Path) -> pl.DataFrame:
-    frame = pl.read_parquet(path)
-    exprs = []
-    for name, dtype in frame.schema.items():
-        e = pl.col(name)
-        if dtype == pl.Boolean:
-            exprs.append(pl.when(e).then(pl.lit("true")).when(~e).then(pl.lit("false")).alias(name))
-        elif isinstance(dtype, pl.Datetime):
-            exprs.append(
-                e.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00$", "").alias(name)
-            )
-        else:
-            exprs.append(e.cast(pl.String).alias(name))
-    frame = frame.select(exprs).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW)
-    )
-    return frame
+    """The columns with their types (`parse` reads those that fit a field as they are and
+    turns the others into text, `_as_text`) and `_row`."""
+    return _with_row_numbers(pl.read_parquet(path))
 
 
 def _records_frame(records: Sequence[object]) -> pl.DataFrame:
@@ -234,7 +273,16 @@ def read_table(path: Path) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# Parsing: text frame → typed facts, or every error
+# Parsing: frame → typed facts, or every error
+#
+# Each cell's value, error and warning are a function of that cell alone (after blank →
+# null and stripping), so a column is parsed in two passes with one result:
+#   - a fast vectorized pass over every row for the canonical spellings ("4200.123456",
+#     "12", "true", "2019-03-01", an already clean 统一社会信用代码) and for parquet
+#     columns whose type already fits the field (Int64, Decimal with ≤ 6 decimals,
+#     Boolean, Date); it leaves the other cells as "residual";
+#   - the general parse (`_general`) of the residual cells' distinct texts, step by step
+#     (each sub-expression computed once), patched into the fast result.
 
 _UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
@@ -268,6 +316,21 @@ _DEC_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 _SCI_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$"
 _DATE_RE = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]00:00(:00(\.0+)?)?)?$"
 _SERIAL_RE = r"^\d{1,6}(\.0+)?$"
+# Fast pass: amounts whose text the general parse reads as this exact decimal (ASCII
+# digits, ≤ 10 before and ≤ 6 after the point; the size limit is checked apart).
+_PLAIN_MONEY_RE = r"^-?[0-9]{1,10}(\.[0-9]{1,6})?$"
+_PLAIN_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_INT_DTYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+_VALUE_DTYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "domain": pl.String(),
+    "int": pl.Int64(),
+    "score": pl.Int64(),
+    "money": pl.Int64(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+}
+_SRC, _HELP, _RESIDUAL, _ERR, _WARN = "_src|", "_help|", "_residual|", "_err|", "_warn|"
 
 
 def _plain_decimal(text: str) -> str:
@@ -277,16 +340,273 @@ def _plain_decimal(text: str) -> str:
         return text
 
 
-def _parse_int(s: pl.Expr, f: Field) -> tuple[pl.Expr, pl.Expr]:
-    ok = s.str.contains(_INT_RE)
-    value = pl.when(ok).then(s.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False))
-    err = _first_error(
-        _msg(s.is_not_null() & ~ok, _quoted(s), "不是整数"),
-        _msg(value < 0, "不能为负数"),
-    )
+def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A typed column as the text the general parse reads (exact: decimals keep theirs)."""
+    e = pl.col(name)
+    if dtype == pl.String:
+        return e
+    if dtype == pl.Boolean:
+        return pl.when(e).then(pl.lit("true")).when(~e).then(pl.lit("false")).alias(name)
+    if isinstance(dtype, pl.Datetime):
+        return e.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00$", "").alias(name)
+    return e.cast(pl.String).alias(name)
+
+
+def _fits(dtype: pl.DataType, f: Field) -> bool:
+    """A typed column the fast pass reads as it is (no text, no floats)."""
+    if f.kind in ("int", "score"):
+        return dtype in _INT_DTYPES
+    if f.kind == "money":
+        return dtype in _INT_DTYPES or (isinstance(dtype, pl.Decimal) and dtype.scale <= 6)
+    if f.kind == "bool":
+        return dtype == pl.Boolean
+    if f.kind == "date":
+        return dtype == pl.Date
+    return False
+
+
+@dataclass
+class _Fast:
+    """One column's fast pass, in three stages over the working frame: `helpers` read
+    the source column; `value` reads source and helpers; `residual` (cells left to the
+    general parse) and `error` read the value (null on residual cells)."""
+
+    helpers: list[pl.Expr]
+    value: pl.Expr
+    residual: pl.Expr
+    error: pl.Expr | None = None
+
+
+def _count_error(f: Field, v: pl.Expr) -> pl.Expr:
+    err = _msg(v < 0, "不能为负数")
     if f.kind == "score" and f.max_score is not None:
-        err = _first_error(err, _msg(value > f.max_score, f"应为0–{f.max_score}的整数"))
-    return value, err
+        err = _first_error(err, _msg(v > f.max_score, f"应为0–{f.max_score}的整数"))
+    return err
+
+
+def _money_error(f: Field, v: pl.Expr) -> pl.Expr | None:
+    return None if f.may_be_negative else _msg(v < 0, "不能为负数")
+
+
+def _fast(f: Field, dtype: pl.DataType) -> _Fast:
+    src = pl.col(_SRC + f.key)
+    h = pl.col(_HELP + f.key)
+    v = pl.col(f.key)
+    left = src.is_not_null() & v.is_null()  # cells the fast pass did not read
+    none = pl.lit(False)
+    value: pl.Expr
+    if dtype != pl.String:  # a typed column that fits (see `_fits`)
+        if f.kind in ("int", "score"):
+            return _Fast([], src.cast(pl.Int64), none, _count_error(f, v))
+        if f.kind == "money" and isinstance(dtype, pl.Decimal):
+            unscaled = src.to_physical()  # the decimal's integer: value × 10^scale
+            limit = (MAX_WAN + 1) * 10**dtype.scale  # not too big below it in size
+            small = pl.when((unscaled < limit) & (unscaled > -limit)).then(unscaled)
+            value = small.cast(pl.Int64) * 10 ** (6 - dtype.scale)
+            return _Fast([], value, left, _money_error(f, v))
+        if f.kind == "money":
+            small = pl.when((src <= MAX_WAN) & (src >= -MAX_WAN)).then(src)
+            value = small.cast(pl.Int64) * MICRO
+            return _Fast([], value, left, _money_error(f, v))
+        if f.kind == "date":
+            return _Fast([], pl.when(src.dt.year().is_between(1000, 9999)).then(src), left)
+        return _Fast([], src, none)  # bool
+    if f.kind in ("int", "score"):
+        helper = src.cast(pl.Int64, strict=False)
+        value = pl.when(h.cast(pl.String) == src).then(h)
+        return _Fast([helper], value, left, _count_error(f, v))
+    if f.kind == "money":  # read as Decimal(38, 6): its integer is the value
+        helper = pl.when(src.str.contains(_PLAIN_MONEY_RE)).then(
+            src.cast(pl.Decimal(38, 6), strict=False).to_physical()
+        )
+        limit = (MAX_WAN + 1) * MICRO  # not too big below it in size
+        value = pl.when((h < limit) & (h > -limit)).then(h.cast(pl.Int64, strict=False))
+        return _Fast([helper], value, left, _money_error(f, v))
+    if f.kind == "bool":
+        value = pl.when(src == "true").then(pl.lit(True)).when(src == "false").then(pl.lit(False))
+        return _Fast([], value, left)
+    if f.kind == "date":  # YYYY-MM-DD: the general parse reads it with the same format
+        value = pl.when(src.str.contains(_PLAIN_DATE_RE)).then(
+            src.str.to_date("%Y-%m-%d", strict=False)
+        )
+        return _Fast([], value, left)
+    if f.key == "uscc":
+        value = pl.when(src.str.contains(uscc_mod.CLEAN_PATTERN)).then(src)
+        return _Fast([], value, left, _msg(v.is_null(), "不能为空"))
+    if f.kind == "text":
+        helper = src.str.strip_chars()
+        value = pl.when(h == "").then(None).otherwise(h)
+        return _Fast([helper], value, none, _msg(v.is_null(), "不能为空") if f.required else None)
+    return _Fast([], pl.lit(None, pl.String), src.is_not_null())  # domain: all general
+
+
+# The general parse, on a frame of distinct cell texts `s` (stripped, blank → null).
+# Each step is materialized before the next reads it (no sub-expression runs twice).
+
+
+def _general_money(df: pl.DataFrame, f: Field) -> pl.DataFrame:
+    s = pl.col("s")
+    df = df.with_columns(s.str.replace_all(r"[,，\s]", "").alias("t"))
+    t = pl.col("t")
+    df = df.with_columns(
+        t.str.contains(_DEC_RE).alias("ok"),
+        t.str.starts_with("-").alias("neg"),
+        t.str.strip_chars_start("+-").alias("body"),
+    )
+    body = pl.col("body")
+    df = df.with_columns(
+        body.str.extract(r"^(\d*)", 1).alias("whole"),
+        body.str.extract(r"\.(\d*)$", 1).fill_null("").str.strip_chars_end("0").alias("frac"),
+    )
+    whole, frac = pl.col("whole"), pl.col("frac")
+    df = df.with_columns(
+        pl.when(whole == "")
+        .then(pl.lit("0"))
+        .otherwise(whole.str.strip_chars_start("0"))
+        .alias("whole_int"),
+        (frac.str.len_chars() > 6).alias("too_many"),
+        frac.str.pad_end(6, "0")
+        .str.slice(0, 6)
+        .cast(pl.Int64, strict=False)
+        .fill_null(0)
+        .alias("frac_v"),
+    )
+    whole_int, digits = pl.col("whole_int"), len(str(MAX_WAN))
+    df = df.with_columns(
+        (
+            (whole_int.str.len_chars() > digits)
+            | ((whole_int.str.len_chars() == digits) & (whole_int > str(MAX_WAN)))
+        ).alias("too_big"),
+        pl.when(whole_int == "")
+        .then(pl.lit(0, pl.Int64))
+        .otherwise(whole_int.cast(pl.Int64, strict=False))
+        .alias("whole_v"),
+    )
+    ok, too_many, too_big = pl.col("ok"), pl.col("too_many"), pl.col("too_big")
+    df = df.with_columns((pl.col("whole_v") * MICRO + pl.col("frac_v")).alias("magnitude"))
+    magnitude = pl.col("magnitude")
+    df = df.with_columns(
+        pl.when(ok & ~too_many & ~too_big)
+        .then(pl.when(pl.col("neg")).then(-magnitude).otherwise(magnitude))
+        .alias("value")
+    )
+    err = _first_error(
+        _msg(s.is_not_null() & ~ok, _quoted(s), "不是数字（金额单位万元）"),
+        _msg(ok & too_many, "小数位不能超过6位（万元）"),
+        _msg(ok & too_big, f"数值过大（上限 {MAX_WAN} 万元）"),
+    )
+    if not f.may_be_negative:
+        err = _first_error(err, _msg(pl.col("value") < 0, "不能为负数"))
+    return df.with_columns(err.alias("err"))
+
+
+def _general_int(df: pl.DataFrame, f: Field) -> pl.DataFrame:
+    s = pl.col("s")
+    df = df.with_columns(s.str.contains(_INT_RE).alias("ok"))
+    ok = pl.col("ok")
+    df = df.with_columns(
+        pl.when(ok).then(s.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)).alias("value")
+    )
+    err = _first_error(
+        _msg(s.is_not_null() & ~ok, _quoted(s), "不是整数"), _count_error(f, pl.col("value"))
+    )
+    return df.with_columns(err.alias("err"))
+
+
+def _general_bool(df: pl.DataFrame) -> pl.DataFrame:
+    s = pl.col("s")
+    mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+    df = df.with_columns(
+        s.str.to_lowercase()
+        .replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+        .alias("value")
+    )
+    err = _msg(
+        s.is_not_null() & pl.col("value").is_null(),
+        _quoted(s),
+        "不是是/否（可填 是/否、true/false、1/0、Y/N）",
+    )
+    return df.with_columns(err.alias("err"))
+
+
+def _general_date(df: pl.DataFrame) -> pl.DataFrame:
+    s = pl.col("s")
+    df = df.with_columns(
+        s.str.contains(_DATE_RE).alias("iso"),
+        s.str.contains(_SERIAL_RE).alias("serial"),
+        s.str.slice(0, 10).str.replace_all("/", "-").alias("ymd"),
+        s.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False).alias("serial_days"),
+    )
+    serial_days = pl.col("serial_days")
+    df = df.with_columns(
+        pl.when(pl.col("iso"))
+        .then(
+            pl.col("ymd")
+            .str.replace(r"^(\d{4})-(\d)-", "$1-0$2-")
+            .str.replace(r"-(\d)$", "-0$1")
+            .str.to_date("%Y-%m-%d", strict=False)
+        )
+        .alias("parsed"),
+        pl.when(pl.col("serial") & (serial_days > 0))
+        .then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days))
+        .alias("from_serial"),
+    )
+    df = df.with_columns(pl.coalesce([pl.col("parsed"), pl.col("from_serial")]).alias("value"))
+    err = _msg(s.is_not_null() & pl.col("value").is_null(), _quoted(s), "不是日期（YYYY-MM-DD）")
+    return df.with_columns(err.alias("err"), pl.col("value").cast(pl.Date))
+
+
+def _general_lookup(df: pl.DataFrame, f: Field) -> pl.DataFrame:
+    """Codes (统一社会信用代码) and technical domains: a Python check per distinct text."""
+    s = pl.col("s")
+    texts = df.get_column("s").drop_nulls().unique().to_list()
+    if f.key == "uscc":
+        ok_map, bad_map = _lookup(texts, _check_uscc)
+        warned = {k: "；".join(w) for k, (_, w) in ok_map.items() if w}
+        return df.with_columns(
+            s.replace_strict(
+                {k: v[0] for k, v in ok_map.items()}, default=None, return_dtype=pl.String
+            ).alias("value"),
+            _first_error(
+                _msg(s.is_null(), "不能为空"),
+                s.replace_strict(bad_map, default=None, return_dtype=pl.String),
+            ).alias("err"),
+            s.replace_strict(warned, default=None, return_dtype=pl.String).alias("warn"),
+        )
+    ok_map, bad_map = _lookup(texts, parse_domain)
+    return df.with_columns(
+        s.replace_strict(ok_map, default=None, return_dtype=pl.String).alias("value"),
+        s.replace_strict(bad_map, default=None, return_dtype=pl.String).alias("err"),
+    )
+
+
+def _general(f: Field, texts: pl.Series) -> pl.DataFrame:
+    """The general parse of distinct cell texts: columns `cell`, `value`, `err`, `warn`."""
+    df = pl.DataFrame({"cell": texts.cast(pl.String)}).with_columns(
+        pl.col("cell").str.strip_chars().alias("s")
+    )
+    df = df.with_columns(pl.when(pl.col("s") == "").then(None).otherwise(pl.col("s")).alias("s"))
+    if f.kind == "money":
+        df = _general_money(_expand_sci(df, ["s"]), f)
+    elif f.kind in ("int", "score"):
+        df = _general_int(df, f)
+    elif f.kind == "bool":
+        df = _general_bool(df)
+    elif f.kind == "date":
+        df = _general_date(df)
+    elif f.kind == "text" and f.key != "uscc":
+        err = _msg(pl.col("s").is_null(), "不能为空") if f.required else pl.lit(None)
+        df = df.with_columns(pl.col("s").alias("value"), err.alias("err"))
+    else:  # uscc, domain
+        df = _general_lookup(df, f)
+    if "warn" not in df.columns:
+        df = df.with_columns(pl.lit(None, pl.String).alias("warn"))
+    return df.select(
+        "cell",
+        pl.col("value").cast(_VALUE_DTYPES[f.kind]),
+        pl.col("err").cast(pl.String),
+        pl.col("warn").cast(pl.String),
+    )
 
 
 def _expand_sci(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
@@ -304,67 +624,6 @@ def _expand_sci(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def _parse_money(s: pl.Expr, f: Field) -> tuple[pl.Expr, pl.Expr]:
-    t = s.str.replace_all(r"[,，\s]", "")  # scientific notation was expanded by _expand_sci
-    ok = t.str.contains(_DEC_RE)
-    neg = t.str.starts_with("-")
-    body = t.str.strip_chars_start("+-")
-    whole = body.str.extract(r"^(\d*)", 1)
-    frac = body.str.extract(r"\.(\d*)$", 1).fill_null("").str.strip_chars_end("0")
-    too_many = frac.str.len_chars() > 6
-    whole_int = pl.when(whole == "").then(pl.lit("0")).otherwise(whole.str.strip_chars_start("0"))
-    too_big = (whole_int.str.len_chars() > len(str(MAX_WAN))) | (
-        (whole_int.str.len_chars() == len(str(MAX_WAN))) & (whole_int > str(MAX_WAN))
-    )
-    whole_v = (
-        pl.when(whole_int == "")
-        .then(pl.lit(0, pl.Int64))
-        .otherwise(whole_int.cast(pl.Int64, strict=False))
-    )
-    frac_v = frac.str.pad_end(6, "0").str.slice(0, 6).cast(pl.Int64, strict=False).fill_null(0)
-    magnitude = whole_v * MICRO + frac_v
-    good = ok & ~too_many & ~too_big
-    value = pl.when(good).then(pl.when(neg).then(-magnitude).otherwise(magnitude))
-    err = _first_error(
-        _msg(s.is_not_null() & ~ok, _quoted(s), "不是数字（金额单位万元）"),
-        _msg(ok & too_many, "小数位不能超过6位（万元）"),
-        _msg(ok & too_big, f"数值过大（上限 {MAX_WAN} 万元）"),
-    )
-    if not f.may_be_negative:
-        err = _first_error(err, _msg(value < 0, "不能为负数"))
-    return value, err
-
-
-def _parse_bool(s: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    low = s.str.to_lowercase()
-    mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
-    value = low.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
-    err = _msg(
-        s.is_not_null() & value.is_null(),
-        _quoted(s),
-        "不是是/否（可填 是/否、true/false、1/0、Y/N）",
-    )
-    return value, err
-
-
-def _parse_date(s: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    iso = s.str.contains(_DATE_RE)
-    text = s.str.slice(0, 10).str.replace_all("/", "-")
-    parsed = pl.when(iso).then(
-        text.str.replace(r"^(\d{4})-(\d)-", "$1-0$2-")
-        .str.replace(r"-(\d)$", "-0$1")
-        .str.to_date("%Y-%m-%d", strict=False)
-    )
-    serial = s.str.contains(_SERIAL_RE)
-    serial_days = s.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
-    from_serial = pl.when(serial & (serial_days > 0)).then(
-        pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days)
-    )
-    value = pl.coalesce([parsed, from_serial])
-    err = _msg(s.is_not_null() & value.is_null(), _quoted(s), "不是日期（YYYY-MM-DD）")
-    return value.cast(pl.Date), err
-
-
 def _lookup(values: Iterable[str], fn: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """Apply a Python check to each distinct value: (value map, error map)."""
     ok: dict[str, Any] = {}
@@ -375,6 +634,26 @@ def _lookup(values: Iterable[str], fn: Any) -> tuple[dict[str, Any], dict[str, s
         except ValueError as exc:
             bad[v] = str(exc)
     return ok, bad
+
+
+def _check_uscc(code: str) -> tuple[str, list[str]]:
+    check = uscc_mod.validate(code)
+    if check.errors:
+        raise ValueError(f"{_quoted_py(code)}{'；'.join(check.errors)}")
+    return check.code, check.warnings
+
+
+def _quoted_py(text: str) -> str:
+    return f"“{text}”"
+
+
+def _clean_uscc_outcomes(codes: pl.Series) -> tuple[pl.Series, dict[int, str]]:
+    """`uscc.validate`'s warnings for clean codes, vectorized: an outcome number per code
+    (0: none) and the warnings ("；"-joined) of each outcome."""
+    array = uscc_mod.codes_array(codes.str.join("").item().encode("ascii"))
+    outcome, warnings = uscc_mod.clean_warnings(array)
+    texts = {number: "；".join(found) for number, found in warnings.items()}
+    return pl.Series(codes.name, outcome, dtype=pl.Int64), texts
 
 
 def _map_headers(raw: pl.DataFrame) -> tuple[dict[str, str], list[str], list[str]]:
@@ -401,61 +680,90 @@ def _map_headers(raw: pl.DataFrame) -> tuple[dict[str, str], list[str], list[str
     return mapping, errors, warnings
 
 
+def _parse_columns(
+    frame: pl.DataFrame, present: Sequence[Field]
+) -> tuple[pl.DataFrame, dict[int, str]]:
+    """From `frame` (`_row` and source columns `_src|key`): `_row` and, per field, the
+    value `key` and its error `_err|key`; for uscc also `_warn|uscc`, a number standing
+    for the code's warnings (0 or null: none), and the warnings of each number."""
+    schema = frame.schema
+    fasts = {f.key: _fast(f, schema[_SRC + f.key]) for f in present}
+    frame = frame.with_columns(
+        [h.alias(_HELP + k) for k, fast in fasts.items() for h in fast.helpers]
+    )
+    frame = frame.with_columns([fast.value.alias(k) for k, fast in fasts.items()])
+    frame = frame.with_columns(
+        [fast.residual.alias(_RESIDUAL + k) for k, fast in fasts.items()]
+        + [
+            (pl.lit(None, pl.String) if fast.error is None else fast.error)
+            .cast(pl.String)
+            .alias(_ERR + k)
+            for k, fast in fasts.items()
+        ]
+        + ([pl.lit(None, pl.Int64).alias(_WARN + "uscc")] if "uscc" in fasts else [])
+    )
+    patched: dict[str, pl.Series] = {}
+    uscc_texts: dict[int, str] = {}
+
+    def put(name: str, rows: pl.Series, values: pl.Series) -> None:
+        """Write `values` at `rows` (ascending) of column `name`."""
+        if rows.len() == frame.height:
+            patched[name] = values.alias(name)
+        else:
+            patched[name] = patched.get(name, frame.get_column(name)).scatter(rows, values)
+
+    if "uscc" in fasts:
+        clean = frame.select(
+            (pl.col("uscc").is_not_null() & ~pl.col(_RESIDUAL + "uscc")).arg_true()
+        ).to_series()
+        if clean.len():
+            outcomes, uscc_texts = _clean_uscc_outcomes(frame.get_column("uscc").gather(clean))
+            put(_WARN + "uscc", clean, outcomes)
+    for f in present:
+        rows = frame.get_column(_RESIDUAL + f.key).arg_true()
+        if rows.len() == 0:
+            continue
+        source = frame.select(pl.col(_SRC + f.key).gather(rows))
+        texts = source.select(
+            _as_text(_SRC + f.key, source.schema[_SRC + f.key]).alias("cell")
+        ).to_series()
+        general = _general(f, texts.unique())
+        looked = texts.to_frame().join(general, on="cell", how="left", maintain_order="left")
+        put(f.key, rows, looked.get_column("value"))
+        put(_ERR + f.key, rows, looked.get_column("err"))
+        if f.key == "uscc":  # negative numbers for these codes' warnings
+            found = looked.get_column("warn").drop_nulls().unique().sort().to_list()
+            numbers = {text: -1 - i for i, text in enumerate(found)}
+            uscc_texts |= {number: text for text, number in numbers.items()}
+            warn = looked.get_column("warn")
+            put(
+                _WARN + "uscc",
+                rows,
+                warn.replace_strict(numbers, default=None, return_dtype=pl.Int64),
+            )
+    frame = frame.with_columns(list(patched.values())) if patched else frame
+    keep = [ROW, *fasts, *(_ERR + k for k in fasts)]
+    return frame.select([*keep, *(c for c in frame.columns if c.startswith(_WARN))]), uscc_texts
+
+
 def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
-    """Typed facts from a text frame, or `InputError` with every error."""
+    """Typed facts from a read frame (text columns, or typed parquet columns), or
+    `InputError` with every error."""
     mapping, header_errors, warnings = _map_headers(raw)
     if header_errors:
         raise InputError(header_errors)
-    frame = raw.select([pl.col(ROW), *(pl.col(orig).alias(key) for orig, key in mapping.items())])
-    frame = frame.with_columns(
-        [
-            pl.when(pl.col(k).str.strip_chars() == "")
-            .then(None)
-            .otherwise(pl.col(k).str.strip_chars())
-            .alias(k)
-            for k in mapping.values()
-        ]
-    )
-    present = [f for f in FIELDS if f.key in frame.columns]
-    frame = _expand_sci(frame, [f.key for f in present if f.kind == "money"])
-    values: list[pl.Expr] = []
-    errors: list[pl.Expr] = []
-    lookups: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+    present = [f for f in FIELDS if f.key in mapping.values()]
+    source = {key: orig for orig, key in mapping.items()}
+    columns: list[pl.Expr] = []
     for f in present:
-        s = pl.col(f.key)
-        if f.key == "uscc":
-            codes = frame.get_column("uscc").drop_nulls().unique().to_list()
-            lookups["uscc"] = _lookup(codes, _check_uscc)
-            ok_map, bad_map = lookups["uscc"]
-            value = s.replace_strict(
-                {k: v[0] for k, v in ok_map.items()}, default=None, return_dtype=pl.String
-            )
-            err = _first_error(
-                _msg(s.is_null(), "不能为空"),
-                s.replace_strict(bad_map, default=None, return_dtype=pl.String),
-            )
-        elif f.kind in ("text",):
-            value, err = (
-                s,
-                (_msg(s.is_null(), "不能为空") if f.required else pl.lit(None, pl.String)),
-            )
-        elif f.kind in ("int", "score"):
-            value, err = _parse_int(s, f)
-        elif f.kind == "money":
-            value, err = _parse_money(s, f)
-        elif f.kind == "bool":
-            value, err = _parse_bool(s)
-        elif f.kind == "date":
-            value, err = _parse_date(s)
-        else:  # domain
-            names = frame.get_column(f.key).drop_nulls().unique().to_list()
-            ok_map, bad_map = _lookup(names, parse_domain)
-            value = s.replace_strict(ok_map, default=None, return_dtype=pl.String)
-            err = s.replace_strict(bad_map, default=None, return_dtype=pl.String)
-        values.append(value.alias(f.key))
-        errors.append(err.cast(pl.String).alias(f"_err|{f.key}"))
-    checked = frame.with_columns(errors)
-    typed = checked.with_columns(values)
+        dtype = raw.schema[source[f.key]]
+        column = pl.col(source[f.key])
+        if dtype != pl.String and not _fits(dtype, f):
+            column = _as_text(source[f.key], dtype)
+        columns.append(column.alias(_SRC + f.key))
+    # One chunk per column: polars would otherwise realign the chunks of every column at
+    # each operation once columns computed here (one chunk) meet those read (many).
+    typed, uscc_texts = _parse_columns(raw.select([pl.col(ROW), *columns]).rechunk(), present)
     # Present years must be contiguous and end at y3 (rules-hnte-2016.md "Years").
     contiguity: list[pl.Expr] = []
     for stem in ("revenue", "net_assets"):
@@ -480,8 +788,10 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
                 for e in contiguity
             ]
         )
-    # Duplicate codes: every later occurrence names the first.
-    if "uscc" in typed.columns:
+    # Duplicate codes: every later occurrence names the first. (Distinct hashes prove
+    # distinct codes: the exact search runs only where some hashes are equal.)
+    codes = typed.get_column("uscc").drop_nulls() if "uscc" in typed.columns else None
+    if codes is not None and codes.hash().n_unique() < codes.len():
         first = pl.col(ROW).min().over("uscc")
         dup = pl.col("uscc").is_not_null() & (pl.col(ROW) != first)
         typed = typed.with_columns(
@@ -493,40 +803,23 @@ def parse(raw: pl.DataFrame, *, as_of: date) -> ParsedInput:
     if messages:
         raise InputError(messages)
     facts = typed.select([pl.col(ROW), *(pl.col(f.key) for f in present)])
-    facts = facts.with_columns(_row_warnings(facts, lookups.get("uscc", ({}, {}))[0]))
+    uscc_outcomes = typed.get_column(_WARN + "uscc") if "uscc" in typed.columns else None
+    facts = facts.with_columns(_row_warnings(facts, uscc_outcomes, uscc_texts))
     facts = conform(facts, as_of)
     return ParsedInput(facts, warnings)
 
 
-def _check_uscc(code: str) -> tuple[str, list[str]]:
-    check = uscc_mod.validate(code)
-    if check.errors:
-        raise ValueError(f"{_quoted_py(code)}{'；'.join(check.errors)}")
-    return check.code, check.warnings
+def _row_warnings(
+    facts: pl.DataFrame, uscc_outcomes: pl.Series | None, uscc_texts: Mapping[int, str]
+) -> pl.Expr | pl.Series:
+    """The `_warnings` column: each row's messages, in the order of the checks below.
 
-
-def _quoted_py(text: str) -> str:
-    return f"“{text}”"
-
-
-def _row_warnings(facts: pl.DataFrame, uscc_ok: Mapping[str, tuple[str, list[str]]]) -> pl.Expr:
-    parts: list[pl.Expr] = []
-    warned = {code: "；".join(w) for code, (code_n, w) in uscc_ok.items() if w}
-    if warned and "uscc" in facts.columns:
-        by_norm = {uscc_ok[k][0]: v for k, v in warned.items()}
-        parts.append(
-            pl.concat_str(
-                [
-                    pl.lit("统一社会信用代码"),
-                    pl.col("uscc").replace_strict(by_norm, default=None, return_dtype=pl.String),
-                ]
-            )
-        )
+    A row's warnings are one of few combinations (a number per code outcome, a bit per
+    other check): each combination's list is built once, then looked up."""
+    checks: list[tuple[str, pl.Expr]] = []
     if "tech_staff" in facts.columns and "employees" in facts.columns:
-        parts.append(
-            pl.when(pl.col("tech_staff") > pl.col("employees")).then(
-                pl.lit("科技人员数大于职工总数，请核实")
-            )
+        checks.append(
+            ("科技人员数大于职工总数，请核实", pl.col("tech_staff") > pl.col("employees"))
         )
     if "rd_domestic_3y" in facts.columns:
         rd = [
@@ -535,40 +828,60 @@ def _row_warnings(facts: pl.DataFrame, uscc_ok: Mapping[str, tuple[str, list[str
             if f"rd_expense_{y}" in facts.columns
         ]
         if rd:
-            parts.append(
-                pl.when(pl.col("rd_domestic_3y") > pl.sum_horizontal(rd)).then(
-                    pl.lit("境内研发费用合计大于各年研发费用之和，请核实")
+            checks.append(
+                (
+                    "境内研发费用合计大于各年研发费用之和，请核实",
+                    pl.col("rd_domestic_3y") > pl.sum_horizontal(rd),
                 )
             )
     for y in ("y1", "y2", "y3"):
         if f"rd_expense_{y}" in facts.columns:
             rev = pl.col(f"revenue_{y}") if f"revenue_{y}" in facts.columns else pl.lit(None)
-            parts.append(
-                pl.when(pl.col(f"rd_expense_{y}").is_not_null() & rev.is_null()).then(
-                    pl.lit(
-                        f"研发费用_{y.replace('y1', '第一年').replace('y2', '第二年').replace('y3', '第三年')}已填但同年销售收入未填，不计入"
-                    )
+            checks.append(
+                (
+                    f"研发费用_{YEAR_LABELS[y]}已填但同年销售收入未填，不计入",
+                    pl.col(f"rd_expense_{y}").is_not_null() & rev.is_null(),
                 )
             )
-    if not parts:
+    if uscc_outcomes is None and not checks:
         return pl.lit([], dtype=pl.List(pl.String)).alias(WARNINGS)
-    return pl.concat_list(
+    bits = 1 << len(checks)
+    key = pl.sum_horizontal(
         [
-            pl.when(p.is_not_null())
-            .then(pl.concat_list([p]))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            for p in parts
+            pl.lit(uscc_outcomes if uscc_outcomes is not None else 0).fill_null(0) * bits,
+            *(
+                cond.fill_null(False).cast(pl.Int64) * (1 << i)
+                for i, (_, cond) in enumerate(checks)
+            ),
         ]
-    ).alias(WARNINGS)
+    )
+    keys = facts.select(key.cast(pl.Int64).alias("key"))
+    combinations: list[list[str]] = []
+    distinct = keys.get_column("key").unique().to_list()
+    for number in distinct:
+        outcome, flags = divmod(number, bits)
+        messages = [f"统一社会信用代码{uscc_texts[outcome]}"] if outcome in uscc_texts else []
+        messages += [m for i, (m, _) in enumerate(checks) if flags >> i & 1]
+        combinations.append(messages)
+    table = pl.DataFrame(
+        {"key": distinct, WARNINGS: combinations},
+        schema={"key": pl.Int64, WARNINGS: pl.List(pl.String)},
+    )
+    return keys.join(table, on="key", how="left", maintain_order="left").get_column(WARNINGS)
 
 
 def _collect_errors(typed: pl.DataFrame) -> list[str]:
-    err_cols = [c for c in typed.columns if c.startswith("_err|")]
+    err_cols = [
+        c
+        for c in typed.columns
+        if c.startswith(_ERR) and typed.get_column(c).null_count() < typed.height
+    ]
     if not err_cols:
         return []
     order = {f.key: i for i, f in enumerate(FIELDS)}
     long = (
         typed.select([pl.col(ROW), *err_cols])
+        .filter(pl.any_horizontal([pl.col(c).is_not_null() for c in err_cols]))
         .unpivot(index=ROW, on=err_cols, variable_name="field", value_name="message")
         .drop_nulls("message")
     )

@@ -11,6 +11,7 @@ minimal quoting, Python's `repr` for the display floats.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import IO
 
 import polars as pl
@@ -57,29 +58,32 @@ def _as_python_prints(frame: pl.DataFrame, value_cols: Sequence[str]) -> pl.Data
     return frame.with_columns(exprs) if exprs else frame
 
 
-def _warnings(rs: RuleSet) -> pl.Expr:
-    """The row's warnings joined with "；": input warnings, the rule set's notices, and
-    the note that `as_of` precedes the rule set (as `explain.records` gives them)."""
-    base = pl.col(WARNINGS).fill_null(pl.lit([], dtype=pl.List(pl.String)))
-    notices = pl.lit(list(rs.notices), dtype=pl.List(pl.String))
-    late = pl.lit(
-        [f"评价日期早于规则集 {rs.id} 生效日期 {rs.effective_from.isoformat()}"],
-        dtype=pl.List(pl.String),
-    )
-    joined = pl.concat_list([base, notices])
-    early = pl.col("as_of") < pl.lit(rs.effective_from)
-    return (
-        pl.when(early.fill_null(False))
-        .then(pl.concat_list([joined, late]))
-        .otherwise(joined)
-        .list.join("；")
-        .replace("", None)
-    )
+JOINED = "_warnings_text"
+
+
+def _warnings(rs: RuleSet, any_early: bool) -> pl.Expr:
+    """The row's warnings joined with "；" (`JOINED`: the input warnings, joined once for
+    every rule set), then the rule set's notices and the note that `as_of` precedes the
+    rule set, as `explain.records` gives them."""
+    extra = [pl.lit(text) for text in rs.notices]
+    text = pl.col(JOINED)
+    if extra:
+        text = pl.concat_str([text, *extra], separator="；", ignore_nulls=True)
+    if any_early:
+        late = pl.lit(f"评价日期早于规则集 {rs.id} 生效日期 {rs.effective_from.isoformat()}")
+        early = (pl.col("as_of") < pl.lit(rs.effective_from)).fill_null(False)
+        text = (
+            pl.when(early)
+            .then(pl.concat_str([text, late], separator="；", ignore_nulls=True))
+            .otherwise(text)
+        )
+    return text
 
 
 def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.DataFrame:
     """The flat table of `evaluated` (the output of `assess`), ready for the CSV writer:
-    booleans print as true/false, blanks are null, display floats as `repr` prints them."""
+    booleans print as true/false, blanks are null (never "": Polars would quote it where
+    Python's csv writes nothing), display floats as `repr` prints them."""
     columns = table_columns(rulesets)
     kinds: dict[str, pl.DataType] = {name: pl.String() for name in columns}
     value_cols: list[str] = []
@@ -95,6 +99,10 @@ def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.Data
     kinds["ruleset"], kinds["verdict"], kinds["route"] = ids, VERDICTS, ROUTES
     k = len(rulesets)
     n = evaluated.height
+    evaluated = evaluated.with_columns(
+        pl.col(WARNINGS).list.join("；").replace("", None).alias(JOINED)
+    )
+    first_day = evaluated.get_column("as_of").min()
     parts: list[pl.DataFrame] = []
     for rs in rulesets:
         cells = {name: pl.lit(None, dtype=kind) for name, kind in kinds.items()}
@@ -108,27 +116,19 @@ def table_frame(evaluated: pl.DataFrame, rulesets: Sequence[RuleSet]) -> pl.Data
                 cells[part] = pl.col(col(rs.id, part)).cast(pl.Int64)
         for cr in rs.criteria:
             cells[cr.id] = pl.col(col(cr.id, PASSED)).cast(pl.Boolean)
-            cells[f"{cr.id}.value"] = pl.col(col(cr.id, VALUE)).cast(pl.Float64)
-        cells["warnings"] = _warnings(rs)  # null when there are none
+            value = pl.col(col(cr.id, VALUE)).cast(pl.Float64).round(DISPLAY_DIGITS)
+            cells[f"{cr.id}.value"] = value
+        early = isinstance(first_day, date) and first_day < rs.effective_from
+        cells["warnings"] = _warnings(rs, early)  # null when there are none
         j = len(parts)
         order = pl.int_range(j, n * k + j, k, dtype=pl.Int64).alias(ORDER)
         parts.append(evaluated.select([*(e.alias(name) for name, e in cells.items()), order]))
     stacked = pl.concat(parts, how="vertical")
-    # Python's csv writes an empty string bare, Polars quotes it: blank text is null.
-    out: list[pl.Expr] = []
-    for name, kind in kinds.items():
-        cell = pl.col(name)
-        if kind == pl.String():
-            cell = pl.when(cell != "").then(cell)
-        elif kind == pl.Float64():
-            cell = cell.round(DISPLAY_DIGITS)
-        out.append(cell.alias(name))
-    if k == 1:
-        return _as_python_prints(stacked.select(out), value_cols)
-    # Interleave, enterprise by enterprise: row i of rule set j goes to i·k + j (a sort
-    # on that key moves the rows faster than gathering them by index).
-    table = stacked.select([*out, pl.col(ORDER)]).sort(ORDER).drop(ORDER)
-    return _as_python_prints(table, value_cols)
+    if k > 1:
+        # Interleave, enterprise by enterprise: row i of rule set j goes to i·k + j (a
+        # sort on that key moves the rows faster than gathering them by index).
+        stacked = stacked.sort(ORDER)
+    return _as_python_prints(stacked.drop(ORDER), value_cols)
 
 
 def write_table_csv(
