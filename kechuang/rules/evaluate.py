@@ -138,12 +138,19 @@ def fill_late(frame: pl.DataFrame, late: Sequence[Late]) -> pl.DataFrame:
 
 
 def assess(
-    facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date, detail: bool = True
+    facts: pl.DataFrame,
+    rulesets: Sequence[RuleSet],
+    *,
+    as_of: date,
+    detail: bool = True,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """The facts frame plus every rule set's result columns (same row order).
 
     `detail=False` builds the same rules without the explanatory text and remedies
-    (notes, remedies and fixes are null): verdicts, criteria and scores only.
+    (notes, remedies and fixes are null): verdicts, criteria and scores only. Then every
+    rule set runs in one query, and `columns` (if given) keeps only those columns: the
+    query skips whatever they do not need.
     """
     frame = conform(facts, as_of)
     if frame.height == 0:
@@ -154,9 +161,14 @@ def assess(
         lo = lo_v if isinstance(lo_v, date) else as_of
         hi = hi_v if isinstance(hi_v, date) else as_of
     with detail_context(detail):
+        if not detail:
+            lf = frame.lazy()
+            for rs in rulesets:
+                lf, _ = apply_ruleset(lf, rs, lo, hi)  # no late texts without detail
+            return (lf if columns is None else lf.select(columns)).collect()
         for rs in rulesets:
             lf, late = apply_ruleset(frame.lazy(), rs, lo, hi)
             # Materialized per rule set: its late texts read its own columns, before a
             # later rule set could replace a shared helper.
             frame = fill_late(lf.collect(), late)
-    return frame
+    return frame if columns is None else frame.select(columns)

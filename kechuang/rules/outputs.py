@@ -15,7 +15,7 @@ from kechuang.rules.model import RuleSet
 from kechuang.rules.table import table_columns
 from kechuang.rules.tech_domains import DOMAINS
 
-OUTPUT_FORMATS = ("json", "jsonl", "csv", "xlsx")
+OUTPUT_FORMATS = ("json", "jsonl", "csv", "xlsx", "parquet")
 PASSED_TEXT = {True: "是", False: "否", None: ""}
 BOOL_CHOICES = ("是", "否")
 

@@ -2,15 +2,18 @@
 
 The reference is the writer the CLI used before: `csv.DictWriter` over
 `outputs.table_row` of the result objects of a full (`detail=True`) assessment. The
-column-wise table is built from a decisions-only (`detail=False`) assessment.
+column-wise table is built as the CLI builds it: from a decisions-only (`detail=False`)
+assessment of every rule set in one query, keeping only the columns the table reads.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -19,13 +22,14 @@ from hypothesis import strategies as st
 
 from kechuang.core.uscc import generate
 from kechuang.rules.cases import load_cases
+from kechuang.rules.cli import main
 from kechuang.rules.evaluate import assess
 from kechuang.rules.explain import records
 from kechuang.rules.inputs import InputError, from_records
 from kechuang.rules.model import RuleSet
 from kechuang.rules.outputs import table_row
 from kechuang.rules.rulesets import RULESETS
-from kechuang.rules.table import table_columns, write_table_csv
+from kechuang.rules.table import table_columns, table_inputs, write_table_csv
 from tests.rules.test_rules_properties import SETTINGS, enterprise
 
 ALL = list(RULESETS.values())
@@ -46,7 +50,13 @@ def columnwise_csv(
 ) -> bytes:
     out = io.BytesIO()
     for start in range(0, max(facts.height, 1), chunk):
-        evaluated = assess(facts.slice(start, chunk), rulesets, as_of=as_of, detail=False)
+        evaluated = assess(
+            facts.slice(start, chunk),
+            rulesets,
+            as_of=as_of,
+            detail=False,
+            columns=table_inputs(rulesets),
+        )
         write_table_csv(evaluated, rulesets, out, header=start == 0)
     return out.getvalue()
 
@@ -110,3 +120,44 @@ def test_tiny_values_print_as_python_does() -> None:
     got = columnwise_csv(facts, ALL, date(2025, 6, 15))
     assert got == reference_csv(facts, ALL, date(2025, 6, 15))
     assert b"e-05" in got
+
+
+def test_parquet_output_is_the_csv_table_typed(tmp_path: Path) -> None:
+    """`--format parquet` (our addition): the same rows and cells as `--format csv`."""
+    rng = random.Random(13)
+    rows = [
+        {
+            "uscc": generate(rng),
+            "name": f"企业{i}",
+            "employees": 100 + i,
+            "tech_staff": 5 * i,
+            "revenue_y2": "1500",
+            "revenue_y3": str(2000 + 100 * i),
+            "rd_expense_y3": str(40 * i) if i % 3 else None,
+            "rd_expense_y2": "50",
+            "ip_class2": i,
+        }
+        for i in range(9)
+    ]
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    as_csv, as_parquet = tmp_path / "out.csv", tmp_path / "out.parquet"
+    args = ["assess", str(src), "--rules", "all", "--as-of", "2025-06-15"]
+    assert main([*args, "--format", "csv", "--out", str(as_csv)]) == 0
+    assert main([*args, "--format", "parquet", "--out", str(as_parquet)]) == 0
+    table = pl.read_parquet(as_parquet)
+    expected = pl.read_csv(as_csv, infer_schema=False, encoding="utf8")
+    assert table.columns == expected.columns
+    assert table.height == 9 * len(ALL)
+    assert table.schema["hnte.rd_expense_ratio"] == pl.Boolean
+    assert table.schema["hnte.rd_expense_ratio.value"] == pl.Float64
+    as_text = table.with_columns(
+        [pl.col(c).cast(pl.String).str.to_lowercase() for c in table.columns]
+    )
+    assert as_text.equals(expected.with_columns(pl.all().str.to_lowercase()))
+
+
+def test_parquet_needs_out(tmp_path: Path) -> None:
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps([{"uscc": generate(random.Random(1)), "name": "甲"}]), "utf-8")
+    assert main(["assess", str(src), "--format", "parquet"]) == 2

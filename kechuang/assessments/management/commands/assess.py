@@ -1,4 +1,4 @@
-"""kechuang assess INPUT [--rules …] [--as-of DATE] [--format json|jsonl|csv|xlsx] [--out PATH]"""
+"""kechuang assess INPUT [--rules …] [--as-of DATE] [--format json|jsonl|csv|xlsx|parquet] [--out PATH]"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "按认定规则评价企业数据表（高企认定、科技型中小企业评价、省培育库入库），输出 JSON/CSV/Excel；"
+        "按认定规则评价企业数据表（高企认定、科技型中小企业评价、省培育库入库），输出 JSON/CSV/Excel/Parquet；"
         "输入有错时列出全部错误并以状态2退出。`kechuang assess --template out.xlsx` 生成输入模板。无需数据库。"
     )
 
