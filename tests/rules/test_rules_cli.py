@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -107,3 +109,52 @@ def test_template_has_headers_help_and_validation_and_reads_back(tmp_path: Path)
     out = tmp_path / "o.json"
     assert main(["assess", str(path), "--as-of", "2025-06-15", "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["results"][0]["verdict"] == "uncertain"
+
+
+def test_template_filled_with_h1_and_t1_gives_the_spec_verdicts(tmp_path: Path) -> None:
+    """The issue's check: `kechuang assess` on the template filled with the worked
+    examples H1 (hnte-2016) and T1 (tech-sme-2017) prints the assess.md JSON shape with
+    the verdicts, routes and scores the rule specs give."""
+    from kechuang.core.uscc import generate
+    from kechuang.rules.cases import load_cases
+    from kechuang.rules.fields import BY_KEY
+
+    cases = {c.id: c for c in load_cases() if c.id in ("H1", "T1")}
+    path = tmp_path / "t.xlsx"
+    assert main(["assess", "--template", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["企业"]
+    headers = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
+    rng = random.Random(1)
+    codes = {}
+    for row, case_id in ((3, "H1"), (4, "T1")):
+        case = cases[case_id]
+        facts = {**case.facts, "uscc": generate(rng), "name": f"示例{case_id}"}
+        codes[case_id] = facts["uscc"]
+        for key, value in facts.items():
+            cell = value
+            if isinstance(value, bool):
+                cell = "是" if value else "否"
+            elif isinstance(value, date):
+                cell = value.isoformat()
+            ws.cell(row, headers[BY_KEY[key].header], str(cell))
+    wb.save(path)
+    assert cases["H1"].as_of == cases["T1"].as_of
+    as_of = cases["H1"].as_of.isoformat()
+    out = tmp_path / "o.json"
+    argv = ["assess", str(path), "--rules", "hnte-2016,tech-sme-2017", "--as-of", as_of]
+    assert main([*argv, "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["as_of"] == as_of and doc["rulesets"] == ["hnte-2016", "tech-sme-2017"]
+    got = {(r["uscc"], r["ruleset"]): r for r in doc["results"]}
+    for case_id, ruleset in (("H1", "hnte-2016"), ("T1", "tech-sme-2017")):
+        result = got[codes[case_id], ruleset]
+        expect = cases[case_id].expect
+        assert result["verdict"] == expect["verdict"]
+        if "route" in expect:
+            assert result["route"] == expect["route"]
+        if "score" in expect:
+            assert {k: result["score"][k] for k in expect["score"]} == expect["score"]
+        passed = {c["id"]: c["passed"] for c in result["criteria"]}
+        for cid, want in (expect.get("criteria") or {}).items():
+            assert passed[cid] is want, cid
