@@ -31,7 +31,7 @@ from kechuang.rules.rulesets import UnknownRuleSet, select
 from kechuang.rules.table import (
     table_frame,
     table_inputs,
-    write_table_csv,
+    write_csv_table,
     write_table_parquet,
 )
 
@@ -165,23 +165,31 @@ def run_assess(
     return 0
 
 
+def _table_chunks(
+    facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date, for_csv: bool
+) -> Iterator[pl.DataFrame]:
+    """The flat table a chunk of rows at a time, from decisions-only runs that compute
+    just the columns the table reads (it has no notes or remedies); with a progress bar."""
+    needed = table_inputs(rulesets)
+    with _progress(facts.height) as progress:
+        task = progress.add_task("评价", total=facts.height) if progress else None
+        for start in range(0, max(facts.height, 1), CHUNK):
+            chunk = facts.slice(start, CHUNK)
+            evaluated = assess(chunk, rulesets, as_of=as_of, detail=False, columns=needed)
+            yield table_frame(evaluated, rulesets, for_csv=for_csv)
+            if progress is not None and task is not None:
+                progress.advance(task, chunk.height)
+
+
 def _write_csv(
     facts: pl.DataFrame, rulesets: Sequence[RuleSet], *, as_of: date, out: Path | None
 ) -> int:
-    """The flat table, column-wise: decisions and values only (the table has no notes
-    or remedies), a chunk of rows at a time."""
-
-    needed = table_inputs(rulesets)
+    """The flat table as CSV, written chunk by chunk."""
 
     def write(stream: IO[bytes]) -> None:
-        with _progress(facts.height) as progress:
-            task = progress.add_task("评价", total=facts.height) if progress else None
-            for start in range(0, max(facts.height, 1), CHUNK):
-                chunk = facts.slice(start, CHUNK)
-                evaluated = assess(chunk, rulesets, as_of=as_of, detail=False, columns=needed)
-                write_table_csv(evaluated, rulesets, stream, header=start == 0)
-                if progress is not None and task is not None:
-                    progress.advance(task, chunk.height)
+        chunks = _table_chunks(facts, rulesets, as_of=as_of, for_csv=True)
+        for i, table in enumerate(chunks):
+            write_csv_table(table, stream, header=i == 0)
 
     if out is None:
         write(sys.stdout.buffer)
@@ -201,16 +209,7 @@ def _write_parquet(
 ) -> int:
     """The flat table as one typed Parquet file (our addition to assess.md's formats, for
     large batches): the same rows and columns as the csv table."""
-    needed = table_inputs(rulesets)
-    tables = []
-    with _progress(facts.height) as progress:
-        task = progress.add_task("评价", total=facts.height) if progress else None
-        for start in range(0, max(facts.height, 1), CHUNK):
-            chunk = facts.slice(start, CHUNK)
-            evaluated = assess(chunk, rulesets, as_of=as_of, detail=False, columns=needed)
-            tables.append(table_frame(evaluated, rulesets, for_csv=False))
-            if progress is not None and task is not None:
-                progress.advance(task, chunk.height)
+    tables = list(_table_chunks(facts, rulesets, as_of=as_of, for_csv=False))
     _atomic_write(out, lambda path: write_table_parquet(tables, path))
     return 0
 

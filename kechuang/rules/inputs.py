@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from kechuang.core import uscc as uscc_mod
-from kechuang.rules.evaluate import ROW, WARNINGS, conform
+from kechuang.rules.evaluate import DTYPES, ROW, WARNINGS, conform
 from kechuang.rules.fields import BY_HEADER, BY_KEY, FIELDS, MAX_WAN, MICRO, YEAR_LABELS, Field
 from kechuang.rules.tech_domains import parse_domain
 
@@ -321,15 +321,6 @@ _SERIAL_RE = r"^\d{1,6}(\.0+)?$"
 _PLAIN_MONEY_RE = r"^-?[0-9]{1,10}(\.[0-9]{1,6})?$"
 _PLAIN_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _INT_DTYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
-_VALUE_DTYPES: dict[str, pl.DataType] = {
-    "text": pl.String(),
-    "domain": pl.String(),
-    "int": pl.Int64(),
-    "score": pl.Int64(),
-    "money": pl.Int64(),
-    "bool": pl.Boolean(),
-    "date": pl.Date(),
-}
 _SRC, _HELP, _RESIDUAL, _ERR, _WARN = "_src|", "_help|", "_residual|", "_err|", "_warn|"
 
 
@@ -603,7 +594,7 @@ def _general(f: Field, texts: pl.Series) -> pl.DataFrame:
         df = df.with_columns(pl.lit(None, pl.String).alias("warn"))
     return df.select(
         "cell",
-        pl.col("value").cast(_VALUE_DTYPES[f.kind]),
+        pl.col("value").cast(DTYPES[f.kind]),
         pl.col("err").cast(pl.String),
         pl.col("warn").cast(pl.String),
     )

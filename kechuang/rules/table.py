@@ -151,13 +151,17 @@ def table_frame(
 def write_table_csv(
     evaluated: pl.DataFrame, rulesets: Sequence[RuleSet], out: IO[bytes], *, header: bool = True
 ) -> None:
-    """Append the flat table of `evaluated` to `out` as CSV (UTF-8; with `header`, the BOM
-    and the header row first, so that Excel opens the Chinese text correctly)."""
+    """Append the flat table of `evaluated` to `out` as CSV (see `write_csv_table`)."""
+    write_csv_table(table_frame(evaluated, rulesets), out, header=header)
+
+
+def write_csv_table(table: pl.DataFrame, out: IO[bytes], *, header: bool = True) -> None:
+    """Append a flat table (`table_frame(..., for_csv=True)`) to `out` as CSV (UTF-8;
+    with `header`, the BOM and the header row first, so that Excel opens the Chinese text
+    correctly)."""
     if header:
         out.write("\ufeff".encode())
-    table_frame(evaluated, rulesets).write_csv(
-        out, include_header=header, line_terminator="\r\n", quote_style="necessary"
-    )
+    table.write_csv(out, include_header=header, line_terminator="\r\n", quote_style="necessary")
 
 
 def write_table_parquet(tables: Sequence[pl.DataFrame], path: Path) -> None:
