@@ -121,11 +121,17 @@ def generate(rng: random.Random, region: str = "321283", prefix: str = "91") -> 
 CLEAN_PATTERN = "^[" + CHARSET + "]{18}$"  # ASCII only: 18 characters are 18 bytes
 
 
-def _char_values() -> npt.NDArray[np.int64]:
-    table = np.full(256, -1, dtype=np.int64)
+def _char_values() -> npt.NDArray[np.int16]:
+    table = np.full(256, -1, dtype=np.int16)
     for ch, value in VALUES.items():
         table[ord(ch)] = value
     return table
+
+
+def _weighted_values() -> npt.NDArray[np.uint16]:
+    """Row i: (value of the byte × WEIGHTS[i]) mod 31, for each byte (0 off CHARSET)."""
+    values = np.maximum(_char_values(), 0).astype(np.uint16)
+    return np.stack([(values * weight) % 31 for weight in WEIGHTS]).astype(np.uint16)
 
 
 def _allowed_pairs() -> npt.NDArray[np.bool_]:
@@ -137,7 +143,7 @@ def _allowed_pairs() -> npt.NDArray[np.bool_]:
 
 
 _CHAR_VALUES = _char_values()
-_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
+_WEIGHTED = _weighted_values()
 _ALLOWED = _allowed_pairs()
 
 
@@ -153,8 +159,12 @@ def codes_array(concatenated: bytes) -> npt.NDArray[np.uint8]:
 
 def expected_check_indexes(codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
     """For each clean code, the CHARSET index of its check digit (`check_digit`)."""
-    c = 31 - (_CHAR_VALUES[codes[:, :17]] @ _WEIGHTS) % 31
-    return np.where(c == 31, 0, c)
+    by_position = np.ascontiguousarray(codes[:, :17].T)  # one contiguous row per position
+    total = _WEIGHTED[0][by_position[0]]  # uint16: 17 terms below 31 each
+    for i in range(1, 17):
+        total += _WEIGHTED[i][by_position[i]]
+    expected: npt.NDArray[np.int64] = ((31 - total % 31) % 31).astype(np.int64)
+    return expected
 
 
 def check_digit_matches(
@@ -181,9 +191,11 @@ def clean_warnings(
     warnings of each outcome that occurs (outcome 0, no warning, is left out)."""
     expected = expected_check_indexes(codes)
     digit = np.where(check_digit_matches(codes, expected), 0, expected + 1)  # 0 … 31
-    pair = codes[:, 0].astype(np.int64) * 256 + codes[:, 1]
-    department = np.where(department_known(codes), 0, pair + 1)  # 0 … 65536
-    outcome: npt.NDArray[np.int64] = department * 32 + digit
+    known = department_known(codes)
+    outcome: npt.NDArray[np.int64] = digit
+    if not known.all():
+        pair = codes[:, 0].astype(np.int64) * 256 + codes[:, 1]
+        outcome = np.where(known, 0, pair + 1) * 32 + digit  # department 0 … 65536
     warnings: dict[int, list[str]] = {}
     for number in np.flatnonzero(np.bincount(outcome)).tolist():
         found = []

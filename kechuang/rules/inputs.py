@@ -9,12 +9,9 @@ spreadsheet row (header = row 1; for JSON / JSON Lines, record k is row k + 1).
 
 from __future__ import annotations
 
-import codecs
 import io
 import itertools
 import json
-import mmap
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,39 +118,19 @@ def read_xlsx(path: Path) -> pl.DataFrame:
 
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[3 : 3 + exc.start].count(b"\n") + 1
+            raise InputError(
+                [
+                    f"第{line}行 输入: 文件以UTF-8标记（BOM）开头，但此处不是有效的UTF-8，请另存为UTF-8"
+                ]
+            ) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("gb18030")  # GBK and its superset
-
-
-def _is_utf8(data: bytes | mmap.mmap) -> bool:
-    """`data.decode("utf-8")` would succeed (checked piecewise: faster, little memory)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with memoryview(data) as view:
-        try:
-            for start in range(0, len(view), 1 << 15):
-                decoder.decode(view[start : start + (1 << 15)])
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
-def _csv_source(path: Path) -> Path | io.BytesIO | io.StringIO:
-    """What polars reads: UTF-8 as it is (a file without BOM by its path, polars maps
-    it; else the bytes after the BOM), anything else as `_decode` reads it."""
-    with path.open("rb") as file:
-        if os.fstat(file.fileno()).st_size > 3 and file.read(3) != b"\xef\xbb\xbf":
-            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                if _is_utf8(mapped):
-                    return path
-    data = path.read_bytes()
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if _is_utf8(body):
-        return io.BytesIO(body)
-    return io.StringIO(_decode(data))  # GBK; invalid UTF-8 after a BOM raises, as always
 
 
 def _with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -175,12 +152,25 @@ def _skippable(name: str) -> pl.Expr:
 
 def read_csv(path: Path) -> pl.DataFrame:
     """Text columns (blanks are left for `parse`, which reads them as null) and `_row`."""
-    frame = pl.read_csv(
-        _csv_source(path),
-        infer_schema=False,
-        has_header=True,
-        truncate_ragged_lines=True,
-    )
+    options: dict[str, Any] = {
+        "infer_schema": False,
+        "has_header": True,
+        "truncate_ragged_lines": True,
+    }
+    # UTF-8, with or without BOM: polars maps the file, skips the BOM and checks every
+    # cell's UTF-8 as it reads it (no separate pass over the file). It does not check the
+    # header (it reads it lossily, invalid bytes → U+FFFD), so a header with U+FFFD is
+    # read again the reference way: `_decode` (GBK; invalid UTF-8 after a BOM is an error).
+    read: pl.DataFrame | None
+    try:
+        read = pl.read_csv(path, **options)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower():
+            raise
+        read = None
+    if read is None or any("\ufffd" in name for name in read.columns):
+        read = pl.read_csv(io.StringIO(_decode(path.read_bytes())), **options)
+    frame = read
     # Keep blank lines out but their numbers in: csv rows are header + index + 1.
     frame = _with_row_numbers(frame)
     values = [c for c in frame.columns if c != ROW]

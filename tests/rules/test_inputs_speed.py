@@ -281,6 +281,12 @@ def test_vectorized_uscc_warnings_equal_validate() -> None:
     got = [warnings.get(number, []) for number in outcome.tolist()]
     assert got == [uscc.validate(c).warnings for c in codes]
     assert any(len(w) == 2 for w in got) and any(not w for w in got)
+    # Every department known (the shortcut that skips the department arithmetic).
+    known = [c[:17] + ch for c in codes[:300] for ch in "0Q"]
+    outcome, warnings = uscc.clean_warnings(uscc.codes_array("".join(known).encode("ascii")))
+    assert [warnings.get(number, []) for number in outcome.tolist()] == [
+        uscc.validate(c).warnings for c in known
+    ]
 
 
 def test_uscc_warnings_and_duplicates_through_load(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,11 +11,13 @@ import openpyxl
 import polars as pl
 import pytest
 
+from kechuang.core import uscc
 from kechuang.rules.fields import MICRO
 from kechuang.rules.inputs import InputError, load
 
 AS_OF = date(2025, 6, 15)
 HEADER = "统一社会信用代码,name,成立日期,employees,科技人员数,销售收入_第三年,研发费用_第三年,standards,foo"
+CODE = "91321283MA1MR5HB8P"
 ROW = "91321283MA1MR5HB8P,甲公司,2019-03-01,100,15,4200.123456,230,是,x"
 
 
@@ -34,6 +37,28 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(tmp_path: Path, enco
     assert row["standards"] is True
     assert row["as_of"] == AS_OF
     assert parsed.warnings == ["未知列“foo”已忽略"]
+
+
+def test_gbk_is_detected_where_only_the_header_or_one_late_cell_is_not_ascii(
+    tmp_path: Path,
+) -> None:
+    # polars checks the cells' UTF-8 but reads the header lossily: both must fall back.
+    header_only = write(tmp_path, "a.csv", f"统一社会信用代码,企业名称\n{CODE},abc\n", "gbk")
+    assert load(header_only, as_of=AS_OF).facts.get_column("name").to_list() == ["abc"]
+    codes = [uscc.generate(random.Random(i)) for i in range(3000)]
+    lines = [f"{code},firm{i}" for i, code in enumerate(codes)] + [f"{CODE},乙公司"]
+    late = write(tmp_path, "b.csv", "uscc,name\n" + "\n".join(lines) + "\n", "gbk")
+    assert load(late, as_of=AS_OF).facts.get_column("name")[-1] == "乙公司"
+
+
+def test_gbk_after_a_utf8_bom_is_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + f"uscc,name\n{CODE},甲\n".encode("gbk"))
+    with pytest.raises(InputError) as caught:
+        load(path, as_of=AS_OF)
+    assert caught.value.errors == [
+        "第2行 输入: 文件以UTF-8标记（BOM）开头，但此处不是有效的UTF-8，请另存为UTF-8"
+    ]
 
 
 def test_blank_is_unknown_never_zero(tmp_path: Path) -> None:
