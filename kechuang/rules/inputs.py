@@ -259,7 +259,17 @@ def read_table(path: Path) -> pl.DataFrame:
         "json": read_json,
         "jsonl": read_jsonl,
     }[fmt]
-    return reader(path)
+    try:
+        return reader(path)
+    except InputError:
+        raise
+    except pl.exceptions.NoDataError as exc:
+        raise InputError([f"第1行 输入: 文件“{path.name}”是空的"]) from exc
+    except Exception as exc:  # a file its reader does not understand (a PDF renamed .xlsx …)
+        kind = {"xlsx": "Excel", "csv": "CSV", "parquet": "Parquet"}.get(fmt, fmt.upper())
+        raise InputError(
+            [f"第1行 输入: 无法读取文件“{path.name}”，不是有效的 {kind} 文件（{exc}）"]
+        ) from exc
 
 
 # ---------------------------------------------------------------------------

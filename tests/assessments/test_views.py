@@ -98,4 +98,5 @@ def test_upload_of_a_renamed_non_excel_file_is_refused(client, staff):
     buf.name = "fake.xlsx"
     client.force_login(staff)
     response = client.post("/assess/", {"file": buf})
-    assert response.status_code == 422 and "不是有效的" in response.content.decode()
+    assert response.status_code == 422
+    assert "无法读取文件“fake.xlsx”，不是有效的 Excel 文件" in response.content.decode()

@@ -91,6 +91,30 @@ def test_invalid_input_exits_2_lists_every_error_and_writes_nothing(
     assert list(tmp_path.iterdir()) == [bad]
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.csv", b"", "第1行 输入: 文件“empty.csv”是空的"),
+        (
+            "bad.parquet",
+            b"not parquet",
+            "第1行 输入: 无法读取文件“bad.parquet”，不是有效的 Parquet 文件",
+        ),
+        ("bad.xlsx", b"%PDF-1.4", "第1行 输入: 无法读取文件“bad.xlsx”，不是有效的 Excel 文件"),
+    ],
+)
+def test_an_unreadable_file_exits_2_with_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, expected: str
+) -> None:
+    src = tmp_path / name
+    src.write_bytes(data)
+    out = tmp_path / "out.json"
+    assert main(["assess", str(src), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_unknown_rule_set_exits_2(good: Path) -> None:
     assert main(["assess", str(good), "--rules", "nope"]) == 2
 
