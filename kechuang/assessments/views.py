@@ -126,8 +126,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             return render(request, "assessments/upload.html", context, status=422)
         suffix = Path(upload_file.name or "").suffix.lower() or ".xlsx"
         with tempfile.TemporaryDirectory() as tmp:
-            # The upload's own name (messages quote it), inside the temporary directory.
-            src = Path(tmp) / (Path(upload_file.name or "").name or f"input{suffix}")
+            # The upload's own name (messages quote it), kept inside the temporary directory.
+            stem = Path(Path(upload_file.name or "").name).stem.strip(". ") or "input"
+            src = Path(tmp) / f"{stem}{suffix}"
             src.write_bytes(upload_file.read())
             as_of = context["as_of"]
             try:

@@ -100,3 +100,12 @@ def test_upload_of_a_renamed_non_excel_file_is_refused(client, staff):
     response = client.post("/assess/", {"file": buf})
     assert response.status_code == 422
     assert "无法读取文件“fake.xlsx”，不是有效的 Excel 文件" in response.content.decode()
+
+
+def test_upload_names_stay_inside_the_temporary_directory(client, staff):
+    buf = io.BytesIO(b"")
+    buf.name = "../../empty.csv"
+    client.force_login(staff)
+    response = client.post("/assess/", {"file": buf})
+    assert response.status_code == 422
+    assert "第1行 输入: 文件“empty.csv”是空的" in response.content.decode()
