@@ -60,6 +60,25 @@ def test_enterprise_page_shows_facts_and_chart(page, live_server, staff, firm_b,
     shot("enterprise-detail")
 
 
+def test_self_assessment_results_stay_readable_beside_the_form(
+    page, live_server, staff, firm_b, shot
+):
+    """The what-if page puts the criteria table in a narrow column: the condition and
+    the remedy keep a readable width (the table may scroll; it must not squeeze them)."""
+    login(page, live_server)
+    page.goto(f"{live_server.url}/assess/enterprise/{firm_b.pk}/?as_of=2021-06-30")
+    label = page.locator("#assessment-hnte-2016 td.kc-label").first
+    remedy = page.locator("#assessment-hnte-2016 td.kc-remedy").first
+    font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert label.bounding_box()["width"] > 8 * font
+    assert remedy.bounding_box()["width"] > 12 * font
+    page.fill("#f-employees", "1000")
+    page.click("button:has-text('试算')")
+    page.wait_for_selector("text=已修改")
+    assert page.locator("#assessment-hnte-2016 td.kc-label").first.bounding_box()["width"] > 8 * font
+    shot("self-assessment")
+
+
 def test_import_with_an_error_then_a_successful_import(
     page, live_server, staff, firm_b, tmp_path, shot
 ):
