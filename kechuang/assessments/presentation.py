@@ -73,3 +73,22 @@ def present_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def present_counts(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """A registry run's `counts` ({"<ruleset>:<verdict>": n}) as one entry per rule set:
+    its title and, in the order pass/fail/uncertain, each verdict's label, colour, count."""
+    by_ruleset: dict[str, dict[str, int]] = {}
+    for key, n in counts.items():
+        ruleset, _, verdict = key.partition(":")
+        by_ruleset.setdefault(ruleset, {})[verdict] = n
+    out = []
+    for ruleset, verdicts in by_ruleset.items():
+        rs = RULESETS.get(ruleset)
+        parts = [
+            {"label": VERDICTS[v][0], "color": VERDICTS[v][1], "count": verdicts[v]}
+            for v in VERDICTS
+            if v in verdicts
+        ]
+        out.append({"id": ruleset, "title": rs.title if rs else ruleset, "parts": parts})
+    return out

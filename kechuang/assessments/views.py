@@ -21,7 +21,7 @@ from kechuang.accounts.scoping import is_bureau, role_of
 from kechuang.assessments import services
 from kechuang.assessments.models import AssessmentRun
 from kechuang.assessments.panels import default_as_of
-from kechuang.assessments.presentation import present_results
+from kechuang.assessments.presentation import present_counts, present_results
 from kechuang.assessments.registry import registry_scope
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kechuang.enterprises import selectors
@@ -177,11 +177,11 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
-    return render(
-        request,
-        "assessments/runs.html",
-        {"runs": AssessmentRun.objects.all()[:30], "today": timezone.localdate()},
-    )
+    runs = [(run, present_counts(run.counts)) for run in AssessmentRun.objects.all()[:30]]
+    # As on the enterprise pages: mid-year of the application year after the latest
+    # fiscal year on record (today's date would ask for years not reported yet).
+    as_of = default_as_of(request, selectors.latest_fiscal_year(request.user))
+    return render(request, "assessments/runs.html", {"runs": runs, "as_of": as_of})
 
 
 @login_required

@@ -83,6 +83,23 @@ def test_registry_button_is_for_staff(client, staff, officer_a, firm_b):
     assert AssessmentRun.objects.get().enterprises == 1
 
 
+def test_registry_runs_page_defaults_to_the_application_year_and_reads_in_chinese(
+    client, staff, firm_b
+):
+    client.force_login(staff)
+    page = client.get("/assess/runs/").content.decode()
+    # The latest fiscal year on record is 2020: mid-2021, as on the enterprise page.
+    assert 'value="2021-06-30"' in page and "尚无" in page
+    assert client.post("/assess/runs/new/", {"as_of": "2021-06-30"}).status_code == 302
+    run = AssessmentRun.objects.get()
+    rows = client.get("/assess/runs/").content.decode()
+    assert "高新技术企业认定" in rows and "科技型中小企业评价" in rows
+    for key, n in run.counts.items():
+        label = {"pass": "通过", "fail": "未通过", "uncertain": "待定"}[key.partition(":")[2]]
+        assert f"{label} {n}</span>" in rows
+    assert ":uncertain=" not in rows and rows.count('id="runs"') == 1
+
+
 def test_cli_assess_exits_2_on_bad_input(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("uscc,name,employees\nBAD,x,abc\n", encoding="utf-8")
