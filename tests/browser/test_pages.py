@@ -75,7 +75,9 @@ def test_self_assessment_results_stay_readable_beside_the_form(
     page.fill("#f-employees", "1000")
     page.click("button:has-text('试算')")
     page.wait_for_selector("text=已修改")
-    assert page.locator("#assessment-hnte-2016 td.kc-label").first.bounding_box()["width"] > 8 * font
+    assert (
+        page.locator("#assessment-hnte-2016 td.kc-label").first.bounding_box()["width"] > 8 * font
+    )
     shot("self-assessment")
 
 
