@@ -46,8 +46,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m kechuang.rules", description="科创云 认定规则评价")
+def build_parser(prog: str = "python -m kechuang.rules") -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description="科创云 认定规则评价")
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("assess", help="评价企业（高企、科小、培育库）")
     a.add_argument("input", nargs="?", type=Path, help=".xlsx .csv .parquet .json .jsonl")
@@ -214,8 +214,8 @@ def _write_parquet(
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(argv) if argv is not None else None)
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m kechuang.rules") -> int:
+    args = build_parser(prog).parse_args(list(argv) if argv is not None else None)
     if args.command == "docs":
         from kechuang.rules.docs import write_docs
 

@@ -110,6 +110,18 @@ def test_cli_assess_exits_2_on_bad_input(tmp_path):
     assert "第2行 职工总数" in proc.stderr + proc.stdout
 
 
+def test_the_kechuang_command_runs_assess_without_starting_django(tmp_path):
+    out = tmp_path / "t.xlsx"
+    code = (
+        "import sys; from kechuang.__main__ import main; "
+        f"main(['kechuang', 'assess', '--template', {str(out)!r}]); "
+        "print('django.db' in sys.modules, 'django.apps.registry' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "False"] and out.exists()
+
+
 def test_upload_of_a_renamed_non_excel_file_is_refused(client, staff):
     buf = io.BytesIO(b"%PDF-1.4 not a sheet")
     buf.name = "fake.xlsx"

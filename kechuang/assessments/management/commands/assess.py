@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         # The rules engine owns the argument parsing (it works without Django too).
         from kechuang.rules.cli import main
 
-        code = main(["assess", *argv[2:]])
+        code = main(["assess", *argv[2:]], prog=f"{Path(argv[0]).name}")
         sys.stdout.flush()
         if code:
             sys.exit(code)
