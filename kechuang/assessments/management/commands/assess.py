@@ -26,7 +26,7 @@ class Command(BaseCommand):
         # The rules engine owns the argument parsing (it works without Django too).
         from kechuang.rules.cli import main
 
-        code = main(["assess", *argv[2:]], prog=f"{Path(argv[0]).name}")
+        code = main(["assess", *argv[2:]], prog=Path(argv[0]).name)
         sys.stdout.flush()
         if code:
             sys.exit(code)
