@@ -161,16 +161,15 @@ def read_csv(path: Path) -> pl.DataFrame:
     # cell's UTF-8 as it reads it (no separate pass over the file). It does not check the
     # header (it reads it lossily, invalid bytes → U+FFFD), so a header with U+FFFD is
     # read again the reference way: `_decode` (GBK; invalid UTF-8 after a BOM is an error).
-    read: pl.DataFrame | None
     try:
-        read = pl.read_csv(path, **options)
+        frame = pl.read_csv(path, **options)
+        utf8 = not any("\ufffd" in name for name in frame.columns)
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower():
             raise
-        read = None
-    if read is None or any("\ufffd" in name for name in read.columns):
-        read = pl.read_csv(io.StringIO(_decode(path.read_bytes())), **options)
-    frame = read
+        utf8 = False
+    if not utf8:
+        frame = pl.read_csv(io.StringIO(_decode(path.read_bytes())), **options)
     # Keep blank lines out but their numbers in: csv rows are header + index + 1.
     frame = _with_row_numbers(frame)
     values = [c for c in frame.columns if c != ROW]

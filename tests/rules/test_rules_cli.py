@@ -135,34 +135,43 @@ def test_template_has_headers_help_and_validation_and_reads_back(tmp_path: Path)
     assert json.loads(out.read_text(encoding="utf-8"))["results"][0]["verdict"] == "uncertain"
 
 
+def fill_template(path: Path, rows: list[dict[str, object]]) -> Path:
+    """Write the template to `path` with `rows` of facts typed in as a user would: text
+    cells, 是/否 for booleans, dates as YYYY-MM-DD, from row 3 on."""
+    from kechuang.rules.fields import BY_KEY
+
+    assert main(["assess", "--template", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["企业"]
+    headers = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
+    for row, facts in enumerate(rows, start=3):
+        for key, value in facts.items():
+            if isinstance(value, bool):
+                text = "是" if value else "否"
+            elif isinstance(value, date):
+                text = value.isoformat()
+            else:
+                text = str(value)
+            ws.cell(row, headers[BY_KEY[key].header], text)
+    wb.save(path)
+    return path
+
+
 def test_template_filled_with_h1_and_t1_gives_the_spec_verdicts(tmp_path: Path) -> None:
     """The issue's check: `kechuang assess` on the template filled with the worked
     examples H1 (hnte-2016) and T1 (tech-sme-2017) prints the assess.md JSON shape with
     the verdicts, routes and scores the rule specs give."""
     from kechuang.core.uscc import generate
     from kechuang.rules.cases import load_cases
-    from kechuang.rules.fields import BY_KEY
 
     cases = {c.id: c for c in load_cases() if c.id in ("H1", "T1")}
-    path = tmp_path / "t.xlsx"
-    assert main(["assess", "--template", str(path)]) == 0
-    wb = openpyxl.load_workbook(path)
-    ws = wb["企业"]
-    headers = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
     rng = random.Random(1)
-    codes = {}
-    for row, case_id in ((3, "H1"), (4, "T1")):
-        case = cases[case_id]
-        facts = {**case.facts, "uscc": generate(rng), "name": f"示例{case_id}"}
-        codes[case_id] = facts["uscc"]
-        for key, value in facts.items():
-            cell = value
-            if isinstance(value, bool):
-                cell = "是" if value else "否"
-            elif isinstance(value, date):
-                cell = value.isoformat()
-            ws.cell(row, headers[BY_KEY[key].header], str(cell))
-    wb.save(path)
+    rows = [
+        {**cases[case_id].facts, "uscc": generate(rng), "name": f"示例{case_id}"}
+        for case_id in ("H1", "T1")
+    ]
+    codes = {case_id: row["uscc"] for case_id, row in zip(("H1", "T1"), rows, strict=True)}
+    path = fill_template(tmp_path / "t.xlsx", rows)
     assert cases["H1"].as_of == cases["T1"].as_of
     as_of = cases["H1"].as_of.isoformat()
     out = tmp_path / "o.json"
@@ -194,31 +203,18 @@ def test_every_worked_example_through_the_filled_template_equals_the_in_memory_r
 
     from kechuang.core.uscc import generate
     from kechuang.rules.cases import load_cases, run
-    from kechuang.rules.fields import BY_KEY
 
     cases = [c for c in load_cases() if "input_error" not in c.expect]
-    path = tmp_path / "t.xlsx"
-    assert main(["assess", "--template", str(path)]) == 0
-    wb = openpyxl.load_workbook(path)
-    ws = wb["企业"]
-    headers = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
     rng = random.Random(7)
+    rows: list[dict[str, object]] = []
     expected: dict[tuple[str, str], dict[str, object]] = {}
-    for row, case in enumerate(cases, start=3):
-        facts = {**case.facts, "uscc": generate(rng), "name": f"示例{case.id}"}
-        facts["as_of"] = case.as_of
-        for key, value in facts.items():
-            if isinstance(value, bool):
-                text = "是" if value else "否"
-            elif isinstance(value, date):
-                text = value.isoformat()
-            else:
-                text = str(value)
-            ws.cell(row, headers[BY_KEY[key].header], text)
+    for case in cases:
+        facts = {**case.facts, "uscc": generate(rng), "name": f"示例{case.id}", "as_of": case.as_of}
         record, _, errors = run(replace(case, facts=facts))
         assert not errors and record is not None, (case.name, errors)
         expected[facts["uscc"], case.ruleset] = record
-    wb.save(path)
+        rows.append(facts)
+    path = fill_template(tmp_path / "t.xlsx", rows)
     out = tmp_path / "o.json"
     rules = ",".join(sorted({c.ruleset for c in cases}))
     assert (
