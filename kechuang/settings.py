@@ -176,3 +176,7 @@ LOGGING = {
 
 # The county this installation serves (GB/T 2260 code); the demo uses 泰兴市.
 KECHUANG_COUNTY_CODE = os.environ.get("KECHUANG_COUNTY_CODE", "321283")
+
+# The instance's "today" (ISO date), for a demo or a training instance that lives on a
+# fixed day; empty means the real local date (kechuang.core.periods.today).
+KECHUANG_TODAY = os.environ.get("KECHUANG_TODAY", "") or None
