@@ -61,11 +61,15 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.enterprises",
     "kechuang.assessments",
+    "kechuang.programmes",
     "kechuang.cultivation",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",
 ]
+if TESTING:
+    # The smallest complete capability (docs/capabilities.md), installed for its tests.
+    INSTALLED_APPS.append("tests.example_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,8 +1,11 @@
+"""The composition root: the frame's own routes, then every app's `URLS` contribution."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kechuang.api.api import api
+from kechuang.core.registry import collect
 
 admin.site.site_header = "科创云 管理后台"
 admin.site.site_title = "科创云"
@@ -11,13 +14,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="enterprises:list", permanent=False), name="home"),
     path("accounts/", include("kechuang.accounts.urls")),
-    path("enterprises/", include("kechuang.enterprises.urls")),
-    path("imports/", include("kechuang.enterprises.import_urls")),
-    path("assess/", include("kechuang.assessments.urls")),
-    path("cultivation/", include("kechuang.cultivation.urls")),
-    path("audit/", include("kechuang.core.urls")),
-    path("targets/", include("kechuang.targets.urls")),
-    path("reports/", include("kechuang.reports.urls")),
+    *[path(mount.prefix, include(mount.module)) for mount in collect("URLS")],
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

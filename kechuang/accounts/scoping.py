@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Q
 
 from kechuang.accounts.models import Region, User
@@ -57,3 +58,19 @@ def visible_regions(actor: Any) -> Any:
 
 def is_bureau(actor: Any) -> bool:
     return role_of(actor) == User.Role.STAFF
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of rows that belong to an enterprise (`enterprise_path` leads to it):
+    `.visible_to(actor)` is the one way to scope them, `.in_region(region)` limits them
+    to a region's subtree."""
+
+    enterprise_path = "enterprise__"
+
+    def visible_to(self, actor: Any) -> Any:
+        return self.filter(enterprise_scope_q(actor, self.enterprise_path))
+
+    def in_region(self, region: Region | None) -> Any:
+        if region is None:
+            return self
+        return self.filter(**{f"{self.enterprise_path}region__path__startswith": region.path})

@@ -121,25 +121,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from kechuang.accounts.api import router as accounts_router  # noqa: E402
-from kechuang.enterprises.api import router as enterprises_router  # noqa: E402
+from kechuang.core.registry import collect  # noqa: E402
 
 api.add_router("/", accounts_router)
-api.add_router("/enterprises", enterprises_router)
-
-from kechuang.enterprises.api import imports_router  # noqa: E402
-
-api.add_router("/imports", imports_router)
-
-from kechuang.assessments.api import router as assessments_router  # noqa: E402
-
-api.add_router("/", assessments_router)
-
-from kechuang.targets.api import router as indicators_router  # noqa: E402
-from kechuang.targets.api import targets_router  # noqa: E402
-
-api.add_router("/indicators", indicators_router)
-api.add_router("/targets", targets_router)
-
-from kechuang.cultivation.api import router as cultivation_router  # noqa: E402
-
-api.add_router("/cultivation", cultivation_router)
+# Every app's routers, from its contributions (`API`).
+for mount in collect("API"):
+    api.add_router(mount.prefix, mount.router())

@@ -1,4 +1,4 @@
-"""The assessment panel on the enterprise page (registered with core.panels)."""
+"""The assessment panel on the enterprise page (declared in the app's contributions)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kechuang.core.panels import Panel, register_panel
+from kechuang.core.panels import Panel
 
 
 def default_as_of(request: HttpRequest, year: int | None) -> dt.date:
@@ -48,12 +48,10 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     }
 
 
-register_panel(
-    Panel(
-        key="assessment",
-        title="认定评价（规则自动评估）",
-        template="assessments/panel.html",
-        context=panel_context,
-        order=10,
-    )
+PANEL = Panel(
+    key="assessment",
+    title="认定评价（规则自动评估）",
+    template="assessments/panel.html",
+    context=panel_context,
+    order=10,
 )

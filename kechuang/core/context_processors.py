@@ -8,4 +8,8 @@ import kechuang as _pkg
 
 
 def kechuang(request: HttpRequest) -> dict[str, Any]:
-    return {"KECHUANG_VERSION": _pkg.__version__}
+    from kechuang.core.registry import nav_items
+
+    user = getattr(request, "user", None)
+    nav = nav_items(user, getattr(request, "resolver_match", None)) if user else []
+    return {"KECHUANG_VERSION": _pkg.__version__, "NAV_ITEMS": nav}

@@ -1,5 +1,6 @@
-"""Extension point of the enterprise page: later capabilities (assessment, cultivation,
-vouchers, visits…) register a panel here instead of editing the page's view."""
+"""Panels of the enterprise page: each capability declares its panel in its
+`contributions` module (`PANELS`); the page's view renders them in order and never
+names them. A panel's context comes from selectors only."""
 
 from __future__ import annotations
 
@@ -19,12 +20,7 @@ class Panel:
     order: int = 100
 
 
-_PANELS: dict[str, Panel] = {}
-
-
-def register_panel(panel: Panel) -> None:
-    _PANELS[panel.key] = panel
-
-
 def panels() -> list[Panel]:
-    return sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
+    from kechuang.core.registry import collect
+
+    return sorted(collect("PANELS"), key=lambda p: (p.order, p.key))

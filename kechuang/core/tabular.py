@@ -48,6 +48,9 @@ def _strip_unit(text: str) -> str:
     return re.sub(r"\(.*?\)$", "", text)
 
 
+COLUMN_KINDS = frozenset({"text", "int", "money_wan", "decimal", "date", "bool", "choice", "year"})
+
+
 @dataclass
 class Column:
     key: str
@@ -59,6 +62,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
     may_be_negative: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.key!r}: unknown kind {self.kind!r}")
 
     @property
     def label(self) -> str:

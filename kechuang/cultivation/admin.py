@@ -1,14 +1,7 @@
 from django.contrib import admin
 
-from kechuang.cultivation.models import (
-    ApplicationBatch,
-    CultivationTarget,
-    Ledger,
-    LedgerEvent,
-    PoolMembership,
-    Task,
-    Visit,
-)
+from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
+from kechuang.programmes.admin import ApplicationAdmin, CallAdmin
 
 
 @admin.register(PoolMembership)
@@ -26,21 +19,10 @@ class PoolMembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("enterprise",)
 
 
-class EventInline(admin.TabularInline):
-    model = LedgerEvent
-    extra = 0
-
-
 @admin.register(Ledger)
-class LedgerAdmin(admin.ModelAdmin):
-    list_display = ("enterprise", "year", "kind", "stage", "batch")
+class LedgerAdmin(ApplicationAdmin):
+    list_display = ("enterprise", "programme", "year", "kind", "stage", "call")
     list_filter = ("year", "kind", "stage")
-    search_fields = ("enterprise__name",)
-    raw_id_fields = ("enterprise",)
-    inlines = [EventInline]
 
 
-admin.site.register(ApplicationBatch)
-admin.site.register(CultivationTarget)
-admin.site.register(Task)
-admin.site.register(Visit)
+admin.site.register(ApplicationBatch, CallAdmin)

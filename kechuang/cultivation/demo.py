@@ -16,10 +16,14 @@ from typing import Any
 from django.db import transaction
 
 from kechuang.accounts.models import Region, User
+from kechuang.core import periods
 from kechuang.cultivation import grading, services
-from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership, Task
+from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
+from kechuang.cultivation.pipeline import TARGET_METRICS
 from kechuang.cultivation.selectors import open_on
 from kechuang.enterprises.models import Certificate, Enterprise
+from kechuang.programmes.models import Task
+from kechuang.targets.models import Target
 
 SEED = 2021
 PLAN_YEAR = 2021
@@ -114,7 +118,7 @@ def _past(
             kind: str = Ledger.Kind.RENEWAL if c.note == "重新认定" else Ledger.Kind.FIRST
             applied.append((c.enterprise, kind, batches[(year, seq)], True))
         # The applicants who failed: firms the rule grades A/B that year but not certified.
-        as_of = grading.as_of_for_year(year)
+        as_of = periods.application_as_of(year)
         taken = {c.enterprise_id for c in certs}
         valid = set(
             Certificate.objects.valid_on(as_of)
@@ -143,14 +147,14 @@ def _past(
                 bureau_contact=staff,
                 via="demo",
             )
-            ledger.batch = batch
-            ledger.save(update_fields=["batch"])
-            assert batch.certified_on and batch.submit_by and batch.review_on and batch.publicize_on
+            ledger.call = batch
+            ledger.save(update_fields=["call"])
+            assert batch.decided_on and batch.closes_on and batch.review_on and batch.publicity_on
             prep = [
                 ("coaching", _d(year, 3, 15)),
                 ("materials", _d(year, 4, 20)),
                 ("audit", _d(year, 5, 25)),
-                ("submitted", batch.submit_by),
+                ("submitted", batch.closes_on),
             ]
             _walk(actor, ledger, prep)
             if ok:
@@ -159,12 +163,12 @@ def _past(
                     ledger,
                     [
                         ("review", batch.review_on),
-                        ("publicized", batch.publicize_on),
-                        ("certified", batch.certified_on),
+                        ("publicized", batch.publicity_on),
+                        ("certified", batch.decided_on),
                     ],
                 )
             else:
-                _walk(staff, ledger, [("review", batch.review_on), ("failed", batch.certified_on)])
+                _walk(staff, ledger, [("review", batch.review_on), ("failed", batch.decided_on)])
 
 
 def _pool_from_certificates(staff: User) -> None:
@@ -218,7 +222,7 @@ def _close_left(staff: User) -> None:
 
 def _pool_2021(staff: User, officers: list[User], rng: random.Random) -> dict[int, grading.Grade]:
     county = Region.objects.get(code=COUNTY_CODE)
-    as_of = grading.as_of_for_year(PLAN_YEAR)
+    as_of = periods.application_as_of(PLAN_YEAR)
     day = as_of
     in_pool = set(
         PoolMembership.objects.filter(open_on(day)).values_list("enterprise_id", flat=True)
@@ -357,21 +361,14 @@ def _ledgers_2021(
 
 
 def _targets(staff: User) -> None:
+    """Split the county's 2021 plan (entered once, by the targets demo) across the
+    towns and parks, in proportion to what each holds."""
     county = Region.objects.get(code=COUNTY_CODE)
     y = PLAN_YEAR
-    services.target_set(actor=staff, year=y, region=county, metric="hnte_new", value=50, via="demo")
-    services.target_set(
-        actor=staff,
-        year=y,
-        region=county,
-        metric="hnte_valid",
-        value=260,
-        comparison="gt",
-        via="demo",
-    )
-    services.target_set(
-        actor=staff, year=y, region=county, metric="pool_size", value=150, via="demo"
-    )
+    plan = {
+        t.indicator: int(t.need())
+        for t in Target.objects.filter(year=y, region=county, indicator__in=TARGET_METRICS)
+    }
     areas = list(county.children.all().order_by("sort_order"))
     valid_w: dict[int, int] = defaultdict(int)
     pool_w: dict[int, int] = defaultdict(int)
@@ -385,17 +382,20 @@ def _targets(staff: User) -> None:
             .count()
         )
         pool_w[a.pk] = PoolMembership.objects.filter(
-            open_on(grading.as_of_for_year(y)), enterprise__region__path__startswith=a.path
+            open_on(periods.application_as_of(y)), enterprise__region__path__startswith=a.path
         ).count()
         ab_w[a.pk] = Ledger.objects.filter(
-            year=y, kind="first", batch__isnull=False, enterprise__region__path__startswith=a.path
+            year=y, kind="first", call__isnull=False, enterprise__region__path__startswith=a.path
         ).count()
     by_pk = {a.pk: a for a in areas}
-    for metric, total, weights in (
-        ("hnte_valid", 261, valid_w),
-        ("pool_size", 150, pool_w),
-        ("hnte_new", 50, ab_w),
+    for metric, weights in (
+        ("hnte_valid", valid_w),
+        ("pool_size", pool_w),
+        ("hnte_new", ab_w),
     ):
+        total = plan.get(metric)
+        if total is None:
+            continue
         for pk, value in services.split_evenly(total, dict(weights)).items():
             services.target_set(
                 actor=staff, year=y, region=by_pk[pk], metric=metric, value=value, via="demo"
@@ -440,7 +440,7 @@ def _tasks(
         )
     # One task per 黄桥镇 A-grade firm of the first batch, pushed to the town.
     for lg in Ledger.objects.filter(
-        year=y, batch=batches[(y, 1)], enterprise__region__code="321283101"
+        year=y, call=batches[(y, 1)], enterprise__region__code="321283101"
     )[:3]:
         services.task_create(
             actor=staff,
@@ -487,7 +487,7 @@ def load_demo_cultivation() -> int:
                 via="demo",
             )
             grades[m.enterprise_id] = grading.grade_one(
-                m.enterprise, grading.as_of_for_year(PLAN_YEAR), ("B", "")
+                m.enterprise, periods.application_as_of(PLAN_YEAR), ("B", "")
             )
         _ledgers_2021(staff, officers, batches, grades, rng)
         _targets(staff)

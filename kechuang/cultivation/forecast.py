@@ -19,8 +19,10 @@ from typing import Any
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import enterprise_scope_q
+from kechuang.core import periods
 from kechuang.cultivation import grading
-from kechuang.cultivation.models import CultivationTarget, Ledger
+from kechuang.cultivation.models import Ledger
+from kechuang.cultivation.pipeline import TARGET_METRICS
 from kechuang.cultivation.selectors import (
     area_of,
     areas,
@@ -31,6 +33,7 @@ from kechuang.cultivation.selectors import (
     work_day,
 )
 from kechuang.enterprises.models import Certificate, Enterprise
+from kechuang.targets.models import Target
 
 NEW, RENEWAL = "new", "renewal"
 CLOSERS = 12
@@ -59,7 +62,7 @@ class Figures:
     unknown_n: int = 0
     unknown_p: Fraction = Fraction(0)
     pool_size: int = 0
-    targets: dict[str, CultivationTarget] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
 
     @property
     def valid_end(self) -> Fraction:
@@ -78,7 +81,7 @@ class Figures:
         t = self.targets.get(metric)
         if t is None:
             return None
-        return t.value + 1 if t.comparison == CultivationTarget.Comparison.GT else t.value
+        return int(t.need())
 
     def shortfall(self, metric: str) -> float | None:
         need = self.need(metric)
@@ -169,7 +172,7 @@ def forecast(
     ids = expiring | planned | {m.enterprise_id for m in members}
     firms = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("region")}
     grades = grading.grade_enterprises(
-        firms.values(), grading.as_of_for_year(year), overrides=overrides_for(members)
+        firms.values(), periods.application_as_of(year), overrides=overrides_for(members)
     )
     area_list = areas(actor)
     if region is not None:
@@ -210,7 +213,7 @@ def forecast(
             )
         )
 
-    targets = CultivationTarget.objects.filter(year=year)
+    targets = Target.objects.filter(year=year, indicator__in=TARGET_METRICS)
     top = region or county_of(actor)
     total = combine(
         items,
@@ -226,9 +229,7 @@ def forecast(
     per: dict[str, list[Item]] = defaultdict(list)
     for it in items:
         per[it.area].append(it)
-    targets_by_area: dict[tuple[int, str], CultivationTarget] = {
-        (t.region_id, t.metric): t for t in targets
-    }
+    targets_by_area: dict[tuple[int, str], Target] = {(t.region_id, t.metric): t for t in targets}
     for a in area_list:
         in_a = lambda eid, a=a: firms[eid].region.path.startswith(a.path) if eid in firms else False  # noqa: E731
         f = Figures(
@@ -281,7 +282,9 @@ def calibrate_past(
         by_year[lg.year].append(lg)
     for y in sorted(by_year):
         lgs = by_year[y]
-        grades = grading.grade_enterprises([lg.enterprise for lg in lgs], grading.as_of_for_year(y))
+        grades = grading.grade_enterprises(
+            [lg.enterprise for lg in lgs], periods.application_as_of(y)
+        )
         row: dict[str, Any] = {
             "year": y,
             "applied": len(lgs),

@@ -1,22 +1,16 @@
-"""The cultivation pipeline declared as data: milestones of a ledger, the transitions
-between them and the roles allowed to make each one. Services read these tables; no
-view or service spells a transition out in an if-chain."""
+"""The cultivation pipeline declared as data, on the programme frame: the milestones of
+a ledger, the transitions between them and the roles allowed to make each one, and the
+hooks run when a ledger is certified or fails. Services read these tables; no view or
+service spells a transition out in an if-chain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kechuang.programmes import workflow as wf
+from kechuang.programmes.workflow import OFFICER, ROLE_LABELS, STAFF, Move, Stage, Workflow
 
-STAFF = "staff"
-OFFICER = "officer"
+__all__ = ["OFFICER", "ROLE_LABELS", "STAFF"]
 
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    label: str
-    column: bool = True  # shown as a column of the board
-    final: bool = False
-
+PROGRAMME = "hnte"
 
 STAGES: tuple[Stage, ...] = (
     Stage("pool", "入库"),
@@ -47,6 +41,7 @@ MILESTONES: tuple[str, ...] = (
 APPLIED_STAGES: frozenset[str] = frozenset(
     {"submitted", "review", "publicized", "certified", "failed"}
 )
+FINAL_STAGES: frozenset[str] = frozenset(s.key for s in STAGES if s.final)
 
 # (from, to) → roles allowed. Towns and parks prepare their firms; the bureau alone
 # records what the provincial office decides (评审, 公示, 认定, 未通过).
@@ -69,30 +64,54 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("materials", "withdrawn"): frozenset({STAFF, OFFICER}),
     ("audit", "withdrawn"): frozenset({STAFF, OFFICER}),
 }
-ROLE_LABELS = {STAFF: "市科技局", OFFICER: "园区/乡镇"}
+# How the HNTE batches name the call's dates.
+CALL_LABELS = {
+    "closes_on": "网上申报截止",
+    "review_on": "专家评审",
+    "publicity_on": "公示日期",
+    "decided_on": "认定日期",
+}
+# Indicators (kechuang.targets) the cultivation pages set and follow targets for.
+TARGET_METRICS = {
+    "hnte_new": "新增高企",
+    "hnte_valid": "有效期内高企（年末）",
+    "pool_size": "后备培育库在库企业",
+}
+# The province runs 2–4 HNTE batches a year.
+MAX_BATCHES_PER_YEAR = 4
+
+
+def _on_certified(move: Move) -> None:
+    from kechuang.cultivation.services import close_pool_on_decision
+
+    close_pool_on_decision(move)
+
+
+WORKFLOW = wf.register(
+    Workflow(
+        programme=PROGRAMME,
+        label="高企培育",
+        stages=STAGES,
+        transitions=TRANSITIONS,
+        initial="pool",
+        open_roles=frozenset({STAFF, OFFICER}),
+        on_enter={"certified": (_on_certified,), "failed": (_on_certified,)},
+    )
+)
 
 
 def label(stage: str) -> str:
-    return STAGE_BY_KEY[stage].label if stage in STAGE_BY_KEY else stage
+    return WORKFLOW.label_of(stage)
 
 
 def next_stages(stage: str, role: str | None) -> list[str]:
     """Stages `role` may move a ledger to from `stage`, in pipeline order."""
-    allowed = {to for (frm, to), roles in TRANSITIONS.items() if frm == stage and role in roles}
-    return [s.key for s in STAGES if s.key in allowed]
+    return WORKFLOW.next_stages(stage, role)
 
 
 def check_transition(stage: str, to: str, role: str | None) -> tuple[bool, str]:
     """(allowed, reason): the pipeline's own rule, before any area check."""
-    if to not in STAGE_BY_KEY:
-        return False, f"未知的环节“{to}”"
-    if stage == to:
-        return False, f"台帐已处于“{label(to)}”环节"
-    roles = TRANSITIONS.get((stage, to))
-    if roles is None:
-        legal = "、".join(label(s) for s in next_stages(stage, STAFF)) or "无"
-        return False, f"不能从“{label(stage)}”直接进入“{label(to)}”（下一步可为：{legal}）"
-    if role not in roles:
-        who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
-        return False, f"“{label(stage)}”→“{label(to)}”只能由{who}办理"
-    return True, ""
+    allowed, reason = WORKFLOW.check(stage, to, role)
+    if not allowed and reason.startswith("已处于"):
+        return False, f"台帐{reason}"
+    return allowed, reason

@@ -12,22 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import enterprise_scope_q, region_scope_q, role_of
+from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.cultivation import grading
-from kechuang.cultivation.models import (
-    ApplicationBatch,
-    CultivationTarget,
-    Ledger,
-    PoolMembership,
-    Task,
-)
-from kechuang.cultivation.pipeline import APPLIED_STAGES
+from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
+from kechuang.cultivation.pipeline import APPLIED_STAGES, PROGRAMME, TARGET_METRICS
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.selectors import latest_fiscal_year
+from kechuang.programmes import selectors as programme_selectors
+from kechuang.programmes.models import Task
+from kechuang.targets.models import Target
 
 M = PoolMembership
 
@@ -76,14 +73,13 @@ def plan_year(actor: Any) -> int:
     """The application year pages default to: the year after the latest fiscal year with
     data (the demo: 2021, as in the seed's plan)."""
     latest = latest_fiscal_year(actor)
-    return (latest + 1) if latest else timezone.localdate().year
+    return (latest + 1) if latest else periods.today().year
 
 
 def work_day(year: int) -> dt.date:
     """The date pages are "as of" for a plan year: today within that year, else its
     mid-year (an assessment's usual date), so a demo loaded later still looks live."""
-    today = timezone.localdate()
-    return today if today.year == year else grading.as_of_for_year(year)
+    return periods.work_day(year)
 
 
 # -- scoped lists ------------------------------------------------------------------------------
@@ -104,7 +100,7 @@ def membership_get(*, actor: Any, pk: int) -> PoolMembership:
 
 def ledger_queryset(actor: Any) -> QuerySet[Ledger]:
     return Ledger.objects.filter(enterprise_scope_q(actor, "enterprise__")).select_related(
-        "enterprise", "enterprise__region", "batch", "officer", "bureau_contact"
+        "enterprise", "enterprise__region", "call", "officer", "bureau_contact"
     )
 
 
@@ -116,17 +112,10 @@ def ledger_get(*, actor: Any, pk: int) -> Ledger:
 
 
 def task_queryset(actor: Any) -> QuerySet[Task]:
-    role = role_of(actor)
-    if role is None:
+    """The cultivation tasks the actor may see (the frame's tasks of the programme)."""
+    if role_of(actor) not in ("staff", "officer"):
         return Task.objects.none()
-    qs = Task.objects.select_related("region", "enterprise", "batch", "owner")
-    if role == "staff":
-        return qs
-    if role == "officer" and actor.region_id:
-        return qs.filter(region__path__startswith=actor.region.path).filter(
-            Q(enterprise__isnull=True) | Q(enterprise__region__path__startswith=actor.region.path)
-        )
-    return qs.none()
+    return programme_selectors.task_queryset(actor, PROGRAMME)
 
 
 def task_get(*, actor: Any, pk: int) -> Task:
@@ -194,7 +183,7 @@ def pool_rows(
     members = list(_in_region(open_memberships(actor, day), region))
     grades = grading.grade_enterprises(
         [m.enterprise for m in members],
-        grading.as_of_for_year(year),
+        periods.application_as_of(year),
         overrides=overrides_for(members),
     )
     ledgers = {
@@ -283,11 +272,11 @@ def success_rates(
 # -- targets -----------------------------------------------------------------------------------
 
 
-def targets_for(actor: Any, year: int) -> dict[tuple[int, str], CultivationTarget]:
+def targets_for(actor: Any, year: int) -> dict[tuple[int, str], Target]:
     """(region id, metric) → target, for regions the actor may see."""
-    qs = CultivationTarget.objects.filter(year=year).select_related("region")
+    qs = Target.objects.filter(year=year, indicator__in=TARGET_METRICS).select_related("region")
     visible = {r.pk for r in Region.objects.filter(region_scope_q(actor))}
-    return {(t.region_id, t.metric): t for t in qs if t.region_id in visible}
+    return {(t.region_id, t.indicator): t for t in qs if t.region_id in visible}
 
 
 def board_columns(ledgers: list[Ledger]) -> dict[str, list[Ledger]]:

@@ -4,41 +4,28 @@ checks permission first, runs in one transaction and writes the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.accounts.scoping import is_bureau
+from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.cultivation import grading, pipeline
-from kechuang.cultivation.models import (
-    ApplicationBatch,
-    CultivationTarget,
-    Ledger,
-    LedgerDocument,
-    LedgerEvent,
-    PoolMembership,
-    Task,
-    Visit,
-)
-from kechuang.cultivation.permissions import can_assign_in, can_decide, can_work_on
+from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
+from kechuang.cultivation.permissions import can_decide, can_work_on
 from kechuang.enterprises.models import Enterprise
+from kechuang.programmes import services as programme_services
+from kechuang.programmes.models import Attachment, Task, Visit
+from kechuang.programmes.workflow import Move
+from kechuang.targets.models import Target
+from kechuang.targets.services import target_save
 
 M = PoolMembership
-DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".zip", ".ofd")
-DOC_MAX_BYTES = 10 * 1024 * 1024
 FAILS_BEFORE_LEAVING = 2
-BATCH_DATE_LABELS = {
-    "submit_by": "网上申报截止",
-    "review_on": "专家评审",
-    "publicize_on": "公示日期",
-    "certified_on": "认定日期",
-}
 
 
 def _require(check: tuple[bool, str]) -> None:
@@ -197,7 +184,7 @@ def pool_regrade(*, actor: Any, year: int, region: Region | None = None) -> Any:
     from kechuang.cultivation.selectors import open_on
 
     _require(can_decide(actor))
-    day = grading.as_of_for_year(year)
+    day = periods.application_as_of(year)
     ids = set(M.objects.filter(open_on(day)).values_list("enterprise_id", flat=True))
     ids |= set(Ledger.objects.filter(year=year).values_list("enterprise_id", flat=True))
     firms = Enterprise.objects.filter(pk__in=ids)
@@ -211,7 +198,7 @@ def pool_regrade(*, actor: Any, year: int, region: Region | None = None) -> Any:
     )
 
 
-# -- ledgers -----------------------------------------------------------------------------------
+# -- ledgers: applications of the `hnte` programme ---------------------------------------------
 
 
 def ledger_open(
@@ -226,90 +213,85 @@ def ledger_open(
     note: str = "",
     via: str = "web",
 ) -> Ledger:
-    """Open the year's ledger at 入库 (the first milestone)."""
+    """Open the year's ledger at 入库 (the first milestone): one per firm and year."""
     _require(can_work_on(actor, enterprise))
     if kind not in Ledger.Kind.values:
         raise _invalid("kind", "类型", "应为 首次申报 或 到期重新认定")
-    if Ledger.objects.filter(enterprise=enterprise, year=year).exists():
-        raise _invalid("year", "申报年度", f"“{enterprise.name}”{year}年的台帐已存在")
-    if officer is None and role_of(actor) == "officer":
-        officer = actor
-    with transaction.atomic():
-        ledger = Ledger.objects.create(
-            enterprise=enterprise,
-            year=year,
-            kind=kind,
-            stage="pool",
-            officer=officer,
-            bureau_contact=bureau_contact,
-            notes=note,
-        )
-        LedgerEvent.objects.create(
-            ledger=ledger, stage="pool", on=on, by=actor, by_name=str(actor), note="建立台帐"
-        )
-        _log(actor, "create", ledger, via=via)
-    return ledger
+    app = programme_services.application_open(
+        actor=actor,
+        programme=pipeline.PROGRAMME,
+        enterprise=enterprise,
+        year=year,
+        on=on,
+        kind=kind,
+        unique_key=str(year),
+        officer=officer,
+        bureau_contact=bureau_contact,
+        notes=note,
+        duplicate_message=f"“{enterprise.name}”{year}年的台帐已存在",
+        model=Ledger,
+        via=via,
+    )
+    assert isinstance(app, Ledger)
+    return app
 
 
 def ledger_transition(
-    *, actor: Any, ledger: Ledger, to: str, on: dt.date, note: str = "", via: str = "web"
+    *,
+    actor: Any,
+    ledger: Ledger,
+    to: str,
+    on: dt.date,
+    note: str = "",
+    expected_stage: str | None = None,
+    via: str = "web",
 ) -> Ledger:
-    """Move a ledger along the pipeline (`pipeline.TRANSITIONS`). 认定 closes the firm's
-    pool membership (认定为高企); a second 未通过 closes it too (两次申报未通过)."""
+    """Move a ledger along the pipeline (`pipeline.TRANSITIONS`) through the frame's
+    transition; the workflow's hooks close the pool membership on 认定 and on a second
+    未通过 (`close_pool_on_decision`)."""
     _require(can_work_on(actor, ledger.enterprise))
-    _require(pipeline.check_transition(ledger.stage, to, role_of(actor)))
-    last = ledger.events.order_by("-on", "-id").first()
-    if last is not None and on < last.on:
-        raise _invalid(
-            "on", "日期", f"早于上一环节“{pipeline.label(last.stage)}”的日期{last.on.isoformat()}"
-        )
-    before = snapshot(ledger)
-    with transaction.atomic():
-        frm = ledger.stage
-        ledger.stage = to
-        ledger.save(update_fields=["stage", "updated_at"])
-        LedgerEvent.objects.create(
-            ledger=ledger,
-            from_stage=frm,
-            stage=to,
-            on=on,
-            by=actor,
-            by_name=str(actor),
-            note=note[:300],
-        )
-        _log(
-            actor,
-            "transition",
-            ledger,
-            before,
-            f"{pipeline.label(frm)} → {pipeline.label(to)} {note}".strip(),
-            via,
-        )
-        open_m = M.objects.filter(enterprise=ledger.enterprise, status=M.Status.ACTIVE).first()
-        if open_m is not None and open_m.entered_on and open_m.entered_on > on:
-            open_m = None  # a certificate before the firm entered the pool does not close it
-        if open_m is not None and to == "certified":
-            pool_leave(
-                actor=actor,
-                membership=open_m,
-                reason=M.LeaveReason.CERTIFIED,
-                on=on,
-                note=f"{ledger.year}年认定",
-                via=via,
-            )
-        elif open_m is not None and to == "failed":
-            fails = Ledger.objects.filter(
-                enterprise=ledger.enterprise, stage="failed", kind=Ledger.Kind.FIRST
-            ).count()
-            if fails >= FAILS_BEFORE_LEAVING and ledger.kind == Ledger.Kind.FIRST:
-                pool_leave(
-                    actor=actor,
-                    membership=open_m,
-                    reason=M.LeaveReason.FAILED_TWICE,
-                    on=on,
-                    via=via,
-                )
+    app = programme_services.application_transition(
+        actor=actor,
+        application=ledger,
+        to=to,
+        on=on,
+        note=note,
+        expected_stage=expected_stage,
+        via=via,
+    )
+    assert isinstance(app, Ledger)
     return ledger
+
+
+def close_pool_on_decision(move: Move) -> None:
+    """认定 closes the firm's pool membership (认定为高企); a second 未通过 of a first
+    application closes it too (两次申报未通过). A certificate before the firm entered
+    the pool does not close it."""
+    ledger = move.application
+    open_m = M.objects.filter(enterprise=ledger.enterprise, status=M.Status.ACTIVE).first()
+    if open_m is None or (open_m.entered_on and open_m.entered_on > move.on):
+        return
+    if move.to == "certified":
+        pool_leave(
+            actor=move.actor,
+            membership=open_m,
+            reason=M.LeaveReason.CERTIFIED,
+            on=move.on,
+            note=f"{ledger.year}年认定",
+            via=move.via,
+        )
+    elif move.to == "failed" and ledger.kind == Ledger.Kind.FIRST:
+        fails = Ledger.objects.filter(
+            enterprise=ledger.enterprise, stage="failed", kind=Ledger.Kind.FIRST
+        ).count()
+        if fails >= FAILS_BEFORE_LEAVING:
+            pool_leave(
+                actor=move.actor,
+                membership=open_m,
+                reason=M.LeaveReason.FAILED_TWICE,
+                on=move.on,
+                via=move.via,
+            )
 
 
 def ledger_update(
@@ -322,56 +304,30 @@ def ledger_update(
     via: str = "web",
 ) -> Ledger:
     _require(can_work_on(actor, ledger.enterprise))
-    if officer is not None and not (
-        officer.region and ledger.enterprise.region.path.startswith(officer.region.path)
-    ):
-        raise _invalid(
-            "officer", "园区/乡镇责任人", f"{officer}不是“{ledger.enterprise.region.name}”的人员"
-        )
-    if bureau_contact is not None and not is_bureau(bureau_contact):
-        raise _invalid("bureau_contact", "市科技局联系人", f"{bureau_contact}不是市科技局人员")
-    before = snapshot(ledger)
-    with transaction.atomic():
-        if officer is not None:
-            ledger.officer = officer
-        if bureau_contact is not None:
-            ledger.bureau_contact = bureau_contact
-        if notes is not None:
-            ledger.notes = notes
-        ledger.save()
-        _log(actor, "update", ledger, before, via=via)
-    return ledger
+    app = programme_services.application_update(
+        actor=actor,
+        application=ledger,
+        officer=officer,
+        bureau_contact=bureau_contact,
+        notes=notes,
+        via=via,
+    )
+    assert isinstance(app, Ledger)
+    return app
 
 
 def document_add(
     *, actor: Any, ledger: Ledger, title: str, file: UploadedFile, via: str = "web"
-) -> LedgerDocument:
+) -> Attachment:
     _require(can_work_on(actor, ledger.enterprise))
-    name = file.name or ""
-    if Path(name).suffix.lower() not in DOC_EXTENSIONS:
-        raise _invalid("file", "附件", f"只接受 {'、'.join(DOC_EXTENSIONS)} 文件")
-    if (file.size or 0) > DOC_MAX_BYTES:
-        raise _invalid("file", "附件", f"文件超过{DOC_MAX_BYTES // 1024 // 1024}MB")
-    if (file.size or 0) == 0:
-        raise _invalid("file", "附件", "文件为空")
-    with transaction.atomic():
-        doc = LedgerDocument(
-            ledger=ledger,
-            title=(title or Path(name).stem)[:120],
-            size=file.size or 0,
-            uploaded_by=actor,
-        )
-        doc.file.save(Path(name).name, file, save=False)
-        doc.save()
-        audit_log(
-            actor=actor,
-            action="create",
-            obj=doc,
-            enterprise_id=ledger.enterprise_id,
-            via=via,
-            after={**snapshot(doc, ["ledger_id", "title", "size"]), "file": doc.file.name},
-        )
-    return doc
+    return programme_services.attachment_add(
+        actor=actor,
+        enterprise=ledger.enterprise,
+        application=ledger,
+        title=title,
+        file=file,
+        via=via,
+    )
 
 
 def visit_record(
@@ -384,69 +340,44 @@ def visit_record(
     via: str = "web",
 ) -> Visit:
     _require(can_work_on(actor, ledger.enterprise))
-    if not summary.strip():
-        raise _invalid("summary", "走访情况", "不能为空")
-    with transaction.atomic():
-        visit = Visit.objects.create(
-            ledger=ledger,
-            visited_on=visited_on,
-            visitor=actor,
-            visitor_name=str(actor),
-            summary=summary.strip()[:500],
-            problems=problems.strip()[:500],
-        )
-        audit_log(
-            actor=actor,
-            action="create",
-            obj=visit,
-            after=snapshot(visit),
-            enterprise_id=ledger.enterprise_id,
-            via=via,
-        )
-    return visit
+    return programme_services.visit_record(
+        actor=actor,
+        enterprise=ledger.enterprise,
+        application=ledger,
+        visited_on=visited_on,
+        summary=summary,
+        problems=problems,
+        via=via,
+    )
 
 
-# -- batches -----------------------------------------------------------------------------------
+# -- batches: calls of the `hnte` programme -----------------------------------------------------
+
+# The batch form's names for the call's dates.
+BATCH_FIELDS = {
+    "submit_by": "closes_on",
+    "review_on": "review_on",
+    "publicize_on": "publicity_on",
+    "certified_on": "decided_on",
+}
 
 
 def batch_save(
     *, actor: Any, data: dict[str, Any], batch: ApplicationBatch | None = None, via: str = "web"
 ) -> ApplicationBatch:
+    """Create or edit a batch: the province runs 1–4 a year (`MAX_BATCHES_PER_YEAR`)."""
     _require(can_decide(actor))
-    errors: list[FieldError] = []
-    year, seq, submit_by = data.get("year"), data.get("seq"), data.get("submit_by")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors.append(FieldError("year", "年度", "应为2000–2100的年份"))
-    if not isinstance(seq, int) or not 1 <= seq <= 4:
-        errors.append(FieldError("seq", "批次", "每年2–4批，批次应为1–4"))
-    if submit_by is None:
-        errors.append(FieldError("submit_by", "网上申报截止", "不能为空"))
-    dates = [(k, data.get(k)) for k in ("submit_by", "review_on", "publicize_on", "certified_on")]
-    known = [(k, d) for k, d in dates if d]
-    for (_k1, d1), (k2, d2) in itertools.pairwise(known):
-        if d2 < d1:
-            errors.append(FieldError(k2, BATCH_DATE_LABELS[k2], f"早于{d1.isoformat()}"))
-    if errors:
-        raise ValidationFailed(errors)
-    assert isinstance(year, int) and isinstance(seq, int)
-    clash = ApplicationBatch.objects.filter(year=year, seq=seq)
-    if batch is not None:
-        clash = clash.exclude(pk=batch.pk)
-    if not errors and clash.exists():
-        errors.append(FieldError("seq", "批次", f"{year}年第{seq}批已存在"))
-    if errors:
-        raise ValidationFailed(errors)
-    before = snapshot(batch) if batch else None
-    with transaction.atomic():
-        obj = batch or ApplicationBatch()
-        obj.year, obj.seq = year, seq
-        obj.name = data.get("name") or f"{year}年第{'一二三四'[seq - 1]}批"
-        for k, d in dates:
-            setattr(obj, k, d)
-        obj.note = data.get("note", "")[:200]
-        obj.save()
-        _log(actor, "update" if batch else "create", obj, before, via=via)
-    return obj
+    fields = {BATCH_FIELDS.get(k, k): v for k, v in data.items()}
+    call = programme_services.call_save(
+        actor=actor,
+        programme=pipeline.PROGRAMME,
+        data=fields,
+        call=batch,
+        labels=pipeline.CALL_LABELS,
+        max_seq=pipeline.MAX_BATCHES_PER_YEAR,
+        via=via,
+    )
+    return ApplicationBatch.objects.get(pk=call.pk)
 
 
 def batch_plan(
@@ -462,7 +393,7 @@ def batch_plan(
                 "申报批次",
                 f"“{lg.enterprise.name}”的台帐是{lg.year}年的，不能编入{batch.name}",
             )
-        if batch is not None and lg.stage in ("certified", "failed", "withdrawn"):
+        if batch is not None and pipeline.WORKFLOW.is_final(lg.stage):
             raise _invalid("batch", "申报批次", f"“{lg.enterprise.name}”的台帐已办结")
     if batch is not None:
         members = {
@@ -478,7 +409,7 @@ def batch_plan(
         }
         grades = grading.grade_enterprises(
             [lg.enterprise for lg in ledgers],
-            grading.as_of_for_year(batch.year),
+            periods.application_as_of(batch.year),
             overrides=overrides,
         )
         bad = [lg.enterprise.name for lg in ledgers if grades[lg.enterprise_id].code == "C"]
@@ -486,16 +417,13 @@ def batch_plan(
             raise _invalid(
                 "batch", "申报批次", f"C级（长期培育）企业不编入申报批次：{'、'.join(bad[:5])}"
             )
-    with transaction.atomic():
-        for lg in ledgers:
-            before = snapshot(lg)
-            lg.batch = batch
-            lg.save(update_fields=["batch", "updated_at"])
-            _log(actor, "update", lg, before, f"编入{batch.name}" if batch else "移出批次", via)
+    programme_services.applications_assign_call(
+        actor=actor, applications=ledgers, call=batch, via=via
+    )
     return ledgers
 
 
-# -- targets and tasks -------------------------------------------------------------------------
+# -- targets (rows of kechuang.targets) and tasks ----------------------------------------------
 
 
 def target_set(
@@ -507,22 +435,24 @@ def target_set(
     value: int,
     comparison: str = "gte",
     via: str = "web",
-) -> CultivationTarget:
+) -> Target:
+    """A cultivation target is a target of `kechuang.targets` (one source of truth)."""
     _require(can_decide(actor))
-    if metric not in CultivationTarget.Metric.values:
+    if metric not in pipeline.TARGET_METRICS:
         raise _invalid("metric", "指标", "应为 新增高企、有效期内高企 或 后备培育库在库企业")
-    if comparison not in CultivationTarget.Comparison.values:
+    if comparison not in ("gte", "gt"):
         raise _invalid("comparison", "比较", "应为 ≥ 或 >")
     if not isinstance(value, int) or value < 0:
         raise _invalid("value", "目标值", "应为非负整数")
-    with transaction.atomic():
-        obj = CultivationTarget.objects.filter(year=year, region=region, metric=metric).first()
-        before = snapshot(obj) if obj else None
-        obj = obj or CultivationTarget(year=year, region=region, metric=metric)
-        obj.value, obj.comparison, obj.set_by = value, comparison, actor
-        obj.save()
-        _log(actor, "update" if before else "create", obj, before, via=via)
-    return obj
+    return target_save(
+        actor=actor,
+        region=region,
+        year=year,
+        indicator=metric,
+        value=value,
+        comparison=comparison,
+        via=via,
+    )
 
 
 def split_evenly(total: int, weights: dict[Any, int]) -> dict[Any, int]:
@@ -552,56 +482,18 @@ def task_create(
     batch: ApplicationBatch | None = None,
     via: str = "web",
 ) -> Task:
-    _require(can_assign_in(actor, region))
-    if enterprise is not None:
-        _require(can_work_on(actor, enterprise))
-        if not enterprise.region.path.startswith(region.path):
-            raise _invalid("enterprise", "企业", f"“{enterprise.name}”不在{region.name}")
-    if (
-        owner is not None
-        and role_of(owner) == "officer"
-        and not (owner.region and owner.region.path.startswith(region.path))
-    ):
-        raise _invalid("owner", "责任人", f"{owner}不是{region.name}的人员")
-    if not title.strip():
-        raise _invalid("title", "任务", "不能为空")
-    with transaction.atomic():
-        task = Task.objects.create(
-            title=title.strip()[:200],
-            region=region,
-            due_on=due_on,
-            owner=owner,
-            enterprise=enterprise,
-            batch=batch,
-            created_by=actor,
-        )
-        audit_log(
-            actor=actor,
-            action="create",
-            obj=task,
-            after=snapshot(task),
-            enterprise_id=enterprise.pk if enterprise else None,
-            via=via,
-        )
-    return task
+    return programme_services.task_create(
+        actor=actor,
+        title=title,
+        region=region,
+        due_on=due_on,
+        owner=owner,
+        enterprise=enterprise,
+        call=batch,
+        programme=pipeline.PROGRAMME,
+        via=via,
+    )
 
 
 def task_set_status(*, actor: Any, task: Task, status: str, on: dt.date, via: str = "web") -> Task:
-    _require(can_assign_in(actor, task.region))
-    if status not in Task.Status.values:
-        raise _invalid("status", "状态", "应为 进行中、已完成 或 已取消")
-    before = snapshot(task)
-    with transaction.atomic():
-        task.status = status
-        task.done_on = on if status == Task.Status.DONE else None
-        task.save()
-        audit_log(
-            actor=actor,
-            action="update",
-            obj=task,
-            before=before,
-            after=snapshot(task),
-            enterprise_id=task.enterprise_id,
-            via=via,
-        )
-    return task
+    return programme_services.task_set_status(actor=actor, task=task, status=status, on=on, via=via)

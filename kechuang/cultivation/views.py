@@ -21,20 +21,15 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import is_bureau, role_of, visible_regions
+from kechuang.core import periods
 from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, pipeline, selectors, services
-from kechuang.cultivation.models import (
-    ApplicationBatch,
-    CultivationTarget,
-    Ledger,
-    LedgerDocument,
-    PoolMembership,
-    Task,
-)
+from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
 from kechuang.cultivation.permissions import can_use
 from kechuang.enterprises.selectors import enterprise_get
+from kechuang.programmes.models import Attachment, Task
 
 
 def staff_or_officer(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -124,7 +119,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
     grades = grading.grade_enterprises(
         [lg.enterprise for lg in ledgers],
-        grading.as_of_for_year(ctx["year"]),
+        periods.application_as_of(ctx["year"]),
         overrides=selectors.overrides_for(members),
     )
     want = request.GET.get("grade", "")
@@ -284,7 +279,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
     m = lg.enterprise.pool_memberships.filter(status="active").first()
     override = (m.grade_override, m.grade_override_reason) if m and m.grade_override else None
-    g = grading.grade_one(lg.enterprise, grading.as_of_for_year(lg.year), override)
+    g = grading.grade_one(lg.enterprise, periods.application_as_of(lg.year), override)
     role = role_of(request.user)
     officers = [
         o
@@ -300,7 +295,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         next_stages=[(s, pipeline.label(s)) for s in pipeline.next_stages(lg.stage, role)],
         events=lg.events.select_related("by"),
         visits=lg.visits.all(),
-        documents=lg.documents.all(),
+        documents=lg.attachments.all(),
         batches=ApplicationBatch.objects.filter(year=lg.year),
         officers=officers,
         contacts=User.objects.filter(role="staff"),
@@ -391,8 +386,8 @@ def ledger_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_or_officer
 def document(request: HttpRequest, pk: int) -> FileResponse:
-    doc = LedgerDocument.objects.filter(
-        pk=pk, ledger__in=selectors.ledger_queryset(request.user)
+    doc = Attachment.objects.filter(
+        pk=pk, application__in=selectors.ledger_queryset(request.user)
     ).first()
     if doc is None:
         raise Http404("附件不存在或无权查看")
@@ -441,7 +436,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     members = (
         list(
             selectors.ledger_queryset(request.user)
-            .filter(batch=chosen)
+            .filter(call=chosen)
             .order_by("stage", "enterprise__name")
         )
         if chosen
@@ -449,7 +444,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     )
     unplanned = (
         selectors.ledger_queryset(request.user)
-        .filter(year=year, batch__isnull=True)
+        .filter(year=year, call__isnull=True)
         .exclude(stage__in=["certified", "failed", "withdrawn"])
         .count()
     )
@@ -508,8 +503,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         f=f,
         rows=rows,
         chart=json.dumps(chart, ensure_ascii=False),
-        metrics=CultivationTarget.Metric.choices,
-        comparisons=CultivationTarget.Comparison.choices,
+        metrics=list(pipeline.TARGET_METRICS.items()),
+        comparisons=[("gte", "≥"), ("gt", ">")],
         rates=rates,
         year_rates=selectors.success_rates(request.user, by="year"),
         county=selectors.county_of(request.user),

@@ -19,6 +19,7 @@ from django.db import transaction
 from kechuang.accounts.models import Region, User
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.registry import demo_phases
 from kechuang.demo import calibration as cal
 from kechuang.demo.generate import DemoData, generate
 from kechuang.demo.regions import ensure_regions
@@ -234,18 +235,8 @@ def load_demo(
 
         phase("用户绑定", bind)
 
-        def statistics() -> int:
-            from kechuang.targets.demo import load_demo_statistics
-
-            return load_demo_statistics(actor=actor)
-
-        phase("统计数据与年度目标", statistics)
-
-        def cultivation() -> int:
-            from kechuang.cultivation.demo import load_demo_cultivation
-
-            return load_demo_cultivation()
-
-        phase("高企培育", cultivation)
+        # Then what every capability adds (its `contributions.DEMO`), in order.
+        for contributed in demo_phases():
+            phase(contributed.label, lambda p=contributed: p.run(actor))  # type: ignore[misc]
     result.logins = logins()
     return result

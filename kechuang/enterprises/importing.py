@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
 from typing import Any
@@ -22,6 +22,7 @@ from django.db import transaction
 from kechuang.accounts.models import Region
 from kechuang.core.audit import EntryRows, audit_bulk, build_entry, jsonable, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.imports import ImportKind, ImportPlan, RowResult
 from kechuang.core.models import AuditLog
 from kechuang.core.tabular import Column, Table, map_columns, parse_rows, read_table
 from kechuang.enterprises import facts_import
@@ -139,41 +140,6 @@ CERTIFICATE_COLUMNS = [
     Column("revoked_on", "撤销日期", "date"),
     Column("note", "备注", "text", max_length=200),
 ]
-
-
-@dataclass
-class RowResult:
-    row: int
-    status: str  # new | changed | unchanged
-    key: str
-    name: str = ""
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-
-
-@dataclass
-class ImportPlan:
-    kind: str
-    rows: list[RowResult] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    imported: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {
-            "new": 0,
-            "changed": 0,
-            "unchanged": 0,
-            "errors": len(self.errors),
-            "rows": len(self.rows),
-        }
-        for r in self.rows:
-            out[r.status] += 1
-        return out
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -932,3 +898,49 @@ def export_table(
             ]
 
     return headers, cert_rows()
+
+
+# -- the registry's kinds, declared to the frame (contributions.IMPORTS) -----------------
+
+
+def _runner(key: str) -> Any:
+    def run(*, actor: Any, data: bytes, filename: str, commit: bool) -> ImportPlan:
+        return import_run(actor=actor, kind=key, data=data, filename=filename, commit=commit)
+
+    return run
+
+
+def _exporter(key: str) -> Any:
+    def export(
+        *, actor: Any, region: str = "", year: int | None = None
+    ) -> tuple[list[str], Iterable[list[Any]]]:
+        qs = enterprise_queryset(actor)
+        if region:
+            area = Region.objects.filter(code=region).first()
+            if area is None:
+                raise ValidationFailed([], f"区域 {region} 不存在")
+            qs = qs.filter(region__path__startswith=area.path)
+        return export_table(key, qs, year=year)
+
+    return export
+
+
+def _lists(key: str) -> Any:
+    return lambda: template_lists(key)
+
+
+IMPORT_KINDS: list[ImportKind] = [
+    ImportKind(
+        key=k.key,
+        title=k.title,
+        columns=k.columns,
+        run=_runner(k.key),
+        permission=can_import,
+        note=k.note,
+        aliases=tuple(a for a, target in KIND_ALIASES.items() if target == k.key),
+        template_lists=_lists(k.key),
+        export=_exporter(k.key),
+        order=10 + n,
+    )
+    for n, k in enumerate(KINDS.values())
+]

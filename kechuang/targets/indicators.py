@@ -27,9 +27,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from kechuang.accounts.models import Region
+from kechuang.core import periods
 from kechuang.enterprises.models import (
     Certificate,
     CertificateQuerySet,
@@ -108,8 +108,8 @@ class StatisticKey:
 
 
 def year_end(year: int, today: dt.date) -> dt.date:
-    """31 Dec of `year`, or today for the current (or a future) year."""
-    return min(dt.date(year, 12, 31), today)
+    """31 Dec of `year`, or `today` for the current (or a future) year."""
+    return periods.year_end(year, today)
 
 
 def _certs(kind: str, region: Region) -> CertificateQuerySet:
@@ -170,36 +170,6 @@ def _hnte_valid(ev: Evaluator, region: Region, year: int) -> Computed:
         return out
 
     return Computed(Decimal(firms), firms, rows)
-
-
-def _pool_size(ev: Evaluator, region: Region, year: int) -> Computed:
-    """C3: enterprises in the county's reserve pool (后备培育库) on 31 Dec (today for the
-    current year), read from the cultivation app's memberships."""
-    from kechuang.cultivation.selectors import pool_members, pool_size
-
-    day = year_end(year, ev.today)
-    n = pool_size(region, day)
-
-    def rows() -> list[RecordRow]:
-        seen: set[int] = set()
-        out: list[RecordRow] = []
-        for m in pool_members(region, day).order_by("enterprise__name"):
-            if m.enterprise_id in seen:
-                continue
-            seen.add(m.enterprise_id)
-            out.append(
-                RecordRow(
-                    m.enterprise_id,
-                    m.enterprise.name,
-                    m.enterprise.region.name,
-                    "培育库",
-                    f"{m.entered_on:%Y-%m-%d}入库；{day:%Y-%m-%d}在库",
-                    m.entered_on,
-                )
-            )
-        return out
-
-    return Computed(Decimal(n), n, rows)
 
 
 def _facts(region: Region, year: int) -> QuerySet[YearlyFacts]:
@@ -325,15 +295,13 @@ INDICATORS: dict[str, Indicator] = {
             0,
             _issued_in("provincial_pool"),
         ),
+        # Computed by the cultivation app (its contributions); pending without it.
         _I(
             "pool_size",
             "高企后备培育库在库企业",
             COUNT,
             "C3",
             "12月31日（当年为今天）在县后备培育库中的企业数（培育库入库记录）",
-            "records",
-            0,
-            _pool_size,
         ),
         _I("voucher_redeemed_wan", "兑现科技创新券", WAN, "C5", "当年兑现的创新券金额", decimals=2),
         _I("voucher_enterprises", "使用创新券企业", COUNT, "C5", "当年兑现创新券的企业数"),
@@ -439,6 +407,24 @@ STATISTIC_KEYS: dict[str, StatisticKey] = {
 }
 
 
+def register(indicator: Indicator) -> None:
+    """Add an app's indicator to the catalogue (from its `contributions.INDICATORS`).
+    An id the catalogue declares as pending (no query yet: a capability still to come)
+    is replaced in place, keeping the report's order; a new id is appended. Two apps
+    computing one id is an error."""
+    existing = INDICATORS.get(indicator.id)
+    if existing is not None and existing.compute is not None and existing is not indicator:
+        raise ValueError(f"indicator {indicator.id!r} is computed twice")
+    INDICATORS[indicator.id] = indicator
+
+
+def register_contributed() -> None:
+    from kechuang.core.registry import collect
+
+    for indicator in collect("INDICATORS"):
+        register(indicator)
+
+
 def statistic_label(key: str) -> tuple[str, str] | None:
     """(label, unit) of an indicator id or statistic key."""
     if key in INDICATORS:
@@ -475,7 +461,7 @@ class Evaluator:
     statistics for the life of one request or report."""
 
     def __init__(self, *, today: dt.date | None = None) -> None:
-        self.today = today or timezone.localdate()
+        self.today = today or periods.today()
         self._values: dict[tuple[str, int, int], tuple[Value, Computed | None]] = {}
         self._has_records: dict[int, bool] = {}
         self._stats: dict[int, dict[tuple[int, str], Any]] = {}

@@ -7,6 +7,8 @@ statistics (GDP, 全社会研发经费, peers' figures) and the plans (targets, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -84,6 +86,27 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year} {self.indicator} {self.get_comparison_display()} {self.value}"
+
+    @property
+    def metric(self) -> str:
+        return self.indicator
+
+    @property
+    def count(self) -> int:
+        """The target as a whole count (targets of firms are counts)."""
+        return int(self.value)
+
+    def need(self) -> Decimal:
+        """The least value that meets the target (a count above `> n` is n + 1)."""
+        return self.value + 1 if self.comparison == self.Comparison.GT else self.value
+
+    def met_by(self, value: Decimal | int | float) -> bool:
+        v = Decimal(str(value))
+        if self.comparison == self.Comparison.GT:
+            return v > self.value
+        if self.comparison == self.Comparison.EQ:
+            return v == self.value
+        return v >= self.value
 
 
 class AssessmentWeight(models.Model):

@@ -4,7 +4,6 @@ audit log."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.db import transaction
 from kechuang.accounts.models import Region
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.imports import ImportPlan, RowResult
 from kechuang.core.tabular import Column, map_columns, parse_rows, read_table
 from kechuang.targets.indicators import INDICATORS, STATISTIC_KEYS, statistic_label
 from kechuang.targets.models import AssessmentWeight, RegionalStatistic, Target
@@ -22,11 +22,49 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 COMPARISONS = {"≥": "gte", ">=": "gte", ">": "gt", "=": "eq", "＞": "gt", "＝": "eq"}
 
 
+class _IndicatorChoices(dict[str, str]):
+    """label → id of the catalogue, read when used: apps add indicators at start-up,
+    after this module may have been imported."""
+
+    def __init__(self, *, statistics: bool) -> None:
+        super().__init__()
+        self.statistics = statistics
+
+    def _fill(self) -> None:
+        fresh = {i.label: i.id for i in INDICATORS.values()}
+        if self.statistics:
+            fresh.update({s.label: s.id for s in STATISTIC_KEYS.values()})
+        if len(fresh) != dict.__len__(self):
+            self.clear()
+            self.update(fresh)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> str:
+        self._fill()
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def values(self) -> Any:
+        self._fill()
+        return super().values()
+
+    def items(self) -> Any:
+        self._fill()
+        return super().items()
+
+
 def _indicator_choices(*, statistics: bool) -> dict[str, str]:
-    choices = {i.label: i.id for i in INDICATORS.values()}
-    if statistics:
-        choices.update({s.label: s.id for s in STATISTIC_KEYS.values()})
-    return choices
+    return _IndicatorChoices(statistics=statistics)
 
 
 STATISTIC_COLUMNS = [
@@ -82,28 +120,6 @@ TARGET_COLUMNS = [
     Column("value", "目标值", "decimal", required=True),
     Column("note", "说明", "text", max_length=200),
 ]
-
-
-@dataclass
-class ImportRow:
-    row: int
-    status: str  # new | changed | unchanged
-    key: str
-    before: str | None
-    after: str
-
-
-@dataclass
-class ImportPlan:
-    rows: list[ImportRow] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {"new": 0, "changed": 0, "unchanged": 0}
-        for r in self.rows:
-            out[r.status] += 1
-        return out
 
 
 def _require(check: tuple[bool, str]) -> None:
@@ -247,7 +263,7 @@ def statistics_import(
             clean.append((row_no, region, values))
     if errors:
         raise ValidationFailed(sorted(errors, key=lambda e: e.row or 0))
-    plan = ImportPlan(warnings=warnings)
+    plan = ImportPlan("statistics", warnings=warnings)
     with transaction.atomic():
         for row_no, region, v in clean:
             existing = RegionalStatistic.objects.filter(
@@ -264,7 +280,9 @@ def statistics_import(
                 status, before = "unchanged", str(existing.value)
             else:
                 status, before = "changed", str(existing.value)
-            plan.rows.append(ImportRow(row_no, status, key, before, str(v["value"])))
+            plan.rows.append(
+                RowResult(row_no, status, key, changes={"数值": (before, str(v["value"]))})
+            )
             if commit and status != "unchanged":
                 _statistic_write(
                     actor=actor,
@@ -417,7 +435,7 @@ def targets_import(
             clean.append((row_no, region, values))
     if errors:
         raise ValidationFailed(sorted(errors, key=lambda e: e.row or 0))
-    plan = ImportPlan(warnings=warnings)
+    plan = ImportPlan("targets", warnings=warnings)
     with transaction.atomic():
         for row_no, region, v in clean:
             existing = Target.objects.filter(
@@ -435,7 +453,9 @@ def targets_import(
                 status, before = "unchanged", str(existing.value)
             else:
                 status, before = "changed", str(existing.value)
-            plan.rows.append(ImportRow(row_no, status, key, before, str(v["value"])))
+            plan.rows.append(
+                RowResult(row_no, status, key, changes={"数值": (before, str(v["value"]))})
+            )
             if commit and status != "unchanged":
                 _target_write(
                     actor=actor,
@@ -492,3 +512,55 @@ def weight_save(
             via=via,
         )
     return obj
+
+
+# -- exports in the import layout (they import back unchanged) ---------------------------
+
+
+def _fmt_value(value: Decimal) -> Decimal:
+    return value.normalize() if value == value.to_integral() else value
+
+
+def statistics_export(
+    *, actor: Any, region: str = "", year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
+    _require(can_enter_statistics(actor))
+    qs = RegionalStatistic.objects.select_related("region").order_by(
+        "region__sort_order", "region__code", "year", "key"
+    )
+    if region:
+        qs = qs.filter(region__code=region)
+    if year:
+        qs = qs.filter(year=year)
+    headers = [c.header for c in STATISTIC_COLUMNS]
+    rows = [
+        [s.region.code, s.year, s.key, _fmt_value(Decimal(s.value)), s.source, s.note] for s in qs
+    ]
+    return headers, rows
+
+
+def targets_export(
+    *, actor: Any, region: str = "", year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
+    _require(can_manage_targets(actor))
+    qs = Target.objects.select_related("region").order_by(
+        "year", "region__sort_order", "region__code", "indicator"
+    )
+    if region:
+        qs = qs.filter(region__code=region)
+    if year:
+        qs = qs.filter(year=year)
+    symbol = {"gte": "≥", "gt": ">", "eq": "="}
+    headers = [c.header for c in TARGET_COLUMNS]
+    rows = [
+        [
+            t.region.code,
+            t.year,
+            t.indicator,
+            symbol[t.comparison],
+            _fmt_value(Decimal(t.value)),
+            t.note,
+        ]
+        for t in qs
+    ]
+    return headers, rows

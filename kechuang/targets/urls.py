@@ -10,9 +10,6 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("assessment/", views.assessment, name="assessment"),
-    path("import/<str:kind>/template/", views.import_template, name="import_template"),
-    path("import/<str:kind>/", views.import_upload, name="import_upload"),
-    path("import/<str:kind>/confirm/", views.import_confirm, name="import_confirm"),
     path("region/<str:code>/", views.dashboard, name="dashboard"),
     path("region/<str:code>/<str:indicator>/records/", views.records, name="records"),
 ]

@@ -3,11 +3,8 @@ Each view parses → calls a selector or service → renders."""
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
-from kechuang.core.tabular import write_template
 from kechuang.targets import growth, selectors, services
 from kechuang.targets.forms import StatisticForm, TargetForm, UploadForm, WeightForm
 from kechuang.targets.indicators import INDICATORS, Evaluator
@@ -265,124 +261,6 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(lambda: services.target_delete(actor=request.user, target=target))
     messages.success(request, "已删除")
     return redirect(f"{reverse('targets:targets')}?year={target.year}")
-
-
-# -- imports: upload → preview → confirm (the file is kept in the session until then) ----
-
-IMPORTS: dict[str, tuple[str, Any, list[Any], Callable[[Any], tuple[bool, str]]]] = {
-    "statistics": (
-        "区域统计数据",
-        services.statistics_import,
-        services.STATISTIC_COLUMNS,
-        can_enter_statistics,
-    ),
-    "targets": ("目标", services.targets_import, services.TARGET_COLUMNS, can_manage_targets),
-}
-
-
-@login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in IMPORTS:
-        raise Http404("未知的导入类型")
-    title, _fn, columns, check = IMPORTS[kind]
-    _require(check(request.user))
-    buffer = io.BytesIO()
-    write_template(
-        buffer,
-        columns,
-        sheet=title,
-        note=f"科创云 · {title}导入模板\n第1行为表头，第2行为填写说明，从第3行起填写数据。"
-        "\n指标可填中文名称或指标代码；区域填区划代码。",
-    )
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(title + '导入模板.xlsx')}"
-    )
-    return response
-
-
-@login_required
-@require_POST
-def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in IMPORTS:
-        raise Http404("未知的导入类型")
-    title, fn, _columns, check = IMPORTS[kind]
-    _require(check(request.user))
-    upload = request.FILES.get("file")
-    back = reverse(f"targets:{kind}")
-    if upload is None or (upload.size or 0) > MAX_UPLOAD:
-        messages.error(request, "请选择不超过5MB的 .xlsx 或 .csv 文件")
-        return redirect(back)
-    data = upload.read()
-    name = upload.name or "upload"
-    try:
-        plan = fn(actor=request.user, data=data, filename=name, commit=False)
-    except ValidationFailed as exc:
-        return render(
-            request,
-            "targets/import_preview.html",
-            {
-                "title": title,
-                "kind": kind,
-                "filename": name,
-                "fatal": exc.message,
-                "errors": exc.errors,
-                "back": back,
-            },
-            status=422,
-        )
-    request.session[f"targets_import_{kind}"] = {
-        "name": name,
-        "data": base64.b64encode(data).decode(),
-    }
-    return render(
-        request,
-        "targets/import_preview.html",
-        {"title": title, "kind": kind, "filename": name, "plan": plan, "back": back},
-    )
-
-
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in IMPORTS:
-        raise Http404("未知的导入类型")
-    title, fn, _columns, check = IMPORTS[kind]
-    _require(check(request.user))
-    stored = request.session.pop(f"targets_import_{kind}", None)
-    back = reverse(f"targets:{kind}")
-    if not stored:
-        messages.error(request, "没有待确认的文件，请重新上传")
-        return redirect(back)
-    try:
-        plan = fn(
-            actor=request.user,
-            data=base64.b64decode(stored["data"]),
-            filename=stored["name"],
-            commit=True,
-        )
-    except ValidationFailed as exc:
-        return render(
-            request,
-            "targets/import_preview.html",
-            {
-                "title": title,
-                "kind": kind,
-                "filename": stored["name"],
-                "fatal": "数据已变化，重新检查发现错误，未写入任何数据",
-                "errors": exc.errors,
-                "back": back,
-            },
-            status=422,
-        )
-    c = plan.counts
-    messages.success(
-        request, f"导入成功：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行"
-    )
-    return redirect(back)
 
 
 # -- assessment ---------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from django.db import transaction
 from kechuang.accounts.models import Region, User
 from kechuang.cultivation import selectors
 from kechuang.cultivation.forecast import forecast
-from kechuang.cultivation.models import CultivationTarget, Ledger
+from kechuang.cultivation.models import Ledger
 from kechuang.demo.load import load_demo
+from kechuang.targets.models import Target
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +50,18 @@ def test_ledgers_reach_varied_stages_and_past_batches_match_the_certificates(cou
 
 
 def test_targets_of_the_plan_are_split_across_areas(county):
-    t = {x.metric: x for x in CultivationTarget.objects.filter(year=2021, region=county)}
+    t = {x.indicator: x for x in Target.objects.filter(year=2021, region=county)}
     assert (
         t["hnte_new"].value,
         t["hnte_valid"].value,
         t["hnte_valid"].comparison,
         t["pool_size"].value,
     ) == (50, 260, "gt", 150)
-    areas = CultivationTarget.objects.filter(year=2021, region__parent=county)
-    assert sum(x.value for x in areas.filter(metric="pool_size")) == 150
-    assert sum(x.value for x in areas.filter(metric="hnte_new")) == 50
+    areas = Target.objects.filter(year=2021, region__parent=county)
+    assert sum(x.value for x in areas.filter(indicator="pool_size")) == 150
+    assert sum(x.value for x in areas.filter(indicator="hnte_new")) == 50
+    # One source of truth: the county's plan is entered once, as rows of targets.
+    assert Target.objects.filter(year=2021, region=county, indicator="pool_size").count() == 1
 
 
 def test_forecast_and_officer_scope_on_the_demo(county):

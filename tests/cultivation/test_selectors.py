@@ -23,7 +23,7 @@ def test_success_rates_by_area_batch_and_year(staff, county, pool):
         lg = services.ledger_open(
             actor=staff, enterprise=county[k], year=2020, on=dt.date(2020, 3, 5)
         )
-        lg.batch = b
+        lg.call = b
         lg.save()
         walk(staff, lg, path + end if end else path[:2], 2020)
     by_year = selectors.success_rates(staff, by="year")

@@ -8,7 +8,7 @@ import pytest
 
 from kechuang.core.errors import PermissionDenied, ValidationFailed
 from kechuang.cultivation import services
-from kechuang.cultivation.models import Task
+from kechuang.programmes.models import Task
 
 pytestmark = pytest.mark.django_db
 

@@ -59,7 +59,7 @@ def test_statistics_import_is_all_or_nothing_and_names_row_and_column(staff: Any
 def test_statistics_import_previews_then_writes(staff: Any, regions: Any):
     good = "区域代码,年度,指标,数值,来源\n321281,2020,有效期内国家高企,200,通报\n321281,2019,rd_gdp_ratio,2.5,年鉴\n".encode()
     plan = statistics_import(actor=staff, data=good, filename="s.csv", commit=False)
-    assert plan.counts == {"new": 2, "changed": 0, "unchanged": 0}
+    assert plan.counts == {"new": 2, "changed": 0, "unchanged": 0, "errors": 0, "rows": 2}
     assert RegionalStatistic.objects.count() == 0
     statistics_import(actor=staff, data=good, filename="s.csv", commit=True)
     assert RegionalStatistic.objects.get(key="hnte_valid").value == Decimal(200)

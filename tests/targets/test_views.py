@@ -84,11 +84,13 @@ def test_targets_import_previews_then_confirms(client_for: Any, staff: Any, regi
     c = client_for(staff)
     data = "区域代码,年度,指标,比较方式,目标值\n321283,2021,新认定国家高企,≥,50\n".encode()
     preview = c.post(
-        reverse("targets:import_upload", args=["targets"]),
+        reverse("imports:upload", args=["targets"]),
         {"file": SimpleUploadedFile("t.csv", data)},
     )
     assert preview.status_code == 200 and Target.objects.count() == 0
-    c.post(reverse("targets:import_confirm", args=["targets"]))
+    from kechuang.core.models import ImportBatch
+
+    c.post(reverse("imports:confirm", args=[ImportBatch.objects.get().token]))
     assert Target.objects.get().value == 50
 
 
@@ -97,7 +99,7 @@ def test_bad_import_shows_row_and_column_errors(client_for: Any, staff: Any, reg
 
     data = "区域代码,年度,指标,目标值\n321283,2021,新认定国家高企,很多\n".encode()
     response = client_for(staff).post(
-        reverse("targets:import_upload", args=["targets"]),
+        reverse("imports:upload", args=["targets"]),
         {"file": SimpleUploadedFile("t.csv", data)},
     )
     assert response.status_code == 422 and "第2行 目标值" in response.content.decode()

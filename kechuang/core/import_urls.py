@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.enterprises import import_views
+from kechuang.core import import_views
 
 app_name = "imports"
 urlpatterns = [

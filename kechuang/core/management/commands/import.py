@@ -10,19 +10,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from kechuang.accounts.models import User
+from kechuang.core import imports
 from kechuang.core.errors import DomainError, ValidationFailed
-from kechuang.enterprises import importing
+from kechuang.core.management.actors import command_actor
 
 
 class Command(BaseCommand):
     help = (
-        "导入Excel/CSV：KIND = enterprises | facts | ip | certificates。"
+        "导入Excel/CSV：KIND 为各模块声明的导入类型（enterprises、facts、ip、certificates、"
+        "statistics、targets……）。"
         "全部有效才写入（一个事务）；有错误时列出每一处并以状态2退出。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(importing.KINDS))
+        parser.add_argument("kind", choices=sorted(imports.kinds()))
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="check and preview only; write nothing"
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         actor = self._actor(options["user"])
         try:
-            plan = importing.import_run(
+            plan = imports.import_run(
                 actor=actor,
                 kind=options["kind"],
                 data=path.read_bytes(),
@@ -62,23 +63,12 @@ class Command(BaseCommand):
             sys.exit(2)
         c = plan.counts
         table = Table(
-            title=f"{importing.KINDS[plan.kind].title}{'（预览，未写入）' if options['dry_run'] else '（已导入）'}"
+            title=f"{imports.get_kind(plan.kind).title}{'（预览，未写入）' if options['dry_run'] else '（已导入）'}"
         )
         for col in ("行数", "新增", "修改", "未变"):
             table.add_column(col, justify="right")
         table.add_row(str(c["rows"]), str(c["new"]), str(c["changed"]), str(c["unchanged"]))
         Console().print(table)
 
-    def _actor(self, username: str | None) -> User:
-        if username:
-            try:
-                return User.objects.get(username=username)
-            except User.DoesNotExist:
-                raise CommandError(f"用户 {username} 不存在") from None
-        user = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk").first()
-        user = user or User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if user is None:
-            raise CommandError(
-                "没有市科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser"
-            )
-        return user
+    def _actor(self, username: str | None) -> Any:
+        return command_actor(username)

@@ -1,4 +1,5 @@
-"""Upload → preview → confirm. The uploaded file is kept under var/uploads until it is
+"""The one import page for every kind an app declares (`kechuang.core.imports`):
+upload → preview → confirm. The uploaded file is kept under var/uploads until it is
 confirmed; confirming re-reads and re-checks it inside the writing transaction."""
 
 from __future__ import annotations
@@ -18,44 +19,59 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kechuang.core import imports
 from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.imports import ImportKind
 from kechuang.core.models import ImportBatch
 from kechuang.core.tabular import write_template
-from kechuang.enterprises import importing
-from kechuang.enterprises.permissions import can_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-def _require_import(request: HttpRequest) -> Any:
-    """The acting user, when they may import."""
-    allowed, reason = can_import(request.user)
+def _require_import(request: HttpRequest, kind: str | None = None) -> Any:
+    """The acting user, when they may import (`kind`, or any kind at all)."""
+    if kind is None:
+        if not imports.kinds_for(request.user):
+            raise DjangoPermissionDenied("只有市科技局和园区/乡镇用户可以批量导入")
+        return request.user
+    allowed, reason = _kind(kind).permission(request.user)
     if not allowed:
         raise DjangoPermissionDenied(reason)
     return request.user
+
+
+def _kind(key: str) -> ImportKind:
+    found = imports.kinds().get(key)
+    if found is None:
+        raise Http404("未知的导入类型")
+    return found
 
 
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
     actor = _require_import(request)
     recent = ImportBatch.objects.filter(actor=actor)[:10]
+    titles = {k.key: k.title for k in imports.kinds().values()}
     return render(
-        request, "imports/index.html", {"kinds": importing.KINDS.values(), "recent": recent}
+        request,
+        "imports/index.html",
+        {
+            "kinds": imports.kinds_for(actor),
+            "recent": [(b, titles.get(b.kind, b.kind)) for b in recent],
+        },
     )
 
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_import(request)
-    if kind not in importing.KINDS:
-        raise Http404("未知的导入类型")
-    spec = importing.KINDS[kind]
+    _require_import(request, kind)
+    spec = _kind(kind)
     buffer = io.BytesIO()
     write_template(
         buffer,
         spec.columns,
         sheet=spec.title,
-        lists=importing.template_lists(kind),
+        lists=spec.template_lists() if spec.template_lists else None,
         note=f"科创云 · {spec.title}导入模板\n{spec.note}\n第1行为表头（中文或英文键均可），"
         "第2行为填写说明（以【开头的行不会导入），从第3行起填写数据。",
     )
@@ -71,10 +87,8 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    actor = _require_import(request)
-    if kind not in importing.KINDS:
-        raise Http404("未知的导入类型")
-    spec = importing.KINDS[kind]
+    actor = _require_import(request, kind)
+    spec = _kind(kind)
     if request.method != "POST":
         return redirect("imports:index")
     upload = request.FILES.get("file")
@@ -90,7 +104,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     suffix = Path(upload.name or "").suffix.lower()[:6] or ".bin"
     stored = settings.UPLOAD_DIR / f"{token}{suffix}"
     try:
-        plan = importing.import_run(
+        plan = imports.import_run(
             actor=request.user, kind=kind, data=data, filename=upload.name or "upload", commit=False
         )
     except ValidationFailed as exc:
@@ -140,13 +154,14 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     actor = _require_import(request)
     batch = get_object_or_404(ImportBatch, token=token, actor=actor)
+    _require_import(request, batch.kind)
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, "该文件已导入或有错误，请重新上传")
         return redirect("imports:index")
-    spec = importing.KINDS[batch.kind]
+    spec = _kind(batch.kind)
     data = Path(batch.stored_path).read_bytes()
     try:
-        plan = importing.import_run(
+        plan = imports.import_run(
             actor=request.user, kind=batch.kind, data=data, filename=batch.filename, commit=True
         )
     except ValidationFailed as exc:

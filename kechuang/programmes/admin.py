@@ -1,0 +1,76 @@
+"""The programme frame in the admin. Stages move only through the workflow's services
+(with their checks, events and audit), so the admin shows them read-only."""
+
+from django.contrib import admin
+
+from kechuang.programmes.models import (
+    Application,
+    Attachment,
+    Award,
+    Call,
+    Event,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    Review,
+    Task,
+    Visit,
+)
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_stage", "stage", "on", "by", "by_name", "note", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "programme", "year", "kind", "stage", "call")
+    list_filter = ("programme", "year", "stage")
+    search_fields = ("enterprise__name", "enterprise__uscc", "title")
+    raw_id_fields = ("enterprise",)
+    readonly_fields = ("programme", "stage", "unique_key", "version")
+    inlines = [EventInline]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "year", "seq", "closes_on", "decided_on")
+    list_filter = ("programme", "year")
+
+
+class EntryInline(admin.TabularInline):
+    model = PublicityEntry
+    extra = 0
+    raw_id_fields = ("application",)
+
+
+@admin.register(Publicity)
+class PublicityAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "starts_on", "ends_on", "status")
+    list_filter = ("programme", "status")
+    inlines = [EntryInline]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "region", "enterprise", "due_on", "status")
+    list_filter = ("programme", "status")
+    raw_id_fields = ("enterprise", "application")
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "visited_on", "visitor_name", "application")
+    raw_id_fields = ("enterprise", "application")
+
+
+admin.site.register(Attachment)
+admin.site.register(Review)
+admin.site.register(Objection)
+admin.site.register(Award)

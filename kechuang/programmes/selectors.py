@@ -1,0 +1,108 @@
+"""Reads of the programme frame, scoped to the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kechuang.core.errors import NotFound
+from kechuang.programmes.models import (
+    Application,
+    Attachment,
+    Call,
+    Event,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    Task,
+    Visit,
+)
+
+
+def calls(programme: str, year: int | None = None) -> QuerySet[Call]:
+    qs = Call.objects.filter(programme=programme)
+    return qs.filter(year=year) if year is not None else qs
+
+
+def call_get(*, programme: str, pk: int) -> Call:
+    found = Call.objects.filter(programme=programme, pk=pk).first()
+    if found is None:
+        raise NotFound("申报批次不存在")
+    return found
+
+
+def application_queryset(actor: Any, programme: str) -> QuerySet[Application]:
+    return (
+        Application.objects.of(programme)
+        .visible_to(actor)
+        .select_related("enterprise", "enterprise__region", "call", "officer", "bureau_contact")
+    )
+
+
+def application_get(*, actor: Any, programme: str, pk: int) -> Application:
+    found = application_queryset(actor, programme).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("申报不存在或无权查看")
+    return found
+
+
+def events_of(application: Application) -> QuerySet[Event]:
+    return application.events.select_related("by").order_by("on", "id")
+
+
+def attachments_of(application: Application) -> QuerySet[Attachment]:
+    return application.attachments.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
+def attachment_get(*, actor: Any, pk: int) -> Attachment:
+    """An attachment the actor may read: one of an enterprise in their scope."""
+    from kechuang.accounts.scoping import enterprise_scope_q
+
+    found = (
+        Attachment.objects.filter(enterprise_scope_q(actor, "enterprise__"), pk=pk)
+        .select_related("enterprise")
+        .first()
+    )
+    if found is None:
+        raise NotFound("附件不存在或无权查看")
+    return found
+
+
+def task_queryset(actor: Any, programme: str | None = None) -> QuerySet[Task]:
+    qs = Task.objects.visible_to(actor)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs.select_related("region", "enterprise", "call", "owner", "application")
+
+
+def task_get(*, actor: Any, pk: int) -> Task:
+    found = task_queryset(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("任务不存在或无权查看")
+    return found
+
+
+def visits_of(*, actor: Any, enterprise: Any = None, application: Any = None) -> QuerySet[Visit]:
+    qs = Visit.objects.visible_to(actor).select_related("visitor", "application")
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if application is not None:
+        qs = qs.filter(application=application)
+    return qs
+
+
+def publicities(programme: str) -> QuerySet[Publicity]:
+    return Publicity.objects.filter(programme=programme)
+
+
+def publicity_entries(publicity: Publicity) -> QuerySet[PublicityEntry]:
+    return publicity.entries.select_related("application", "application__enterprise")
+
+
+def objections_of(*, actor: Any, publicity: Publicity) -> QuerySet[Objection]:
+    from kechuang.accounts.scoping import enterprise_scope_q
+
+    return Objection.objects.filter(
+        enterprise_scope_q(actor, "entry__application__enterprise__"), entry__publicity=publicity
+    ).select_related("entry", "entry__application__enterprise", "resolved_by")

@@ -1,0 +1,759 @@
+"""Writes of the programme frame. Keyword-only arguments and an `actor`; each checks
+permission first, runs in one transaction, locks the row it changes (re-reading it
+inside the lock, so two users moving one application cannot both succeed) and writes
+the audit log with the "before" taken after the lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kechuang.accounts.models import Region, User
+from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.core.audit import audit_log, snapshot
+from kechuang.core.errors import DomainError, FieldError, PermissionDenied, ValidationFailed
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.permissions import in_region
+from kechuang.programmes import permissions, workflow
+from kechuang.programmes.models import (
+    Application,
+    Attachment,
+    Award,
+    Call,
+    Event,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    Review,
+    Task,
+    Visit,
+)
+from kechuang.programmes.workflow import Move, Workflow
+
+ATTACHMENT_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+    ".ofd",
+)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+CALL_DATE_FIELDS = ("opens_on", "closes_on", "review_on", "publicity_on", "decided_on")
+CALL_LABELS = {
+    "year": "年度",
+    "seq": "批次",
+    "name": "名称",
+    "opens_on": "开始申报",
+    "closes_on": "申报截止",
+    "review_on": "评审日期",
+    "publicity_on": "公示日期",
+    "publicity_until": "公示截止",
+    "decided_on": "决定日期",
+    "budget_yuan": "预算",
+}
+CHINESE_SEQ = "一二三四五六七八九十"
+
+
+class Conflict(DomainError):
+    """Somebody else changed the record first (shown as 409 in the API)."""
+
+    code = "conflict"
+    status = 409
+
+
+def _require(check: tuple[bool, str]) -> None:
+    allowed, reason = check
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def invalid(field: str, label: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(field, label, message)], f"{label}：{message}")
+
+
+def _log(
+    actor: Any,
+    action: str,
+    obj: Any,
+    before: Any = None,
+    note: str = "",
+    via: str = "web",
+    enterprise_id: int | None = None,
+) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=snapshot(obj),
+        enterprise_id=enterprise_id or getattr(obj, "enterprise_id", None),
+        via=via,
+        note=note,
+    )
+
+
+def _actor_name(actor: Any) -> str:
+    return str(actor)[:60]
+
+
+# -- calls -------------------------------------------------------------------------------------
+
+
+def call_save(
+    *,
+    actor: Any,
+    programme: str,
+    data: Mapping[str, Any],
+    call: Call | None = None,
+    labels: Mapping[str, str] | None = None,
+    max_seq: int = 12,
+    via: str = "web",
+) -> Call:
+    """Create or edit a call. Dates must not go backwards (opens ≤ closes ≤ review ≤
+    公示 ≤ decision); (programme, year, seq) is unique. `labels` names the dates as
+    the programme calls them (网上申报截止, 认定日期…)."""
+    _require(permissions.can_decide(actor))
+    names = {**CALL_LABELS, **(labels or {})}
+    errors: list[FieldError] = []
+    year, seq = data.get("year"), data.get("seq")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors.append(FieldError("year", names["year"], "应为2000–2100的年份"))
+    if not isinstance(seq, int) or not 1 <= seq <= max_seq:
+        errors.append(FieldError("seq", names["seq"], f"批次应为1–{max_seq}"))
+    if data.get("closes_on") is None:
+        errors.append(FieldError("closes_on", names["closes_on"], "不能为空"))
+    known: list[tuple[str, dt.date]] = [
+        (k, data[k]) for k in CALL_DATE_FIELDS if data.get(k) is not None
+    ]
+    for (_k1, d1), (k2, d2) in itertools.pairwise(known):
+        if d2 < d1:
+            errors.append(FieldError(k2, names[k2], f"早于{d1.isoformat()}"))
+    until = data.get("publicity_until")
+    if until and data.get("publicity_on") and until < data["publicity_on"]:
+        errors.append(FieldError("publicity_until", names["publicity_until"], "早于公示日期"))
+    budget = data.get("budget_yuan")
+    if budget is not None and (not isinstance(budget, Decimal) or budget < 0):
+        errors.append(FieldError("budget_yuan", names["budget_yuan"], "应为非负金额（元）"))
+    if errors:
+        raise ValidationFailed(errors)
+    assert isinstance(year, int) and isinstance(seq, int)
+    with transaction.atomic():
+        if call is not None:
+            call = Call.objects.select_for_update().get(pk=call.pk)
+        clash = Call.objects.filter(programme=programme, year=year, seq=seq)
+        if call is not None:
+            clash = clash.exclude(pk=call.pk)
+        if clash.exists():
+            raise ValidationFailed([FieldError("seq", names["seq"], f"{year}年第{seq}批已存在")])
+        before = snapshot(call) if call else None
+        obj = call or Call(programme=programme)
+        obj.year, obj.seq = year, seq
+        default_name = f"{year}年第{CHINESE_SEQ[seq - 1] if seq <= 10 else seq}批"
+        obj.name = str(data.get("name") or default_name)[:60]
+        for k in (*CALL_DATE_FIELDS, "publicity_until"):
+            setattr(obj, k, data.get(k))
+        obj.budget_yuan = budget
+        obj.note = str(data.get("note") or "")[:200]
+        obj.save()
+        _log(actor, "update" if call else "create", obj, before, via=via)
+    return obj
+
+
+# -- applications ------------------------------------------------------------------------------
+
+
+def application_open(
+    *,
+    actor: Any,
+    programme: str,
+    enterprise: Enterprise,
+    year: int,
+    on: dt.date,
+    kind: str = "",
+    unique_key: str = "",
+    call: Call | None = None,
+    title: str = "",
+    amount_requested_yuan: Decimal | None = None,
+    data: Mapping[str, Any] | None = None,
+    officer: User | None = None,
+    bureau_contact: User | None = None,
+    notes: str = "",
+    duplicate_message: str = "",
+    model: type[Application] = Application,
+    via: str = "web",
+) -> Application:
+    """Open an application at its workflow's first stage, with the opening event."""
+    wf = workflow.get(programme)
+    _require(permissions.can_open(actor, wf, enterprise))
+    if officer is None and role_of(actor) == "officer":
+        officer = actor
+    message = duplicate_message or f"“{enterprise.name}”的该项申报已存在"
+    with transaction.atomic():
+        # Lock the enterprise so that two users opening the same application at once
+        # are serialised and the second one is told, not given a database error.
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        if (
+            unique_key
+            and Application.objects.filter(
+                programme=programme, enterprise=enterprise, unique_key=unique_key
+            ).exists()
+        ):
+            raise invalid("year", "申报年度", message)
+        app = model(
+            programme=programme,
+            enterprise=enterprise,
+            year=year,
+            kind=kind,
+            stage=wf.initial,
+            unique_key=unique_key,
+            call=call,
+            title=title[:200],
+            amount_requested_yuan=amount_requested_yuan,
+            data=dict(data or {}),
+            officer=officer,
+            bureau_contact=bureau_contact,
+            notes=notes,
+        )
+        try:
+            with transaction.atomic():
+                app.save()
+        except IntegrityError:
+            raise invalid("year", "申报年度", message) from None
+        Event.objects.create(
+            application=app,
+            stage=wf.initial,
+            on=on,
+            by=actor,
+            by_name=_actor_name(actor),
+            note="建立",
+        )
+        _log(actor, "create", app, via=via)
+    return app
+
+
+def _locked(application: Application) -> Application:
+    """The application re-read under a row lock, as its own (proxy) class."""
+    fresh = type(application).objects.select_for_update().get(pk=application.pk)
+    return fresh
+
+
+def application_transition(
+    *,
+    actor: Any,
+    application: Application,
+    to: str,
+    on: dt.date,
+    note: str = "",
+    expected_stage: str | None = None,
+    via: str = "web",
+) -> Application:
+    """Move an application along its workflow: role and scope, the workflow's own
+    rule and guards, dates that do not go backwards; then the event, the audit and the
+    hooks of the new stage, all in one transaction under a row lock.
+
+    `expected_stage` is the stage the user saw; if another user moved the application
+    meanwhile the move is refused as a conflict instead of silently made."""
+    wf = workflow.get(application.programme)
+    _require(permissions.can_work_on(actor, wf, application.enterprise))
+    with transaction.atomic():
+        app = _locked(application)
+        if expected_stage is not None and app.stage != expected_stage:
+            raise Conflict(f"该申报已被他人办理至“{wf.label_of(app.stage)}”环节，请刷新后重试")
+        _require(wf.check(app.stage, to, role_of(actor)))
+        last = app.events.order_by("-on", "-id").first()
+        if last is not None and on < last.on:
+            raise invalid(
+                "on", "日期", f"早于上一环节“{wf.label_of(last.stage)}”的日期{last.on.isoformat()}"
+            )
+        move = Move(actor=actor, application=app, frm=app.stage, to=to, on=on, note=note, via=via)
+        for guard in wf.guards:
+            _require(guard(move))
+        before = snapshot(app)
+        app.stage = to
+        app.version += 1
+        app.save(update_fields=["stage", "version", "updated_at"])
+        Event.objects.create(
+            application=app,
+            from_stage=move.frm,
+            stage=to,
+            on=on,
+            by=actor,
+            by_name=_actor_name(actor),
+            note=note[:300],
+        )
+        _log(
+            actor,
+            "transition",
+            app,
+            before,
+            f"{wf.label_of(move.frm)} → {wf.label_of(to)} {note}".strip(),
+            via,
+        )
+        for hook in wf.on_enter.get(to, ()):
+            hook(move)
+    application.stage, application.version = app.stage, app.version
+    return app
+
+
+def application_update(
+    *,
+    actor: Any,
+    application: Application,
+    officer: User | None = None,
+    bureau_contact: User | None = None,
+    notes: str | None = None,
+    via: str = "web",
+) -> Application:
+    """Change who looks after an application and its notes."""
+    wf = workflow.get(application.programme)
+    _require(permissions.can_work_on(actor, wf, application.enterprise))
+    enterprise = application.enterprise
+    if officer is not None and not in_region(enterprise.region, officer.region):
+        raise invalid(
+            "officer", "园区/乡镇责任人", f"{officer}不是“{enterprise.region.name}”的人员"
+        )
+    if bureau_contact is not None and not is_bureau(bureau_contact):
+        raise invalid("bureau_contact", "市科技局联系人", f"{bureau_contact}不是市科技局人员")
+    with transaction.atomic():
+        app = _locked(application)
+        before = snapshot(app)
+        changed: list[str] = []
+        if officer is not None:
+            app.officer, changed = officer, [*changed, "officer"]
+        if bureau_contact is not None:
+            app.bureau_contact, changed = bureau_contact, [*changed, "bureau_contact"]
+        if notes is not None:
+            app.notes, changed = notes, [*changed, "notes"]
+        if changed:
+            app.version += 1
+            app.save(update_fields=[*changed, "version", "updated_at"])
+            _log(actor, "update", app, before, via=via)
+    return app
+
+
+def applications_assign_call(
+    *,
+    actor: Any,
+    applications: Iterable[Application],
+    call: Call | None,
+    via: str = "web",
+) -> list[Application]:
+    """Put applications into a call of their programme and year (None takes them out)."""
+    apps = list(applications)
+    for app in apps:
+        wf = workflow.get(app.programme)
+        _require(permissions.can_work_on(actor, wf, app.enterprise))
+        if call is not None and (app.programme != call.programme or app.year != call.year):
+            raise invalid(
+                "call",
+                "申报批次",
+                f"“{app.enterprise.name}”的申报是{app.year}年的，不能编入{call.name}",
+            )
+        if call is not None and wf.is_final(app.stage):
+            raise invalid("call", "申报批次", f"“{app.enterprise.name}”的申报已办结")
+    with transaction.atomic():
+        for app in apps:
+            locked = _locked(app)
+            before = snapshot(locked)
+            locked.call = call
+            locked.save(update_fields=["call", "updated_at"])
+            app.call = call
+            _log(actor, "update", locked, before, f"编入{call.name}" if call else "移出批次", via)
+    return apps
+
+
+# -- attachments -------------------------------------------------------------------------------
+
+
+def attachment_add(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    file: UploadedFile,
+    title: str = "",
+    application: Application | None = None,
+    via: str = "web",
+) -> Attachment:
+    """Keep a file with an enterprise (and an application): checked type and size,
+    stored under the private media root."""
+    if application is not None:
+        _require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
+    elif not permissions.in_scope(actor, enterprise):
+        raise PermissionDenied(f"“{enterprise.name}”不属于本区域，不能上传附件")
+    name = file.name or ""
+    size = file.size or 0
+    if Path(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
+        raise invalid("file", "附件", f"只接受 {'、'.join(ATTACHMENT_EXTENSIONS)} 文件")
+    if size > ATTACHMENT_MAX_BYTES:
+        raise invalid("file", "附件", f"文件超过{ATTACHMENT_MAX_BYTES // 1024 // 1024}MB")
+    if size == 0:
+        raise invalid("file", "附件", "文件为空")
+    with transaction.atomic():
+        doc = Attachment(
+            enterprise=enterprise,
+            application=application,
+            title=(title or Path(name).stem)[:120],
+            size=size,
+            uploaded_by=actor,
+        )
+        doc.file.save(Path(name).name, file, save=False)
+        doc.save()
+        audit_log(
+            actor=actor,
+            action="create",
+            obj=doc,
+            enterprise_id=enterprise.pk,
+            via=via,
+            after={
+                **snapshot(doc, ["application_id", "title", "size"]),
+                "file": doc.file.name,
+            },
+        )
+    return doc
+
+
+# -- reviews, 公示, objections, awards ----------------------------------------------------------
+
+
+def review_add(
+    *,
+    actor: Any,
+    application: Application,
+    reviewed_on: dt.date,
+    opinion: str,
+    score: Decimal | None = None,
+    reviewer_name: str = "",
+    via: str = "web",
+) -> Review:
+    _require(permissions.can_decide(actor))
+    if score is not None and not Decimal(0) <= score <= Decimal(100):
+        raise invalid("score", "评分", "应在0–100之间")
+    if not opinion.strip() and score is None:
+        raise invalid("opinion", "评审意见", "评分和意见不能都为空")
+    with transaction.atomic():
+        review = Review.objects.create(
+            application=application,
+            reviewer=actor,
+            reviewer_name=(reviewer_name or _actor_name(actor))[:60],
+            score=score,
+            opinion=opinion.strip(),
+            reviewed_on=reviewed_on,
+        )
+        _log(actor, "create", review, via=via, enterprise_id=application.enterprise_id)
+    return review
+
+
+def publicity_publish(
+    *,
+    actor: Any,
+    programme: str,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    applications: Iterable[Application],
+    summaries: Mapping[int, str] | None = None,
+    call: Call | None = None,
+    note: str = "",
+    via: str = "web",
+) -> Publicity:
+    """Publish a 公示 of applications (in the given order) with an objection window."""
+    _require(permissions.can_decide(actor))
+    apps = list(applications)
+    errors = []
+    if not title.strip():
+        errors.append(FieldError("title", "公示名称", "不能为空"))
+    if ends_on < starts_on:
+        errors.append(FieldError("ends_on", "异议截止", "早于公示开始"))
+    if not apps:
+        errors.append(FieldError("applications", "公示名单", "名单为空"))
+    other = [a.enterprise.name for a in apps if a.programme != programme]
+    if other:
+        errors.append(
+            FieldError("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        pub = Publicity.objects.create(
+            programme=programme,
+            call=call,
+            title=title.strip()[:200],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+            published_by=actor,
+        )
+        PublicityEntry.objects.bulk_create(
+            [
+                PublicityEntry(
+                    publicity=pub,
+                    application=a,
+                    rank=i,
+                    summary=(summaries or {}).get(a.pk, "")[:300],
+                )
+                for i, a in enumerate(apps, start=1)
+            ]
+        )
+        _log(actor, "create", pub, note=f"公示{len(apps)}条", via=via)
+    return pub
+
+
+def objection_file(
+    *,
+    actor: Any,
+    entry: PublicityEntry,
+    reason: str,
+    on: dt.date,
+    evidence: Attachment | None = None,
+    via: str = "web",
+) -> Objection:
+    """File an objection to a 公示 entry, within its window."""
+    enterprise = entry.application.enterprise
+    _require(permissions.can_object(actor, enterprise))
+    pub = entry.publicity
+    if not pub.accepts_objections_on(on):
+        raise invalid(
+            "filed_on",
+            "异议",
+            f"公示“{pub.title}”的异议期为{pub.starts_on.isoformat()}至{pub.ends_on.isoformat()}，"
+            "现不受理",
+        )
+    if not reason.strip():
+        raise invalid("reason", "异议理由", "不能为空")
+    with transaction.atomic():
+        obj = Objection.objects.create(
+            entry=entry,
+            filed_by=actor,
+            filed_by_name=_actor_name(actor),
+            filed_on=on,
+            reason=reason.strip(),
+            evidence=evidence,
+        )
+        _log(actor, "create", obj, via=via, enterprise_id=enterprise.pk)
+    return obj
+
+
+def objection_resolve(
+    *,
+    actor: Any,
+    objection: Objection,
+    upheld: bool,
+    resolution: str,
+    on: dt.date,
+    via: str = "web",
+) -> Objection:
+    _require(permissions.can_decide(actor))
+    if not resolution.strip():
+        raise invalid("resolution", "处理意见", "不能为空")
+    with transaction.atomic():
+        obj = Objection.objects.select_for_update().get(pk=objection.pk)
+        if obj.status != Objection.Status.OPEN:
+            raise Conflict(f"该异议已处理（{obj.get_status_display()}）")
+        before = snapshot(obj)
+        obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        obj.resolution = resolution.strip()
+        obj.resolved_by = actor
+        obj.resolved_on = on
+        obj.save()
+        _log(
+            actor,
+            "update",
+            obj,
+            before,
+            note=obj.get_status_display(),
+            via=via,
+            enterprise_id=obj.entry.application.enterprise_id,
+        )
+    return obj
+
+
+def publicity_freeze(
+    *, actor: Any, publicity: Publicity, on: dt.date, via: str = "web"
+) -> Publicity:
+    """Freeze a 公示 once its window has closed and every objection is resolved."""
+    _require(permissions.can_decide(actor))
+    with transaction.atomic():
+        pub = Publicity.objects.select_for_update().get(pk=publicity.pk)
+        if pub.status == Publicity.Status.FROZEN:
+            raise Conflict("该公示已定稿")
+        if on <= pub.ends_on:
+            raise invalid(
+                "ends_on", "异议截止", f"异议期至{pub.ends_on.isoformat()}，期满后方可定稿"
+            )
+        pending = Objection.objects.filter(
+            entry__publicity=pub, status=Objection.Status.OPEN
+        ).count()
+        if pending:
+            raise invalid("objections", "异议", f"尚有{pending}件异议未处理")
+        before = snapshot(pub)
+        pub.status = Publicity.Status.FROZEN
+        pub.frozen_at = timezone.now()
+        pub.save(update_fields=["status", "frozen_at"])
+        _log(actor, "update", pub, before, note="定稿", via=via)
+    return pub
+
+
+def _money(raw: Any, label: str) -> Decimal:
+    try:
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise invalid("amount_yuan", label, "应为金额（元）") from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise invalid("amount_yuan", label, "应为非负金额，最多两位小数（元）")
+    return value
+
+
+def award_grant(
+    *,
+    actor: Any,
+    application: Application,
+    title: str,
+    amount_yuan: Any,
+    granted_on: dt.date,
+    note: str = "",
+    via: str = "web",
+) -> Award:
+    _require(permissions.can_decide(actor))
+    amount = _money(amount_yuan, "金额")
+    if not title.strip():
+        raise invalid("title", "名称", "不能为空")
+    with transaction.atomic():
+        award = Award.objects.create(
+            application=application,
+            title=title.strip()[:120],
+            amount_yuan=amount,
+            granted_on=granted_on,
+            note=note[:200],
+            granted_by=actor,
+        )
+        _log(actor, "create", award, via=via, enterprise_id=application.enterprise_id)
+    return award
+
+
+def award_pay(*, actor: Any, award: Award, paid_on: dt.date, via: str = "web") -> Award:
+    _require(permissions.can_decide(actor))
+    with transaction.atomic():
+        obj = Award.objects.select_for_update().get(pk=award.pk)
+        if obj.paid_on is not None:
+            raise Conflict(f"该笔资金已于{obj.paid_on.isoformat()}拨付")
+        if paid_on < obj.granted_on:
+            raise invalid("paid_on", "拨付日期", "早于批准日期")
+        before = snapshot(obj)
+        obj.paid_on = paid_on
+        obj.save(update_fields=["paid_on"])
+        _log(
+            actor,
+            "update",
+            obj,
+            before,
+            note="拨付",
+            via=via,
+            enterprise_id=obj.application.enterprise_id,
+        )
+    return obj
+
+
+# -- tasks and visits --------------------------------------------------------------------------
+
+
+def task_create(
+    *,
+    actor: Any,
+    title: str,
+    region: Region,
+    due_on: dt.date,
+    owner: User | None = None,
+    enterprise: Enterprise | None = None,
+    call: Call | None = None,
+    application: Application | None = None,
+    programme: str = "",
+    via: str = "web",
+) -> Task:
+    _require(permissions.can_assign_in(actor, region))
+    if enterprise is not None:
+        if not permissions.in_scope(actor, enterprise):
+            raise PermissionDenied(f"“{enterprise.name}”不属于本区域，不能办理")
+        if not in_region(enterprise.region, region):
+            raise invalid("enterprise", "企业", f"“{enterprise.name}”不在{region.name}")
+    if owner is not None and role_of(owner) == "officer" and not in_region(owner.region, region):
+        raise invalid("owner", "责任人", f"{owner}不是{region.name}的人员")
+    if not title.strip():
+        raise invalid("title", "任务", "不能为空")
+    with transaction.atomic():
+        task = Task.objects.create(
+            programme=programme
+            or (call.programme if call else "")
+            or (application.programme if application else ""),
+            title=title.strip()[:200],
+            region=region,
+            due_on=due_on,
+            owner=owner,
+            enterprise=enterprise,
+            call=call,
+            application=application,
+            created_by=actor,
+        )
+        _log(actor, "create", task, via=via, enterprise_id=enterprise.pk if enterprise else None)
+    return task
+
+
+def task_set_status(*, actor: Any, task: Task, status: str, on: dt.date, via: str = "web") -> Task:
+    _require(permissions.can_assign_in(actor, task.region))
+    if status not in Task.Status.values:
+        raise invalid("status", "状态", "应为 进行中、已完成 或 已取消")
+    with transaction.atomic():
+        obj = Task.objects.select_for_update().get(pk=task.pk)
+        before = snapshot(obj)
+        obj.status = status
+        obj.done_on = on if status == Task.Status.DONE else None
+        obj.save(update_fields=["status", "done_on"])
+        _log(actor, "update", obj, before, via=via, enterprise_id=obj.enterprise_id)
+    task.status, task.done_on = obj.status, obj.done_on
+    return obj
+
+
+def visit_record(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    visited_on: dt.date,
+    summary: str,
+    problems: str = "",
+    application: Application | None = None,
+    via: str = "web",
+) -> Visit:
+    if application is not None:
+        _require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
+    else:
+        _require(permissions.can_visit(actor, enterprise))
+    if not summary.strip():
+        raise invalid("summary", "走访情况", "不能为空")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            enterprise=enterprise,
+            application=application,
+            visited_on=visited_on,
+            visitor=actor,
+            visitor_name=_actor_name(actor),
+            summary=summary.strip()[:500],
+            problems=problems.strip()[:500],
+        )
+        _log(actor, "create", visit, via=via)
+    return visit
+
+
+def workflow_of(application: Application) -> Workflow:
+    return workflow.get(application.programme)
