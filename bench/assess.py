@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from kechuang.core import uscc
+from kechuang.rules import uscc
 from kechuang.rules.cli import main as rules_cli
 from kechuang.rules.evaluate import assess, conform
 from kechuang.rules.explain import explain, records

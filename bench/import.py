@@ -42,9 +42,9 @@ def main() -> None:
     from python_calamine import CalamineWorkbook
 
     from kechuang.accounts.models import Region, User
-    from kechuang.core import uscc
     from kechuang.enterprises import importing
     from kechuang.enterprises.models import YearlyFacts
+    from kechuang.rules import uscc
 
     call_command("migrate", verbosity=0)
     if "sqlite" not in os.environ["DATABASE_URL"]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kechuang.core import uscc as uscc_mod
+from kechuang.rules import uscc as uscc_mod
 
 pytest_plugins = ["tests.playwright_fixtures"]
 

@@ -1,6 +1,7 @@
 """Grades of the reserve pool (A 可申报 / B 一年内可达 / C 长期培育, and 到期重认定) and
 the pass probability the forecast sums. The rule is documented in docs/cultivation.md;
-the constants below are its parameters.
+its parameters are data: `grading.yaml` beside this module (each value with its reason),
+and the HNTE pass score from the `hnte-2016` parameters in force on the as-of date.
 
 Every grade is computed from the rules engine's result for `hnte-2016` (criteria,
 score interval, remedies and the numeric fix columns `<criterion>|fix|<key>`), run
@@ -15,19 +16,24 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
 
 from kechuang.assessments.registry import registry_records
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.enterprises.models import Certificate, Enterprise
 from kechuang.rules import evaluate, explain, inputs
+from kechuang.rules.exact import pct_text
 from kechuang.rules.fields import MICRO
 from kechuang.rules.model import fix_col
+from kechuang.rules.parameters import ratio
 from kechuang.rules.rulesets import RULESETS
 
 HNTE = "hnte-2016"
 POOL = "jiangsu-pool-2018"
-PASS_MIN = 71  # 第十一条（七）: total score > 70
 SCORE = "hnte.innovation_score"
 INCIDENT = "hnte.no_major_incident"
 # Conditions a firm can meet within one fiscal year, each with how far it may be off.
@@ -38,13 +44,53 @@ CLOSABLE = (
     "hnte.rd_domestic_ratio",
     "hnte.hightech_income_ratio",
 )
-MAX_WAIT_DAYS = 365  # registration: the first date it may apply falls within a year
-TECH_STAFF_SHARE = Fraction(5, 100)  # more tech staff ≤ 5 % of headcount (at least 2)
-TECH_STAFF_MIN = 2
-RD_GROWTH = 1  # extra R&D ≤ 1 × last year's R&D (at most doubling it)
-HIGHTECH_GAP = 0.20  # high-tech income share at most 20 points below the bar
-SCORE_YEAR_GAIN = 5  # expected score within 5 points of 71 (one objective tier step)
-FIX_SUCCESS = Fraction(4, 5)  # chance that a planned remedy is in place by the application
+PARAMETERS_FILE = Path(__file__).with_name("grading.yaml")
+
+
+@dataclass(frozen=True)
+class GradingParameters:
+    """The values of `grading.yaml` (what each means: its `source` there)."""
+
+    max_wait_days: int  # registration: the first date it may apply falls within this
+    tech_staff_share: Fraction  # more tech staff ≤ this share of headcount …
+    tech_staff_min: int  # … or this many people, whichever is more
+    rd_growth: int  # extra R&D ≤ this × last year's R&D
+    hightech_gap: Fraction  # high-tech income share at most this far below the bar
+    score_year_gain: int  # expected score within this of the pass score
+    fix_success: Fraction  # chance that a planned remedy is in place by the application
+    ready_p_score: Fraction  # A needs a score pass probability of at least this
+    renewal_years: int  # a certificate ending within this many years after as-of → R
+
+
+def load_grading_parameters(path: Path = PARAMETERS_FILE) -> GradingParameters:
+    """Read and check `path`: every field present once, each with a value and a source;
+    ratios ("5%") read exactly."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: 不是参数表")
+    wanted = get_type_hints(GradingParameters)
+    if set(data) != set(wanted):
+        raise ValueError(f"{path}: 参数应为 {sorted(wanted)}，实为 {sorted(data)}")
+    values: dict[str, Any] = {}
+    for name, kind in wanted.items():
+        entry = data[name]
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise ValueError(f"{path}: {name} 缺少 value")
+        if not str(entry.get("source") or "").strip():
+            raise ValueError(f"{path}: {name} 缺少 source")
+        values[name] = ratio(entry["value"]) if kind is Fraction else int(entry["value"])
+    return GradingParameters(**values)
+
+
+@cache
+def grading_parameters() -> GradingParameters:
+    return load_grading_parameters()
+
+
+def pass_min(as_of: dt.date) -> int:
+    """The HNTE pass score (195号 十: above 70, i.e. ≥ 71) in force on `as_of`."""
+    return RULESETS[HNTE].params_on(as_of).int("score_pass_min")
+
 
 GRADE_LABELS = {
     "A": "A 可申报",
@@ -60,6 +106,7 @@ class Grade:
     enterprise_id: int
     code: str  # A | B | C | R | H (after override)
     computed: str  # the rule's grade (before override)
+    pass_min: int  # the HNTE pass score on the as-of date
     override_reason: str = ""
     readiness: str = ""  # for R/H: the A/B/C the rule gives (a renewal is an application too)
     score: dict[str, int] = field(default_factory=dict)
@@ -83,7 +130,7 @@ class Grade:
 
     @property
     def score_gap(self) -> int:
-        return max(0, PASS_MIN - self.expected_score)
+        return max(0, self.pass_min - self.expected_score)
 
     @property
     def distance(self) -> tuple[int, int, int]:
@@ -111,15 +158,15 @@ def as_of_for_year(year: int) -> dt.date:
     return dt.date(year, 6, 30)
 
 
-def score_probability(lo: int, hi: int, mid: int) -> Fraction:
-    """P(score ≥ 71) for a coached firm: the expert items fall in the upper half of the
-    interval, i.e. the score is taken as uniform over the integers of [mid, hi]."""
+def score_probability(lo: int, hi: int, mid: int, *, pass_min: int) -> Fraction:
+    """P(score ≥ pass_min) for a coached firm: the expert items fall in the upper half of
+    the interval, i.e. the score is taken as uniform over the integers of [mid, hi]."""
     base = max(lo, mid)
-    if hi < PASS_MIN:
+    if hi < pass_min:
         return Fraction(0)
-    if base >= PASS_MIN:
+    if base >= pass_min:
         return Fraction(1)
-    return Fraction(hi - PASS_MIN + 1, hi - base + 1)
+    return Fraction(hi - pass_min + 1, hi - base + 1)
 
 
 def expected_score(lo: int, hi: int, mid: int) -> int:
@@ -129,18 +176,24 @@ def expected_score(lo: int, hi: int, mid: int) -> int:
 
 
 def _closable(
-    cid: str, crit: Mapping[str, Any], fixes: Mapping[str, Any], frame_row: Mapping[str, Any]
+    cid: str,
+    crit: Mapping[str, Any],
+    fixes: Mapping[str, Any],
+    frame_row: Mapping[str, Any],
+    gp: GradingParameters,
 ) -> str | None:
     """None when the failing condition can be met within a fiscal year, else why not."""
     if cid == "hnte.registered_one_year":
         days = fixes.get("as_of")
         return (
-            None if days is not None and days <= MAX_WAIT_DAYS else "成立不满一年且一年内无法满足"
+            None
+            if days is not None and days <= gp.max_wait_days
+            else "成立不满一年且一年内无法满足"
         )
     if cid == "hnte.tech_staff_ratio":
         more = fixes.get("tech_staff")
         employees = frame_row.get("employees") or 0
-        cap = max(TECH_STAFF_MIN, math.ceil(TECH_STAFF_SHARE * employees))
+        cap = max(gp.tech_staff_min, math.ceil(gp.tech_staff_share * employees))
         if more is not None and more <= cap:
             return None
         return f"科技人员缺口{more}人，超过一年可补足的{cap}人"
@@ -148,24 +201,31 @@ def _closable(
         key = "rd_expense_y3" if cid == "hnte.rd_expense_ratio" else "rd_domestic_3y"
         more = fixes.get(key)
         last = frame_row.get("rd_expense_y3")
-        if more is not None and last is not None and more <= RD_GROWTH * last:
+        if more is not None and last is not None and more <= gp.rd_growth * last:
             return None
         more_wan = "?" if more is None else f"{more / MICRO:,.2f}"
         return f"研发费用缺口{more_wan}万元，超过近一年研发投入"
     if cid == "hnte.hightech_income_ratio":
         value, threshold = crit.get("value"), crit.get("threshold")
-        if value is not None and threshold is not None and threshold - value <= HIGHTECH_GAP:
+        # Floats, as the result record displays them (compared as before the move to data).
+        gap = float(gp.hightech_gap)
+        if value is not None and threshold is not None and threshold - value <= gap:
             return None
-        return "高新技术产品收入占比差距超过20个百分点"
+        return f"高新技术产品收入占比差距超过{pct_text(gp.hightech_gap).removesuffix('%')}个百分点"
     return "该条件一年内难以满足"
 
 
 def _grade_one(
-    result: Mapping[str, Any], fixes: Mapping[str, dict[str, Any]], row: Mapping[str, Any]
+    result: Mapping[str, Any],
+    fixes: Mapping[str, dict[str, Any]],
+    row: Mapping[str, Any],
+    need: int,
 ) -> Grade:
+    """The grade of one firm from its `hnte-2016` result; `need` is the pass score."""
+    gp = grading_parameters()
     score = result.get("score") or {"lo": 0, "hi": 0, "mid": 0}
-    g = Grade(enterprise_id=0, code="C", computed="C", score=dict(score))
-    g.p_score = score_probability(score["lo"], score["hi"], score["mid"])
+    g = Grade(enterprise_id=0, code="C", computed="C", pass_min=need, score=dict(score))
+    g.p_score = score_probability(score["lo"], score["hi"], score["mid"], pass_min=need)
     g.expected_score = expected_score(score["lo"], score["hi"], score["mid"])
     fix_factor = Fraction(1)
     for crit in result["criteria"]:
@@ -187,31 +247,33 @@ def _grade_one(
         if entry["remedy"]:
             g.remedies.append(entry["remedy"])
         why = (
-            _closable(cid, crit, fixes.get(cid, {}), row)
+            _closable(cid, crit, fixes.get(cid, {}), row, gp)
             if cid in CLOSABLE
             else f"{crit['label']}：不满足且非一年内可补足"
         )
         if why:
             g.blockers.append(why)
         else:
-            fix_factor *= FIX_SUCCESS
+            fix_factor *= gp.fix_success
     score_crit = next((c for c in result["criteria"] if c["id"] == SCORE), None)
     if score_crit and score_crit["passed"] is not True and score_crit.get("remedy"):
         g.remedies.append(score_crit["remedy"])
     lever = any(v is not None for v in fixes.get(SCORE, {}).values())
-    # With data missing the interval is wide: only an upper bound below 71 rules it out.
-    near = g.expected_score >= PASS_MIN - SCORE_YEAR_GAIN or bool(g.unknown)
-    score_reachable = lever or (score["hi"] >= PASS_MIN and near)
+    # With data missing the interval is wide: only an upper bound below the pass score
+    # rules it out.
+    near = g.expected_score >= need - gp.score_year_gain or bool(g.unknown)
+    score_reachable = lever or (score["hi"] >= need and near)
     if not score_reachable:
         g.blockers.append(
-            f"创新能力评价预计{g.expected_score}分（区间[{score['lo']}, {score['hi']}]），一年内难以超过70分"
+            f"创新能力评价预计{g.expected_score}分（区间[{score['lo']}, {score['hi']}]），"
+            f"一年内难以超过{need - 1}分"
         )
     if g.blockers:
         g.computed = "C"
         g.p = Fraction(0)
     else:
         g.p = g.p_score * fix_factor
-        ready = not g.failing and not g.unknown and g.p_score >= Fraction(1, 2)
+        ready = not g.failing and not g.unknown and g.p_score >= gp.ready_p_score
         g.computed = "A" if ready else "B"
     g.code = g.computed
     return g
@@ -272,6 +334,8 @@ def grade_enterprises(
     by_uscc_row = {r["uscc"]: r for r in rows}
     by_uscc_firm = {e.uscc: e for e in firms}
     valid_until = hnte_expiry([e.pk for e in firms], as_of)
+    need = pass_min(as_of)
+    renewal_years = grading_parameters().renewal_years
     grades: dict[int, Grade] = {}
     pool_verdicts: dict[str, str] = {}
     for res in results:
@@ -280,13 +344,14 @@ def grade_enterprises(
             continue
         firm = by_uscc_firm[res["uscc"]]
         row = by_uscc_row[res["uscc"]]
-        g = _grade_one(res, _fixes(row), row)
+        g = _grade_one(res, _fixes(row), row, need)
         g.enterprise_id = firm.pk
         if firm.pk in valid_until:
             until = valid_until[firm.pk]
             g.hnte_valid_until = until
             g.readiness = g.computed
-            g.computed = "R" if until is not None and until.year <= as_of.year + 1 else "H"
+            renewing = until is not None and until.year <= as_of.year + renewal_years
+            g.computed = "R" if renewing else "H"
             g.code = g.computed
         elif overrides and firm.pk in overrides:
             g.code, g.override_reason = overrides[firm.pk]

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kechuang.core import uscc
 from kechuang.demo import calibration as cal
 from kechuang.demo.lexicon import (
     AREA_TRADES,
@@ -33,6 +32,7 @@ from kechuang.demo.lexicon import (
     Industry,
 )
 from kechuang.demo.regions import COUNTY_CODE, demo_areas
+from kechuang.rules import uscc
 
 FIRST_FACT_YEAR = 2016
 LAST_FACT_YEAR = cal.YEAR

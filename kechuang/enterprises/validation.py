@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from kechuang.core import uscc as uscc_mod
 from kechuang.enterprises.facts import FACT_FIELDS
 from kechuang.rules import tech_domains
+from kechuang.rules import uscc as uscc_mod
 
 INDUSTRY_RE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 MAX_MONEY_YUAN = Decimal("9999999999999999.99")

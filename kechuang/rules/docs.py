@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from kechuang.rules.cases import load_cases
-from kechuang.rules.model import RuleSet
+from kechuang.rules.model import Number, RuleSet, Text, number, text
+from kechuang.rules.parameters import Params
 from kechuang.rules.rulesets import RULESETS
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "rules"
@@ -23,6 +25,27 @@ def _value(v: object) -> str:
     if isinstance(v, (list, dict)):
         return "`" + json.dumps(v, ensure_ascii=False) + "`"
     return f"`{v}`"
+
+
+def _dated(rs: RuleSet, fill: Callable[[Params], str]) -> str:
+    """A text filled from the parameters of each period; "自…起：" per period only when
+    a dated parameter change changes it."""
+    periods: list[tuple[str, str]] = []
+    for on in rs.parameters.change_dates():
+        filled = fill(rs.params_on(on))
+        if not periods or periods[-1][1] != filled:
+            periods.append((on.isoformat(), filled))
+    if len(periods) == 1:
+        return periods[0][1]
+    return "<br>".join(f"自{on}起：{filled}" for on, filled in periods)
+
+
+def _text(rs: RuleSet, t: Text) -> str:
+    return _dated(rs, lambda p: text(t, p))
+
+
+def _number(rs: RuleSet, n: Number) -> str:
+    return _dated(rs, lambda p: str(number(n, p)))
 
 
 def render(rs: RuleSet) -> str:
@@ -47,7 +70,8 @@ def render(rs: RuleSet) -> str:
     lines += ["## Criteria", "", "| id | 条件 | 依据 | 单位 | rule |", "|---|---|---|---|---|"]
     for cr in rs.criteria:
         lines.append(
-            f"| `{cr.id}` | {_cell(cr.label)} | {_cell(cr.clause)} | {_cell(cr.unit)} | {_cell(cr.rule)} |"
+            f"| `{cr.id}` | {_cell(_text(rs, cr.label))} | {_cell(cr.clause)} | {_cell(cr.unit)} "
+            f"| {_cell(_text(rs, cr.rule))} |"
         )
     lines += ["", "A missing fact makes a criterion unknown (`passed: null`), never false."]
     if rs.subscores:
@@ -61,11 +85,12 @@ def render(rs: RuleSet) -> str:
         for s in rs.subscores:
             expert = f"`{s.expert_key}`" if s.expert_key else ""
             lines.append(
-                f"| `{s.id}` | {_cell(s.label)} | {_cell(s.clause)} | {s.max} | {_cell(s.rule)} | {expert} |"
+                f"| `{s.id}` | {_cell(s.label)} | {_cell(s.clause)} | {_number(rs, s.max)} "
+                f"| {_cell(_text(rs, s.rule))} | {expert} |"
             )
     if rs.readings:
         lines += ["", "## Readings fixed by the spec", ""]
-        lines += [f"- {r}" for r in rs.readings]
+        lines += [f"- {_text(rs, r)}" for r in rs.readings]
     lines += [
         "",
         "## Parameters",

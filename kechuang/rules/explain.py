@@ -5,8 +5,11 @@ Explaining runs the very same vectorized evaluator on a one-row frame.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
+from functools import cache
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -24,6 +27,7 @@ from kechuang.rules.model import (
     RuleSet,
     col,
     fix_col,
+    text,
 )
 
 DISPLAY_DIGITS = 6
@@ -44,6 +48,24 @@ def result_columns(rulesets: Sequence[RuleSet]) -> list[str]:
 
 
 CHUNK_ROWS = 8192  # rows turned into result objects at a time (bounded memory)
+
+
+@cache
+def _labels_by_period(rs: RuleSet) -> tuple[tuple[date, ...], tuple[tuple[str, ...], ...]]:
+    periods = tuple(rs.parameters.change_dates())
+    return periods, tuple(
+        tuple(text(cr.label, rs.params_on(d)) for cr in rs.criteria) for d in periods
+    )
+
+
+def criterion_labels(rs: RuleSet, as_of: Sequence[date | None]) -> list[Iterator[str]]:
+    """Per criterion, its label for each row, filled from the parameters in force on the
+    row's `as_of` (labels quote thresholds, e.g. 不低于60分)."""
+    periods, by_period = _labels_by_period(rs)
+    if len(set(by_period)) == 1:
+        return [repeat(label, len(as_of)) for label in by_period[0]]
+    rows = [by_period[max(bisect_right(periods, d) - 1, 0) if d is not None else 0] for d in as_of]
+    return [iter([labels[i] for labels in rows]) for i in range(len(rs.criteria))]
 
 
 def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
@@ -77,11 +99,12 @@ def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
         ]
     else:
         scores = [None] * n
+    labels = criterion_labels(rs, get("as_of"))
     per_criterion = [
         [
             {
                 "id": cr.id,
-                "label": cr.label,
+                "label": label,
                 "clause": cr.clause,
                 "value": value,
                 "threshold": threshold,
@@ -90,7 +113,8 @@ def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
                 "note": note,
                 "remedy": remedy,
             }
-            for value, threshold, passed, ambiguous, note, remedy in zip(
+            for label, value, threshold, passed, ambiguous, note, remedy in zip(
+                labels[i],
                 displayed(col(cr.id, VALUE)),
                 displayed(col(cr.id, THRESHOLD)),
                 get(col(cr.id, PASSED)),
@@ -100,7 +124,7 @@ def _column_records(chunk: pl.DataFrame, rs: RuleSet) -> list[dict[str, Any]]:
                 strict=True,
             )
         ]
-        for cr in rs.criteria
+        for i, cr in enumerate(rs.criteria)
     ]
     per_subscore = [
         [

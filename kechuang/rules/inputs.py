@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from kechuang.core import uscc as uscc_mod
+from kechuang.rules import uscc as uscc_mod
 from kechuang.rules.evaluate import DTYPES, ROW, WARNINGS, conform
 from kechuang.rules.fields import BY_HEADER, BY_KEY, FIELDS, MAX_WAN, MICRO, YEAR_LABELS, Field
 from kechuang.rules.tech_domains import parse_domain

@@ -8,7 +8,7 @@ frame (`explain.py`); there is no scalar copy of any rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -16,6 +16,21 @@ from typing import Literal
 import polars as pl
 
 from kechuang.rules.parameters import ParameterSet, Params, load
+
+# A text for people (criterion rule, label, score-item rule, reading): fixed, or filled
+# from the parameters in force, so that a dated parameter change changes it too.
+Text = str | Callable[[Params], str]
+Number = int | Callable[[Params], int]
+
+
+def text(t: Text, p: Params) -> str:
+    """`t` with the parameters `p` filled in."""
+    return t if isinstance(t, str) else t(p)
+
+
+def number(n: Number, p: Params) -> int:
+    return n if isinstance(n, int) else n(p)
+
 
 Verdict = Literal["pass", "fail", "uncertain"]
 PASS: Verdict = "pass"
@@ -45,13 +60,14 @@ def fix_col(criterion_id: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Criterion:
-    """One condition. `rule` is the plain statement documented in docs/rules."""
+    """One condition. `rule` is the plain statement documented in docs/rules; `label`
+    and `rule` quote numbers from the parameters only (`text`)."""
 
     id: str
-    label: str
+    label: Text
     clause: str
     unit: str
-    rule: str
+    rule: Text
     fix_keys: tuple[str, ...] = ()  # fields a numeric remedy changes
 
 
@@ -60,9 +76,19 @@ class SubScore:
     id: str
     label: str
     clause: str
-    max: int
-    rule: str
+    max: Number
+    rule: Text
     expert_key: str | None = None  # the `score_*` input that may replace the interval
+
+    def with_params(self, convert: Callable[[Params], Params]) -> SubScore:
+        """The same item, its texts filled from `convert(p)`: for a rule set that
+        reports another rule set's score (jiangsu-pool-2018 reports hnte-2016's)."""
+        max_, rule = self.max, self.rule
+        return replace(
+            self,
+            max=max_ if isinstance(max_, int) else lambda p: max_(convert(p)),
+            rule=rule if isinstance(rule, str) else lambda p: rule(convert(p)),
+        )
 
 
 @dataclass(frozen=True)
@@ -105,11 +131,17 @@ class RuleSet:
     plan: Planner
     input_errors: ErrorCheck | None = None  # returns columns `_row`, `field`, `message`
     notices: tuple[str, ...] = ()  # warnings attached to every result
-    readings: tuple[str, ...] = field(default=())  # documented interpretations
+    readings: tuple[Text, ...] = field(default=())  # documented interpretations
 
     @property
     def parameters(self) -> ParameterSet:
         return load(self.parameters_dir, self.id)
+
+    def params_on(self, on: date) -> Params:
+        """The parameters the evaluator uses for `on`: those in force then, or the first
+        ones for a date before every value (as `evaluate` does)."""
+        dates = self.parameters.change_dates()
+        return self.parameters.at(max(on, dates[0]))
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 
 from kechuang.accounts.models import Region, User
-from kechuang.core import uscc
 from kechuang.demo.load import LoadResult, load_demo
 from kechuang.demo.regions import ensure_regions
 from kechuang.enterprises.models import (
@@ -29,6 +28,7 @@ from kechuang.enterprises.models import (
 )
 from kechuang.enterprises.selectors import enterprise_queryset
 from kechuang.enterprises.services import certificate_save
+from kechuang.rules import uscc
 
 
 @pytest.fixture(scope="module")

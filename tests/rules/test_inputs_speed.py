@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kechuang.core import uscc
+from kechuang.rules import uscc
 from kechuang.rules.inputs import InputError, from_records, load
 
 AS_OF = date(2025, 6, 15)

@@ -161,8 +161,8 @@ def test_template_filled_with_h1_and_t1_gives_the_spec_verdicts(tmp_path: Path) 
     """The issue's check: `kechuang assess` on the template filled with the worked
     examples H1 (hnte-2016) and T1 (tech-sme-2017) prints the assess.md JSON shape with
     the verdicts, routes and scores the rule specs give."""
-    from kechuang.core.uscc import generate
     from kechuang.rules.cases import load_cases
+    from kechuang.rules.uscc import generate
 
     cases = {c.id: c for c in load_cases() if c.id in ("H1", "T1")}
     rng = random.Random(1)
@@ -201,8 +201,8 @@ def test_every_worked_example_through_the_filled_template_equals_the_in_memory_r
     exactly the record the in-memory path gives for the same facts."""
     from dataclasses import replace
 
-    from kechuang.core.uscc import generate
     from kechuang.rules.cases import load_cases, run
+    from kechuang.rules.uscc import generate
 
     cases = [c for c in load_cases() if "input_error" not in c.expect]
     rng = random.Random(7)

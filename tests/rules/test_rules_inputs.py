@@ -11,7 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from kechuang.core import uscc
+from kechuang.rules import uscc
 from kechuang.rules.fields import MICRO
 from kechuang.rules.inputs import InputError, load
 

@@ -11,13 +11,13 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kechuang.core.uscc import generate
 from kechuang.rules.evaluate import assess
 from kechuang.rules.explain import explain, records
 from kechuang.rules.fields import BY_KEY, MONEY_KEYS
 from kechuang.rules.inputs import from_records
 from kechuang.rules.model import PASSED, col, fix_col
 from kechuang.rules.rulesets import RULESETS
+from kechuang.rules.uscc import generate
 
 AS_OF = date(2025, 6, 15)
 ALL = list(RULESETS.values())

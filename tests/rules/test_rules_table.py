@@ -20,7 +20,6 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kechuang.core.uscc import generate
 from kechuang.rules.cases import load_cases
 from kechuang.rules.cli import main
 from kechuang.rules.evaluate import assess
@@ -30,6 +29,7 @@ from kechuang.rules.model import RuleSet
 from kechuang.rules.outputs import table_row
 from kechuang.rules.rulesets import RULESETS
 from kechuang.rules.table import table_columns, table_inputs, write_table_csv
+from kechuang.rules.uscc import generate
 from tests.rules.test_rules_properties import SETTINGS, enterprise
 
 ALL = list(RULESETS.values())

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from kechuang.rules import common
+from kechuang.rules import common, texts
 from kechuang.rules.common import Stages, criterion, helper
 from kechuang.rules.exact import (
     c,
@@ -40,7 +40,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "企业申请认定时须注册成立一年以上",
         f"{DOC32} 第十一条（一）",
         "天",
-        "评价日期 − 成立日期 ≥ 365 个日历日",
+        lambda p: f"评价日期 − 成立日期 ≥ {p.int('min_registered_days')} 个日历日",
         ("as_of",),
     ),
     Criterion(
@@ -63,7 +63,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "从事研发和相关技术创新活动的科技人员占企业当年职工总数的比例",
         f"{DOC32} 第十一条（四）",
         "比例",
-        "科技人员数 ÷ 职工总数 ≥ 10%",
+        lambda p: f"科技人员数 ÷ 职工总数 ≥ {texts.pct(p['tech_staff_ratio'])}",
         ("tech_staff",),
     ),
     Criterion(
@@ -71,8 +71,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "近三个会计年度研究开发费用总额占同期销售收入总额的比例",
         f"{DOC32} 第十一条（五）",
         "比例",
-        "存续年度研发费用合计 ÷ 同期销售收入合计 ≥ 档位门槛；档位只按近一年销售收入："
-        "≤5000万元 5%，>5000万元且≤2亿元 4%，>2亿元 3%",
+        lambda p: (
+            "存续年度研发费用合计 ÷ 同期销售收入合计 ≥ 档位门槛；档位只按近一年销售收入："
+            + band_rule(p)
+        ),
         ("rd_expense_y3",),
     ),
     Criterion(
@@ -80,7 +82,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "在中国境内发生的研究开发费用总额占全部研究开发费用总额的比例",
         f"{DOC32} 第十一条（五）",
         "比例",
-        "境内研发费用合计 ÷ 存续年度研发费用合计 ≥ 60%",
+        lambda p: f"境内研发费用合计 ÷ 存续年度研发费用合计 ≥ {texts.pct(p['rd_domestic_ratio'])}",
         ("rd_domestic_3y", "rd_expense_y3"),
     ),
     Criterion(
@@ -88,7 +90,9 @@ CRITERIA: tuple[Criterion, ...] = (
         "近一年高新技术产品（服务）收入占企业同期总收入的比例",
         f"{DOC32} 第十一条（六）",
         "比例",
-        "高新技术产品收入 ÷ （收入总额 − 不征税收入）≥ 60%",
+        lambda p: (
+            "高新技术产品收入 ÷ （收入总额 − 不征税收入）≥ " + texts.pct(p["hightech_income_ratio"])
+        ),
         ("hightech_income",),
     ),
     Criterion(
@@ -96,7 +100,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "企业创新能力评价应达到相应要求",
         f"{DOC32} 第十一条（七）；国科发火〔2016〕195号 十",
         "分",
-        "创新能力评价总分 > 70（整数即 ≥ 71）；总分区间下限≥71为通过，上限≤70为不通过，否则未知",
+        lambda p: (
+            f"创新能力评价总分 > {above(p)}（整数即 ≥ {p.int('score_pass_min')}）；"
+            f"总分区间下限≥{p.int('score_pass_min')}为通过，上限≤{above(p)}为不通过，否则未知"
+        ),
         ("ip_class1", "conversions_3y"),
     ),
     Criterion(
@@ -108,6 +115,29 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
 )
 BY_ID = {cr.id: cr for cr in CRITERIA}
+
+
+def above(p: Params) -> int:
+    """The score the total must exceed (195号 十: 70分以上，不含70分): one below the
+    integer pass line `score_pass_min`."""
+    return p.int("score_pass_min") - 1
+
+
+def band_rule(p: Params) -> str:
+    """ "≤5000万元 5%，>5000万元且≤2亿元 4%，>2亿元 3%" from `rd_expense_bands`."""
+    parts = []
+    lower: int | None = None
+    for b in p["rd_expense_bands"]:
+        up = b["revenue_up_to"]
+        pct = texts.pct(b["ratio"])
+        if lower is None:
+            parts.append(f"≤{texts.yuan_wan(up)} {pct}")
+        elif up is None:
+            parts.append(f">{texts.yuan_wan(lower)} {pct}")
+        else:
+            parts.append(f">{texts.yuan_wan(lower)}且≤{texts.yuan_wan(up)} {pct}")
+        lower = up
+    return "，".join(parts)
 
 
 def bands(p: Params) -> list[tuple[int | None, Fraction]]:
@@ -148,7 +178,7 @@ def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
                     fmt_int(lo),
                     pl.lit(", "),
                     fmt_int(hi),
-                    pl.lit("]，须高于70分"),
+                    pl.lit(f"]，须高于{above(p)}分"),
                 ]
             ),
             score.rate_note(),
@@ -158,7 +188,8 @@ def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
     # Lever 1: one Ⅰ类 IP (only when the count is known to be 0 and no expert fixed it).
     cap = p.int("ip_group_max")
     acq = c("score_ip_acquisition")
-    c1lo = int(p["ip_count_tiers"]["class1"][0])
+    class1 = p["ip_count_tiers"]["class1"]
+    c1lo = int(class1[0])
     d_new = pl.when(acq.is_not_null()).then(acq).otherwise(lit_int(1))
     ip_items_lo = [c(col(sid(i), "lo")) for i in ("tech_advancement", "core_support", "standards")]
     new_ip_lo = pl.min_horizontal(pl.sum_horizontal(ip_items_lo) + c1lo + d_new, lit_int(cap))
@@ -222,7 +253,7 @@ def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
 
     gap = pl.max_horizontal(lit_int(need) - lo, lit_int(0))
     head = pl.concat_str(
-        [pl.lit("总分下限"), fmt_int(lo), pl.lit("分，距71分差"), fmt_int(gap), pl.lit("分")]
+        [pl.lit("总分下限"), fmt_int(lo), pl.lit(f"分，距{need}分差"), fmt_int(gap), pl.lit("分")]
     )
     t1 = pl.concat_str(
         [
@@ -230,7 +261,7 @@ def _innovation(p: Params) -> tuple[list[list[pl.Expr]], Stages]:
             fmt_int(c(col(sid("ip_count"), "lo"))),
             pl.lit(", "),
             fmt_int(c(col(sid("ip_count"), "hi"))),
-            pl.lit("]升至[7, 8]，总分下限+"),
+            pl.lit(f"]升至{texts.interval(class1, ', ')}，总分下限+"),
             fmt_int(gain1),
         ]
     )
@@ -382,10 +413,19 @@ RULESET = RuleSet(
     plan=plan,
     input_errors=input_errors,
     readings=(
-        "“注册成立一年以上”按评价日期与成立日期相差不少于365个日历日计。",
+        lambda p: (
+            f"“注册成立一年以上”按评价日期与成立日期相差不少于{p.int('min_registered_days')}"
+            "个日历日计。"
+        ),
         "存续年度 = 填报了销售收入的会计年度（须连续且以第三年结束）。",
-        "年均科技成果转化数大于0而不足1项时按E档[1, 6]计，标记存疑。",
+        lambda p: (
+            "年均科技成果转化数大于0而不足1项时按E档"
+            f"{texts.interval(score.lowest_positive_conversion_tier(p), ', ')}计，标记存疑。"
+        ),
         "成长性：只有两年数据时按后两年计算，只有一年时计0分，出现负值按0计，均标记存疑。",
-        "总分中点 = 各子项区间中点之和，四舍五入（知识产权一级指标封顶30分）。",
+        lambda p: (
+            "总分中点 = 各子项区间中点之和，四舍五入"
+            f"（知识产权一级指标封顶{p.int('ip_group_max')}分）。"
+        ),
     ),
 )

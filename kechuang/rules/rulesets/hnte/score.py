@@ -8,11 +8,12 @@ expert score (`score_*`) replaces it by a point, and must lie inside that interv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
 
+from kechuang.rules import texts
 from kechuang.rules.exact import c, fmt_pct, join_text, lit_int, null_str, ratio_float
 from kechuang.rules.model import AMBIGUOUS, HI, LO, SubScore, col
 from kechuang.rules.parameters import Params, ratio
@@ -30,104 +31,195 @@ OTHERS = (
 )
 N_YEARS = "_hnte_n_years"
 
+
+def _expert_max(item: str) -> Callable[[Params], int]:
+    def top(p: Params) -> int:
+        return int(p["expert_item_max"][item])
+
+    return top
+
+
+def _expert_rule(item: str) -> Callable[[Params], str]:
+    return lambda p: f"专家评分 [0, {_expert_max(item)(p)}]"
+
+
+def _ip_count_max(p: Params) -> int:
+    t: dict[str, Any] = p["ip_count_tiers"]
+    return max(int(t["class1"][1]), *(int(x["points"][1]) for x in t["class2"]))
+
+
+def _ip_count_rule(p: Params) -> str:
+    t: dict[str, Any] = p["ip_count_tiers"]
+    tiers = sorted(t["class2"], key=lambda x: -int(x["min"]))
+    parts = []
+    upper: int | None = None
+    for x in tiers:
+        low = int(x["min"])
+        parts.append(f"{texts.count_range(low, upper)} → {texts.interval(x['points'])}")
+        upper = low - 1
+    top2 = int(tiers[0]["points"][1])
+    return (
+        f"Ⅰ类≥1 → {texts.interval(t['class1'])}；否则Ⅱ类{'，'.join(parts)}；"
+        f"Ⅰ类未填 → [Ⅱ类档下限, {int(t['class1'][1])}]；Ⅰ类为0且Ⅱ类未填 → [0,{top2}]"
+    )
+
+
+def _ip_acquisition_max(p: Params) -> int:
+    t: dict[str, list[int]] = p["ip_acquisition_points"]
+    return max(int(v[1]) for v in t.values())
+
+
+def _ip_acquisition_rule(p: Params) -> str:
+    t: dict[str, list[int]] = p["ip_acquisition_points"]
+    return (
+        f"无知识产权 → {texts.interval(t['none'])}；"
+        f"有且自主研发（或未填）→ {texts.interval(t['self_developed'])}；"
+        f"仅受让、受赠、并购 → {texts.interval(t['acquired_only'])}；"
+        f"数量未知 → {texts.interval(t['unknown'])}"
+    )
+
+
+def _standards_max(p: Params) -> int:
+    t: dict[str, list[int]] = p["standards_points"]
+    return max(int(v[1]) for v in t.values())
+
+
+def _standards_rule(p: Params) -> str:
+    t: dict[str, list[int]] = p["standards_points"]
+    return (
+        f"是 → {texts.interval(t['participated'])}；否 → {texts.interval(t['not_participated'])}；"
+        f"未填 → [0,{_standards_max(p)}]"
+    )
+
+
+def _conversion_max(p: Params) -> int:
+    return max(int(t["points"][1]) for t in p["conversion_tiers"])
+
+
+def _conversion_rule(p: Params) -> str:
+    tiers: list[dict[str, Any]] = p["conversion_tiers"]
+    parts = []
+    for t in tiers:
+        op = ">" if t.get("above") else "≥"
+        part = f"{op}{int(t['min_yearly'])} → {texts.interval(t['points'])}"
+        if t.get("above"):
+            part += "（年均不足1项按E档，标记存疑）"
+        parts.append(part)
+    return f"年均转化数（近三年转化数 ÷ 存续年数）{'；'.join(parts)}；0 → [0,0]"
+
+
+def _growth_max(p: Params) -> int:
+    return max(int(t["points"][1]) for t in p["growth_tiers"])
+
+
+def _growth_rule(p: Params) -> str:
+    tiers: list[dict[str, Any]] = p["growth_tiers"]
+    parts = [
+        f"{'>' if t.get('above') else '≥'}{texts.rate(t['min_rate'])} → {texts.interval(t['points'])}"
+        for t in tiers
+    ]
+    bottom = tiers[-1]
+    floor = f"{'≤' if bottom.get('above') else '<'}{texts.rate(bottom['min_rate'])} → [0,0]"
+    return (
+        f"r = ½(V2/V1 + V3/V2) − 1；{'；'.join(parts)}；{floor}。V1 = 0 按后两年；V2 = 0 → 0分；"
+        f"仅两年按后两年、仅一年0分、负值按0（均标记存疑）；均未填 → [0,{_growth_max(p)}]"
+    )
+
+
 SUBSCORES: tuple[SubScore, ...] = (
     SubScore(
         "hnte.score.tech_advancement",
         "技术的先进程度",
         f"{CLAUSE}（一）1",
-        8,
-        "专家评分 [0, 8]",
+        _expert_max("tech_advancement"),
+        _expert_rule("tech_advancement"),
         "score_tech_advancement",
     ),
     SubScore(
         "hnte.score.core_support",
         "对主要产品（服务）在技术上发挥核心支持作用",
         f"{CLAUSE}（一）2",
-        8,
-        "专家评分 [0, 8]",
+        _expert_max("core_support"),
+        _expert_rule("core_support"),
         "score_core_support",
     ),
     SubScore(
         "hnte.score.ip_count",
         "知识产权数量",
         f"{CLAUSE}（一）3",
-        8,
-        "Ⅰ类≥1 → [7,8]；否则Ⅱ类≥5 → [5,6]，3–4 → [3,4]，1–2 → [1,2]，0 → [0,0]；"
-        "Ⅰ类未填 → [Ⅱ类档下限, 8]；Ⅰ类为0且Ⅱ类未填 → [0,6]",
+        _ip_count_max,
+        _ip_count_rule,
         "score_ip_count",
     ),
     SubScore(
         "hnte.score.ip_acquisition",
         "知识产权获得方式",
         f"{CLAUSE}（一）4",
-        6,
-        "无知识产权 → [0,0]；有且自主研发（或未填）→ [1,6]；仅受让、受赠、并购 → [1,3]；数量未知 → [0,6]",
+        _ip_acquisition_max,
+        _ip_acquisition_rule,
         "score_ip_acquisition",
     ),
     SubScore(
         "hnte.score.standards",
         "参与编制标准（加分项）",
         f"{CLAUSE}（一）5",
-        2,
-        "是 → [1,2]；否 → [0,0]；未填 → [0,2]",
+        _standards_max,
+        _standards_rule,
         "score_standards",
     ),
     SubScore(
         "hnte.score.conversion",
         "科技成果转化能力",
         f"{CLAUSE}（二）",
-        30,
-        "年均转化数（近三年转化数 ÷ 存续年数）≥5 → [25,30]；≥4 → [19,24]；≥3 → [13,18]；"
-        "≥2 → [7,12]；>0 → [1,6]（年均不足1项按E档，标记存疑）；0 → [0,0]",
+        _conversion_max,
+        _conversion_rule,
         "score_conversion",
     ),
     SubScore(
         "hnte.score.rd_mgmt_system",
         "研究开发组织管理制度",
         f"{CLAUSE}（三）1",
-        6,
-        "专家评分 [0, 6]",
+        _expert_max("rd_mgmt_system"),
+        _expert_rule("rd_mgmt_system"),
         "score_rd_mgmt_system",
     ),
     SubScore(
         "hnte.score.rd_institution",
         "研发机构及产学研合作",
         f"{CLAUSE}（三）2",
-        6,
-        "专家评分 [0, 6]",
+        _expert_max("rd_institution"),
+        _expert_rule("rd_institution"),
         "score_rd_institution",
     ),
     SubScore(
         "hnte.score.conversion_incentive",
         "成果转化组织实施与激励",
         f"{CLAUSE}（三）3",
-        4,
-        "专家评分 [0, 4]",
+        _expert_max("conversion_incentive"),
+        _expert_rule("conversion_incentive"),
         "score_conversion_incentive",
     ),
     SubScore(
         "hnte.score.talent_system",
         "人才培养、引进与绩效评价",
         f"{CLAUSE}（三）4",
-        4,
-        "专家评分 [0, 4]",
+        _expert_max("talent_system"),
+        _expert_rule("talent_system"),
         "score_talent_system",
     ),
     SubScore(
         "hnte.score.net_asset_growth",
         "净资产增长率",
         f"{CLAUSE}（四）",
-        10,
-        "r = ½(V2/V1 + V3/V2) − 1；≥35% → [9,10]；≥25% → [7,8]；≥15% → [5,6]；≥5% → [3,4]；"
-        ">0 → [1,2]；≤0 → [0,0]。V1 = 0 按后两年；V2 = 0 → 0分；仅两年按后两年、仅一年0分、"
-        "负值按0（均标记存疑）；均未填 → [0,10]",
+        _growth_max,
+        _growth_rule,
         "score_net_asset_growth",
     ),
     SubScore(
         "hnte.score.revenue_growth",
         "销售收入增长率",
         f"{CLAUSE}（四）",
-        10,
+        _growth_max,
         "同净资产增长率，取销售收入",
         "score_revenue_growth",
     ),
@@ -228,6 +320,13 @@ def _standards(p: Params) -> list[pl.Expr]:
     return _objective("standards", pick(0), pick(1))
 
 
+def lowest_positive_conversion_tier(p: Params) -> list[int]:
+    """Tier E, the lowest with points: where a yearly average in (0, 1) falls (reading)."""
+    tiers: list[dict[str, Any]] = p["conversion_tiers"]
+    points = [[int(x) for x in t["points"]] for t in tiers]
+    return min((pts for pts in points if pts[0] > 0), key=lambda pts: pts[0])
+
+
 def _conversion(p: Params) -> list[pl.Expr]:
     tiers: list[dict[str, Any]] = p["conversion_tiers"]
     top = max(int(t["points"][1]) for t in tiers)
@@ -241,7 +340,7 @@ def _conversion(p: Params) -> list[pl.Expr]:
             out = pl.when(cond).then(lit_int(int(t["points"][i]))).otherwise(out)
         return out
 
-    lowest_positive = min(int(t["points"][0]) for t in tiers if int(t["points"][0]) > 0)
+    lowest_positive = lowest_positive_conversion_tier(p)[0]
     lo = (
         pl.when(conv.is_null())
         .then(lit_int(0))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kechuang.rules import common
+from kechuang.rules import common, texts
 from kechuang.rules.common import Stages
 from kechuang.rules.exact import c
 from kechuang.rules.model import Criterion, Plan, RuleSet
@@ -31,7 +31,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "在江苏省境内注册成立一年以上",
         f"{DOC} 条件1",
         "天",
-        "统一社会信用代码第3–4位为32（江苏），且评价日期 − 成立日期 ≥ 365 个日历日",
+        lambda p: (
+            f"统一社会信用代码第3–4位为{p['province_prefix']}（江苏），"
+            f"且评价日期 − 成立日期 ≥ {p.int('min_registered_days')} 个日历日"
+        ),
         ("as_of",),
     ),
     Criterion(
@@ -61,7 +64,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "科技人员占企业当年职工总数的比例",
         f"{DOC} 条件4",
         "比例",
-        "科技人员数 ÷ 职工总数 ≥ 5%",
+        lambda p: f"科技人员数 ÷ 职工总数 ≥ {texts.pct(p['tech_staff_ratio'])}",
         ("tech_staff",),
     ),
     Criterion(
@@ -69,7 +72,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "近两个会计年度研究开发费用总额占同期销售收入总额的比例",
         f"{DOC} 条件5",
         "比例",
-        "第二、三年研发费用合计 ÷ 同期销售收入合计 ≥ 3%（第二年未填时只计第三年）",
+        lambda p: (
+            f"第二、三年研发费用合计 ÷ 同期销售收入合计 ≥ {texts.pct(p['rd_expense_ratio'])}"
+            "（第二年未填时只计第三年）"
+        ),
         ("rd_expense_y3",),
     ),
     Criterion(
@@ -77,7 +83,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "在中国境内发生的研究开发费用总额占全部研究开发费用总额的比例",
         f"{DOC} 条件5",
         "比例",
-        "境内研发费用合计 ÷ 存续年度研发费用合计 ≥ 60%（输入无两年口径的境内数，按 hnte-2016 口径计算，标记存疑）",
+        lambda p: (
+            f"境内研发费用合计 ÷ 存续年度研发费用合计 ≥ {texts.pct(p['rd_domestic_ratio'])}"
+            "（输入无两年口径的境内数，按 hnte-2016 口径计算，标记存疑）"
+        ),
         ("rd_domestic_3y", "rd_expense_y3"),
     ),
     Criterion(
@@ -85,16 +94,23 @@ CRITERIA: tuple[Criterion, ...] = (
         "近一年高新技术产品（服务）收入占企业同期总收入的比例",
         f"{DOC} 条件6",
         "比例",
-        "高新技术产品收入 ÷ （收入总额 − 不征税收入）≥ 50%",
+        lambda p: (
+            "高新技术产品收入 ÷ （收入总额 − 不征税收入）≥ " + texts.pct(p["hightech_income_ratio"])
+        ),
         ("hightech_income",),
     ),
 )
 BY_ID = {cr.id: cr for cr in CRITERIA}
 
 
+def hnte_params(p: Params) -> Params:
+    """The hnte-2016 parameters of the score reported beside these conditions."""
+    return hnte.RULESET.parameters.at(max(p.on, hnte.RULESET.effective_from))
+
+
 def plan(p: Params) -> Plan:
     """Conditions 1–6 gate the verdict; condition 7 (创新能力) is reported, not gated."""
-    hp = hnte.RULESET.parameters.at(max(p.on, hnte.RULESET.effective_from))
+    hp = hnte_params(p)
     two = ("y2", "y3")
     steps = [
         [
@@ -165,7 +181,7 @@ RULESET = RuleSet(
     effective_to=None,
     national=False,
     criteria=CRITERIA,
-    subscores=score.SUBSCORES,
+    subscores=tuple(s.with_params(hnte_params) for s in score.SUBSCORES),
     has_score=True,
     parameters_dir=Path(__file__).parent / "parameters",
     plan=plan,

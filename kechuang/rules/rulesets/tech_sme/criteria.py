@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from kechuang.rules import common
+from kechuang.rules import common, texts
 from kechuang.rules.common import Stages, criterion
 from kechuang.rules.exact import (
     c,
@@ -26,6 +26,7 @@ from kechuang.rules.exact import (
     lit_int,
     null_int,
     null_str,
+    pct_text,
     ratio_at_least,
     ratio_float,
 )
@@ -56,10 +57,18 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion(
         "tech_sme.size_limits",
-        "职工总数不超过500人、年销售收入不超过2亿元、资产总额不超过2亿元",
+        lambda p: (
+            f"职工总数不超过{p.int('max_employees')}人、"
+            f"年销售收入不超过{texts.yuan_wan(p.int('max_revenue'))}、"
+            f"资产总额不超过{texts.yuan_wan(p.int('max_total_assets'))}"
+        ),
         f"{DOC} 第六条（二）",
         "人/万元",
-        "职工总数 ≤ 500 且 近一年销售收入 ≤ 20000万元 且 资产总额 ≤ 20000万元",
+        lambda p: (
+            f"职工总数 ≤ {p.int('max_employees')} 且 "
+            f"近一年销售收入 ≤ {p.int('max_revenue')}万元 且 "
+            f"资产总额 ≤ {p.int('max_total_assets')}万元"
+        ),
     ),
     Criterion(
         "tech_sme.permitted_industry",
@@ -77,38 +86,83 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion(
         "tech_sme.score",
-        "企业根据科技型中小企业评价指标进行综合评价所得分值不低于60分，且科技人员指标得分不得为0分",
+        lambda p: (
+            "企业根据科技型中小企业评价指标进行综合评价所得分值"
+            f"不低于{p.int('pass_score')}分，且科技人员指标得分不得为0分"
+        ),
         f"{DOC} 第六条（五）、第七条",
         "分",
-        "总分下限 ≥ 60 且科技人员得分确定大于0为通过；总分上限 < 60 或科技人员得分确定为0为不通过；否则未知",
+        lambda p: (
+            f"总分下限 ≥ {p.int('pass_score')} 且科技人员得分确定大于0为通过；"
+            f"总分上限 < {p.int('pass_score')} 或科技人员得分确定为0为不通过；否则未知"
+        ),
         ("tech_staff", "rd_expense_y3", "total_cost", "ip_class2", "ip_class1"),
     ),
 )
 BY_ID = {cr.id: cr for cr in CRITERIA}
+
+
+def _top(p: Params, name: str) -> int:
+    return max(pts for _, pts in tiers(p, name))
+
+
+def _rd_top(p: Params) -> int:
+    return max(_top(p, "rd_revenue_tiers"), _top(p, "rd_cost_tiers"))
+
+
+def _tier_text(p: Params, name: str, first_unit: str = "") -> str:
+    """ "≥30% 20分；≥25% 16；…" (the unit written after the first tier's points only)."""
+    return "；".join(
+        f"≥{pct_text(r)} {pts}{first_unit if i == 0 else ''}"
+        for i, (r, pts) in enumerate(tiers(p, name))
+    )
+
+
+def _ip_rule(p: Params) -> str:
+    ipp: dict[str, Any] = p["ip_points"]
+    c1 = int(ipp["class1"])
+    c2 = sorted(((int(x["min"]), int(x["points"])) for x in ipp["class2"]), key=lambda x: -x[0])
+    parts = []
+    upper: int | None = None
+    for low, pts in c2:
+        parts.append(f"{texts.count_range(low, upper)} {pts}")
+        upper = low - 1
+    if upper is not None and upper >= 0:  # below the lowest tier: no points
+        parts.append(f"{texts.count_range(0, upper)} 0")
+    return (
+        f"Ⅰ类≥1 {c1}分；否则Ⅱ类{'；'.join(parts)}。Ⅰ类未填 → [Ⅱ类档分, {c1}]；"
+        f"Ⅰ类为0且Ⅱ类未填 → [0, {c2[0][1]}]"
+    )
+
 
 SUBSCORES: tuple[SubScore, ...] = (
     SubScore(
         "tech_sme.score.tech_staff",
         "科技人员指标",
         f"{DOC} 第七条（一）",
-        20,
-        "科技人员数 ÷ 职工总数：≥30% 20分；≥25% 16；≥20% 12；≥15% 8；≥10% 4；以下0分；无法计算 → [0, 20]",
+        lambda p: _top(p, "tech_staff_tiers"),
+        lambda p: (
+            f"科技人员数 ÷ 职工总数：{_tier_text(p, 'tech_staff_tiers', '分')}；以下0分；"
+            f"无法计算 → [0, {_top(p, 'tech_staff_tiers')}]"
+        ),
     ),
     SubScore(
         "tech_sme.score.rd",
         "研发投入指标",
         f"{DOC} 第七条（二）",
-        50,
-        "方式一 研发费用 ÷ 销售收入：≥6% 50；≥5% 40；≥4% 30；≥3% 20；≥2% 10；方式二 研发费用 ÷ "
-        "成本费用支出总额：≥30% 50；≥25% 40；≥20% 30；≥15% 20；≥10% 10；取较高者，无法计算的方式"
-        "不计，均无法计算 → [0, 50]",
+        _rd_top,
+        lambda p: (
+            f"方式一 研发费用 ÷ 销售收入：{_tier_text(p, 'rd_revenue_tiers')}；"
+            f"方式二 研发费用 ÷ 成本费用支出总额：{_tier_text(p, 'rd_cost_tiers')}；"
+            f"取较高者，无法计算的方式不计，均无法计算 → [0, {_rd_top(p)}]"
+        ),
     ),
     SubScore(
         "tech_sme.score.ip",
         "科技成果指标",
         f"{DOC} 第七条（三）",
-        30,
-        "Ⅰ类≥1 30分；否则Ⅱ类≥4 24；3 18；2 12；1 6；0 0。Ⅰ类未填 → [Ⅱ类档分, 30]；Ⅰ类为0且Ⅱ类未填 → [0, 24]",
+        lambda p: int(p["ip_points"]["class1"]),
+        _ip_rule,
     ),
 )
 DIRECT_GROUNDS: tuple[tuple[str, str], ...] = (
@@ -441,7 +495,7 @@ def _score(p: Params) -> Stages:
         "，并且",
     )
     gap_text = pl.concat_str(
-        [pl.lit("总分"), fmt_int(lo), pl.lit("分，须≥60分且科技人员得分不为0。")]
+        [pl.lit("总分"), fmt_int(lo), pl.lit(f"分，须≥{need}分且科技人员得分不为0。")]
     )
     remedy = (
         pl.when(known & plan.is_not_null())
@@ -509,7 +563,8 @@ def plan(p: Params) -> Plan:
         )
     )
     stages.extend(_score(p))
-    elig = kleene_all([c(col(cr.id, PASSED)) for cr in CRITERIA[:4]])
+    # 第六条（一）至（四）: every criterion but the score.
+    elig = kleene_all([c(col(cr.id, PASSED)) for cr in CRITERIA if cr.id != "tech_sme.score"])
     score_ok = c(col("tech_sme.score", PASSED))
     direct = kleene_any(grounds).fill_null(False)
     verdict = (

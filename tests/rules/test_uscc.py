@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from kechuang.core import uscc
+from kechuang.rules import uscc
 
 VALID = [
     "914403001922038216",
