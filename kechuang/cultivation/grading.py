@@ -153,11 +153,6 @@ class Grade:
         return round(float(self.p) * 100)
 
 
-def as_of_for_year(year: int) -> dt.date:
-    """An application year's assessment date: mid-year, fiscal years year−3 … year−1."""
-    return dt.date(year, 6, 30)
-
-
 def score_probability(lo: int, hi: int, mid: int, *, pass_min: int) -> Fraction:
     """P(score ≥ pass_min) for a coached firm: the expert items fall in the upper half of
     the interval, i.e. the score is taken as uniform over the integers of [mid, hi]."""

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from kechuang.core import periods
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, services
 from kechuang.cultivation.forecast import Figures, Item, combine
@@ -69,7 +70,7 @@ def test_forecast_on_a_small_county(staff, regions, county, pool):
     )
     f = fc.forecast(actor=staff, year=2021)
     g = grading.grade_enterprises(
-        [county["strong"], county["closable"], nodata], grading.as_of_for_year(2021)
+        [county["strong"], county["closable"], nodata], periods.application_as_of(2021)
     )
     t = f.total
     assert (t.start_valid, t.still_valid, t.expiring) == (1, 1, 0)  # the holder expires in 2022
@@ -88,7 +89,7 @@ def test_forecast_on_a_small_county(staff, regions, county, pool):
 def test_expiring_certificates_count_as_renewals_or_as_unknown(staff, county):
     # 2022 is assessed on fiscal 2019–2021; the holder has no 2021 facts yet: unknown, not dropped
     f = fc.forecast(actor=staff, year=2022, calibrate=False)
-    g = grading.grade_one(county["holder"], grading.as_of_for_year(2022))
+    g = grading.grade_one(county["holder"], periods.application_as_of(2022))
     assert f.total.expiring == 1 and g.has_unknown
     assert (f.total.renewal_n, f.total.unknown_n, f.total.unknown_p) == (0, 1, g.p)
     assert f.total.valid_end == 0
