@@ -11,7 +11,9 @@ VERDICTS = {
     "fail": ("未通过", "danger"),
     "uncertain": ("待定", "warning"),
 }
-SCORE_LINE = 71  # 工作指引: total > 70
+# Criteria measured in points: the score criterion's threshold is the pass line the bar
+# draws (71 for hnte-2016, 60 for tech-sme-2017, from each rule set's parameters).
+SCORE_UNIT = "分"
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -47,14 +49,22 @@ def present_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
         score = r.get("score")
         bar = None
-        if score:
+        line = next(
+            (
+                int(c["threshold"])
+                for c in criteria
+                if c["unit"] == SCORE_UNIT and c.get("threshold") is not None
+            ),
+            None,
+        )
+        if score and line is not None:
             bar = {
                 "lo": score["lo"],
                 "hi": score["hi"],
                 "mid": score["mid"],
                 "width": max(score["hi"] - score["lo"], 1),
-                "line": SCORE_LINE,
-                "gap": max(0, SCORE_LINE - score["lo"]),
+                "line": line,
+                "gap": max(0, line - score["lo"]),
             }
         out.append(
             {
