@@ -16,6 +16,7 @@ urlpatterns = [
     path("assess/", include("kechuang.assessments.urls")),
     path("cultivation/", include("kechuang.cultivation.urls")),
     path("audit/", include("kechuang.core.urls")),
+    path("jobs/", include("kechuang.core.job_urls")),
     path("targets/", include("kechuang.targets.urls")),
     path("reports/", include("kechuang.reports.urls")),
     path("admin/", admin.site.urls),

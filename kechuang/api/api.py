@@ -143,3 +143,7 @@ api.add_router("/targets", targets_router)
 from kechuang.cultivation.api import router as cultivation_router  # noqa: E402
 
 api.add_router("/cultivation", cultivation_router)
+
+from kechuang.core.api import router as jobs_router  # noqa: E402
+
+api.add_router("/jobs", jobs_router)
