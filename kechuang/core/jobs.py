@@ -194,6 +194,16 @@ def run_job(job_id: int) -> None:
     _finish(job_id, status=Job.Status.SUCCEEDED, done=max(job.done, job.total), **values)
 
 
+def job_fail_interrupted() -> int:
+    """Mark jobs left running by a worker that was stopped as failed; called when the
+    one worker (`kechuang serve`'s) starts. Queued jobs stay queued and run then."""
+    return Job.objects.filter(status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
+        error="任务被中断（后台任务进程已重启），请重新提交",
+    )
+
+
 # -- reading ------------------------------------------------------------------------
 
 
