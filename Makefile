@@ -45,7 +45,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 install-assets: $(VENDOR)/.installed
 
-run: install ## migrate, load the demo county if empty, serve on 127.0.0.1:8000
+run: install ## migrate, load the demo county if empty, serve on 127.0.0.1:8000 (+ the job worker)
 	$(KC) migrate --noinput
 	$(KC) demo --if-empty
 	$(KC) serve --host $(HOST) --port $(PORT)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.enterprises",
@@ -170,6 +172,32 @@ IMPORT_MAX_ROWS = int(os.environ.get("KECHUANG_IMPORT_MAX_ROWS", "200000"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background jobs (kechuang.core.jobs) through Django's tasks API: the database backend
+# (a `db_worker` that `kechuang serve` starts runs them; SQLite needs no other server);
+# in tests the immediate backend runs the same call inline. KECHUANG_TASKS_BACKEND
+# overrides: database, immediate, dummy (store only), or a backend's dotted path.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_tasks_backend = os.environ.get("KECHUANG_TASKS_BACKEND") or (
+    "immediate" if TESTING else "database"
+)
+if _tasks_backend not in TASKS_BACKENDS and "." not in _tasks_backend:
+    raise ValueError(
+        f"KECHUANG_TASKS_BACKEND: expected one of {', '.join(TASKS_BACKENDS)} or a dotted path,"
+        f" got {_tasks_backend!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backend),
+        "QUEUES": ["default"],
+    }
+}
+# Finished jobs' result files (reports) live here, outside the web root.
+JOBS_DIR = VAR_DIR / "jobs"
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -31,9 +31,12 @@ def fiscal_years(as_of: dt.date) -> dict[str, int]:
 
 
 def registry_records(
-    enterprises: QuerySet[Enterprise] | Iterable[Enterprise], as_of: dt.date
+    enterprises: QuerySet[Enterprise] | Iterable[Enterprise],
+    as_of: dt.date,
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """One assessment input record per enterprise (keys of assess.md)."""
+    """One assessment input record per enterprise (keys of assess.md); `progress` is
+    told how many enterprises have been read after each chunk."""
     firms = list(enterprises)
     ids = [e.pk for e in firms]
     years = fiscal_years(as_of)
@@ -54,6 +57,8 @@ def registry_records(
         hnte = Certificate.objects.filter(enterprise_id__in=chunk, kind=Certificate.Kind.HNTE)
         hnte_ever.update(hnte.filter(issued_on__lte=as_of).values_list("enterprise_id", flat=True))
         hnte_valid.update(hnte.valid_on(as_of).values_list("enterprise_id", flat=True))
+        if progress is not None:
+            progress(i + len(chunk))
     return [
         _record(
             e,

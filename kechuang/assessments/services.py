@@ -12,11 +12,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from kechuang.accounts.scoping import is_bureau
 from kechuang.assessments.models import AssessmentRun, AssessmentSnapshot
-from kechuang.assessments.registry import registry_records
+from kechuang.assessments.registry import registry_records, registry_scope
+from kechuang.assessments.selectors import REGISTRY_JOB_KIND
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.jobs import Actor, Reporter, job_body, job_start
+from kechuang.core.models import Job
 from kechuang.enterprises.models import Enterprise
 from kechuang.rules import evaluate, explain, inputs
 from kechuang.rules.model import RuleSet
@@ -89,20 +93,37 @@ def ruleset_version(rs: RuleSet, as_of: dt.date) -> str:
     return f"{rs.id}@{max(dates).isoformat() if dates else rs.effective_from.isoformat()}"
 
 
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    pass
+
+
 def registry_snapshot(
-    *, actor: Any, as_of: dt.date, enterprises: Any, rules: str = SNAPSHOT_RULES
+    *,
+    actor: Any,
+    as_of: dt.date,
+    enterprises: Any,
+    rules: str = SNAPSHOT_RULES,
+    progress: Reporter = _no_progress,
 ) -> AssessmentRun:
-    """Assess every given enterprise and store dated snapshots (bureau staff only)."""
+    """Assess every given enterprise and store dated snapshots (bureau staff only).
+    `progress` hears (done, total, message): reading counts the first half, building
+    the results the second; the save is one transaction, reported before it starts."""
     if not is_bureau(actor):
         raise PermissionDenied("只有市科技局可以发起全库评价")
     started = time.perf_counter()
     chosen = rulesets_for(rules, as_of)
     firms = list(enterprises)
-    records = registry_records(firms, as_of)
+    n = len(firms)
+    total = 2 * n
+    progress(0, total, f"读取企业数据（共 {n} 家）…")
+    records = registry_records(
+        firms, as_of, progress=lambda k: progress(k, total, f"读取企业数据 {k}/{n}")
+    )
     by_uscc = {e.uscc: e for e in firms}
     snapshots: list[AssessmentSnapshot] = []
     counts: Counter[str] = Counter()
     if records:
+        progress(n, total, "按规则集评价…")
         try:
             parsed = inputs.from_records(records, as_of=as_of)
         except inputs.InputError as exc:
@@ -110,7 +131,7 @@ def registry_snapshot(
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
         record_by_uscc = {r["uscc"]: r for r in records}
         versions = {rs.id: ruleset_version(rs, as_of) for rs in chosen}
-        for result in explain.records(evaluated, chosen):
+        for i, result in enumerate(explain.records(evaluated, chosen), start=1):
             record = record_by_uscc[result["uscc"]]
             score = result.get("score") or {}
             counts[f"{result['ruleset']}:{result['verdict']}"] += 1
@@ -128,6 +149,10 @@ def registry_snapshot(
                     score_hi=score.get("hi"),
                 )
             )
+            if i % 1000 == 0:
+                k = min(n, i // max(1, len(chosen)))
+                progress(n + k, total, f"整理评价结果 {k}/{n}")
+    progress(total, total, f"保存 {len(snapshots)} 条评价快照…")
     with transaction.atomic():
         run = AssessmentRun.objects.create(
             as_of=as_of,
@@ -142,6 +167,39 @@ def registry_snapshot(
         run.seconds = round(time.perf_counter() - started, 3)
         run.save(update_fields=["seconds"])
     return run
+
+
+def registry_assessment_start(*, actor: Actor, as_of: dt.date) -> Job:
+    """Queue the whole-registry assessment on `as_of` as a background job (bureau
+    staff only); the job page shows its progress and links to the stored run."""
+    if not is_bureau(actor):
+        raise PermissionDenied("只有市科技局可以发起全库评价")
+    return job_start(
+        actor=actor,
+        kind=f"{REGISTRY_JOB_KIND}（评价日期 {as_of.isoformat()}）",
+        task=registry_assessment_job,
+        as_of=as_of.isoformat(),
+    )
+
+
+@job_body
+def registry_assessment_job(*, actor: Any, report: Reporter, as_of: str) -> dict[str, Any]:
+    """The job body: assess every enterprise the actor may see, as on the page."""
+    run = registry_snapshot(
+        actor=actor,
+        as_of=dt.date.fromisoformat(as_of),
+        enterprises=registry_scope(actor),
+        progress=report,
+    )
+    return {
+        "run": run.pk,
+        "enterprises": run.enterprises,
+        "as_of": run.as_of.isoformat(),
+        "counts": run.counts,
+        "summary": f"已评价 {run.enterprises} 家企业（评价日期 {run.as_of}），用时 {run.seconds:.1f} 秒",
+        "url": reverse("assessments:runs") + f"#run-{run.pk}",
+        "url_label": "查看全库评价记录",
+    }
 
 
 def latest_snapshots(enterprise: Enterprise) -> dict[str, AssessmentSnapshot]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.assessments import selectors as assessment_selectors
 from kechuang.assessments import services
-from kechuang.assessments.models import AssessmentRun
 from kechuang.assessments.panels import default_as_of
 from kechuang.assessments.presentation import present_counts, present_results
-from kechuang.assessments.registry import registry_scope
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kechuang.enterprises import selectors
 from kechuang.rules import inputs, outputs
@@ -177,26 +175,22 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
-    runs = [(run, present_counts(run.counts)) for run in AssessmentRun.objects.all()[:30]]
+    runs = [(run, present_counts(run.counts)) for run in assessment_selectors.run_list()[:30]]
     # As on the enterprise pages: mid-year of the application year after the latest
     # fiscal year on record (today's date would ask for years not reported yet).
     as_of = default_as_of(request, selectors.latest_fiscal_year(request.user))
-    return render(request, "assessments/runs.html", {"runs": runs, "as_of": as_of})
+    pending = assessment_selectors.registry_jobs_pending(actor=request.user)
+    return render(
+        request, "assessments/runs.html", {"runs": runs, "as_of": as_of, "pending": pending}
+    )
 
 
 @login_required
 @require_POST
 def run_registry(request: HttpRequest) -> HttpResponse:
+    """Queue the whole-registry assessment; its job page shows the progress."""
     try:
-        run = services.registry_snapshot(
-            actor=request.user, as_of=_as_of(request), enterprises=registry_scope(request.user)
-        )
+        job = services.registry_assessment_start(actor=request.user, as_of=_as_of(request))
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
-    except ValidationFailed as exc:
-        messages.error(request, "评价失败：" + "；".join(e.message for e in exc.errors[:5]))
-        return redirect("assessments:runs")
-    messages.success(
-        request, f"已评价 {run.enterprises} 家企业（{run.as_of}），用时 {run.seconds:.1f} 秒"
-    )
-    return redirect("assessments:runs")
+    return redirect("jobs:detail", pk=job.pk)

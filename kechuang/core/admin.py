@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kechuang.core.models import AuditLog, ImportBatch
+from kechuang.core.models import AuditLog, ImportBatch, Job
 
 
 @admin.register(AuditLog)
@@ -23,3 +23,16 @@ class AuditLogAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["created_at", "filename", "kind", "actor", "status"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "actor_name", "status", "done", "total", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["kind", "actor_name"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,6 +1,6 @@
 """What the frame's own pages add to the top bar: the audit log and the admin."""
 
-from kechuang.core.registry import NavItem, UrlMount
+from kechuang.core.registry import ApiMount, NavItem, UrlMount
 from kechuang.core.roles import is_staff_user
 
 
@@ -34,4 +34,6 @@ NAV = [
 URLS = [
     UrlMount("audit/", "kechuang.core.urls"),
     UrlMount("imports/", "kechuang.core.import_urls"),
+    UrlMount("jobs/", "kechuang.core.job_urls"),
 ]
+API = [ApiMount("/jobs", "kechuang.core.api")]

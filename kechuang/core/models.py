@@ -99,3 +99,73 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class Job(models.Model):
+    """One piece of long work run in the background (kechuang.core.jobs): who started
+    it, how far it has got, and what it gave (JSON, or a file under settings.JOBS_DIR)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "运行中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("任务", max_length=80)
+    # The body's dotted path; the runner only calls bodies registered with @job_body.
+    task = models.CharField("任务函数", max_length=200)
+    params = models.JSONField("参数", default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    actor_name = models.CharField("发起人名称", max_length=150, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总量", default=0)
+    message = models.CharField("进度说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    result = models.JSONField("结果", null=True, blank=True)
+    # Relative to settings.JOBS_DIR; served only through the scoped download view.
+    result_file = models.CharField("结果文件", max_length=300, blank=True)
+    result_filename = models.CharField("结果文件名", max_length=200, blank=True)
+    result_content_type = models.CharField("结果文件类型", max_length=120, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    task_result_id = models.CharField("队列任务ID", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent done, or None while the total is not known yet."""
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total:
+            return None
+        # A running job stays below 100 % until its outcome is recorded.
+        return min(99, self.done * 100 // self.total)
+
+    @property
+    def result_link(self) -> tuple[str, str] | None:
+        """(url, label) a finished body gave for its result; only a path on this site."""
+        result = self.result if isinstance(self.result, dict) else {}
+        url = str(result.get("url") or "")
+        if not url.startswith("/") or url.startswith("//"):
+            return None
+        return url, str(result.get("url_label") or "查看结果")

@@ -99,3 +99,16 @@ def test_only_bureau_staff_snapshot_the_registry(officer_a):
         registry_snapshot(
             actor=officer_a, as_of=dt.date(2021, 6, 30), enterprises=Enterprise.objects.none()
         )
+
+
+def test_assess_registry_command_runs_inline_with_the_same_progress(staff, firm_b):
+    import io
+
+    from django.core.management import call_command
+
+    from kechuang.assessments.models import AssessmentRun
+
+    out = io.StringIO()
+    call_command("assess_registry", "--as-of", "2021-06-30", stdout=out, stderr=io.StringIO())
+    assert "已评价 1 家企业（评价日期 2021-06-30）" in out.getvalue()
+    assert AssessmentRun.objects.get().enterprises == 1

@@ -100,6 +100,49 @@ def test_registry_runs_page_defaults_to_the_application_year_and_reads_in_chines
     assert ":uncertain=" not in rows and rows.count('id="runs"') == 1
 
 
+def test_registry_assessment_runs_as_a_job_with_progress_and_links_to_the_run(
+    client, staff, officer_a, firm_a, firm_b
+):
+    from kechuang.core.models import Job
+
+    client.force_login(staff)
+    response = client.post("/assess/runs/new/", {"as_of": "2021-06-30"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    # The immediate backend (tests) ran it inline; the database backend queues it.
+    assert job.status == Job.Status.SUCCEEDED and job.kind == "全库评价（评价日期 2021-06-30）"
+    assert (job.done, job.total) == (4, 4)  # two enterprises read, two results built
+    run = AssessmentRun.objects.get()
+    assert job.result["run"] == run.pk and job.result["enterprises"] == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成" in page and "已评价 2 家企业（评价日期 2021-06-30）" in page
+    assert f'href="/assess/runs/#run-{run.pk}"' in page and "hx-trigger" not in page
+    assert f'id="run-{run.pk}"' in client.get("/assess/runs/").content.decode()
+    api = client.get(f"/api/v1/jobs/{job.pk}").json()
+    assert api["status"] == "succeeded" and api["result"]["run"] == run.pk
+    # An officer neither starts one nor sees the bureau's.
+    client.force_login(officer_a)
+    assert client.post("/assess/runs/new/", {"as_of": "2021-06-30"}).status_code == 403
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert Job.objects.count() == 1
+
+
+def test_runs_page_lists_the_registry_assessments_still_running(client, staff):
+    from kechuang.core.models import Job
+
+    job = Job.objects.create(
+        kind="全库评价（评价日期 2021-06-30）",
+        task="x",
+        actor=staff,
+        status="running",
+        done=1,
+        total=4,
+    )
+    client.force_login(staff)
+    page = client.get("/assess/runs/").content.decode()
+    assert 'id="pending-runs"' in page and f'href="/jobs/{job.pk}/"' in page and "25%" in page
+
+
 def test_cli_assess_exits_2_on_bad_input(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("uscc,name,employees\nBAD,x,abc\n", encoding="utf-8")

@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from rich.console import Console
+from rich.progress import Progress
 
 from kechuang.accounts.models import Region, User
 from kechuang.assessments.registry import registry_scope
 from kechuang.assessments.services import registry_snapshot
+from kechuang.core import periods
 
 
 class Command(BaseCommand):
@@ -39,9 +41,19 @@ class Command(BaseCommand):
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
             qs = qs.filter(region__path__startswith=region.path)
-        run = registry_snapshot(
-            actor=user, as_of=options["as_of"] or timezone.localdate(), enterprises=qs
-        )
+        # The same progress the web page's job shows, as a bar on stderr.
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            step = bar.add_task("评价", total=None)
+
+            def progress(done: int, total: int, message: str = "") -> None:
+                bar.update(step, completed=done, total=total or None, description=message)
+
+            run = registry_snapshot(
+                actor=user,
+                as_of=options["as_of"] or periods.today(),
+                enterprises=qs,
+                progress=progress,
+            )
         self.stdout.write(
             f"已评价 {run.enterprises} 家企业（评价日期 {run.as_of}），用时 {run.seconds:.2f} 秒"
         )

@@ -1,17 +1,38 @@
-"""kechuang serve: gunicorn + WhiteNoise, production-shaped."""
+"""kechuang serve: gunicorn + WhiteNoise, production-shaped, and the background-job
+worker (`db_worker`) beside it. One command: Ctrl-C (or SIGTERM) stops both, and when
+either of them stops the other is stopped too."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
+from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from kechuang.core.jobs import job_fail_interrupted
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+# Seconds the children get to stop on their own (the worker finishes its task) before
+# they are sent SIGTERM, then killed.
+GRACE_SECONDS = 10
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
 
 class Command(BaseCommand):
-    help = "以生产方式运行网站（gunicorn + WhiteNoise）。Serve the app with gunicorn; static files by WhiteNoise."
+    help = (
+        "以生产方式运行网站（gunicorn + WhiteNoise）并启动后台任务进程。"
+        "Serve the app with gunicorn; static files by WhiteNoise; the db_worker runs background jobs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -20,14 +41,17 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
         parser.add_argument("--no-collectstatic", action="store_true", help="skip collectstatic")
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="do not start the background-job worker (run `kechuang db_worker` elsewhere)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", "--noinput", verbosity=0)
         bind = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"科创云 serving on http://{bind}/  (Ctrl-C to stop)")
-        sys.stdout.flush()
-        argv = [
+        gunicorn = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -41,4 +65,56 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
-        os.execv(sys.executable, argv)
+        with_worker = (
+            settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND and not options["no_jobs"]
+        )
+        signal.signal(signal.SIGTERM, _interrupt)
+        children: list[subprocess.Popen[bytes]] = []
+        interrupted = False
+        try:
+            if with_worker:
+                # Jobs a killed worker left half done cannot resume: say so on their pages.
+                stale = job_fail_interrupted()
+                if stale:
+                    self.stdout.write(f"{stale} 个未完成的后台任务已标记为中断")
+                worker = [sys.executable, "-m", "kechuang", "db_worker", "--no-reload"]
+                children.append(subprocess.Popen(worker))
+                self.stdout.write("后台任务进程 db_worker 已启动")
+            children.append(subprocess.Popen(gunicorn))
+            self.stdout.write(f"科创云 serving on http://{bind}/  (Ctrl-C to stop)")
+            sys.stdout.flush()
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            code = _stop(children, interrupted=interrupted)
+        if code:
+            sys.exit(code)
+
+
+def _stop(children: list[subprocess.Popen[bytes]], *, interrupted: bool) -> int:
+    """Stop every child still running. 0 after Ctrl-C/SIGTERM; when a child stopped on
+    its own (gunicorn could not bind, the worker lost its database), its exit code."""
+    died = next((c.returncode for c in children if c.poll() is not None), None)
+    if interrupted:
+        # On Ctrl-C the terminal has sent SIGINT to the whole process group already:
+        # let the worker finish its task (a second signal would abort it).
+        deadline = time.monotonic() + GRACE_SECONDS
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    if interrupted or died is None:
+        return 0
+    return died or 1

@@ -1,0 +1,24 @@
+"""Reads for the assessment pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kechuang.assessments.models import AssessmentRun
+from kechuang.core.jobs import Actor, job_list
+from kechuang.core.models import Job
+
+# The job kind of a whole-registry assessment (its label starts with this).
+REGISTRY_JOB_KIND = "全库评价"
+
+
+def run_list() -> QuerySet[AssessmentRun]:
+    """Stored whole-registry runs, newest first (the page is the bureau's)."""
+    return AssessmentRun.objects.select_related("created_by")
+
+
+def registry_jobs_pending(*, actor: Actor) -> QuerySet[Job]:
+    """Whole-registry assessments queued or running that `actor` may see."""
+    return job_list(actor=actor).filter(
+        kind__startswith=REGISTRY_JOB_KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    )

@@ -1,0 +1,107 @@
+"""`kechuang serve` as `make run` starts it: gunicorn and the db_worker in one command;
+a queued job is run by the worker; Ctrl-C stops both. Runs real processes on a
+throw-away SQLite database, each step bounded in time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(check, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _children(pid: int) -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            out.add(int(child))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
+    db = tmp_path / "kechuang.sqlite3"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTEST_VERSION", "KECHUANG_TEST_DATABASE_URL", "DATABASE_URL")
+    }
+    env |= {
+        "DATABASE_URL": f"sqlite:///{db}",
+        "KECHUANG_VAR_DIR": str(tmp_path / "var"),
+        "KECHUANG_TASKS_BACKEND": "database",
+        "PYTHONPATH": str(ROOT),
+    }
+    kc = [sys.executable, "-m", "kechuang"]
+    run = {"env": env, "cwd": ROOT, "capture_output": True, "text": True, "timeout": 120}
+    assert subprocess.run([*kc, "migrate", "--noinput"], **run).returncode == 0
+    queue = (
+        "from kechuang.accounts.models import User; from kechuang.core import jobs;"
+        "from tests.core.test_jobs import making_a_file;"
+        "u = User.objects.create(username='kjj', role='staff');"
+        "print(jobs.job_start(actor=u, kind='测试', task=making_a_file, name='a.txt').status)"
+    )
+    queued = subprocess.run([*kc, "shell", "-c", queue], **run)
+    assert queued.stdout.split()[-1:] == ["queued"], queued.stderr
+
+    port = _free_port()
+    serve = subprocess.Popen(
+        [*kc, "serve", "--port", str(port), "--workers", "1", "--no-collectstatic"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+
+        def job_status() -> str:
+            with sqlite3.connect(db) as conn:
+                return str(conn.execute("select status from core_job").fetchone()[0])
+
+        assert _wait(lambda: job_status() == "succeeded", 60), job_status()
+        assert (tmp_path / "var" / "jobs" / "1" / "result.txt").read_bytes() == "报告正文".encode()
+
+        def answers() -> bool:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            except OSError as exc:
+                return getattr(exc, "code", None) is not None  # any HTTP answer
+            return True
+
+        assert _wait(answers, 60)
+        children = _children(serve.pid)
+        assert len(children) == 2  # gunicorn's master and the db_worker
+        os.killpg(serve.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
+        assert serve.wait(timeout=40) == 0
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait()
+    log = serve.stdout.read().decode() if serve.stdout else ""
+    assert "db_worker 已启动" in log and f"127.0.0.1:{port}" in log
