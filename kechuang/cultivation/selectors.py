@@ -290,3 +290,8 @@ def enterprises_without_pool(actor: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(enterprise_scope_q(actor)).exclude(
         pool_memberships__status__in=[M.Status.ACTIVE, M.Status.PROPOSED]
     )
+
+
+def ledger_events(ledger: Ledger) -> QuerySet[Any]:
+    """A ledger's milestones in order (the frame's events)."""
+    return programme_selectors.events_of(ledger)

@@ -14,6 +14,8 @@ from kechuang.accounts.scoping import is_bureau
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.jobs import Reporter, job_body, job_start
+from kechuang.core.models import Job
 from kechuang.cultivation import grading, pipeline
 from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
 from kechuang.cultivation.permissions import can_decide, can_work_on
@@ -177,7 +179,9 @@ def grade_override(
     return membership
 
 
-def pool_regrade(*, actor: Any, year: int, region: Region | None = None) -> Any:
+def pool_regrade(
+    *, actor: Any, year: int, region: Region | None = None, progress: Any = None
+) -> Any:
     """Re-assess the open pool (and this year's ledgers) and store dated snapshots, so
     the grades shown can be traced to a stored result."""
     from kechuang.assessments.services import registry_snapshot
@@ -190,12 +194,40 @@ def pool_regrade(*, actor: Any, year: int, region: Region | None = None) -> Any:
     firms = Enterprise.objects.filter(pk__in=ids)
     if region is not None:
         firms = firms.filter(region__path__startswith=region.path)
+    extra = {"progress": progress} if progress is not None else {}
     return registry_snapshot(
         actor=actor,
         as_of=day,
         enterprises=firms.order_by("pk"),
         rules=f"{grading.HNTE},{grading.POOL}",
+        **extra,
     )
+
+
+def pool_regrade_start(*, actor: Any, year: int, region: Region | None = None) -> Job:
+    """Queue the re-grading of the year's pool as a background job (minutes for a big
+    pool); the job page shows its progress."""
+    _require(can_decide(actor))
+    where = region.name if region is not None else "全部"
+    return job_start(
+        actor=actor,
+        kind=f"培育库重新评价（{year}年，{where}）",
+        task=pool_regrade_job,
+        year=year,
+        region=region.code if region is not None else "",
+    )
+
+
+@job_body
+def pool_regrade_job(*, actor: Any, report: Reporter, year: int, region: str) -> dict[str, Any]:
+    """The job body of `pool_regrade_start`."""
+    area = Region.objects.filter(code=region).first() if region else None
+    run = pool_regrade(actor=actor, year=year, region=area, progress=report)
+    return {
+        "summary": f"已重新评价{run.enterprises}家企业并保存评价快照",
+        "url": f"/cultivation/pool/?year={year}",
+        "url_label": "返回后备培育库",
+    }
 
 
 # -- ledgers: applications of the `hnte` programme ---------------------------------------------

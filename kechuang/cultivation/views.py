@@ -236,12 +236,12 @@ def pool_grade(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def regrade(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    _run(
-        request,
-        lambda: services.pool_regrade(actor=request.user, year=year),
-        "已重新评价并保存评价快照",
-    )
-    return redirect(f"{reverse('cultivation:pool')}?year={year}")
+    try:
+        job = services.pool_regrade_start(actor=request.user, year=year, region=_area(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('cultivation:pool')}?year={year}")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 # -- ledgers -----------------------------------------------------------------------------------
