@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the view's exception first: domain errors → 403/404/400/409 pages.
+    "kechuang.core.web.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"

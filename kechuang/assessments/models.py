@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kechuang.accounts.scoping import ScopedQuerySet
+
 
 class AssessmentRun(models.Model):
     """One assessment of the whole registry (or an area of it) on a date."""
@@ -51,6 +53,9 @@ class AssessmentSnapshot(models.Model):
     score_lo = models.SmallIntegerField("得分下限", null=True, blank=True)
     score_hi = models.SmallIntegerField("得分上限", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评价快照"

@@ -1,80 +1,64 @@
-"""Upload → preview → confirm. The uploaded file is kept under var/uploads until it is
-confirmed; confirming re-reads and re-checks it inside the writing transaction."""
+"""Upload → preview → confirm (`kechuang.enterprises.uploads`). Each view parses →
+calls the service → renders."""
 
 from __future__ import annotations
 
-import io
-import secrets
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.core.errors import PermissionDenied, ValidationFailed
-from kechuang.core.models import ImportBatch
+from kechuang.core import selectors as core_selectors
+from kechuang.core.errors import Conflict, NotFound, ValidationFailed
 from kechuang.core.tabular import write_template
-from kechuang.enterprises import importing
+from kechuang.core.web import require, xlsx_response
+from kechuang.enterprises import importing, uploads
 from kechuang.enterprises.permissions import can_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-def _require_import(request: HttpRequest) -> Any:
-    """The acting user, when they may import."""
-    allowed, reason = can_import(request.user)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
-    return request.user
+def _kind(kind: str) -> importing.Kind:
+    if kind not in importing.KINDS:
+        raise NotFound("未知的导入类型")
+    return importing.KINDS[kind]
 
 
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
-    actor = _require_import(request)
-    recent = ImportBatch.objects.filter(actor=actor)[:10]
+    require(can_import(request.user))
     return render(
-        request, "imports/index.html", {"kinds": importing.KINDS.values(), "recent": recent}
+        request,
+        "imports/index.html",
+        {
+            "kinds": importing.KINDS.values(),
+            "recent": core_selectors.import_batches_of(request.user),
+        },
     )
 
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_import(request)
-    if kind not in importing.KINDS:
-        raise Http404("未知的导入类型")
-    spec = importing.KINDS[kind]
-    buffer = io.BytesIO()
-    write_template(
-        buffer,
-        spec.columns,
-        sheet=spec.title,
-        lists=importing.template_lists(kind),
-        note=f"科创云 · {spec.title}导入模板\n{spec.note}\n第1行为表头（中文或英文键均可），"
-        "第2行为填写说明（以【开头的行不会导入），从第3行起填写数据。",
+    require(can_import(request.user))
+    spec = _kind(kind)
+    return xlsx_response(
+        lambda out: write_template(
+            out,
+            spec.columns,
+            sheet=spec.title,
+            lists=importing.template_lists(kind),
+            note=f"科创云 · {spec.title}导入模板\n{spec.note}\n第1行为表头（中文或英文键均可），"
+            "第2行为填写说明（以【开头的行不会导入），从第3行起填写数据。",
+        ),
+        f"{spec.title}导入模板.xlsx",
     )
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(spec.title + '导入模板.xlsx')}"
-    )
-    return response
 
 
 @login_required
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    actor = _require_import(request)
-    if kind not in importing.KINDS:
-        raise Http404("未知的导入类型")
-    spec = importing.KINDS[kind]
+    require(can_import(request.user))
+    spec = _kind(kind)
     if request.method != "POST":
         return redirect("imports:index")
     upload = request.FILES.get("file")
@@ -84,14 +68,9 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         messages.error(request, "文件超过50MB，请分批导入")
         return redirect("imports:index")
-    data = upload.read()
-    token = secrets.token_urlsafe(16)
-    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name or "").suffix.lower()[:6] or ".bin"
-    stored = settings.UPLOAD_DIR / f"{token}{suffix}"
     try:
-        plan = importing.import_run(
-            actor=request.user, kind=kind, data=data, filename=upload.name or "upload", commit=False
+        plan, batch = uploads.import_preview(
+            actor=request.user, kind=kind, data=upload.read(), filename=upload.name or "upload"
         )
     except ValidationFailed as exc:
         return render(
@@ -106,19 +85,6 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             },
             status=422,
         )
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    stored.write_bytes(data)
-    batch = ImportBatch.objects.create(
-        token=token,
-        kind=kind,
-        filename=(upload.name or "upload")[:200],
-        stored_path=str(stored),
-        actor=actor,
-        status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
-        counts=plan.counts,
-    )
-    changed = [r for r in plan.rows if r.status != "unchanged"][:300]
     return render(
         request,
         "imports/preview.html",
@@ -127,7 +93,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             "filename": upload.name,
             "plan": plan,
             "batch": batch,
-            "changed": changed,
+            "changed": [r for r in plan.rows if r.status != "unchanged"][:300],
             "errors": plan.errors[:1000],
             "more_errors": max(0, len(plan.errors) - 1000),
         },
@@ -138,25 +104,19 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    actor = _require_import(request)
-    batch = get_object_or_404(ImportBatch, token=token, actor=actor)
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        messages.error(request, "该文件已导入或有错误，请重新上传")
-        return redirect("imports:index")
-    spec = importing.KINDS[batch.kind]
-    data = Path(batch.stored_path).read_bytes()
+    require(can_import(request.user))
+    batch = core_selectors.import_batch_get(actor=request.user, token=token)
     try:
-        plan = importing.import_run(
-            actor=request.user, kind=batch.kind, data=data, filename=batch.filename, commit=True
-        )
+        plan, _batch = uploads.import_confirm(actor=request.user, token=token)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:index")
     except ValidationFailed as exc:
-        batch.status = ImportBatch.Status.FAILED
-        batch.save(update_fields=["status"])
         return render(
             request,
             "imports/preview.html",
             {
-                "spec": spec,
+                "spec": importing.KINDS[batch.kind],
                 "filename": batch.filename,
                 "fatal": "数据已变化，重新检查发现错误，未写入任何数据",
                 "errors": exc.errors,
@@ -164,11 +124,6 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=422,
         )
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.imported_at = timezone.now()
-    batch.counts = plan.counts
-    batch.save(update_fields=["status", "imported_at", "counts"])
-    Path(batch.stored_path).unlink(missing_ok=True)
     c = plan.counts
     messages.success(
         request, f"导入成功：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import ScopedQuerySet
 from kechuang.enterprises.facts import Source
 from kechuang.rules import ip_classes, tech_domains
 
@@ -53,6 +54,9 @@ class Enterprise(models.Model):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    enterprise_path = ""
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "企业"
@@ -108,6 +112,9 @@ class HelperAssignment(models.Model):
     )
     since_on = models.DateField("起始日期", default=dt.date.today)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "帮办分配"
         verbose_name_plural = "帮办分配"
@@ -158,6 +165,9 @@ class YearlyFacts(models.Model):
     conversions = _count("科技成果转化数")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "年度数据"
         verbose_name_plural = "年度数据"
@@ -197,6 +207,9 @@ class FactRevision(models.Model):
     changes = models.JSONField("变更内容")
     note = models.CharField("说明", max_length=200, blank=True)
 
+    enterprise_path = "facts__enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "年度数据修订"
         verbose_name_plural = "年度数据修订"
@@ -225,6 +238,9 @@ class IPItem(models.Model):
     )
     is_valid = models.BooleanField("有效", default=True)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "知识产权"
         verbose_name_plural = "知识产权"
@@ -243,7 +259,7 @@ class IPItem(models.Model):
         return "Ⅰ类" if self.ip_class == ip_classes.CLASS_1 else "Ⅱ类"
 
 
-class CertificateQuerySet(models.QuerySet["Certificate"]):
+class CertificateQuerySet(ScopedQuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
         """Certificates in force on `day`: a query over dated intervals, never a flag."""
         return (
@@ -271,6 +287,7 @@ class Certificate(models.Model):
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
 
+    enterprise_path = "enterprise__"
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
