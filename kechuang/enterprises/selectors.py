@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -187,7 +186,9 @@ class EnterpriseRow:
 
     @property
     def certificates(self) -> list[str]:
-        return [label for on, label in ((self.hnte, "高企"), (self.tech_sme, "科技型中小企业")) if on]
+        return [
+            label for on, label in ((self.hnte, "高企"), (self.tech_sme, "科技型中小企业")) if on
+        ]
 
 
 def enterprise_rows(
@@ -254,6 +255,18 @@ def certificate_rows(enterprise: Enterprise, on: dt.date) -> list[dict[str, Any]
         {"c": c, "valid": c.is_valid_on(on), "valid_today": c.is_valid_on(today)}
         for c in certificates_of(enterprise)
     ]
+
+
+def former_names_of(enterprise: Enterprise) -> list[str]:
+    return [f.name for f in enterprise.former_names.all()]
+
+
+def enterprise_page(
+    qs: QuerySet[Enterprise], *, page: int, size: int
+) -> tuple[int, list[Enterprise]]:
+    """(count, the page's enterprises with their former names) for the API's paging."""
+    items = qs.prefetch_related("former_names")[(page - 1) * size : page * size]
+    return qs.count(), list(items)
 
 
 def ip_items_of(enterprise: Enterprise) -> list[IPItem]:

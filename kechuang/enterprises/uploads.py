@@ -30,9 +30,7 @@ def import_preview(
     """Check an upload and keep it for confirmation; ValidationFailed when unreadable."""
     _require(actor)
     importing.get_kind(kind)
-    plan = importing.import_run(
-        actor=actor, kind=kind, data=data, filename=filename, commit=False
-    )
+    plan = importing.import_run(actor=actor, kind=kind, data=data, filename=filename, commit=False)
     token = secrets.token_urlsafe(16)
     settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     suffix = Path(filename).suffix.lower()[:6] or ".bin"

@@ -54,7 +54,9 @@ ENTERPRISES = Listing(
     name="enterprises",
     title="企业名录",
     columns=[
-        Column("name", "企业名称", value="e.name", sort="name", template="enterprises/cells/name.html"),
+        Column(
+            "name", "企业名称", value="e.name", sort="name", template="enterprises/cells/name.html"
+        ),
         Column("uscc", "统一社会信用代码", value="e.uscc", sort="uscc", css="font-monospace small"),
         Column("region", "镇街/园区", value="e.region.name", sort=("region__sort_order",)),
         Column("domain", "技术领域", value="e.get_tech_domain_display", css="small"),

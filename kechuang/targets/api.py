@@ -226,10 +226,7 @@ def target_create(request: HttpRequest) -> Any:
 
 
 def _target(request: HttpRequest, pk: int) -> Target:
-    t = selectors.target_list(actor=request.user).filter(pk=pk).first()
-    if t is None:
-        raise NotFound("目标不存在")
-    return t
+    return selectors.target_get(actor=request.user, pk=pk)
 
 
 @targets_router.get("/{pk}", response=TargetOut, summary="一个目标")

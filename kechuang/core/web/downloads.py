@@ -1,6 +1,6 @@
 """Downloads with a Chinese file name (RFC 5987), one helper instead of one per app.
 
-    return xlsx_response(lambda out: write_rows_xlsx(out, headers, rows), "企业名录.xlsx")
+return xlsx_response(lambda out: write_rows_xlsx(out, headers, rows), "企业名录.xlsx")
 """
 
 from __future__ import annotations

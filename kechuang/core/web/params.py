@@ -36,9 +36,7 @@ def _default(default: T | Callable[[], T]) -> T:
     return default() if callable(default) else default
 
 
-def year_param(
-    request: HttpRequest, default: int | Callable[[], int], name: str = "year"
-) -> int:
+def year_param(request: HttpRequest, default: int | Callable[[], int], name: str = "year") -> int:
     """?year= when it is a plausible year (`periods.parse_year`), else `default` (a
     value, or a callable so the default's query runs only when needed)."""
     year = periods.parse_year(_raw(request, name))
@@ -79,9 +77,7 @@ def flag_param(request: HttpRequest, name: str) -> bool | None:
     return {"1": True, "0": False}.get(_raw(request, name))
 
 
-def region_param(
-    request: HttpRequest, regions: QuerySet[M], name: str = "region"
-) -> M | None:
+def region_param(request: HttpRequest, regions: QuerySet[M], name: str = "region") -> M | None:
     """The region whose code is ?region=, among `regions` — the regions the actor may
     see (`accounts.scoping.visible_regions(actor)`), so an outsider's code is "no
     region" rather than another area's figures. None when absent or not visible."""
