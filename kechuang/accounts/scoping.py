@@ -91,8 +91,9 @@ def region_scope_q(actor: Any) -> Q:
     return NOTHING
 
 
-def visible_regions(actor: Any) -> QuerySet[Region]:
-    return Region.objects.visible_to(actor)
+def visible_regions(actor: Any, *, with_parent: bool = False) -> QuerySet[Region]:
+    regions = Region.objects.visible_to(actor)
+    return regions.select_related("parent") if with_parent else regions
 
 
 def is_bureau(actor: Any) -> bool:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +20,7 @@ from kechuang.assessments.models import AssessmentRun, AssessmentSnapshot
 from kechuang.assessments.registry import registry_records
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.enterprises.models import Enterprise
-from kechuang.rules import evaluate, explain, inputs
+from kechuang.rules import evaluate, explain, inputs, outputs
 from kechuang.rules.model import RuleSet
 from kechuang.rules.rulesets import RULESETS, UnknownRuleSet, select
 
@@ -75,6 +77,27 @@ def enterprise_assessment(
     if overrides:
         record.update({k: v for k, v in overrides.items() if k not in ("uscc", "name")})
     return record, assess_records([record], rules=rules, as_of=as_of)
+
+
+def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.date) -> bytes:
+    """The result workbook for an uploaded table of enterprises (any format the rules
+    engine reads). Unreadable or invalid input raises ValidationFailed listing every
+    error; nothing is stored."""
+    chosen = rulesets_for(rules, as_of)
+    suffix = Path(filename).suffix.lower() or ".xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        # The upload's own name (messages quote it), kept inside the temporary directory.
+        stem = Path(Path(filename).name).stem.strip(". ") or "input"
+        src = Path(tmp) / f"{stem}{suffix}"
+        src.write_bytes(data)
+        try:
+            parsed = inputs.load(src, as_of=as_of)
+        except inputs.InputError as exc:
+            raise _input_failed(exc.errors) from None
+        evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
+        out = Path(tmp) / "result.xlsx"
+        outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
+        return out.read_bytes()
 
 
 def _hash(record: Mapping[str, Any]) -> str:
@@ -142,13 +165,6 @@ def registry_snapshot(
         run.seconds = round(time.perf_counter() - started, 3)
         run.save(update_fields=["seconds"])
     return run
-
-
-def latest_snapshots(enterprise: Enterprise) -> dict[str, AssessmentSnapshot]:
-    out: dict[str, AssessmentSnapshot] = {}
-    for s in enterprise.assessment_snapshots.order_by("-created_at", "-id")[:20]:
-        out.setdefault(s.ruleset, s)
-    return out
 
 
 KNOWN_RULESETS = tuple(RULESETS)

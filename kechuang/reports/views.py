@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kechuang.accounts.models import Region
+from kechuang.core import periods
+from kechuang.core.errors import NotFound
+from kechuang.core.web import choice_param, file_response, require
+from kechuang.reports import selectors
 from kechuang.reports.builder import CONTENT_TYPES, FORMATS, build_annual, default_region
 from kechuang.reports.builder import render as render_report
 from kechuang.reports.permissions import can_generate_reports
@@ -20,20 +20,16 @@ FORMAT_LABELS = {"docx": "Word（.docx）", "pdf": "PDF", "md": "Markdown", "jso
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    allowed, reason = can_generate_reports(request.user)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
+    require(can_generate_reports(request.user))
     year = default_year(request.user)
-    regions = Region.objects.filter(kind__in=["county", "street", "town", "township", "park"])
-    region = default_region()
     return render(
         request,
         "reports/index.html",
         {
             "year": year,
             "years": list(range(year + 1, year - 8, -1)),
-            "regions": regions,
-            "region": region,
+            "regions": selectors.report_regions(),
+            "region": default_region(),
             "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
         },
     )
@@ -41,22 +37,17 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def annual(request: HttpRequest) -> HttpResponse:
-    allowed, reason = can_generate_reports(request.user)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
-    raw_year = request.GET.get("year", "")
-    fmt = request.GET.get("format", "docx")
-    if not raw_year.isdigit() or fmt not in FORMATS:
-        raise Http404("年度或格式不正确")
-    code = request.GET.get("region", "")
-    region = Region.objects.filter(code=code).first() if code else default_region()
-    if region is None:
-        raise Http404("区域不存在")
-    year = int(raw_year)
+    require(can_generate_reports(request.user))
+    year = periods.parse_year(request.GET.get("year"))
+    fmt = choice_param(request, "format", FORMATS, default="docx")
+    if year is None or request.GET.get("format", "docx") not in FORMATS:
+        raise NotFound("年度或格式不正确")
+    region = selectors.report_region(request.GET.get("region", ""))
     report = build_annual(region=region, year=year, with_charts=fmt in ("docx", "pdf"))
-    data = render_report(report, fmt)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    name = f"{region.name}{year}年科技创新工作总结.{fmt}"
-    disposition = "inline" if fmt in ("json", "md") and request.GET.get("inline") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
-    return response
+    inline = fmt in ("json", "md") and bool(request.GET.get("inline"))
+    return file_response(
+        render_report(report, fmt),
+        f"{region.name}{year}年科技创新工作总结.{fmt}",
+        CONTENT_TYPES[fmt],
+        inline=inline,
+    )

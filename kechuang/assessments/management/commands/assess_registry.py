@@ -38,7 +38,7 @@ class Command(BaseCommand):
             region = Region.objects.filter(code=options["region"]).first()
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
-            qs = qs.filter(region__path__startswith=region.path)
+            qs = qs.in_region(region)
         run = registry_snapshot(
             actor=user, as_of=options["as_of"] or timezone.localdate(), enterprises=qs
         )

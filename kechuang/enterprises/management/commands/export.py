@@ -30,7 +30,7 @@ class Command(BaseCommand):
             region = Region.objects.filter(code=options["region"]).first()
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
-            qs = qs.filter(region__path__startswith=region.path)
+            qs = qs.in_region(region)
         headers, rows = importing.export_table(options["kind"], qs, year=options["year"])
         out: Path = options["out"]
         if out.suffix.lower() == ".csv":
