@@ -313,7 +313,8 @@ def violations() -> set[tuple[str, str]]:
             target = app_of(imported)
             if target is None or allowed("api", target):
                 continue
-            if imported.split(".")[-1] not in MOUNTABLE:
+            parts = imported.split(".")
+            if len(parts) < 3 or parts[2] not in MOUNTABLE:
                 out.add((importer, target))
     return out
 
