@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import ScopedQuerySet
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.core.money import format_wan
@@ -43,7 +44,7 @@ CERT_FILTERS = {
 }
 
 
-def enterprise_queryset(actor: Any) -> QuerySet[Enterprise]:
+def enterprise_queryset(actor: Any) -> ScopedQuerySet[Enterprise]:
     return Enterprise.objects.visible_to(actor)
 
 

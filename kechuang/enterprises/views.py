@@ -4,6 +4,7 @@ domain errors become 403/404 pages by themselves (`kechuang.core.web`)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -46,7 +47,7 @@ def _years(request: HttpRequest) -> list[tuple[int, int]]:
     return [(y, y) for y in range(periods.today().year, FIRST_LIST_YEAR - 1, -1)]
 
 
-def _year_end_of(filters: dict[str, Any]) -> Any:
+def _year_end_of(filters: Mapping[str, Any]) -> Any:
     return periods.year_end(filters["year"])
 
 

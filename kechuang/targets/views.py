@@ -475,7 +475,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('targets:assessment')}?year={year}")
     weights, rows = selectors.assessment(actor=request.user, county=county, year=year)
     for w in weights:
-        w.label = INDICATORS[w.indicator].label
+        w.label = INDICATORS[w.indicator].label  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "targets/assessment.html",

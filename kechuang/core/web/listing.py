@@ -60,7 +60,7 @@ from kechuang.core.web.params import flag_param, page_param
 
 EXPORT_CHUNK = 500
 EMPTY = "—"
-Choices = Sequence[tuple[str, str]]
+Choices = Sequence[tuple[Any, Any]]
 
 
 def _dig(obj: Any, path: str) -> Any:
@@ -322,7 +322,7 @@ class ListingPage:
     sort: str
     export: bool
     export_name: str | None = None
-    page: Page = field(init=False)  # type: ignore[type-arg]
+    page: Page = field(init=False)
 
     def __post_init__(self) -> None:
         paginator = Paginator(self.items, self.listing.page_size)

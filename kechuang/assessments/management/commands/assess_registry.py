@@ -11,6 +11,7 @@ from django.utils import timezone
 from kechuang.accounts.models import Region, User
 from kechuang.assessments.registry import registry_scope
 from kechuang.assessments.services import registry_snapshot
+from kechuang.enterprises.models import Enterprise
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             region = Region.objects.filter(code=options["region"]).first()
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
-            qs = qs.in_region(region)
+            qs = qs.filter(pk__in=Enterprise.objects.in_region(region).values("pk"))
         run = registry_snapshot(
             actor=user, as_of=options["as_of"] or timezone.localdate(), enterprises=qs
         )
