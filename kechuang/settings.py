@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the view's exception first: domain errors → 403/404/400/409 pages.
+    "kechuang.core.web.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -212,3 +214,5 @@ KECHUANG_COUNTY_CODE = os.environ.get("KECHUANG_COUNTY_CODE", "321283")
 # The instance's "today" (ISO date), for a demo or a training instance that lives on a
 # fixed day; empty means the real local date (kechuang.core.periods.today).
 KECHUANG_TODAY = os.environ.get("KECHUANG_TODAY", "") or None
+# An import confirm with more rows than this runs as a background job.
+IMPORT_JOB_ROWS = int(os.environ.get("KECHUANG_IMPORT_JOB_ROWS", "5000"))

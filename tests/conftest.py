@@ -60,8 +60,16 @@ def officer_b(regions: dict[str, Any]) -> Any:
     return make_user("officer_b", "officer", region=regions["town_b"], display_name="镇B干部")
 
 
+_ISSUED: set[str] = set()
+
+
 def new_uscc() -> str:
-    return uscc_mod.generate(RNG)
+    """A valid code not given out before in this session (31⁶ bodies: ten thousand
+    random ones collide one run in twenty)."""
+    while (code := uscc_mod.generate(RNG)) in _ISSUED:
+        pass
+    _ISSUED.add(code)
+    return code
 
 
 def make_enterprise(actor: Any, region: Any, name: str | None = None, **data: Any) -> Any:

@@ -40,5 +40,5 @@ def me(request: HttpRequest) -> MeOut:
 def regions(request: HttpRequest) -> list[RegionOut]:
     return [
         RegionOut(code=r.code, name=r.name, kind=r.kind, parent=r.parent.code if r.parent else None)
-        for r in visible_regions(request.user).select_related("parent")
+        for r in visible_regions(request.user, with_parent=True)
     ]

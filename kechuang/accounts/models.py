@@ -2,9 +2,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    """Regions by area: `Region.objects.visible_to(actor)`, `.in_region(region)`."""
+
+    def in_region(self, region: Region) -> RegionQuerySet:
+        """`region` and every region below it (the path is the chain of codes)."""
+        return self.filter(path__startswith=region.path)
+
+    def visible_to(self, actor: Any) -> RegionQuerySet:
+        """The regions `actor` may pick or see figures for (`scoping.region_scope_q`)."""
+        from kechuang.accounts.scoping import region_scope_q
+
+        return self.filter(region_scope_q(actor))
 
 
 class Region(models.Model):
@@ -37,6 +52,8 @@ class Region(models.Model):
     path = models.CharField("路径", max_length=200, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "区域"
         verbose_name_plural = "区域"
@@ -48,6 +65,10 @@ class Region(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.path = (self.parent.path if self.parent else "") + self.code + "/"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def contains(self, other: Region | None) -> bool:
+        """`other` is this region or lies below it."""
+        return other is not None and other.path.startswith(self.path)
 
     @property
     def is_area(self) -> bool:

@@ -1,13 +1,24 @@
-"""Who sees what. Every selector filters through `enterprise_scope_q`: bureau staff see
+"""Who sees what. Every selector filters through `visible_to(actor)`: bureau staff see
 the county, an officer their region and its children, an enterprise user their own
-record, a helper what is assigned to them, anybody else nothing."""
+record, a helper what is assigned to them, anybody else nothing.
+
+Area scoping is one queryset method. A model related to an enterprise declares the
+lookup path to it and uses `ScopedQuerySet` (or a subclass) as its manager:
+
+    class YearlyFacts(models.Model):
+        enterprise_path = "enterprise__"
+        objects = ScopedQuerySet.as_manager()
+
+    YearlyFacts.objects.visible_to(actor).in_region(town).filter(fiscal_year=2020)
+
+Regions have the same two methods (`Region.objects.visible_to(actor)`, `.in_region(r)`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
-from django.db import models
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from kechuang.accounts.models import Region, User
 
@@ -31,7 +42,7 @@ def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     if role == User.Role.OFFICER:
         if actor.region_id is None:
             return NOTHING
-        return Q(**{f"{prefix}region__path__startswith": actor.region.path})
+        return region_subtree_q(actor.region, prefix)
     if role == User.Role.ENTERPRISE:
         membership = getattr(actor, "membership", None)
         if membership is None:
@@ -40,6 +51,34 @@ def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     if role == User.Role.HELPER:
         return Q(**{f"{prefix}helper_assignments__user": actor})
     return NOTHING
+
+
+def region_subtree_q(region: Region, prefix: str = "") -> Q:
+    """Rows whose enterprise lies in `region` or below (`prefix` as above)."""
+    return Q(**{f"{prefix}region__path__startswith": region.path})
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+class ScopedQuerySet(QuerySet[_M]):
+    """`visible_to(actor)` and `in_region(region)` for any model related to an
+    enterprise; the model's `enterprise_path` says how ("" for Enterprise itself)."""
+
+    def _prefix(self) -> str:
+        return str(getattr(self.model, "enterprise_path", ""))
+
+    def visible_to(self, actor: Any) -> Self:
+        """The rows `actor` may see."""
+        qs = self.filter(enterprise_scope_q(actor, self._prefix()))
+        # A helper's rows come through their assignments: one row per assignment.
+        return qs.distinct() if role_of(actor) == User.Role.HELPER else qs
+
+    def in_region(self, region: Region | None) -> Self:
+        """The rows of enterprises in `region` or below; all rows for None."""
+        if region is None:
+            return self
+        return self.filter(region_subtree_q(region, self._prefix()))
 
 
 def region_scope_q(actor: Any) -> Q:
@@ -52,25 +91,10 @@ def region_scope_q(actor: Any) -> Q:
     return NOTHING
 
 
-def visible_regions(actor: Any) -> Any:
-    return Region.objects.filter(region_scope_q(actor))
+def visible_regions(actor: Any, *, with_parent: bool = False) -> QuerySet[Region]:
+    regions = Region.objects.visible_to(actor)
+    return regions.select_related("parent") if with_parent else regions
 
 
 def is_bureau(actor: Any) -> bool:
     return role_of(actor) == User.Role.STAFF
-
-
-class ScopedQuerySet(models.QuerySet):
-    """A queryset of rows that belong to an enterprise (`enterprise_path` leads to it):
-    `.visible_to(actor)` is the one way to scope them, `.in_region(region)` limits them
-    to a region's subtree."""
-
-    enterprise_path = "enterprise__"
-
-    def visible_to(self, actor: Any) -> Any:
-        return self.filter(enterprise_scope_q(actor, self.enterprise_path))
-
-    def in_region(self, region: Region | None) -> Any:
-        if region is None:
-            return self
-        return self.filter(**{f"{self.enterprise_path}region__path__startswith": region.path})

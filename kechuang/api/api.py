@@ -7,14 +7,13 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer, SessionAuth
 
-from kechuang.accounts.models import ApiToken
+from kechuang.accounts.services import api_token_user
 from kechuang.core.errors import DomainError, ValidationFailed
 
 
@@ -31,17 +30,10 @@ class ChineseJSONRenderer(BaseRenderer):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        try:
-            api_token = ApiToken.objects.select_related("user").get(
-                key_hash=ApiToken.hash_key(token), revoked=False
-            )
-        except ApiToken.DoesNotExist:
-            return None
-        if not api_token.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
-        request.user = api_token.user
-        return api_token.user
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 api = NinjaAPI(

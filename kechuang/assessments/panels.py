@@ -6,37 +6,26 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
+from kechuang.core import periods
 from kechuang.core.panels import Panel
+from kechuang.core.web import date_param
 
 
 def default_as_of(request: HttpRequest, year: int | None) -> dt.date:
-    """?as_of=, else mid-year of the application year after the page's fiscal year."""
-    raw = request.GET.get("as_of", "")
-    try:
-        if raw:
-            return dt.date.fromisoformat(raw)
-    except ValueError:
-        pass
-    today = timezone.localdate()
-    if year is None:
-        return today
-    return min(dt.date(year + 1, 6, 30), today)
+    """?as_of=, else the as-of date of a page showing fiscal year `year`
+    (`periods.as_of_for_fiscal_year`)."""
+    return date_param(request, "as_of", default=lambda: periods.as_of_for_fiscal_year(year))
 
 
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.assessments.presentation import present_results
-    from kechuang.assessments.services import enterprise_assessment, latest_snapshots
+    from kechuang.assessments.services import enterprise_assessment
+    from kechuang.enterprises.assessment import latest_snapshots
+    from kechuang.enterprises.selectors import latest_year_of
 
-    year_raw = request.GET.get("year", "")
-    year = int(year_raw) if year_raw.isdigit() else None
-    if year is None:
-        latest = (
-            enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
-        )
-        year = latest
-    as_of = default_as_of(request, year)
+    year = periods.parse_year(request.GET.get("year"))
+    as_of = default_as_of(request, year if year is not None else latest_year_of(enterprise))
     try:
         _record, doc = enterprise_assessment(enterprise=enterprise, as_of=as_of)
     except Exception as exc:  # the panel must never take the page down; show why

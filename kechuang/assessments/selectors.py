@@ -1,12 +1,12 @@
-"""Reads for the assessment pages."""
+"""Reads for the assessment pages: stored runs, snapshots and queued registry jobs."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from kechuang.assessments.models import AssessmentRun
 from kechuang.core.jobs import Actor, job_list
 from kechuang.core.models import Job
+from kechuang.enterprises.models import AssessmentRun
 
 # The job kind of a whole-registry assessment (its label starts with this).
 REGISTRY_JOB_KIND = "全库评价"

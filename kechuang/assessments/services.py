@@ -4,41 +4,30 @@ what-if forms) and for the registry's own enterprises (panel, snapshots)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import time
-from collections import Counter
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 
 from kechuang.accounts.scoping import is_bureau
-from kechuang.assessments.models import AssessmentRun, AssessmentSnapshot
-from kechuang.assessments.registry import registry_records, registry_scope
 from kechuang.assessments.selectors import REGISTRY_JOB_KIND
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Actor, Reporter, job_body, job_start
 from kechuang.core.models import Job
+from kechuang.enterprises.assessment import (
+    input_failed,
+    registry_records,
+    registry_scope,
+    registry_snapshot,
+    rulesets_for,
+)
 from kechuang.enterprises.models import Enterprise
-from kechuang.rules import evaluate, explain, inputs
-from kechuang.rules.model import RuleSet
-from kechuang.rules.rulesets import RULESETS, UnknownRuleSet, select
+from kechuang.rules import evaluate, explain, inputs, outputs
+from kechuang.rules.rulesets import RULESETS
 
 MAX_API_ROWS = 10_000
-SNAPSHOT_RULES = "all"
-
-
-def rulesets_for(spec: str | None, as_of: dt.date) -> list[RuleSet]:
-    try:
-        return select(spec, as_of)
-    except UnknownRuleSet as exc:
-        raise ValidationFailed([FieldError("rules", "规则集", str(exc))]) from None
-
-
-def _input_failed(lines: Sequence[str]) -> ValidationFailed:
-    return ValidationFailed([FieldError("input", "", line) for line in lines])
 
 
 def assess_records(
@@ -56,7 +45,7 @@ def assess_records(
     try:
         parsed = inputs.from_records(list(records), as_of=as_of)
     except inputs.InputError as exc:
-        raise _input_failed(exc.errors) from None
+        raise input_failed(exc.errors) from None
     evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
     results = list(explain.records(evaluated, chosen))
     doc = explain.document(as_of, chosen, results)
@@ -81,92 +70,25 @@ def enterprise_assessment(
     return record, assess_records([record], rules=rules, as_of=as_of)
 
 
-def _hash(record: Mapping[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-
-
-def ruleset_version(rs: RuleSet, as_of: dt.date) -> str:
-    """Rule-set id + the date its parameters in force on `as_of` took effect."""
-    dates = [d for d in rs.parameters.change_dates() if d <= as_of]
-    return f"{rs.id}@{max(dates).isoformat() if dates else rs.effective_from.isoformat()}"
-
-
-def _no_progress(done: int, total: int, message: str = "") -> None:
-    pass
-
-
-def registry_snapshot(
-    *,
-    actor: Any,
-    as_of: dt.date,
-    enterprises: Any,
-    rules: str = SNAPSHOT_RULES,
-    progress: Reporter = _no_progress,
-) -> AssessmentRun:
-    """Assess every given enterprise and store dated snapshots (bureau staff only).
-    `progress` hears (done, total, message): reading counts the first half, building
-    the results the second; the save is one transaction, reported before it starts."""
-    if not is_bureau(actor):
-        raise PermissionDenied("只有市科技局可以发起全库评价")
-    started = time.perf_counter()
+def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.date) -> bytes:
+    """The result workbook for an uploaded table of enterprises (any format the rules
+    engine reads). Unreadable or invalid input raises ValidationFailed listing every
+    error; nothing is stored."""
     chosen = rulesets_for(rules, as_of)
-    firms = list(enterprises)
-    n = len(firms)
-    total = 2 * n
-    progress(0, total, f"读取企业数据（共 {n} 家）…")
-    records = registry_records(
-        firms, as_of, progress=lambda k: progress(k, total, f"读取企业数据 {k}/{n}")
-    )
-    by_uscc = {e.uscc: e for e in firms}
-    snapshots: list[AssessmentSnapshot] = []
-    counts: Counter[str] = Counter()
-    if records:
-        progress(n, total, "按规则集评价…")
+    suffix = Path(filename).suffix.lower() or ".xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        # The upload's own name (messages quote it), kept inside the temporary directory.
+        stem = Path(Path(filename).name).stem.strip(". ") or "input"
+        src = Path(tmp) / f"{stem}{suffix}"
+        src.write_bytes(data)
         try:
-            parsed = inputs.from_records(records, as_of=as_of)
+            parsed = inputs.load(src, as_of=as_of)
         except inputs.InputError as exc:
-            raise _input_failed(exc.errors) from None
+            raise input_failed(exc.errors) from None
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
-        record_by_uscc = {r["uscc"]: r for r in records}
-        versions = {rs.id: ruleset_version(rs, as_of) for rs in chosen}
-        for i, result in enumerate(explain.records(evaluated, chosen), start=1):
-            record = record_by_uscc[result["uscc"]]
-            score = result.get("score") or {}
-            counts[f"{result['ruleset']}:{result['verdict']}"] += 1
-            snapshots.append(
-                AssessmentSnapshot(
-                    enterprise=by_uscc[result["uscc"]],
-                    ruleset=result["ruleset"],
-                    ruleset_version=versions[result["ruleset"]],
-                    as_of=as_of,
-                    inputs_hash=_hash(record),
-                    inputs=record,
-                    result=result,
-                    verdict=result["verdict"],
-                    score_lo=score.get("lo"),
-                    score_hi=score.get("hi"),
-                )
-            )
-            if i % 1000 == 0:
-                k = min(n, i // max(1, len(chosen)))
-                progress(n + k, total, f"整理评价结果 {k}/{n}")
-    progress(total, total, f"保存 {len(snapshots)} 条评价快照…")
-    with transaction.atomic():
-        run = AssessmentRun.objects.create(
-            as_of=as_of,
-            rulesets=",".join(rs.id for rs in chosen),
-            created_by=actor,
-            enterprises=len(firms),
-            counts=dict(counts),
-        )
-        for s in snapshots:
-            s.run = run
-        AssessmentSnapshot.objects.bulk_create(snapshots, batch_size=500)
-        run.seconds = round(time.perf_counter() - started, 3)
-        run.save(update_fields=["seconds"])
-    return run
+        out = Path(tmp) / "result.xlsx"
+        outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
+        return out.read_bytes()
 
 
 def registry_assessment_start(*, actor: Actor, as_of: dt.date) -> Job:
@@ -200,13 +122,6 @@ def registry_assessment_job(*, actor: Any, report: Reporter, as_of: str) -> dict
         "url": reverse("assessments:runs") + f"#run-{run.pk}",
         "url_label": "查看全库评价记录",
     }
-
-
-def latest_snapshots(enterprise: Enterprise) -> dict[str, AssessmentSnapshot]:
-    out: dict[str, AssessmentSnapshot] = {}
-    for s in enterprise.assessment_snapshots.order_by("-created_at", "-id")[:20]:
-        out.setdefault(s.ruleset, s)
-    return out
 
 
 KNOWN_RULESETS = tuple(RULESETS)

@@ -7,13 +7,11 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import is_bureau, role_of
@@ -21,9 +19,10 @@ from kechuang.assessments import selectors as assessment_selectors
 from kechuang.assessments import services
 from kechuang.assessments.panels import default_as_of
 from kechuang.assessments.presentation import present_counts, present_results
-from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.web import date_param, xlsx_response
 from kechuang.enterprises import selectors
-from kechuang.rules import inputs, outputs
+from kechuang.rules import outputs
 from kechuang.rules.fields import FIELDS
 
 EDITABLE = [f for f in FIELDS if f.key not in ("uscc", "name", "as_of")]
@@ -52,26 +51,15 @@ GROUPS = [
 
 
 def _as_of(request: HttpRequest) -> dt.date:
-    raw = request.POST.get("as_of") or request.GET.get("as_of") or ""
-    try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    """?as_of= (or the form's), else today."""
+    return date_param(request, "as_of")
 
 
 @login_required
 def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """Try "what if" values on top of the registry's; nothing is saved."""
-    try:
-        enterprise = selectors.enterprise_get(actor=request.user, pk=pk)
-    except NotFound:
-        raise Http404("企业不存在或无权查看") from None
-    latest = enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
-    as_of = (
-        _as_of(request)
-        if (request.POST.get("as_of") or request.GET.get("as_of"))
-        else default_as_of(request, latest)
-    )
+    enterprise = selectors.enterprise_get(actor=request.user, pk=pk)
+    as_of = default_as_of(request, selectors.latest_year_of(enterprise))
     base, _doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all")
     values = dict(base)
     overrides: dict[str, Any] = {}
@@ -114,48 +102,26 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     """Assess an uploaded table of enterprises; the response is the result workbook."""
     if role_of(request.user) is None:
-        raise DjangoPermissionDenied("请先登录")
-    context: dict[str, Any] = {"as_of": _as_of(request), "rulesets": services.KNOWN_RULESETS}
-    if request.method == "POST":
-        upload_file = request.FILES.get("file")
-        rules = request.POST.get("rules") or None
-        if upload_file is None:
-            context["errors"] = ["请选择要评价的文件"]
-            return render(request, "assessments/upload.html", context, status=422)
-        suffix = Path(upload_file.name or "").suffix.lower() or ".xlsx"
-        with tempfile.TemporaryDirectory() as tmp:
-            # The upload's own name (messages quote it), kept inside the temporary directory.
-            stem = Path(Path(upload_file.name or "").name).stem.strip(". ") or "input"
-            src = Path(tmp) / f"{stem}{suffix}"
-            src.write_bytes(upload_file.read())
-            as_of = context["as_of"]
-            try:
-                chosen = services.rulesets_for(rules, as_of)
-                parsed = inputs.load(src, as_of=as_of)
-            except ValidationFailed as exc:
-                context["errors"] = [e.message for e in exc.errors]
-                return render(request, "assessments/upload.html", context, status=422)
-            except inputs.InputError as exc:
-                context["errors"] = exc.errors
-                return render(request, "assessments/upload.html", context, status=422)
-            except Exception:  # a file no reader understands (e.g. a PDF renamed .xlsx)
-                context["errors"] = [
-                    f"无法读取文件“{upload_file.name}”：不是有效的 Excel、CSV、JSON 或 Parquet 文件"
-                ]
-                return render(request, "assessments/upload.html", context, status=422)
-            from kechuang.rules import evaluate, explain
-
-            evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
-            out = Path(tmp) / "result.xlsx"
-            outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
-            data = out.read_bytes()
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        raise PermissionDenied("请先登录")
+    as_of = _as_of(request)
+    context: dict[str, Any] = {"as_of": as_of, "rulesets": services.KNOWN_RULESETS}
+    if request.method != "POST":
+        return render(request, "assessments/upload.html", context)
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        context["errors"] = ["请选择要评价的文件"]
+        return render(request, "assessments/upload.html", context, status=422)
+    try:
+        data = services.assess_upload(
+            data=upload_file.read(),
+            filename=upload_file.name or "",
+            rules=request.POST.get("rules") or None,
+            as_of=as_of,
         )
-        name = f"评价结果-{as_of.isoformat()}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
-    return render(request, "assessments/upload.html", context)
+    except ValidationFailed as exc:
+        context["errors"] = [e.message for e in exc.errors] or [exc.message]
+        return render(request, "assessments/upload.html", context, status=422)
+    return xlsx_response(data, f"评价结果-{as_of.isoformat()}.xlsx")
 
 
 @login_required
@@ -164,11 +130,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
         path = Path(tmp) / "t.xlsx"
         outputs.write_template(path)
         data = path.read_bytes()
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('评价输入模板.xlsx')}"
-    return response
+    return xlsx_response(data, "评价输入模板.xlsx")
 
 
 @login_required

@@ -52,3 +52,10 @@ class PermissionDenied(DomainError):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
+
+
+class Conflict(DomainError):
+    """The action does not fit the record's current state (already imported, moved on)."""
+
+    code = "conflict"
+    status = 409

@@ -9,11 +9,19 @@ export edited in Excel imports back."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from kechuang.core.errors import PermissionDenied, ValidationFailed
+from django.conf import settings
+from django.utils import timezone
+
+from kechuang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from kechuang.core.jobs import Reporter, job_body, job_start
+from kechuang.core.models import ImportBatch, Job
+from kechuang.core.selectors import import_batch_get
 from kechuang.core.tabular import Column
 
 
@@ -115,3 +123,89 @@ def export_rows(
     if not allowed:
         raise PermissionDenied(reason)
     return spec.export(actor=actor, region=region, year=year)
+
+
+# -- upload → preview → confirm ----------------------------------------------------------------
+
+
+def import_preview(
+    *, actor: Any, kind: str, data: bytes, filename: str
+) -> tuple[ImportPlan, ImportBatch]:
+    """Check an upload (nothing written) and keep it under var/uploads for the confirm
+    step. ValidationFailed when the file cannot be read at all."""
+    spec = get_kind(kind)
+    plan = import_run(actor=actor, kind=spec.key, data=data, filename=filename, commit=False)
+    token = secrets.token_urlsafe(16)
+    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    suffix = Path(filename).suffix.lower()[:6] or ".bin"
+    stored = settings.UPLOAD_DIR / f"{token}{suffix}"
+    stored.write_bytes(data)
+    batch = ImportBatch.objects.create(
+        token=token,
+        kind=spec.key,
+        filename=filename[:200],
+        stored_path=str(stored),
+        actor=actor,
+        status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
+        counts=plan.counts,
+    )
+    return plan, batch
+
+
+def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
+    """Write a previewed upload: re-read and re-checked inside the writing transaction.
+    Conflict when it was imported or failed already; ValidationFailed (and the batch
+    marked failed) when the data changed meanwhile."""
+    batch = import_batch_get(actor=actor, token=token)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise Conflict("该文件已导入或有错误，请重新上传")
+    data = Path(batch.stored_path).read_bytes()
+    try:
+        plan = import_run(
+            actor=actor, kind=batch.kind, data=data, filename=batch.filename, commit=True
+        )
+    except ValidationFailed:
+        batch.status = ImportBatch.Status.FAILED
+        batch.save(update_fields=["status"])
+        raise
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = timezone.now()
+    batch.counts = plan.counts
+    batch.save(update_fields=["status", "imported_at", "counts"])
+    Path(batch.stored_path).unlink(missing_ok=True)
+    return plan, batch
+
+
+def import_confirm_is_big(batch: ImportBatch) -> bool:
+    """Whether a confirm runs as a background job (more rows than the web request
+    should wait for: settings.IMPORT_JOB_ROWS)."""
+    rows = int((batch.counts or {}).get("rows", 0))
+    return rows > int(getattr(settings, "IMPORT_JOB_ROWS", 5000))
+
+
+def import_confirm_start(*, actor: Any, token: str) -> Job:
+    """Queue the confirm of a big previewed upload as a background job."""
+    batch = import_batch_get(actor=actor, token=token)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise Conflict("该文件已导入或有错误，请重新上传")
+    spec = get_kind(batch.kind)
+    return job_start(
+        actor=actor,
+        kind=f"导入{spec.title}（{batch.filename}，{batch.counts.get('rows', 0)}行）",
+        task=import_confirm_job,
+        token=token,
+    )
+
+
+@job_body
+def import_confirm_job(*, actor: Any, report: Reporter, token: str) -> dict[str, Any]:
+    """The job body of `import_confirm_start`."""
+    report(0, 1, "重新检查并写入……")
+    plan, _batch = import_confirm(actor=actor, token=token)
+    c = plan.counts
+    report(1, 1, "已写入")
+    return {
+        "summary": f"导入成功：新增{c['new']}行，更新{c['changed']}行，未变{c['unchanged']}行",
+        "url": "/imports/",
+        "url_label": "返回数据导入",
+    }

@@ -1,25 +1,59 @@
+"""The operation log page (bureau staff)."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kechuang.accounts.scoping import is_bureau
+from kechuang.core import selectors
 from kechuang.core.models import AuditLog
+from kechuang.core.web import Column, Filter, Listing, choice_param
+
+
+def _changes(entry: AuditLog) -> str:
+    return "；".join(
+        f"{name}: {'—' if before is None else before} → {'—' if after is None else after}"
+        for name, before, after in entry.changed_fields()
+    )
+
+
+AUDIT = Listing(
+    name="audit",
+    title="操作日志",
+    columns=[
+        Column("at", "时间", sort="at", css="text-nowrap"),
+        Column("actor_name", "操作人", sort="actor_name"),
+        Column("action", "操作", value="get_action_display"),
+        Column("object_repr", "对象"),
+        Column("changes", "变更", value=_changes, template="core/cells/changes.html"),
+        Column("via", "途径"),
+    ],
+    filters=[Filter("action", "操作", choices=AuditLog.Action.choices)],
+    default_sort="-at",
+    page_size=50,
+    empty="无记录",
+    table_id="audit-table",
+)
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    if not is_bureau(request.user):
-        raise PermissionDenied("只有市科技局可以查看操作日志")
-    qs = AuditLog.objects.all()
-    if request.GET.get("enterprise"):
-        qs = qs.filter(enterprise_id=request.GET["enterprise"])
-    if request.GET.get("action"):
-        qs = qs.filter(action=request.GET["action"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/audit_list.html", {"page": page, "query": query.urlencode()})
+    raw = choice_param(request, "enterprise", _digits(request.GET.get("enterprise")))
+    enterprise_id = int(raw) if raw else None
+
+    def rows(filters: dict[str, Any]) -> Any:
+        return selectors.audit_list(
+            actor=request.user, enterprise_id=enterprise_id, action=filters["action"]
+        )
+
+    table = AUDIT.build(request, rows)
+    return table.export_response() or render(request, "core/audit_list.html", {"table": table})
+
+
+def _digits(raw: str | None) -> list[str]:
+    """`raw` as the one allowed choice when it is a plain number."""
+    text = (raw or "").strip()
+    return [text] if text.isdecimal() and len(text) < 19 else []

@@ -5,11 +5,12 @@ Every endpoint has a response schema (the OpenAPI describes it)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from kechuang.core.errors import PermissionDenied
+from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, selectors, services
 from kechuang.cultivation.models import Ledger
@@ -67,7 +68,8 @@ class LedgerOut(Schema):
 
 
 class TransitionIn(Schema):
-    to: str
+    # Blank is refused with the workflow's own message, after the scope check.
+    to: str = ""
     on: dt.date | None = None
     note: str = ""
     # The stage the caller last saw: a move from a stale view is refused (409).
@@ -105,7 +107,7 @@ def _guard(request: HttpRequest) -> None:
         raise PermissionDenied(reason)
 
 
-def _grade(g: grading.Grade) -> dict[str, object]:
+def _grade(g: grading.Grade) -> dict[str, Any]:
     return {
         "grade": g.code,
         "computed": g.computed,
@@ -176,6 +178,8 @@ def ledger(request: HttpRequest, pk: int) -> LedgerOut:
 def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> LedgerOut:
     _guard(request)
     lg = selectors.ledger_get(actor=request.user, pk=pk)
+    if not payload.to:
+        raise ValidationFailed([FieldError("to", "环节", "请给出要进入的环节")])
     moved = services.ledger_transition(
         actor=request.user,
         ledger=lg,
@@ -188,7 +192,7 @@ def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> LedgerOu
     return _ledger(selectors.ledger_get(actor=request.user, pk=moved.pk))
 
 
-def _figures(x: fc.Figures) -> dict[str, object]:
+def _figures(x: fc.Figures) -> dict[str, Any]:
     return {
         "start_valid": x.start_valid,
         "expiring": x.expiring,

@@ -22,8 +22,8 @@ from typing import Any, get_type_hints
 
 import yaml
 
-from kechuang.assessments.registry import registry_records
 from kechuang.core.errors import FieldError, ValidationFailed
+from kechuang.enterprises.assessment import registry_records
 from kechuang.enterprises.models import Certificate, Enterprise
 from kechuang.rules import evaluate, explain, inputs
 from kechuang.rules.exact import pct_text

@@ -184,8 +184,8 @@ def pool_regrade(
 ) -> Any:
     """Re-assess the open pool (and this year's ledgers) and store dated snapshots, so
     the grades shown can be traced to a stored result."""
-    from kechuang.assessments.services import registry_snapshot
     from kechuang.cultivation.selectors import open_on
+    from kechuang.enterprises.assessment import registry_snapshot
 
     _require(can_decide(actor))
     day = periods.application_as_of(year)

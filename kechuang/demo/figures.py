@@ -28,7 +28,7 @@ def hnte_valid(certs: Any, year: int) -> int:
 
 def measured(region_code: str = "321283", year: int = cal.YEAR) -> dict[str, Any]:
     region = Region.objects.get(code=region_code)
-    firms = Enterprise.objects.filter(region__path__startswith=region.path)
+    firms = Enterprise.objects.in_region(region)
     certs = Certificate.objects.filter(enterprise__in=firms)
     valid = {y: hnte_valid(certs, y) for y in range(year - 3, year + 1)}
     series = [valid[y] for y in range(year - 3, year + 1)]

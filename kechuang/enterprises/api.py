@@ -11,9 +11,8 @@ from ninja import Body, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import is_bureau, visible_regions
-from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
-from kechuang.core.models import AuditLog
+from kechuang.core import selectors as core_selectors
+from kechuang.core.errors import ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.tabular import parse_record
 from kechuang.enterprises import importing, selectors, services
@@ -57,7 +56,7 @@ def enterprise_out(e: Enterprise) -> EnterpriseOut:
     return EnterpriseOut(
         uscc=e.uscc,
         name=e.name,
-        former_names=[f.name for f in e.former_names.all()],
+        former_names=selectors.former_names_of(e),
         region=RegionRef(code=e.region.code, name=e.region.name),
         address=e.address,
         industry_code=e.industry_code,
@@ -85,12 +84,7 @@ class ListFilters(Schema):
 
 
 def _region(actor: Any, code: str) -> Region | None:
-    if not code:
-        return None
-    region = visible_regions(actor).filter(code=code).first()
-    if region is None:
-        raise NotFound(f"区域 {code} 不存在或无权查看")
-    return region
+    return selectors.visible_region(actor, code) if code else None
 
 
 @router.get("", response=Page, summary="企业列表（按权限范围过滤）")
@@ -107,8 +101,7 @@ def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
     )
     size = max(1, min(filters.page_size, 500))
     page = max(1, filters.page)
-    total = qs.count()
-    items = qs.prefetch_related("former_names")[(page - 1) * size : page * size]
+    total, items = selectors.enterprise_page(qs, page=page, size=size)
     return Page(count=total, page=page, page_size=size, results=[enterprise_out(e) for e in items])
 
 
@@ -127,10 +120,7 @@ def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) ->
         extra = [e for e in more if e.field not in bad and e.field in good]
         raise ValidationFailed([*exc.errors, *extra]) from None
     if "region" in values and values["region"] is not None:
-        region = (
-            Region.objects.filter(code=values["region"]).first()
-            or Region.objects.filter(name=values["region"]).first()
-        )
+        region = selectors.region_by_code_or_name(values["region"])
         if region is None:
             from kechuang.core.errors import FieldError
 
@@ -231,7 +221,7 @@ class IPOut(Schema):
 @router.get("/{uscc}/ip", response=list[IPOut], summary="知识产权")
 def ip_list(request: HttpRequest, uscc: str) -> list[IPOut]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
-    return [_ip_out(i) for i in enterprise.ip_items.all()]
+    return [_ip_out(i) for i in selectors.ip_items_of(enterprise)]
 
 
 def _ip_out(i: IPItem) -> IPOut:
@@ -317,8 +307,7 @@ class AuditOut(Schema):
 @router.get("/{uscc}/audit", response=list[AuditOut], summary="操作日志（仅市科技局）")
 def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
-    if not is_bureau(request.user):
-        raise PermissionDenied("只有市科技局可以查看操作日志")
+    entries = core_selectors.audit_list(actor=request.user, enterprise_id=enterprise.pk)[:500]
     return [
         AuditOut(
             at=a.at,
@@ -330,7 +319,7 @@ def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
             after=a.after,
             via=a.via,
         )
-        for a in AuditLog.objects.filter(enterprise_id=enterprise.pk)[:500]
+        for a in entries
     ]
 
 

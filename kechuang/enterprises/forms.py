@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 
 from kechuang.accounts.models import Region
+from kechuang.core import periods
 from kechuang.core.errors import ValidationFailed
+from kechuang.core.money import wan_to_yuan, yuan_to_wan
 from kechuang.enterprises.facts import FACT_FIELDS, Source
 from kechuang.enterprises.models import TECH_DOMAIN_CHOICES, Certificate, Enterprise, IPItem
 from kechuang.rules import ip_classes
@@ -107,6 +109,26 @@ class FactsForm(ServiceErrorsMixin, forms.Form):
                     help_text=spec.help,
                     error_messages={"invalid": "应为整数", "min_value": "不能为负数"},
                 )
+
+    @staticmethod
+    def initial_for(facts: Any) -> dict[str, Any]:
+        """The form's values for a year's facts (money in 万元); defaults for a new year."""
+        initial: dict[str, Any] = {"source": "enterprise", "recorded_on": periods.today()}
+        if facts is not None:
+            for spec in FACT_FIELDS:
+                value = getattr(facts, spec.name)
+                money = spec.kind == "money" and value is not None
+                initial[spec.name] = yuan_to_wan(value) if money else value
+        return initial
+
+    def service_values(self) -> dict[str, Any]:
+        """The facts as the service takes them (money in yuan)."""
+        values = {}
+        for spec in FACT_FIELDS:
+            value = self.cleaned_data.get(spec.name)
+            money = spec.kind == "money" and value is not None
+            values[spec.name] = wan_to_yuan(value) if money else value
+        return values
 
 
 class IPForm(ServiceErrorsMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import ScopedQuerySet
 from kechuang.enterprises.facts import Source
 from kechuang.rules import ip_classes, tech_domains
 
@@ -53,6 +54,9 @@ class Enterprise(models.Model):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    enterprise_path = ""
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "企业"
@@ -108,6 +112,9 @@ class HelperAssignment(models.Model):
     )
     since_on = models.DateField("起始日期", default=dt.date.today)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "帮办分配"
         verbose_name_plural = "帮办分配"
@@ -158,6 +165,9 @@ class YearlyFacts(models.Model):
     conversions = _count("科技成果转化数")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "年度数据"
         verbose_name_plural = "年度数据"
@@ -197,6 +207,9 @@ class FactRevision(models.Model):
     changes = models.JSONField("变更内容")
     note = models.CharField("说明", max_length=200, blank=True)
 
+    enterprise_path = "facts__enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "年度数据修订"
         verbose_name_plural = "年度数据修订"
@@ -225,6 +238,9 @@ class IPItem(models.Model):
     )
     is_valid = models.BooleanField("有效", default=True)
 
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "知识产权"
         verbose_name_plural = "知识产权"
@@ -243,7 +259,7 @@ class IPItem(models.Model):
         return "Ⅰ类" if self.ip_class == ip_classes.CLASS_1 else "Ⅱ类"
 
 
-class CertificateQuerySet(models.QuerySet["Certificate"]):
+class CertificateQuerySet(ScopedQuerySet["Certificate"]):
     def valid_on(self, day: dt.date) -> CertificateQuerySet:
         """Certificates in force on `day`: a query over dated intervals, never a flag."""
         return (
@@ -271,6 +287,7 @@ class Certificate(models.Model):
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
 
+    enterprise_path = "enterprise__"
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -296,3 +313,74 @@ class Certificate(models.Model):
         if day < self.valid_from or (self.valid_until and day > self.valid_until):
             return False
         return not (self.revoked_on and self.revoked_on <= day)
+
+
+# -- assessments of the registry by the rules (C2), shared by every capability -----------
+
+
+class AssessmentRun(models.Model):
+    """One assessment of the whole registry (or an area of it) on a date."""
+
+    as_of = models.DateField("评价日期")
+    rulesets = models.CharField("规则集", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    enterprises = models.PositiveIntegerField("企业数", default=0)
+    seconds = models.FloatField("用时（秒）", default=0)
+    counts = models.JSONField("结论统计", default=dict)
+
+    class Meta:
+        db_table = "assessments_assessmentrun"  # kept from its first home, the assessments app
+        verbose_name = "全库评价"
+        verbose_name_plural = "全库评价"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.rulesets}"
+
+
+class AssessmentSnapshot(models.Model):
+    """A dated, reproducible verdict: rule-set version + hash of the inputs + result.
+    Later capabilities (cultivation grades, dashboards) read the latest snapshot."""
+
+    run = models.ForeignKey(
+        AssessmentRun, on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="assessment_snapshots"
+    )
+    ruleset = models.CharField("规则集", max_length=40)
+    ruleset_version = models.CharField("规则集版本", max_length=80)
+    as_of = models.DateField("评价日期")
+    inputs_hash = models.CharField("输入摘要", max_length=64)
+    inputs = models.JSONField("输入")
+    result = models.JSONField("结果")
+    verdict = models.CharField("结论", max_length=10)
+    score_lo = models.SmallIntegerField("得分下限", null=True, blank=True)
+    score_hi = models.SmallIntegerField("得分上限", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "assessments_assessmentsnapshot"
+        verbose_name = "评价快照"
+        verbose_name_plural = "评价快照"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["enterprise", "ruleset", "-created_at"],
+                name="assessments_enterpr_45c233_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.ruleset} {self.as_of} {self.verdict}"

@@ -10,7 +10,7 @@ from kechuang.enterprises.models import Enterprise
 
 
 def in_region(region: Region | None, area: Region | None) -> bool:
-    return bool(region and area and region.path.startswith(area.path))
+    return bool(region and area and area.contains(region))
 
 
 def can_edit_enterprise(

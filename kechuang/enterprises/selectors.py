@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import enterprise_scope_q
+from kechuang.accounts.scoping import ScopedQuerySet
+from kechuang.core import periods
 from kechuang.core.errors import NotFound
-from kechuang.enterprises.models import Certificate, Enterprise, FactRevision, YearlyFacts
+from kechuang.core.money import format_wan
+from kechuang.enterprises.facts import FACT_FIELDS, FactField
+from kechuang.enterprises.models import (
+    Certificate,
+    Enterprise,
+    FactRevision,
+    IPItem,
+    YearlyFacts,
+)
+
+# The regions an enterprise is placed in (and a list filters by): below the county.
+AREA_KINDS = ("street", "town", "township", "park")
 
 SORTS = {
     "name": "name",
@@ -30,8 +44,8 @@ CERT_FILTERS = {
 }
 
 
-def enterprise_queryset(actor: Any) -> QuerySet[Enterprise]:
-    return Enterprise.objects.filter(enterprise_scope_q(actor)).distinct()
+def enterprise_queryset(actor: Any) -> ScopedQuerySet[Enterprise]:
+    return Enterprise.objects.visible_to(actor)
 
 
 def enterprise_list(
@@ -55,12 +69,11 @@ def enterprise_list(
             | Q(uscc__icontains=text.upper())
             | Q(former_names__name__icontains=text)
         ).distinct()
-    if region is not None:
-        qs = qs.filter(region__path__startswith=region.path)
+    qs = qs.in_region(region)
     if domain:
         qs = qs.filter(Q(tech_domain=domain) | Q(tech_domain__startswith=f"{domain}."))
     if cert:
-        day = on or dt.date.today()
+        day = on or periods.today()
         if cert in ("hnte", "not_hnte"):
             valid = Certificate.objects.valid_on(day).filter(
                 kind=Certificate.Kind.HNTE, enterprise=OuterRef("pk")
@@ -128,9 +141,151 @@ def certificates_of(enterprise: Enterprise) -> QuerySet[Certificate]:
 def latest_fiscal_year(actor: Any) -> int | None:
     """The latest year with data in the actor's scope: pages default to it."""
     row = (
-        YearlyFacts.objects.filter(enterprise_scope_q(actor, "enterprise__"))
+        YearlyFacts.objects.visible_to(actor)
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()
     )
     return row
+
+
+def default_year(actor: Any) -> int:
+    """The year a registry page opens on: the latest with data, else this year."""
+    return latest_fiscal_year(actor) or periods.today().year
+
+
+def latest_year_of(enterprise: Enterprise) -> int | None:
+    """The latest fiscal year on record for one enterprise."""
+    return enterprise.facts.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+
+
+def area_regions(actor: Any) -> QuerySet[Region]:
+    """The towns, streets and parks the actor may pick (filters, forms)."""
+    return Region.objects.visible_to(actor).filter(kind__in=AREA_KINDS)
+
+
+def area_choices(actor: Any) -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in area_regions(actor)]
+
+
+def form_regions(actor: Any, enterprise: Enterprise | None = None) -> QuerySet[Region]:
+    """Regions an enterprise form offers: the actor's areas, plus the firm's own."""
+    regions = area_regions(actor)
+    if enterprise is not None and not regions.filter(pk=enterprise.region_id).exists():
+        regions = regions | Region.objects.filter(pk=enterprise.region_id)
+    return regions
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    """A row of the registry list: the firm, its facts of the year, its certificates."""
+
+    e: Enterprise
+    facts: YearlyFacts | None
+    hnte: bool
+    tech_sme: bool
+
+    @property
+    def certificates(self) -> list[str]:
+        return [
+            label for on, label in ((self.hnte, "高企"), (self.tech_sme, "科技型中小企业")) if on
+        ]
+
+
+def enterprise_rows(
+    enterprises: Sequence[Enterprise], *, year: int, on: dt.date
+) -> list[EnterpriseRow]:
+    """The list's rows for some enterprises (one page): three queries, not three a row."""
+    ids = [e.pk for e in enterprises]
+    facts = {
+        f.enterprise_id: f
+        for f in YearlyFacts.objects.filter(enterprise_id__in=ids, fiscal_year=year)
+    }
+    hnte = set(
+        Certificate.objects.valid_on(on)
+        .filter(kind=Certificate.Kind.HNTE, enterprise_id__in=ids)
+        .values_list("enterprise_id", flat=True)
+    )
+    sme = set(
+        Certificate.objects.filter(
+            kind=Certificate.Kind.TECH_SME, enterprise_id__in=ids, issued_on__year=year
+        ).values_list("enterprise_id", flat=True)
+    )
+    return [EnterpriseRow(e, facts.get(e.pk), e.pk in hnte, e.pk in sme) for e in enterprises]
+
+
+@dataclass(frozen=True)
+class FactCell:
+    value: Any
+    source: str
+    recorded_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class FactLine:
+    spec: FactField
+    cells: list[FactCell]
+
+
+def facts_table(enterprise: Enterprise) -> tuple[list[YearlyFacts], list[FactLine]]:
+    """An enterprise's yearly facts (oldest first) and, per field, each year's shown
+    value with the source of its latest revision."""
+    facts = facts_by_year(enterprise)
+    sources = fact_sources(enterprise)
+    table = []
+    for spec in FACT_FIELDS:
+        cells = []
+        for f in facts:
+            value = getattr(f, spec.name)
+            rev = sources.get((f.fiscal_year, spec.name))
+            shown = "—" if value is None else (format_wan(value) if spec.kind == "money" else value)
+            cells.append(
+                FactCell(
+                    shown,
+                    rev.get_source_display() if rev else "",
+                    rev.recorded_on if rev else None,
+                )
+            )
+        table.append(FactLine(spec, cells))
+    return facts, table
+
+
+def certificate_rows(enterprise: Enterprise, on: dt.date) -> list[dict[str, Any]]:
+    today = periods.today()
+    return [
+        {"c": c, "valid": c.is_valid_on(on), "valid_today": c.is_valid_on(today)}
+        for c in certificates_of(enterprise)
+    ]
+
+
+def former_names_of(enterprise: Enterprise) -> list[str]:
+    return [f.name for f in enterprise.former_names.all()]
+
+
+def enterprise_page(
+    qs: QuerySet[Enterprise], *, page: int, size: int
+) -> tuple[int, list[Enterprise]]:
+    """(count, the page's enterprises with their former names) for the API's paging."""
+    items = qs.prefetch_related("former_names")[(page - 1) * size : page * size]
+    return qs.count(), list(items)
+
+
+def ip_items_of(enterprise: Enterprise) -> list[IPItem]:
+    return list(enterprise.ip_items.all())
+
+
+def facts_of(enterprise: Enterprise, year: int) -> YearlyFacts | None:
+    return enterprise.facts.filter(fiscal_year=year).first()
+
+
+def region_by_code_or_name(text: str) -> Region | None:
+    """A region named in an API body or a sheet: by code, else by name."""
+    return Region.objects.filter(code=text).first() or Region.objects.filter(name=text).first()
+
+
+def visible_region(actor: Any, code: str) -> Region:
+    """A region the actor may see, by code; NotFound otherwise."""
+    region = Region.objects.visible_to(actor).filter(code=code).first()
+    if region is None:
+        raise NotFound(f"区域 {code} 不存在或无权查看")
+    return region

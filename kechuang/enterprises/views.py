@@ -1,28 +1,34 @@
-"""HTML pages of the registry. Each view parses → calls a selector or service → renders."""
+"""HTML pages of the registry. Each view parses → calls a selector or service → renders;
+domain errors become 403/404 pages by themselves (`kechuang.core.web`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from kechuang.accounts.scoping import is_bureau, visible_regions
+from kechuang.core import periods
+from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
-from kechuang.core.models import AuditLog
-from kechuang.core.money import format_wan, yuan_to_wan
+from kechuang.core.money import yuan_to_wan
 from kechuang.core.panels import panels
 from kechuang.core.tabular import write_rows_xlsx
+from kechuang.core.web import (
+    Column,
+    Filter,
+    Listing,
+    region_param,
+    require,
+    xlsx_response,
+    year_param,
+)
 from kechuang.enterprises import importing, selectors, services
-from kechuang.enterprises.facts import FACT_FIELDS, Source
+from kechuang.enterprises.facts import Source
 from kechuang.enterprises.forms import (
     CertificateForm,
     EnterpriseForm,
@@ -30,137 +36,114 @@ from kechuang.enterprises.forms import (
     IPForm,
     ip_form_data,
 )
-from kechuang.enterprises.models import Certificate, Enterprise, YearlyFacts
+from kechuang.enterprises.models import Enterprise, YearlyFacts
 from kechuang.enterprises.permissions import can_edit_enterprise, can_manage_certificates
 from kechuang.rules import tech_domains
 
-PAGE_SIZE = 25
+FIRST_LIST_YEAR = 2015
 
 
-def _year(request: HttpRequest) -> int:
-    """The year a page shows: ?year=, else the latest year with data, else this year."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 1980 <= int(raw) <= 2100:
-        return int(raw)
-    return selectors.latest_fiscal_year(request.user) or timezone.localdate().year
+def _years(request: HttpRequest) -> list[tuple[int, int]]:
+    return [(y, y) for y in range(periods.today().year, FIRST_LIST_YEAR - 1, -1)]
 
 
-def _year_end(year: int) -> dt.date:
-    today = timezone.localdate()
-    return min(dt.date(year, 12, 31), today)
+def _year_end_of(filters: Mapping[str, Any]) -> Any:
+    return periods.year_end(filters["year"])
 
 
-def _enterprise_or_404(request: HttpRequest, pk: int) -> Enterprise:
-    try:
-        return selectors.enterprise_get(actor=request.user, pk=pk)
-    except NotFound:
-        raise Http404("企业不存在或无权查看") from None
+ENTERPRISES = Listing(
+    name="enterprises",
+    title="企业名录",
+    columns=[
+        Column(
+            "name", "企业名称", value="e.name", sort="name", template="enterprises/cells/name.html"
+        ),
+        Column("uscc", "统一社会信用代码", value="e.uscc", sort="uscc", css="font-monospace small"),
+        Column("region", "镇街/园区", value="e.region.name", sort=("region__sort_order",)),
+        Column("domain", "技术领域", value="e.get_tech_domain_display", css="small"),
+        Column("registered_on", "成立日期", value="e.registered_on", sort="registered_on"),
+        Column("revenue", "{year}销售收入(万元)", value="facts.revenue_yuan", money=True),
+        Column("rd", "{year}研发费用(万元)", value="facts.rd_expense_yuan", money=True),
+        Column(
+            "certificates",
+            "资质（{year}年末）",
+            value="certificates",
+            template="enterprises/cells/certs.html",
+            exported="、".join,
+        ),
+    ],
+    filters=[
+        Filter("q", "搜索", kind="text", placeholder="企业名称、拼音首字母或信用代码"),
+        Filter("region", "镇街/园区", choices=lambda r: selectors.area_choices(r.user)),
+        Filter(
+            "domain",
+            "技术领域",
+            choices=[(c, tech_domains.label(c)) for c in tech_domains.DOMAINS if "." not in c],
+        ),
+        Filter("cert", "资质", choices=list(selectors.CERT_FILTERS.items())),
+        Filter("above_scale", "规上", kind="flag"),
+        Filter("review", "待核实", kind="flag"),
+        Filter(
+            "year",
+            "年度",
+            kind="year",
+            choices=_years,
+            default=lambda r: selectors.default_year(r.user),
+        ),
+    ],
+    default_sort="name",
+    extra_sorts={"updated": ("updated_at",)},
+    decorate=lambda page, f: selectors.enterprise_rows(page, year=f["year"], on=_year_end_of(f)),
+    empty="没有符合条件的企业",
+    table_id="enterprise-table",
+)
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
-    g = request.GET
-    region = None
-    if g.get("region"):
-        region = visible_regions(request.user).filter(code=g["region"]).first()
-    above = {"1": True, "0": False}.get(g.get("above_scale", ""))
-    review = {"1": True, "0": False}.get(g.get("review", ""))
-    year = _year(request)
-    return {
-        "q": g.get("q", "").strip(),
-        "region": region,
-        "domain": g.get("domain", "") if g.get("domain", "") in tech_domains.DOMAINS else "",
-        "cert": g.get("cert", "") if g.get("cert", "") in selectors.CERT_FILTERS else "",
-        "on": _year_end(year),
-        "above_scale": above,
-        "needs_review": review,
-        "sort": g.get("sort", "name") if g.get("sort", "name") in selectors.SORTS else "name",
-    }
+def _enterprises(request: HttpRequest, filters: dict[str, Any]) -> Any:
+    return selectors.enterprise_list(
+        actor=request.user,
+        q=filters["q"],
+        region=region_param(request, selectors.area_regions(request.user)),
+        domain=filters["domain"],
+        cert=filters["cert"],
+        on=_year_end_of(filters),
+        above_scale=filters["above_scale"],
+        needs_review=filters["review"],
+    )
 
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    year = _year(request)
-    qs = selectors.enterprise_list(actor=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [e.pk for e in page.object_list]
-    facts = {
-        f.enterprise_id: f
-        for f in YearlyFacts.objects.filter(enterprise_id__in=ids, fiscal_year=year)
-    }
-    hnte = set(
-        Certificate.objects.valid_on(filters["on"])
-        .filter(kind="hnte", enterprise_id__in=ids)
-        .values_list("enterprise_id", flat=True)
-    )
-    sme = set(
-        Certificate.objects.filter(
-            kind="tech_sme", enterprise_id__in=ids, issued_on__year=year
-        ).values_list("enterprise_id", flat=True)
-    )
-    rows = [
-        {
-            "e": e,
-            "facts": facts.get(e.pk),
-            "hnte": e.pk in hnte,
-            "tech_sme": e.pk in sme,
-            "revenue": format_wan(facts[e.pk].revenue_yuan)
-            if e.pk in facts and facts[e.pk].revenue_yuan is not None
-            else "—",
-            "rd": format_wan(facts[e.pk].rd_expense_yuan)
-            if e.pk in facts and facts[e.pk].rd_expense_yuan is not None
-            else "—",
-        }
-        for e in page.object_list
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = request.GET.copy()
-    sort_query.pop("sort", None)
-    sort_query.pop("page", None)
-    allowed, _ = can_edit_enterprise(request.user, None)
+    table = ENTERPRISES.build(request, lambda f: _enterprises(request, f))
+    if response := table.export_response():
+        return response
     return render(
         request,
         "enterprises/list.html",
         {
-            "page": page,
-            "rows": rows,
-            "filters": filters,
-            "year": year,
-            "years": list(range(timezone.localdate().year, 2014, -1)),
-            "regions": visible_regions(request.user).filter(
-                kind__in=["street", "town", "township", "park"]
-            ),
-            "domains": [(c, tech_domains.label(c)) for c in tech_domains.DOMAINS if "." not in c],
-            "cert_filters": selectors.CERT_FILTERS,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "can_create": allowed,
-            "total": page.paginator.count,
+            "table": table,
+            "year": table.filters["year"],
+            "query": table.page_query,
+            "can_create": can_edit_enterprise(request.user, None)[0],
+            "total": table.total,
         },
     )
 
 
 @login_required
 def enterprise_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The registry's re-importable sheets (企业名录, 年度数据, …) for the list's filters."""
     if kind not in importing.KINDS:
-        raise Http404("未知的导出类型")
-    filters = _filters(request)
-    qs = selectors.enterprise_list(actor=request.user, **filters)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+        raise NotFound("未知的导出类型")
+    filters, _fields = ENTERPRISES.parse_filters(request)
+    qs = _enterprises(request, filters)
+    year = periods.parse_year(request.GET.get("year"))
     headers, rows = importing.export_table(kind, qs, year=year)
-    buffer = io.BytesIO()
-    write_rows_xlsx(buffer, headers, rows, sheet=importing.KINDS[kind].title)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    title = importing.KINDS[kind].title
+    return xlsx_response(
+        lambda out: write_rows_xlsx(out, headers, rows, sheet=title),
+        f"{title}-{periods.today():%Y%m%d}",
     )
-    filename = f"{importing.KINDS[kind].title}-{stamp}.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _chart_data(facts: list[YearlyFacts]) -> dict[str, Any]:
@@ -177,45 +160,16 @@ def _chart_data(facts: list[YearlyFacts]) -> dict[str, Any]:
     }
 
 
+def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
+    return selectors.enterprise_get(actor=request.user, pk=pk)
+
+
 @login_required
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, pk)
-    year = _year(request)
-    facts = selectors.facts_by_year(enterprise)
-    sources = selectors.fact_sources(enterprise)
-    table = []
-    for spec in FACT_FIELDS:
-        cells = []
-        for f in facts:
-            value = getattr(f, spec.name)
-            rev = sources.get((f.fiscal_year, spec.name))
-            shown = (
-                ("—" if value is None else format_wan(value))
-                if spec.kind == "money"
-                else ("—" if value is None else value)
-            )
-            cells.append(
-                {
-                    "value": shown,
-                    "source": rev.get_source_display() if rev else "",
-                    "recorded_on": rev.recorded_on if rev else None,
-                }
-            )
-        table.append({"spec": spec, "cells": cells})
-    on = _year_end(year)
-    certs = list(selectors.certificates_of(enterprise))
-    cert_rows = [
-        {"c": c, "valid": c.is_valid_on(on), "valid_today": c.is_valid_on(timezone.localdate())}
-        for c in certs
-    ]
-    audit = (
-        AuditLog.objects.filter(enterprise_id=enterprise.pk)[:10]
-        if is_bureau(request.user)
-        else None
-    )
-    can_edit, _ = can_edit_enterprise(request.user, enterprise)
-    can_certs, _ = can_manage_certificates(request.user, enterprise)
-    extra = [(p, p.context(request, enterprise)) for p in panels()]
+    enterprise = _enterprise(request, pk)
+    year = year_param(request, default=lambda: selectors.default_year(request.user))
+    facts, table = selectors.facts_table(enterprise)
+    on = periods.year_end(year)
     return render(
         request,
         "enterprises/detail.html",
@@ -226,29 +180,23 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facts": facts,
             "table": table,
             "chart": json.dumps(_chart_data(facts), ensure_ascii=False),
-            "certs": cert_rows,
-            "ip_items": enterprise.ip_items.all(),
-            "audit": audit,
-            "can_edit": can_edit,
-            "can_certs": can_certs,
+            "certs": selectors.certificate_rows(enterprise, on),
+            "ip_items": selectors.ip_items_of(enterprise),
+            "audit": core_selectors.audit_recent(actor=request.user, enterprise_id=enterprise.pk),
+            "can_edit": can_edit_enterprise(request.user, enterprise)[0],
+            "can_certs": can_manage_certificates(request.user, enterprise)[0],
             "domain_label": tech_domains.label(enterprise.tech_domain),
-            "panels": extra,
+            "panels": [(p, p.context(request, enterprise)) for p in panels()],
             "years": [f.fiscal_year for f in facts] or [year],
-            "next_year": (facts[-1].fiscal_year + 1) if facts else timezone.localdate().year - 1,
+            "next_year": (facts[-1].fiscal_year + 1) if facts else periods.today().year - 1,
         },
     )
 
 
-def _regions_for_form(request: HttpRequest) -> Any:
-    return visible_regions(request.user).filter(kind__in=["street", "town", "township", "park"])
-
-
 @login_required
 def enterprise_create(request: HttpRequest) -> HttpResponse:
-    allowed, reason = can_edit_enterprise(request.user, None)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
-    form = EnterpriseForm(request.POST or None, regions=_regions_for_form(request))
+    require(can_edit_enterprise(request.user, None))
+    form = EnterpriseForm(request.POST or None, regions=selectors.form_regions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             e = services.enterprise_create(actor=request.user, data=form.service_data())
@@ -267,15 +215,12 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, pk)
-    allowed, reason = can_edit_enterprise(request.user, enterprise)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
-    regions = _regions_for_form(request)
-    if not regions.filter(pk=enterprise.region_id).exists():
-        regions = regions | type(enterprise.region).objects.filter(pk=enterprise.region_id)
+    enterprise = _enterprise(request, pk)
+    require(can_edit_enterprise(request.user, enterprise))
     form = EnterpriseForm(
-        request.POST or None, regions=regions, initial=EnterpriseForm.initial_for(enterprise)
+        request.POST or None,
+        regions=selectors.form_regions(request.user, enterprise),
+        initial=EnterpriseForm.initial_for(enterprise),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,34 +243,17 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, pk)
-    allowed, reason = can_edit_enterprise(request.user, enterprise)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
-    current = YearlyFacts.objects.filter(enterprise=enterprise, fiscal_year=year).first()
-    initial: dict[str, Any] = {"source": "enterprise", "recorded_on": timezone.localdate()}
-    if current:
-        for spec in FACT_FIELDS:
-            value = getattr(current, spec.name)
-            initial[spec.name] = (
-                yuan_to_wan(value) if spec.kind == "money" and value is not None else value
-            )
+    enterprise = _enterprise(request, pk)
+    require(can_edit_enterprise(request.user, enterprise))
+    initial = FactsForm.initial_for(selectors.facts_of(enterprise, year))
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        from kechuang.core.money import wan_to_yuan
-
-        values = {}
-        for spec in FACT_FIELDS:
-            value = form.cleaned_data.get(spec.name)
-            values[spec.name] = (
-                wan_to_yuan(value) if spec.kind == "money" and value is not None else value
-            )
         try:
             services.facts_record(
                 actor=request.user,
                 enterprise=enterprise,
                 fiscal_year=year,
-                values=values,
+                values=form.service_values(),
                 source=form.cleaned_data["source"],
                 recorded_on=form.cleaned_data["recorded_on"],
                 note=form.cleaned_data["note"],
@@ -350,10 +278,8 @@ def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 def ip_create(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, pk)
-    allowed, reason = can_edit_enterprise(request.user, enterprise)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
+    enterprise = _enterprise(request, pk)
+    require(can_edit_enterprise(request.user, enterprise))
     form = IPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,10 +300,8 @@ def ip_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, pk)
-    allowed, reason = can_manage_certificates(request.user, enterprise)
-    if not allowed:
-        raise DjangoPermissionDenied(reason)
+    enterprise = _enterprise(request, pk)
+    require(can_manage_certificates(request.user, enterprise))
     form = CertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}

@@ -77,7 +77,7 @@ class Call(models.Model):
         return (self.opens_on is None or self.opens_on <= day) and day <= self.closes_on
 
 
-class ApplicationQuerySet(ScopedQuerySet):
+class ApplicationQuerySet(ScopedQuerySet["Application"]):
     def of(self, programme: str) -> ApplicationQuerySet:
         return self.filter(programme=programme)
 
@@ -119,6 +119,7 @@ class Application(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
+    enterprise_path = "enterprise__"
 
     class Meta:
         verbose_name = "项目申报"
@@ -351,7 +352,7 @@ class Award(models.Model):
         return f"{self.application} {self.title}"
 
 
-class TaskQuerySet(ScopedQuerySet):
+class TaskQuerySet(ScopedQuerySet["Task"]):
     """Tasks are scoped by their region (an officer sees the tasks of their area and
     below) or by their owner (a helper sees the tasks given to them)."""
 
@@ -458,6 +459,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+    enterprise_path = "enterprise__"
 
     class Meta:
         verbose_name = "走访记录"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import is_bureau, role_of
 from kechuang.core.audit import audit_log, snapshot
-from kechuang.core.errors import DomainError, FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.permissions import in_region
 from kechuang.programmes import permissions, workflow
@@ -65,13 +65,6 @@ CALL_LABELS = {
     "budget_yuan": "预算",
 }
 CHINESE_SEQ = "一二三四五六七八九十"
-
-
-class Conflict(DomainError):
-    """Somebody else changed the record first (shown as 409 in the API)."""
-
-    code = "conflict"
-    status = 409
 
 
 def _require(check: tuple[bool, str]) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from kechuang.accounts.models import Region
-from kechuang.reports.formatting import fmt_number, fmt_percent, fmt_value, json_number
+from kechuang.reports.formatting import fmt_number, fmt_percent, fmt_value
 from kechuang.targets import growth
-from kechuang.targets.indicators import INDICATORS, STATUS_LABELS, Evaluator, Value
+from kechuang.targets.indicators import INDICATORS, STATUS_LABELS, Evaluator, Value, json_number
 from kechuang.targets.models import AssessmentWeight, Target
 from kechuang.targets.selectors import (
     AREA_INDICATORS,

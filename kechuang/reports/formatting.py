@@ -48,12 +48,3 @@ def fmt_percent(fraction: Decimal | None, places: int = 2) -> str:
     if fraction is None:
         return "—"
     return f"{_trim(fraction * 100, places)}%"
-
-
-def json_number(value: Decimal | None, ind: Indicator) -> Decimal | int | None:
-    """The JSON value: counts as integers, money and percentages with two decimals."""
-    if value is None:
-        return None
-    if ind.unit in (WAN, PERCENT) or ind.decimals:
-        return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return int(value.quantize(Decimal(1), ROUND_HALF_UP))

@@ -6,22 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Actor, JobFile, Reporter, job_body, job_start
 from kechuang.core.models import Job
-from kechuang.reports.builder import CONTENT_TYPES, build_annual, default_region, render
+from kechuang.reports.builder import CONTENT_TYPES, build_annual, render
 from kechuang.reports.permissions import can_generate_reports
+from kechuang.reports.selectors import report_region
 
 # The formats built in the background; json and md are answered at once.
 JOB_FORMATS = {"docx": "Word", "pdf": "PDF"}
-
-
-def report_region(code: str) -> Region:
-    """The region of code `code`, or the county when it is empty."""
-    region = Region.objects.filter(code=code).first() if code else default_region()
-    if region is None:
-        raise NotFound("区域不存在")
-    return region
 
 
 def annual_report_start(*, actor: Actor, year: int, region_code: str, fmt: str) -> Job:

@@ -10,9 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
-from kechuang.reports.formatting import json_number
 from kechuang.targets import selectors, services
-from kechuang.targets.indicators import INDICATORS, Evaluator
+from kechuang.targets.indicators import INDICATORS, Evaluator, json_number
 from kechuang.targets.models import Target
 from kechuang.targets.permissions import can_manage_targets
 
@@ -226,10 +225,7 @@ def target_create(request: HttpRequest) -> Any:
 
 
 def _target(request: HttpRequest, pk: int) -> Target:
-    t = selectors.target_list(actor=request.user).filter(pk=pk).first()
-    if t is None:
-        raise NotFound("目标不存在")
-    return t
+    return selectors.target_get(actor=request.user, pk=pk)
 
 
 @targets_router.get("/{pk}", response=TargetOut, summary="一个目标")

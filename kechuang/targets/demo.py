@@ -67,9 +67,6 @@ def _bureau_actor() -> Any:
 def load_demo_statistics(actor: Any = None) -> int:
     """Enter the peers' statistics and the 2021 targets; returns the number of rows
     entered or checked. `actor` is a bureau user (default: the first staff user)."""
-    from kechuang.demo.regions import ensure_regions
-
-    ensure_regions()
     actor = actor or _bureau_actor()
     n = 0
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -572,3 +572,12 @@ class Evaluator:
             return None
         ranks = growth.competition_rank((v.region.pk, v.value) for v in values)
         return ranks.get(region.pk)
+
+
+def json_number(value: Decimal | None, ind: Indicator) -> Decimal | int | None:
+    """The JSON value: counts as integers, money and percentages with two decimals."""
+    if value is None:
+        return None
+    if ind.unit in (WAN, PERCENT) or ind.decimals:
+        return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return int(value.quantize(Decimal(1), ROUND_HALF_UP))

@@ -26,11 +26,7 @@ def can_view_region(actor: Any, region: Region) -> tuple[bool, str]:
     """Staff see every region; an officer their own area and what lies below it."""
     if is_bureau(actor):
         return True, ""
-    if (
-        role_of(actor) == "officer"
-        and actor.region_id
-        and region.path.startswith(actor.region.path)
-    ):
+    if role_of(actor) == "officer" and actor.region_id and actor.region.contains(region):
         return True, ""
     return False, "无权查看该区域的指标"
 

@@ -9,10 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import enterprise_scope_q, role_of, visible_regions
+from kechuang.accounts.scoping import role_of, visible_regions
+from kechuang.core import periods
 from kechuang.core.errors import NotFound, PermissionDenied
 from kechuang.enterprises.models import Certificate
 from kechuang.enterprises.selectors import latest_fiscal_year
@@ -38,12 +38,10 @@ PEER_INDICATORS = ("hnte_valid", "tech_sme_new", "hnte_valid_growth_avg_3y", "rd
 
 def default_year(actor: Any) -> int:
     """The latest year with data in the actor's scope (facts or certificates)."""
-    last_cert = Certificate.objects.filter(enterprise_scope_q(actor, "enterprise__")).aggregate(
-        y=Max("issued_on")
-    )["y"]
+    last_cert = Certificate.objects.visible_to(actor).aggregate(y=Max("issued_on"))["y"]
     years = [latest_fiscal_year(actor), last_cert.year if last_cert else None]
     known = [y for y in years if y]
-    return max(known) if known else timezone.localdate().year
+    return max(known) if known else periods.today().year
 
 
 def region_get(*, actor: Any, code: str) -> Region:
@@ -320,6 +318,49 @@ def statistic_list(*, actor: Any, year: int | None = None) -> QuerySet[RegionalS
 def target_list(*, actor: Any, year: int | None = None) -> QuerySet[Target]:
     qs = Target.objects.filter(region__in=visible_regions(actor)).select_related("region", "set_by")
     return qs.filter(year=year) if year else qs
+
+
+def target_get(*, actor: Any, pk: int) -> Target:
+    """A target in a region the actor may see; NotFound otherwise."""
+    target = target_list(actor=actor).filter(pk=pk).first()
+    if target is None:
+        raise NotFound("目标不存在")
+    return target
+
+
+def statistic_get(*, actor: Any, pk: int) -> RegionalStatistic:
+    """A statistic of a region the actor may see; NotFound otherwise."""
+    stat = statistic_list(actor=actor).filter(pk=pk).first()
+    if stat is None:
+        raise NotFound("记录不存在")
+    return stat
+
+
+def visible_areas_of(*, actor: Any, region: Region) -> QuerySet[Region]:
+    """The towns, streets and parks directly below `region` that the actor may see."""
+    return areas_of(region).filter(pk__in=visible_regions(actor).values("pk"))
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    indicator: Any
+    value: Value
+    progress: Progress
+
+
+def target_rows(*, actor: Any, year: int, evaluator: Evaluator | None = None) -> list[TargetRow]:
+    """The year's targets the actor may see, each with its actual value and progress."""
+    ev = evaluator or Evaluator()
+    rows = []
+    for t in target_list(actor=actor, year=year):
+        if t.indicator not in INDICATORS:
+            continue
+        value = ev.value(t.indicator, t.region, t.year)
+        rows.append(
+            TargetRow(t, INDICATORS[t.indicator], value, progress_of(value.value, t, ev.today))
+        )
+    return rows
 
 
 def _num(value: Decimal | None) -> float | None:

@@ -4,66 +4,147 @@ Each view parses → calls a selector or service → renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.web import Column, Listing, require, year_param
 from kechuang.targets import growth, selectors, services
 from kechuang.targets.forms import StatisticForm, TargetForm, UploadForm, WeightForm
 from kechuang.targets.indicators import INDICATORS, Evaluator
-from kechuang.targets.models import RegionalStatistic, Target
 from kechuang.targets.permissions import can_enter_statistics, can_manage_targets, can_view_peers
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return selectors.default_year(request.user)
+    return year_param(request, default=lambda: selectors.default_year(request.user))
 
 
-def _guard(fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+def _number(places: int, missing: str = "—") -> Callable[[Decimal | None], str]:
+    """Like the template filter floatformat:"-places": no decimals for whole numbers."""
+
+    def show(value: Decimal | None) -> str:
+        if value is None:
+            return missing
+        rounded = round(Decimal(value), places)
+        return (
+            f"{rounded:.0f}" if rounded == rounded.to_integral_value() else f"{rounded:.{places}f}"
+        )
+
+    return show
 
 
-def _require(check: tuple[bool, str]) -> None:
-    if not check[0]:
-        raise DjangoPermissionDenied(check[1])
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+STATISTICS = Listing(
+    name="statistics",
+    title="区域统计数据",
+    columns=[
+        Column("region", "区域", value="region.name", sort=True),
+        Column("year", "年度"),
+        Column(
+            "key",
+            "指标/统计项",
+            value=lambda s: INDICATORS[s.key].label if s.key in INDICATORS else s.key,
+            sort=True,
+        ),
+        Column("value", "数值", display=_number(4), css="text-end"),
+        Column("unit", "单位"),
+        Column("source", "来源", css="small"),
+        Column("entered_by", "录入人", value=lambda s: str(s.entered_by or "系统"), css="small"),
+        Column("entered_at", "录入时间", css="small"),
+        Column(
+            "delete",
+            "",
+            value=lambda s: None,
+            template="targets/cells/statistic_delete.html",
+            export=False,
+        ),
+    ],
+    page_size=50,
+    empty="该年没有统计数据。",
+    table_id="statistics-table",
+)
+
+TARGETS = Listing(
+    name="targets",
+    title="目标",
+    columns=[
+        Column("region", "区域", value="target.region.name", sort=True),
+        Column(
+            "indicator",
+            "指标",
+            value="indicator.label",
+            sort=True,
+            link=lambda r: (
+                reverse("targets:records", args=[r.target.region.code, r.indicator.id])
+                + f"?year={r.target.year}"
+            ),
+        ),
+        Column(
+            "target",
+            "目标",
+            value=lambda r: (
+                f"{r.target.get_comparison_display()}{_number(2)(Decimal(r.target.value))} {r.indicator.unit}"
+            ),
+        ),
+        Column(
+            "value", "实际", value="value.value", display=_number(2, "暂无数据"), css="text-end"
+        ),
+        Column(
+            "progress",
+            "完成率",
+            value="progress.percent",
+            display=_percent,
+            css="text-end",
+            sort=True,
+        ),
+        Column(
+            "met",
+            "状态",
+            value=lambda r: {True: "已完成", False: "未完成"}.get(r.progress.met, "无数据"),
+            template="targets/cells/target_met.html",
+        ),
+        Column("note", "说明", value="target.note", css="small"),
+        Column(
+            "delete",
+            "",
+            value=lambda r: None,
+            template="targets/cells/target_delete.html",
+            export=False,
+        ),
+    ],
+    page_size=50,
+    empty="该年没有目标。",
+    table_id="targets-table",
+)
 
 
 @login_required
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     region = selectors.home_region(request.user)
     if region is None:
-        raise DjangoPermissionDenied("没有可查看的区域")
+        raise PermissionDenied("没有可查看的区域")
     url = reverse("targets:dashboard", args=[region.code])
     return redirect(f"{url}?year={_year(request)}")
 
 
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    region = _guard(lambda: selectors.region_get(actor=request.user, code=code))
+    region = selectors.region_get(actor=request.user, code=code)
     year = _year(request)
     ev = Evaluator()
-    rows = _guard(
-        lambda: selectors.indicator_table(
-            actor=request.user, region=region, year=year, evaluator=ev
-        )
-    )
+    rows = selectors.indicator_table(actor=request.user, region=region, year=year, evaluator=ev)
     featured = [r for r in rows if r.value.indicator.id in selectors.DASHBOARD_INDICATORS]
     with_targets = [r for r in rows if r.progress.target is not None]
     records_base = reverse("targets:records", args=[region.code, "INDICATOR"])
@@ -130,21 +211,17 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             },
             "formulas": growth.FORMULAS,
             "years": list(range(year + 1, year - 8, -1)),
-            "children": selectors.areas_of(region).filter(
-                pk__in=selectors.visible_regions(request.user).values("pk")
-            ),
+            "children": selectors.visible_areas_of(actor=request.user, region=region),
         },
     )
 
 
 @login_required
 def records(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
-    region = _guard(lambda: selectors.region_get(actor=request.user, code=code))
+    region = selectors.region_get(actor=request.user, code=code)
     year = _year(request)
-    value, rows = _guard(
-        lambda: selectors.records(
-            actor=request.user, indicator_id=indicator, region=region, year=year
-        )
+    value, rows = selectors.records(
+        actor=request.user, indicator_id=indicator, region=region, year=year
     )
     return render(
         request,
@@ -158,7 +235,7 @@ def records(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    _require(can_enter_statistics(request.user))
+    require(can_enter_statistics(request.user))
     year = _year(request)
     form = StatisticForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
@@ -179,13 +256,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存统计数据")
             return redirect(f"{reverse('targets:statistics')}?year={d['year']}")
-    items = selectors.statistic_list(actor=request.user, year=year)
+    table = STATISTICS.build(request, selectors.statistic_list(actor=request.user, year=year))
+    if response := table.export_response():
+        return response
     return render(
         request,
         "targets/statistics.html",
         {
             "form": form,
-            "items": items,
+            "table": table,
             "year": year,
             "upload": UploadForm(),
             "labels": {**{i: v.label for i, v in INDICATORS.items()}},
@@ -196,10 +275,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def statistic_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    stat = RegionalStatistic.objects.filter(pk=pk).first()
-    if stat is None:
-        raise Http404("记录不存在")
-    _guard(lambda: services.statistic_delete(actor=request.user, statistic=stat))
+    stat = selectors.statistic_get(actor=request.user, pk=pk)
+    services.statistic_delete(actor=request.user, statistic=stat)
     messages.success(request, "已删除")
     return redirect(f"{reverse('targets:statistics')}?year={stat.year}")
 
@@ -210,7 +287,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     can_edit = can_manage_targets(request.user)[0]
     form = TargetForm(request.POST or None, initial={"year": year, "comparison": "gte"})
     if request.method == "POST":
-        _require(can_manage_targets(request.user))
+        require(can_manage_targets(request.user))
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -230,20 +307,17 @@ def targets(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已保存目标")
                 return redirect(f"{reverse('targets:targets')}?year={d['year']}")
     ev = Evaluator()
-    items = []
-    for t in selectors.target_list(actor=request.user, year=year):
-        if t.indicator not in INDICATORS:
-            continue
-        value = ev.value(t.indicator, t.region, t.year)
-        items.append(
-            (t, INDICATORS[t.indicator], value, selectors.progress_of(value.value, t, ev.today))
-        )
+    table = TARGETS.build(
+        request, selectors.target_rows(actor=request.user, year=year, evaluator=ev)
+    )
+    if response := table.export_response():
+        return response
     return render(
         request,
         "targets/targets.html",
         {
             "form": form,
-            "items": items,
+            "table": table,
             "year": year,
             "can_edit": can_edit,
             "upload": UploadForm(),
@@ -255,10 +329,8 @@ def targets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    target = Target.objects.filter(pk=pk).first()
-    if target is None:
-        raise Http404("记录不存在")
-    _guard(lambda: services.target_delete(actor=request.user, target=target))
+    target = selectors.target_get(actor=request.user, pk=pk)
+    services.target_delete(actor=request.user, target=target)
     messages.success(request, "已删除")
     return redirect(f"{reverse('targets:targets')}?year={target.year}")
 
@@ -271,13 +343,13 @@ def assessment(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     county = selectors.home_region(request.user)
     if county is None:
-        raise DjangoPermissionDenied("没有可查看的区域")
+        raise PermissionDenied("没有可查看的区域")
     if county.is_area and county.parent is not None:
         county = county.parent
     can_edit = can_manage_targets(request.user)[0]
     form = WeightForm(request.POST or None)
     if request.method == "POST":
-        _require(can_manage_targets(request.user))
+        require(can_manage_targets(request.user))
         if form.is_valid():
             try:
                 services.weight_save(actor=request.user, year=year, **form.cleaned_data)
@@ -287,11 +359,9 @@ def assessment(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "已保存考核权重")
                 return redirect(f"{reverse('targets:assessment')}?year={year}")
-    weights, rows = _guard(
-        lambda: selectors.assessment(actor=request.user, county=county, year=year)
-    )
+    weights, rows = selectors.assessment(actor=request.user, county=county, year=year)
     for w in weights:
-        w.label = INDICATORS[w.indicator].label
+        w.label = INDICATORS[w.indicator].label  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "targets/assessment.html",

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from kechuang.assessments.registry import registry_records
+from kechuang.enterprises.assessment import registry_records
 from kechuang.enterprises.services import facts_record
 
 pytestmark = pytest.mark.django_db

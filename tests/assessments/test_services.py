@@ -2,10 +2,9 @@ import datetime as dt
 
 import pytest
 
-from kechuang.assessments.models import AssessmentSnapshot
 from kechuang.assessments.services import assess_records, enterprise_assessment, registry_snapshot
 from kechuang.core.errors import PermissionDenied, ValidationFailed
-from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.models import AssessmentSnapshot, Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +105,7 @@ def test_assess_registry_command_runs_inline_with_the_same_progress(staff, firm_
 
     from django.core.management import call_command
 
-    from kechuang.assessments.models import AssessmentRun
+    from kechuang.enterprises.models import AssessmentRun
 
     out = io.StringIO()
     call_command("assess_registry", "--as-of", "2021-06-30", stdout=out, stderr=io.StringIO())

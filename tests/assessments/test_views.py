@@ -5,7 +5,7 @@ import sys
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kechuang.assessments.models import AssessmentRun
+from kechuang.enterprises.models import AssessmentRun
 
 pytestmark = pytest.mark.django_db
 

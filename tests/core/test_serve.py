@@ -69,11 +69,15 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     assert queued.stdout.split()[-1:] == ["queued"], queued.stderr
 
     port = _free_port()
+    log_path = tmp_path / "serve.log"
+    log_file = log_path.open("wb")
     serve = subprocess.Popen(
         [*kc, "serve", "--port", str(port), "--workers", "1", "--no-collectstatic"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe until the end, and a full pipe would
+        # block the server's logging (a traceback is tens of KB).
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
@@ -103,5 +107,6 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
         if serve.poll() is None:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait()
-    log = serve.stdout.read().decode() if serve.stdout else ""
+    log_file.close()
+    log = log_path.read_text(encoding="utf-8", errors="replace")
     assert "db_worker 已启动" in log and f"127.0.0.1:{port}" in log

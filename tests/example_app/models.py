@@ -15,6 +15,7 @@ class Expense(models.Model):
     amount_yuan = models.DecimalField("加计扣除研发费用（元）", max_digits=18, decimal_places=2)
 
     objects = ScopedQuerySet.as_manager()
+    enterprise_path = "enterprise__"
 
     class Meta:
         verbose_name = "加计扣除研发费用"

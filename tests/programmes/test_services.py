@@ -9,11 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from kechuang.core.models import AuditLog
 from kechuang.programmes import selectors, services
 from kechuang.programmes.models import Objection, Publicity
-from kechuang.programmes.services import Conflict
 from kechuang.programmes.workflow import Stage, Workflow
 
 pytestmark = pytest.mark.django_db

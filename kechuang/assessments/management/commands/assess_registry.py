@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from kechuang.accounts.models import Region, User
-from kechuang.assessments.registry import registry_scope
-from kechuang.assessments.services import registry_snapshot
 from kechuang.core import periods
+from kechuang.enterprises.assessment import registry_scope, registry_snapshot
+from kechuang.enterprises.models import Enterprise
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             region = Region.objects.filter(code=options["region"]).first()
             if region is None:
                 raise CommandError(f"区域 {options['region']} 不存在")
-            qs = qs.filter(region__path__startswith=region.path)
+            qs = qs.filter(pk__in=Enterprise.objects.in_region(region).values("pk"))
         # The same progress the web page's job shows, as a bar on stderr.
         with Progress(console=Console(stderr=True), transient=True) as bar:
             step = bar.add_task("评价", total=None)

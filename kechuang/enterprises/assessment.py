@@ -1,4 +1,6 @@
-"""The registry's records read into the assessment input of ../shared/spec/assess.md.
+"""The registry assessed by the rules (C2), shared by every capability: the registry's
+records read into the assessment input of ../shared/spec/assess.md, and dated,
+reproducible snapshots of the results (`registry_snapshot`).
 
 For an assessment on `as_of` (application year A) the fiscal years are y1 = A−3,
 y2 = A−2, y3 = A−1. Amounts are written in 万元 (exact: yuan ÷ 10000 has at most six
@@ -8,15 +10,32 @@ decimals). What the registry does not hold stays blank = unknown, never zero.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import hashlib
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from kechuang.accounts.scoping import is_bureau
+from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.jobs import Reporter
 from kechuang.core.money import yuan_to_wan
-from kechuang.enterprises.models import Certificate, Enterprise, IPItem, YearlyFacts
+from kechuang.enterprises.models import (
+    AssessmentRun,
+    AssessmentSnapshot,
+    Certificate,
+    Enterprise,
+    IPItem,
+    YearlyFacts,
+)
+from kechuang.rules import evaluate, explain, inputs
+from kechuang.rules.model import RuleSet
+from kechuang.rules.rulesets import UnknownRuleSet, select
 
 YEAR_KEYS = ("y1", "y2", "y3")
 
@@ -152,3 +171,116 @@ def registry_scope(actor: Any) -> QuerySet[Enterprise]:
     from kechuang.enterprises.selectors import enterprise_queryset
 
     return enterprise_queryset(actor).filter(~Q(status=Enterprise.Status.CLOSED))
+
+
+# -- dated snapshots -------------------------------------------------------------------
+
+SNAPSHOT_RULES = "all"
+
+
+def rulesets_for(spec: str | None, as_of: dt.date) -> list[RuleSet]:
+    """The rule sets of `spec` ("all", "hnte-2016,tech-sme-2017"…) in force on `as_of`."""
+    try:
+        return select(spec, as_of)
+    except UnknownRuleSet as exc:
+        raise ValidationFailed([FieldError("rules", "规则集", str(exc))]) from None
+
+
+def input_failed(lines: Sequence[str]) -> ValidationFailed:
+    return ValidationFailed([FieldError("input", "", line) for line in lines])
+
+
+def _hash(record: Mapping[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def ruleset_version(rs: RuleSet, as_of: dt.date) -> str:
+    """Rule-set id + the date its parameters in force on `as_of` took effect."""
+    dates = [d for d in rs.parameters.change_dates() if d <= as_of]
+    return f"{rs.id}@{max(dates).isoformat() if dates else rs.effective_from.isoformat()}"
+
+
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    pass
+
+
+def registry_snapshot(
+    *,
+    actor: Any,
+    as_of: dt.date,
+    enterprises: Any,
+    rules: str = SNAPSHOT_RULES,
+    progress: Reporter = _no_progress,
+) -> AssessmentRun:
+    """Assess every given enterprise and store dated snapshots (bureau staff only).
+    `progress` hears (done, total, message): reading counts the first half, building
+    the results the second; the save is one transaction, reported before it starts."""
+    if not is_bureau(actor):
+        raise PermissionDenied("只有市科技局可以发起全库评价")
+    started = time.perf_counter()
+    chosen = rulesets_for(rules, as_of)
+    firms = list(enterprises)
+    n = len(firms)
+    total = 2 * n
+    progress(0, total, f"读取企业数据（共 {n} 家）…")
+    records = registry_records(
+        firms, as_of, progress=lambda k: progress(k, total, f"读取企业数据 {k}/{n}")
+    )
+    by_uscc = {e.uscc: e for e in firms}
+    snapshots: list[AssessmentSnapshot] = []
+    counts: Counter[str] = Counter()
+    if records:
+        progress(n, total, "按规则集评价…")
+        try:
+            parsed = inputs.from_records(records, as_of=as_of)
+        except inputs.InputError as exc:
+            raise input_failed(exc.errors) from None
+        evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
+        record_by_uscc = {r["uscc"]: r for r in records}
+        versions = {rs.id: ruleset_version(rs, as_of) for rs in chosen}
+        for i, result in enumerate(explain.records(evaluated, chosen), start=1):
+            record = record_by_uscc[result["uscc"]]
+            score = result.get("score") or {}
+            counts[f"{result['ruleset']}:{result['verdict']}"] += 1
+            snapshots.append(
+                AssessmentSnapshot(
+                    enterprise=by_uscc[result["uscc"]],
+                    ruleset=result["ruleset"],
+                    ruleset_version=versions[result["ruleset"]],
+                    as_of=as_of,
+                    inputs_hash=_hash(record),
+                    inputs=record,
+                    result=result,
+                    verdict=result["verdict"],
+                    score_lo=score.get("lo"),
+                    score_hi=score.get("hi"),
+                )
+            )
+            if i % 1000 == 0:
+                k = min(n, i // max(1, len(chosen)))
+                progress(n + k, total, f"整理评价结果 {k}/{n}")
+    progress(total, total, f"保存 {len(snapshots)} 条评价快照…")
+    with transaction.atomic():
+        run = AssessmentRun.objects.create(
+            as_of=as_of,
+            rulesets=",".join(rs.id for rs in chosen),
+            created_by=actor,
+            enterprises=len(firms),
+            counts=dict(counts),
+        )
+        for s in snapshots:
+            s.run = run
+        AssessmentSnapshot.objects.bulk_create(snapshots, batch_size=500)
+        run.seconds = round(time.perf_counter() - started, 3)
+        run.save(update_fields=["seconds"])
+    return run
+
+
+def latest_snapshots(enterprise: Enterprise) -> dict[str, AssessmentSnapshot]:
+    """The latest stored snapshot of each rule set for one enterprise."""
+    out: dict[str, AssessmentSnapshot] = {}
+    for s in enterprise.assessment_snapshots.order_by("-created_at", "-id")[:20]:
+        out.setdefault(s.ruleset, s)
+    return out

@@ -1,0 +1,87 @@
+"""The query-string parameters every page shares, parsed in one place. A bad value is
+never an error page: it falls back to the default, as a hand-edited URL deserves.
+
+    year = year_param(request, default=lambda: selectors.default_year(request.user))
+    region = region_param(request, visible_regions(request.user))   # None = whole scope
+    as_of = date_param(request, "as_of", default=periods.as_of_for_fiscal_year(year))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from kechuang.core import periods
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+# Page numbers beyond this are treated as "the last page" (no int() of a huge string).
+MAX_PAGE_DIGITS = 9
+
+
+def _raw(request: HttpRequest, name: str) -> str:
+    """A parameter from the query string, else from a POSTed form."""
+    value = request.GET.get(name)
+    if value is None and request.method == "POST":
+        value = request.POST.get(name)
+    return (value or "").strip()
+
+
+def _default(default: T | Callable[[], T]) -> T:
+    return default() if callable(default) else default
+
+
+def year_param(request: HttpRequest, default: int | Callable[[], int], name: str = "year") -> int:
+    """?year= when it is a plausible year (`periods.parse_year`), else `default` (a
+    value, or a callable so the default's query runs only when needed)."""
+    year = periods.parse_year(_raw(request, name))
+    return year if year is not None else _default(default)
+
+
+def date_param(
+    request: HttpRequest, name: str, default: dt.date | Callable[[], dt.date] | None = None
+) -> dt.date:
+    """An ISO date (`periods.parse_date`), else `default`, else `periods.today()`."""
+    day = periods.parse_date(_raw(request, name))
+    if day is not None:
+        return day
+    return _default(default) if default is not None else periods.today()
+
+
+def page_param(request: HttpRequest, name: str = "page") -> int:
+    """A 1-based page number; junk is page 1, a huge number a very large page (the
+    listing clamps it to its last page)."""
+    text = _raw(request, name)
+    if not text.isdecimal():
+        return 1
+    if len(text) > MAX_PAGE_DIGITS:
+        return 10**MAX_PAGE_DIGITS
+    return max(1, int(text))
+
+
+def choice_param(
+    request: HttpRequest, name: str, choices: Iterable[str] | Mapping[str, Any], default: str = ""
+) -> str:
+    """The parameter when it is one of `choices` (keys of a mapping), else `default`."""
+    value = _raw(request, name)
+    return value if value in choices else default
+
+
+def flag_param(request: HttpRequest, name: str) -> bool | None:
+    """A yes/no filter: "1" → True, "0" → False, anything else → None (no filter)."""
+    return {"1": True, "0": False}.get(_raw(request, name))
+
+
+def region_param(request: HttpRequest, regions: QuerySet[M], name: str = "region") -> M | None:
+    """The region whose code is ?region=, among `regions` — the regions the actor may
+    see (`accounts.scoping.visible_regions(actor)`), so an outsider's code is "no
+    region" rather than another area's figures. None when absent or not visible."""
+    code = _raw(request, name)
+    if not code:
+        return None
+    return regions.filter(code=code).first()
