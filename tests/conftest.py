@@ -236,8 +236,9 @@ def _demo_county_session(django_db_setup: Any, django_db_blocker: Any) -> Iterat
 
 
 @pytest.fixture
-def demo_county(_demo_county_session: DemoCounty) -> Any:
-    """The demo county (泰兴市), read-only by convention; writes roll back with the test."""
+def demo_county(_demo_county_session: DemoCounty, db: Any) -> Any:
+    """The demo county (泰兴市): its `LoadResult`, and database access in a savepoint
+    inside the demo's transaction, so a test's own writes roll back with the test."""
     return _demo_county_session.result
 
 
