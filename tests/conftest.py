@@ -1,11 +1,12 @@
 """Personas and a small county: bureau staff, an officer of 园区A, an officer of 镇B,
 an enterprise user of 镇B's firm, a helper. Factories build enterprises through the
-services, as users do."""
+services, as users do. And `demo_county`: the whole demo county, built once per session."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,10 @@ RNG = random.Random(42)
 
 @pytest.fixture
 def regions(db: Any) -> dict[str, Any]:
+    return make_regions()
+
+
+def make_regions() -> dict[str, Any]:
     from kechuang.accounts.models import Region
 
     city = Region.objects.create(code="321200", name="泰州市", kind="city")
@@ -47,6 +52,10 @@ def make_user(username: str, role: str, **extra: Any) -> Any:
 
 @pytest.fixture
 def staff(regions: dict[str, Any]) -> Any:
+    return make_staff()
+
+
+def make_staff() -> Any:
     return make_user("staff", "staff", display_name="局员工", is_staff=True)
 
 
@@ -153,3 +162,103 @@ def client_for(client: Any) -> Any:
         return client
 
     return login
+
+
+# The demo county (`kechuang demo`) takes 15 s or more to load, so it is loaded once per
+# session and shared by every test that asks for `demo_county`:
+# - those tests are moved to the front of the run. Under `-n 0` they run one after
+#   another; under `-n 2` xdist's `load` scheduler hands each worker a first chunk of
+#   consecutive tests (a quarter of its share, 60 of the full suite), so one worker
+#   loads the demo while the other runs the rest. (`--dist loadgroup` with
+#   `xdist_group` would say this outright, but it groups nothing under pytest 9.2:
+#   pytest-xdist#1386.)
+# - it lives in one outer transaction; each test runs in a savepoint inside it, as usual;
+# - the outer transaction is rolled back as soon as the next test on that process does
+#   not use the demo, so no other test ever sees a demo row. Should a demo test come
+#   later after all (a small `-k` run spread over workers, a plugin that reorders), the
+#   demo is loaded again: slower, never wrong.
+
+
+class DemoCounty:
+    """The demo county held open in one transaction across consecutive tests."""
+
+    def __init__(self) -> None:
+        self.blocker: Any = None
+        self.atomic: Any = None
+        self.result: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.atomic is not None
+
+    def load(self) -> None:
+        from django.db import transaction
+
+        from kechuang.demo.load import load_demo
+
+        if self.loaded:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                self.result = load_demo()
+            except BaseException:
+                self.drop()
+                raise
+
+    def drop(self) -> None:
+        from django.db import transaction
+
+        from kechuang.demo.load import demo_present
+
+        if not self.loaded:
+            return
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            assert not demo_present(), "the demo county outlived its transaction"
+
+
+DEMO = DemoCounty()
+
+
+def uses_demo(item: Any) -> bool:
+    return item is not None and "demo_county" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    items[:] = [item for item in items if uses_demo(item)] + [
+        item for item in items if not uses_demo(item)
+    ]
+
+
+@pytest.fixture(scope="session")
+def _demo_county_session(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoCounty]:
+    # Session scope so that pytest sets it up before the test's own `db` savepoint.
+    DEMO.blocker = django_db_blocker
+    DEMO.load()
+    yield DEMO
+    DEMO.drop()
+
+
+@pytest.fixture
+def demo_county(_demo_county_session: DemoCounty, db: Any) -> Any:
+    """The demo county (泰兴市): its `LoadResult`, and database access in a savepoint
+    inside the demo's transaction, so a test's own writes roll back with the test."""
+    return _demo_county_session.result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: Any) -> None:
+    if uses_demo(item) and DEMO.blocker is not None:
+        DEMO.load()  # again, only if a non-demo test ran since the last demo test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Iterator[None]:
+    result = yield  # the test's own fixtures (and its savepoint) go first
+    if not uses_demo(nextitem):
+        DEMO.drop()
+    return result

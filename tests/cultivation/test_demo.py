@@ -1,34 +1,23 @@
 """After `kechuang demo`: the seed's 2020 pool intake and a 2021 pool of ≥150 firms,
-counted by the selectors the annual report reads. The demo is loaded once for the
-module (inside a transaction rolled back at the end), as tests/demo does."""
+counted by the selectors the annual report reads, on `demo_county` (loaded once per
+session by tests/conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from kechuang.accounts.models import Region, User
 from kechuang.cultivation import selectors
 from kechuang.cultivation.forecast import forecast
 from kechuang.cultivation.models import Ledger
-from kechuang.demo.load import load_demo
 from kechuang.targets.models import Target
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def county(demo: None, db: Any) -> Region:
+def county(demo_county: Any, db: Any) -> Region:
     return Region.objects.get(code="321283")
 
 

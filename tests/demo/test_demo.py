@@ -1,17 +1,15 @@
-"""The demo county: loaded once for the module (inside a transaction rolled back at the
-end), then every seed figure counted from the records with queries written here."""
+"""The demo county (`demo_county`, loaded once per session by tests/conftest.py), every
+seed figure counted from the records with queries written here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Q, Sum
 
 from kechuang.accounts.models import Region, User
@@ -29,14 +27,6 @@ from kechuang.enterprises.models import (
 from kechuang.enterprises.selectors import enterprise_queryset
 from kechuang.enterprises.services import certificate_save
 from kechuang.rules import uscc
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[LoadResult]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
 
 
 def taixing() -> Region:
@@ -69,8 +59,8 @@ def facts_2020() -> Any:
 
 
 @pytest.mark.django_db
-def test_demo_gives_the_seed_hnte_figures(demo: LoadResult) -> None:
-    assert demo.status == "loaded"
+def test_demo_gives_the_seed_hnte_figures(demo_county: LoadResult) -> None:
+    assert demo_county.status == "loaded"
     assert hnte_new(2020) == 86
     assert hnte_valid(2020) == 227
     v = [hnte_valid(y) for y in (2017, 2018, 2019, 2020)]
@@ -80,14 +70,14 @@ def test_demo_gives_the_seed_hnte_figures(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_gives_the_seed_sme_and_pool_figures(demo: LoadResult) -> None:
+def test_demo_gives_the_seed_sme_and_pool_figures(demo_county: LoadResult) -> None:
     sme_2020 = county_certs("tech_sme").filter(issued_on__year=2020)
     assert sme_2020.values("enterprise").distinct().count() == 297
     assert county_certs("provincial_pool").filter(issued_on__year=2020).count() == 71
 
 
 @pytest.mark.django_db
-def test_demo_gives_the_seed_hightech_output(demo: LoadResult) -> None:
+def test_demo_gives_the_seed_hightech_output(demo_county: LoadResult) -> None:
     total = facts_2020().aggregate(s=Sum("hightech_output_yuan"))["s"]
     assert total == Decimal("55000000000.00")  # 550亿元 = 5,500,000 万元
     above = (
@@ -106,7 +96,7 @@ def test_demo_gives_the_seed_hightech_output(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_county_has_its_shape(demo: LoadResult) -> None:
+def test_demo_county_has_its_shape(demo_county: LoadResult) -> None:
     county = taixing()
     assert county.parent is not None and county.parent.code == "321200"
     assert Region.objects.filter(parent__code="321200", kind="county").count() == 6
@@ -123,7 +113,7 @@ def test_demo_county_has_its_shape(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_uscc_codes_are_all_valid(demo: LoadResult) -> None:
+def test_demo_uscc_codes_are_all_valid(demo_county: LoadResult) -> None:
     codes = list(Enterprise.objects.values_list("uscc", flat=True))
     assert len(codes) == len(set(codes)) > 0
     for code in codes:
@@ -134,7 +124,7 @@ def test_demo_uscc_codes_are_all_valid(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_facts_are_internally_consistent(demo: LoadResult) -> None:
+def test_demo_facts_are_internally_consistent(demo_county: LoadResult) -> None:
     facts = YearlyFacts.objects.all()
     assert (
         facts.filter(fiscal_year__gte=2016, fiscal_year__lte=2020).count() == facts.count() > 5000
@@ -152,7 +142,7 @@ def test_demo_facts_are_internally_consistent(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_history_shows_corrections_from_another_source(demo: LoadResult) -> None:
+def test_demo_history_shows_corrections_from_another_source(demo_county: LoadResult) -> None:
     sources = set(FactRevision.objects.values_list("source", flat=True))
     assert {"statistics", "tax", "enterprise", "audit_report"} <= sources
     twice = [
@@ -165,7 +155,7 @@ def test_demo_history_shows_corrections_from_another_source(demo: LoadResult) ->
 
 
 @pytest.mark.django_db
-def test_demo_hnte_holders_look_like_hnte(demo: LoadResult) -> None:
+def test_demo_hnte_holders_look_like_hnte(demo_county: LoadResult) -> None:
     holders = Enterprise.objects.filter(
         pk__in=county_certs("hnte").valid_on(dt.date(2020, 12, 31)).values("enterprise")
     )
@@ -182,7 +172,7 @@ def test_demo_hnte_holders_look_like_hnte(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_certificates_follow_the_rules(demo: LoadResult) -> None:
+def test_demo_certificates_follow_the_rules(demo_county: LoadResult) -> None:
     hnte = Certificate.objects.filter(kind="hnte")
     assert not hnte.exclude(Q(issued_on__month=11) | Q(issued_on__month=12)).exists()
     for cert in hnte[:200]:
@@ -196,7 +186,7 @@ def test_demo_certificates_follow_the_rules(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_users_see_their_scope(demo: LoadResult) -> None:
+def test_demo_users_see_their_scope(demo_county: LoadResult) -> None:
     kjj = User.objects.get(username="kjj")
     assert (
         kjj.is_staff
@@ -215,7 +205,13 @@ def test_demo_users_see_their_scope(demo: LoadResult) -> None:
     assert member.enterprise.region.name == "黄桥镇"
     assert list(enterprise_queryset(qiye)) == [member.enterprise]
     assert HelperAssignment.objects.filter(user__username="bangban").count() == 10
-    assert [row[0] for row in demo.logins] == ["kjj", "huangqiao", "kaifaqu", "qiye", "bangban"]
+    assert [row[0] for row in demo_county.logins] == [
+        "kjj",
+        "huangqiao",
+        "kaifaqu",
+        "qiye",
+        "bangban",
+    ]
 
 
 def test_demo_generation_is_deterministic() -> None:
@@ -227,7 +223,7 @@ def test_demo_generation_is_deterministic() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_loads_only_once(demo: LoadResult) -> None:
+def test_demo_loads_only_once(demo_county: LoadResult) -> None:
     def counts() -> tuple[int, ...]:
         return tuple(
             m.objects.count()
@@ -252,7 +248,7 @@ def test_demo_loads_only_once(demo: LoadResult) -> None:
 
 
 @pytest.mark.django_db
-def test_one_more_hnte_certificate_moves_the_figures(demo: LoadResult) -> None:
+def test_one_more_hnte_certificate_moves_the_figures(demo_county: LoadResult) -> None:
     new_before, valid_before = hnte_new(2020), hnte_valid(2020)
     holders = county_certs("hnte").valid_on(dt.date(2020, 12, 31)).values("enterprise")
     firm = (

@@ -9,29 +9,42 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from kechuang.reports.builder import build_annual, to_docx, to_json, to_markdown, to_pdf
 from kechuang.targets.services import statistic_save, target_save
-from tests.targets.conftest import TODAY
+from tests.conftest import make_regions, make_staff
+from tests.targets.conftest import TODAY, make_county_firms
 
 
-@pytest.fixture
-def report_data(county_firms: Any, regions: Any, staff: Any) -> Any:
-    statistic_save(actor=staff, region=regions["peer"], year=2020, key="hnte_valid", value=5)
-    statistic_save(actor=staff, region=regions["peer"], year=2017, key="hnte_valid", value=2)
-    statistic_save(actor=staff, region=regions["peer"], year=2018, key="hnte_valid", value=3)
-    statistic_save(actor=staff, region=regions["peer"], year=2019, key="hnte_valid", value=4)
-    target_save(actor=staff, region=regions["county"], year=2020, indicator="hnte_new", value=5)
-    target_save(actor=staff, region=regions["county"], year=2021, indicator="hnte_new", value=50)
-    target_save(
-        actor=staff,
-        region=regions["county"],
-        year=2021,
-        indicator="hnte_valid",
-        value=260,
-        comparison="gt",
-    )
-    return build_annual(region=regions["county"], year=2020, today=TODAY)
+@pytest.fixture(scope="module")
+def report_data(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The small county's 2020 report, built once for the module (about a second with its
+    charts) in a transaction rolled back at once: the report is plain data, and the tests
+    that read it have no database access, so none of them can see another's rows."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        regions = make_regions()
+        staff = make_staff()
+        make_county_firms(staff, regions)
+        statistic_save(actor=staff, region=regions["peer"], year=2020, key="hnte_valid", value=5)
+        statistic_save(actor=staff, region=regions["peer"], year=2017, key="hnte_valid", value=2)
+        statistic_save(actor=staff, region=regions["peer"], year=2018, key="hnte_valid", value=3)
+        statistic_save(actor=staff, region=regions["peer"], year=2019, key="hnte_valid", value=4)
+        target_save(actor=staff, region=regions["county"], year=2020, indicator="hnte_new", value=5)
+        target_save(
+            actor=staff, region=regions["county"], year=2021, indicator="hnte_new", value=50
+        )
+        target_save(
+            actor=staff,
+            region=regions["county"],
+            year=2021,
+            indicator="hnte_valid",
+            value=260,
+            comparison="gt",
+        )
+        report = build_annual(region=regions["county"], year=2020, today=TODAY)
+        transaction.set_rollback(True)
+    return report
 
 
 @pytest.fixture(scope="module")

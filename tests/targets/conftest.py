@@ -45,6 +45,10 @@ def add_facts(actor: Any, firm: Any, year: int, **wan: str) -> Any:
 
 @pytest.fixture
 def county_firms(staff: Any, regions: dict[str, Any]) -> dict[str, Any]:
+    return make_county_firms(staff, regions)
+
+
+def make_county_firms(staff: Any, regions: dict[str, Any]) -> dict[str, Any]:
     """园区A: two firms (one 规上); 镇B: one 规上 firm; with certificates 2017–2020."""
     a1 = make_enterprise(staff, regions["park_a"], "园区A一号科技有限公司", is_above_scale=True)
     a2 = make_enterprise(staff, regions["park_a"], "园区A二号科技有限公司")
