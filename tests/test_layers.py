@@ -158,20 +158,7 @@ def module_name(path: Path) -> str:
 
 # Queries in page modules outside this change's scope: (module, top-level function).
 # To be removed by the programme frame (issue 10).
-KNOWN_QUERIES: set[tuple[str, str]] = {
-    # Cultivation, being moved onto kechuang/programmes/.
-    ("kechuang.cultivation.panels", "panel_context"),
-    ("kechuang.cultivation.views", "batches"),
-    ("kechuang.cultivation.views", "board"),
-    ("kechuang.cultivation.views", "document"),
-    ("kechuang.cultivation.views", "enterprise_ledger"),
-    ("kechuang.cultivation.views", "ledger"),
-    ("kechuang.cultivation.views", "ledger_edit"),
-    ("kechuang.cultivation.views", "ledger_export_rows"),
-    ("kechuang.cultivation.views", "pool"),
-    ("kechuang.cultivation.views", "progress"),
-    ("kechuang.cultivation.views", "tasks"),
-}
+KNOWN_QUERIES: set[tuple[str, str]] = set()
 
 
 def found_queries() -> dict[tuple[str, str], list[str]]:

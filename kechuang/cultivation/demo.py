@@ -90,7 +90,7 @@ def _walk(actor: Any, ledger: Ledger, stages: list[tuple[str, dt.date]]) -> None
 
 def _actor_for(firm: Enterprise, staff: User, officers: list[User]) -> User:
     for o in officers:
-        if o.region and firm.region.path.startswith(o.region.path):
+        if o.region and o.region.contains(firm.region):
             return o
     return staff
 
@@ -104,9 +104,8 @@ def _past(
     county = Region.objects.get(code=COUNTY_CODE)
     for year in PAST_YEARS:
         certs = list(
-            Certificate.objects.filter(
-                kind="hnte", issued_on__year=year, enterprise__region__path__startswith=county.path
-            )
+            Certificate.objects.filter(kind="hnte", issued_on__year=year)
+            .in_region(county)
             .select_related("enterprise", "enterprise__region")
             .order_by("issued_on", "number")
         )
@@ -126,7 +125,8 @@ def _past(
             .values_list("enterprise_id", flat=True)
         )
         cands = list(
-            Enterprise.objects.filter(status="active", region__path__startswith=county.path)
+            Enterprise.objects.filter(status="active")
+            .in_region(county)
             .exclude(pk__in=taken | valid)
             .exclude(tech_domain="")
             .order_by("pk")
@@ -234,7 +234,8 @@ def _pool_2021(staff: User, officers: list[User], rng: random.Random) -> dict[in
     )
     ever = set(Certificate.objects.filter(kind="hnte").values_list("enterprise_id", flat=True))
     cands = list(
-        Enterprise.objects.filter(status="active", region__path__startswith=county.path)
+        Enterprise.objects.filter(status="active")
+        .in_region(county)
         .exclude(pk__in=in_pool | valid | ever)
         .exclude(tech_domain="")
         .select_related("region")
@@ -376,17 +377,20 @@ def _targets(staff: User) -> None:
     for a in areas:
         valid_w[a.pk] = (
             Certificate.objects.valid_on(_d(y - 1, 12, 31))
-            .filter(kind="hnte", enterprise__region__path__startswith=a.path)
+            .filter(kind="hnte")
+            .in_region(a)
             .values("enterprise")
             .distinct()
             .count()
         )
-        pool_w[a.pk] = PoolMembership.objects.filter(
-            open_on(periods.application_as_of(y)), enterprise__region__path__startswith=a.path
-        ).count()
-        ab_w[a.pk] = Ledger.objects.filter(
-            year=y, kind="first", call__isnull=False, enterprise__region__path__startswith=a.path
-        ).count()
+        pool_w[a.pk] = (
+            PoolMembership.objects.filter(open_on(periods.application_as_of(y)))
+            .in_region(a)
+            .count()
+        )
+        ab_w[a.pk] = (
+            Ledger.objects.filter(year=y, kind="first", call__isnull=False).in_region(a).count()
+        )
     by_pk = {a.pk: a for a in areas}
     for metric, weights in (
         ("hnte_valid", valid_w),
@@ -409,7 +413,7 @@ def _tasks(
     y = PLAN_YEAR
     owners = {o.region_id: o for o in officers}
     for a in county.children.all().order_by("sort_order"):
-        if not Ledger.objects.filter(year=y, enterprise__region__path__startswith=a.path).exists():
+        if not Ledger.objects.filter(year=y).in_region(a).exists():
             continue
         owner = owners.get(a.pk)
         t1 = services.task_create(

@@ -149,14 +149,14 @@ def forecast(
     scope = enterprise_scope_q(actor, "enterprise__")
     certs = Certificate.objects.filter(scope)
     if region is not None:
-        certs = certs.filter(enterprise__region__path__startswith=region.path)
+        certs = certs.in_region(region)
     last_day_before, last_day = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
     base = _valid_ids(certs, last_day_before)
     still = _valid_ids(certs, last_day)
     expiring = base - still
     ledgers = ledger_queryset(actor).filter(year=year)
     if region is not None:
-        ledgers = ledgers.filter(enterprise__region__path__startswith=region.path)
+        ledgers = ledgers.in_region(region)
     ledger_by_firm = {lg.enterprise_id: lg for lg in ledgers}
     planned = {
         eid
@@ -165,7 +165,7 @@ def forecast(
     }
     day = work_day(year)
     members = list(
-        open_memberships(actor, day).filter(enterprise__region__path__startswith=region.path)
+        open_memberships(actor, day).in_region(region)
         if region is not None
         else open_memberships(actor, day)
     )
@@ -176,7 +176,7 @@ def forecast(
     )
     area_list = areas(actor)
     if region is not None:
-        area_list = [a for a in area_list if a.path.startswith(region.path)] or [region]
+        area_list = [a for a in area_list if region.contains(a)] or [region]
 
     def area_code(eid: int) -> str:
         a = area_of(firms[eid].region.path, area_list)
@@ -231,18 +231,12 @@ def forecast(
         per[it.area].append(it)
     targets_by_area: dict[tuple[int, str], Target] = {(t.region_id, t.metric): t for t in targets}
     for a in area_list:
-        in_a = lambda eid, a=a: firms[eid].region.path.startswith(a.path) if eid in firms else False  # noqa: E731
+        in_a = lambda eid, a=a: a.contains(firms[eid].region) if eid in firms else False  # noqa: E731
         f = Figures(
-            start_valid=len(
-                _valid_ids(
-                    certs.filter(enterprise__region__path__startswith=a.path), last_day_before
-                )
-            ),
-            still_valid=len(
-                _valid_ids(certs.filter(enterprise__region__path__startswith=a.path), last_day)
-            ),
+            start_valid=len(_valid_ids(certs.in_region(a), last_day_before)),
+            still_valid=len(_valid_ids(certs.in_region(a), last_day)),
             expiring=sum(1 for eid in expiring if in_a(eid)),
-            pool_size=sum(1 for m in members if m.enterprise.region.path.startswith(a.path)),
+            pool_size=sum(1 for m in members if a.contains(m.enterprise.region)),
         )
         combine(per.get(a.code, []), f)
         f.targets = {m: t for (rid, m), t in targets_by_area.items() if rid == a.pk}
@@ -276,7 +270,7 @@ def calibrate_past(
         stage__in=["certified", "failed"], year__lt=before, year__gte=before - years
     )
     if region is not None:
-        qs = qs.filter(enterprise__region__path__startswith=region.path)
+        qs = qs.in_region(region)
     by_year: dict[int, list[Ledger]] = defaultdict(list)
     for lg in qs:
         by_year[lg.year].append(lg)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kechuang.accounts.scoping import ScopedQuerySet
 from kechuang.cultivation.pipeline import PROGRAMME
 from kechuang.programmes.models import Application, ApplicationQuerySet, Call
 
@@ -78,6 +79,9 @@ class PoolMembership(models.Model):
     grade_override_reason = models.CharField("分级调整理由", max_length=300, blank=True)
     grade_overridden_by = _user("分级调整人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    enterprise_path = "enterprise__"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培育库入库记录"

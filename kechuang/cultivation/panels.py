@@ -13,30 +13,19 @@ from kechuang.core.panels import Panel
 
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.cultivation import grading, selectors
-    from kechuang.cultivation.models import Ledger
     from kechuang.cultivation.permissions import can_use
 
     year = selectors.plan_year(request.user)
-    membership = (
-        enterprise.pool_memberships.exclude(status="rejected")
-        .order_by("-proposed_on", "-id")
-        .first()
-    )
-    override = None
-    if membership and membership.status == "active" and membership.grade_override:
-        override = (membership.grade_override, membership.grade_override_reason)
+    facts = selectors.panel_facts(enterprise)
     try:
-        grade = grading.grade_one(enterprise, periods.application_as_of(year), override)
+        grade = grading.grade_one(enterprise, periods.application_as_of(year), facts.override)
     except Exception as exc:  # the panel must never take the page down; show why
         return {"error": str(exc), "year": year}
-    ledgers = list(
-        Ledger.objects.filter(enterprise=enterprise).select_related("call").order_by("-year")
-    )
     return {
         "year": year,
-        "membership": membership,
+        "membership": facts.membership,
         "g": grade,
-        "ledgers": ledgers,
+        "ledgers": facts.ledgers,
         "can_use": can_use(request.user)[0],
     }
 

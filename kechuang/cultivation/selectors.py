@@ -14,16 +14,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import enterprise_scope_q, region_scope_q, role_of
+from kechuang.accounts.scoping import ScopedQuerySet, enterprise_scope_q, region_scope_q, role_of
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.cultivation import grading
 from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
-from kechuang.cultivation.pipeline import APPLIED_STAGES, PROGRAMME, TARGET_METRICS
+from kechuang.cultivation.pipeline import APPLIED_STAGES, FINAL_STAGES, PROGRAMME, TARGET_METRICS
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.selectors import latest_fiscal_year
 from kechuang.programmes import selectors as programme_selectors
-from kechuang.programmes.models import Task
+from kechuang.programmes.models import Task, TaskQuerySet
 from kechuang.targets.models import Target
 
 M = PoolMembership
@@ -39,12 +39,8 @@ def open_on(day: dt.date) -> Q:
     )
 
 
-def _in_region(
-    qs: QuerySet[Any], region: Region | None, prefix: str = "enterprise__"
-) -> QuerySet[Any]:
-    if region is None:
-        return qs
-    return qs.filter(**{f"{prefix}region__path__startswith": region.path})
+def _in_region(qs: ScopedQuerySet[Any], region: Region | None) -> ScopedQuerySet[Any]:
+    return qs.in_region(region)
 
 
 def pool_size(region: Region | None, day: dt.date) -> int:
@@ -85,7 +81,7 @@ def work_day(year: int) -> dt.date:
 # -- scoped lists ------------------------------------------------------------------------------
 
 
-def membership_queryset(actor: Any) -> QuerySet[PoolMembership]:
+def membership_queryset(actor: Any) -> ScopedQuerySet[PoolMembership]:
     return M.objects.filter(enterprise_scope_q(actor, "enterprise__")).select_related(
         "enterprise", "enterprise__region", "proposed_by", "approved_by"
     )
@@ -98,7 +94,7 @@ def membership_get(*, actor: Any, pk: int) -> PoolMembership:
     return obj
 
 
-def ledger_queryset(actor: Any) -> QuerySet[Ledger]:
+def ledger_queryset(actor: Any) -> ScopedQuerySet[Ledger]:
     return Ledger.objects.filter(enterprise_scope_q(actor, "enterprise__")).select_related(
         "enterprise", "enterprise__region", "call", "officer", "bureau_contact"
     )
@@ -111,7 +107,7 @@ def ledger_get(*, actor: Any, pk: int) -> Ledger:
     return obj
 
 
-def task_queryset(actor: Any) -> QuerySet[Task]:
+def task_queryset(actor: Any) -> TaskQuerySet:
     """The cultivation tasks the actor may see (the frame's tasks of the programme)."""
     if role_of(actor) not in ("staff", "officer"):
         return Task.objects.none()
@@ -152,12 +148,12 @@ def county_of(actor: Any) -> Region | None:
 
 def area_of(region_path: str, area_list: list[Region]) -> Region | None:
     for area in area_list:
-        if region_path.startswith(area.path):
+        if region_path.startswith(area.path):  # a path, not a row: no query
             return area
     return None
 
 
-def open_memberships(actor: Any, day: dt.date) -> QuerySet[PoolMembership]:
+def open_memberships(actor: Any, day: dt.date) -> ScopedQuerySet[PoolMembership]:
     return membership_queryset(actor).filter(open_on(day))
 
 
@@ -295,3 +291,214 @@ def enterprises_without_pool(actor: Any) -> QuerySet[Enterprise]:
 def ledger_events(ledger: Ledger) -> QuerySet[Any]:
     """A ledger's milestones in order (the frame's events)."""
     return programme_selectors.events_of(ledger)
+
+
+# -- what each page shows (views parse, call these, render) -------------------------------------
+
+
+def board_cards(
+    actor: Any, *, year: int, area: Region | None, grade: str = ""
+) -> list[tuple[Ledger, grading.Grade]]:
+    """The year's ledgers (of an area) with their grades, by name; only `grade` if given."""
+    ledgers = list(
+        ledger_queryset(actor).filter(year=year).in_region(area).order_by("enterprise__name")
+    )
+    members = list(
+        membership_queryset(actor).filter(
+            enterprise__in=[lg.enterprise_id for lg in ledgers], status=M.Status.ACTIVE
+        )
+    )
+    grades = grading.grade_enterprises(
+        [lg.enterprise for lg in ledgers],
+        periods.application_as_of(year),
+        overrides=overrides_for(members),
+    )
+    return [
+        (lg, grades[lg.enterprise_id])
+        for lg in ledgers
+        if not grade or grades[lg.enterprise_id].code == grade
+    ]
+
+
+def pending_proposals(actor: Any) -> QuerySet[PoolMembership]:
+    return membership_queryset(actor).filter(status=M.Status.PROPOSED)
+
+
+def ledger_of(actor: Any, enterprise: Enterprise, year: int) -> Ledger | None:
+    return ledger_queryset(actor).filter(enterprise=enterprise, year=year).first()
+
+
+@dataclass
+class LedgerPage:
+    grade: grading.Grade
+    membership: PoolMembership | None
+    events: list[Any]
+    visits: list[Any]
+    documents: list[Any]
+    batches: list[ApplicationBatch]
+    officers: list[Any]
+    contacts: list[Any]
+    tasks: list[Task]
+
+
+def ledger_page(actor: Any, ledger: Ledger) -> LedgerPage:
+    """What the ledger page shows besides the ledger: its grade, milestones, visits,
+    documents, the batches of its year, who may be put in charge, its firm's tasks."""
+    from kechuang.accounts.models import User
+
+    firm = ledger.enterprise
+    m = firm.pool_memberships.filter(status=M.Status.ACTIVE).first()
+    override = (m.grade_override, m.grade_override_reason) if m and m.grade_override else None
+    officers = [
+        o
+        for o in User.objects.filter(role="officer", region__isnull=False).select_related("region")
+        if o.region and o.region.contains(firm.region)
+    ]
+    return LedgerPage(
+        grade=grading.grade_one(firm, periods.application_as_of(ledger.year), override),
+        membership=m,
+        events=list(programme_selectors.events_of(ledger)),
+        visits=list(programme_selectors.visits_of(actor=actor, application=ledger)),
+        documents=list(programme_selectors.attachments_of(ledger)),
+        batches=list(ApplicationBatch.objects.filter(year=ledger.year)),
+        officers=officers,
+        contacts=list(User.objects.filter(role="staff", is_active=True)),
+        tasks=list(task_queryset(actor).filter(enterprise=firm)),
+    )
+
+
+def user_choice(pk: str) -> Any:
+    """A user named by id in a form (who is put in charge; the service checks who)."""
+    from kechuang.accounts.models import User
+
+    return User.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def batch_choice(pk: str) -> ApplicationBatch | None:
+    return ApplicationBatch.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def document_get(*, actor: Any, pk: int) -> Any:
+    """A ledger's document, read through the actor's ledgers (404 otherwise)."""
+    from kechuang.programmes.models import Attachment
+
+    doc = Attachment.objects.filter(pk=pk, application__in=ledger_queryset(actor)).first()
+    if doc is None:
+        raise NotFound("附件不存在或无权查看")
+    return doc
+
+
+@dataclass
+class BatchesPage:
+    rows: list[tuple[ApplicationBatch, Rate | None]]
+    chosen: ApplicationBatch | None
+    members: list[Ledger]
+    unplanned: int
+
+
+def batches_page(actor: Any, *, year: int, chosen_pk: str) -> BatchesPage:
+    rates = {r.key: r for r in success_rates(actor, by="batch")}
+    rows = [(b, rates.get(str(b.pk))) for b in ApplicationBatch.objects.order_by("-year", "seq")]
+    chosen = batch_choice(chosen_pk)
+    members = (
+        list(ledger_queryset(actor).filter(call=chosen).order_by("stage", "enterprise__name"))
+        if chosen
+        else []
+    )
+    unplanned = (
+        ledger_queryset(actor)
+        .filter(year=year, call__isnull=True)
+        .exclude(stage__in=FINAL_STAGES)
+        .count()
+    )
+    return BatchesPage(rows, chosen, members, unplanned)
+
+
+def area_by_code(actor: Any, code: str) -> Region | None:
+    """A town or park the actor may see, by code (None when not one of them)."""
+    return next((a for a in areas(actor) if a.code == code), None) if code else None
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def tasks_of(actor: Any, area: Region | None) -> list[Task]:
+    return list(task_queryset(actor).in_region(area))
+
+
+def officer_choices(actor: Any) -> QuerySet[Any]:
+    """The officers of the actor's own area (others' names stay private)."""
+    from kechuang.accounts.models import User
+
+    return User.objects.filter(role="officer", region__in=Region.objects.visible_to(actor))
+
+
+def ledger_export_rows(actor: Any, year: int) -> tuple[list[str], list[list[Any]]]:
+    """The towns' layout: one row per enterprise, a date column per milestone."""
+    from kechuang.cultivation.pipeline import MILESTONES
+    from kechuang.cultivation.pipeline import label as stage_label
+
+    headers = [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "所属镇街/园区",
+        "类型",
+        "申报批次",
+        "当前环节",
+        *[f"{stage_label(s)}日期" for s in MILESTONES],
+        "园区/乡镇责任人",
+        "市科技局联系人",
+        "备注",
+    ]
+    rows: list[list[Any]] = []
+    qs = (
+        ledger_queryset(actor)
+        .filter(year=year)
+        .prefetch_related("events")
+        .order_by("enterprise__region__sort_order", "enterprise__name")
+    )
+    for i, lg in enumerate(qs, start=1):
+        dates: dict[str, dt.date] = {}
+        for ev in lg.events.all():
+            dates[ev.stage] = ev.on  # the latest time it reached each milestone
+        rows.append(
+            [
+                i,
+                lg.enterprise.name,
+                lg.enterprise.uscc,
+                lg.enterprise.region.name,
+                lg.get_kind_display(),
+                lg.call.name if lg.call else "",
+                lg.stage_label,
+                *[dates.get(s) for s in MILESTONES],
+                str(lg.officer or ""),
+                str(lg.bureau_contact or ""),
+                lg.notes,
+            ]
+        )
+    return headers, rows
+
+
+@dataclass
+class PanelFacts:
+    membership: PoolMembership | None
+    override: tuple[str, str] | None
+    ledgers: list[Ledger]
+
+
+def panel_facts(enterprise: Enterprise) -> PanelFacts:
+    """What the enterprise-page panel reads: the latest pool entry and every ledger."""
+    membership = (
+        enterprise.pool_memberships.exclude(status=M.Status.REJECTED)
+        .order_by("-proposed_on", "-id")
+        .first()
+    )
+    override = None
+    if membership and membership.status == M.Status.ACTIVE and membership.grade_override:
+        override = (membership.grade_override, membership.grade_override_reason)
+    ledgers = list(
+        Ledger.objects.filter(enterprise=enterprise).select_related("call").order_by("-year")
+    )
+    return PanelFacts(membership, override, ledgers)

@@ -191,9 +191,7 @@ def pool_regrade(
     day = periods.application_as_of(year)
     ids = set(M.objects.filter(open_on(day)).values_list("enterprise_id", flat=True))
     ids |= set(Ledger.objects.filter(year=year).values_list("enterprise_id", flat=True))
-    firms = Enterprise.objects.filter(pk__in=ids)
-    if region is not None:
-        firms = firms.filter(region__path__startswith=region.path)
+    firms = Enterprise.objects.filter(pk__in=ids).in_region(region)
     extra = {"progress": progress} if progress is not None else {}
     return registry_snapshot(
         actor=actor,

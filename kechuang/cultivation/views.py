@@ -1,73 +1,52 @@
-"""Pages of the cultivation pipeline. Each view parses → calls a selector or service →
-renders; records named in the URL are looked up in the actor's scope first (404)."""
+"""Pages of the cultivation pipeline. Each view parses (`kechuang.core.web`) → calls a
+selector or service → renders; records named in the URL are looked up in the actor's
+scope first (404), and refusals become pages by themselves (DomainErrorMiddleware)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import is_bureau, role_of, visible_regions
-from kechuang.core import periods
-from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.tabular import write_rows_xlsx
+from kechuang.core.web import date_param, file_response, require, xlsx_response, year_param
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, pipeline, selectors, services
-from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
+from kechuang.cultivation.models import Ledger, PoolMembership
 from kechuang.cultivation.permissions import can_use
 from kechuang.enterprises.selectors import enterprise_get
-from kechuang.programmes.models import Attachment, Task
+from kechuang.programmes.models import Task
 
 
 def staff_or_officer(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Cultivation is the bureau's and the towns' and parks' (403 with the reason)."""
+
     @login_required
     @wraps(fn)
     def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        allowed, reason = can_use(request.user)
-        if not allowed:
-            raise DjangoPermissionDenied(reason)
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
+        require(can_use(request.user))
+        return fn(request, *args, **kwargs)
 
     return inner
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or ""
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return selectors.plan_year(request.user)
-
-
-def _date(raw: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
+    return year_param(request, lambda: selectors.plan_year(request.user))
 
 
 def _area(request: HttpRequest) -> Region | None:
-    code = request.GET.get("area", "")
-    if not code:
-        return None
-    return next((a for a in selectors.areas(request.user) if a.code == code), None)
+    return selectors.area_by_code(request.user, request.GET.get("area", ""))
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -108,26 +87,8 @@ def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @staff_or_officer
 def board(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
-    qs = selectors.ledger_queryset(request.user).filter(year=ctx["year"])
-    if ctx["area"]:
-        qs = qs.filter(enterprise__region__path__startswith=ctx["area"].path)
-    ledgers = list(qs.order_by("enterprise__name"))
-    members = list(
-        selectors.membership_queryset(request.user).filter(
-            enterprise__in=[lg.enterprise_id for lg in ledgers], status="active"
-        )
-    )
-    grades = grading.grade_enterprises(
-        [lg.enterprise for lg in ledgers],
-        periods.application_as_of(ctx["year"]),
-        overrides=selectors.overrides_for(members),
-    )
     want = request.GET.get("grade", "")
-    cards = [
-        (lg, grades[lg.enterprise_id])
-        for lg in ledgers
-        if not want or grades[lg.enterprise_id].code == want
-    ]
+    cards = selectors.board_cards(request.user, year=ctx["year"], area=ctx["area"], grade=want)
     columns = [(s, [c for c in cards if c[0].stage == s.key]) for s in pipeline.STAGES]
     ctx.update(columns=columns, total=len(cards), grade=want, grade_labels=grading.GRADE_LABELS)
     return render(request, "cultivation/board.html", ctx)
@@ -142,7 +103,7 @@ def pool(request: HttpRequest) -> HttpResponse:
     if want:
         rows = [r for r in rows if r.grade.code == want]
     sort = request.GET.get("sort", "distance")
-    pending = selectors.membership_queryset(request.user).filter(status="proposed")
+    pending = selectors.pending_proposals(request.user)
     ctx.update(
         rows=selectors.sort_rows(rows, sort),
         sort=sort,
@@ -165,7 +126,7 @@ def pool_propose(request: HttpRequest) -> HttpResponse:
     except NotFound:
         messages.error(request, f"找不到统一社会信用代码为“{uscc}”的本区域企业")
         return redirect("cultivation:pool")
-    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    on = date_param(request, "on", lambda: selectors.work_day(_year(request)))
     _run(
         request,
         lambda: services.pool_propose(
@@ -181,7 +142,7 @@ def pool_propose(request: HttpRequest) -> HttpResponse:
 def pool_decide(request: HttpRequest, pk: int) -> HttpResponse:
     m = selectors.membership_get(actor=request.user, pk=pk)
     approve = request.POST.get("approve") == "1"
-    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    on = date_param(request, "on", lambda: selectors.work_day(_year(request)))
     _run(
         request,
         lambda: services.pool_decide(
@@ -200,7 +161,7 @@ def pool_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pool_leave(request: HttpRequest, pk: int) -> HttpResponse:
     m = selectors.membership_get(actor=request.user, pk=pk)
-    on = _date(request.POST.get("on"), selectors.work_day(_year(request)))
+    on = date_param(request, "on", lambda: selectors.work_day(_year(request)))
     _run(
         request,
         lambda: services.pool_leave(
@@ -252,7 +213,7 @@ def enterprise_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise's ledger of the year; POST opens it."""
     firm = enterprise_get(actor=request.user, pk=pk)
     year = _year(request)
-    lg = selectors.ledger_queryset(request.user).filter(enterprise=firm, year=year).first()
+    lg = selectors.ledger_of(request.user, firm, year)
     if lg is None and request.method == "POST":
         kind = request.POST.get("kind", Ledger.Kind.FIRST)
         _run(
@@ -266,7 +227,7 @@ def enterprise_ledger(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "台帐已建立",
         )
-        lg = selectors.ledger_queryset(request.user).filter(enterprise=firm, year=year).first()
+        lg = selectors.ledger_of(request.user, firm, year)
     if lg is not None:
         return redirect("cultivation:ledger", pk=lg.pk)
     return render(
@@ -277,30 +238,23 @@ def enterprise_ledger(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_or_officer
 def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
-    m = lg.enterprise.pool_memberships.filter(status="active").first()
-    override = (m.grade_override, m.grade_override_reason) if m and m.grade_override else None
-    g = grading.grade_one(lg.enterprise, periods.application_as_of(lg.year), override)
+    page = selectors.ledger_page(request.user, lg)
     role = role_of(request.user)
-    officers = [
-        o
-        for o in User.objects.filter(role="officer", region__isnull=False).select_related("region")
-        if o.region and lg.enterprise.region.path.startswith(o.region.path)
-    ]
     ctx = _ctx(
         request,
         lg=lg,
         e=lg.enterprise,
-        g=g,
-        membership=m,
+        g=page.grade,
+        membership=page.membership,
         next_stages=[(s, pipeline.label(s)) for s in pipeline.next_stages(lg.stage, role)],
-        events=lg.events.select_related("by"),
-        visits=lg.visits.all(),
-        documents=lg.attachments.all(),
-        batches=ApplicationBatch.objects.filter(year=lg.year),
-        officers=officers,
-        contacts=User.objects.filter(role="staff"),
+        events=page.events,
+        visits=page.visits,
+        documents=page.documents,
+        batches=page.batches,
+        officers=page.officers,
+        contacts=page.contacts,
         today=selectors.work_day(lg.year),
-        tasks=selectors.task_queryset(request.user).filter(enterprise=lg.enterprise),
+        tasks=page.tasks,
     )
     return render(request, "cultivation/ledger.html", ctx)
 
@@ -309,12 +263,17 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ledger_transition(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
-    on = _date(request.POST.get("on"), selectors.work_day(lg.year))
+    on = date_param(request, "on", lambda: selectors.work_day(lg.year))
     to = request.POST.get("to", "")
     _run(
         request,
         lambda: services.ledger_transition(
-            actor=request.user, ledger=lg, to=to, on=on, note=request.POST.get("note", "")
+            actor=request.user,
+            ledger=lg,
+            to=to,
+            on=on,
+            note=request.POST.get("note", ""),
+            expected_stage=request.POST.get("expected_stage") or None,
         ),
         f"已进入“{pipeline.label(to)}”",
     )
@@ -325,21 +284,18 @@ def ledger_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
-
-    def user(key: str) -> User | None:
-        raw = request.POST.get(key, "")
-        return User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    officer = selectors.user_choice(request.POST.get("officer", ""))
+    contact = selectors.user_choice(request.POST.get("bureau_contact", ""))
+    batch = selectors.batch_choice(request.POST.get("batch", ""))
 
     def save() -> None:
         services.ledger_update(
             actor=request.user,
             ledger=lg,
-            officer=user("officer"),
-            bureau_contact=user("bureau_contact"),
+            officer=officer,
+            bureau_contact=contact,
             notes=request.POST.get("notes"),
         )
-        raw = request.POST.get("batch", "")
-        batch = ApplicationBatch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         if batch != lg.batch:
             services.batch_plan(actor=request.user, ledgers=[lg], batch=batch)
 
@@ -351,7 +307,7 @@ def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ledger_visit(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
-    on = _date(request.POST.get("visited_on"), selectors.work_day(lg.year))
+    on = date_param(request, "visited_on", lambda: selectors.work_day(lg.year))
     _run(
         request,
         lambda: services.visit_record(
@@ -385,15 +341,11 @@ def ledger_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_or_officer
-def document(request: HttpRequest, pk: int) -> FileResponse:
-    doc = Attachment.objects.filter(
-        pk=pk, application__in=selectors.ledger_queryset(request.user)
-    ).first()
-    if doc is None:
-        raise Http404("附件不存在或无权查看")
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=True, filename=(doc.file.name or "").rsplit("/", 1)[-1]
-    )
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.document_get(actor=request.user, pk=pk)
+    with doc.file.open("rb") as fh:
+        data = fh.read()
+    return file_response(data, (doc.file.name or "").rsplit("/", 1)[-1], "application/octet-stream")
 
 
 # -- batches, targets, tasks -------------------------------------------------------------------
@@ -405,11 +357,9 @@ BATCH_DATES = ("submit_by", "review_on", "publicize_on", "certified_on")
 @staff_or_officer
 def batches(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        raw = request.POST.get("id", "")
-        obj = ApplicationBatch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        obj = selectors.batch_choice(request.POST.get("id", ""))
         data: dict[str, Any] = {
-            k: _date(request.POST.get(k), None) if request.POST.get(k) else None  # type: ignore[arg-type]
-            for k in BATCH_DATES
+            k: date_param(request, k) if request.POST.get(k) else None for k in BATCH_DATES
         }
         data.update(
             year=int(request.POST["year"]) if request.POST.get("year", "").isdigit() else None,
@@ -424,31 +374,10 @@ def batches(request: HttpRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('cultivation:batches')}?year={data['year'] or ''}")
     ctx = _ctx(request)
-    year = ctx["year"]
-    rates = {r.key: r for r in selectors.success_rates(request.user, by="batch")}
-    rows = [
-        (b, rates.get(str(b.pk))) for b in ApplicationBatch.objects.all().order_by("-year", "seq")
-    ]
-    chosen = None
-    raw = request.GET.get("batch", "")
-    if raw.isdigit():
-        chosen = ApplicationBatch.objects.filter(pk=int(raw)).first()
-    members = (
-        list(
-            selectors.ledger_queryset(request.user)
-            .filter(call=chosen)
-            .order_by("stage", "enterprise__name")
-        )
-        if chosen
-        else []
+    page = selectors.batches_page(
+        request.user, year=ctx["year"], chosen_pk=request.GET.get("batch", "")
     )
-    unplanned = (
-        selectors.ledger_queryset(request.user)
-        .filter(year=year, call__isnull=True)
-        .exclude(stage__in=["certified", "failed", "withdrawn"])
-        .count()
-    )
-    ctx.update(rows=rows, chosen=chosen, members=members, unplanned=unplanned)
+    ctx.update(rows=page.rows, chosen=page.chosen, members=page.members, unplanned=page.unplanned)
     return render(request, "cultivation/batches.html", ctx)
 
 
@@ -458,8 +387,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     year = ctx["year"]
     if request.method == "POST":
-        code = request.POST.get("region", "")
-        region = Region.objects.filter(code=code).first()
+        region = selectors.region_by_code(request.POST.get("region", ""))
         raw = request.POST.get("value", "")
         if region is None:
             messages.error(request, "区域不存在")
@@ -518,8 +446,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     day = selectors.work_day(ctx["year"])
     if request.method == "POST":
         region = next((a for a in ctx["areas"] if a.code == request.POST.get("region")), None)
-        raw_owner = request.POST.get("owner", "")
-        owner = User.objects.filter(pk=int(raw_owner)).first() if raw_owner.isdigit() else None
+        owner = selectors.user_choice(request.POST.get("owner", ""))
         if region is None:
             messages.error(request, "责任区域：请选择本区域内的镇街或园区")
         else:
@@ -530,17 +457,13 @@ def tasks(request: HttpRequest) -> HttpResponse:
                     title=request.POST.get("title", ""),
                     region=region,
                     owner=owner,
-                    due_on=_date(request.POST.get("due_on"), day),
+                    due_on=date_param(request, "due_on", day),
                 ),
                 "任务已派发",
             )
         return redirect("cultivation:tasks")
-    qs = selectors.task_queryset(request.user)
-    if ctx["area"]:
-        qs = qs.filter(region__path__startswith=ctx["area"].path)
-    rows = [(t, t.overdue_on(day)) for t in qs]
-    # Only the officers of the actor's own area are offered (others' names stay private).
-    officers = User.objects.filter(role="officer", region__in=visible_regions(request.user))
+    rows = [(t, t.overdue_on(day)) for t in selectors.tasks_of(request.user, ctx["area"])]
+    officers = selectors.officer_choices(request.user)
     ctx.update(
         rows=rows,
         day=day,
@@ -615,63 +538,11 @@ def success(request: HttpRequest) -> HttpResponse:
     return render(request, "cultivation/success.html", ctx)
 
 
-EXPORT_MILESTONES = [s for s in pipeline.MILESTONES]
-
-
-def ledger_export_rows(actor: Any, year: int) -> tuple[list[str], list[list[Any]]]:
-    """The towns' layout: one row per enterprise, a date column per milestone."""
-    headers = [
-        "序号",
-        "企业名称",
-        "统一社会信用代码",
-        "所属镇街/园区",
-        "类型",
-        "申报批次",
-        "当前环节",
-        *[f"{pipeline.label(s)}日期" for s in EXPORT_MILESTONES],
-        "园区/乡镇责任人",
-        "市科技局联系人",
-        "备注",
-    ]
-    rows: list[list[Any]] = []
-    qs = (
-        selectors.ledger_queryset(actor)
-        .filter(year=year)
-        .prefetch_related("events")
-        .order_by("enterprise__region__sort_order", "enterprise__name")
-    )
-    for i, lg in enumerate(qs, start=1):
-        dates: dict[str, dt.date] = {}
-        for ev in lg.events.all():
-            dates[ev.stage] = ev.on  # the latest time it reached each milestone
-        rows.append(
-            [
-                i,
-                lg.enterprise.name,
-                lg.enterprise.uscc,
-                lg.enterprise.region.name,
-                lg.get_kind_display(),
-                lg.batch.name if lg.batch else "",
-                lg.stage_label,
-                *[dates.get(s) for s in EXPORT_MILESTONES],
-                str(lg.officer or ""),
-                str(lg.bureau_contact or ""),
-                lg.notes,
-            ]
-        )
-    return headers, rows
-
-
 @staff_or_officer
 def export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    headers, rows = ledger_export_rows(request.user, year)
-    buf = io.BytesIO()
-    write_rows_xlsx(buf, headers, rows, sheet=f"{year}年高企培育台帐")
-    name = quote(f"高企培育台帐{year}.xlsx")
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    headers, rows = selectors.ledger_export_rows(request.user, year)
+    return xlsx_response(
+        lambda out: write_rows_xlsx(out, headers, rows, sheet=f"{year}年高企培育台帐"),
+        f"高企培育台帐{year}.xlsx",
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response

@@ -919,7 +919,7 @@ def _exporter(key: str) -> Any:
             area = Region.objects.filter(code=region).first()
             if area is None:
                 raise ValidationFailed([], f"区域 {region} 不存在")
-            qs = qs.filter(region__path__startswith=area.path)
+            qs = qs.in_region(area)
         return export_table(key, qs, year=year)
 
     return export

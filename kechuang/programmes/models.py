@@ -12,7 +12,7 @@ through `kechuang.programmes.services`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -356,22 +356,24 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
     """Tasks are scoped by their region (an officer sees the tasks of their area and
     below) or by their owner (a helper sees the tasks given to them)."""
 
-    def visible_to(self, actor: Any) -> Any:
+    def visible_to(self, actor: Any) -> Self:
         from kechuang.accounts.scoping import role_of
 
         role = role_of(actor)
         if role == "staff":
             return self
         if role == "officer" and actor.region_id:
-            return self.filter(Q(region__path__startswith=actor.region.path) | Q(owner=actor))
+            return self.filter(
+                Q(region__in=Region.objects.in_region(actor.region)) | Q(owner=actor)
+            )
         if role == "helper":
             return self.filter(owner=actor)
         return self.none()
 
-    def in_region(self, region: Region | None) -> Any:
+    def in_region(self, region: Region | None) -> Self:
         if region is None:
             return self
-        return self.filter(region__path__startswith=region.path)
+        return self.filter(region__in=Region.objects.in_region(region))
 
 
 class Task(models.Model):

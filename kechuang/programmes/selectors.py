@@ -16,6 +16,7 @@ from kechuang.programmes.models import (
     Publicity,
     PublicityEntry,
     Task,
+    TaskQuerySet,
     Visit,
 )
 
@@ -69,7 +70,7 @@ def attachment_get(*, actor: Any, pk: int) -> Attachment:
     return found
 
 
-def task_queryset(actor: Any, programme: str | None = None) -> QuerySet[Task]:
+def task_queryset(actor: Any, programme: str | None = None) -> TaskQuerySet:
     qs = Task.objects.visible_to(actor)
     if programme is not None:
         qs = qs.filter(programme=programme)

@@ -113,9 +113,11 @@ def year_end(year: int, today: dt.date) -> dt.date:
 
 
 def _certs(kind: str, region: Region) -> CertificateQuerySet:
-    return Certificate.objects.filter(
-        kind=kind, enterprise__region__path__startswith=region.path
-    ).select_related("enterprise", "enterprise__region")
+    return (
+        Certificate.objects.filter(kind=kind)
+        .in_region(region)
+        .select_related("enterprise", "enterprise__region")
+    )
 
 
 def _cert_row(c: Certificate, extra: str = "") -> RecordRow:
@@ -173,9 +175,11 @@ def _hnte_valid(ev: Evaluator, region: Region, year: int) -> Computed:
 
 
 def _facts(region: Region, year: int) -> QuerySet[YearlyFacts]:
-    return YearlyFacts.objects.filter(
-        fiscal_year=year, enterprise__region__path__startswith=region.path
-    ).select_related("enterprise", "enterprise__region")
+    return (
+        YearlyFacts.objects.filter(fiscal_year=year)
+        .in_region(region)
+        .select_related("enterprise", "enterprise__region")
+    )
 
 
 def _fact_row(f: YearlyFacts, field_name: str, label: str) -> RecordRow:
@@ -473,9 +477,7 @@ class Evaluator:
         scope = region.parent if region.is_area and region.parent_id else region
         assert scope is not None
         if scope.pk not in self._has_records:
-            self._has_records[scope.pk] = Enterprise.objects.filter(
-                region__path__startswith=scope.path
-            ).exists()
+            self._has_records[scope.pk] = Enterprise.objects.in_region(scope).exists()
         return self._has_records[scope.pk]
 
     def statistic(self, region: Region, year: int, key: str) -> Any:

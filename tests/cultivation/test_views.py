@@ -122,3 +122,42 @@ def test_task_page_offers_only_the_officers_of_ones_own_area(
     client.force_login(staff)
     body = client.get("/cultivation/tasks/").content.decode()
     assert "园区A干部" in body and "镇B干部" in body
+
+
+def test_two_officers_moving_one_ledger_from_the_same_page(client, staff, officer_a, ledgers):
+    """The second move, made from a page showing the old stage, is refused and says why."""
+    lg = ledgers["strong"]
+    form = {"to": "materials", "on": "2021-04-01", "expected_stage": "coaching"}
+    client.force_login(officer_a)
+    client.post(f"/cultivation/ledgers/{lg.pk}/transition/", form)
+    client.force_login(staff)
+    r = client.post(
+        f"/cultivation/ledgers/{lg.pk}/transition/",
+        {**form, "to": "withdrawn"},
+        follow=True,
+    )
+    assert "已被他人办理至“材料准备”环节" in r.content.decode()
+    lg.refresh_from_db()
+    assert lg.stage == "materials" and lg.events.count() == 3
+    api = client.post(
+        f"/api/v1/cultivation/ledgers/{lg.pk}/transition",
+        {"to": "audit", "expected_stage": "coaching"},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+
+
+def test_regrading_the_pool_runs_as_a_job(client, staff, ledgers):
+    from kechuang.core.models import Job
+
+    client.force_login(staff)
+    r = client.post("/cultivation/regrade/", {"year": "2021"})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == Job.Status.SUCCEEDED and "已重新评价" in job.result["summary"]
+
+
+def test_a_ledger_page_shows_its_milestones_by_name(client, staff, ledgers):
+    client.force_login(staff)
+    body = client.get(f"/cultivation/ledgers/{ledgers['strong'].pk}/").content.decode()
+    assert "入库 → 辅导" in body
