@@ -109,3 +109,16 @@ def test_the_nav_item_is_shown_to_whom_it_says(client, staff, officer_a):
     assert "bi-receipt" in client.get(reverse("enterprises:list")).content.decode()
     client.force_login(officer_a)
     assert "bi-receipt" not in client.get(reverse("enterprises:list")).content.decode()
+
+
+def test_its_list_page_is_paged_exported_and_scoped(client, staff, officer_a, firm_b):
+    open_filing = programme_services.application_open(
+        actor=staff, programme="example_rd", enterprise=firm_b, year=2020, on=dt.date(2021, 3, 1)
+    )
+    client.force_login(staff)
+    page = client.get(reverse("example_app:index")).content.decode()
+    assert firm_b.name in page and open_filing.stage_label in page
+    export = client.get(reverse("example_app:index") + "?export=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.force_login(officer_a)
+    assert firm_b.name not in client.get(reverse("example_app:index")).content.decode()

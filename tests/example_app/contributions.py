@@ -28,7 +28,7 @@ NAV = [
     NavItem(
         "example_rd",
         "加计扣除",
-        "imports:index",
+        "example_app:index",
         icon="bi-receipt",
         order=95,
         visible=lambda user: has_role(user, "staff"),

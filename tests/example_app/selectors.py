@@ -36,3 +36,8 @@ def approved_total(region: Any, year: int) -> tuple[Decimal, int]:
     qs = Expense.objects.filter(year=year, enterprise_id__in=firms)
     total = qs.aggregate(s=Sum("amount_yuan"))["s"] or Decimal(0)
     return Decimal(total), qs.count()
+
+
+def filings(*, actor: Any) -> Any:
+    """Every filing the actor may see (the list page)."""
+    return application_queryset(actor, PROGRAMME).order_by("-year", "enterprise__name")
