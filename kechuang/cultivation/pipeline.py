@@ -81,7 +81,7 @@ TARGET_METRICS = {
 MAX_BATCHES_PER_YEAR = 4
 
 
-def _on_certified(move: Move) -> None:
+def _close_pool(move: Move) -> None:
     from kechuang.cultivation.services import close_pool_on_decision
 
     close_pool_on_decision(move)
@@ -95,7 +95,7 @@ WORKFLOW = wf.register(
         transitions=TRANSITIONS,
         initial="pool",
         open_roles=frozenset({STAFF, OFFICER}),
-        on_enter={"certified": (_on_certified,), "failed": (_on_certified,)},
+        on_enter={"certified": (_close_pool,), "failed": (_close_pool,)},
     )
 )
 
