@@ -4,7 +4,6 @@ scope first (404), and refusals become pages by themselves (DomainErrorMiddlewar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -430,7 +429,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     ctx.update(
         f=f,
         rows=rows,
-        chart=json.dumps(chart, ensure_ascii=False),
+        chart=chart,
         metrics=list(pipeline.TARGET_METRICS.items()),
         comparisons=[("gte", "≥"), ("gt", ">")],
         rates=rates,
@@ -519,7 +518,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
     ctx.update(
         f=f,
         t=f.total,
-        chart=json.dumps(chart, ensure_ascii=False),
+        chart=chart,
         calibration=calibration,
         short={m: f.total.shortfall(m) for m in ("hnte_new", "hnte_valid", "pool_size")},
         need={m: f.total.need(m) for m in ("hnte_new", "hnte_valid", "pool_size")},

@@ -3,7 +3,6 @@ domain errors become 403/404 pages by themselves (`kechuang.core.web`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -179,7 +178,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "on": on,
             "facts": facts,
             "table": table,
-            "chart": json.dumps(_chart_data(facts), ensure_ascii=False),
+            "chart": _chart_data(facts),
             "certs": selectors.certificate_rows(enterprise, on),
             "ip_items": selectors.ip_items_of(enterprise),
             "audit": core_selectors.audit_recent(actor=request.user, enterprise_id=enterprise.pk),

@@ -161,3 +161,15 @@ def test_a_ledger_page_shows_its_milestones_by_name(client, staff, ledgers):
     client.force_login(staff)
     body = client.get(f"/cultivation/ledgers/{ledgers['strong'].pk}/").content.decode()
     assert "入库 → 辅导" in body
+
+
+@pytest.mark.parametrize("url", ["/cultivation/progress/", "/cultivation/forecast/"])
+def test_a_region_name_is_never_markup_in_chart_data(client, staff, regions, ledgers, url):
+    """Stored XSS: chart data reaches the page through json_script, escaped."""
+    evil = "</script><script>x()</script>"  # 29 characters: fits 简称
+    regions["park_a"].short_name = evil
+    regions["park_a"].name = evil
+    regions["park_a"].save()
+    client.force_login(staff)
+    body = client.get(url + "?year=2021").content.decode()
+    assert "<script>x()</script>" not in body
