@@ -5,7 +5,7 @@ from kechuang.accounts.models import ApiToken, Region, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "display_name", "role", "region", "is_active"]
     list_filter = ["role", "is_active", "region"]
     fieldsets = (
@@ -15,13 +15,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ["name", "code", "kind", "parent", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]

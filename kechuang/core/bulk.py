@@ -207,7 +207,7 @@ def column_adapter(field: Any, connection: Any) -> Callable[[Sequence[Any]], Seq
     return adapt_each
 
 
-def _now_for(field: models.Field) -> Any:
+def _now_for(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.DateTimeField):
         return timezone.now()
     return dt.date.today()
@@ -290,7 +290,7 @@ class _Insert:
         ]
         # fields left out: what an unsaved instance (or pre_save) would hold
         self.constant: list[tuple[Any, Any]] = []
-        self.per_row: list[models.Field] = []
+        self.per_row: list[models.Field[Any, Any]] = []
         for f in opts.concrete_fields:
             if f.attname in fields or f is opts.auto_field or f.generated:
                 continue

@@ -5,7 +5,7 @@ from kechuang.programmes.admin import ApplicationAdmin, CallAdmin
 
 
 @admin.register(PoolMembership)
-class PoolMembershipAdmin(admin.ModelAdmin):
+class PoolMembershipAdmin(admin.ModelAdmin[PoolMembership]):
     list_display = (
         "enterprise",
         "status",

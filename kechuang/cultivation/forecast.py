@@ -231,7 +231,10 @@ def forecast(
         per[it.area].append(it)
     targets_by_area: dict[tuple[int, str], Target] = {(t.region_id, t.metric): t for t in targets}
     for a in area_list:
-        in_a = lambda eid, a=a: a.contains(firms[eid].region) if eid in firms else False  # noqa: E731
+
+        def in_a(eid: int, a: Region = a) -> bool:
+            return a.contains(firms[eid].region) if eid in firms else False
+
         f = Figures(
             start_valid=len(_valid_ids(certs.in_region(a), last_day_before)),
             still_valid=len(_valid_ids(certs.in_region(a), last_day)),

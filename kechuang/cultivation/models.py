@@ -8,7 +8,7 @@ that day, a success rate counts ledgers (selectors.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +21,7 @@ from kechuang.programmes.models import Application, ApplicationQuerySet, Call
 USER = settings.AUTH_USER_MODEL
 
 
-def _user(verbose: str) -> models.ForeignKey:
+def _user(verbose: str) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         USER,
         on_delete=models.SET_NULL,
@@ -129,8 +129,11 @@ class ApplicationBatch(Call):
         super().save(*args, **kwargs)
 
 
-class LedgerManager(models.Manager.from_queryset(ApplicationQuerySet)):  # type: ignore[misc]
-    def get_queryset(self) -> Any:
+_LedgerManagerBase = models.Manager.from_queryset(ApplicationQuerySet)
+
+
+class LedgerManager(_LedgerManagerBase["Ledger"]):
+    def get_queryset(self) -> models.QuerySet[Ledger]:
         return super().get_queryset().filter(programme=PROGRAMME)
 
 
@@ -142,7 +145,7 @@ class Ledger(Application):
         FIRST = "first", "首次申报"
         RENEWAL = "renewal", "到期重新认定"
 
-    objects = LedgerManager()  # type: ignore[misc]
+    objects: ClassVar[LedgerManager] = LedgerManager()
 
     class Meta:
         proxy = True

@@ -347,7 +347,7 @@ def ledger_update(
 
 
 def document_add(
-    *, actor: Any, ledger: Ledger, title: str, file: UploadedFile, via: str = "web"
+    *, actor: Any, ledger: Ledger, title: str, file: UploadedFile[bytes], via: str = "web"
 ) -> Attachment:
     _require(can_work_on(actor, ledger.enterprise))
     return programme_services.attachment_add(

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from kechuang.accounts.models import Region
 from kechuang.core.money import YUAN_PER_WAN
 from kechuang.demo import calibration as cal
-from kechuang.enterprises.models import Certificate, Enterprise, YearlyFacts
+from kechuang.enterprises.models import Certificate, CertificateQuerySet, Enterprise, YearlyFacts
 
 HNTE = Certificate.Kind.HNTE
 
@@ -21,7 +21,7 @@ def _pct(value: Decimal, places: str) -> Decimal:
     return value.quantize(Decimal(places), ROUND_HALF_UP)
 
 
-def hnte_valid(certs: Any, year: int) -> int:
+def hnte_valid(certs: CertificateQuerySet, year: int) -> int:
     day = dt.date(year, 12, 31)
     return certs.filter(kind=HNTE).valid_on(day).values("enterprise_id").distinct().count()
 

@@ -19,11 +19,12 @@ from django.db import transaction
 from kechuang.accounts.models import Region, User
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import PermissionDenied, ValidationFailed
+from kechuang.core.imports import ImportPlan
 from kechuang.core.registry import demo_phases
 from kechuang.demo import calibration as cal
 from kechuang.demo.generate import DemoData, generate
 from kechuang.demo.regions import ensure_regions
-from kechuang.enterprises.importing import ImportPlan, get_kind
+from kechuang.enterprises.importing import get_kind
 from kechuang.enterprises.models import Enterprise, EnterpriseMember, HelperAssignment
 from kechuang.enterprises.permissions import can_import
 

@@ -18,7 +18,7 @@ from kechuang.enterprises.models import (
 )
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Admin saves and deletes go to the audit log like every other change."""
 
     def _enterprise_id(self, obj: Any) -> int | None:
@@ -56,7 +56,7 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
 
-class FormerNameInline(admin.TabularInline):
+class FormerNameInline(admin.TabularInline[FormerName, Enterprise]):
     model = FormerName
     extra = 0
 
@@ -79,7 +79,7 @@ class YearlyFactsAdmin(AuditedAdmin):
 
 
 @admin.register(FactRevision)
-class FactRevisionAdmin(admin.ModelAdmin):
+class FactRevisionAdmin(admin.ModelAdmin[FactRevision]):
     list_display = ["facts", "source", "recorded_on", "recorded_by", "recorded_at"]
     list_filter = ["source"]
     raw_id_fields = ["facts"]

@@ -120,7 +120,7 @@ def plan_facts(
 ) -> Callable[[], None] | None:
     """Fill `plan.rows` and return the writes, or return None (leaving `plan` as it
     is) when the sheet is not one this path settles."""
-    from kechuang.enterprises.importing import RowResult
+    from kechuang.core.imports import RowResult
 
     present = [(c, index[c.key]) for c in columns if c.key in index]
     n = len(table.rows)

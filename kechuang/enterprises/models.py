@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -126,14 +127,14 @@ class HelperAssignment(models.Model):
         return f"{self.user} → {self.enterprise}"
 
 
-def _money(label: str, *, negative: bool = False) -> models.DecimalField:
+def _money(label: str, *, negative: bool = False) -> models.DecimalField[Any, Any]:
     validators = [] if negative else [MinValueValidator(0)]
     return models.DecimalField(
         label, max_digits=18, decimal_places=2, null=True, blank=True, validators=validators
     )
 
 
-def _count(label: str) -> models.PositiveIntegerField:
+def _count(label: str) -> models.PositiveIntegerField[Any, Any]:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 

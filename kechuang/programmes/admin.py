@@ -2,6 +2,7 @@
 (with their checks, events and audit), so the admin shows them read-only."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from kechuang.programmes.models import (
     Application,
@@ -18,18 +19,18 @@ from kechuang.programmes.models import (
 )
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.TabularInline[Event, Application]):
     model = Event
     extra = 0
     can_delete = False
     readonly_fields = ("from_stage", "stage", "on", "by", "by_name", "note", "created_at")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
         return False
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_display = ("enterprise", "programme", "year", "kind", "stage", "call")
     list_filter = ("programme", "year", "stage")
     search_fields = ("enterprise__name", "enterprise__uscc", "title")
@@ -39,33 +40,33 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(admin.ModelAdmin[Call]):
     list_display = ("name", "programme", "year", "seq", "closes_on", "decided_on")
     list_filter = ("programme", "year")
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(admin.TabularInline[PublicityEntry, Publicity]):
     model = PublicityEntry
     extra = 0
     raw_id_fields = ("application",)
 
 
 @admin.register(Publicity)
-class PublicityAdmin(admin.ModelAdmin):
+class PublicityAdmin(admin.ModelAdmin[Publicity]):
     list_display = ("title", "programme", "starts_on", "ends_on", "status")
     list_filter = ("programme", "status")
     inlines = [EntryInline]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(admin.ModelAdmin[Task]):
     list_display = ("title", "programme", "region", "enterprise", "due_on", "status")
     list_filter = ("programme", "status")
     raw_id_fields = ("enterprise", "application")
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(admin.ModelAdmin[Visit]):
     list_display = ("enterprise", "visited_on", "visitor_name", "application")
     raw_id_fields = ("enterprise", "application")
 

@@ -12,7 +12,7 @@ through `kechuang.programmes.services`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -77,8 +77,13 @@ class Call(models.Model):
         return (self.opens_on is None or self.opens_on <= day) and day <= self.closes_on
 
 
-class ApplicationQuerySet(ScopedQuerySet["Application"]):
-    def of(self, programme: str) -> ApplicationQuerySet:
+_A = TypeVar("_A", bound="Application")
+
+
+class ApplicationQuerySet(ScopedQuerySet[_A]):
+    """Applications of every programme, or of one programme's proxy model (`Ledger`)."""
+
+    def of(self, programme: str) -> Self:
         return self.filter(programme=programme)
 
 

@@ -375,7 +375,7 @@ def attachment_add(
     *,
     actor: Any,
     enterprise: Enterprise,
-    file: UploadedFile,
+    file: UploadedFile[bytes],
     title: str = "",
     application: Application | None = None,
     via: str = "web",

@@ -58,7 +58,8 @@ def region_get(*, actor: Any, code: str) -> Region:
 def home_region(actor: Any) -> Region | None:
     """The region a dashboard opens on: the officer's area, or the bureau's county."""
     if getattr(actor, "region_id", None) and actor.role == "officer":
-        return actor.region
+        own: Region = actor.region
+        return own
     regions = visible_regions(actor)
     # the county whose subtree holds the registry's enterprises
     for r in regions.filter(kind=Region.Kind.COUNTY):

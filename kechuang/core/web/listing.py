@@ -322,7 +322,7 @@ class ListingPage:
     sort: str
     export: bool
     export_name: str | None = None
-    page: Page = field(init=False)
+    page: Page[Any] = field(init=False)
 
     def __post_init__(self) -> None:
         paginator = Paginator(self.items, self.listing.page_size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -21,7 +21,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 # Page numbers beyond this are treated as "the last page" (no int() of a huge string).
-MAX_PAGE_DIGITS = 9
+MAX_PAGE_DIGITS: Final = 9
 
 
 def _raw(request: HttpRequest, name: str) -> str:
