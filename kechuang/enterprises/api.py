@@ -9,11 +9,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field, create_model
 
 from kechuang.accounts.models import Region
 from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import ValidationFailed
 from kechuang.core.money import yuan_to_wan
+from kechuang.core.openapi import columns_schema, json_body, json_schema
 from kechuang.core.tabular import parse_record
 from kechuang.enterprises import importing, selectors, services
 from kechuang.enterprises.facts import FACT_FIELDS
@@ -105,6 +107,17 @@ def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
     return Page(count=total, page=page, page_size=size, results=[enterprise_out(e) for e in items])
 
 
+# Bodies are parsed by `parse_record` (the sheet's columns and messages); these
+# schemas describe them in the OpenAPI document.
+EnterpriseIn = columns_schema("EnterpriseIn", importing.ENTERPRISE_COLUMNS)
+EnterprisePatch = columns_schema("EnterprisePatch", importing.ENTERPRISE_COLUMNS, partial=True)
+FactsIn = columns_schema(
+    "FactsIn", importing.FACT_COLUMNS, exclude=("uscc", "fiscal_year"), partial=True
+)
+IPIn = columns_schema("IPIn", importing.IP_COLUMNS, exclude=("uscc",))
+CertificateIn = columns_schema("CertificateIn", importing.CERTIFICATE_COLUMNS, exclude=("uscc",))
+
+
 def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     try:
         values = parse_record(importing.ENTERPRISE_COLUMNS, payload, partial=partial)
@@ -134,8 +147,13 @@ def _enterprise_values(actor: Any, payload: dict[str, Any], *, partial: bool) ->
     return values
 
 
-@router.post("", response={201: EnterpriseOut}, summary="新增企业")
-def enterprise_create(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
+@router.post(
+    "",
+    response={201: EnterpriseOut},
+    summary="新增企业",
+    openapi_extra=json_body(json_schema(EnterpriseIn)),
+)
+def enterprise_create(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status[EnterpriseOut]:
     values = _enterprise_values(request.user, payload, partial=False)
     enterprise = services.enterprise_create(actor=request.user, data=values, via="api")
     return Status(201, enterprise_out(enterprise))
@@ -146,7 +164,12 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> EnterpriseOut:
     return enterprise_out(selectors.enterprise_get(actor=request.user, uscc=uscc))
 
 
-@router.patch("/{uscc}", response=EnterpriseOut, summary="修改企业")
+@router.patch(
+    "/{uscc}",
+    response=EnterpriseOut,
+    summary="修改企业",
+    openapi_extra=json_body(json_schema(EnterprisePatch)),
+)
 def enterprise_update(
     request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]
 ) -> EnterpriseOut:
@@ -160,10 +183,24 @@ def enterprise_update(
 
 
 @router.delete("/{uscc}", response={204: None}, summary="删除企业（仅市科技局）")
-def enterprise_delete(request: HttpRequest, uscc: str) -> Status:
+def enterprise_delete(request: HttpRequest, uscc: str) -> Status[None]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     services.enterprise_delete(actor=request.user, enterprise=enterprise, via="api")
     return Status(204, None)
+
+
+_FACTS_OUT_FIELDS: dict[str, Any] = {
+    "fiscal_year": (int, ...),
+    **{
+        spec.key: (
+            str | None if spec.kind == "money" else int | None,
+            Field(..., description=f"{spec.label}（{spec.unit}）"),
+        )
+        for spec in FACT_FIELDS
+    },
+}
+# One property per fact of FACT_FIELDS, in `facts_out`'s order (money as 万元 text).
+FactsOut = create_model("FactsOut", __base__=Schema, **_FACTS_OUT_FIELDS)
 
 
 def facts_out(f: YearlyFacts) -> dict[str, Any]:
@@ -177,13 +214,23 @@ def facts_out(f: YearlyFacts) -> dict[str, Any]:
     return out
 
 
-@router.get("/{uscc}/facts", summary="年度数据（金额单位万元）")
+@router.get(
+    "/{uscc}/facts",
+    # FactsOut is built from FACT_FIELDS at import, so mypy cannot use it as a type.
+    response=list[FactsOut],  # type: ignore[valid-type]
+    summary="年度数据（金额单位万元）",
+)
 def facts_list(request: HttpRequest, uscc: str) -> list[dict[str, Any]]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     return [facts_out(f) for f in selectors.facts_by_year(enterprise)]
 
 
-@router.put("/{uscc}/facts/{year}", summary="录入或更正某年度数据（金额单位万元；null 表示未知）")
+@router.put(
+    "/{uscc}/facts/{year}",
+    response=FactsOut,
+    summary="录入或更正某年度数据（金额单位万元；null 表示未知）",
+    openapi_extra=json_body(json_schema(FactsIn)),
+)
 def facts_put(
     request: HttpRequest, uscc: str, year: int, payload: Body[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -237,8 +284,13 @@ def _ip_out(i: IPItem) -> IPOut:
     )
 
 
-@router.post("/{uscc}/ip", response={201: IPOut}, summary="登记知识产权")
-def ip_create(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> Status:
+@router.post(
+    "/{uscc}/ip",
+    response={201: IPOut},
+    summary="登记知识产权",
+    openapi_extra=json_body(json_schema(IPIn)),
+)
+def ip_create(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> Status[IPOut]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     parsed = parse_record(importing.IP_COLUMNS, {**payload, "uscc": enterprise.uscc})
     parsed.pop("uscc")
@@ -281,8 +333,15 @@ def certificate_list(request: HttpRequest, uscc: str) -> list[CertificateOut]:
     return [_cert_out(c) for c in selectors.certificates_of(enterprise)]
 
 
-@router.post("/{uscc}/certificates", response={201: CertificateOut}, summary="登记资质证书")
-def certificate_create(request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]) -> Status:
+@router.post(
+    "/{uscc}/certificates",
+    response={201: CertificateOut},
+    summary="登记资质证书",
+    openapi_extra=json_body(json_schema(CertificateIn)),
+)
+def certificate_create(
+    request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]
+) -> Status[CertificateOut]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     parsed = parse_record(importing.CERTIFICATE_COLUMNS, {**payload, "uscc": enterprise.uscc})
     parsed.pop("uscc")
@@ -326,8 +385,34 @@ def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
 imports_router = Router(tags=["导入"])
 
 
+class ImportErrorOut(Schema):
+    row: int | None
+    field: str
+    label: str
+    message: str
+    text: str
+
+
+class ImportRowOut(Schema):
+    row: int
+    status: str
+    key: str
+    name: str
+
+
+class ImportOut(Schema):
+    kind: str
+    imported: bool
+    counts: dict[str, int]
+    errors: list[ImportErrorOut]
+    warnings: list[str]
+    rows: list[ImportRowOut]
+
+
 @imports_router.post(
-    "/{kind}", summary="导入Excel/CSV：commit=false 预览，commit=true 全部有效时写入"
+    "/{kind}",
+    response=ImportOut,
+    summary="导入Excel/CSV：commit=false 预览，commit=true 全部有效时写入",
 )
 def import_sheet(
     request: HttpRequest, kind: str, file: File[UploadedFile], commit: bool = False
