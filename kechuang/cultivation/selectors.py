@@ -137,7 +137,8 @@ def areas(actor: Any) -> list[Region]:
 def county_of(actor: Any) -> Region | None:
     """The county the actor's figures roll up to (staff: the county holding the most firms)."""
     if role_of(actor) == "officer" and actor.region_id:
-        return actor.region
+        own: Region = actor.region
+        return own
     county = (
         Region.objects.filter(kind=Region.Kind.COUNTY, children__enterprises__isnull=False)
         .distinct()
