@@ -41,6 +41,7 @@ class ImportPlan:
     errors: list[Any] = field(default_factory=list)  # FieldError
     warnings: list[str] = field(default_factory=list)
     imported: bool = False
+    total: int | None = None  # data rows read from the sheet (valid or not)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,7 +50,7 @@ class ImportPlan:
             "changed": 0,
             "unchanged": 0,
             "errors": len(self.errors),
-            "rows": len(self.rows),
+            "rows": len(self.rows) if self.total is None else self.total,
         }
         for r in self.rows:
             out[r.status] += 1
@@ -58,6 +59,26 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def finish(self, *, total: int, parse_errors: Iterable[Any] = ()) -> None:
+        """Settle the plan of a whole sheet of `total` data rows: the cell errors first,
+        then the checks' errors of the same rows (each row's every error; a check of a
+        cell that failed to parse is not repeated), in row order; a row with an error is
+        neither new, changed nor unchanged."""
+        cells = list(parse_errors)
+        failed_cells = {(e.row, e.field) for e in cells}
+        checks = [e for e in self.errors if (e.row, e.field) not in failed_cells]
+        self.errors = sorted([*cells, *checks], key=lambda e: e.row or 0)
+        failed = {e.row for e in self.errors}
+        self.rows = [r for r in self.rows if r.row not in failed]
+        self.total = total
+
+    def errors_by_row(self) -> dict[int, list[str]]:
+        """Each row's errors as `列名: 原因` (the error workbook's 错误 column)."""
+        out: dict[int, list[str]] = {}
+        for e in self.errors:
+            out.setdefault(e.row or 0, []).append(f"{e.label}: {e.message}" if e.label else e.message)
+        return out
 
 
 Runner = Callable[..., ImportPlan]  # (*, actor, data, filename, commit) -> ImportPlan

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,14 +39,28 @@ class ParseError(ValueError):
     pass
 
 
+# Columns an error workbook adds (`write_error_workbook`): a corrected copy uploads again.
+ERROR_HEADER = "错误"
+ROW_HEADER = "原行号"
+
+
 def _norm_header(text: str) -> str:
-    text = str(text).strip().replace("（", "(").replace("）", ")").replace(" ", "")
-    text = text.replace("\u3000", "").replace("*", "")
+    """A header as matched: full-width forms folded (NFKC: （）→(), Ａ→A, 全角空格),
+    every space, asterisk (a "required" mark) and line break dropped, brackets unified,
+    lower case."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"[\s*＊]", "", text)
+    text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
     return text.lower()
 
 
 def _strip_unit(text: str) -> str:
     return re.sub(r"\(.*?\)$", "", text)
+
+
+def _unit(text: str) -> str:
+    m = re.search(r"\((.*?)\)$", text)
+    return m[1] if m else ""
 
 
 COLUMN_KINDS = frozenset({"text", "int", "money_wan", "decimal", "date", "bool", "choice", "year"})
@@ -62,6 +77,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
     may_be_negative: bool = False
+    # shown for the reader (企业名称 beside the code): recognised, never parsed or matched
+    info: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:
@@ -318,13 +335,18 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int], list[str]]:
-    """Column key → index in the table; raises when a required column is missing."""
+    """Column key → index in the table; raises when a required column is missing.
+
+    Informational columns (`Column.info`) are recognised but left out of the index;
+    unknown headers are named in one warning (and in the error when a required column is
+    missing, since one of them is most likely the column meant)."""
     by_name: dict[str, Column] = {}
     for col in columns:
         for n in col.names():
             by_name[n] = col
     index: dict[str, int] = {}
-    warnings: list[str] = []
+    info: set[str] = set()
+    unknown: list[str] = []
     errors: list[FieldError] = []
     for i, header in enumerate(table.headers):
         if not header:
@@ -332,7 +354,16 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
         norm = _norm_header(header)
         found = by_name.get(norm) or by_name.get(_strip_unit(norm))
         if found is None:
-            warnings.append(f"忽略未知列“{header}”")
+            if norm not in (ERROR_HEADER, _norm_header(ROW_HEADER)):
+                unknown.append(header)
+            continue
+        unit, wanted = _unit(norm), _unit(_norm_header(found.header))
+        if norm not in by_name and unit and wanted and unit != wanted:
+            # 销售收入（元） is not 销售收入（万元）: never read a figure in the wrong unit
+            errors.append(FieldError(found.key, found.label, f"单位应为{wanted}（表头“{header}”）", 1))
+            continue
+        if found.info:
+            info.add(found.key)
             continue
         if found.key in index:
             errors.append(
@@ -345,9 +376,15 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
     missing = [c for c in columns if c.required and c.key not in index]
     for c in missing:
         errors.append(FieldError(c.key, c.label, "缺少必填列", 1))
+    unknown_text = "未识别的列：" + "、".join(f"“{h}”" for h in unknown) if unknown else ""
     if errors:
-        raise ValidationFailed(errors, "表头不符合模板：" + "；".join(str(e) for e in errors))
-    return index, warnings
+        message = "表头不符合模板：" + "；".join(str(e) for e in errors)
+        if missing:
+            message += "。" + (
+                unknown_text + "（请把列名改为模板中的名称）" if unknown else "文件中没有未识别的列"
+            )
+        raise ValidationFailed(errors, message)
+    return index, [unknown_text + "，已忽略"] if unknown else []
 
 
 def parse_rows(
@@ -562,7 +599,7 @@ def parse_record(
 ) -> dict[str, Any]:
     """Parse one record given by key (API bodies) with the same rules and messages as a
     sheet row. Unknown keys are errors; with `partial`, required keys may be absent."""
-    by_key = {c.key: c for c in columns}
+    by_key = {c.key: c for c in columns if not c.info}
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
     for key, raw in payload.items():
