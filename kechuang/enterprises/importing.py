@@ -504,6 +504,8 @@ def _plan_facts(
                     "fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row
                 )
             )
+        elif key is not None:
+            seen[key] = row
         values = {fact_keys[k]: val for k, val in raw.items() if k in fact_keys and val is not None}
         facts = existing.get(key) if key is not None and not duplicate else None
         current = facts_current(facts) if facts is not None else {}
@@ -516,7 +518,6 @@ def _plan_facts(
             continue
         assert year is not None
         eid = enterprise.id
-        seen[key] = row
         # {field: (before, after)} as JSON-ready values: the preview's changes, and (as
         # JSON, where a pair is a list) the revision's
         if facts is None:  # every value is a change from unknown
