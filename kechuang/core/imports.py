@@ -18,11 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from kechuang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import ImportBatch, Job
 from kechuang.core.selectors import import_batch_get
-from kechuang.core.tabular import Column
+from kechuang.core.tabular import Column, read_table, write_error_workbook
+
+# a preview page lists this many errors; all of them are in the error workbook
+ERRORS_ON_PAGE = 50
 
 
 @dataclass
@@ -77,7 +80,9 @@ class ImportPlan:
         """Each row's errors as `列名: 原因` (the error workbook's 错误 column)."""
         out: dict[int, list[str]] = {}
         for e in self.errors:
-            out.setdefault(e.row or 0, []).append(f"{e.label}: {e.message}" if e.label else e.message)
+            out.setdefault(e.row or 0, []).append(
+                f"{e.label}: {e.message}" if e.label else e.message
+            )
         return out
 
 
@@ -195,6 +200,25 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
     batch.save(update_fields=["status", "imported_at", "counts"])
     Path(batch.stored_path).unlink(missing_ok=True)
     return plan, batch
+
+
+def import_error_workbook(*, actor: Any, token: str) -> tuple[str, Callable[[Any], None]]:
+    """The file name and writer of a previewed upload's error workbook: its rows as
+    uploaded with an added 错误 column. The upload is checked again (nothing written)."""
+    batch = import_batch_get(actor=actor, token=token)
+    stored = Path(batch.stored_path)
+    if not stored.exists():
+        raise NotFound("上传的文件已不在服务器上，请重新上传")
+    data = stored.read_bytes()
+    spec = get_kind(batch.kind)
+    plan = import_run(actor=actor, kind=spec.key, data=data, filename=batch.filename, commit=False)
+    table = read_table(data, batch.filename)
+    name = f"{Path(batch.filename).stem}-错误清单.xlsx"
+
+    def write(out: Any) -> None:
+        write_error_workbook(out, table, plan.errors_by_row(), sheet=spec.title)
+
+    return name, write
 
 
 def import_confirm_is_big(batch: ImportBatch) -> bool:

@@ -360,7 +360,9 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
         unit, wanted = _unit(norm), _unit(_norm_header(found.header))
         if norm not in by_name and unit and wanted and unit != wanted:
             # 销售收入（元） is not 销售收入（万元）: never read a figure in the wrong unit
-            errors.append(FieldError(found.key, found.label, f"单位应为{wanted}（表头“{header}”）", 1))
+            errors.append(
+                FieldError(found.key, found.label, f"单位应为{wanted}（表头“{header}”）", 1)
+            )
             continue
         if found.info:
             info.add(found.key)
@@ -582,6 +584,61 @@ def write_rows_xlsx(
                 ws.write_string(i, j, str(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
+    wb.close()
+
+
+def write_error_workbook(
+    path_or_buffer: str | Path | IO[bytes],
+    table: Table,
+    errors_by_row: dict[int, list[str]],
+    *,
+    sheet: str = "错误清单",
+) -> None:
+    """The uploaded rows as they were, with an added 错误 column (every error of the row,
+    joined) and 原行号 (the row number the errors name). Rows with errors are marked; the
+    sheet filters on 错误. Corrected, it uploads again: both added columns are ignored."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
+    ws = wb.add_worksheet(sheet[:31])
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}
+    )
+    error_head = wb.add_format({"bold": True, "bg_color": "#C00000", "font_color": "#FFFFFF"})
+    error_cell = wb.add_format({"font_color": "#C00000", "text_wrap": True, "bg_color": "#FDE9E7"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    headers = list(table.headers)
+    width = max([len(headers), *(len(r) for _, r in table.rows)])
+    headers += [""] * (width - len(headers))
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, head)
+        ws.set_column(j, j, max(10, min(30, len(h) * 2 + 2)))
+    ws.write_string(0, width, ERROR_HEADER, error_head)
+    ws.set_column(width, width, 60)
+    ws.write_string(0, width + 1, ROW_HEADER, head)
+    for i, (row_no, cells) in enumerate(table.rows, start=1):
+        for j, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime | dt.date):
+                day = (
+                    value
+                    if isinstance(value, dt.datetime)
+                    else dt.datetime.combine(value, dt.time())
+                )
+                ws.write_datetime(i, j, day, date_fmt)
+            elif isinstance(value, bool):
+                ws.write_boolean(i, j, value)
+            elif isinstance(value, int | float):
+                ws.write_number(i, j, value)
+            else:
+                ws.write_string(i, j, str(value))
+        problems = errors_by_row.get(row_no)
+        if problems:
+            ws.write_string(i, width, "；".join(problems), error_cell)
+        ws.write_number(i, width + 1, row_no)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(table.rows), 1), width + 1)
     wb.close()
 
 
