@@ -66,7 +66,7 @@ def main() -> None:
 
     import xlsxwriter
 
-    headers = [c.header for c in importing.FACT_COLUMNS]
+    headers = [c.header for c in importing.FACT_COLUMNS if not c.info]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("年度数据")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("template/<str:kind>.xlsx", import_views.import_template, name="template"),
     path("upload/<str:kind>/", import_views.import_upload, name="upload"),
     path("confirm/<str:token>/", import_views.import_confirm, name="confirm"),
+    path("errors/<str:token>.xlsx", import_views.import_errors, name="errors"),
 ]

@@ -98,11 +98,18 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             "plan": plan,
             "batch": batch,
             "changed": [r for r in plan.rows if r.status != "unchanged"][:300],
-            "errors": plan.errors[:1000],
-            "more_errors": max(0, len(plan.errors) - 1000),
+            "errors": plan.errors[: imports.ERRORS_ON_PAGE],
+            "more_errors": max(0, len(plan.errors) - imports.ERRORS_ON_PAGE),
         },
         status=200 if plan.ok else 422,
     )
+
+
+@login_required
+def import_errors(request: HttpRequest, token: str) -> HttpResponse:
+    """A previewed upload's rows with an added 错误 column."""
+    name, write = imports.import_error_workbook(actor=request.user, token=token)
+    return xlsx_response(write, name)
 
 
 @login_required

@@ -18,11 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from kechuang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import ImportBatch, Job
 from kechuang.core.selectors import import_batch_get
-from kechuang.core.tabular import Column
+from kechuang.core.tabular import Column, read_table, write_error_workbook
+
+# a preview page lists this many errors; all of them are in the error workbook
+ERRORS_ON_PAGE = 50
 
 
 @dataclass
@@ -41,6 +44,7 @@ class ImportPlan:
     errors: list[Any] = field(default_factory=list)  # FieldError
     warnings: list[str] = field(default_factory=list)
     imported: bool = False
+    total: int | None = None  # data rows read from the sheet (valid or not)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -49,7 +53,7 @@ class ImportPlan:
             "changed": 0,
             "unchanged": 0,
             "errors": len(self.errors),
-            "rows": len(self.rows),
+            "rows": len(self.rows) if self.total is None else self.total,
         }
         for r in self.rows:
             out[r.status] += 1
@@ -58,6 +62,28 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def finish(self, *, total: int, parse_errors: Iterable[Any] = ()) -> None:
+        """Settle the plan of a whole sheet of `total` data rows: the cell errors first,
+        then the checks' errors of the same rows (each row's every error; a check of a
+        cell that failed to parse is not repeated), in row order; a row with an error is
+        neither new, changed nor unchanged."""
+        cells = list(parse_errors)
+        failed_cells = {(e.row, e.field) for e in cells}
+        checks = [e for e in self.errors if (e.row, e.field) not in failed_cells]
+        self.errors = sorted([*cells, *checks], key=lambda e: e.row or 0)
+        failed = {e.row for e in self.errors}
+        self.rows = [r for r in self.rows if r.row not in failed]
+        self.total = total
+
+    def errors_by_row(self) -> dict[int, list[str]]:
+        """Each row's errors as `列名: 原因` (the error workbook's 错误 column)."""
+        out: dict[int, list[str]] = {}
+        for e in self.errors:
+            out.setdefault(e.row or 0, []).append(
+                f"{e.label}: {e.message}" if e.label else e.message
+            )
+        return out
 
 
 Runner = Callable[..., ImportPlan]  # (*, actor, data, filename, commit) -> ImportPlan
@@ -174,6 +200,25 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
     batch.save(update_fields=["status", "imported_at", "counts"])
     Path(batch.stored_path).unlink(missing_ok=True)
     return plan, batch
+
+
+def import_error_workbook(*, actor: Any, token: str) -> tuple[str, Callable[[Any], None]]:
+    """The file name and writer of a previewed upload's error workbook: its rows as
+    uploaded with an added 错误 column. The upload is checked again (nothing written)."""
+    batch = import_batch_get(actor=actor, token=token)
+    stored = Path(batch.stored_path)
+    if not stored.exists():
+        raise NotFound("上传的文件已不在服务器上，请重新上传")
+    data = stored.read_bytes()
+    spec = get_kind(batch.kind)
+    plan = import_run(actor=actor, kind=spec.key, data=data, filename=batch.filename, commit=False)
+    table = read_table(data, batch.filename)
+    name = f"{Path(batch.filename).stem}-错误清单.xlsx"
+
+    def write(out: Any) -> None:
+        write_error_workbook(out, table, plan.errors_by_row(), sheet=spec.title)
+
+    return name, write
 
 
 def import_confirm_is_big(batch: ImportBatch) -> bool:

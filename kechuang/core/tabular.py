@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,14 +39,28 @@ class ParseError(ValueError):
     pass
 
 
+# Columns an error workbook adds (`write_error_workbook`): a corrected copy uploads again.
+ERROR_HEADER = "错误"
+ROW_HEADER = "原行号"
+
+
 def _norm_header(text: str) -> str:
-    text = str(text).strip().replace("（", "(").replace("）", ")").replace(" ", "")
-    text = text.replace("\u3000", "").replace("*", "")
+    """A header as matched: full-width forms folded (NFKC: （）→(), Ａ→A, 全角空格),
+    every space, asterisk (a "required" mark) and line break dropped, brackets unified,
+    lower case."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"[\s*＊]", "", text)
+    text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
     return text.lower()
 
 
 def _strip_unit(text: str) -> str:
     return re.sub(r"\(.*?\)$", "", text)
+
+
+def _unit(text: str) -> str:
+    m = re.search(r"\((.*?)\)$", text)
+    return m[1] if m else ""
 
 
 COLUMN_KINDS = frozenset({"text", "int", "money_wan", "decimal", "date", "bool", "choice", "year"})
@@ -62,6 +77,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
     may_be_negative: bool = False
+    # shown for the reader (企业名称 beside the code): recognised, never parsed or matched
+    info: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:
@@ -318,13 +335,18 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int], list[str]]:
-    """Column key → index in the table; raises when a required column is missing."""
+    """Column key → index in the table; raises when a required column is missing.
+
+    Informational columns (`Column.info`) are recognised but left out of the index;
+    unknown headers are named in one warning (and in the error when a required column is
+    missing, since one of them is most likely the column meant)."""
     by_name: dict[str, Column] = {}
     for col in columns:
         for n in col.names():
             by_name[n] = col
     index: dict[str, int] = {}
-    warnings: list[str] = []
+    info: set[str] = set()
+    unknown: list[str] = []
     errors: list[FieldError] = []
     for i, header in enumerate(table.headers):
         if not header:
@@ -332,7 +354,18 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
         norm = _norm_header(header)
         found = by_name.get(norm) or by_name.get(_strip_unit(norm))
         if found is None:
-            warnings.append(f"忽略未知列“{header}”")
+            if norm not in (ERROR_HEADER, _norm_header(ROW_HEADER)):
+                unknown.append(header)
+            continue
+        unit, wanted = _unit(norm), _unit(_norm_header(found.header))
+        if norm not in by_name and unit and wanted and unit != wanted:
+            # 销售收入（元） is not 销售收入（万元）: never read a figure in the wrong unit
+            errors.append(
+                FieldError(found.key, found.label, f"单位应为{wanted}（表头“{header}”）", 1)
+            )
+            continue
+        if found.info:
+            info.add(found.key)
             continue
         if found.key in index:
             errors.append(
@@ -345,9 +378,15 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
     missing = [c for c in columns if c.required and c.key not in index]
     for c in missing:
         errors.append(FieldError(c.key, c.label, "缺少必填列", 1))
+    unknown_text = "未识别的列：" + "、".join(f"“{h}”" for h in unknown) if unknown else ""
     if errors:
-        raise ValidationFailed(errors, "表头不符合模板：" + "；".join(str(e) for e in errors))
-    return index, warnings
+        message = "表头不符合模板：" + "；".join(str(e) for e in errors)
+        if missing:
+            message += "。" + (
+                unknown_text + "（请把列名改为模板中的名称）" if unknown else "文件中没有未识别的列"
+            )
+        raise ValidationFailed(errors, message)
+    return index, [unknown_text + "，已忽略"] if unknown else []
 
 
 def parse_rows(
@@ -548,6 +587,61 @@ def write_rows_xlsx(
     wb.close()
 
 
+def write_error_workbook(
+    path_or_buffer: str | Path | IO[bytes],
+    table: Table,
+    errors_by_row: dict[int, list[str]],
+    *,
+    sheet: str = "错误清单",
+) -> None:
+    """The uploaded rows as they were, with an added 错误 column (every error of the row,
+    joined) and 原行号 (the row number the errors name). Rows with errors are marked; the
+    sheet filters on 错误. Corrected, it uploads again: both added columns are ignored."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
+    ws = wb.add_worksheet(sheet[:31])
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}
+    )
+    error_head = wb.add_format({"bold": True, "bg_color": "#C00000", "font_color": "#FFFFFF"})
+    error_cell = wb.add_format({"font_color": "#C00000", "text_wrap": True, "bg_color": "#FDE9E7"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    headers = list(table.headers)
+    width = max([len(headers), *(len(r) for _, r in table.rows)])
+    headers += [""] * (width - len(headers))
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, head)
+        ws.set_column(j, j, max(10, min(30, len(h) * 2 + 2)))
+    ws.write_string(0, width, ERROR_HEADER, error_head)
+    ws.set_column(width, width, 60)
+    ws.write_string(0, width + 1, ROW_HEADER, head)
+    for i, (row_no, cells) in enumerate(table.rows, start=1):
+        for j, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime | dt.date):
+                day = (
+                    value
+                    if isinstance(value, dt.datetime)
+                    else dt.datetime.combine(value, dt.time())
+                )
+                ws.write_datetime(i, j, day, date_fmt)
+            elif isinstance(value, bool):
+                ws.write_boolean(i, j, value)
+            elif isinstance(value, int | float):
+                ws.write_number(i, j, value)
+            else:
+                ws.write_string(i, j, str(value))
+        problems = errors_by_row.get(row_no)
+        if problems:
+            ws.write_string(i, width, "；".join(problems), error_cell)
+        ws.write_number(i, width + 1, row_no)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(table.rows), 1), width + 1)
+    wb.close()
+
+
 def write_rows_csv(buffer: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -562,7 +656,7 @@ def parse_record(
 ) -> dict[str, Any]:
     """Parse one record given by key (API bodies) with the same rules and messages as a
     sheet row. Unknown keys are errors; with `partial`, required keys may be absent."""
-    by_key = {c.key: c for c in columns}
+    by_key = {c.key: c for c in columns if not c.info}
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
     for key, raw in payload.items():

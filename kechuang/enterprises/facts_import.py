@@ -122,7 +122,7 @@ def plan_facts(
     is) when the sheet is not one this path settles."""
     from kechuang.core.imports import RowResult
 
-    present = [(c, index[c.key]) for c in columns if c.key in index]
+    present = [(c, index[c.key]) for c in columns if c.key in index]  # no info columns
     n = len(table.rows)
     width = max(i for _, i in present) + 1
     cells = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for _, r in table.rows]
@@ -181,9 +181,10 @@ def plan_facts(
     recorded = [d or today for d in recorded]
     if max(recorded) > today:
         return None
-    sources: list[str] = parsed["source"]
+    # 数据来源 may be absent or blank on rows that change nothing (checked below)
+    sources: list[str | None] = parsed["source"] if "source" in parsed else [None] * n
     days = {d: d.isoformat() for d in set(recorded)}
-    if not all(map(_is_json_plain, [*set(sources), *days.values()])):
+    if not all(map(_is_json_plain, [*{s for s in sources if s}, *days.values()])):
         return None
     notes = [t or "" for t in parsed["note"]] if "note" in parsed else [""] * n
 
@@ -271,6 +272,8 @@ def plan_facts(
         if changes:
             work.append(k)
             changed[k] = (current_row, values, changes)
+    if any(not sources[k] for k in work):
+        return None  # a row to write has no source: the row-by-row path says which
     plan.rows.extend(rows)
 
     def apply() -> None:

@@ -50,7 +50,7 @@ from kechuang.enterprises.services import (
     ip_check,
     name_initials,
 )
-from kechuang.rules import ip_classes, tech_domains
+from kechuang.rules import ip_classes, tech_domains, uscc
 
 BOOL_CHOICES = {"是": True, "否": False}
 STATUS_CHOICES = {label: value for value, label in Enterprise.Status.choices}
@@ -59,18 +59,49 @@ ACQ_CHOICES = {label: value for value, label in IPItem.Acquisition.choices}
 CERT_KIND_CHOICES = {label: value for value, label in Certificate.Kind.choices}
 SOURCE_CHOICES = {label: key for key, label in Source.CHOICES}
 
-USCC_COL = Column("uscc", "统一社会信用代码", "text", required=True, help="18位", max_length=30)
+USCC_COL = Column(
+    "uscc",
+    "统一社会信用代码",
+    "text",
+    required=True,
+    help="18位",
+    max_length=30,
+    aliases=("信用代码", "统一代码", "社会信用代码", "统一信用代码", "企业信用代码", "USCC"),
+)
+# beside the code for the reader; the code alone names the enterprise
+ENTERPRISE_NAME_COL = Column(
+    "enterprise_name",
+    "企业名称",
+    "text",
+    help="仅供核对，导入时不读取（按统一社会信用代码识别企业）",
+    aliases=("单位名称", "企业全称"),
+    info=True,
+)
 
 
 def _region_column() -> Column:
     return Column(
-        "region", "所属镇街/园区", "text", required=True, help="镇、街道、乡或园区的名称或区划代码"
+        "region",
+        "所属镇街/园区",
+        "text",
+        required=True,
+        help="镇、街道、乡或园区的名称或区划代码",
+        aliases=(
+            "所属镇街",
+            "镇街/园区",
+            "所属镇(街道)/园区",
+            "所属区域",
+            "所属园区",
+            "所属镇街园区",
+        ),
     )
 
 
 ENTERPRISE_COLUMNS = [
     USCC_COL,
-    Column("name", "企业名称", "text", required=True, max_length=120),
+    Column(
+        "name", "企业名称", "text", required=True, max_length=120, aliases=("单位名称", "企业全称")
+    ),
     Column("former_names", "曾用名", "text", help="多个用；分隔"),
     _region_column(),
     Column("address", "地址", "text", max_length=200),
@@ -88,7 +119,15 @@ ENTERPRISE_COLUMNS = [
 
 FACT_COLUMNS = [
     USCC_COL,
-    Column("fiscal_year", "会计年度", "year", required=True, help="如 2020"),
+    ENTERPRISE_NAME_COL,
+    Column(
+        "fiscal_year",
+        "会计年度",
+        "year",
+        required=True,
+        help="如 2020",
+        aliases=("年度", "年份", "财务年度", "数据年度"),
+    ),
     *[
         Column(
             f.key,
@@ -100,13 +139,21 @@ FACT_COLUMNS = [
         )
         for f in FACT_FIELDS
     ],
-    Column("source", "数据来源", "choice", required=True, choices=SOURCE_CHOICES),
+    Column(
+        "source",
+        "数据来源",
+        "choice",
+        choices=SOURCE_CHOICES,
+        help="新增或修改数据的行必填；未变的行可空",
+        aliases=("来源",),
+    ),
     Column("recorded_on", "记录日期", "date", help="默认为导入当天"),
     Column("note", "说明", "text", max_length=200),
 ]
 
 IP_COLUMNS = [
     USCC_COL,
+    ENTERPRISE_NAME_COL,
     Column(
         "kind",
         "知识产权类型",
@@ -124,6 +171,7 @@ IP_COLUMNS = [
 
 CERTIFICATE_COLUMNS = [
     USCC_COL,
+    ENTERPRISE_NAME_COL,
     Column("kind", "证书类型", "choice", required=True, choices=CERT_KIND_CHOICES),
     Column(
         "number",
@@ -194,11 +242,23 @@ def _enterprise_for(
     code = (raw_code or "").replace(" ", "").upper()
     enterprise = known.get(code)
     if enterprise is None or enterprise.pk not in visible:
-        return None, f"{code} 不在企业库中或无权修改"
+        return None, unknown_code_reason(code)
     allowed, reason = editable(actor, enterprise)
     if not allowed:
         return None, reason
     return enterprise, ""
+
+
+def unknown_code_reason(code: str) -> str:
+    """Why a code names no enterprise the actor may change: a malformed code or a wrong
+    check digit (most likely a typo) before "not in the registry"."""
+    _code, errors, _warnings = v.check_uscc(code)
+    if errors:
+        return errors[0] if not code else f"{code} {errors[0]}"
+    expected = uscc.check_digit(code[:17])
+    if code[17] != expected:
+        return f"{code} 校验码应为 {expected}（按GB 32100计算），请核对"
+    return f"{code} 不在企业库中或无权修改"
 
 
 def _resolve_enterprise(
@@ -237,11 +297,12 @@ def _plan_enterprises(
             if value is None and key not in ("uscc", "name", "region"):
                 continue  # blank leaves the value as it is
             data[key] = value
+        row_errors: list[FieldError] = []  # every error of the row, then the row is skipped
         region_text = raw.get("region")
         if region_text is not None:
             region = areas.get(str(region_text).strip())
             if region is None:
-                plan.errors.append(
+                row_errors.append(
                     FieldError(
                         "region",
                         "所属镇街/园区",
@@ -249,31 +310,32 @@ def _plan_enterprises(
                         row,
                     )
                 )
-                continue
-            data["region"] = region
+                del data["region"]
+            else:
+                data["region"] = region
         if raw.get("former_names") is not None:
             data["former_names"] = [
                 n for n in str(raw["former_names"]).replace(";", "；").split("；") if n.strip()
             ]
         code = v.check_uscc(raw.get("uscc"))[0]
         existing = known.get(code)
-        if code in seen:
-            plan.errors.append(
+        if code and code in seen:
+            row_errors.append(
                 FieldError("uscc", "统一社会信用代码", f"与第{seen[code]}行重复", row)
             )
-            continue
-        seen[code] = row
+        seen.setdefault(code, row)
         if existing is not None and existing.pk not in visible:
-            plan.errors.append(
+            row_errors.append(
                 FieldError("uscc", "统一社会信用代码", f"{code} 已登记在其他区域，无权修改", row)
             )
-            continue
         clean, errors = enterprise_check(data, instance=existing, row=row)
-        if errors:
-            plan.errors.extend(errors)
-            continue
-        for w in clean.warnings:
+        reported = {e.field for e in row_errors}
+        row_errors += [e for e in errors if e.field not in reported]
+        for w in clean.warnings:  # a wrong check digit is said even when the row has errors
             plan.warnings.append(f"第{row}行 统一社会信用代码: {w}")
+        if row_errors:
+            plan.errors.extend(row_errors)
+            continue
         region = clean.values.get("region")
         allowed, reason = can_edit_enterprise(actor, existing, region)
         if not allowed:
@@ -400,6 +462,7 @@ def _plan_facts(
         ):
             existing[(f.enterprise_id, f.fiscal_year)] = f
     seen: dict[tuple[int, int], int] = {}
+    source_missing = False  # the sheet has no 数据来源 column and a row needs one (said once)
     today = v.today()
     resolved_codes: dict[Any, tuple[Enterprise | None, str]] = {}
     year_problems: dict[Any, str | None] = {}
@@ -437,30 +500,31 @@ def _plan_facts(
         if problem:
             errors.append(FieldError("fiscal_year", "会计年度", problem, row))
         recorded_on = raw.get("recorded_on") or today
-        if recorded_on > today:
+        late = recorded_on > today
+        if late:
             errors.append(FieldError("recorded_on", "记录日期", "不能晚于今天", row))
-        if enterprise is None or problem:
-            continue
-        assert year is not None
-        eid = enterprise.id
-        key = (eid, year)
-        if key in seen:
+        key = (enterprise.id, year) if enterprise is not None and year is not None else None
+        duplicate = key is not None and key in seen
+        if key is not None and duplicate:
             errors.append(
                 FieldError(
                     "fiscal_year", "会计年度", f"与第{seen[key]}行重复（同一企业同一年度）", row
                 )
             )
-            continue
-        seen[key] = row
+        elif key is not None:
+            seen[key] = row
         values = {fact_keys[k]: val for k, val in raw.items() if k in fact_keys and val is not None}
-        facts = existing.get(key)
+        facts = existing.get(key) if key is not None and not duplicate else None
         current = facts_current(facts) if facts is not None else {}
-        problems = v.check_facts(values, current)
+        problems = v.check_facts(values, current)  # the values' errors, whatever else is wrong
         if problems:
             from kechuang.enterprises.facts import FACT_BY_NAME
 
             errors.extend(FieldError(n, FACT_BY_NAME[n].label, m, row) for n, m in problems)
+        if enterprise is None or problem or key is None or duplicate or problems or late:
             continue
+        assert year is not None
+        eid = enterprise.id
         # {field: (before, after)} as JSON-ready values: the preview's changes, and (as
         # JSON, where a pair is a list) the revision's
         if facts is None:  # every value is a change from unknown
@@ -477,6 +541,15 @@ def _plan_facts(
                 if _differs(current.get(n), val)
             }
             status = "changed" if changes else "unchanged"
+        if status != "unchanged" and not raw.get("source"):
+            if "source" in raw:
+                errors.append(FieldError("source", "数据来源", "新增或修改数据时不能为空", row))
+            elif not source_missing:
+                source_missing = True
+                errors.append(
+                    FieldError("source", "数据来源", "缺少此列：新增或修改年度数据时须注明来源", 1)
+                )
+            continue
         results.append(
             RowResult(row, status, f"{enterprise.uscc} {year}", enterprise.name, changes)
         )
@@ -489,7 +562,7 @@ def _plan_facts(
                     facts,
                     values,
                     changes,
-                    raw["source"],
+                    raw["source"],  # present: checked above
                     recorded_on,
                     raw.get("note") or "",
                 )
@@ -778,10 +851,13 @@ def _import_run(
             # a clean sheet, column by column; any other goes row by row, below
             apply = facts_import.plan_facts(actor, table, spec.columns, index, plan)
         if apply is None:
+            # every row is checked, a cell that failed to parse left out of its row, so
+            # that each row's every error is reported
             rows, errors = parse_rows(table, spec.columns, index)
-            failed_rows = {e.row for e in errors}
-            apply = spec.plan(actor, [(n, r) for n, r in rows if n not in failed_rows], plan)
-            plan.errors = sorted([*errors, *plan.errors], key=lambda e: e.row or 0)
+            apply = spec.plan(actor, rows, plan)
+            plan.finish(total=len(table.rows), parse_errors=errors)
+        else:
+            plan.finish(total=len(table.rows))
         if commit:
             if plan.errors:
                 raise ValidationFailed(plan.errors)
@@ -848,11 +924,22 @@ def export_table(
 
         return headers, ent_rows()
     if spec.key == "facts":
-        facts = YearlyFacts.objects.filter(enterprise__in=enterprises).select_related("enterprise")
+        from django.db.models import OuterRef, Subquery
+
+        latest_source = (
+            FactRevision.objects.filter(facts=OuterRef("pk"))
+            .order_by("-recorded_on", "-pk")
+            .values("source")[:1]
+        )
+        facts = (
+            YearlyFacts.objects.filter(enterprise__in=enterprises)
+            .select_related("enterprise")
+            .annotate(last_source=Subquery(latest_source))
+        )
         if year:
             facts = facts.filter(fiscal_year=year)
-        headers = [c.header for c in spec.columns if c.key not in ("source", "recorded_on", "note")]
-        headers.insert(1, "企业名称")
+        # 数据来源: that of the latest recording (a row edited in Excel may name another)
+        headers = [c.header for c in spec.columns if c.key not in ("recorded_on", "note")]
 
         def fact_rows() -> Iterable[list[Any]]:
             for f in facts.order_by("enterprise__name", "fiscal_year"):
@@ -860,6 +947,7 @@ def export_table(
                 for spec_f in FACT_FIELDS:
                     value = getattr(f, spec_f.name)
                     row.append(money_out(value) if spec_f.kind == "money" else value)
+                row.append(Source.LABELS.get(f.last_source or "", ""))
                 yield row
 
         return headers, fact_rows()
@@ -871,6 +959,7 @@ def export_table(
             for i in items.order_by("enterprise__name", "granted_on"):
                 yield [
                     i.enterprise.uscc,
+                    i.enterprise.name,
                     ip_classes.KINDS[i.kind][0],
                     i.number,
                     i.title,
@@ -887,6 +976,7 @@ def export_table(
         for c in certs.order_by("enterprise__name", "issued_on"):
             yield [
                 c.enterprise.uscc,
+                c.enterprise.name,
                 kind_label[c.kind],
                 c.number,
                 c.issued_on,

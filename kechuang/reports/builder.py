@@ -33,6 +33,13 @@ from kechuang.targets.selectors import (
     targets_for,
 )
 
+APPENDIX_TITLE = "附录：暂无数据的指标"
+APPENDIX_LEAD = "以下指标在本报告年度暂无记录或统计数据，正文和表格未列入其数值。"
+# Word: A4 with the margins of 党政机关公文格式 (GB/T 9704-2012), in millimetres
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+SERIF_CJK = "Noto Serif CJK SC"  # body text (fonts-noto-cjk)
+SANS_CJK = "Noto Sans CJK SC"  # headings, bold: 黑体-style
 CMP_WORDS = {"gte": "不少于", "gt": "超过", "eq": ""}
 CMP_SIGNS = {"gte": "≥", "gt": ">", "eq": "="}
 FORMATS = ("json", "md", "docx", "pdf")
@@ -80,6 +87,8 @@ class AnnualReport:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     growth_notes: list[str] = field(default_factory=list)
+    # 附录：暂无数据的指标 — each indicator without a value, once (with its target if any)
+    missing: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -162,12 +171,19 @@ def build_annual(
     return report
 
 
+def year_note(report: AnnualReport, ind: Any) -> str:
+    """ "（2019年度）" after a figure of another year than the report's (`data_lag`)."""
+    data_year = ind.data_year(report.year)
+    return "" if data_year == report.year else f"（{data_year}年度）"
+
+
 def _say(report: AnnualReport, ind_id: str, template: str) -> str | None:
     line = report.lines[ind_id]
     if line.value.value is None:
         return None
     return template.format(
-        v=fmt_value(line.value.value, line.ind), rank=_rank_text(line, report.peer_area)
+        v=fmt_value(line.value.value, line.ind) + year_note(report, line.ind),
+        rank=_rank_text(line, report.peer_area),
     )
 
 
@@ -206,13 +222,15 @@ def _work(report: AnnualReport, ev: Evaluator) -> None:
     share = _say(report, "hightech_output_share", "占规上工业产值比重{v}{rank}")
     if ht or share:
         report.work.append("高新技术产业发展。" + "，".join(p for p in (ht, share) if p) + "。")
-    rd_year, rd = y, report.lines["rd_gdp_ratio"]
+    # the year the figure describes: its data year (a lag of one gives last year's ratio)
+    rd = report.lines["rd_gdp_ratio"]
+    rd_year = rd.ind.data_year(y)
     rd_value = rd.value
     if rd_value.value is None:
-        prev_value = ev.value("rd_gdp_ratio", report.region, y - 1)
+        prev_value = ev.value("rd_gdp_ratio", report.region, rd_year - 1)
         if prev_value.value is not None:
-            rd_year, rd_value = y - 1, prev_value
-            rank = ev.peer_rank("rd_gdp_ratio", report.region, y - 1)
+            rd_year, rd_value = rd_year - 1, prev_value
+            rank = ev.peer_rank("rd_gdp_ratio", report.region, rd_year)
             rd = IndicatorLine(prev_value, rd.progress, rank)
     if rd_value.value is not None:
         report.work.append(
@@ -230,19 +248,24 @@ def _work(report: AnnualReport, ev: Evaluator) -> None:
         "rd_gdp_ratio",
     }
     others = [
-        f"{line.ind.label}{fmt_value(line.value.value, line.ind)}"
+        f"{line.ind.label}{fmt_value(line.value.value, line.ind)}{year_note(report, line.ind)}"
         for i, line in report.lines.items()
         if i not in covered and line.value.value is not None
     ]
     if others:
         report.work.append("其他工作。" + "；".join(others) + "。")
-    missing = [line.ind.label for line in report.lines.values() if line.value.value is None]
-    if missing:
-        report.work.append(
-            f"以下{len(missing)}项指标暂无记录或统计数据，未列入本报告数值："
-            + "、".join(missing)
-            + "。"
+    # indicators without a value: once, in the appendix (never in the text or tables)
+    for line in report.lines.values():
+        if line.value.value is not None:
+            continue
+        t = line.progress.target
+        target = (
+            ""
+            if t is None
+            else f"（{report.year}年目标{CMP_SIGNS[t.comparison]}"
+            f"{fmt_value(Decimal(t.value), line.ind)}）"
         )
+        report.missing.append(f"{line.ind.label}{year_note(report, line.ind)}{target}")
 
 
 def _shortfalls(report: AnnualReport, ev: Evaluator) -> None:
@@ -251,7 +274,8 @@ def _shortfalls(report: AnnualReport, ev: Evaluator) -> None:
         p = line.progress
         if p.met is False and p.target is not None:
             report.shortfalls.append(
-                f"{line.ind.label}{fmt_value(line.value.value, line.ind)}，未完成年度目标"
+                f"{line.ind.label}{fmt_value(line.value.value, line.ind)}"
+                f"{year_note(report, line.ind)}，未完成年度目标"
                 f"（{CMP_SIGNS[p.target.comparison]}{fmt_value(Decimal(p.target.value), line.ind)}）"
                 + (f"，完成率{fmt_percent(p.progress, 1)}" if p.progress is not None else "")
                 + "。"
@@ -316,12 +340,13 @@ def _plan(report: AnnualReport) -> None:
 
 def _tables(report: AnnualReport, ev: Evaluator) -> None:
     rows = []
-    for n, line in enumerate(report.lines.values(), start=1):
+    with_values = [line for line in report.lines.values() if line.value.value is not None]
+    for n, line in enumerate(with_values, start=1):
         t = line.progress.target
         rows.append(
             [
                 str(n),
-                line.ind.label,
+                line.ind.label + year_note(report, line.ind),
                 line.ind.unit,
                 fmt_number(line.value.value, line.ind),
                 "—"
@@ -479,74 +504,158 @@ def to_markdown(report: AnnualReport) -> str:
     out += ["", f"## 三、{report.year + 1}年工作思路", ""]
     out += [f"{n}. {s}" for n, s in enumerate(report.plan, start=1)]
     out.append("")
+    if report.missing:
+        out += [f"## {APPENDIX_TITLE}", "", APPENDIX_LEAD, ""]
+        out += [f"{n}. {s}" for n, s in enumerate(report.missing, start=1)]
+        out.append("")
     return "\n".join(out)
 
 
+def _set_fonts(
+    target: Any, font: str, *, size: float | None = None, bold: bool | None = None
+) -> None:
+    """A style's or run's font for Latin and East-Asian text (python-docx sets only the
+    Latin one: w:rFonts/@w:eastAsia is set here)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    target.font.name = font
+    if size is not None:
+        target.font.size = Pt(size)
+    if bold is not None:
+        target.font.bold = bold
+    target.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = target.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)
+
+
+def _column_widths(t: Table, total_mm: float) -> list[float]:
+    """Widths in mm: each column by its longest text (CJK counts double), at least a
+    number's width, scaled to the text width of the page."""
+
+    def length(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    wants = [
+        max(6, min(36, max(length(v) for v in [h, *(r[j] for r in t.rows)])))
+        for j, h in enumerate(t.headers)
+    ]
+    scale = total_mm / sum(wants)
+    return [w * scale for w in wants]
+
+
+def _fill_row(
+    cells: Any, values: list[str], widths: list[Any], text_cols: int, *, head: bool
+) -> None:
+    """One table row in Word: set widths, 五号 text, headers centred in 黑体, numbers right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for j, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        cell.width = widths[j]
+        para = cell.paragraphs[0]
+        para.paragraph_format.line_spacing = 1.0
+        para.paragraph_format.first_line_indent = Pt(0)
+        if head:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif j >= text_cols:
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = para.add_run(value)
+        _set_fonts(run, SANS_CJK if head else SERIF_CJK, size=10.5, bold=head)
+
+
 def to_docx(report: AnnualReport) -> bytes:
+    """Word as a bureau writes it: A4 with 公文 margins, a serif CJK body (三号), 黑体-style
+    headings, tables of set widths, and the indicators without data in an appendix."""
     import io
 
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Mm, Pt
 
     doc = Document()
-    for style_name, size, east in (
-        ("Normal", 12, "宋体"),
-        ("Heading 1", 16, "黑体"),
-        ("Heading 2", 14, "黑体"),
-        ("Title", 20, "黑体"),
-    ):
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    text_mm = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+    normal = doc.styles["Normal"]
+    _set_fonts(normal, SERIF_CJK, size=16)  # 三号
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    for style_name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 16)):
         style = doc.styles[style_name]
-        style.font.size = Pt(size)
-        style.font.name = "WenQuanYi Micro Hei"
-        rpr = style.element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(rfonts)
-        rfonts.set(qn("w:eastAsia"), east)
-    title = doc.add_heading(report.title, level=0)
+        _set_fonts(style, SANS_CJK, size=size, bold=True)
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(6)
+    caption_style = doc.styles["Caption"]
+    _set_fonts(caption_style, SANS_CJK, size=12, bold=True)
+
+    def body(text: str) -> None:
+        para = doc.add_paragraph(text)
+        para.paragraph_format.first_line_indent = Pt(32)  # two characters
+        para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    def caption(text: str) -> None:
+        cap = doc.add_paragraph(text, style="Caption")
+        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    title = doc.add_paragraph(report.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     meta = doc.add_paragraph(
         f"生成日期：{report.generated_on:%Y-%m-%d}（由科创云根据记录自动生成）"
     )
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in meta.runs:
+        run.font.size = Pt(12)
     doc.add_heading(f"一、{report.year}年工作情况", level=1)
     for n, p in enumerate(report.work, start=1):
-        para = doc.add_paragraph(f"{n}. {p}")
-        para.paragraph_format.first_line_indent = Cm(0.85)
+        body(f"{n}. {p}")
     for chart in report.charts:
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
+        doc.add_picture(io.BytesIO(chart.png), width=Mm(min(150, text_mm)))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cap = doc.add_paragraph(chart.title)
-        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.line_spacing = 1.0  # a fixed line would clip it
+        caption(chart.title)
     for t in report.tables:
-        cap = doc.add_paragraph(t.title)
-        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption(t.title)
         table = doc.add_table(rows=1, cols=len(t.headers))
         table.style = "Table Grid"
-        for cell, h in zip(table.rows[0].cells, t.headers, strict=True):
-            cell.text = h
-            for run in cell.paragraphs[0].runs:
-                run.font.bold = True
-                run.font.size = Pt(9)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = [Mm(w) for w in _column_widths(t, text_mm)]
+        for col, width in zip(table.columns, widths, strict=True):
+            col.width = width
+
+        _fill_row(table.rows[0].cells, t.headers, widths, t.text_cols, head=True)
         for r in t.rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, r, strict=True):
-                cell.text = value
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(9)
+            _fill_row(table.add_row().cells, r, widths, t.text_cols, head=False)
+        doc.add_paragraph()
     if report.growth_notes:
-        doc.add_paragraph("注：" + "；".join(report.growth_notes) + "。")
+        note = doc.add_paragraph("注：" + "；".join(report.growth_notes) + "。")
+        for run in note.runs:
+            run.font.size = Pt(12)
     doc.add_heading("二、存在的短板和不足", level=1)
     for n, s in enumerate(
         report.shortfalls or ["对照年度目标和周边地区，已有数据的各项指标均未落后。"], start=1
     ):
-        doc.add_paragraph(f"{n}. {s}").paragraph_format.first_line_indent = Cm(0.85)
+        body(f"{n}. {s}")
     doc.add_heading(f"三、{report.year + 1}年工作思路", level=1)
     for n, s in enumerate(report.plan, start=1):
-        doc.add_paragraph(f"{n}. {s}").paragraph_format.first_line_indent = Cm(0.85)
+        body(f"{n}. {s}")
+    if report.missing:
+        doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        doc.add_heading(APPENDIX_TITLE, level=1)
+        body(APPENDIX_LEAD)
+        for n, s in enumerate(report.missing, start=1):
+            body(f"{n}. {s}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -556,7 +665,10 @@ def to_pdf(report: AnnualReport) -> bytes:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    html = render_to_string("reports/annual_pdf.html", {"r": report})
+    html = render_to_string(
+        "reports/annual_pdf.html",
+        {"r": report, "appendix_title": APPENDIX_TITLE, "appendix_lead": APPENDIX_LEAD},
+    )
     return bytes(HTML(string=html).write_pdf())
 
 

@@ -67,11 +67,18 @@ def _indicator_choices(*, statistics: bool) -> dict[str, str]:
     return _IndicatorChoices(statistics=statistics)
 
 
+YEAR_ALIASES = ("年份", "会计年度", "统计年度", "考核年度")
+
 STATISTIC_COLUMNS = [
     Column(
-        "region", "区域代码", "text", required=True, help="如 321283（泰兴市）", aliases=("区域",)
+        "region",
+        "区域代码",
+        "text",
+        required=True,
+        help="如 321283（泰兴市）",
+        aliases=("区域", "区划代码", "行政区划代码"),
     ),
-    Column("year", "年度", "year", required=True),
+    Column("year", "年度", "year", required=True, aliases=YEAR_ALIASES),
     Column(
         "key",
         "指标",
@@ -99,9 +106,9 @@ TARGET_COLUMNS = [
         "text",
         required=True,
         help="县（市、区）或镇、园区的代码",
-        aliases=("区域",),
+        aliases=("区域", "区划代码", "行政区划代码"),
     ),
-    Column("year", "年度", "year", required=True),
+    Column("year", "年度", "year", required=True, aliases=YEAR_ALIASES),
     Column(
         "indicator",
         "指标",
@@ -232,38 +239,40 @@ def statistic_delete(*, actor: Any, statistic: RegionalStatistic, via: str = "we
 
 
 def _parse_sheet(
-    data: bytes, filename: str, columns: list[Column]
-) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldError], list[str]]:
+    data: bytes, filename: str, columns: list[Column], kind: str
+) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldError], ImportPlan]:
     table = read_table(data, filename, max_rows=20000)
     index, warnings = map_columns(table, columns)
+    if not table.rows:
+        raise ValidationFailed([], "文件中没有数据行")
     rows, errors = parse_rows(table, columns, index)
-    return rows, errors, warnings
+    plan = ImportPlan(kind, warnings=warnings, total=len(table.rows))
+    return rows, errors, plan
 
 
 def statistics_import(
     *, actor: Any, data: bytes, filename: str, commit: bool, via: str = "import"
 ) -> ImportPlan:
-    """All rows valid, or nothing is written; errors name the row and column."""
+    """All rows valid, or nothing is written; errors name the row and column. The plan
+    of a preview carries every error of every row; a commit with errors raises them."""
     _require(can_enter_statistics(actor))
-    rows, errors, warnings = _parse_sheet(data, filename, STATISTIC_COLUMNS)
-    seen: dict[tuple[str, int, str], int] = {}
+    rows, parse_errors, plan = _parse_sheet(data, filename, STATISTIC_COLUMNS, "statistics")
+    failed_cells = {e.row for e in parse_errors}
+    seen: dict[tuple[Any, Any, Any], int] = {}
     clean: list[tuple[int, Region, dict[str, Any]]] = []
     for row_no, values in rows:
-        if any(e.row == row_no for e in errors):
-            continue
         row_errors: list[FieldError] = []
-        region = _region(values["region"], row_errors, row_no)
-        _check_year(values["year"], row_errors, row_no)
-        dup = (values["region"], values["year"], values["key"])
-        if dup in seen:
-            row_errors.append(FieldError("key", "指标", f"与第{seen[dup]}行重复", row_no))
-        seen[dup] = row_no
-        errors.extend(row_errors)
-        if not row_errors and region is not None:
+        region = _region(values.get("region"), row_errors, row_no)
+        _check_year(values.get("year"), row_errors, row_no)
+        dup = (values.get("region"), values.get("year"), values.get("key"))
+        if None not in dup:
+            if dup in seen:
+                row_errors.append(FieldError("key", "指标", f"与第{seen[dup]}行重复", row_no))
+            else:
+                seen[dup] = row_no
+        plan.errors.extend(row_errors)
+        if not row_errors and region is not None and row_no not in failed_cells:
             clean.append((row_no, region, values))
-    if errors:
-        raise ValidationFailed(sorted(errors, key=lambda e: e.row or 0))
-    plan = ImportPlan("statistics", warnings=warnings)
     with transaction.atomic():
         for row_no, region, v in clean:
             existing = RegionalStatistic.objects.filter(
@@ -283,7 +292,11 @@ def statistics_import(
             plan.rows.append(
                 RowResult(row_no, status, key, changes={"数值": (before, str(v["value"]))})
             )
-            if commit and status != "unchanged":
+        plan.finish(total=plan.total or 0, parse_errors=parse_errors)
+        if commit and plan.errors:
+            raise ValidationFailed(plan.errors)
+        if commit:
+            for _row_no, region, v in clean:
                 _statistic_write(
                     actor=actor,
                     region=region,
@@ -294,6 +307,7 @@ def statistics_import(
                     note=v.get("note") or "",
                     via=via,
                 )
+            plan.imported = True
     return plan
 
 
@@ -407,35 +421,34 @@ def target_delete(*, actor: Any, target: Target, via: str = "web") -> None:
 def targets_import(
     *, actor: Any, data: bytes, filename: str, commit: bool, via: str = "import"
 ) -> ImportPlan:
-    """All rows valid, or nothing is written; errors name the row and column."""
+    """All rows valid, or nothing is written; errors name the row and column. The plan
+    of a preview carries every error of every row; a commit with errors raises them."""
     _require(can_manage_targets(actor))
-    rows, errors, warnings = _parse_sheet(data, filename, TARGET_COLUMNS)
-    seen: dict[tuple[str, int, str], int] = {}
+    rows, parse_errors, plan = _parse_sheet(data, filename, TARGET_COLUMNS, "targets")
+    failed_cells = {e.row for e in parse_errors}
+    seen: dict[tuple[Any, Any, Any], int] = {}
     clean: list[tuple[int, Region, dict[str, Any]]] = []
     for row_no, values in rows:
-        if any(e.row == row_no for e in errors):
-            continue
         row_errors: list[FieldError] = []
-        region = _region(values["region"], row_errors, row_no)
+        region = _region(values.get("region"), row_errors, row_no)
         values["comparison"] = values.get("comparison") or "gte"
         row_errors += _target_errors(
             region,
-            values["year"],
-            values["indicator"],
+            values.get("year"),
+            values.get("indicator") or "",
             values["comparison"],
-            values["value"],
+            values.get("value"),
             row_no,
         )
-        dup = (values["region"], values["year"], values["indicator"])
-        if dup in seen:
-            row_errors.append(FieldError("indicator", "指标", f"与第{seen[dup]}行重复", row_no))
-        seen[dup] = row_no
-        errors.extend(row_errors)
-        if not row_errors and region is not None:
+        dup = (values.get("region"), values.get("year"), values.get("indicator"))
+        if None not in dup:
+            if dup in seen:
+                row_errors.append(FieldError("indicator", "指标", f"与第{seen[dup]}行重复", row_no))
+            else:
+                seen[dup] = row_no
+        plan.errors.extend(row_errors)
+        if not row_errors and region is not None and row_no not in failed_cells:
             clean.append((row_no, region, values))
-    if errors:
-        raise ValidationFailed(sorted(errors, key=lambda e: e.row or 0))
-    plan = ImportPlan("targets", warnings=warnings)
     with transaction.atomic():
         for row_no, region, v in clean:
             existing = Target.objects.filter(
@@ -456,7 +469,11 @@ def targets_import(
             plan.rows.append(
                 RowResult(row_no, status, key, changes={"数值": (before, str(v["value"]))})
             )
-            if commit and status != "unchanged":
+        plan.finish(total=plan.total or 0, parse_errors=parse_errors)
+        if commit and plan.errors:
+            raise ValidationFailed(plan.errors)
+        if commit:
+            for _row_no, region, v in clean:
                 _target_write(
                     actor=actor,
                     region=region,
@@ -464,9 +481,10 @@ def targets_import(
                     indicator=v["indicator"],
                     value=v["value"],
                     comparison=v["comparison"],
-                    note=note,
+                    note=v.get("note") or "",
                     via=via,
                 )
+            plan.imported = True
     return plan
 
 

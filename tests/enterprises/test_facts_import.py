@@ -123,7 +123,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet()
-    ws.write_row(0, 0, [c.header for c in importing.FACT_COLUMNS])
+    ws.write_row(0, 0, [c.header for c in importing.FACT_COLUMNS if not c.info])
     for i, row in enumerate(rows, start=1):
         for j, cell in enumerate(row):
             if cell is not None:

@@ -145,8 +145,8 @@ def test_missing_required_columns(staff, firm_b):
     data = xlsx([["统一社会信用代码", "职工总数"], [firm_b.uscc, 5]])
     with pytest.raises(ValidationFailed) as exc:
         run(staff, "facts", data)
-    assert "第1行 会计年度: 缺少必填列" in exc.value.lines()
-    assert "第1行 数据来源: 缺少必填列" in exc.value.lines()
+    assert exc.value.lines() == ["第1行 会计年度: 缺少必填列"]  # 数据来源: only rows that write
+    assert "文件中没有未识别的列" in exc.value.message
 
 
 def test_empty_file_is_refused(staff):
@@ -223,8 +223,9 @@ def test_template_has_help_row_that_is_skipped(tmp_path, staff, firm_b):
     assert ws.data_validations.dataValidation, "template carries validation lists"
     for col, value in (
         (1, firm_b.uscc),
-        (2, 2016),
-        (3, 77),
+        (2, "（企业名称仅供核对）"),
+        (3, 2016),
+        (4, 77),
         (len(importing.FACT_COLUMNS) - 2, "统计"),
     ):
         ws.cell(row=3, column=col, value=value)
@@ -238,17 +239,7 @@ def test_export_round_trips_through_import(staff, firm_b, tmp_path):
     call_command("export", "facts", str(out))
     table = read_table(out)
     assert len(table.rows) == 3
-    data = out.read_bytes()
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.active
-    ws.cell(row=1, column=ws.max_column + 1, value="数据来源")
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=ws.max_column, value="统计")
-    buf = io.BytesIO()
-    wb.save(buf)
-    plan = run(staff, "facts", buf.getvalue(), commit=False)
+    plan = run(staff, "facts", out.read_bytes(), commit=False)  # 企业名称 and 数据来源 included
     assert plan.counts["unchanged"] == 3, plan.errors
 
 

@@ -290,11 +290,15 @@ def test_errors_keep_their_row_column_and_order_and_write_nothing(staff, regions
     )
     with pytest.raises(ValidationFailed) as exc:
         importing.import_run(actor=staff, kind="facts", data=data, filename="f.csv", commit=True)
-    assert exc.value.lines() == [
+    # every error of each row: a cell that fails to parse does not hide the row's others
+    lines = exc.value.lines()
+    assert lines[3].startswith("第3行 会计年度: 应在1980年至")
+    assert lines[:3] + lines[4:] == [
         "第2行 科技人员数: 科技人员数不能大于职工总数",
         "第3行 职工总数: “x”不是整数",
         "第3行 销售收入: 小数位不能超过6位",
-        "第4行 统一社会信用代码: 91320000MA1234567X 不在企业库中或无权修改",
+        "第3行 记录日期: 不能晚于今天",
+        "第4行 统一社会信用代码: 91320000MA1234567X 校验码应为 T（按GB 32100计算），请核对",
         "第5行 记录日期: 不能晚于今天",
         "第5行 境内研发费用: 境内研发费用不能大于研发费用",
         "第6行 会计年度: 与第5行重复（同一企业同一年度）",

@@ -129,3 +129,66 @@ def test_lagged_statistics_show_the_previous_year(county_firms: Any, regions: An
     rd = data["indicators"]["rd_gdp_ratio"]
     assert rd["value"] == Decimal("2.65") and rd["data_year"] == 2019 and rd["peer_rank"] == 2
     assert data["indicators"]["hnte_new"]["data_year"] == 2020
+
+
+def test_docx_is_a4_with_official_margins_serif_body_and_sans_headings(
+    report_data: Any, out_dir: Path
+):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    data = to_docx(report_data)
+    (out_dir / "annual-a4.docx").write_bytes(data)
+    doc = Document(io.BytesIO(data))
+    section = doc.sections[0]
+
+    def mm(length: Any) -> float:  # Word keeps twips: 210 mm is 11906 twips
+        return round(length.mm, 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.bottom_margin)) == (37, 35)
+    assert (mm(section.left_margin), mm(section.right_margin)) == (28, 26)
+
+    def east_asian(style: Any) -> str:
+        return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    assert east_asian(doc.styles["Normal"]) == "Noto Serif CJK SC"
+    for name in ("Title", "Heading 1"):
+        assert east_asian(doc.styles[name]) == "Noto Sans CJK SC"
+        assert doc.styles[name].font.bold
+    table = doc.tables[0]
+    assert table.autofit is False
+    widths = [c.width for c in table.columns]
+    assert all(widths) and abs(sum(widths) - Mm(156)) < Mm(1)
+
+
+def test_indicators_without_data_are_listed_once_in_the_appendix(report_data: Any):
+    from docx import Document
+
+    doc = Document(io.BytesIO(to_docx(report_data)))
+    texts = [p.text for p in doc.paragraphs]
+    appendix = texts.index("附录：暂无数据的指标")
+    visits = "走访乡镇(园区)、重点企业"  # an indicator the small county has no record of
+    assert report_data.lines["visits"].ind.label.startswith(visits)
+    assert not any(visits in t for t in texts[:appendix])
+    assert sum(visits in t for t in texts[appendix:]) == 1
+    assert not any(visits in c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "暂无记录或统计数据，未列入" not in "".join(texts[:appendix])
+    md = to_markdown(report_data)
+    assert "## 附录：暂无数据的指标" in md and md.count(report_data.lines["visits"].ind.label) == 1
+
+
+def test_a_lagged_figure_is_labelled_with_the_year_it_describes(
+    county_firms: Any, regions: Any, staff: Any
+):
+    statistic_save(
+        actor=staff, region=regions["county"], year=2019, key="rd_gdp_ratio", value="2.65"
+    )
+    report = build_annual(region=regions["county"], year=2020, today=TODAY, with_charts=False)
+    md = to_markdown(report)
+    assert "2019年度全社会研发经费占GDP的比重达2.65%" in md
+    assert "2020年度全社会研发经费" not in md
+    table = report.tables[0]
+    row = next(r for r in table.rows if r[1].startswith("全社会研发经费占GDP比重"))
+    assert row[1] == "全社会研发经费占GDP比重（2019年度）" and row[3] == "2.65"
