@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Body, Router
 
 from kechuang.assessments import services
+from kechuang.core import periods
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.enterprises import selectors
 
@@ -34,7 +34,7 @@ def assess(
                 ) from None
     if not isinstance(records, list):
         raise ValidationFailed([FieldError("input", "", "请求体应为企业对象列表")])
-    return services.assess_records(records, rules=rules, as_of=as_of or timezone.localdate())
+    return services.assess_records(records, rules=rules, as_of=as_of or periods.today())
 
 
 @router.get("/enterprises/{uscc}/assessment", summary="企业库中一家企业的评价（按权限范围）")
@@ -43,7 +43,7 @@ def enterprise_assessment(
 ) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     record, doc = services.enterprise_assessment(
-        enterprise=enterprise, as_of=as_of or timezone.localdate(), rules=rules
+        enterprise=enterprise, as_of=as_of or periods.today(), rules=rules
     )
     doc["input"] = record
     return doc

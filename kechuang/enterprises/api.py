@@ -11,6 +11,7 @@ from ninja import Body, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kechuang.accounts.models import Region
+from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import ValidationFailed
 from kechuang.core.money import yuan_to_wan
@@ -260,7 +261,6 @@ class CertificateOut(Schema):
 
 
 def _cert_out(c: Certificate) -> CertificateOut:
-    from django.utils import timezone
 
     return CertificateOut(
         kind=c.kind,
@@ -271,7 +271,7 @@ def _cert_out(c: Certificate) -> CertificateOut:
         valid_until=c.valid_until,
         batch=c.batch,
         revoked_on=c.revoked_on,
-        valid_today=c.is_valid_on(timezone.localdate()),
+        valid_today=c.is_valid_on(periods.today()),
     )
 
 
