@@ -8,8 +8,10 @@ APT_PACKAGES := chromium fonts-wqy-microhei fonts-noto-cjk libpango-1.0-0 libpan
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Seconds `make install` waits for another apt/dpkg process to release the package lock.
+APT_LOCK_WAIT ?= 600
 
-.PHONY: install install-apt install-python install-assets run serve test lint test-sqlite test-postgres demo bench clean
+.PHONY: install install-apt install-python install-assets run serve test lint test-sqlite test-postgres demo bench clean reset
 
 install: install-apt install-python install-assets ## everything the app and the tests need
 
@@ -18,7 +20,11 @@ install-apt: ## Debian packages: Chromium for browser tests, a CJK font for scre
 	if [ -n "$$missing" ]; then \
 	  echo "apt-get install$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  if fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then \
+	    echo "另一个 apt/dpkg 进程正在运行，等待其释放软件包锁（最多 $(APT_LOCK_WAIT) 秒）…"; \
+	  fi; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT) update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT) install -y -qq $$missing >/dev/null; \
 	fi
 
 $(VENV)/bin/uv:
@@ -74,6 +80,9 @@ test: install lint test-sqlite test-postgres ## lint + the whole suite on SQLite
 
 bench: install
 	$(PY) bench/import.py
+
+reset: ## forget this instance: its database, the demo's "today", job files (all under var/)
+	rm -rf var
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

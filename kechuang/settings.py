@@ -218,5 +218,8 @@ KECHUANG_COUNTY_CODE = os.environ.get("KECHUANG_COUNTY_CODE", "321283")
 # The instance's "today" (ISO date), for a demo or a training instance that lives on a
 # fixed day; empty means the real local date (kechuang.core.periods.today).
 KECHUANG_TODAY = os.environ.get("KECHUANG_TODAY", "") or None
+# The day the loaded data lives on, written by `kechuang demo` and read when
+# KECHUANG_TODAY is empty (kechuang.core.periods). Tests never read a developer's file.
+KECHUANG_TODAY_FILE = None if TESTING else VAR_DIR / "today"
 # An import confirm with more rows than this runs as a background job.
 IMPORT_JOB_ROWS = int(os.environ.get("KECHUANG_IMPORT_JOB_ROWS", "5000"))

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any, NotRequired
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Body, Router, Schema
 from pydantic import ConfigDict, Field, create_model
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from kechuang.assessments import services
+from kechuang.core import periods
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.openapi import json_body, json_schema
 from kechuang.enterprises import selectors
@@ -134,7 +134,7 @@ def assess(
                 ) from None
     if not isinstance(records, list):
         raise ValidationFailed([FieldError("input", "", "请求体应为企业对象列表")])
-    return services.assess_records(records, rules=rules, as_of=as_of or timezone.localdate())
+    return services.assess_records(records, rules=rules, as_of=as_of or periods.today())
 
 
 @router.get(
@@ -147,7 +147,7 @@ def enterprise_assessment(
 ) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     record, doc = services.enterprise_assessment(
-        enterprise=enterprise, as_of=as_of or timezone.localdate(), rules=rules
+        enterprise=enterprise, as_of=as_of or periods.today(), rules=rules
     )
     doc["input"] = record
     return doc

@@ -20,7 +20,7 @@ from kechuang.assessments import services
 from kechuang.assessments.panels import default_as_of
 from kechuang.assessments.presentation import present_counts, present_results
 from kechuang.core.errors import PermissionDenied, ValidationFailed
-from kechuang.core.web import date_param, xlsx_response
+from kechuang.core.web import date_param, kept_year, xlsx_response, year_param
 from kechuang.enterprises import selectors
 from kechuang.rules import outputs
 from kechuang.rules.fields import FIELDS
@@ -59,7 +59,7 @@ def _as_of(request: HttpRequest) -> dt.date:
 def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """Try "what if" values on top of the registry's; nothing is saved."""
     enterprise = selectors.enterprise_get(actor=request.user, pk=pk)
-    as_of = default_as_of(request, selectors.latest_year_of(enterprise))
+    as_of = default_as_of(request, kept_year(request) or selectors.latest_year_of(enterprise))
     base, _doc = services.enterprise_assessment(enterprise=enterprise, as_of=as_of, rules="all")
     values = dict(base)
     overrides: dict[str, Any] = {}
@@ -138,9 +138,11 @@ def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
     runs = [(run, present_counts(run.counts)) for run in assessment_selectors.run_list()[:30]]
-    # As on the enterprise pages: mid-year of the application year after the latest
-    # fiscal year on record (today's date would ask for years not reported yet).
-    as_of = default_as_of(request, selectors.latest_fiscal_year(request.user))
+    # As on the record pages: mid-year of the application year after the latest
+    # complete reporting year (today's date would ask for years not reported yet).
+    as_of = default_as_of(
+        request, year_param(request, lambda: selectors.default_year(request.user))
+    )
     pending = assessment_selectors.registry_jobs_pending(actor=request.user)
     return render(
         request, "assessments/runs.html", {"runs": runs, "as_of": as_of, "pending": pending}

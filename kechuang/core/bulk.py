@@ -25,6 +25,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
+from kechuang.core import periods
+
 Adapter = Callable[[Any], Any]
 
 _AUTO_FIELDS = {models.AutoField, models.BigAutoField, models.SmallAutoField}
@@ -210,7 +212,7 @@ def column_adapter(field: Any, connection: Any) -> Callable[[Sequence[Any]], Seq
 def _now_for(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.DateTimeField):
         return timezone.now()
-    return dt.date.today()
+    return periods.today()  # a date stamp follows the instance's today, as defaults do
 
 
 def insert_rows(

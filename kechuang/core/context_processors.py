@@ -5,6 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 
 import kechuang as _pkg
+from kechuang.core import periods
+from kechuang.core.web.params import kept_year
 
 
 def kechuang(request: HttpRequest) -> dict[str, Any]:
@@ -12,4 +14,11 @@ def kechuang(request: HttpRequest) -> dict[str, Any]:
 
     user = getattr(request, "user", None)
     nav = nav_items(user, getattr(request, "resolver_match", None)) if user else []
-    return {"KECHUANG_VERSION": _pkg.__version__, "NAV_ITEMS": nav}
+    return {
+        "KECHUANG_VERSION": _pkg.__version__,
+        "NAV_ITEMS": nav,
+        # The instance's today in the top bar ("2021年6月30日（演示）"), and the data
+        # year kept while moving between pages, with a way back to the default.
+        "TODAY_LABEL": periods.today_label(),
+        "KEPT_YEAR": kept_year(request),
+    }

@@ -9,13 +9,21 @@ from django.http import HttpRequest
 
 from kechuang.core import periods
 from kechuang.core.panels import Panel
+from kechuang.core.web import kept_year
 
 
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.cultivation import grading, selectors
     from kechuang.cultivation.permissions import can_use
 
-    year = selectors.plan_year(request.user)
+    # The plan year after the page's reporting year (?year=, else the one kept), else
+    # the default plan year.
+    picked = periods.parse_year(request.GET.get("year")) or kept_year(request)
+    year = (
+        periods.application_year_of(picked)
+        if picked is not None
+        else selectors.plan_year(request.user)
+    )
     facts = selectors.panel_facts(enterprise)
     try:
         grade = grading.grade_one(enterprise, periods.application_as_of(year), facts.override)

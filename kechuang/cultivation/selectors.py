@@ -21,7 +21,7 @@ from kechuang.cultivation import grading
 from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
 from kechuang.cultivation.pipeline import APPLIED_STAGES, FINAL_STAGES, PROGRAMME, TARGET_METRICS
 from kechuang.enterprises.models import Enterprise
-from kechuang.enterprises.selectors import latest_fiscal_year
+from kechuang.enterprises.selectors import plan_year as enterprise_plan_year
 from kechuang.programmes import selectors as programme_selectors
 from kechuang.programmes.models import Task, TaskQuerySet
 from kechuang.targets.models import Target
@@ -66,10 +66,10 @@ def pool_members(region: Region | None, day: dt.date) -> QuerySet[PoolMembership
 
 
 def plan_year(actor: Any) -> int:
-    """The application year pages default to: the year after the latest fiscal year with
-    data (the demo: 2021, as in the seed's plan)."""
-    latest = latest_fiscal_year(actor)
-    return (latest + 1) if latest else periods.today().year
+    """The application year pages default to: the year after the latest complete
+    reporting year (`enterprises.selectors.plan_year`; the demo: 2021, as in the seed's
+    plan)."""
+    return enterprise_plan_year(actor)
 
 
 def work_day(year: int) -> dt.date:

@@ -19,7 +19,13 @@ from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import is_bureau, role_of
 from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.tabular import write_rows_xlsx
-from kechuang.core.web import date_param, file_response, require, xlsx_response, year_param
+from kechuang.core.web import (
+    date_param,
+    file_response,
+    plan_year_param,
+    require,
+    xlsx_response,
+)
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, pipeline, selectors, services
 from kechuang.cultivation.models import Ledger, PoolMembership
@@ -41,7 +47,7 @@ def staff_or_officer(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
 
 def _year(request: HttpRequest) -> int:
-    return year_param(request, lambda: selectors.plan_year(request.user))
+    return plan_year_param(request, lambda: selectors.plan_year(request.user))
 
 
 def _area(request: HttpRequest) -> Region | None:

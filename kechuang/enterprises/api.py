@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field, create_model
 
 from kechuang.accounts.models import Region
+from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import ValidationFailed
 from kechuang.core.money import yuan_to_wan
@@ -312,7 +313,6 @@ class CertificateOut(Schema):
 
 
 def _cert_out(c: Certificate) -> CertificateOut:
-    from django.utils import timezone
 
     return CertificateOut(
         kind=c.kind,
@@ -323,7 +323,7 @@ def _cert_out(c: Certificate) -> CertificateOut:
         valid_until=c.valid_until,
         batch=c.batch,
         revoked_on=c.revoked_on,
-        valid_today=c.is_valid_on(timezone.localdate()),
+        valid_today=c.is_valid_on(periods.today()),
     )
 
 

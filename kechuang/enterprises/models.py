@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import ScopedQuerySet
+from kechuang.core import periods
 from kechuang.enterprises.facts import Source
 from kechuang.rules import ip_classes, tech_domains
 
@@ -111,7 +112,7 @@ class HelperAssignment(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="helper_assignments"
     )
-    since_on = models.DateField("起始日期", default=dt.date.today)
+    since_on = models.DateField("起始日期", default=periods.today)
 
     enterprise_path = "enterprise__"
     objects = ScopedQuerySet.as_manager()

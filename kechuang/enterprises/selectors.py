@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import ScopedQuerySet
@@ -138,8 +139,16 @@ def certificates_of(enterprise: Enterprise) -> QuerySet[Certificate]:
     return enterprise.certificates.order_by("kind", "-issued_on")
 
 
+# A fiscal year is "complete" — its reports are in, and record pages open on it — when
+# at least this share of the active enterprises in the user's scope have a row of facts
+# for it. Early filers (three firms' figures for the year in progress) stay far below
+# it; a reported year is far above it (the demo county: about 85 % for 2016–2020).
+COMPLETE_YEAR_SHARE = Fraction(1, 2)
+
+
 def latest_fiscal_year(actor: Any) -> int | None:
-    """The latest year with data in the actor's scope: pages default to it."""
+    """The latest year with any data in the actor's scope (one row is enough: for a
+    page's default use `complete_year`)."""
     row = (
         YearlyFacts.objects.visible_to(actor)
         .order_by("-fiscal_year")
@@ -149,9 +158,43 @@ def latest_fiscal_year(actor: Any) -> int | None:
     return row
 
 
+def complete_year(actor: Any) -> int | None:
+    """The latest complete reporting year in the actor's scope: the latest fiscal year
+    before today's year for which at least `COMPLETE_YEAR_SHARE` of the active
+    enterprises have facts. When no year reaches the share (a registry still being
+    filled), the year with facts of the most enterprises (the latest of equals); None
+    when there are no facts. Every record page opens on it (`default_year`) and every
+    plan page on the year after it (`plan_year`), so a few new rows move neither."""
+    active = Enterprise.objects.visible_to(actor).filter(status=Enterprise.Status.ACTIVE).count()
+    per_year = list(
+        YearlyFacts.objects.visible_to(actor)
+        .filter(enterprise__status=Enterprise.Status.ACTIVE)
+        .values("fiscal_year")
+        .annotate(firms=Count("enterprise", distinct=True))
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", "firms")
+    )
+    if not per_year:
+        return latest_fiscal_year(actor)
+    this_year = periods.today().year
+    for year, firms in per_year:
+        if year < this_year and firms >= COMPLETE_YEAR_SHARE * active:
+            return int(year)
+    return int(max(per_year, key=lambda row: (row[1], row[0]))[0])
+
+
 def default_year(actor: Any) -> int:
-    """The year a registry page opens on: the latest with data, else this year."""
-    return latest_fiscal_year(actor) or periods.today().year
+    """The year a record page opens on: the latest complete reporting year
+    (`complete_year`), else last year."""
+    return complete_year(actor) or periods.today().year - 1
+
+
+def plan_year(actor: Any) -> int:
+    """The year a target or plan page opens on: the application year that reads the
+    complete reporting year as its latest (`periods.application_year_of`), else this
+    year."""
+    year = complete_year(actor)
+    return periods.application_year_of(year) if year is not None else periods.today().year
 
 
 def latest_year_of(enterprise: Enterprise) -> int | None:

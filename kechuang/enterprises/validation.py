@@ -22,9 +22,9 @@ _FACT_KINDS = {f.name: (f.kind == "count", f.may_be_negative) for f in FACT_FIEL
 
 
 def today() -> dt.date:
-    from django.utils import timezone
+    from kechuang.core import periods
 
-    return timezone.localdate()
+    return periods.today()
 
 
 def check_uscc(raw: str | None) -> tuple[str, list[str], list[str]]:

@@ -240,6 +240,12 @@ def application_open(
 def _locked(application: Application) -> Application:
     """The application re-read under a row lock, as its own (proxy) class."""
     fresh = type(application).objects.select_for_update().get(pk=application.pk)
+    if fresh.enterprise_id == application.enterprise_id and "enterprise" in (
+        application._state.fields_cache
+    ):
+        # An application never changes enterprise: reuse the one already read (the audit
+        # entry names it), rather than one more query per move.
+        fresh.enterprise = application.enterprise
     return fresh
 
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from kechuang.accounts.models import Region
+from kechuang.core import periods
 from kechuang.reports.formatting import fmt_number, fmt_percent, fmt_value
 from kechuang.targets import growth
 from kechuang.targets.indicators import INDICATORS, STATUS_LABELS, Evaluator, Value, json_number
@@ -151,7 +150,7 @@ def _rank_text(line: IndicatorLine, area: str) -> str:
 def build_annual(
     *, region: Region, year: int, today: dt.date | None = None, with_charts: bool = True
 ) -> AnnualReport:
-    ev = Evaluator(today=today or timezone.localdate())
+    ev = Evaluator(today=today or periods.today())
     targets = targets_for(region, year)
     lines = {
         i: IndicatorLine(

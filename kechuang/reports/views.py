@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
-from kechuang.core.web import file_response, require
+from kechuang.core.web import file_response, require, year_param
 from kechuang.reports import selectors, services
 from kechuang.reports.builder import CONTENT_TYPES, FORMATS, build_annual, default_region
 from kechuang.reports.builder import render as render_report
@@ -21,7 +21,7 @@ FORMAT_LABELS = {"docx": "Word（.docx）", "pdf": "PDF", "md": "Markdown", "jso
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     require(can_generate_reports(request.user))
-    year = default_year(request.user)
+    year = year_param(request, lambda: default_year(request.user))
     return render(
         request,
         "reports/index.html",

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, visible_regions
-from kechuang.core import periods
 from kechuang.core.errors import NotFound, PermissionDenied
-from kechuang.enterprises.models import Certificate
-from kechuang.enterprises.selectors import latest_fiscal_year
+from kechuang.enterprises.selectors import default_year as enterprise_default_year
+from kechuang.enterprises.selectors import plan_year as enterprise_plan_year
 from kechuang.targets import growth
 from kechuang.targets.indicators import INDICATORS, Evaluator, RecordRow, Value
 from kechuang.targets.models import AssessmentWeight, RegionalStatistic, Target
@@ -37,11 +36,14 @@ PEER_INDICATORS = ("hnte_valid", "tech_sme_new", "hnte_valid_growth_avg_3y", "rd
 
 
 def default_year(actor: Any) -> int:
-    """The latest year with data in the actor's scope (facts or certificates)."""
-    last_cert = Certificate.objects.visible_to(actor).aggregate(y=Max("issued_on"))["y"]
-    years = [latest_fiscal_year(actor), last_cert.year if last_cert else None]
-    known = [y for y in years if y]
-    return max(known) if known else periods.today().year
+    """The year dashboards, drill-downs, statistics and the town/park assessment open
+    on: the latest complete reporting year (`enterprises.selectors.default_year`)."""
+    return enterprise_default_year(actor)
+
+
+def plan_year(actor: Any) -> int:
+    """The year the targets page opens on: the plan year after the complete one."""
+    return enterprise_plan_year(actor)
 
 
 def region_get(*, actor: Any, code: str) -> Region:

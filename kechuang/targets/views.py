@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kechuang.core.errors import PermissionDenied, ValidationFailed
-from kechuang.core.web import Column, Listing, require, year_param
+from kechuang.core.web import Column, Listing, plan_year_param, require, year_param
 from kechuang.targets import growth, selectors, services
 from kechuang.targets.forms import StatisticForm, TargetForm, UploadForm, WeightForm
 from kechuang.targets.indicators import INDICATORS, Evaluator
@@ -26,6 +26,10 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 def _year(request: HttpRequest) -> int:
     return year_param(request, default=lambda: selectors.default_year(request.user))
+
+
+def _plan_year(request: HttpRequest) -> int:
+    return plan_year_param(request, default=lambda: selectors.plan_year(request.user))
 
 
 def _number(places: int, missing: str = "—") -> Callable[[Decimal | None], str]:
@@ -283,7 +287,7 @@ def statistic_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = _plan_year(request)
     can_edit = can_manage_targets(request.user)[0]
     form = TargetForm(request.POST or None, initial={"year": year, "comparison": "gte"})
     if request.method == "POST":

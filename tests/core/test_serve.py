@@ -100,6 +100,9 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
         assert _wait(answers, 60)
         children = _children(serve.pid)
         assert len(children) == 2  # gunicorn's master and the db_worker
+        # Runtime files stay under var/ (not ~/.gunicorn/, shared by every gunicorn).
+        run_dir = tmp_path / "var" / "run"
+        assert (run_dir / "gunicorn.pid").read_text().strip() in {str(p) for p in children}
         os.killpg(serve.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
         assert serve.wait(timeout=40) == 0
         assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

@@ -1,7 +1,7 @@
 """One way to write a page. Every HTML view parses its parameters here, calls a service
 or selector, and renders; domain errors become pages by themselves.
 
-- `params`: `year_param`, `date_param`, `page_param`, `choice_param`, `flag_param`,
+- `params`: `year_param` (kept in the session), `plan_year_param`, `date_param`, `page_param`, `choice_param`, `flag_param`,
   `region_param` — the query-string parameters every page shares, parsed once.
 - `downloads`: `xlsx_response`, `file_response` — a download with a Chinese file name.
 - `errors`: `require` (a permission check → 403), `DomainErrorMiddleware` (NotFound → 404,
@@ -28,7 +28,9 @@ from kechuang.core.web.params import (
     choice_param,
     date_param,
     flag_param,
+    kept_year,
     page_param,
+    plan_year_param,
     region_param,
     year_param,
 )
@@ -44,7 +46,9 @@ __all__ = [
     "date_param",
     "file_response",
     "flag_param",
+    "kept_year",
     "page_param",
+    "plan_year_param",
     "region_param",
     "require",
     "xlsx_response",

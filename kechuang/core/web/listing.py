@@ -56,7 +56,7 @@ from kechuang.core import periods
 from kechuang.core.money import format_wan, yuan_to_wan
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web.downloads import xlsx_response
-from kechuang.core.web.params import flag_param, page_param
+from kechuang.core.web.params import flag_param, page_param, year_param
 
 EXPORT_CHUNK = 500
 EMPTY = "—"
@@ -175,8 +175,7 @@ class Filter:
             flag = flag_param(request, self.name)
             return self.default_for(request) if flag is None else flag
         if self.kind == "year":
-            year = periods.parse_year(raw)
-            return year if year is not None else self.default_for(request)
+            return year_param(request, lambda: self.default_for(request), self.name)
         if self.kind == "text":
             return raw or self.default_for(request) or ""
         if raw in {v for v, _ in options}:

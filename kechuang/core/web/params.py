@@ -36,10 +36,58 @@ def _default(default: T | Callable[[], T]) -> T:
     return default() if callable(default) else default
 
 
+# The session key of the reporting year the user picked (?year=): kept while they move
+# between pages, until they pick another or ask for the default (?year=default).
+YEAR_SESSION_KEY = "kechuang_year"
+YEAR_DEFAULT_WORD = "default"
+
+
+def _session(request: HttpRequest) -> Any:
+    return getattr(request, "session", None)
+
+
+def kept_year(request: HttpRequest) -> int | None:
+    """The reporting year the user picked earlier in this session, if any."""
+    session = _session(request)
+    value = session.get(YEAR_SESSION_KEY) if session is not None else None
+    return value if isinstance(value, int) else None
+
+
+def _pick_year(request: HttpRequest, name: str, shift: int) -> int | None:
+    """The year asked for in ?name= (remembered as a reporting year: `shift` is how far
+    the page's year is from the reporting year it reads), else the one kept."""
+    raw = _raw(request, name)
+    session = _session(request)
+    if raw == YEAR_DEFAULT_WORD:
+        if session is not None and YEAR_SESSION_KEY in session:
+            del session[YEAR_SESSION_KEY]
+        return None
+    year = periods.parse_year(raw)
+    if year is not None:
+        if session is not None and session.get(YEAR_SESSION_KEY) != year - shift:
+            session[YEAR_SESSION_KEY] = year - shift
+        return year
+    kept = kept_year(request)
+    return kept + shift if kept is not None else None
+
+
 def year_param(request: HttpRequest, default: int | Callable[[], int], name: str = "year") -> int:
-    """?year= when it is a plausible year (`periods.parse_year`), else `default` (a
-    value, or a callable so the default's query runs only when needed)."""
-    year = periods.parse_year(_raw(request, name))
+    """The reporting year of a record page: ?year= when it is a plausible year
+    (`periods.parse_year`; then kept in the session for the other pages), else the year
+    kept, else `default` (a value, or a callable so the default's query runs only when
+    needed: `enterprises.selectors.default_year`). ?year=default forgets the kept year."""
+    year = _pick_year(request, name, 0)
+    return year if year is not None else _default(default)
+
+
+def plan_year_param(
+    request: HttpRequest, default: int | Callable[[], int], name: str = "year"
+) -> int:
+    """The application (plan) year of a target or plan page: as `year_param`, one year
+    after the reporting year kept (`periods.application_year_of`), so that 2020 picked
+    on the 企业库 opens the 培育 board on 2021 and back."""
+    # periods.application_year_of(y) == y + 1: the plan year reads the year before it.
+    year = _pick_year(request, name, periods.application_year_of(0))
     return year if year is not None else _default(default)
 
 

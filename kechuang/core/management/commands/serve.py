@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             "-",
             "--timeout",
             "120",
+            *_runtime_files(Path(settings.VAR_DIR) / "run"),
         ]
         with_worker = (
             settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND and not options["no_jobs"]
@@ -91,6 +93,22 @@ class Command(BaseCommand):
             code = _stop(children, interrupted=interrupted)
         if code:
             sys.exit(code)
+
+
+# A Unix socket path longer than this does not fit in sockaddr_un (108 bytes on Linux).
+MAX_SOCKET_PATH = 100
+
+
+def _runtime_files(run_dir: Path) -> list[str]:
+    """gunicorn's pid file and control socket under var/run/ (its default socket is a
+    path shared by every gunicorn of the user, ~/.gunicorn/gunicorn.ctl); the socket is
+    switched off when var/ is too deep for a socket path."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    args = ["--pid", str(run_dir / "gunicorn.pid")]
+    socket = run_dir / "gunicorn.ctl"
+    if len(str(socket).encode()) <= MAX_SOCKET_PATH:
+        return [*args, "--control-socket", str(socket)]
+    return [*args, "--no-control-socket"]
 
 
 def _stop(children: list[subprocess.Popen[bytes]], *, interrupted: bool) -> int:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from kechuang.core import periods
 from kechuang.core.errors import ValidationFailed
 from kechuang.demo import calibration as cal
 from kechuang.demo.figures import LABELS, measured, targets
@@ -41,11 +42,13 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message}\n{lines}".strip()) from exc
         if result.status == "skipped":
             console.print("库中已有企业数据，跳过演示县（--if-empty）。")
+            self._today(console)
             return
         if result.status == "present":
             console.print("演示县已载入，未作改动。")
         else:
             console.print(f"[bold]演示县载入完成[/]，用时 {time.perf_counter() - t0:.1f} 秒。")
+        self._today(console)
         if options["quiet"]:
             return
         logins = Table(title="演示账号", title_justify="left")
@@ -71,6 +74,19 @@ class Command(BaseCommand):
         console.print(
             "有效高企（12月31日）：" + "，".join(f"{y}年 {n}家" for y, n in series.items())
         )
+
+    def _today(self, console: Console) -> None:
+        console.print(_today_line())
+
+
+def _today_line() -> str:
+    source = periods.today_source()
+    day = periods.chinese_date(periods.today())
+    if source == periods.TODAY_FROM_SETTING:
+        return f"本实例的“今天”：{day}（环境变量 KECHUANG_TODAY）。"
+    if source == periods.TODAY_FROM_DATA:
+        return f"本实例的“今天”：{day}（演示县的日期，记在 var/today；KECHUANG_TODAY 优先）。"
+    return f"本实例的“今天”：{day}（实际日期）。"
 
 
 def _fmt(value: Any, unit: str) -> str:
