@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -184,6 +185,13 @@ class YearlyFacts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.fiscal_year}年度"
+
+    @staticmethod
+    def audit_value(key: str, value: object, row: dict[str, Any]) -> str | None:
+        """The operation log shows a revision's source by its label (统计, 税务…)."""
+        if key == "source" and isinstance(value, str):
+            return dict(Source.CHOICES).get(value, value)
+        return None
 
 
 class FactRevision(models.Model):
