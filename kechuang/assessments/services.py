@@ -87,7 +87,7 @@ def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.da
             raise input_failed(exc.errors) from None
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
         out = Path(tmp) / "result.xlsx"
-        outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
+        outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out, chinese=True)
         return out.read_bytes()
 
 
