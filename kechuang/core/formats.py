@@ -140,3 +140,29 @@ def ruleset_title(ruleset_id: str) -> str:
 
     rs = RULESETS.get(ruleset_id)
     return title_of(rs) if rs is not None else ruleset_id
+
+
+WAN_UNIT = "万元"
+WAN_PER_YI = Decimal(10000)  # 1 亿元 = 10,000 万元
+PERCENT_UNIT = "%"
+
+
+def measure(value: object, unit: str, decimals: int = 0) -> str:
+    """A figure in its unit's format, without the unit: 万元 with two decimals and
+    separators, per cent with `decimals` (at least one), anything else counted."""
+    if unit == WAN_UNIT:
+        return wan(value)
+    if unit == PERCENT_UNIT:
+        return number(value, max(decimals, 1))
+    return number(value, decimals)
+
+
+def measure_text(value: object, unit: str, decimals: int = 0) -> str:
+    """The figure with its unit, as in a sentence: 550.00亿元 (from 1亿), 628.34万元,
+    46.8%, 86家."""
+    d = _decimal(value)
+    if d is None:
+        return BLANK
+    if unit == WAN_UNIT and abs(d) >= WAN_PER_YI:
+        return f"{number(d / WAN_PER_YI, 2)}亿元"
+    return f"{measure(d, unit, decimals)}{unit}"

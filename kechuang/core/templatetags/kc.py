@@ -97,3 +97,10 @@ def verdict(value: str | None) -> str:
 def ruleset_title(ruleset_id: str) -> str:
     """hnte-2016 → 高新技术企业认定（2016年版）."""
     return formats.ruleset_title(ruleset_id)
+
+
+@register.filter
+def measure(value: object, indicator: object) -> str:
+    """An indicator's value in its unit's format: `{{ v.value|measure:v.indicator }}`."""
+    unit = str(getattr(indicator, "unit", indicator or ""))
+    return formats.measure(value, unit, int(getattr(indicator, "decimals", 0) or 0))
