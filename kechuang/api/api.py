@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
@@ -43,6 +43,8 @@ class LocalSwagger(Swagger):
     page works on an intranet without internet access."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:  # the page; openapi.json stays public
+            return redirect_to_login(request.get_full_path())
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {
             "swagger_settings": json.dumps(self.settings, indent=1),
@@ -61,7 +63,6 @@ api = NinjaAPI(
     auth=[SessionAuth(), TokenAuth()],
     urls_namespace="api",
     docs=LocalSwagger(settings={"layout": "BaseLayout", "deepLinking": True}),
-    docs_decorator=login_required,
 )
 
 

@@ -84,7 +84,7 @@ def value_text(field: models.Field[Any, Any] | None, key: str, value: object) ->
         if field.is_relation and field.many_to_one:
             return _related_name(field, value)
         if field.choices:
-            return str(dict(field.flatchoices).get(value, value))  # type: ignore[arg-type]
+            return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.DecimalField) and key.endswith("_yuan"):
             return formats.yuan_as_wan(value)  # the label says 万元
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -98,7 +98,7 @@ def value_text(field: models.Field[Any, Any] | None, key: str, value: object) ->
         if isinstance(field, models.DecimalField | models.FloatField):
             return formats.number(
                 value, field.decimal_places if hasattr(field, "decimal_places") else 2
-            )  # type: ignore[arg-type]
+            )
     if isinstance(value, Decimal | float):
         return formats.number(value)
     if isinstance(value, list):
@@ -113,7 +113,7 @@ def _label(field: models.Field[Any, Any] | None, key: str) -> str:
         return EXTRA_LABELS.get(key, key)
     label = str(field.verbose_name)
     if label == field.name.replace("_", " ") and field.related_model is not None:
-        label = str(field.related_model._meta.verbose_name)  # type: ignore[union-attr]
+        label = str(field.related_model._meta.verbose_name)
     if key.endswith("_yuan"):
         label = label.replace("（元）", "（万元）") if "（元）" in label else f"{label}（万元）"
     return label

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from kechuang.rules.fields import FIELDS, Field
 from kechuang.rules.inputs import FALSE_WORDS, HELP_MARK, TRUE_WORDS
-from kechuang.rules.model import RuleSet
+from kechuang.rules.model import RuleSet, text
 from kechuang.rules.table import table_columns
 from kechuang.rules.tech_domains import DOMAINS
 
@@ -93,9 +93,10 @@ def ruleset_title(rs: RuleSet) -> str:
     return f"{rs.title}（{year}年版）" if year.isdigit() else rs.title
 
 
-def chinese_headers(cols: Sequence[str], rulesets: Sequence[RuleSet]) -> list[str]:
-    """The flat table's headers for people: criteria by their labels, values marked."""
-    labels = {cr.id: cr.label for rs in rulesets for cr in rs.criteria}
+def chinese_headers(cols: Sequence[str], rulesets: Sequence[RuleSet], as_of: date) -> list[str]:
+    """The flat table's headers for people: criteria by their labels (thresholds as in
+    force on `as_of`), values marked."""
+    labels = {cr.id: text(cr.label, rs.params_on(as_of)) for rs in rulesets for cr in rs.criteria}
     out = []
     for c in cols:
         if c in COLUMN_HEADERS:
@@ -125,6 +126,7 @@ def write_xlsx(
     path: Path,
     *,
     chinese: bool = False,
+    as_of: date | None = None,
 ) -> None:
     """Sheet 结果: the flat table; sheet 说明: every criterion explained, one per row.
 
@@ -140,7 +142,9 @@ def write_xlsx(
     cols = table_columns(rulesets)
     titles = {rs.id: ruleset_title(rs) for rs in rulesets} if chinese else {}
     criteria = {cr.id for rs in rulesets for cr in rs.criteria}
-    results_ws.write_row(0, 0, chinese_headers(cols, rulesets) if chinese else cols, bold)
+    results_ws.write_row(
+        0, 0, chinese_headers(cols, rulesets, as_of or date.today()) if chinese else cols, bold
+    )
     explain_ws.write_row(0, 0, EXPLANATION_HEADERS, bold)
     i = j = 0
     for r in results:
