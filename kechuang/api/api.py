@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
@@ -36,6 +38,22 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from kechuang/static/vendor (npm swagger-ui-dist), not a CDN: the docs
+    page works on an intranet without internet access."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:  # the page; openapi.json stays public
+            return redirect_to_login(request.get_full_path())
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render(request, "api/docs.html", context)
+
+
 api = NinjaAPI(
     title="科创云 Kechuang API",
     version="1",
@@ -44,6 +62,7 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     auth=[SessionAuth(), TokenAuth()],
     urls_namespace="api",
+    docs=LocalSwagger(settings={"layout": "BaseLayout", "deepLinking": True}),
 )
 
 

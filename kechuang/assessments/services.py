@@ -87,7 +87,9 @@ def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.da
             raise input_failed(exc.errors) from None
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
         out = Path(tmp) / "result.xlsx"
-        outputs.write_xlsx(explain.records(evaluated, chosen), chosen, out)
+        outputs.write_xlsx(
+            explain.records(evaluated, chosen), chosen, out, chinese=True, as_of=as_of
+        )
         return out.read_bytes()
 
 

@@ -4,7 +4,9 @@ and the whole-registry assessment that stores dated snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,19 @@ GROUPS = [
 ]
 
 
+ROW_PREFIX = re.compile(r"^第\d+行\s*")
+
+
+def _same(raw: str | None, base: Any) -> bool:
+    """A typed value equals the registry's ("3182.70" is "3182.7")."""
+    if raw == base or (raw is None and base in (None, "")):
+        return True
+    try:
+        return Decimal(str(raw)) == Decimal(str(base))
+    except (InvalidOperation, ValueError):
+        return False
+
+
 def _as_of(request: HttpRequest) -> dt.date:
     """?as_of= (or the form's), else today."""
     return date_param(request, "as_of")
@@ -69,7 +84,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
         for f in EDITABLE:
             raw = request.POST.get(f.key, "").strip()
             value = raw or None
-            if value != base.get(f.key):
+            if not _same(value, base.get(f.key)):
                 overrides[f.key] = value
             values[f.key] = value
     try:
@@ -78,7 +93,8 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
         )
         results = present_results(doc["results"])
     except ValidationFailed as exc:
-        errors = [e.message for e in exc.errors] or [exc.message]
+        # One enterprise, one row: "第2行 " would only puzzle.
+        errors = [ROW_PREFIX.sub("", e.message) for e in exc.errors] or [exc.message]
     groups = [
         (title, [(f, values.get(f.key), f.key in overrides) for f in FIELDS if f.key in keys])
         for title, keys in GROUPS
@@ -92,7 +108,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": groups,
             "results": results,
             "errors": errors,
-            "changed": sorted(overrides),
+            "changed": [f.header for f in FIELDS if f.key in overrides],
             "ctx": {"results": results, "as_of": as_of},
         },
     )

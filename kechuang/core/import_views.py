@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kechuang.core import imports
 from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import Conflict, NotFound, ValidationFailed
+from kechuang.core.import_display import preview_rows
 from kechuang.core.imports import ImportKind
 from kechuang.core.tabular import write_template
 from kechuang.core.web import require, xlsx_response
@@ -97,7 +98,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             "filename": upload.name,
             "plan": plan,
             "batch": batch,
-            "changed": [r for r in plan.rows if r.status != "unchanged"][:300],
+            "changed": preview_rows(spec, [r for r in plan.rows if r.status != "unchanged"][:300]),
             "errors": plan.errors[: imports.ERRORS_ON_PAGE],
             "more_errors": max(0, len(plan.errors) - imports.ERRORS_ON_PAGE),
         },

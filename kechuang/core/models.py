@@ -43,33 +43,34 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action_label} {self.object_repr}"
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(Chinese label, before, after) for each value that differs."""
-        before = self.before or {}
-        after = self.after or {}
-        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        labels = _field_labels(self.object_type)
-        return [
-            (labels.get(k, k), before.get(k), after.get(k))
-            for k in keys
-            if before.get(k) != after.get(k)
-            and (before.get(k) not in (None, "") or after.get(k) not in (None, ""))
-        ]
+    def changed_fields(self) -> list[tuple[str, str, str]]:
+        """(Chinese label, before, after) for each value that differs, as shown on pages:
+        labels from verbose names, amounts in 万元, 是/否, choice labels, names not ids."""
+        from kechuang.core.audit_text import changed_fields
 
+        return changed_fields(self.object_type, self.before, self.after)
 
-def _field_labels(object_type: str) -> dict[str, str]:
-    from django.apps import apps
+    @property
+    def action_label(self) -> str:
+        """新增/修改/删除/环节变更 (also actions a capability adds)."""
+        from kechuang.core.audit_text import action_label
 
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return {}
-    labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
-    labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})
-    labels.update({"former_names": "曾用名", "source": "数据来源", "recorded_on": "记录日期"})
-    return labels
+        return action_label(self.action)
+
+    @property
+    def type_label(self) -> str:
+        """The object's kind: its model's verbose name (企业, 年度数据, 培育台帐…)."""
+        from kechuang.core.audit_text import type_label
+
+        return type_label(self.object_type)
+
+    @property
+    def via_label(self) -> str:
+        from kechuang.core.audit_text import via_label
+
+        return via_label(self.via)
 
 
 class ImportBatch(models.Model):

@@ -9,15 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kechuang.core import selectors
+from kechuang.core.audit_text import ACTION_LABELS
 from kechuang.core.models import AuditLog
 from kechuang.core.web import Column, Filter, Listing, choice_param
 
 
 def _changes(entry: AuditLog) -> str:
-    return "；".join(
-        f"{name}: {'—' if before is None else before} → {'—' if after is None else after}"
-        for name, before, after in entry.changed_fields()
-    )
+    parts = [f"{name}：{before} → {after}" for name, before, after in entry.changed_fields()]
+    if entry.note:
+        parts.append(f"说明：{entry.note}")
+    return "；".join(parts)
+
+
+def _object(entry: AuditLog) -> str:
+    return f"{entry.type_label}：{entry.object_repr}"
 
 
 AUDIT = Listing(
@@ -26,12 +31,12 @@ AUDIT = Listing(
     columns=[
         Column("at", "时间", sort="at", css="text-nowrap"),
         Column("actor_name", "操作人", sort="actor_name"),
-        Column("action", "操作", value="get_action_display"),
-        Column("object_repr", "对象"),
+        Column("action", "操作", value="action_label"),
+        Column("object_repr", "对象", value=_object),
         Column("changes", "变更", value=_changes, template="core/cells/changes.html"),
-        Column("via", "途径"),
+        Column("via", "途径", value="via_label"),
     ],
-    filters=[Filter("action", "操作", choices=AuditLog.Action.choices)],
+    filters=[Filter("action", "操作", choices=list(ACTION_LABELS.items()))],
     default_sort="-at",
     page_size=50,
     empty="无记录",

@@ -172,3 +172,10 @@ class Ledger(Application):
 
     def get_kind_display(self) -> str:
         return str(dict(self.Kind.choices).get(self.kind, self.kind))
+
+    @staticmethod
+    def audit_value(key: str, value: object, row: dict[str, Any]) -> str | None:
+        """The operation log shows the ledger's kind by its label (首次申报…)."""
+        if key == "kind" and isinstance(value, str):
+            return str(dict(Ledger.Kind.choices).get(value, value))
+        return Application.audit_value(key, value, row)

@@ -31,7 +31,9 @@ class EnterpriseForm(ServiceErrorsMixin, forms.Form):
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
     name = forms.CharField(label="企业名称", max_length=120)
     former_names = forms.CharField(label="曾用名", required=False, help_text="多个用；分隔")
-    region = forms.ModelChoiceField(label="所属镇街/园区", queryset=Region.objects.none())
+    region = forms.ModelChoiceField(
+        label="所属镇街/园区", queryset=Region.objects.none(), empty_label="（请选择）"
+    )
     address = forms.CharField(label="地址", max_length=200, required=False)
     industry_code = forms.CharField(
         label="行业代码", max_length=5, required=False, help_text="如 C2614"

@@ -187,6 +187,13 @@ class YearlyFacts(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.fiscal_year}年度"
 
+    @staticmethod
+    def audit_value(key: str, value: object, row: dict[str, Any]) -> str | None:
+        """The operation log shows a revision's source by its label (统计, 税务…)."""
+        if key == "source" and isinstance(value, str):
+            return dict(Source.CHOICES).get(value, value)
+        return None
+
 
 class FactRevision(models.Model):
     """One act of recording yearly facts: which values changed, from what to what,

@@ -35,6 +35,17 @@ def _user(verbose: str) -> Any:
     )
 
 
+def _audit_value(key: str, value: object, row: dict[str, Any]) -> str | None:
+    """The operation log shows programmes and stages by their workflow's labels."""
+    if key in ("stage", "from_stage") and isinstance(value, str) and value:
+        return _workflow_label(str(row.get("programme", "")), value)
+    if key == "programme" and isinstance(value, str):
+        from kechuang.programmes.workflow import registered
+
+        return {wf.programme: wf.label for wf in registered()}.get(value, value)
+    return None
+
+
 def _workflow_label(programme: str, stage: str) -> str:
     from kechuang.programmes.workflow import stage_label
 
@@ -69,6 +80,8 @@ class Call(models.Model):
                 fields=["programme", "year", "seq"], name="uniq_call_programme_year_seq"
             )
         ]
+
+    audit_value = staticmethod(_audit_value)
 
     def __str__(self) -> str:
         return self.name
@@ -145,6 +158,8 @@ class Application(models.Model):
     @property
     def stage_label(self) -> str:
         return _workflow_label(self.programme, self.stage)
+
+    audit_value = staticmethod(_audit_value)
 
 
 class Event(models.Model):
@@ -262,6 +277,8 @@ class Publicity(models.Model):
         verbose_name = "公示"
         verbose_name_plural = "公示"
         ordering = ["-starts_on", "-id"]
+
+    audit_value = staticmethod(_audit_value)
 
     def __str__(self) -> str:
         return self.title
@@ -433,6 +450,8 @@ class Task(models.Model):
         verbose_name_plural = "任务"
         ordering = ["status", "due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"])]
+
+    audit_value = staticmethod(_audit_value)
 
     def __str__(self) -> str:
         return self.title

@@ -175,7 +175,13 @@ def registered_days(crit: Criterion, min_days: int, region_prefix: str | None = 
     ok_days = days >= min_days
     passed = ok_days
     in_region: pl.Expr | None = None
-    note = pl.concat_str([pl.lit("成立"), fmt_int(days), pl.lit("天")])
+    # A firm's age as officials say it ("成立20年"); days only near the one-year line.
+    whole_years = days * 100 // 36525
+    note = (
+        pl.when(days >= 365)
+        .then(pl.concat_str([pl.lit("成立"), fmt_int(whole_years), pl.lit("年")]))
+        .otherwise(pl.concat_str([pl.lit("成立"), fmt_int(days), pl.lit("天")]))
+    )
     if region_prefix is not None:
         in_region = c("uscc").str.slice(2, len(region_prefix)) == region_prefix
         passed = ok_days & in_region

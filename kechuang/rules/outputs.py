@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from kechuang.rules.fields import FIELDS, Field
 from kechuang.rules.inputs import FALSE_WORDS, HELP_MARK, TRUE_WORDS
-from kechuang.rules.model import RuleSet
+from kechuang.rules.model import RuleSet, text
 from kechuang.rules.table import table_columns
 from kechuang.rules.tech_domains import DOMAINS
 
@@ -72,8 +72,67 @@ EXPLANATION_HEADERS = (
 )
 
 
-def write_xlsx(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], path: Path) -> None:
-    """Sheet 结果: the flat table; sheet 说明: every criterion explained, one per row."""
+VERDICT_TEXT = {"pass": "通过", "fail": "未通过", "uncertain": "待定"}
+ROUTE_TEXT = {"score": "评分", "direct": "直通"}
+COLUMN_HEADERS = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "ruleset": "规则集",
+    "verdict": "结论",
+    "route": "途径",
+    "score_lo": "得分下限",
+    "score_hi": "得分上限",
+    "score_mid": "得分中值",
+    "warnings": "提示",
+}
+
+
+def ruleset_title(rs: RuleSet) -> str:
+    """hnte-2016 → 高新技术企业认定（2016年版）."""
+    year = rs.id.rsplit("-", 1)[-1]
+    return f"{rs.title}（{year}年版）" if year.isdigit() else rs.title
+
+
+def chinese_headers(cols: Sequence[str], rulesets: Sequence[RuleSet], as_of: date) -> list[str]:
+    """The flat table's headers for people: criteria by their labels (thresholds as in
+    force on `as_of`), values marked."""
+    labels = {cr.id: text(cr.label, rs.params_on(as_of)) for rs in rulesets for cr in rs.criteria}
+    out = []
+    for c in cols:
+        if c in COLUMN_HEADERS:
+            out.append(COLUMN_HEADERS[c])
+        elif c.endswith(".value") and c[: -len(".value")] in labels:
+            out.append(f"{labels[c[: -len('.value')]]}（数值）")
+        else:
+            out.append(labels.get(c, c))
+    return out
+
+
+def _chinese_cell(col: str, value: Any, titles: dict[str, str], criteria: set[str]) -> Any:
+    if col == "ruleset":
+        return titles.get(value, value)
+    if col == "verdict":
+        return VERDICT_TEXT.get(value, value)
+    if col == "route":
+        return ROUTE_TEXT.get(value, value)
+    if col in criteria:
+        return {"true": "是", "false": "否"}.get(value, value)
+    return value
+
+
+def write_xlsx(
+    results: Iterable[dict[str, Any]],
+    rulesets: Sequence[RuleSet],
+    path: Path,
+    *,
+    chinese: bool = False,
+    as_of: date | None = None,
+) -> None:
+    """Sheet 结果: the flat table; sheet 说明: every criterion explained, one per row.
+
+    `chinese=True` (the workbook the web page hands out) writes the 结果 sheet for
+    people: Chinese headers (criteria by label), 通过/未通过/待定, 是/否 and rule-set
+    titles. The default keeps the keys and codes of assess.md, which scripts read."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -81,11 +140,17 @@ def write_xlsx(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], p
     results_ws = wb.add_worksheet("结果")
     explain_ws = wb.add_worksheet("说明")
     cols = table_columns(rulesets)
-    results_ws.write_row(0, 0, cols, bold)
+    titles = {rs.id: ruleset_title(rs) for rs in rulesets} if chinese else {}
+    criteria = {cr.id for rs in rulesets for cr in rs.criteria}
+    results_ws.write_row(
+        0, 0, chinese_headers(cols, rulesets, as_of or date.today()) if chinese else cols, bold
+    )
     explain_ws.write_row(0, 0, EXPLANATION_HEADERS, bold)
     i = j = 0
     for r in results:
         row = table_row(r)
+        if chinese:
+            row = {c: _chinese_cell(c, v, titles, criteria) for c, v in row.items()}
         i += 1
         results_ws.write_row(i, 0, ["" if row.get(c) is None else row.get(c) for c in cols])
         for c in r["criteria"]:
@@ -96,7 +161,7 @@ def write_xlsx(results: Iterable[dict[str, Any]], rulesets: Sequence[RuleSet], p
                 [
                     r["uscc"],
                     r["name"],
-                    r["ruleset"],
+                    titles.get(r["ruleset"], r["ruleset"]),
                     c["id"],
                     c["label"],
                     c["clause"],

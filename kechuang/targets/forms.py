@@ -17,7 +17,9 @@ def _indicator_choices(statistics: bool) -> list[tuple[str, str]]:
 
 
 class StatisticForm(forms.Form):
-    region = forms.ModelChoiceField(Region.objects.all(), label="区域", to_field_name="code")
+    region = forms.ModelChoiceField(
+        Region.objects.all(), label="区域", to_field_name="code", empty_label="（请选择）"
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     key = forms.ChoiceField(label="指标/统计项", choices=())
     value = forms.DecimalField(
@@ -39,6 +41,7 @@ class TargetForm(forms.Form):
         Region.objects.filter(kind__in=["county", "street", "town", "township", "park"]),
         label="区域",
         to_field_name="code",
+        empty_label="（请选择）",
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     indicator = forms.ChoiceField(label="指标", choices=())

@@ -70,6 +70,23 @@ class Computed:
     rows: Callable[[], list[RecordRow]] = field(default=lambda: [])
 
 
+# Capability codes (product.md) by the names officers know them by.
+CAPABILITY_LABELS = {
+    "C1": "企业库",
+    "C2": "政策评价",
+    "C3": "高企培育",
+    "C4": "创新积分",
+    "C5": "创新券",
+    "C6": "资金项目",
+    "C7": "创新平台",
+    "C8": "对接",
+    "C9": "项目",
+    "C10": "服务",
+    "C11": "活动",
+    "C12": "统计数据",
+}
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -93,6 +110,11 @@ class Indicator:
     @property
     def has_query(self) -> bool:
         return self.kind in ("records", "derived")
+
+    @property
+    def capability_label(self) -> str:
+        """The module the figure comes from, as the navigation names it."""
+        return CAPABILITY_LABELS.get(self.capability, self.capability)
 
 
 @dataclass(frozen=True)

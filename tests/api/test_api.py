@@ -110,3 +110,11 @@ def test_audit_api_is_for_staff(client, staff, officer_b, firm_b):
     client.force_login(staff)
     entries = client.get(f"/api/v1/enterprises/{firm_b.uscc}/audit").json()
     assert {e["action"] for e in entries} == {"create"}
+
+
+def test_docs_page_is_local_and_for_logged_in_users(client, staff):
+    assert client.get("/api/v1/docs").status_code == 302
+    client.force_login(staff)
+    html = client.get("/api/v1/docs").content.decode()
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "http" not in html  # nothing from another host

@@ -35,7 +35,8 @@ def test_what_if_form_recomputes_without_saving(client, enterprise_user, firm_b)
         },
     )
     body = response.content.decode()
-    assert "已修改" in body and "rd_expense_y3" in body
+    changed = body.split("已修改：", 1)[1].split("</div>", 1)[0]
+    assert "研发费用_第三年" in changed and "rd_expense_y3" not in changed  # labels, not keys
     assert firm_b.facts.get(fiscal_year=2020).rd_expense_yuan == 2000000
     bad = client.post(
         f"/assess/enterprise/{firm_b.pk}/", {"as_of": "2021-06-30", "employees": "很多"}
@@ -64,6 +65,9 @@ def test_upload_returns_result_workbook(client, staff):
     assert response["Content-Type"].startswith("application/vnd.openxml")
     out = load_workbook(io.BytesIO(response.content))
     assert len(out.sheetnames) >= 2
+    header, first = list(out["结果"].iter_rows(max_row=2, values_only=True))
+    assert header[:4] == ("统一社会信用代码", "企业名称", "规则集", "结论")
+    assert first[2] == "高新技术企业认定（2016年版）" and first[3] in ("通过", "未通过", "待定")
 
 
 def test_upload_with_errors_lists_them(client, staff):

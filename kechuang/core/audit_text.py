@@ -1,0 +1,154 @@
+"""The operation log as an officer reads it: actions, object types and field names in
+Chinese (the models' verbose names), values in their units (万元, 是/否, choice labels,
+the related record's name instead of its id, local times)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from kechuang.core import formats
+
+ACTION_LABELS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "transition": "环节变更",
+    "grade": "分级调整",
+}
+VIA_LABELS = {
+    "web": "网页",
+    "api": "接口",
+    "cli": "命令行",
+    "import": "导入",
+    "admin": "管理后台",
+    "demo": "演示数据",
+    "job": "后台任务",
+    "test": "测试",
+}
+# Bookkeeping columns an officer has no use for in the trail.
+HIDDEN = {"id", "version", "created_at", "updated_at", "unique_key", "pinyin", "pinyin_initials"}
+EXTRA_LABELS = {"former_names": "曾用名", "source": "数据来源", "recorded_on": "记录日期"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def via_label(via: str) -> str:
+    return VIA_LABELS.get(via, via)
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def type_label(object_type: str) -> str:
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def _fields(model: type[models.Model] | None) -> dict[str, models.Field[Any, Any]]:
+    if model is None:
+        return {}
+    out: dict[str, models.Field[Any, Any]] = {}
+    for f in model._meta.concrete_fields:
+        out[f.name] = f
+        out[f.attname] = f
+    return out
+
+
+def _related_name(field: models.Field[Any, Any], value: object) -> str:
+    related = field.related_model
+    if related is None or isinstance(related, str):
+        return str(value)
+    obj = related._default_manager.filter(pk=value).first()
+    return str(obj) if obj is not None else f"（已删除，编号{value}）"
+
+
+def value_text(field: models.Field[Any, Any] | None, key: str, value: object) -> str:
+    """One stored value as the page shows it."""
+    if value is None or value == "":
+        return formats.BLANK
+    if isinstance(value, bool):
+        return formats.yesno(value)
+    if field is not None:
+        if field.is_relation and field.many_to_one:
+            return _related_name(field, value)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DecimalField) and key.endswith("_yuan"):
+            return formats.yuan_as_wan(value)  # the label says 万元
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.minute(moment)
+        if isinstance(field, models.DecimalField | models.FloatField):
+            return formats.number(
+                value, field.decimal_places if hasattr(field, "decimal_places") else 2
+            )
+    if isinstance(value, Decimal | float):
+        return formats.number(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or formats.BLANK
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items()) or formats.BLANK
+    return str(value)
+
+
+def _label(field: models.Field[Any, Any] | None, key: str) -> str:
+    if field is None:
+        return EXTRA_LABELS.get(key, key)
+    label = str(field.verbose_name)
+    if label == field.name.replace("_", " ") and field.related_model is not None:
+        label = str(field.related_model._meta.verbose_name)
+    if key.endswith("_yuan"):
+        label = label.replace("（元）", "（万元）") if "（元）" in label else f"{label}（万元）"
+    return label
+
+
+def changed_fields(
+    object_type: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[tuple[str, str, str]]:
+    """(Chinese label, before, after) for each shown value that differs."""
+    model = _model(object_type)
+    fields = _fields(model)
+    before = before or {}
+    after = after or {}
+    shown = getattr(model, "audit_value", None)  # a model may show its own values (stages)
+    rows = []
+    for key in dict.fromkeys([*before.keys(), *after.keys()]):
+        old, new = before.get(key), after.get(key)
+        if key in HIDDEN or old == new or (old in (None, "", {}, []) and new in (None, "", {}, [])):
+            continue
+        field = fields.get(key)
+        rows.append(
+            (
+                _label(field, key),
+                _shown(shown, field, key, old, before),
+                _shown(shown, field, key, new, after),
+            )
+        )
+    return rows
+
+
+def _shown(
+    own: Any, field: models.Field[Any, Any] | None, key: str, value: object, row: dict[str, Any]
+) -> str:
+    if own is not None:
+        text = own(key, value, row)
+        if text is not None:
+            return str(text)
+    return value_text(field, key, value)
