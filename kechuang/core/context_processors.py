@@ -8,8 +8,15 @@ import kechuang as _pkg
 
 
 def kechuang(request: HttpRequest) -> dict[str, Any]:
-    from kechuang.core.registry import nav_items
+    from kechuang.core import periods
+    from kechuang.core.registry import nav_items, todo_count
 
     user = getattr(request, "user", None)
     nav = nav_items(user, getattr(request, "resolver_match", None)) if user else []
-    return {"KECHUANG_VERSION": _pkg.__version__, "NAV_ITEMS": nav}
+
+    def todo() -> int:  # called by the template only where the top bar is drawn
+        if user is None or not user.is_authenticated:
+            return 0
+        return todo_count(user, periods.today())
+
+    return {"KECHUANG_VERSION": _pkg.__version__, "NAV_ITEMS": nav, "TODO_COUNT": todo}
