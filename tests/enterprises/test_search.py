@@ -31,7 +31,9 @@ def names(actor, q):
     return [e.name for e in selectors.enterprise_search(actor=actor, q=q)]
 
 
-@pytest.mark.parametrize("q", ["凯捷科技", "江苏 凯捷", "凯捷 江苏", "科技凯捷", "jsk", "JSKJ", "凯捷"])
+@pytest.mark.parametrize(
+    "q", ["凯捷科技", "江苏 凯捷", "凯捷 江苏", "科技凯捷", "jsk", "JSKJ", "凯捷"]
+)
 def test_search_finds_kaijie_by_any_part_of_its_name(staff, kaijie, others, q):
     assert KAIJIE in names(staff, q)
 
@@ -46,9 +48,7 @@ def test_search_finds_by_uscc_prefix_and_former_name(staff, kaijie, others):
     assert names(staff, "捷达电器") == [KAIJIE]
 
 
-def test_search_ranks_the_name_as_typed_first_and_finds_nothing_for_nothing(
-    staff, kaijie, others
-):
+def test_search_ranks_the_name_as_typed_first_and_finds_nothing_for_nothing(staff, kaijie, others):
     found = names(staff, "凯捷")
     assert found[0] in (KAIJIE, "园区A凯捷新材料有限公司")
     assert "泰兴市华泰化工有限公司" not in found
@@ -74,7 +74,9 @@ def test_results_page_and_suggestions_from_the_top_bar(client, officer_b, kaijie
         "/enterprises/search/suggest/", {"q": "江苏 凯捷"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert KAIJIE in fragment and "<nav" not in fragment and "查看全部结果" in fragment
-    assert "没有找到" in client.get("/enterprises/search/suggest/", {"q": "无此企业"}).content.decode()
+    assert (
+        "没有找到" in client.get("/enterprises/search/suggest/", {"q": "无此企业"}).content.decode()
+    )
     # One match with go=1 opens the firm's page.
     r = client.get("/enterprises/search/", {"q": "凯捷", "go": "1"})
     assert r.status_code == 302 and r["Location"] == f"/enterprises/{kaijie.pk}/"
