@@ -2,17 +2,17 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kechuang.api.api import api
 from kechuang.core.registry import collect
+from kechuang.enterprises.views import home
 
 admin.site.site_header = "科创云 管理后台"
 admin.site.site_title = "科创云"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="enterprises:list", permanent=False), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("kechuang.accounts.urls")),
     *[path(mount.prefix, include(mount.module)) for mount in collect("URLS")],
     path("admin/", admin.site.urls),

@@ -22,7 +22,7 @@ from kechuang.assessments import services
 from kechuang.assessments.panels import default_as_of
 from kechuang.assessments.presentation import present_counts, present_results
 from kechuang.core.errors import PermissionDenied, ValidationFailed
-from kechuang.core.web import date_param, kept_year, xlsx_response, year_param
+from kechuang.core.web import Column, Listing, date_param, kept_year, xlsx_response, year_param
 from kechuang.enterprises import selectors
 from kechuang.rules import outputs
 from kechuang.rules.fields import FIELDS
@@ -149,11 +149,51 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return xlsx_response(data, "评价输入模板.xlsx")
 
 
+def _counts_text(counts: list[dict[str, Any]]) -> str:
+    return "；".join(
+        f"{c['title']}：" + "、".join(f"{p['label']} {p['count']}" for p in c["parts"])
+        for c in counts
+    )
+
+
+RUNS = Listing(
+    name="runs",
+    title="全库评价记录",
+    columns=[
+        Column("created_at", "时间", sort="created_at", css="text-nowrap"),
+        Column("as_of", "评价日期", sort="as_of", css="text-nowrap"),
+        Column("enterprises", "企业数", sort="enterprises", css="num"),
+        Column(
+            "counts",
+            "结论",
+            value=lambda r: present_counts(r.counts),
+            display=_counts_text,
+            exported=_counts_text,
+            template="assessments/cells/run_counts.html",
+        ),
+        Column(
+            "seconds",
+            "用时（秒）",
+            display=lambda v: "—" if v is None else f"{v:.2f}",
+            sort="seconds",
+            css="num",
+        ),
+        Column("created_by", "发起人", value=lambda r: str(r.created_by or "") or None),
+    ],
+    default_sort="-created_at",
+    page_size=30,
+    empty="尚无",
+    table_id="runs",
+)
+
+
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
-    runs = [(run, present_counts(run.counts)) for run in assessment_selectors.run_list()[:30]]
+    table = RUNS.build(request, assessment_selectors.run_list())
+    if response := table.export_response():
+        return response
     # As on the record pages: mid-year of the application year after the latest
     # complete reporting year (today's date would ask for years not reported yet).
     as_of = default_as_of(
@@ -161,7 +201,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     )
     pending = assessment_selectors.registry_jobs_pending(actor=request.user)
     return render(
-        request, "assessments/runs.html", {"runs": runs, "as_of": as_of, "pending": pending}
+        request, "assessments/runs.html", {"table": table, "as_of": as_of, "pending": pending}
     )
 
 

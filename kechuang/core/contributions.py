@@ -35,5 +35,6 @@ URLS = [
     UrlMount("audit/", "kechuang.core.urls"),
     UrlMount("imports/", "kechuang.core.import_urls"),
     UrlMount("jobs/", "kechuang.core.job_urls"),
+    UrlMount("todo/", "kechuang.core.todo_urls"),
 ]
 API = [ApiMount("/jobs", "kechuang.core.api")]

@@ -207,11 +207,14 @@ def job_fail_interrupted() -> int:
 # -- reading ------------------------------------------------------------------------
 
 
-def job_list(*, actor: Actor) -> QuerySet[Job]:
-    """The jobs `actor` may see: bureau staff all, anybody else their own."""
+def job_list(*, actor: Actor, status: str = "") -> QuerySet[Job]:
+    """The jobs `actor` may see: bureau staff all, anybody else their own (one
+    `status` only, when given)."""
     if not getattr(actor, "is_authenticated", False):
         return Job.objects.none()
     qs = Job.objects.select_related("actor")
+    if status:
+        qs = qs.filter(status=status)
     return qs if sees_all_jobs(actor) else qs.filter(actor_id=actor.pk)
 
 

@@ -14,7 +14,12 @@ A contributions module may define any of these names, each a sequence:
 - `IMPORTS`: `ImportKind`s (`kechuang.core.imports`), for `/imports/` and
   `kechuang import|export|template KIND`;
 - `DEMO`: `DemoPhase`s, run in `order` after the registry of the demo county is loaded;
-- `WORKFLOWS`: `kechuang.programmes.workflow.Workflow`s (registered as they are built).
+- `WORKFLOWS`: `kechuang.programmes.workflow.Workflow`s (registered as they are built);
+- `ACTIONS`: `ListAction`s, buttons acting on the rows selected in another app's list
+  (the enterprise list's 加入培育库 is cultivation's);
+- `TODO`: `TodoSource`s, the sections of a user's 待办 page (`/todo/`) and its count in
+  the top bar: each app lists its own open work (tasks, deadlines, expiring
+  certificates, decisions awaited).
 """
 
 from __future__ import annotations
@@ -29,7 +34,18 @@ from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
 MODULE = "contributions"
-NAMES = ("NAV", "PANELS", "URLS", "API", "INDICATORS", "IMPORTS", "DEMO", "WORKFLOWS")
+NAMES = (
+    "NAV",
+    "PANELS",
+    "URLS",
+    "API",
+    "INDICATORS",
+    "IMPORTS",
+    "DEMO",
+    "WORKFLOWS",
+    "ACTIONS",
+    "TODO",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,52 @@ class DemoPhase:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ListAction:
+    """A button over the rows selected in the list `listing` (a `Listing.name`): the
+    selected keys are POSTed as `ids` to `url_name`, with `next` (the list's URL).
+    `fields_template` adds inputs to the form (e.g. a 责任人 select)."""
+
+    listing: str
+    key: str
+    label: str
+    url_name: str
+    icon: str = ""
+    order: int = 100
+    visible: Callable[[Any], bool] = field(default=lambda user: True)
+    confirm: str = ""
+    fields_template: str = ""
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of the 待办 page."""
+
+    title: str
+    url: str = ""
+    due_on: Any = None  # a date, when the item has one
+    note: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """A section of the 待办 page. `items(user, day)` lists the open work of `user` on
+    `day` (at most `limit`, most urgent first) and `count(user, day)` counts all of it;
+    `visible(user)` says who has the section. `badge`: counted in the top bar (work
+    with a date or awaiting this user's decision; a long working list is not)."""
+
+    key: str
+    title: str
+    items: Callable[[Any, Any, int], Sequence[TodoItem]]
+    count: Callable[[Any, Any], int]
+    order: int = 100
+    icon: str = ""
+    visible: Callable[[Any], bool] = field(default=lambda user: True)
+    badge: bool = True
+    more_url: str = ""  # a URL name: the full list
+
+
 _modules: list[tuple[str, ModuleType]] | None = None
 
 
@@ -122,6 +184,46 @@ def nav_items(user: Any, match: Any = None) -> list[tuple[NavItem, bool]]:
     """The top bar for `user`: visible items in order, each with whether it is lit."""
     items = sorted(collect("NAV"), key=lambda i: (i.order, i.key))
     return [(i, i.is_active(match)) for i in items if i.visible(user)]
+
+
+def list_actions(listing: str, user: Any) -> list[ListAction]:
+    """The actions `user` may take on the rows selected in `listing`, in order."""
+    found = [a for a in collect("ACTIONS") if a.listing == listing and a.visible(user)]
+    return sorted(found, key=lambda a: (a.order, a.key))
+
+
+def todo_sources(user: Any) -> list[TodoSource]:
+    found = [s for s in collect("TODO") if s.visible(user)]
+    return sorted(found, key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class TodoSection:
+    """A section of one user's 待办 page: the first items and how many there are."""
+
+    source: TodoSource
+    items: Sequence[TodoItem]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.items))
+
+
+TODO_LIMIT = 50
+
+
+def todo_sections(user: Any, day: Any, limit: int = TODO_LIMIT) -> list[TodoSection]:
+    """Every section of `user`'s 待办 page on `day`, empty ones included."""
+    return [
+        TodoSection(s, list(s.items(user, day, limit)), s.count(user, day))
+        for s in todo_sources(user)
+    ]
+
+
+def todo_count(user: Any, day: Any) -> int:
+    """The number in the top bar: the items of every section counted in the badge."""
+    return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
 
 
 def demo_phases() -> list[DemoPhase]:

@@ -7,10 +7,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kechuang.core.registry import ApiMount, DemoPhase, NavItem, UrlMount
+from kechuang.accounts.scoping import role_of
+from kechuang.core.registry import (
+    ApiMount,
+    DemoPhase,
+    ListAction,
+    NavItem,
+    TodoItem,
+    TodoSource,
+    UrlMount,
+)
 from kechuang.core.roles import is_staff_or_officer
 from kechuang.cultivation.panels import PANEL
-from kechuang.cultivation.pipeline import WORKFLOW
+from kechuang.cultivation.pipeline import PROGRAMME, WORKFLOW
+from kechuang.programmes.todo import deadline_todo, task_todo
 from kechuang.targets.indicators import COUNT, Computed, Evaluator, Indicator, RecordRow, year_end
 
 
@@ -78,3 +88,108 @@ INDICATORS = [
     )
 ]
 DEMO = [DemoPhase("cultivation", "高企培育", _demo, order=200)]
+ACTIONS = [
+    ListAction(
+        "enterprises",
+        "pool_propose",
+        "加入培育库",
+        "cultivation:pool_propose_bulk",
+        icon="bi-box-arrow-in-down",
+        order=10,
+        visible=is_staff_or_officer,
+        confirm="将选中的企业加入后备培育库（园区/乡镇为推荐，待市科技局审核）？",
+    )
+]
+
+
+def _task_url(task: Any, user: Any) -> str:
+    from django.urls import reverse
+
+    if task.application_id:
+        return reverse("cultivation:ledger", args=[task.application_id])
+    if role_of(user) in ("staff", "officer"):
+        return reverse("cultivation:tasks")
+    return reverse("enterprises:detail", args=[task.enterprise_id]) if task.enterprise_id else ""
+
+
+def _batch_url(call: Any, user: Any) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('cultivation:batches')}?year={call.year}&batch={call.pk}"
+
+
+def _proposal_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
+    from django.urls import reverse
+
+    from kechuang.cultivation.selectors import pending_proposals
+
+    return [
+        TodoItem(
+            title=f"{m.enterprise.name} 推荐入库，待审核",
+            url=reverse("cultivation:pool"),
+            due_on=m.proposed_on,
+            note=f"{m.enterprise.region.name}；推荐人 {m.proposed_by or '—'}",
+        )
+        for m in pending_proposals(actor).order_by("proposed_on", "id")[:limit]
+    ]
+
+
+def _proposal_count(actor: Any, day: Any) -> int:
+    from kechuang.cultivation.selectors import pending_proposals
+
+    return pending_proposals(actor).count()
+
+
+def _ledger_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
+    from django.urls import reverse
+
+    from kechuang.cultivation.selectors import ledgers_awaiting, plan_year
+
+    return [
+        TodoItem(
+            title=f"{lg.enterprise.name} {lg.year}年台帐：{lg.stage_label}",
+            url=reverse("cultivation:ledger", args=[lg.pk]),
+            note=f"{lg.enterprise.region.name}；{lg.call.name if lg.call else '未编入批次'}",
+        )
+        for lg in ledgers_awaiting(actor, plan_year(actor))[:limit]
+    ]
+
+
+def _ledger_count(actor: Any, day: Any) -> int:
+    from kechuang.cultivation.selectors import ledgers_awaiting, plan_year
+
+    return ledgers_awaiting(actor, plan_year(actor)).count()
+
+
+TODO = [
+    task_todo(PROGRAMME, url=_task_url, title="培育任务（进行中）", order=10),
+    deadline_todo(
+        PROGRAMME,
+        url=_batch_url,
+        title="即将截止的高企申报批次",
+        more_url="cultivation:batches",
+        order=20,
+        label="网上申报截止",
+    ),
+    TodoSource(
+        key="pool-proposals",
+        title="待审核的培育库推荐",
+        items=_proposal_items,
+        count=_proposal_count,
+        order=40,
+        icon="bi-inbox",
+        visible=lambda user: role_of(user) == "staff",
+        more_url="cultivation:pool",
+    ),
+    TodoSource(
+        key="ledgers-awaiting",
+        title="待推进的培育台帐（本年度）",
+        items=_ledger_items,
+        count=_ledger_count,
+        order=50,
+        icon="bi-signpost-split",
+        visible=is_staff_or_officer,
+        badge=False,
+        more_url="cultivation:board",
+    ),
+]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kechuang.accounts.scoping import is_bureau
 from kechuang.core import periods
 from kechuang.core.panels import Panel
 from kechuang.core.web import kept_year
@@ -14,7 +15,8 @@ from kechuang.core.web import kept_year
 
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.cultivation import grading, selectors
-    from kechuang.cultivation.permissions import can_use
+    from kechuang.cultivation.models import PoolMembership
+    from kechuang.cultivation.permissions import can_read_ledgers, can_use, can_work_on
 
     # The plan year after the page's reporting year (?year=, else the one kept), else
     # the default plan year.
@@ -35,6 +37,15 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
         "g": grade,
         "ledgers": facts.ledgers,
         "can_use": can_use(request.user)[0],
+        "can_read": can_read_ledgers(request.user)[0],
+        # 入库 from the page: a firm not in the pool (nor proposed), for whoever works on it
+        "can_propose": can_work_on(request.user, enterprise)[0]
+        and (
+            facts.membership is None
+            or facts.membership.status
+            in (PoolMembership.Status.LEFT, PoolMembership.Status.REJECTED)
+        ),
+        "is_bureau": is_bureau(request.user),
     }
 
 

@@ -8,12 +8,28 @@ from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.permissions import in_region
+from kechuang.programmes import permissions as programme_permissions
 
 
 def can_use(actor: Any) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer"):
         return True, ""
     return False, "高企培育仅对市科技局和园区/乡镇开放"
+
+
+def can_read_ledgers(actor: Any) -> tuple[bool, str]:
+    """Ledger pages: the bureau, the towns and parks, and helpers (帮办员) for the firms
+    assigned to them (the ledger is looked up in their scope; 404 otherwise)."""
+    if role_of(actor) in ("staff", "officer", "helper"):
+        return True, ""
+    return False, "培育台帐仅对市科技局、园区/乡镇和帮办员开放"
+
+
+def can_visit(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
+    """A visit on a ledger: whoever works on the firm, or its assigned helper."""
+    if role_of(actor) == "helper":
+        return programme_permissions.can_visit(actor, enterprise)
+    return can_work_on(actor, enterprise)
 
 
 def can_work_on(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:

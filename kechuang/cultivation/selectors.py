@@ -19,7 +19,14 @@ from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.cultivation import grading
 from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
-from kechuang.cultivation.pipeline import APPLIED_STAGES, FINAL_STAGES, PROGRAMME, TARGET_METRICS
+from kechuang.cultivation.pipeline import (
+    APPLIED_STAGES,
+    FINAL_STAGES,
+    PROGRAMME,
+    STAGES,
+    TARGET_METRICS,
+)
+from kechuang.cultivation.pipeline import next_stages as pipeline_next
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.selectors import plan_year as enterprise_plan_year
 from kechuang.programmes import selectors as programme_selectors
@@ -27,6 +34,10 @@ from kechuang.programmes.models import Task, TaskQuerySet
 from kechuang.targets.models import Target
 
 M = PoolMembership
+
+
+def pipeline_stages() -> tuple[Any, ...]:
+    return STAGES
 
 
 # -- indicator queries -------------------------------------------------------------------------
@@ -393,7 +404,6 @@ def document_get(*, actor: Any, pk: int) -> Any:
 class BatchesPage:
     rows: list[tuple[ApplicationBatch, Rate | None]]
     chosen: ApplicationBatch | None
-    members: list[Ledger]
     unplanned: int
 
 
@@ -401,18 +411,13 @@ def batches_page(actor: Any, *, year: int, chosen_pk: str) -> BatchesPage:
     rates = {r.key: r for r in success_rates(actor, by="batch")}
     rows = [(b, rates.get(str(b.pk))) for b in ApplicationBatch.objects.order_by("-year", "seq")]
     chosen = batch_choice(chosen_pk)
-    members = (
-        list(ledger_queryset(actor).filter(call=chosen).order_by("stage", "enterprise__name"))
-        if chosen
-        else []
-    )
     unplanned = (
         ledger_queryset(actor)
         .filter(year=year, call__isnull=True)
         .exclude(stage__in=FINAL_STAGES)
         .count()
     )
-    return BatchesPage(rows, chosen, members, unplanned)
+    return BatchesPage(rows, chosen, unplanned)
 
 
 def area_by_code(actor: Any, code: str) -> Region | None:
@@ -424,8 +429,80 @@ def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first() if code else None
 
 
-def tasks_of(actor: Any, area: Region | None) -> list[Task]:
-    return list(task_queryset(actor).in_region(area))
+def tasks_of(actor: Any, area: Region | None, status: str = "") -> TaskQuerySet:
+    """The task list: open first, then by due date (overdue first)."""
+    qs = task_queryset(actor).in_region(area)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "due_on", "id")
+
+
+def overdue_count(tasks: TaskQuerySet, day: dt.date) -> int:
+    return tasks.filter(status=Task.Status.OPEN, due_on__lt=day).count()
+
+
+def batch_members(actor: Any, batch: ApplicationBatch | None) -> QuerySet[Ledger]:
+    """The ledgers (in the actor's scope) planned into `batch`."""
+    if batch is None:
+        return ledger_queryset(actor).none()
+    return ledger_queryset(actor).filter(call=batch).order_by("stage", "enterprise__name")
+
+
+# -- actions on selected rows ------------------------------------------------------------------
+
+MAX_SELECTED = 500
+
+
+def enterprises_chosen(actor: Any, ids: list[int]) -> list[Enterprise]:
+    """The enterprises picked in a list, among those the actor may see (others dropped)."""
+    return list(
+        Enterprise.objects.filter(enterprise_scope_q(actor), pk__in=ids[:MAX_SELECTED])
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def ledgers_chosen(actor: Any, enterprise_ids: list[int], year: int) -> list[Ledger]:
+    """The year's ledgers of the enterprises picked in a list (in the actor's scope)."""
+    return list(
+        ledger_queryset(actor)
+        .filter(year=year, enterprise_id__in=enterprise_ids[:MAX_SELECTED])
+        .order_by("enterprise__name")
+    )
+
+
+# -- the 待办 page -------------------------------------------------------------------------------
+
+
+def _forward(stage: str, role: str | None) -> list[str]:
+    order = [s.key for s in pipeline_stages()]
+    return [
+        s
+        for s in pipeline_next(stage, role)
+        if s != "withdrawn" and order.index(s) > order.index(stage)
+    ]
+
+
+def stages_awaiting(role: str | None) -> list[str]:
+    """Stages at which a ledger waits for `role`: the bureau records what only it may
+    (评审, 公示, 认定); towns and parks move their firms' preparation along."""
+    out = []
+    for s in pipeline_stages():
+        if not _forward(s.key, role):
+            continue
+        if role == "staff" and _forward(s.key, "officer"):
+            continue
+        out.append(s.key)
+    return out
+
+
+def ledgers_awaiting(actor: Any, year: int) -> QuerySet[Ledger]:
+    """The year's ledgers at a stage the actor moves next, by stage and name."""
+    return (
+        ledger_queryset(actor)
+        .filter(year=year, stage__in=stages_awaiting(role_of(actor)))
+        .order_by("stage", "enterprise__name")
+    )
 
 
 def officer_choices(actor: Any) -> QuerySet[Any]:

@@ -4,6 +4,7 @@ checks permission first, runs in one transaction and writes the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +19,7 @@ from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.cultivation import grading, pipeline
 from kechuang.cultivation.models import ApplicationBatch, Ledger, PoolMembership
-from kechuang.cultivation.permissions import can_decide, can_work_on
+from kechuang.cultivation.permissions import can_decide, can_visit, can_work_on
 from kechuang.enterprises.models import Enterprise
 from kechuang.programmes import services as programme_services
 from kechuang.programmes.models import Attachment, Task, Visit
@@ -91,6 +92,93 @@ def pool_propose(
         )
         _log(actor, "create", m, note="直接入库" if staff else "推荐入库", via=via)
     return m
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did, said in Chinese for the page's message."""
+
+    done: list[str]
+    skipped: list[str]
+    verb: str
+    skip_reason: str
+
+    @property
+    def message(self) -> str:
+        parts = [f"{self.verb} {len(self.done)} 家"]
+        if self.skipped:
+            names = "、".join(self.skipped[:5]) + ("等" if len(self.skipped) > 5 else "")
+            parts.append(f"{len(self.skipped)} 家{self.skip_reason}：{names}")
+        return "；".join(parts)
+
+
+def pool_propose_many(
+    *,
+    actor: Any,
+    enterprises: list[Enterprise],
+    on: dt.date,
+    reason: str = "",
+    via: str = "web",
+) -> BulkResult:
+    """入库 (staff) or 推荐入库 (officers) for the firms selected in a list, in one
+    transaction: all or none are written. Firms already in the pool or proposed are
+    skipped and named; a firm outside the actor's area refuses the whole action."""
+    if not enterprises:
+        raise _invalid("ids", "企业", "请先勾选企业")
+    for firm in enterprises:
+        _require(can_work_on(actor, firm))
+    busy = set(
+        M.objects.filter(
+            enterprise__in=enterprises, status__in=[M.Status.PROPOSED, M.Status.ACTIVE]
+        ).values_list("enterprise_id", flat=True)
+    )
+    todo = [f for f in enterprises if f.pk not in busy]
+    checks = grading.pool_entry_checks(todo, on) if todo else {}
+    with transaction.atomic():
+        for firm in todo:
+            pool_propose(
+                actor=actor,
+                enterprise=firm,
+                on=on,
+                reason=reason,
+                via=via,
+                entry_check=checks[firm.pk],
+            )
+    return BulkResult(
+        done=[f.name for f in todo],
+        skipped=[f.name for f in enterprises if f.pk in busy],
+        verb="已入库" if is_bureau(actor) else "已推荐（待市科技局审核）",
+        skip_reason="已在培育库中或已被推荐，未重复入库",
+    )
+
+
+def ledgers_assign_officer(
+    *, actor: Any, ledgers: list[Ledger], officer: User | None, via: str = "web"
+) -> BulkResult:
+    """Put one 责任人 (an officer of the firms' area) in charge of the selected ledgers,
+    in one transaction; ledgers already in their charge are left as they are."""
+    if not ledgers:
+        raise _invalid("ids", "台帐", "请先勾选已建立台帐的企业")
+    if officer is None or officer.role != "officer" or officer.region is None:
+        raise _invalid("officer", "责任人", "请选择园区/乡镇责任人")
+    for lg in ledgers:
+        _require(can_work_on(actor, lg.enterprise))
+        if not officer.region.contains(lg.enterprise.region):
+            raise _invalid(
+                "officer",
+                "责任人",
+                f"{officer}不负责“{lg.enterprise.name}”所在的{lg.enterprise.region.name}",
+            )
+    todo = [lg for lg in ledgers if lg.officer_id != officer.pk]
+    with transaction.atomic():
+        for lg in todo:
+            ledger_update(actor=actor, ledger=lg, officer=officer, via=via)
+    return BulkResult(
+        done=[lg.enterprise.name for lg in todo],
+        skipped=[lg.enterprise.name for lg in ledgers if lg.officer_id == officer.pk],
+        verb=f"已指定{officer}为责任人",
+        skip_reason="原已由其负责",
+    )
 
 
 def pool_decide(
@@ -369,7 +457,8 @@ def visit_record(
     problems: str = "",
     via: str = "web",
 ) -> Visit:
-    _require(can_work_on(actor, ledger.enterprise))
+    """A visit on the ledger, by its firm's officer, the bureau or its assigned helper."""
+    _require(can_visit(actor, ledger.enterprise))
     return programme_services.visit_record(
         actor=actor,
         enterprise=ledger.enterprise,

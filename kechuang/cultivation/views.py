@@ -18,8 +18,12 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import is_bureau, role_of
 from kechuang.core.errors import DomainError, NotFound, ValidationFailed
+from kechuang.core.registry import ListAction
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web import (
+    Column,
+    Filter,
+    Listing,
     date_param,
     file_response,
     plan_year_param,
@@ -29,7 +33,7 @@ from kechuang.core.web import (
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, pipeline, selectors, services
 from kechuang.cultivation.models import Ledger, PoolMembership
-from kechuang.cultivation.permissions import can_use
+from kechuang.cultivation.permissions import can_read_ledgers, can_use
 from kechuang.enterprises.selectors import enterprise_get
 from kechuang.programmes.models import Task
 
@@ -46,6 +50,18 @@ def staff_or_officer(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     return inner
 
 
+def ledger_reader(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A ledger's page and its visits: also helpers, for the firms assigned to them."""
+
+    @login_required
+    @wraps(fn)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        require(can_read_ledgers(request.user))
+        return fn(request, *args, **kwargs)
+
+    return inner
+
+
 def _year(request: HttpRequest) -> int:
     return plan_year_param(request, lambda: selectors.plan_year(request.user))
 
@@ -56,7 +72,14 @@ def _area(request: HttpRequest) -> Region | None:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/cultivation/") else fallback)
+    local = nxt.startswith(("/cultivation/", "/enterprises/")) and "//" not in nxt
+    return redirect(nxt if local else fallback)
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    """The rows selected in a list (`ids`), as numbers."""
+    raw = request.POST.getlist("ids")
+    return [int(x) for x in raw if x.isdecimal() and len(x) < 19][: selectors.MAX_SELECTED]
 
 
 def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
@@ -99,23 +122,119 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "cultivation/board.html", ctx)
 
 
+POOL = Listing(
+    name="pool",
+    title="后备培育库",
+    columns=[
+        Column(
+            "name",
+            "企业",
+            value="membership.enterprise.name",
+            sort=selectors.SORTS["name"],
+            link=lambda r: reverse("enterprises:detail", args=[r.membership.enterprise_id]),
+        ),
+        Column(
+            "region",
+            "区域",
+            value="membership.enterprise.region.name",
+            sort=selectors.SORTS["region"],
+            css="text-nowrap",
+        ),
+        Column(
+            "entered",
+            "入库",
+            value="membership.entered_on",
+            sort=selectors.SORTS["entered"],
+            template="cultivation/cells/pool_entered.html",
+        ),
+        Column(
+            "grade",
+            "分级",
+            value="grade.label",
+            sort=selectors.SORTS["grade"],
+            template="cultivation/cells/pool_grade.html",
+        ),
+        Column(
+            "distance",
+            "距离（谁最接近）",
+            value="grade.distance_text",
+            sort=selectors.SORTS["distance"],
+            template="cultivation/cells/pool_distance.html",
+        ),
+        Column(
+            "p",
+            "通过概率",
+            value=lambda r: None if r.grade.code == "H" else f"{r.grade.p_percent}%",
+            sort=selectors.SORTS["p"],
+            css="num",
+        ),
+        Column(
+            "score",
+            "得分区间",
+            value=lambda r: (
+                f"[{r.grade.score['lo']}, {r.grade.score['hi']}] 中值{r.grade.score['mid']}"
+            ),
+            css="text-nowrap",
+        ),
+        Column(
+            "remedies",
+            "补足办法",
+            value=lambda r: "；".join(r.grade.remedies[:3]),
+            template="cultivation/cells/pool_remedies.html",
+        ),
+        Column(
+            "ledger",
+            "台帐",
+            value=lambda r: r.ledger.stage_label if r.ledger else None,
+            template="cultivation/cells/pool_ledger.html",
+        ),
+        Column(
+            "override",
+            "调整分级",
+            value="membership.grade_override",
+            template="cultivation/cells/pool_override.html",
+            export=False,
+        ),
+    ],
+    filters=[Filter("grade", "分级", choices=list(grading.GRADE_LABELS.items()))],
+    default_sort="distance",
+    page_size=30,
+    empty="培育库中暂无企业",
+    table_id="pool-table",
+    select=lambda r: r.membership.enterprise_id,
+)
+POOL_ACTIONS = [
+    ListAction(
+        "pool",
+        "assign_officer",
+        "指定责任人",
+        "cultivation:ledgers_assign",
+        icon="bi-person-check",
+        fields_template="cultivation/cells/pick_officer.html",
+    )
+]
+
+
 @staff_or_officer
 def pool(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     day = selectors.work_day(ctx["year"])
-    rows = selectors.pool_rows(request.user, day=day, year=ctx["year"], region=ctx["area"])
-    want = request.GET.get("grade", "")
-    if want:
-        rows = [r for r in rows if r.grade.code == want]
-    sort = request.GET.get("sort", "distance")
-    pending = selectors.pending_proposals(request.user)
+
+    def rows(filters: dict[str, Any]) -> list[Any]:
+        found = selectors.pool_rows(request.user, day=day, year=ctx["year"], region=ctx["area"])
+        return [r for r in found if not filters["grade"] or r.grade.code == filters["grade"]]
+
+    table = POOL.build(request, rows, actions=POOL_ACTIONS, export_name=f"后备培育库-{day:%Y%m%d}")
+    if response := table.export_response():
+        return response
     ctx.update(
-        rows=selectors.sort_rows(rows, sort),
-        sort=sort,
-        grade=want,
-        day=day,
-        pending=pending,
+        table=table,
+        grade=table.filters["grade"],
+        sort=table.sort,
         grade_labels=grading.GRADE_LABELS,
+        day=day,
+        pending=selectors.pending_proposals(request.user),
+        officers=selectors.officer_choices(request.user),
         leave_reasons=PoolMembership.LeaveReason.choices,
         verdicts=grading.VERDICT_LABELS,
     )
@@ -140,6 +259,65 @@ def pool_propose(request: HttpRequest) -> HttpResponse:
         "已入库" if is_bureau(request.user) else "已推荐，待市科技局审核",
     )
     return redirect("cultivation:pool")
+
+
+@staff_or_officer
+@require_POST
+def enterprise_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """入库 (or 推荐入库) from the enterprise page's cultivation panel."""
+    firm = enterprise_get(actor=request.user, pk=pk)
+    on = date_param(request, "on", lambda: selectors.work_day(selectors.plan_year(request.user)))
+    _run(
+        request,
+        lambda: services.pool_propose(
+            actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
+        ),
+        f"“{firm.name}”已入库"
+        if is_bureau(request.user)
+        else f"已推荐“{firm.name}”，待市科技局审核",
+    )
+    return redirect("enterprises:detail", pk=firm.pk)
+
+
+@staff_or_officer
+@require_POST
+def pool_propose_bulk(request: HttpRequest) -> HttpResponse:
+    """入库 for the enterprises selected in a list (the enterprise list's action)."""
+    firms = selectors.enterprises_chosen(request.user, _ids(request))
+    on = date_param(request, "on", lambda: selectors.work_day(selectors.plan_year(request.user)))
+    try:
+        result = services.pool_propose_many(
+            actor=request.user, enterprises=firms, on=on, reason=request.POST.get("reason", "")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, "；".join(exc.lines()) or exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, result.message)
+    return _back(request, reverse("cultivation:pool"))
+
+
+@staff_or_officer
+@require_POST
+def ledgers_assign(request: HttpRequest) -> HttpResponse:
+    """指定责任人 for the year's ledgers of the enterprises selected in the pool list."""
+    year = _year(request)
+    ledgers = selectors.ledgers_chosen(request.user, _ids(request), year)
+    officer = selectors.user_choice(request.POST.get("officer", ""))
+    try:
+        result = services.ledgers_assign_officer(
+            actor=request.user, ledgers=ledgers, officer=officer
+        )
+    except ValidationFailed as exc:
+        messages.error(request, "；".join(exc.lines()) or exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        missing = len(set(_ids(request))) - len(ledgers)
+        note = f"；{missing} 家尚未建立{year}年台帐，未指定" if missing > 0 else ""
+        messages.success(request, result.message + note)
+    return _back(request, reverse("cultivation:pool"))
 
 
 @staff_or_officer
@@ -240,7 +418,7 @@ def enterprise_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_or_officer
+@ledger_reader
 def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
     page = selectors.ledger_page(request.user, lg)
@@ -260,6 +438,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         contacts=page.contacts,
         today=selectors.work_day(lg.year),
         tasks=page.tasks,
+        can_edit=can_use(request.user)[0],
     )
     return render(request, "cultivation/ledger.html", ctx)
 
@@ -308,7 +487,7 @@ def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cultivation:ledger", pk=lg.pk)
 
 
-@staff_or_officer
+@ledger_reader
 @require_POST
 def ledger_visit(request: HttpRequest, pk: int) -> HttpResponse:
     lg = selectors.ledger_get(actor=request.user, pk=pk)
@@ -358,6 +537,63 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 
 BATCH_DATES = ("submit_by", "review_on", "publicize_on", "certified_on")
 
+BATCH_MEMBERS = Listing(
+    name="batch_members",
+    title="批次企业",
+    columns=[
+        Column(
+            "name",
+            "企业",
+            value="enterprise.name",
+            sort="enterprise__name",
+            link=lambda lg: reverse("cultivation:ledger", args=[lg.pk]),
+        ),
+        Column("uscc", "统一社会信用代码", value="enterprise.uscc", css="font-monospace small"),
+        Column(
+            "region", "区域", value="enterprise.region.name", sort="enterprise__region__sort_order"
+        ),
+        Column("kind", "类型", value="get_kind_display"),
+        Column("stage", "环节/结果", value="stage_label", sort="stage"),
+        Column("officer", "园区/乡镇责任人", value=lambda lg: str(lg.officer or "") or None),
+    ],
+    page_size=50,
+    empty="本区域没有编入该批次的企业",
+    table_id="batch-members",
+)
+TASKS = Listing(
+    name="tasks",
+    title="培育任务",
+    columns=[
+        Column("title", "任务", sort="title"),
+        Column("region", "区域", value="region.name", sort="region__sort_order"),
+        Column(
+            "about",
+            "企业/批次",
+            value=lambda t: (
+                " ".join(
+                    x for x in (getattr(t.enterprise, "name", ""), getattr(t.call, "name", "")) if x
+                )
+                or None
+            ),
+        ),
+        Column("owner", "责任人", value=lambda t: str(t.owner) if t.owner else None),
+        Column("due_on", "期限", sort="due_on", template="cultivation/cells/task_due.html"),
+        Column("status", "状态", value="get_status_display", sort="status"),
+        Column("done_on", "完成日期", sort="done_on"),
+        Column(
+            "act",
+            "",
+            value=lambda t: None,
+            template="cultivation/cells/task_act.html",
+            export=False,
+        ),
+    ],
+    filters=[Filter("status", "状态", choices=Task.Status.choices)],
+    page_size=50,
+    empty="暂无任务",
+    table_id="task-table",
+)
+
 
 @staff_or_officer
 def batches(request: HttpRequest) -> HttpResponse:
@@ -382,7 +618,10 @@ def batches(request: HttpRequest) -> HttpResponse:
     page = selectors.batches_page(
         request.user, year=ctx["year"], chosen_pk=request.GET.get("batch", "")
     )
-    ctx.update(rows=page.rows, chosen=page.chosen, members=page.members, unplanned=page.unplanned)
+    members = BATCH_MEMBERS.build(request, selectors.batch_members(request.user, page.chosen))
+    if response := members.export_response():
+        return response
+    ctx.update(rows=page.rows, chosen=page.chosen, members=members, unplanned=page.unplanned)
     return render(request, "cultivation/batches.html", ctx)
 
 
@@ -467,13 +706,17 @@ def tasks(request: HttpRequest) -> HttpResponse:
                 "任务已派发",
             )
         return redirect("cultivation:tasks")
-    rows = [(t, t.overdue_on(day)) for t in selectors.tasks_of(request.user, ctx["area"])]
-    officers = selectors.officer_choices(request.user)
+    table = TASKS.build(
+        request, lambda f: selectors.tasks_of(request.user, ctx["area"], status=f["status"])
+    )
+    if response := table.export_response():
+        return response
     ctx.update(
-        rows=rows,
+        table=table,
+        keep=[("year", ctx["year"]), ("area", ctx["area"].code if ctx["area"] else "")],
         day=day,
-        overdue=sum(1 for _t, o in rows if o),
-        officers=officers,
+        overdue=selectors.overdue_count(selectors.tasks_of(request.user, ctx["area"]), day),
+        officers=selectors.officer_choices(request.user),
         statuses=Task.Status.choices,
     )
     return render(request, "cultivation/tasks.html", ctx)

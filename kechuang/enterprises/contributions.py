@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from kechuang.core.registry import ApiMount, NavItem, UrlMount
+from kechuang.core.registry import ApiMount, NavItem, TodoItem, TodoSource, UrlMount
 
 NAV = [
     NavItem(
@@ -31,3 +31,38 @@ def _import_kinds() -> list[Any]:
 
 
 IMPORTS = _import_kinds()
+
+
+def _expiring_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
+    from django.urls import reverse
+
+    from kechuang.enterprises.selectors import expiring_certificates
+
+    return [
+        TodoItem(
+            title=f"{c.enterprise.name} 高新技术企业证书到期（{c.number or '无编号'}）",
+            url=reverse("enterprises:detail", args=[c.enterprise_id]),
+            due_on=c.valid_until,
+            note=f"{c.enterprise.region.name}；还有{(c.valid_until - day).days}天，请及早准备重新认定",
+        )
+        for c in expiring_certificates(actor, day)[:limit]
+    ]
+
+
+def _expiring_count(actor: Any, day: Any) -> int:
+    from kechuang.enterprises.selectors import expiring_certificates
+
+    return expiring_certificates(actor, day).count()
+
+
+TODO = [
+    TodoSource(
+        key="certificates-expiring",
+        title="即将到期的高企证书（180天内）",
+        items=_expiring_items,
+        count=_expiring_count,
+        order=30,
+        icon="bi-patch-exclamation",
+        visible=lambda user: bool(getattr(user, "is_authenticated", False)),
+    )
+]

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import ScopedQuerySet
+from kechuang.accounts.scoping import ScopedQuerySet, role_of
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.core.money import format_wan
@@ -20,6 +32,7 @@ from kechuang.enterprises.models import (
     Certificate,
     Enterprise,
     FactRevision,
+    FormerName,
     IPItem,
     YearlyFacts,
 )
@@ -62,14 +75,8 @@ def enterprise_list(
     sort: str = "name",
 ) -> QuerySet[Enterprise]:
     qs = enterprise_queryset(actor).select_related("region")
-    if q:
-        text = q.strip()
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(name_initials__icontains=text.upper())
-            | Q(uscc__icontains=text.upper())
-            | Q(former_names__name__icontains=text)
-        ).distinct()
+    if q.strip():
+        qs = qs.filter(search_q(q))
     qs = qs.in_region(region)
     if domain:
         qs = qs.filter(Q(tech_domain=domain) | Q(tech_domain__startswith=f"{domain}."))
@@ -103,6 +110,110 @@ def enterprise_list(
     if needs_review is not None:
         qs = qs.filter(needs_review=needs_review)
     return qs.order_by(SORTS.get(sort, "name"), "pk")
+
+
+# -- search ------------------------------------------------------------------------------------
+
+# Runs of Han characters, or of letters and digits (pinyin initials, USCC, Latin names).
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
+SUGGESTIONS = 8
+
+
+def search_tokens(q: str) -> list[str]:
+    """The query's words: "江苏 凯捷" → ["江苏", "凯捷"]; punctuation and spaces split."""
+    return _TOKEN.findall(q or "")
+
+
+def _han(token: str) -> bool:
+    return not token.isascii()
+
+
+def _chars_in(field: str, token: str) -> Q:
+    """Every character of `token` occurs in `field`, in any order and place, so "凯捷科技"
+    finds 江苏凯捷电子科技有限公司 (a plain LIKE per character: SQLite and PostgreSQL)."""
+    q = Q()
+    for ch in dict.fromkeys(token):
+        q &= Q(**{f"{field}__contains": ch})
+    return q
+
+
+def _token_q(token: str) -> Q:
+    if _han(token):
+        former = FormerName.objects.filter(_chars_in("name", token), enterprise=OuterRef("pk"))
+        return _chars_in("name", token) | Q(Exists(former))
+    upper = token.upper()
+    former = FormerName.objects.filter(name__icontains=token, enterprise=OuterRef("pk"))
+    return (
+        Q(name_initials__contains=upper)
+        | Q(uscc__startswith=upper)
+        | Q(name__icontains=token)
+        | Q(Exists(former))
+    )
+
+
+def search_q(q: str) -> Q:
+    """Enterprises matching the query: every word matches the name (each of its Han
+    characters, in any order), a former name, the pinyin initials (拼音首字母) or the
+    start of the USCC. An empty query matches nothing."""
+    tokens = search_tokens(q)
+    if not tokens:
+        return Q(pk__in=[])
+    out = Q()
+    for token in tokens:
+        out &= _token_q(token)
+    return out
+
+
+def enterprise_search(*, actor: Any, q: str) -> QuerySet[Enterprise]:
+    """The top bar's search, scoped to the actor, best matches first: the exact name or
+    USCC, then names starting with or holding the query as typed (spaces removed), then
+    every word as written, then the rest (the characters apart), each by name."""
+    tokens = search_tokens(q)
+    if not tokens:
+        return enterprise_queryset(actor).none()
+    joined = "".join(tokens)
+    upper = joined.upper()
+    whole_words = Q()
+    for token in tokens:
+        whole_words &= Q(name__icontains=token) | Q(name_initials__contains=token.upper())
+    rank = Case(
+        When(Q(name=joined) | Q(uscc=upper), then=Value(0)),
+        When(Q(name__istartswith=joined) | Q(uscc__startswith=upper), then=Value(1)),
+        When(Q(name__icontains=joined) | Q(name_initials__startswith=upper), then=Value(2)),
+        When(whole_words, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    return (
+        enterprise_queryset(actor)
+        .filter(search_q(q))
+        .select_related("region")
+        .annotate(rank=rank)
+        .order_by("rank", "name", "pk")
+    )
+
+
+def enterprise_suggestions(*, actor: Any, q: str) -> list[Enterprise]:
+    """The first few matches, for the suggestions under the search box."""
+    return list(enterprise_search(actor=actor, q=q)[:SUGGESTIONS])
+
+
+def with_former_names(enterprises: Sequence[Enterprise]) -> Sequence[Enterprise]:
+    """A page of enterprises with their former names read in one query."""
+    prefetch_related_objects(list(enterprises), "former_names")
+    return enterprises
+
+
+def former_names_text(enterprise: Enterprise) -> str:
+    return "；".join(f.name for f in enterprise.former_names.all())
+
+
+def own_enterprise(actor: Any) -> Enterprise | None:
+    """An enterprise user's own firm (their home page); None for every other role."""
+    membership = getattr(actor, "membership", None) if role_of(actor) == "enterprise" else None
+    if membership is None:
+        return None
+    return enterprise_queryset(actor).filter(pk=membership.enterprise_id).first()
 
 
 def enterprise_get(*, actor: Any, uscc: str | None = None, pk: int | None = None) -> Enterprise:
@@ -332,3 +443,34 @@ def visible_region(actor: Any, code: str) -> Region:
     if region is None:
         raise NotFound(f"区域 {code} 不存在或无权查看")
     return region
+
+
+# -- the 待办 page -------------------------------------------------------------------------------
+
+# HNTE certificates ending within this many days are listed (renewal takes months).
+EXPIRING_DAYS = 180
+
+
+def expiring_certificates(
+    actor: Any, day: dt.date, days: int = EXPIRING_DAYS
+) -> QuerySet[Certificate]:
+    """HNTE certificates in the actor's scope ending from `day` to `days` later, of firms
+    not yet holding a later one (a renewal already granted is no reminder)."""
+    later = Certificate.objects.filter(
+        kind=Certificate.Kind.HNTE,
+        enterprise=OuterRef("enterprise"),
+        valid_until__gt=OuterRef("valid_until"),
+        revoked_on__isnull=True,
+    )
+    return (
+        Certificate.objects.visible_to(actor)
+        .filter(
+            kind=Certificate.Kind.HNTE,
+            revoked_on__isnull=True,
+            valid_until__gte=day,
+            valid_until__lte=day + dt.timedelta(days=days),
+        )
+        .exclude(Exists(later))
+        .select_related("enterprise", "enterprise__region")
+        .order_by("valid_until", "enterprise__name", "pk")
+    )

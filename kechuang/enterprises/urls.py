@@ -5,6 +5,8 @@ from kechuang.enterprises import views
 app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
+    path("search/", views.enterprise_search, name="search"),
+    path("search/suggest/", views.enterprise_suggest, name="suggest"),
     path("export/<str:kind>/", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),

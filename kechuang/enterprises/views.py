@@ -16,6 +16,7 @@ from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.panels import panels
+from kechuang.core.registry import list_actions
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web import (
     Column,
@@ -95,6 +96,7 @@ ENTERPRISES = Listing(
     decorate=lambda page, f: selectors.enterprise_rows(page, year=f["year"], on=_year_end_of(f)),
     empty="没有符合条件的企业",
     table_id="enterprise-table",
+    select=lambda row: row.e.pk,
 )
 
 
@@ -113,7 +115,11 @@ def _enterprises(request: HttpRequest, filters: dict[str, Any]) -> Any:
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    table = ENTERPRISES.build(request, lambda f: _enterprises(request, f))
+    table = ENTERPRISES.build(
+        request,
+        lambda f: _enterprises(request, f),
+        actions=list_actions(ENTERPRISES.name, request.user),
+    )
     if response := table.export_response():
         return response
     return render(
@@ -127,6 +133,57 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "total": table.total,
         },
     )
+
+
+SEARCH = Listing(
+    name="search",
+    title="企业搜索结果",
+    columns=[
+        Column("name", "企业名称", template="enterprises/cells/search_name.html"),
+        Column("uscc", "统一社会信用代码", css="font-monospace small"),
+        Column("region", "镇街/园区", value="region.name"),
+        Column("former", "曾用名", value=selectors.former_names_text),
+    ],
+    decorate=lambda page, f: selectors.with_former_names(page),
+    filters=[
+        Filter("q", "搜索", kind="text", placeholder="企业名称、曾用名、拼音首字母或信用代码")
+    ],
+    page_size=25,
+    empty="没有找到符合条件的企业（名称中的字、曾用名、拼音首字母或信用代码开头）",
+    table_id="search-table",
+)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's home: an enterprise user's own firm, everybody else the registry."""
+    own = selectors.own_enterprise(request.user)
+    if own is not None:
+        return redirect("enterprises:detail", pk=own.pk)
+    return redirect("enterprises:list")
+
+
+@login_required
+def enterprise_search(request: HttpRequest) -> HttpResponse:
+    """The top bar's search: every match in the user's scope, best first; one match
+    goes straight to the firm's page unless the list is asked for."""
+    q = (request.GET.get("q") or "").strip()[:60]
+    table = SEARCH.build(
+        request, lambda f: selectors.enterprise_search(actor=request.user, q=f["q"][:60])
+    )
+    if response := table.export_response():
+        return response
+    if table.total == 1 and request.GET.get("go") == "1":
+        return redirect("enterprises:detail", pk=table.rows[0].obj.pk)
+    return render(request, "enterprises/search.html", {"table": table, "q": q})
+
+
+@login_required
+def enterprise_suggest(request: HttpRequest) -> HttpResponse:
+    """The suggestions under the search box (htmx): the first few matches."""
+    q = (request.GET.get("q") or "").strip()[:60]
+    found = selectors.enterprise_suggestions(actor=request.user, q=q) if q else []
+    return render(request, "enterprises/suggest.html", {"found": found, "q": q})
 
 
 @login_required

@@ -734,10 +734,11 @@ def visit_record(
     application: Application | None = None,
     via: str = "web",
 ) -> Visit:
-    if application is not None:
-        _require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
-    else:
-        _require(permissions.can_visit(actor, enterprise))
+    # Visits are the bureau's, the area officer's and the assigned helper's, on an
+    # application too (a helper keeps the ledgers of their firms up to date).
+    _require(permissions.can_visit(actor, enterprise))
+    if application is not None and application.enterprise_id != enterprise.pk:
+        raise invalid("application", "相关申报", "不是该企业的申报")
     if not summary.strip():
         raise invalid("summary", "走访情况", "不能为空")
     with transaction.atomic():

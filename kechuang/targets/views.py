@@ -220,6 +220,36 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+RECORDS = Listing(
+    name="records",
+    title="指标记录",
+    columns=[
+        Column(
+            "enterprise",
+            "企业",
+            sort=True,
+            link=lambda r: (
+                reverse("enterprises:detail", args=[r.enterprise_id]) if r.enterprise_id else None
+            ),
+        ),
+        Column("region", "镇（园区）", sort=True),
+        Column("kind", "类型", sort=True),
+        Column("detail", "明细"),
+        Column("on", "日期", sort=True, css="text-nowrap"),
+        Column(
+            "amount_wan",
+            "金额（万元）",
+            display=lambda v: "" if v is None else f"{v:,.2f}",
+            sort=True,
+            css="num",
+        ),
+    ],
+    page_size=50,
+    empty="没有记录",
+    table_id="records-table",
+)
+
+
 @login_required
 def records(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
     region = selectors.region_get(actor=request.user, code=code)
@@ -227,10 +257,15 @@ def records(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
     value, rows = selectors.records(
         actor=request.user, indicator_id=indicator, region=region, year=year
     )
+    table = RECORDS.build(
+        request, rows, export_name=f"{value.indicator.label}-{region.name}-{year}年"
+    )
+    if response := table.export_response():
+        return response
     return render(
         request,
         "targets/records.html",
-        {"region": region, "year": year, "value": value, "rows": rows, "ind": value.indicator},
+        {"region": region, "year": year, "value": value, "table": table, "ind": value.indicator},
     )
 
 

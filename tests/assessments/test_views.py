@@ -120,7 +120,7 @@ def test_registry_assessment_runs_as_a_job_with_progress_and_links_to_the_run(
     assert job.result["run"] == run.pk and job.result["enterprises"] == 2
     page = client.get(response["Location"]).content.decode()
     assert "已完成" in page and "已评价 2 家企业（评价日期 2021-06-30）" in page
-    assert f'href="/assess/runs/#run-{run.pk}"' in page and "hx-trigger" not in page
+    assert f'href="/assess/runs/#run-{run.pk}"' in page and "every 1s" not in page
     assert f'id="run-{run.pk}"' in client.get("/assess/runs/").content.decode()
     api = client.get(f"/api/v1/jobs/{job.pk}").json()
     assert api["status"] == "succeeded" and api["result"]["run"] == run.pk

@@ -57,4 +57,4 @@ def test_registry_assessment_is_clicked_through_to_its_job(page, live_server, st
     page.wait_for_selector("#job-result")
     assert "已评价 1 家企业" in page.inner_text("#job-result")
     page.click("#job-link")
-    page.wait_for_selector("#runs tbody tr[id^=run-]")
+    page.wait_for_selector("#runs tbody [id^=run-]")  # the run's anchor in its row

@@ -161,7 +161,7 @@ def test_the_page_polls_while_the_job_runs_and_stops_when_it_has_finished(client
         result={"summary": "已评价 20 家企业", "url": "/assess/runs/", "url_label": "查看记录"},
     )
     body = c.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in body and "已评价 20 家企业" in body
+    assert "every 1s" not in body and "已评价 20 家企业" in body
     assert 'href="/assess/runs/"' in body and "查看记录" in body
 
 

@@ -96,7 +96,8 @@ class Column:
     display: value → text on the page (default: 是/否, dates, "—" for nothing).
     money: the value is yuan, shown and exported in 万元.
     sort: the `order_by` field(s) sorting by this column, or True to sort a list by
-        the value; a sortable column's heading is a link.
+        the value, or a key function of the row to sort a list by; a sortable
+        column's heading is a link.
     link: row → URL the cell links to.
     template: renders the cell instead (context: `row`, `value`, `text`, `table`).
     css: classes of the cell (`num` right-aligns figures).
@@ -108,7 +109,7 @@ class Column:
     value: str | Callable[[Any], Any] | None = None
     display: Callable[[Any], str] | None = None
     money: bool = False
-    sort: str | tuple[str, ...] | bool = False
+    sort: str | tuple[str, ...] | bool | Callable[[Any], Any] = False
     link: Callable[[Any], str | None] | None = None
     template: str | None = None
     css: str = ""
@@ -197,6 +198,7 @@ class Cell:
 class Row:
     obj: Any
     cells: list[Cell]
+    key: Any = None  # the row's value in a bulk selection (`Listing.select`)
 
 
 @dataclass(frozen=True)
@@ -236,13 +238,15 @@ class Listing:
     empty: str = "没有符合条件的记录"
     table_id: str = ""
     exportable: bool = True
+    # Rows can be selected for bulk actions (`ListAction`s): the key of a row.
+    select: Callable[[Any], Any] | None = None
 
-    def sorts(self) -> dict[str, tuple[str, ...] | bool]:
+    def sorts(self) -> dict[str, tuple[str, ...] | bool | Callable[[Any], Any]]:
         """Allowed ?sort= keys (each also as "-key", descending) → how to sort."""
-        out: dict[str, tuple[str, ...] | bool] = {}
+        out: dict[str, tuple[str, ...] | bool | Callable[[Any], Any]] = {}
         for c in self.columns:
-            if c.sort is True:
-                out[c.key] = True
+            if c.sort is True or callable(c.sort):
+                out[c.key] = c.sort
             elif isinstance(c.sort, str):
                 out[c.key] = (c.sort,)
             elif isinstance(c.sort, tuple):
@@ -269,8 +273,10 @@ class Listing:
         source: Any,
         *,
         export_name: str | None = None,
+        actions: Sequence[Any] = (),
     ) -> ListingPage:
-        """Page (or, with ?export=xlsx, export) `source` for this request."""
+        """Page (or, with ?export=xlsx, export) `source` for this request. `actions`
+        (`ListAction`s) are offered over the selected rows when the listing has `select`."""
         filters, fields = self.parse_filters(request)
         items = source(filters) if callable(source) else source
         sort = self.parse_sort(request)
@@ -284,6 +290,7 @@ class Listing:
             sort=sort,
             export=request.GET.get("export") == "xlsx" and self.exportable,
             export_name=export_name,
+            actions=list(actions) if self.select is not None else [],
         )
 
     def _sorted(self, items: Any, sort: str) -> Any:
@@ -295,6 +302,8 @@ class Listing:
                 return items.order_by(*fields, "-pk" if descending else "pk")
             return items if items.ordered else items.order_by("pk")
         items = list(items)
+        if callable(how):
+            return sorted(items, key=how, reverse=descending)
         if how is True:
             column = next(c for c in self.columns if c.key == sort.lstrip("-"))
             present = [i for i in items if column.get(i) is not None]
@@ -321,6 +330,7 @@ class ListingPage:
     sort: str
     export: bool
     export_name: str | None = None
+    actions: list[Any] = field(default_factory=list)
     page: Page[Any] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -357,7 +367,8 @@ class ListingPage:
                     css=c.css_class,
                 )
             )
-        return Row(obj, cells)
+        key = self.listing.select(obj) if self.listing.select else None
+        return Row(obj, cells, key)
 
     def label(self, column: Column) -> str:
         try:
@@ -387,6 +398,10 @@ class ListingPage:
     @property
     def export_url(self) -> str:
         return "?" + _join(self._query(drop=("page", "export")), "export=xlsx")
+
+    @property
+    def selectable(self) -> bool:
+        return bool(self.actions) and not self.export
 
     @property
     def sort_field(self) -> str:
