@@ -224,7 +224,9 @@ def restore(path: Path) -> dict[str, Any]:
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise _failed(f"无法读取备份文件“{path.name}”：{exc}") from None
         try:
-            manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+            manifest: dict[str, Any] = json.loads(
+                (work / "manifest.json").read_text(encoding="utf-8")
+            )
         except (OSError, ValueError):
             raise _failed("备份文件缺少 manifest.json，不是科创云的备份") from None
         if manifest.get("format") != FORMAT:
