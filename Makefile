@@ -75,7 +75,7 @@ test-sqlite: install
 test-postgres: install
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
 	  echo "PostgreSQL answers on 127.0.0.1:5432: running the suite on it"; \
-	  KECHUANG_TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not browser"; \
+	  KECHUANG_TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not browser and not nodb"; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped"; fi
 
 test: install lint test-sqlite test-postgres ## lint + the whole suite on SQLite, then on PostgreSQL

@@ -229,6 +229,11 @@ def uses_demo(item: Any) -> bool:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    # The rules run without Django's database (house style): marked `nodb`, so that the
+    # PostgreSQL pass of `make test` does not run the very same pure tests again.
+    for item in items:
+        if "tests/rules/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.nodb)
     items[:] = [item for item in items if uses_demo(item)] + [
         item for item in items if not uses_demo(item)
     ]
