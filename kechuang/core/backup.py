@@ -191,8 +191,16 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
+def _database_member(work: Path, manifest: dict[str, Any]) -> Path:
+    """The archive's database file, which must be there and inside the archive."""
+    source = (work / str(manifest.get("database", ""))).resolve()
+    if source.parent != work.resolve() or not source.is_file():
+        raise _failed("备份文件中缺少数据库文件，未做任何更改")
+    return source
+
+
 def _restore_database(work: Path, manifest: dict[str, Any]) -> None:
-    source = work / str(manifest["database"])
+    source = _database_member(work, manifest)
     if engine() == "sqlite":
         connection.ensure_connection()
         live = connection.connection
@@ -235,6 +243,7 @@ def restore(path: Path) -> dict[str, Any]:
             raise _failed(
                 f"备份来自 {manifest.get('engine')} 数据库，当前是 {engine()}：请恢复到同类数据库"
             )
+        _database_member(work, manifest)  # before anything is replaced
         _restore_database(work, manifest)
         for key in FILE_DIRS:
             root = _files_root(key)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -180,25 +181,39 @@ def import_preview(
 
 def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
     """Write a previewed upload: re-read and re-checked inside the writing transaction.
-    Conflict when it was imported or failed already; ValidationFailed (and the batch
-    marked failed) when the data changed meanwhile."""
-    batch = import_batch_get(actor=actor, token=token)
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        raise Conflict("该文件已导入或有错误，请重新上传")
-    data = Path(batch.stored_path).read_bytes()
-    try:
-        plan = import_run(
-            actor=actor, kind=batch.kind, data=data, filename=batch.filename, commit=True
-        )
-    except ValidationFailed:
-        batch.status = ImportBatch.Status.FAILED
-        batch.save(update_fields=["status"])
-        raise
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.imported_at = timezone.now()
-    batch.counts = plan.counts
-    batch.save(update_fields=["status", "imported_at", "counts"])
-    Path(batch.stored_path).unlink(missing_ok=True)
+    The batch row is locked first, so a double-clicked confirm (or two queued jobs)
+    writes once; the second is told. Conflict when it was imported or failed already;
+    ValidationFailed (and the batch marked failed) when the data changed meanwhile."""
+    import_batch_get(actor=actor, token=token)  # 404 outside the actor's own batches
+    failure: ValidationFailed | None = None
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(token=token, actor=actor)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            raise Conflict("该文件已导入或有错误，请重新上传")
+        stored = Path(batch.stored_path)
+        if not stored.is_file():
+            raise NotFound("上传的文件已不在服务器上，请重新上传")
+        try:
+            with transaction.atomic():
+                plan = import_run(
+                    actor=actor,
+                    kind=batch.kind,
+                    data=stored.read_bytes(),
+                    filename=batch.filename,
+                    commit=True,
+                )
+        except ValidationFailed as exc:
+            failure = exc
+            batch.status = ImportBatch.Status.FAILED
+            batch.save(update_fields=["status"])
+        else:
+            batch.status = ImportBatch.Status.IMPORTED
+            batch.imported_at = timezone.now()
+            batch.counts = plan.counts
+            batch.save(update_fields=["status", "imported_at", "counts"])
+    if failure is not None:
+        raise failure
+    stored.unlink(missing_ok=True)
     return plan, batch
 
 

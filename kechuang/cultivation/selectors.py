@@ -379,15 +379,20 @@ def ledger_page(actor: Any, ledger: Ledger) -> LedgerPage:
     )
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits only ("²".isdigit() is true, int("²") fails)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def user_choice(pk: str) -> Any:
     """A user named by id in a form (who is put in charge; the service checks who)."""
     from kechuang.accounts.models import User
 
-    return User.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    return User.objects.filter(pk=int(pk)).first() if _is_id(pk) else None
 
 
 def batch_choice(pk: str) -> ApplicationBatch | None:
-    return ApplicationBatch.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    return ApplicationBatch.objects.filter(pk=int(pk)).first() if _is_id(pk) else None
 
 
 def document_get(*, actor: Any, pk: int) -> Any:

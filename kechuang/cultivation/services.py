@@ -181,6 +181,17 @@ def ledgers_assign_officer(
     )
 
 
+def _lock_membership(membership: PoolMembership) -> PoolMembership:
+    """The membership re-read under a row lock (inside the caller's transaction), so a
+    decision never writes back a stale copy over another user's change."""
+    return M.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
+
+
+def _copy_back(target: PoolMembership, source: PoolMembership) -> None:
+    for f in M._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+
+
 def pool_decide(
     *,
     actor: Any,
@@ -191,20 +202,20 @@ def pool_decide(
     via: str = "web",
 ) -> PoolMembership:
     _require(can_decide(actor))
-    if membership.status != M.Status.PROPOSED:
-        raise _invalid(
-            "status", "状态", f"该记录为“{membership.get_status_display()}”，不是待审核的推荐"
-        )
-    before = snapshot(membership)
     with transaction.atomic():
-        membership.status = M.Status.ACTIVE if approve else M.Status.REJECTED
-        membership.entered_on = on if approve else None
-        membership.approved_by = actor
-        membership.decision_note = note[:300]
-        membership.save()
-        _log(
-            actor, "update", membership, before, "批准入库" if approve else f"不予入库：{note}", via
-        )
+        m = _lock_membership(membership)
+        if m.status != M.Status.PROPOSED:
+            raise _invalid(
+                "status", "状态", f"该记录为“{m.get_status_display()}”，不是待审核的推荐"
+            )
+        before = snapshot(m)
+        m.status = M.Status.ACTIVE if approve else M.Status.REJECTED
+        m.entered_on = on if approve else None
+        m.approved_by = actor
+        m.decision_note = note[:300]
+        m.save(update_fields=["status", "entered_on", "approved_by", "decision_note"])
+        _log(actor, "update", m, before, "批准入库" if approve else f"不予入库：{note}", via)
+    _copy_back(membership, m)
     return membership
 
 
@@ -224,25 +235,20 @@ def pool_leave(
             "出库原因",
             "应为 认定为高企、企业退出、两次申报未通过、迁出本市 或 注销",
         )
-    if membership.status != M.Status.ACTIVE:
-        raise _invalid("status", "状态", "只有在库企业可以出库")
-    if membership.entered_on and on < membership.entered_on:
-        raise _invalid("left_on", "出库日期", "早于入库日期")
-    before = snapshot(membership)
     with transaction.atomic():
-        membership.status = M.Status.LEFT
-        membership.left_on = on
-        membership.leave_reason = reason
-        membership.leave_note = note[:300]
-        membership.save()
-        _log(
-            actor,
-            "update",
-            membership,
-            before,
-            f"出库：{membership.get_leave_reason_display()} {note}",
-            via,
-        )
+        m = _lock_membership(membership)
+        if m.status != M.Status.ACTIVE:
+            raise _invalid("status", "状态", "只有在库企业可以出库")
+        if m.entered_on and on < m.entered_on:
+            raise _invalid("left_on", "出库日期", "早于入库日期")
+        before = snapshot(m)
+        m.status = M.Status.LEFT
+        m.left_on = on
+        m.leave_reason = reason
+        m.leave_note = note[:300]
+        m.save(update_fields=["status", "left_on", "leave_reason", "leave_note"])
+        _log(actor, "update", m, before, f"出库：{m.get_leave_reason_display()} {note}", via)
+    _copy_back(membership, m)
     return membership
 
 
@@ -256,14 +262,16 @@ def grade_override(
         raise _invalid("grade", "分级", "应为 A、B 或 C")
     if grade and not reason.strip():
         raise _invalid("reason", "调整理由", "调整分级须填写理由")
-    before = snapshot(membership)
     with transaction.atomic():
-        membership.grade_override = grade
-        membership.grade_override_reason = reason.strip()[:300] if grade else ""
-        membership.grade_overridden_by = actor if grade else None
-        membership.save()
+        m = _lock_membership(membership)
+        before = snapshot(m)
+        m.grade_override = grade
+        m.grade_override_reason = reason.strip()[:300] if grade else ""
+        m.grade_overridden_by = actor if grade else None
+        m.save(update_fields=["grade_override", "grade_override_reason", "grade_overridden_by"])
         note = f"分级调整为{grade}：{reason.strip()}" if grade else "取消分级调整"
-        _log(actor, "update", membership, before, note, via)
+        _log(actor, "update", m, before, note, via)
+    _copy_back(membership, m)
     return membership
 
 
@@ -432,6 +440,31 @@ def ledger_update(
     )
     assert isinstance(app, Ledger)
     return app
+
+
+def ledger_edit(
+    *,
+    actor: Any,
+    ledger: Ledger,
+    officer: User | None,
+    bureau_contact: User | None,
+    notes: str | None,
+    batch: ApplicationBatch | None,
+    via: str = "web",
+) -> Ledger:
+    """The ledger form: who is in charge, notes and the batch, all or nothing."""
+    with transaction.atomic():
+        ledger_update(
+            actor=actor,
+            ledger=ledger,
+            officer=officer,
+            bureau_contact=bureau_contact,
+            notes=notes,
+            via=via,
+        )
+        if batch != ledger.batch:
+            batch_plan(actor=actor, ledgers=[ledger], batch=batch, via=via)
+    return ledger
 
 
 def document_add(

@@ -472,18 +472,18 @@ def ledger_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.user_choice(request.POST.get("bureau_contact", ""))
     batch = selectors.batch_choice(request.POST.get("batch", ""))
 
-    def save() -> None:
-        services.ledger_update(
+    _run(
+        request,
+        lambda: services.ledger_edit(
             actor=request.user,
             ledger=lg,
             officer=officer,
             bureau_contact=contact,
             notes=request.POST.get("notes"),
-        )
-        if batch != lg.batch:
-            services.batch_plan(actor=request.user, ledgers=[lg], batch=batch)
-
-    _run(request, save, "台帐已保存")
+            batch=batch,
+        ),
+        "台帐已保存",
+    )
     return redirect("cultivation:ledger", pk=lg.pk)
 
 

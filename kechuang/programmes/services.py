@@ -366,6 +366,9 @@ def applications_assign_call(
     with transaction.atomic():
         for app in apps:
             locked = _locked(app)
+            # Checked again on the locked row: another user may have moved it meanwhile.
+            if call is not None and workflow.get(locked.programme).is_final(locked.stage):
+                raise invalid("call", "申报批次", f"“{app.enterprise.name}”的申报已办结")
             before = snapshot(locked)
             locked.call = call
             locked.save(update_fields=["call", "updated_at"])
@@ -392,6 +395,8 @@ def attachment_add(
         _require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
     elif not permissions.in_scope(actor, enterprise):
         raise PermissionDenied(f"“{enterprise.name}”不属于本区域，不能上传附件")
+    if application is not None and application.enterprise_id != enterprise.pk:
+        raise invalid("application", "申报", "附件所属企业与申报的企业不一致")
     name = file.name or ""
     size = file.size or 0
     if Path(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:

@@ -74,3 +74,23 @@ def test_the_commands(staff, tmp_path, settings, capsys):
     assert "校验一致" in capsys.readouterr().out
     assert dt.date.today()  # the restored instance still answers
     assert Path(archive).stat().st_size > 0
+
+
+def test_an_archive_without_its_database_changes_nothing(staff, firm_a, tmp_path, settings):
+    import io
+    import json
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "keep.txt").write_text("x")
+    before = backup.table_checksums()
+    archive = tmp_path / "broken.tar.gz"
+    manifest = {"format": backup.FORMAT, "engine": backup.engine(), "database": "missing.db"}
+    data = json.dumps(manifest).encode()
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(ValidationFailed, match="缺少数据库文件"):
+        backup.restore(archive)
+    assert backup.table_checksums() == before and (tmp_path / "media" / "keep.txt").exists()

@@ -342,3 +342,17 @@ def test_dates_and_money_survive_the_error_workbook(staff: Any, firm_b: Any):
     assert back.rows[0][1][3] in (dt.date(2020, 12, 2), dt.datetime(2020, 12, 2))
     assert back.rows[0][1][4] == "证书编号: 不对；发证日期: 也不对"
     assert Decimal(1) == 1
+
+
+def test_a_confirm_clicked_twice_writes_once(staff, regions):
+    """The batch row is claimed under a lock: the second confirm is told, not written."""
+    from kechuang.core import imports
+    from kechuang.core.errors import Conflict
+    from kechuang.targets.models import Target
+
+    data = "区域代码,年度,指标,比较方式,目标值\n321283,2021,新认定国家高企,≥,50\n".encode()
+    _plan, batch = imports.import_preview(actor=staff, kind="targets", data=data, filename="t.csv")
+    imports.import_confirm(actor=staff, token=batch.token)
+    with pytest.raises(Conflict, match="已导入"):
+        imports.import_confirm(actor=staff, token=batch.token)
+    assert Target.objects.count() == 1

@@ -108,3 +108,22 @@ def test_tasks_go_down_to_officers_with_overdue_flags(staff, officer_a, officer_
     services.task_set_status(actor=officer_a, task=t, status="done", on=dt.date(2021, 6, 5))
     t.refresh_from_db()
     assert t.status == Task.Status.DONE and not t.overdue_on(dt.date(2021, 7, 1))
+
+
+def test_a_stale_copy_never_writes_back_over_another_decision(staff, officer_a, county):
+    """出库 by one user, then a grade override from a page loaded before it: the firm
+    stays out of the pool."""
+    m = services.pool_propose(actor=staff, enterprise=county["strong"], on=dt.date(2021, 3, 1))
+    stale = type(m).objects.get(pk=m.pk)
+    services.pool_leave(actor=staff, membership=m, reason="withdrawn", on=dt.date(2021, 4, 1))
+    services.grade_override(actor=staff, membership=stale, grade="A", reason="复核")
+    m.refresh_from_db()
+    assert (m.status, m.left_on, m.grade_override) == ("left", dt.date(2021, 4, 1), "A")
+    with pytest.raises(ValidationFailed, match="只有在库企业可以出库"):
+        services.pool_leave(actor=staff, membership=stale, reason="closed", on=dt.date(2021, 5, 1))
+
+
+def test_form_ids_with_non_ascii_digits_are_no_one():
+    from kechuang.cultivation import selectors
+
+    assert selectors.user_choice("²") is None and selectors.batch_choice("１２") is None

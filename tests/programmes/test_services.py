@@ -180,3 +180,12 @@ def test_tasks_and_visits(staff, officer_b, officer_a, helper_user, firm_a, firm
     assert list(selectors.visits_of(actor=helper_user, enterprise=firm_a)) == [visit]
     with pytest.raises(PermissionDenied):
         services.visit_record(actor=helper_user, enterprise=firm_b, visited_on=D, summary="x")
+
+
+def test_an_attachment_goes_with_its_own_enterprise(staff, firm_a, firm_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    app = open_app(staff, firm_b)
+    with pytest.raises(ValidationFailed, match="不一致"):
+        services.attachment_add(
+            actor=staff, enterprise=firm_a, application=app, file=SimpleUploadedFile("a.pdf", b"%")
+        )
