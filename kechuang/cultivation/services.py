@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import is_bureau
@@ -79,18 +79,22 @@ def pool_propose(
         raise _invalid("enterprise", "企业", f"“{enterprise.name}”已在培育库中或已被推荐")
     check = entry_check or grading.pool_entry_check(enterprise, on)
     staff = is_bureau(actor)
-    with transaction.atomic():
-        m = M.objects.create(
-            enterprise=enterprise,
-            proposed_on=on,
-            reason=reason[:300],
-            proposed_by=actor,
-            entry_check=check,
-            status=M.Status.ACTIVE if staff else M.Status.PROPOSED,
-            entered_on=on if staff else None,
-            approved_by=actor if staff else None,
-        )
-        _log(actor, "create", m, note="直接入库" if staff else "推荐入库", via=via)
+    try:
+        with transaction.atomic():
+            m = M.objects.create(
+                enterprise=enterprise,
+                proposed_on=on,
+                reason=reason[:300],
+                proposed_by=actor,
+                entry_check=check,
+                status=M.Status.ACTIVE if staff else M.Status.PROPOSED,
+                entered_on=on if staff else None,
+                approved_by=actor if staff else None,
+            )
+            _log(actor, "create", m, note="直接入库" if staff else "推荐入库", via=via)
+    except IntegrityError:
+        # Another user proposed the same firm a moment ago (one open membership per firm).
+        raise _invalid("enterprise", "企业", f"“{enterprise.name}”已在培育库中或已被推荐") from None
     return m
 
 

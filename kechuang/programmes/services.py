@@ -160,7 +160,14 @@ def call_save(
             setattr(obj, k, data.get(k))
         obj.budget_yuan = budget
         obj.note = str(data.get("note") or "")[:200]
-        obj.save()
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            # Another user created the same batch a moment ago.
+            raise ValidationFailed(
+                [FieldError("seq", names["seq"], f"{year}年第{seq}批已存在")]
+            ) from None
         _log(actor, "update" if call else "create", obj, before, via=via)
     return obj
 
