@@ -14,7 +14,6 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import is_bureau
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
-from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.cultivation import grading, pipeline
@@ -23,22 +22,14 @@ from kechuang.cultivation.permissions import can_decide, can_visit, can_work_on
 from kechuang.enterprises.models import Enterprise
 from kechuang.programmes import services as programme_services
 from kechuang.programmes.models import Attachment, Task, Visit
+from kechuang.programmes.services import invalid as _invalid
+from kechuang.programmes.services import require as _require
 from kechuang.programmes.workflow import Move
 from kechuang.targets.models import Target
 from kechuang.targets.services import target_save
 
 M = PoolMembership
 FAILS_BEFORE_LEAVING = 2
-
-
-def _require(check: tuple[bool, str]) -> None:
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _invalid(field: str, label: str, message: str) -> ValidationFailed:
-    return ValidationFailed([FieldError(field, label, message)], f"{label}：{message}")
 
 
 def _log(

@@ -67,7 +67,8 @@ CALL_LABELS = {
 CHINESE_SEQ = "一二三四五六七八九十"
 
 
-def _require(check: tuple[bool, str]) -> None:
+def require(check: tuple[bool, str]) -> None:
+    """Refuse with the reason of a permission check `(allowed, reason)`."""
     allowed, reason = check
     if not allowed:
         raise PermissionDenied(reason)
@@ -118,7 +119,7 @@ def call_save(
     """Create or edit a call. Dates must not go backwards (opens ≤ closes ≤ review ≤
     公示 ≤ decision); (programme, year, seq) is unique. `labels` names the dates as
     the programme calls them (网上申报截止, 认定日期…)."""
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     names = {**CALL_LABELS, **(labels or {})}
     errors: list[FieldError] = []
     year, seq = data.get("year"), data.get("seq")
@@ -197,7 +198,7 @@ def application_open(
 ) -> Application:
     """Open an application at its workflow's first stage, with the opening event."""
     wf = workflow.get(programme)
-    _require(permissions.can_open(actor, wf, enterprise))
+    require(permissions.can_open(actor, wf, enterprise))
     if officer is None and role_of(actor) == "officer":
         officer = actor
     message = duplicate_message or f"“{enterprise.name}”的该项申报已存在"
@@ -273,12 +274,12 @@ def application_transition(
     `expected_stage` is the stage the user saw; if another user moved the application
     meanwhile the move is refused as a conflict instead of silently made."""
     wf = workflow.get(application.programme)
-    _require(permissions.can_work_on(actor, wf, application.enterprise))
+    require(permissions.can_work_on(actor, wf, application.enterprise))
     with transaction.atomic():
         app = _locked(application)
         if expected_stage is not None and app.stage != expected_stage:
             raise Conflict(f"该申报已被他人办理至“{wf.label_of(app.stage)}”环节，请刷新后重试")
-        _require(wf.check(app.stage, to, role_of(actor)))
+        require(wf.check(app.stage, to, role_of(actor)))
         last = app.events.order_by("-on", "-id").first()
         if last is not None and on < last.on:
             raise invalid(
@@ -286,7 +287,7 @@ def application_transition(
             )
         move = Move(actor=actor, application=app, frm=app.stage, to=to, on=on, note=note, via=via)
         for guard in wf.guards:
-            _require(guard(move))
+            require(guard(move))
         before = snapshot(app)
         app.stage = to
         app.version += 1
@@ -325,7 +326,7 @@ def application_update(
 ) -> Application:
     """Change who looks after an application and its notes."""
     wf = workflow.get(application.programme)
-    _require(permissions.can_work_on(actor, wf, application.enterprise))
+    require(permissions.can_work_on(actor, wf, application.enterprise))
     enterprise = application.enterprise
     if officer is not None and not in_region(enterprise.region, officer.region):
         raise invalid(
@@ -361,7 +362,7 @@ def applications_assign_call(
     apps = list(applications)
     for app in apps:
         wf = workflow.get(app.programme)
-        _require(permissions.can_work_on(actor, wf, app.enterprise))
+        require(permissions.can_work_on(actor, wf, app.enterprise))
         if call is not None and (app.programme != call.programme or app.year != call.year):
             raise invalid(
                 "call",
@@ -399,7 +400,7 @@ def attachment_add(
     """Keep a file with an enterprise (and an application): checked type and size,
     stored under the private media root."""
     if application is not None:
-        _require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
+        require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
     elif not permissions.in_scope(actor, enterprise):
         raise PermissionDenied(f"“{enterprise.name}”不属于本区域，不能上传附件")
     if application is not None and application.enterprise_id != enterprise.pk:
@@ -449,7 +450,7 @@ def review_add(
     reviewer_name: str = "",
     via: str = "web",
 ) -> Review:
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if score is not None and not Decimal(0) <= score <= Decimal(100):
         raise invalid("score", "评分", "应在0–100之间")
     if not opinion.strip() and score is None:
@@ -481,7 +482,7 @@ def publicity_publish(
     via: str = "web",
 ) -> Publicity:
     """Publish a 公示 of applications (in the given order) with an objection window."""
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     apps = list(applications)
     errors = []
     if not title.strip():
@@ -533,7 +534,7 @@ def objection_file(
 ) -> Objection:
     """File an objection to a 公示 entry, within its window."""
     enterprise = entry.application.enterprise
-    _require(permissions.can_object(actor, enterprise))
+    require(permissions.can_object(actor, enterprise))
     pub = entry.publicity
     if not pub.accepts_objections_on(on):
         raise invalid(
@@ -566,7 +567,7 @@ def objection_resolve(
     on: dt.date,
     via: str = "web",
 ) -> Objection:
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not resolution.strip():
         raise invalid("resolution", "处理意见", "不能为空")
     with transaction.atomic():
@@ -595,7 +596,7 @@ def publicity_freeze(
     *, actor: Any, publicity: Publicity, on: dt.date, via: str = "web"
 ) -> Publicity:
     """Freeze a 公示 once its window has closed and every objection is resolved."""
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     with transaction.atomic():
         pub = Publicity.objects.select_for_update().get(pk=publicity.pk)
         if pub.status == Publicity.Status.FROZEN:
@@ -637,7 +638,7 @@ def award_grant(
     note: str = "",
     via: str = "web",
 ) -> Award:
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     amount = _money(amount_yuan, "金额")
     if not title.strip():
         raise invalid("title", "名称", "不能为空")
@@ -655,7 +656,7 @@ def award_grant(
 
 
 def award_pay(*, actor: Any, award: Award, paid_on: dt.date, via: str = "web") -> Award:
-    _require(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     with transaction.atomic():
         obj = Award.objects.select_for_update().get(pk=award.pk)
         if obj.paid_on is not None:
@@ -693,7 +694,7 @@ def task_create(
     programme: str = "",
     via: str = "web",
 ) -> Task:
-    _require(permissions.can_assign_in(actor, region))
+    require(permissions.can_assign_in(actor, region))
     if enterprise is not None:
         if not permissions.in_scope(actor, enterprise):
             raise PermissionDenied(f"“{enterprise.name}”不属于本区域，不能办理")
@@ -722,7 +723,7 @@ def task_create(
 
 
 def task_set_status(*, actor: Any, task: Task, status: str, on: dt.date, via: str = "web") -> Task:
-    _require(permissions.can_assign_in(actor, task.region))
+    require(permissions.can_assign_in(actor, task.region))
     if status not in Task.Status.values:
         raise invalid("status", "状态", "应为 进行中、已完成 或 已取消")
     with transaction.atomic():
@@ -748,7 +749,7 @@ def visit_record(
 ) -> Visit:
     # Visits are the bureau's, the area officer's and the assigned helper's, on an
     # application too (a helper keeps the ledgers of their firms up to date).
-    _require(permissions.can_visit(actor, enterprise))
+    require(permissions.can_visit(actor, enterprise))
     if application is not None and application.enterprise_id != enterprise.pk:
         raise invalid("application", "相关申报", "不是该企业的申报")
     if not summary.strip():
