@@ -776,6 +776,26 @@ def forecast(request: HttpRequest) -> HttpResponse:
 
 
 @staff_or_officer
+def forecast_export(request: HttpRequest) -> HttpResponse:
+    """The forecast's area table (and the total) as a workbook."""
+    ctx = _ctx(request)
+    year, area = ctx["year"], ctx["area"]
+    headers, rows = fc.export_rows(
+        fc.forecast(actor=request.user, year=year, region=area, calibrate=False)
+    )
+    where = f"{area.name}" if area else ""
+    return xlsx_response(
+        lambda out: write_rows_xlsx(
+            out, headers, rows, sheet=f"{year}年高企预测", number_formats=FORECAST_FORMATS
+        ),
+        f"{where}{year}年高企预测.xlsx",
+    )
+
+
+FORECAST_FORMATS = {i: "0.0" for i in (3, 5, 7, 9)}
+
+
+@staff_or_officer
 def success(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
     ctx.update(
