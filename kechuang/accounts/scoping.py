@@ -164,14 +164,22 @@ def bureau_counties(actor: Any) -> list[Region]:
     return list(qs.order_by("sort_order", "code"))
 
 
-def job_scope_q(actor: Any) -> Q:
-    """Jobs (`core.jobs.Job.actor`): one's own; bureau staff also those of the users of
-    their region; the platform administrator all."""
+def made_by_scope_q(actor: Any, field: str) -> Q:
+    """Rows made by a user (`field` names the user, e.g. "actor" of a job): one's own;
+    bureau staff also those of the users of their region; the platform administrator
+    all. For what a user ran over their scope: jobs, stored assessment runs."""
     if sees_everything(actor):
         return Q()
     own = scope_region(actor) if is_bureau(actor) else None
-    mine = Q(actor_id=actor.pk)
-    return mine | Q(actor__region__path__startswith=own.path) if own is not None else mine
+    mine = Q(**{f"{field}_id": getattr(actor, "pk", None)})
+    if own is None:
+        return mine
+    return mine | Q(**{f"{field}__region__path__startswith": own.path})
+
+
+def job_scope_q(actor: Any) -> Q:
+    """Jobs (`core.jobs.Job.actor`): `made_by_scope_q`."""
+    return made_by_scope_q(actor, "actor")
 
 
 def audit_scope_q(actor: Any) -> Q:

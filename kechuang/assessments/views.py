@@ -191,7 +191,7 @@ RUNS = Listing(
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise DjangoPermissionDenied("只有科技局可以发起全库评价")
-    table = RUNS.build(request, assessment_selectors.run_list())
+    table = RUNS.build(request, assessment_selectors.run_list(actor=request.user))
     if response := table.export_response():
         return response
     # As on the record pages: mid-year of the application year after the latest

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import (
     ScopedQuerySet,
+    covers,
     enterprise_scope_q,
     region_scope_q,
     role_of,
@@ -384,7 +385,12 @@ def ledger_page(actor: Any, ledger: Ledger) -> LedgerPage:
         documents=list(programme_selectors.attachments_of(ledger)),
         batches=list(ApplicationBatch.objects.filter(year=ledger.year)),
         officers=officers,
-        contacts=list(User.objects.filter(role="staff", is_active=True)),
+        # The bureau contact: staff of a bureau that answers for the firm's region.
+        contacts=[
+            u
+            for u in User.objects.filter(role="staff", is_active=True).select_related("region")
+            if covers(u, firm.region)
+        ],
         tasks=list(task_queryset(actor).filter(enterprise=firm)),
     )
 

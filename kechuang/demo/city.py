@@ -350,8 +350,10 @@ def city_logins() -> list[tuple[str, str, str, str]]:
     users = {
         u.username: u for u in User.objects.filter(username__in=names).select_related("region")
     }
-    return [
-        (n, DEMO_PASSWORD, users[n].role_label, users[n].region.name if users[n].region else "")
-        for n in names
-        if n in users
-    ]
+    out = []
+    for n in names:
+        user = users.get(n)
+        if user is not None:
+            region = user.region
+            out.append((n, DEMO_PASSWORD, user.role_label, region.name if region else ""))
+    return out

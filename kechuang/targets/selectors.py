@@ -157,6 +157,21 @@ def areas_of(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(parent=region, kind__in=kinds)
 
 
+def visible_parent(*, actor: Any, region: Region) -> Region | None:
+    """The region above `region`, when the actor may see it (the way back up from a
+    town to its county, from a county to the city for the city bureau)."""
+    parent = region.parent
+    return parent if parent is not None and can_view_region(actor, parent)[0] else None
+
+
+def sub_regions(region: Region) -> QuerySet[Region]:
+    """What a dashboard compares and links to below `region`: a city's counties (the city
+    bureau's county picker), a county's towns, streets and parks."""
+    if region.kind == Region.Kind.CITY:
+        return Region.objects.filter(parent=region, kind=Region.Kind.COUNTY)
+    return areas_of(region)
+
+
 def area_comparison(
     *,
     actor: Any,
@@ -165,9 +180,10 @@ def area_comparison(
     ids: tuple[str, ...] = AREA_INDICATORS,
     evaluator: Evaluator | None = None,
 ) -> dict[str, Any]:
-    """Each town/park under `region` that the actor may see, per indicator."""
+    """Each town/park (for a city: each county) under `region` that the actor may see,
+    per indicator."""
     ev = evaluator or Evaluator(actor=actor)
-    areas = list(areas_of(region).filter(pk__in=visible_regions(actor).values("pk")))
+    areas = list(sub_regions(region).filter(pk__in=visible_regions(actor).values("pk")))
     return {
         "areas": [{"code": a.code, "name": a.short_name or a.name} for a in areas],
         "series": {i: [_num(ev.value(i, a, year).value) for a in areas] for i in ids},
@@ -346,8 +362,9 @@ def statistic_get(*, actor: Any, pk: int) -> RegionalStatistic:
 
 
 def visible_areas_of(*, actor: Any, region: Region) -> QuerySet[Region]:
-    """The towns, streets and parks directly below `region` that the actor may see."""
-    return areas_of(region).filter(pk__in=visible_regions(actor).values("pk"))
+    """The towns, streets and parks (a city's counties) directly below `region` that the
+    actor may see."""
+    return sub_regions(region).filter(pk__in=visible_regions(actor).values("pk"))
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "formulas": growth.FORMULAS,
             "years": list(range(year + 1, year - 8, -1)),
             "children": selectors.visible_areas_of(actor=request.user, region=region),
+            "up": selectors.visible_parent(actor=request.user, region=region),
         },
     )
 
