@@ -224,9 +224,16 @@ def test_county_bureau_sees_its_county_only(client, staff, peer_bureau, firm_b, 
     assert client.get(f"/enterprises/{firm_b.pk}/").status_code == 404
     assert client.get("/targets/region/321283/").status_code in (403, 404)
     assert client.get("/api/v1/indicators?region=321283&year=2020").status_code in (403, 404)
-    body = client.get("/enterprises/?q=精细化工").content.decode()
-    assert firm_b.name not in body
+    for url in (
+        "/enterprises/?q=精细化工",
+        "/enterprises/search/?q=精细化工",
+        "/enterprises/search/suggest/?q=精细化工",
+        f"/enterprises/search/?q={firm_b.uscc[:10]}",
+    ):
+        body = client.get(url).content.decode()
+        assert firm_b.name not in body and firm_b.uscc not in body, url
     client.force_login(staff)
+    assert firm_b.name in client.get("/enterprises/search/?q=精细化工").content.decode()
     data = client.get("/api/v1/enterprises").json()
     assert firm_peer.uscc not in [e["uscc"] for e in data["results"]]
     assert client.get(f"/enterprises/{firm_peer.pk}/").status_code == 404
