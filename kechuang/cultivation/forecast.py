@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import enterprise_scope_q
+from kechuang.accounts.scoping import enterprise_scope_q, region_scope_q
 from kechuang.core import periods
 from kechuang.cultivation import grading
 from kechuang.cultivation.models import Ledger
@@ -214,7 +214,11 @@ def forecast(
             )
         )
 
-    targets = Target.objects.filter(year=year, indicator__in=TARGET_METRICS)
+    targets = Target.objects.filter(
+        year=year,
+        indicator__in=TARGET_METRICS,
+        region__in=Region.objects.filter(region_scope_q(actor)),
+    )
     top = region or county_of(actor)
     total = combine(
         items,

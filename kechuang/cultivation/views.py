@@ -256,7 +256,7 @@ def pool_propose(request: HttpRequest) -> HttpResponse:
         lambda: services.pool_propose(
             actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
         ),
-        "已入库" if is_bureau(request.user) else "已推荐，待市科技局审核",
+        "已入库" if is_bureau(request.user) else "已推荐，待科技局审核",
     )
     return redirect("cultivation:pool")
 
@@ -272,9 +272,7 @@ def enterprise_propose(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.pool_propose(
             actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
         ),
-        f"“{firm.name}”已入库"
-        if is_bureau(request.user)
-        else f"已推荐“{firm.name}”，待市科技局审核",
+        f"“{firm.name}”已入库" if is_bureau(request.user) else f"已推荐“{firm.name}”，待科技局审核",
     )
     return redirect("enterprises:detail", pk=firm.pk)
 

@@ -249,7 +249,7 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise, via: str = "web") -
     from kechuang.accounts.scoping import is_bureau
 
     if not is_bureau(actor):
-        raise PermissionDenied("只有市科技局可以删除企业")
+        raise PermissionDenied("只有科技局可以删除企业")
     with transaction.atomic():
         before = snapshot(enterprise)
         pk = enterprise.pk

@@ -379,12 +379,12 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
     below) or by their owner (a helper sees the tasks given to them)."""
 
     def visible_to(self, actor: Any) -> Self:
-        from kechuang.accounts.scoping import role_of
+        from kechuang.accounts.scoping import role_of, sees_everything
 
         role = role_of(actor)
-        if role == "staff":
+        if sees_everything(actor):
             return self
-        if role == "officer" and actor.region_id:
+        if role in ("staff", "officer") and actor.region_id:
             return self.filter(
                 Q(region__in=Region.objects.in_region(actor.region)) | Q(owner=actor)
             )

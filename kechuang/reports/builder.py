@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import bureau_counties
 from kechuang.core import periods
 from kechuang.reports.formatting import fmt_number, fmt_percent, fmt_value
 from kechuang.targets import growth
@@ -124,10 +125,15 @@ class AnnualReport:
         }
 
 
-def default_region() -> Region | None:
-    """The county whose subtree holds the registry (the demo county), else the first."""
+def default_region(actor: Any = None) -> Region | None:
+    """The county whose subtree holds the registry (the demo county), else the first;
+    for a bureau user, among the counties they answer for (their own county)."""
     ev = Evaluator()
-    counties = list(Region.objects.filter(kind=Region.Kind.COUNTY))
+    counties = (
+        bureau_counties(actor)
+        if actor is not None
+        else list(Region.objects.filter(kind=Region.Kind.COUNTY))
+    )
     for r in counties:
         if ev.has_records(r):
             return r
@@ -148,9 +154,16 @@ def _rank_text(line: IndicatorLine, area: str) -> str:
 
 
 def build_annual(
-    *, region: Region, year: int, today: dt.date | None = None, with_charts: bool = True
+    *,
+    region: Region,
+    year: int,
+    today: dt.date | None = None,
+    with_charts: bool = True,
+    actor: Any = None,
 ) -> AnnualReport:
-    ev = Evaluator(today=today or periods.today())
+    """The report of `region`; with an `actor`, figures from records only in their scope
+    (other counties from their entered statistics: `Evaluator(actor=)`)."""
+    ev = Evaluator(today=today or periods.today(), actor=actor)
     targets = targets_for(region, year)
     lines = {
         i: IndicatorLine(
