@@ -317,6 +317,9 @@ def facts_record(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        # the enterprise first (the order imports lock in): two first recordings of a
+        # year wait for each other instead of one failing on the unique index
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk").first()
         facts = (
             YearlyFacts.objects.select_for_update()
             .filter(enterprise=enterprise, fiscal_year=fiscal_year)
