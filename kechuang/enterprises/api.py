@@ -14,7 +14,7 @@ from pydantic import Field, create_model
 from kechuang.accounts.models import Region
 from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
-from kechuang.core.errors import ValidationFailed
+from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.openapi import columns_schema, json_body, json_schema
 from kechuang.core.tabular import parse_record
@@ -112,8 +112,15 @@ def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
 # schemas describe them in the OpenAPI document.
 EnterpriseIn = columns_schema("EnterpriseIn", importing.ENTERPRISE_COLUMNS)
 EnterprisePatch = columns_schema("EnterprisePatch", importing.ENTERPRISE_COLUMNS, partial=True)
-FactsIn = columns_schema(
-    "FactsIn", importing.FACT_COLUMNS, exclude=("uscc", "fiscal_year"), partial=True
+VERSION_HELP = (
+    "编辑版本：读取时得到，修改时原样传回；读取后数据已被他人修改则返回409（列出改动），不写入"
+)
+FactsIn = create_model(
+    "FactsIn",
+    __base__=columns_schema(
+        "FactsColumnsIn", importing.FACT_COLUMNS, exclude=("uscc", "fiscal_year"), partial=True
+    ),
+    version=(str | None, Field(None, description=VERSION_HELP)),
 )
 IPIn = columns_schema("IPIn", importing.IP_COLUMNS, exclude=("uscc",))
 CertificateIn = columns_schema("CertificateIn", importing.CERTIFICATE_COLUMNS, exclude=("uscc",))
@@ -199,6 +206,7 @@ _FACTS_OUT_FIELDS: dict[str, Any] = {
         )
         for spec in FACT_FIELDS
     },
+    "version": (str, Field(..., description=VERSION_HELP)),
 }
 # One property per fact of FACT_FIELDS, in `facts_out`'s order (money as 万元 text).
 FactsOut = create_model("FactsOut", __base__=Schema, **_FACTS_OUT_FIELDS)
@@ -212,6 +220,7 @@ def facts_out(f: YearlyFacts) -> dict[str, Any]:
             out[spec.key] = None if value is None else str(yuan_to_wan(value))
         else:
             out[spec.key] = value
+    out["version"] = services.facts_version(f.enterprise_id, f.fiscal_year, f)
     return out
 
 
@@ -237,6 +246,9 @@ def facts_put(
 ) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     body = dict(payload)
+    version = body.pop("version", None)
+    if version is not None and not isinstance(version, str):
+        raise ValidationFailed([FieldError("version", "版本", "应为读取时得到的文本")])
     body.setdefault("source", "enterprise")
     body["fiscal_year"] = year
     body["uscc"] = enterprise.uscc
@@ -251,6 +263,7 @@ def facts_put(
         recorded_on=parsed.get("recorded_on"),
         note=parsed.get("note") or "",
         via="api",
+        version=version,
     )
     return facts_out(facts)
 

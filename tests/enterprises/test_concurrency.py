@@ -112,7 +112,7 @@ def test_two_imports_adding_the_same_firms_conflict_instead_of_failing(
     assert "其他用户刚刚新增" in conflict.message and codes[0] in conflict.message
     winner = {s: r for s, r in results}["ok"][1]  # the ImportBatch
     loser = second if winner.token == first else first
-    assert ImportBatch.objects.get(token=loser).status == ImportBatch.Status.PREVIEWED
+    assert ImportBatch.objects.get(token=loser).status == ImportBatch.Status.FAILED
     assert Enterprise.objects.filter(uscc__in=codes).count() == 2
     assert (
         AuditLog.objects.filter(object_type="enterprises.enterprise", action="create").count() == 2
@@ -126,7 +126,7 @@ def _facts_sheet(firm: Any, revenue_wan: str, employees: int) -> bytes:
     )
 
 
-def test_two_facts_imports_of_a_new_year_both_land(staff: Any, regions: Any) -> None:
+def test_a_second_import_of_a_year_added_meanwhile_is_refused(staff: Any, regions: Any) -> None:
     require_postgres()
     firm = make_enterprise(staff, regions["park_a"])
     first = _preview(staff, "facts", _facts_sheet(firm, "100", 10))
@@ -134,12 +134,41 @@ def test_two_facts_imports_of_a_new_year_both_land(staff: Any, regions: Any) -> 
     results = _race_behind_locked_rows(
         Racers(_confirm(staff, first), _confirm(staff, second)), [firm.pk]
     )
-    assert outcomes(results) == ["ok", "ok"]
+    # both previews said "new"; the second would now write over the first's values
+    assert outcomes(results) == ["StalePreview", "ok"]
+    stale = next(r for s, r in results if s == "error")
+    assert "预览之后，其他用户修改或新增了本表涉及的记录：第2行" in stale.message
     facts = YearlyFacts.objects.get(enterprise=firm, fiscal_year=2020)
-    earlier, later = FactRevision.objects.filter(facts=facts).order_by("pk")
-    # the later import changed what the earlier one wrote, and says so
-    assert later.changes["revenue_yuan"][0] == earlier.changes["revenue_yuan"][1]
-    assert facts.revenue_yuan == Decimal(later.changes["revenue_yuan"][1])
+    assert FactRevision.objects.filter(facts=facts).count() == 1
+
+
+def test_a_confirm_after_someone_changed_a_previewed_row_writes_nothing(
+    staff: Any, regions: Any
+) -> None:
+    from kechuang.enterprises.services import facts_record
+
+    firm = make_enterprise(staff, regions["park_a"])
+    facts_record(
+        actor=staff,
+        enterprise=firm,
+        fiscal_year=2020,
+        values={"revenue_yuan": Decimal("1000000")},
+        source="statistics",
+        recorded_on=dt.date(2021, 3, 1),
+    )
+    token = _preview(staff, "facts", _facts_sheet(firm, "300", 30))
+    facts_record(
+        actor=staff,
+        enterprise=firm,
+        fiscal_year=2020,
+        values={"revenue_yuan": Decimal("2000000")},
+        source="tax",
+        recorded_on=dt.date(2021, 3, 2),
+    )
+    with pytest.raises(Conflict, match="第2行"):
+        imports.import_confirm(actor=staff, token=token)
+    assert YearlyFacts.objects.get(enterprise=firm).revenue_yuan == Decimal("2000000")
+    assert ImportBatch.objects.get(token=token).status == ImportBatch.Status.FAILED
 
 
 def test_a_double_confirm_writes_once(staff: Any, regions: Any) -> None:
@@ -175,7 +204,3 @@ def test_two_first_recordings_of_a_year_both_land(staff: Any, regions: Any) -> N
     results = _race_behind_locked_rows(Racers(record("1000000"), record("2000000")), [firm.pk])
     assert outcomes(results) == ["ok", "ok"]
     assert FactRevision.objects.filter(facts__enterprise=firm).count() == 2
-
-
-def test_conflict_is_a_domain_error() -> None:
-    assert Conflict("x").status == 409

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from kechuang.core.errors import ValidationFailed
+from kechuang.core.errors import Conflict, ValidationFailed
 from kechuang.programmes import services
 from kechuang.programmes.models import (
     Application,
@@ -160,3 +160,24 @@ def test_an_application_officer_must_be_an_officer(
     app = open_app(staff, firm_b)
     with pytest.raises(ValidationFailed, match="不是园区或乡镇的人员"):
         services.application_update(actor=staff, application=app, officer=enterprise_user)
+
+
+def test_an_objection_read_before_the_freeze_is_refused_after_it(
+    staff: Any, enterprise_user: Any, firm_b: Any
+) -> None:
+    app = open_app(staff, firm_b)
+    ends = dt.date(2021, 3, 7)
+    pub = services.publicity_publish(
+        actor=staff,
+        programme="example_rd",
+        title="公示",
+        starts_on=D,
+        ends_on=ends,
+        applications=[app],
+    )
+    entry = PublicityEntry.objects.select_related("publicity").get(publicity=pub)
+    # the objection page was opened (the 公示 read as open), then the bureau froze it
+    services.publicity_freeze(actor=staff, publicity=pub, on=ends + dt.timedelta(1))
+    with pytest.raises(Conflict, match="已定稿，不再受理异议"):
+        services.objection_file(actor=enterprise_user, entry=entry, reason="金额少计", on=ends)
+    assert not Objection.objects.exists()
