@@ -202,7 +202,7 @@ def enterprise_edit_values(enterprise: Enterprise) -> dict[str, Any]:
     """The profile as its form and the API show it (what an edit version holds)."""
     values = {name: getattr(enterprise, name) for name in ENTERPRISE_LABELS if name != "region"}
     values["region"] = enterprise.region.name if enterprise.region_id else None
-    values["former_names"] = sorted(enterprise.former_names.values_list("name", flat=True))
+    values["former_names"] = sorted(f.name for f in enterprise.former_names.all())
     return values
 
 

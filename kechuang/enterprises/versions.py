@@ -48,8 +48,7 @@ class StaleEdit(Conflict):
 
     def details(self) -> list[FieldError]:
         return [
-            FieldError(name, label, f"现为 {now}，您填写 {yours}")
-            for name, label, now, yours in self.changes
+            FieldError(name, label, _pair(now, yours)) for name, label, now, yours in self.changes
         ]
 
 
@@ -87,6 +86,11 @@ def check_version(
             ],
             edit_version(obj_key, current),
         )
+
+
+def _pair(now: str, yours: str) -> str:
+    """The value now and the one typed ("" when the write left the field alone)."""
+    return f"现为 {now}，您填写 {yours}" if yours else f"现为 {now}（您未修改此项）"
 
 
 def _plain(value: Any) -> Any:

@@ -136,3 +136,36 @@ def test_the_api_refuses_a_stale_facts_put_with_409(client: Any, staff: Any, fir
         f"{url}/2020", data={"employees": 90, "version": "x"}, content_type="application/json"
     )
     assert forged.status_code == 422
+
+
+def test_the_api_refuses_a_stale_profile_patch_with_409(
+    client: Any, staff: Any, firm_b: Any
+) -> None:
+    client.force_login(staff)
+    url = f"/api/v1/enterprises/{firm_b.uscc}"
+    version = client.get(url).json()["version"]
+    first = client.patch(
+        url, data={"address": "新址一号", "version": version}, content_type="application/json"
+    )
+    assert first.status_code == 200 and first.json()["version"] != version
+    stale = client.patch(
+        url, data={"contact_name": "赵六", "version": version}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["error"]["details"] == [
+        {
+            "row": None,
+            "field": "address",
+            "label": "地址",
+            "message": "现为 新址一号（您未修改此项）",
+        }
+    ]
+    firm_b.refresh_from_db()
+    assert (firm_b.address, firm_b.contact_name) == ("新址一号", "")
+    # without a version the API writes as before (last writer wins, audited)
+    assert (
+        client.patch(
+            url, data={"contact_name": "赵六"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
