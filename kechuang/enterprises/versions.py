@@ -80,7 +80,7 @@ def check_version(
                     n,
                     label(n),
                     shown(n, current[n]),
-                    shown(n, yours[n]) if n in yours else "（未填写）",
+                    shown(n, yours[n]) if n in yours else "",
                 )
                 for n in changed
             ],
