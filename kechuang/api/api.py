@@ -89,7 +89,9 @@ def _validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpRespo
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message)
+    return error_response(
+        request, exc.status, exc.code, exc.message, [e.as_dict() for e in exc.details()]
+    )
 
 
 @api.exception_handler(NinjaValidationError)

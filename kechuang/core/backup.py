@@ -60,14 +60,32 @@ def table_checksums(db: sqlite3.Connection | None = None) -> dict[str, dict[str,
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return {t: _checksum(db.execute(f'SELECT * FROM "{t}" ORDER BY 1')) for t in sorted(names)}
+        out_copy: dict[str, dict[str, Any]] = {}
+        for t in sorted(names):
+            info = list(
+                db.execute(f'PRAGMA table_info("{t}")')
+            )  # cid, name, type, notnull, default, pk
+            keys = [r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5])]
+            order = _order_by([f'"{k}"' for k in keys], len(info))
+            out_copy[t] = _checksum(db.execute(f'SELECT * FROM "{t}" ORDER BY {order}'))
+        return out_copy
     out: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT * FROM {quoted} ORDER BY 1")
+            keys = connection.introspection.get_primary_key_columns(cursor, table) or []
+            width = len(connection.introspection.get_table_description(cursor, table))
+            order = _order_by([connection.ops.quote_name(k) for k in keys], width)
+            cursor.execute(f"SELECT * FROM {quoted} ORDER BY {order}")
             out[table] = _checksum(cursor.fetchall())
     return out
+
+
+def _order_by(keys: list[str], width: int) -> str:
+    """The primary key's columns (not the first column, which need not be unique and
+    would leave the order of equal rows, and so the checksum, to the database); every
+    column, in order, for a table without one."""
+    return ", ".join(keys) if keys else ", ".join(str(i) for i in range(1, width + 1))
 
 
 def _checksum(rows: Any) -> dict[str, Any]:

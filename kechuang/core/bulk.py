@@ -328,7 +328,8 @@ class _Insert:
         ]
         if self.copy_sql is not None:
             raw_cursor = getattr(cursor, "cursor", cursor)  # Django's wrapper → psycopg's
-            with raw_cursor.copy(self.copy_sql) as copy:
+            # psycopg's errors as Django's (an IntegrityError the caller can catch)
+            with connection.wrap_database_errors, raw_cursor.copy(self.copy_sql) as copy:
                 for row in zip(*values, strict=True):
                     copy.write_row(row)
         else:

@@ -30,6 +30,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    def details(self) -> list[FieldError]:
+        """The fields concerned (an API error's `details`), if any."""
+        return []
+
 
 class ValidationFailed(DomainError):
     code = "invalid"

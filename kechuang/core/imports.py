@@ -9,6 +9,8 @@ export edited in Excel imports back."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -167,6 +169,7 @@ def import_preview(
     suffix = Path(filename).suffix.lower()[:6] or ".bin"
     stored = settings.UPLOAD_DIR / f"{token}{suffix}"
     stored.write_bytes(data)
+    _seen_path(stored).write_text(json.dumps(_row_digests(plan)), encoding="utf-8")
     batch = ImportBatch.objects.create(
         token=token,
         kind=spec.key,
@@ -185,7 +188,7 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
     writes once; the second is told. Conflict when it was imported or failed already;
     ValidationFailed (and the batch marked failed) when the data changed meanwhile."""
     import_batch_get(actor=actor, token=token)  # 404 outside the actor's own batches
-    failure: ValidationFailed | None = None
+    failure: ValidationFailed | Conflict | None = None
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(token=token, actor=actor)
         if batch.status != ImportBatch.Status.PREVIEWED:
@@ -202,7 +205,9 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
                     filename=batch.filename,
                     commit=True,
                 )
-        except ValidationFailed as exc:
+                # still under the import's locks: undone unless it is what was previewed
+                _check_as_previewed(stored, plan)
+        except (ValidationFailed, Conflict) as exc:  # a stale preview, a firm added meanwhile
             failure = exc
             batch.status = ImportBatch.Status.FAILED
             batch.save(update_fields=["status"])
@@ -214,7 +219,49 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
     if failure is not None:
         raise failure
     stored.unlink(missing_ok=True)
+    _seen_path(stored).unlink(missing_ok=True)
     return plan, batch
+
+
+class StalePreview(Conflict):
+    """Rows whose changes at the confirm are not those the preview showed: another
+    user changed (or added) those records in between. Nothing is written."""
+
+
+def _seen_path(stored: Path) -> Path:
+    return stored.with_name(f"{stored.name}.preview.json")
+
+
+def _row_digests(plan: ImportPlan) -> dict[str, str]:
+    """Row number → a digest of what the preview says the row does (new or changed,
+    and each change's before and after). Unchanged rows are left out."""
+    out: dict[str, str] = {}
+    for r in plan.rows:
+        if r.status == "unchanged":
+            continue
+        text = json.dumps([r.status, r.changes], sort_keys=True, default=str, ensure_ascii=False)
+        out[str(r.row)] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return out
+
+
+def _check_as_previewed(stored: Path, plan: ImportPlan) -> None:
+    """StalePreview when a row would write over something other than what its preview
+    showed (the confirm re-reads everything under the import's locks)."""
+    seen_file = _seen_path(stored)
+    if not seen_file.is_file():
+        return  # a batch previewed before previews were kept: the locks alone
+    seen: dict[str, str] = json.loads(seen_file.read_text(encoding="utf-8"))
+    now = _row_digests(plan)
+    keys = {r.row: r.key for r in plan.rows}
+    moved = sorted(int(row) for row in set(seen) | set(now) if seen.get(row) != now.get(row))
+    if not moved:
+        return
+    shown = "、".join(f"第{row}行（{keys.get(row, '')}）" for row in moved[:10])
+    more = f"等{len(moved)}行" if len(moved) > 10 else ""
+    raise StalePreview(
+        f"预览之后，其他用户修改或新增了本表涉及的记录：{shown}{more}。本次未写入任何数据，"
+        "以免覆盖他人的修改；请重新上传，按最新数据预览后再确认"
+    )
 
 
 def import_error_workbook(*, actor: Any, token: str) -> tuple[str, Callable[[Any], None]]:

@@ -14,6 +14,7 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import is_bureau
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
+from kechuang.core.errors import Conflict
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.cultivation import grading, pipeline
@@ -199,10 +200,8 @@ def pool_decide(
     _require(can_decide(actor))
     with transaction.atomic():
         m = _lock_membership(membership)
-        if m.status != M.Status.PROPOSED:
-            raise _invalid(
-                "status", "状态", f"该记录为“{m.get_status_display()}”，不是待审核的推荐"
-            )
+        if m.status != M.Status.PROPOSED:  # decided meanwhile by another user
+            raise Conflict(f"该推荐已被处理，现为“{m.get_status_display()}”，请刷新后查看")
         before = snapshot(m)
         m.status = M.Status.ACTIVE if approve else M.Status.REJECTED
         m.entered_on = on if approve else None

@@ -14,7 +14,7 @@ from pydantic import Field, create_model
 from kechuang.accounts.models import Region
 from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
-from kechuang.core.errors import ValidationFailed
+from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.openapi import columns_schema, json_body, json_schema
 from kechuang.core.tabular import parse_record
@@ -46,6 +46,11 @@ class EnterpriseOut(Schema):
     status: str
     needs_review: bool
     review_reason: str
+    version: str | None = Field(
+        None,
+        description="编辑版本（仅单个企业的读取与修改返回）：PATCH 时原样传回，"
+        "读取后已被他人修改则返回409（列出改动），不写入",
+    )
 
 
 class Page(Schema):
@@ -55,7 +60,7 @@ class Page(Schema):
     results: list[EnterpriseOut]
 
 
-def enterprise_out(e: Enterprise) -> EnterpriseOut:
+def enterprise_out(e: Enterprise, *, with_version: bool = False) -> EnterpriseOut:
     return EnterpriseOut(
         uscc=e.uscc,
         name=e.name,
@@ -71,6 +76,7 @@ def enterprise_out(e: Enterprise) -> EnterpriseOut:
         status=e.status,
         needs_review=e.needs_review,
         review_reason=e.review_reason,
+        version=services.enterprise_version(e) if with_version else None,
     )
 
 
@@ -111,9 +117,20 @@ def enterprise_list(request: HttpRequest, filters: Query[ListFilters]) -> Page:
 # Bodies are parsed by `parse_record` (the sheet's columns and messages); these
 # schemas describe them in the OpenAPI document.
 EnterpriseIn = columns_schema("EnterpriseIn", importing.ENTERPRISE_COLUMNS)
-EnterprisePatch = columns_schema("EnterprisePatch", importing.ENTERPRISE_COLUMNS, partial=True)
-FactsIn = columns_schema(
-    "FactsIn", importing.FACT_COLUMNS, exclude=("uscc", "fiscal_year"), partial=True
+VERSION_HELP = (
+    "编辑版本：读取时得到，修改时原样传回；读取后数据已被他人修改则返回409（列出改动），不写入"
+)
+EnterprisePatch = create_model(
+    "EnterprisePatch",
+    __base__=columns_schema("EnterpriseColumnsPatch", importing.ENTERPRISE_COLUMNS, partial=True),
+    version=(str | None, Field(None, description=VERSION_HELP)),
+)
+FactsIn = create_model(
+    "FactsIn",
+    __base__=columns_schema(
+        "FactsColumnsIn", importing.FACT_COLUMNS, exclude=("uscc", "fiscal_year"), partial=True
+    ),
+    version=(str | None, Field(None, description=VERSION_HELP)),
 )
 IPIn = columns_schema("IPIn", importing.IP_COLUMNS, exclude=("uscc",))
 CertificateIn = columns_schema("CertificateIn", importing.CERTIFICATE_COLUMNS, exclude=("uscc",))
@@ -162,7 +179,9 @@ def enterprise_create(request: HttpRequest, payload: Body[dict[str, Any]]) -> St
 
 @router.get("/{uscc}", response=EnterpriseOut, summary="企业详情")
 def enterprise_detail(request: HttpRequest, uscc: str) -> EnterpriseOut:
-    return enterprise_out(selectors.enterprise_get(actor=request.user, uscc=uscc))
+    return enterprise_out(
+        selectors.enterprise_get(actor=request.user, uscc=uscc), with_version=True
+    )
 
 
 @router.patch(
@@ -175,12 +194,23 @@ def enterprise_update(
     request: HttpRequest, uscc: str, payload: Body[dict[str, Any]]
 ) -> EnterpriseOut:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
-    values = _enterprise_values(request.user, payload, partial=True)
+    body = dict(payload)
+    version = _version_of(body)
+    values = _enterprise_values(request.user, body, partial=True)
     return enterprise_out(
         services.enterprise_update(
-            actor=request.user, enterprise=enterprise, data=values, via="api"
-        )
+            actor=request.user, enterprise=enterprise, data=values, via="api", version=version
+        ),
+        with_version=True,
     )
+
+
+def _version_of(body: dict[str, Any]) -> str | None:
+    """Take the edit version out of a write's body."""
+    version = body.pop("version", None)
+    if version is not None and not isinstance(version, str):
+        raise ValidationFailed([FieldError("version", "版本", "应为读取时得到的文本")])
+    return version
 
 
 @router.delete("/{uscc}", response={204: None}, summary="删除企业（仅科技局）")
@@ -199,6 +229,7 @@ _FACTS_OUT_FIELDS: dict[str, Any] = {
         )
         for spec in FACT_FIELDS
     },
+    "version": (str, Field(..., description=VERSION_HELP)),
 }
 # One property per fact of FACT_FIELDS, in `facts_out`'s order (money as 万元 text).
 FactsOut = create_model("FactsOut", __base__=Schema, **_FACTS_OUT_FIELDS)
@@ -212,6 +243,7 @@ def facts_out(f: YearlyFacts) -> dict[str, Any]:
             out[spec.key] = None if value is None else str(yuan_to_wan(value))
         else:
             out[spec.key] = value
+    out["version"] = services.facts_version(f.enterprise_id, f.fiscal_year, f)
     return out
 
 
@@ -237,6 +269,7 @@ def facts_put(
 ) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     body = dict(payload)
+    version = _version_of(body)
     body.setdefault("source", "enterprise")
     body["fiscal_year"] = year
     body["uscc"] = enterprise.uscc
@@ -251,6 +284,7 @@ def facts_put(
         recorded_on=parsed.get("recorded_on"),
         note=parsed.get("note") or "",
         via="api",
+        version=version,
     )
     return facts_out(facts)
 

@@ -27,7 +27,27 @@ class ServiceErrorsMixin:
             form.add_error(None, exc.message)
 
 
-class EnterpriseForm(ServiceErrorsMixin, forms.Form):
+class VersionedMixin:
+    """A form that edits a record carries the edit version of what it showed
+    (kechuang.enterprises.versions); a stale one is refused with what changed."""
+
+    def set_version(self, token: str) -> None:
+        """Show `token` (after a refused save: the values now, so that saving again
+        overrides them on purpose)."""
+        form: Any = self
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["version"] = token
+        else:
+            form.initial["version"] = token
+
+    def opened_version(self) -> str | None:
+        form: Any = self
+        return form.cleaned_data.get("version") or None
+
+
+class EnterpriseForm(VersionedMixin, ServiceErrorsMixin, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
     name = forms.CharField(label="企业名称", max_length=120)
     former_names = forms.CharField(label="曾用名", required=False, help_text="多个用；分隔")
@@ -81,7 +101,8 @@ class EnterpriseForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class FactsForm(ServiceErrorsMixin, forms.Form):
+class FactsForm(VersionedMixin, ServiceErrorsMixin, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     source = forms.ChoiceField(label="数据来源", choices=Source.CHOICES)
     recorded_on = forms.DateField(label="记录日期", widget=DATE_INPUT)
     note = forms.CharField(label="说明", max_length=200, required=False)

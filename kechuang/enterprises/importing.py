@@ -17,11 +17,11 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kechuang.accounts.models import Region
 from kechuang.core.audit import EntryRows, audit_bulk, build_entry, jsonable, snapshot
-from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.imports import ImportKind, ImportPlan, RowResult
 from kechuang.core.models import AuditLog
 from kechuang.core.tabular import Column, Table, map_columns, parse_rows, read_table
@@ -369,7 +369,7 @@ def _plan_enterprises(
         status = "changed" if changes else "unchanged"
         plan.rows.append(RowResult(row, status, code, existing.name, changes))
         if changes:
-            updates.append((existing, clean.values, new_names, snapshot(existing), clean.warnings))
+            updates.append((existing, changes, new_names, clean.values, clean.warnings))
 
     def apply() -> None:
         if creates:
@@ -393,14 +393,21 @@ def _plan_enterprises(
                 ]
             )
         entries: list[AuditLog] = []
-        for existing, values, new_names, before, warnings in updates:
-            for name, value in values.items():
-                setattr(existing, name, value)
-            existing.name_initials = name_initials(existing.name)
-            if "uscc" in values:
-                existing.needs_review = bool(warnings)
-                existing.review_reason = "；".join(warnings)[:200]
-            existing.save()
+        for existing, changes, new_names, values, warnings in updates:
+            # the plan read `existing` under the lock: "before" is what this writes over
+            before = snapshot(existing)
+            fields = [n for n in changes if n != "former_names"]
+            for name in fields:
+                setattr(existing, name, values[name])
+            if "name" in fields:
+                existing.name_initials = name_initials(existing.name)
+                fields.append("name_initials")
+            review = (bool(warnings), "；".join(warnings)[:200])
+            if (existing.needs_review, existing.review_reason) != review:
+                existing.needs_review, existing.review_reason = review
+                fields += ["needs_review", "review_reason"]
+            # only the fields that change: a concurrent edit of another field is kept
+            existing.save(update_fields=[*fields, "updated_at"])
             for n in new_names or []:
                 FormerName.objects.get_or_create(enterprise=existing, name=n)
             entries.append(
@@ -689,7 +696,7 @@ def _plan_numbered(
             RowResult(row, "changed" if changes else "unchanged", key[1], enterprise.name, changes)
         )
         if changes:
-            updates.append((obj, clean, snapshot(obj)))
+            updates.append((obj, {k: clean[k] for k in changes}, snapshot(obj)))
 
     def apply() -> None:
         model.objects.bulk_create(creates, batch_size=1000)
@@ -708,7 +715,7 @@ def _plan_numbered(
         for obj, data, before in updates:
             for k, val in data.items():
                 setattr(obj, k, val)
-            obj.save()
+            obj.save(update_fields=list(data))  # only the fields that change
             entries.append(
                 build_entry(
                     actor=actor,
@@ -846,6 +853,9 @@ def _import_run(
         raise ValidationFailed([], "文件中没有数据行")
     plan = ImportPlan(spec.key, warnings=list(warnings))
     with transaction.atomic():
+        if commit:
+            # before anything is read: what the plan compares with is then what it writes over
+            lock_enterprises(_sheet_codes(table, index))
         apply = None
         if spec.key == "facts":
             # a clean sheet, column by column; any other goes row by row, below
@@ -861,9 +871,69 @@ def _import_run(
         if commit:
             if plan.errors:
                 raise ValidationFailed(plan.errors)
-            apply()
+            try:
+                with transaction.atomic():
+                    apply()
+            except IntegrityError:
+                # a record this sheet adds was added meanwhile by another user (an
+                # enterprise's code, a year's facts, an IP or certificate number)
+                raise _added_meanwhile(spec.key, plan) from None
             plan.imported = True
     return plan
+
+
+def _sheet_codes(table: Table, index: dict[str, int]) -> list[str]:
+    """The enterprise codes a sheet names (as the plans normalise them)."""
+    col = index.get("uscc")
+    if col is None:
+        return []
+    return [
+        str(r[col]).replace(" ", "").upper()
+        for _, r in table.rows
+        if len(r) > col and r[col] is not None
+    ]
+
+
+def lock_enterprises(codes: Iterable[str]) -> list[int]:
+    """Lock (SELECT … FOR UPDATE) the enterprises of `codes`, in primary-key order, and
+    return their ids. Every writer that locks several enterprises takes them in this
+    order, so two of them wait for each other instead of deadlocking. A concurrent
+    import or edit of the same firms waits here until this transaction commits."""
+    distinct = sorted(set(codes))
+    pks: list[int] = []
+    for i in range(0, len(distinct), 900):
+        pks.extend(
+            Enterprise.objects.filter(uscc__in=distinct[i : i + 900]).values_list("pk", flat=True)
+        )
+    pks.sort()
+    for i in range(0, len(pks), 900):
+        list(
+            Enterprise.objects.select_for_update()
+            .filter(pk__in=pks[i : i + 900])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return pks
+
+
+def _added_meanwhile(kind: str, plan: ImportPlan) -> Conflict:
+    """The conflict of an import whose new rows another user added first: which rows,
+    read again (the other transaction has committed)."""
+    new = [r for r in plan.rows if r.status == "new"]
+    taken: list[RowResult] = []
+    if kind == "enterprises":
+        codes = {r.key for r in new}
+        exist = set(
+            Enterprise.objects.filter(uscc__in=list(codes)[:900]).values_list("uscc", flat=True)
+        )
+        taken = [r for r in new if r.key in exist]
+    shown = "、".join(f"第{r.row}行 {r.key}" for r in taken[:10])
+    more = f"等{len(taken)}行" if len(taken) > 10 else ""
+    what = f"（{shown}{more}）" if taken else ""
+    return Conflict(
+        f"导入期间，其他用户刚刚新增了本表中的记录{what}，本次未写入任何数据。"
+        "请重新上传，预览会按最新数据对比后再确认导入"
+    )
 
 
 def template_columns(kind: str) -> list[Column]:

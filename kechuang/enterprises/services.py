@@ -30,6 +30,7 @@ from kechuang.enterprises.permissions import (
     can_edit_enterprise,
     can_manage_certificates,
 )
+from kechuang.enterprises.versions import check_version, edit_version
 
 ENTERPRISE_FIELDS = (
     "uscc",
@@ -197,9 +198,48 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], via: str = "web") -> 
     return enterprise
 
 
+def enterprise_edit_values(enterprise: Enterprise) -> dict[str, Any]:
+    """The profile as its form and the API show it (what an edit version holds)."""
+    values = {name: getattr(enterprise, name) for name in ENTERPRISE_LABELS if name != "region"}
+    values["region"] = enterprise.region.name if enterprise.region_id else None
+    values["former_names"] = sorted(f.name for f in enterprise.former_names.all())
+    return values
+
+
+def enterprise_version(enterprise: Enterprise) -> str:
+    """The edit version of a profile form or API read (see kechuang.enterprises.versions)."""
+    return edit_version(f"enterprise:{enterprise.pk}", enterprise_edit_values(enterprise))
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value as a conflict message shows it."""
+    from kechuang.core import formats
+
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, Region):
+        return value.name
+    if isinstance(value, list):
+        return "；".join(map(str, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if name in FACT_BY_NAME and FACT_BY_NAME[name].kind == "money":
+        return f"{formats.yuan_as_wan(value, places=6).rstrip('0').rstrip('.')} 万元"
+    if isinstance(value, dt.date):
+        return formats.day(value)
+    return str(value)
+
+
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, data: dict[str, Any], via: str = "web"
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    via: str = "web",
+    version: str | None = None,
 ) -> Enterprise:
+    """Change a profile. `version` (from `enterprise_version`, given to the form when it
+    was opened): a stale form is refused (StaleEdit) with what changed meanwhile."""
     clean, errors = enterprise_check(data, instance=enterprise)
     new_region = clean.values.get("region")
     allowed, reason = can_edit_enterprise(
@@ -219,6 +259,18 @@ def enterprise_update(
         raise ValidationFailed(errors)
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if version is not None:
+            yours = dict(clean.values)
+            if clean.former_names is not None:
+                yours["former_names"] = sorted(clean.former_names)
+            check_version(
+                version,
+                obj_key=f"enterprise:{locked.pk}",
+                current=enterprise_edit_values(locked),
+                yours=yours,
+                label=lambda n: ENTERPRISE_LABELS.get(n, n),
+                shown=_shown,
+            )
         before = snapshot(locked)
         before_names = sorted(locked.former_names.values_list("name", flat=True))
         for name, value in clean.values.items():
@@ -278,9 +330,12 @@ def facts_record(
     recorded_on: dt.date | None = None,
     note: str = "",
     via: str = "web",
+    version: str | None = None,
 ) -> YearlyFacts:
     """Record some facts of one year. Keys present are set (None clears a value to
-    unknown); others are kept. Unchanged values make no revision."""
+    unknown); others are kept. Unchanged values make no revision. `version` (from
+    `facts_version`, given to the form when it was opened): a stale form is refused
+    (StaleEdit) with what changed meanwhile."""
     allowed, reason = can_edit_enterprise(actor, enterprise)
     if not allowed:
         raise PermissionDenied(reason)
@@ -317,12 +372,24 @@ def facts_record(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        # the enterprise first (the order imports lock in): two first recordings of a
+        # year wait for each other instead of one failing on the unique index
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk").first()
         facts = (
             YearlyFacts.objects.select_for_update()
             .filter(enterprise=enterprise, fiscal_year=fiscal_year)
             .first()
         )
         current = facts_current(facts)
+        if version is not None:
+            check_version(
+                version,
+                obj_key=f"facts:{enterprise.pk}:{fiscal_year}",
+                current={name: current.get(name) for name in FACT_BY_NAME},
+                yours=values,
+                label=lambda n: FACT_BY_NAME[n].label,
+                shown=_shown,
+            )
         problems = v.check_facts(values, current)
         if problems:
             raise ValidationFailed(
@@ -368,6 +435,15 @@ def facts_record(
             note=note,
         )
     return facts
+
+
+def facts_version(enterprise_id: int, fiscal_year: int, facts: YearlyFacts | None) -> str:
+    """The edit version of a year's facts form or API read (every fact; all unknown for a
+    year not recorded yet)."""
+    current = facts_current(facts)
+    return edit_version(
+        f"facts:{enterprise_id}:{fiscal_year}", {name: current.get(name) for name in FACT_BY_NAME}
+    )
 
 
 def _differs(old: Any, new: Any) -> bool:

@@ -38,6 +38,7 @@ from kechuang.enterprises.forms import (
 )
 from kechuang.enterprises.models import Enterprise, YearlyFacts
 from kechuang.enterprises.permissions import can_edit_enterprise, can_manage_certificates
+from kechuang.enterprises.versions import StaleEdit
 from kechuang.rules import tech_domains
 
 FIRST_LIST_YEAR = 2015
@@ -276,13 +277,22 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None,
         regions=selectors.form_regions(request.user, enterprise),
-        initial=EnterpriseForm.initial_for(enterprise),
+        initial={
+            **EnterpriseForm.initial_for(enterprise),
+            "version": services.enterprise_version(enterprise),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(
-                actor=request.user, enterprise=enterprise, data=form.service_data()
+                actor=request.user,
+                enterprise=enterprise,
+                data=form.service_data(),
+                version=form.opened_version(),
             )
+        except StaleEdit as exc:
+            form.add_error(None, exc.message)
+            form.set_version(exc.version)
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         except PermissionDenied as exc:
@@ -301,7 +311,11 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     require(can_edit_enterprise(request.user, enterprise))
-    initial = FactsForm.initial_for(selectors.facts_of(enterprise, year))
+    facts = selectors.facts_of(enterprise, year)
+    initial = {
+        **FactsForm.initial_for(facts),
+        "version": services.facts_version(enterprise.pk, year, facts),
+    }
     form = FactsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,7 +327,11 @@ def facts_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 source=form.cleaned_data["source"],
                 recorded_on=form.cleaned_data["recorded_on"],
                 note=form.cleaned_data["note"],
+                version=form.opened_version(),
             )
+        except StaleEdit as exc:
+            form.add_error(None, exc.message)
+            form.set_version(exc.version)
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         else:

@@ -328,6 +328,8 @@ def application_update(
     wf = workflow.get(application.programme)
     require(permissions.can_work_on(actor, wf, application.enterprise))
     enterprise = application.enterprise
+    if officer is not None and role_of(officer) != "officer":
+        raise invalid("officer", "园区/乡镇责任人", f"{officer}不是园区或乡镇的人员")
     if officer is not None and not in_region(enterprise.region, officer.region):
         raise invalid(
             "officer", "园区/乡镇责任人", f"{officer}不是“{enterprise.region.name}”的人员"
@@ -498,9 +500,34 @@ def publicity_publish(
         errors.append(
             FieldError("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
         )
+    twice = [a.enterprise.name for i, a in enumerate(apps) if a.pk in {b.pk for b in apps[:i]}]
+    if twice:
+        errors.append(FieldError("applications", "公示名单", f"重复列入：{'、'.join(twice[:5])}"))
+    if call is not None and call.programme != programme:
+        errors.append(FieldError("call", "申报批次", f"“{call}”不是本项目的申报批次"))
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        # the applications, in id order, then the check: two publishes of the same list
+        # (a double click, two users) make one 公示, the second is told
+        locked = list(
+            Application.objects.select_for_update()
+            .filter(pk__in=[a.pk for a in apps])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(locked) != len(apps):
+            raise Conflict("名单中有申报已被删除，请刷新后重试")
+        listed = (
+            PublicityEntry.objects.filter(application_id__in=locked)
+            .select_related("publicity", "application__enterprise")
+            .order_by("application_id")
+        )
+        if listed:
+            names = "、".join(
+                f"{e.application.enterprise.name}（{e.publicity.title}）" for e in listed[:5]
+            )
+            raise Conflict(f"以下申报已在公示中，未重复发布：{names}")
         pub = Publicity.objects.create(
             programme=programme,
             call=call,
@@ -537,17 +564,21 @@ def objection_file(
     """File an objection to a 公示 entry, within its window."""
     enterprise = entry.application.enterprise
     require(permissions.can_object(actor, enterprise))
-    pub = entry.publicity
-    if not pub.accepts_objections_on(on):
-        raise invalid(
-            "filed_on",
-            "异议",
-            f"公示“{pub.title}”的异议期为{pub.starts_on.isoformat()}至{pub.ends_on.isoformat()}，"
-            "现不受理",
-        )
     if not reason.strip():
         raise invalid("reason", "异议理由", "不能为空")
     with transaction.atomic():
+        # the 公示 locked and re-read, as publicity_freeze locks it: an objection lands
+        # before the freeze (which then waits for it to be resolved) or is refused after
+        pub = Publicity.objects.select_for_update().get(pk=entry.publicity_id)
+        if pub.status == Publicity.Status.FROZEN:
+            raise Conflict(f"公示“{pub.title}”已定稿，不再受理异议")
+        if not pub.accepts_objections_on(on):
+            raise invalid(
+                "filed_on",
+                "异议",
+                f"公示“{pub.title}”的异议期为{pub.starts_on.isoformat()}至{pub.ends_on.isoformat()}，"
+                "现不受理",
+            )
         obj = Objection.objects.create(
             entry=entry,
             filed_by=actor,

@@ -94,3 +94,21 @@ def test_an_archive_without_its_database_changes_nothing(staff, firm_a, tmp_path
     with pytest.raises(ValidationFailed, match="缺少数据库文件"):
         backup.restore(archive)
     assert backup.table_checksums() == before and (tmp_path / "media" / "keep.txt").exists()
+
+
+@pytest.mark.nodb
+def test_checksums_follow_the_primary_key_not_the_first_column() -> None:
+    """Two copies holding the same rows, written in different orders, check the same
+    even where the first column repeats (the review's ORDER BY 1)."""
+    import sqlite3
+
+    from kechuang.core.backup import table_checksums
+
+    def copy(order: list[tuple[str, str]]) -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE t (kind TEXT, code TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", order)
+        return db
+
+    rows = [("a", "x1"), ("a", "x2"), ("b", "x3")]
+    assert table_checksums(copy(rows)) == table_checksums(copy(rows[::-1]))
