@@ -352,13 +352,25 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     text = decode_text(data)
     if "\x00" in text:
         raise ValidationFailed([], "文件不是有效的CSV或Excel文件")
-    rows = [list(r) for r in csv.reader(io.StringIO(text))]
+    try:  # newline="": a lone CR ends a row, as in the csv module's own files
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise ValidationFailed([], f"文件不是有效的CSV文件（{_csv_problem(exc)}）") from None
     if "'" in text:  # a cell an export neutralised ('=…, rules/cells.py) reads back as it was
         for r in rows:
             for i, cell in enumerate(r):
                 if cell[:1] == "'" and is_neutralised(cell):
                     r[i] = cell[1:]
     return rows
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "有单元格超过13万个字符"
+    if "NUL" in text or "null" in text.lower():
+        return "含有空字符"
+    return "引号或换行不成对"
 
 
 def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int], list[str]]:

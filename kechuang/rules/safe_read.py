@@ -27,6 +27,7 @@ import posixpath
 import re
 import resource
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -199,10 +200,31 @@ def _feed(parser: Any, stream: Any, what: str) -> None:
         parser.Parse(b"", True)
     except expat.ExpatError:
         raise NotAWorkbook(f"文件不是有效的Excel文件（.xlsx）：{what}格式错误") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, SheetRefused):
-            raise
+    except SheetRefused:
+        raise
+    except _BROKEN_ZIP:
         raise NotAWorkbook(f"文件不是有效的Excel文件（.xlsx）：{what}已损坏") from None
+
+
+# what zipfile raises on a damaged, encrypted or unsupported member
+_BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _open_member(zf: zipfile.ZipFile, path: str) -> Any:
+    try:
+        return zf.open(path)
+    except KeyError:
+        raise NotAWorkbook(f"文件不是有效的Excel文件（.xlsx）：缺少“{path}”") from None
+    except _BROKEN_ZIP:
+        raise NotAWorkbook(f"文件不是有效的Excel文件（.xlsx）：“{path}”已损坏") from None
 
 
 def _local(name: str) -> str:
@@ -212,11 +234,7 @@ def _local(name: str) -> str:
 def _read_small_xml(zf: zipfile.ZipFile, path: str) -> list[tuple[str, dict[str, str]]]:
     """(local name, attributes) of every element of a small part (workbook, rels)."""
     out: list[tuple[str, dict[str, str]]] = []
-    try:
-        stream = zf.open(path)
-    except KeyError:
-        raise NotAWorkbook(f"文件不是有效的Excel文件（.xlsx）：缺少“{path}”") from None
-    with stream:
+    with _open_member(zf, path) as stream:
         _feed(_parser(lambda n, a: out.append((_local(n), a)), lambda n: None), stream, path)
     return out
 
@@ -329,7 +347,7 @@ def scan_sheet(
                 if len(scan.formulas_without_value) < FORMULA_CELLS_NAMED:
                     scan.formulas_without_value.append((state["row"], state["col"]))
 
-    with zf.open(path) as stream:
+    with _open_member(zf, path) as stream:
         _feed(_parser(start, end), stream, f"工作表“{name}”")
     return scan
 
