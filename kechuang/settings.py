@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from kechuang.rules.safe_read import SheetLimits
+
 # Generic Django classes (`admin.ModelAdmin[Model]`, …) may be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
@@ -174,6 +176,13 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_ROWS = int(os.environ.get("KECHUANG_IMPORT_MAX_ROWS", "200000"))
+# What an uploaded sheet may be (size, unzipped size, cells, rows) and what parsing it
+# may take (memory, seconds): KECHUANG_SHEET_* (kechuang.rules.safe_read, docs/settings.md).
+SHEET_LIMITS = SheetLimits.from_env()
+# The most enterprises one /assess/ upload may hold (a web request; the CLI takes more).
+ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "20000"))
+# Uploads kept for a confirm that never came are removed after this many hours.
+UPLOAD_KEEP_HOURS = int(os.environ.get("KECHUANG_UPLOAD_KEEP_HOURS", "24"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)

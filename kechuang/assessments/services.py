@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from kechuang.accounts.scoping import is_bureau
@@ -82,7 +84,9 @@ def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.da
         src = Path(tmp) / f"{stem}{suffix}"
         src.write_bytes(data)
         try:
-            parsed = inputs.load(src, as_of=as_of)
+            # the instance's limits: checked before anything is built, parsed in a child
+            limits = replace(settings.SHEET_LIMITS, max_rows=settings.ASSESS_UPLOAD_MAX_ROWS)
+            parsed = inputs.load(src, as_of=as_of, limits=limits)
         except inputs.InputError as exc:
             raise input_failed(exc.errors) from None
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)

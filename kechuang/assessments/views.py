@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -126,6 +127,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     upload_file = request.FILES.get("file")
     if upload_file is None:
         context["errors"] = ["请选择要评价的文件"]
+        return render(request, "assessments/upload.html", context, status=422)
+    max_mb = settings.SHEET_LIMITS.max_mb
+    if upload_file.size and upload_file.size > max_mb * 1024 * 1024:
+        context["errors"] = [f"文件超过{max_mb}MB，请分批评价"]
         return render(request, "assessments/upload.html", context, status=422)
     try:
         data = services.assess_upload(

@@ -4,6 +4,7 @@ confirm runs as a background job."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,6 @@ from kechuang.core.imports import ImportKind
 from kechuang.core.tabular import write_template
 from kechuang.core.web import require, xlsx_response
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 NOBODY = (False, "只有科技局和园区/乡镇用户可以批量导入")
 
 
@@ -70,8 +70,9 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if upload is None:
         messages.error(request, "请选择要上传的文件")
         return redirect("imports:index")
-    if upload.size and upload.size > MAX_UPLOAD_BYTES:
-        messages.error(request, "文件超过50MB，请分批导入")
+    max_mb = settings.SHEET_LIMITS.max_mb
+    if upload.size and upload.size > max_mb * 1024 * 1024:
+        messages.error(request, f"文件超过{max_mb}MB，请分批导入")
         return redirect("imports:index")
     try:
         plan, batch = imports.import_preview(

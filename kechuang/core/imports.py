@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +167,7 @@ def import_preview(
     plan = import_run(actor=actor, kind=spec.key, data=data, filename=filename, commit=False)
     token = secrets.token_urlsafe(16)
     settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    purge_stale_uploads()
     suffix = Path(filename).suffix.lower()[:6] or ".bin"
     stored = settings.UPLOAD_DIR / f"{token}{suffix}"
     stored.write_bytes(data)
@@ -216,10 +218,10 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
             batch.imported_at = timezone.now()
             batch.counts = plan.counts
             batch.save(update_fields=["status", "imported_at", "counts"])
+    stored.unlink(missing_ok=True)  # imported, or refused (the user uploads again)
+    _seen_path(stored).unlink(missing_ok=True)
     if failure is not None:
         raise failure
-    stored.unlink(missing_ok=True)
-    _seen_path(stored).unlink(missing_ok=True)
     return plan, batch
 
 
@@ -262,6 +264,26 @@ def _check_as_previewed(stored: Path, plan: ImportPlan) -> None:
         f"预览之后，其他用户修改或新增了本表涉及的记录：{shown}{more}。本次未写入任何数据，"
         "以免覆盖他人的修改；请重新上传，按最新数据预览后再确认"
     )
+
+
+def purge_stale_uploads(*, now: float | None = None) -> int:
+    """Remove kept uploads older than settings.UPLOAD_KEEP_HOURS (previews never
+    confirmed, failed checks whose error workbook is no longer wanted); their batches say
+    "please upload again" (`import_confirm`, `import_error_workbook`). The number removed."""
+    keep = int(getattr(settings, "UPLOAD_KEEP_HOURS", 24)) * 3600
+    cutoff = (time.time() if now is None else now) - keep
+    removed = 0
+    folder = Path(settings.UPLOAD_DIR)
+    if not folder.is_dir():
+        return 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another worker removed it first
+            continue
+    return removed
 
 
 def import_error_workbook(*, actor: Any, token: str) -> tuple[str, Callable[[Any], None]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.money import (
@@ -27,6 +27,16 @@ from kechuang.core.money import (
     float_wan_to_yuan,
     to_decimal,
     wan_to_yuan,
+)
+from kechuang.rules.cells import XLSX_OPTIONS, csv_row, is_neutralised, openpyxl_value, write_cell
+from kechuang.rules.safe_read import (
+    BadUtf8,
+    SheetLimits,
+    SheetRefused,
+    SheetScan,
+    check_csv,
+    decode_text,
+    read_xlsx_rows,
 )
 
 HELP_MARK = "【"  # rows whose first cell starts with it are template help, not data
@@ -251,10 +261,25 @@ def _sniff_kind(name: str, head: bytes) -> str:
     return "csv"
 
 
+def sheet_limits() -> SheetLimits:
+    """The instance's limits (settings.SHEET_LIMITS), or the environment's outside Django."""
+    from django.conf import settings
+
+    if settings.configured and hasattr(settings, "SHEET_LIMITS"):
+        return settings.SHEET_LIMITS
+    return SheetLimits.from_env()
+
+
 def read_table(
-    source: str | Path | IO[bytes] | bytes, name: str | None = None, *, max_rows: int | None = None
+    source: str | Path | IO[bytes] | bytes,
+    name: str | None = None,
+    *,
+    max_rows: int | None = None,
+    limits: SheetLimits | None = None,
 ) -> Table:
-    """Read the first sheet of an .xlsx, or a .csv (UTF-8 with/without BOM, or GBK)."""
+    """Read the first visible sheet of an .xlsx, or a .csv (UTF-8 with/without BOM, or
+    GB18030/GBK), within `limits` (`kechuang.rules.safe_read`: checked before anything
+    is built, parsed in a limited child process)."""
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, str | Path):
@@ -263,6 +288,7 @@ def read_table(
     else:
         data = source.read()
     name = name or "upload"
+    limits = limits or sheet_limits()
     if not data.strip():
         raise ValidationFailed([], "文件为空")
     kind = _sniff_kind(name, data[:8])
@@ -270,10 +296,17 @@ def read_table(
         raise ValidationFailed(
             [], "文件不是有效的Excel文件（.xlsx），请用模板另存为Excel工作簿后再上传"
         )
-    if kind == "xlsx":
-        raw_rows = _read_xlsx(data)
-    else:
-        raw_rows = _read_csv(data)
+    scan: SheetScan | None = None
+    try:
+        if kind == "xlsx":
+            raw_rows, scan = _read_xlsx(data, limits, max_rows)
+        else:
+            check_csv(data, limits)
+            raw_rows = _read_csv(data)
+    except BadUtf8 as exc:
+        raise ValidationFailed([], f"第{exc.line}行: {exc}") from None
+    except SheetRefused as exc:
+        raise ValidationFailed([], str(exc)) from None
     # the first non-empty row is the header
     header_index = next((i for i, r in enumerate(raw_rows) if any(_present(c) for c in r)), None)
     if header_index is None:
@@ -292,23 +325,18 @@ def read_table(
         rows.append((i + 1, row))
     if max_rows is not None and len(rows) > max_rows:
         raise ValidationFailed([], f"数据行数 {len(rows)} 超过上限 {max_rows}，请分批导入")
-    return Table(headers, rows)
+    return Table(headers, rows, warnings=scan.warnings(headers) if scan else [])
 
 
 def _present(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and cell.strip() == "")
 
 
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = wb.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception:
-        raise ValidationFailed([], "文件不是有效的Excel文件（.xlsx），无法读取") from None
-    for r in cast(list[list[Any]], rows):  # blank cells come as "": make them None
+def _read_xlsx(
+    data: bytes, limits: SheetLimits, max_rows: int | None
+) -> tuple[list[list[Any]], SheetScan]:
+    rows, scan = read_xlsx_rows(data, limits, max_rows=max_rows)
+    for r in rows:  # blank cells come as "": make them None
         if "" in r:
             i = r.index("")
             try:
@@ -317,28 +345,40 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
                     i = r.index("", i + 1)
             except ValueError:
                 pass
-    return rows
+    return rows, scan
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed([], "无法识别文件编码（支持 UTF-8 和 GBK 的 CSV，或 .xlsx）")
+    text = decode_text(data)
     if "\x00" in text:
         raise ValidationFailed([], "文件不是有效的CSV或Excel文件")
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+    try:  # newline="": a lone CR ends a row, as in the csv module's own files
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise ValidationFailed([], f"文件不是有效的CSV文件（{_csv_problem(exc)}）") from None
+    if "'" in text:  # a cell an export neutralised ('=…, rules/cells.py) reads back as it was
+        for r in rows:
+            for i, cell in enumerate(r):
+                if cell[:1] == "'" and is_neutralised(cell):
+                    r[i] = cell[1:]
+    return rows
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "有单元格超过13万个字符"
+    if "NUL" in text or "null" in text.lower():
+        return "含有空字符"
+    return "引号或换行不成对"
 
 
 def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int], list[str]]:
     """Column key → index in the table; raises when a required column is missing.
 
     Informational columns (`Column.info`) are recognised but left out of the index;
-    unknown headers are named in one warning (and in the error when a required column is
+    the reading's warnings (`Table.warnings`: which sheet, formulas without a value)
+    come first, then unknown headers, named in one warning (and in the error when a required column is
     missing, since one of them is most likely the column meant)."""
     by_name: dict[str, Column] = {}
     for col in columns:
@@ -386,7 +426,7 @@ def map_columns(table: Table, columns: Sequence[Column]) -> tuple[dict[str, int]
                 unknown_text + "（请把列名改为模板中的名称）" if unknown else "文件中没有未识别的列"
             )
         raise ValidationFailed(errors, message)
-    return index, [unknown_text + "，已忽略"] if unknown else []
+    return index, [*table.warnings, *([unknown_text + "，已忽略"] if unknown else [])]
 
 
 def parse_rows(
@@ -491,7 +531,7 @@ def write_template(
             ll = get_column_letter(k)
             lists_ws.cell(row=1, column=k, value=col.label)
             for r, opt in enumerate(options, start=2):
-                lists_ws.cell(row=r, column=k, value=opt)
+                openpyxl_value(lists_ws.cell(row=r, column=k), opt)  # names are never formulas
             dv = DataValidation(
                 type="list",
                 formula1=f"=选项!${ll}$2:${ll}${len(options) + 1}",
@@ -556,7 +596,9 @@ def write_rows_xlsx(
     """A fast plain export (xlsxwriter): header row, frozen, autofilter."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
+    wb = xlsxwriter.Workbook(
+        path_or_buffer, {"in_memory": True, "remove_timezone": True, **XLSX_OPTIONS}
+    )
     ws = wb.add_worksheet(sheet)
     head = wb.add_format(
         {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}
@@ -570,18 +612,8 @@ def write_rows_xlsx(
     for i, row in enumerate(rows, start=1):
         n = i
         for j, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, dt.date):
-                ws.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date_fmt)
-            elif isinstance(value, Decimal):
-                ws.write_number(i, j, float(value), formats.get(j))
-            elif isinstance(value, bool):
-                ws.write_string(i, j, "是" if value else "否")
-            elif isinstance(value, int | float):
-                ws.write_number(i, j, value, formats.get(j))
-            else:
-                ws.write_string(i, j, str(value))
+            # one writer for every cell we hand out: text is never a formula (rules/cells.py)
+            write_cell(ws, i, j, value, date_fmt if isinstance(value, dt.date) else formats.get(j))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
     wb.close()
@@ -599,7 +631,9 @@ def write_error_workbook(
     sheet filters on 错误. Corrected, it uploads again: both added columns are ignored."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path_or_buffer, {"in_memory": True, "remove_timezone": True})
+    wb = xlsxwriter.Workbook(
+        path_or_buffer, {"in_memory": True, "remove_timezone": True, **XLSX_OPTIONS}
+    )
     ws = wb.add_worksheet(sheet[:31])
     head = wb.add_format(
         {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True}
@@ -643,12 +677,12 @@ def write_error_workbook(
 
 
 def write_rows_csv(buffer: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV cells through `cells.csv_row`: text starting with = + - @ tab CR gets a leading
+    apostrophe (read back by `read_table`), numbers stay numbers."""
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow(csv_row(headers))
     for row in rows:
-        writer.writerow(
-            ["" if v is None else ("是" if v is True else "否" if v is False else v) for v in row]
-        )
+        writer.writerow(csv_row(row))
 
 
 def parse_record(

@@ -25,6 +25,16 @@ import polars as pl
 from kechuang.rules import uscc as uscc_mod
 from kechuang.rules.evaluate import DTYPES, ROW, WARNINGS, conform
 from kechuang.rules.fields import BY_HEADER, BY_KEY, FIELDS, MAX_WAN, MICRO, YEAR_LABELS, Field
+from kechuang.rules.safe_read import (
+    BadUtf8,
+    NotAWorkbook,
+    SheetLimits,
+    SheetRefused,
+    check_csv,
+    check_size,
+    decode_text,
+    read_xlsx_rows,
+)
 from kechuang.rules.tech_domains import parse_domain
 
 TRUE_WORDS = ("true", "1", "是", "y", "yes", "t", "1.0")
@@ -105,32 +115,25 @@ def _frame_from_rows(
     return pl.DataFrame(data, schema=schema)
 
 
-def read_xlsx(path: Path) -> pl.DataFrame:
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(path))
-    sheet = wb.get_sheet_by_index(0)
-    rows = sheet.to_python(skip_empty_area=False)
+def read_xlsx(path: Path, limits: SheetLimits | None = None) -> tuple[pl.DataFrame, list[str]]:
+    """The first visible sheet (checked, then parsed in a limited child: `safe_read`) and
+    the reading's warnings (a hidden sheet skipped, formulas without a value)."""
+    rows, scan = read_xlsx_rows(path.read_bytes(), limits or SheetLimits.from_env())
     if not rows:
-        return _frame_from_rows([], [])
-    return _frame_from_rows(rows[0], ((i + 1, r) for i, r in enumerate(rows) if i > 0))
+        return _frame_from_rows([], []), scan.warnings()
+    headers = ["" if h is None else str(h).strip() for h in rows[0]]
+    frame = _frame_from_rows(rows[0], ((i + 1, r) for i, r in enumerate(rows) if i > 0))
+    return frame, scan.warnings(headers)
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[3 : 3 + exc.start].count(b"\n") + 1
-            raise InputError(
-                [
-                    f"第{line}行 输入: 文件以UTF-8标记（BOM）开头，但此处不是有效的UTF-8，请另存为UTF-8"
-                ]
-            ) from exc
+    """UTF-8 (with or without BOM) or GB18030/GBK; any other encoding is an error."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")  # GBK and its superset
+        return decode_text(data)
+    except BadUtf8 as exc:
+        raise InputError([f"第{exc.line}行 输入: {exc}"]) from None
+    except SheetRefused as exc:
+        raise InputError([f"第1行 输入: {exc}"]) from None
 
 
 def _with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -249,17 +252,47 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_table(path: Path) -> pl.DataFrame:
+def read_table(path: Path, limits: SheetLimits | None = None) -> pl.DataFrame:
+    """A file of any format, within `limits` (default: the environment's, `safe_read`):
+    its size first; an .xlsx checked and parsed in a limited child; the rows counted."""
+    frame, _warnings = read_table_checked(path, limits)
+    return frame
+
+
+def read_table_checked(
+    path: Path, limits: SheetLimits | None = None
+) -> tuple[pl.DataFrame, list[str]]:
+    """`read_table` with the reading's warnings."""
+    limits = limits or SheetLimits.from_env()
     fmt = detect_format(path)
-    reader = {
-        "xlsx": read_xlsx,
-        "csv": read_csv,
-        "parquet": read_parquet,
-        "json": read_json,
-        "jsonl": read_jsonl,
-    }[fmt]
     try:
-        return reader(path)
+        size = path.stat().st_size
+        check_size(size, limits)
+        if fmt == "xlsx":
+            return read_xlsx(path, limits)
+        if fmt == "csv":
+            with path.open("rb") as fh:
+                check_csv(fh.read(), limits)
+        reader = {
+            "csv": read_csv,
+            "parquet": read_parquet,
+            "json": read_json,
+            "jsonl": read_jsonl,
+        }[fmt]
+        if fmt == "parquet":
+            rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+            if rows > limits.max_rows:
+                raise SheetRefused(f"数据行数 {rows} 超过上限 {limits.max_rows}，请分批处理")
+        frame = reader(path)
+        if frame.height > limits.max_rows:
+            raise SheetRefused(f"数据行数 {frame.height} 超过上限 {limits.max_rows}，请分批处理")
+        return frame, []
+    except NotAWorkbook as exc:
+        raise InputError(
+            [f"第1行 输入: 无法读取文件“{path.name}”，不是有效的 Excel 文件（{exc}）"]
+        ) from None
+    except SheetRefused as exc:
+        raise InputError([f"第1行 输入: {exc}"]) from None
     except InputError:
         raise
     except pl.exceptions.NoDataError as exc:
@@ -901,9 +934,12 @@ def expert_errors(facts: pl.DataFrame) -> list[str]:
     return [f"第{row}行 {BY_KEY[key].header}: {msg}" for row, key, msg in sorted(bad.iter_rows())]
 
 
-def load(path: Path, *, as_of: date) -> ParsedInput:
-    """Read, parse and check a file; raises `InputError` listing every error."""
-    parsed = parse(read_table(path), as_of=as_of)
+def load(path: Path, *, as_of: date, limits: SheetLimits | None = None) -> ParsedInput:
+    """Read, parse and check a file (within `limits`, `safe_read`); raises `InputError`
+    listing every error."""
+    frame, reading = read_table_checked(path, limits)
+    parsed = parse(frame, as_of=as_of)
+    parsed.warnings[:0] = reading
     errors = expert_errors(parsed.facts)
     if errors:
         raise InputError(errors)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from kechuang.rules.cells import XLSX_OPTIONS, write_cells
 from kechuang.rules.fields import FIELDS, Field
 from kechuang.rules.inputs import FALSE_WORDS, HELP_MARK, TRUE_WORDS
 from kechuang.rules.model import RuleSet, text
@@ -135,7 +136,7 @@ def write_xlsx(
     titles. The default keeps the keys and codes of assess.md, which scripts read."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, **XLSX_OPTIONS})
     bold = wb.add_format({"bold": True})
     results_ws = wb.add_worksheet("结果")
     explain_ws = wb.add_worksheet("说明")
@@ -152,12 +153,13 @@ def write_xlsx(
         if chinese:
             row = {c: _chinese_cell(c, v, titles, criteria) for c, v in row.items()}
         i += 1
-        results_ws.write_row(i, 0, ["" if row.get(c) is None else row.get(c) for c in cols])
+        # names and codes come from the input: written as strings, never formulas
+        write_cells(results_ws, i, [row.get(c) for c in cols])
         for c in r["criteria"]:
             j += 1
-            explain_ws.write_row(
+            write_cells(
+                explain_ws,
                 j,
-                0,
                 [
                     r["uscc"],
                     r["name"],
@@ -204,7 +206,7 @@ def write_template(path: Path, rows: int = 1000) -> None:
     data-validation lists for booleans, domain codes, scores, counts, amounts and dates."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     ws = wb.add_worksheet("企业")
     codes_ws = wb.add_worksheet("技术领域代码")
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})

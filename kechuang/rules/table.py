@@ -17,11 +17,13 @@ from typing import IO
 
 import polars as pl
 
+from kechuang.rules.cells import safe_text_expr
 from kechuang.rules.evaluate import WARNINGS
 from kechuang.rules.explain import DISPLAY_DIGITS
 from kechuang.rules.model import PASSED, VALUE, RuleSet, col
 
 ORDER = "_order"
+TEXT_COLUMNS = ("uscc", "name")  # texts from the input (the others are ours, or numbers)
 VERDICTS = pl.Enum(["pass", "fail", "uncertain"])
 ROUTES = pl.Enum(["score", "direct"])
 
@@ -161,6 +163,8 @@ def write_csv_table(table: pl.DataFrame, out: IO[bytes], *, header: bool = True)
     correctly)."""
     if header:
         out.write("\ufeff".encode())
+    # the input's own texts: a name "=1+1" must not become a formula (rules/cells.py)
+    table = table.with_columns(safe_text_expr(c) for c in TEXT_COLUMNS if c in table.columns)
     table.write_csv(out, include_header=header, line_terminator="\r\n", quote_style="necessary")
 
 
