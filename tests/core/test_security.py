@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from kechuang.core.management.commands.serve import is_loopback, serve_environment
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "kechuang"
 
@@ -248,10 +246,14 @@ def test_with_https_on_http_is_redirected_and_https_gets_hsts_and_secure_cookies
     ],
 )
 def test_serve_knows_a_loopback_address(host: str, loopback: bool) -> None:
+    from kechuang.core.management.commands.serve import is_loopback
+
     assert is_loopback(host) is loopback
 
 
 def test_serve_on_loopback_runs_the_local_demo_over_http_unless_told() -> None:
+    from kechuang.core.management.commands.serve import serve_environment
+
     assert serve_environment("127.0.0.1", {})["KECHUANG_HTTPS"] == "0"
     assert serve_environment("127.0.0.1", {"KECHUANG_HTTPS": "1"})["KECHUANG_HTTPS"] == "1"
     assert "KECHUANG_HTTPS" not in serve_environment("0.0.0.0", {})

@@ -48,7 +48,14 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("PYTEST_VERSION", "KECHUANG_TEST_DATABASE_URL", "DATABASE_URL")
+        if k
+        not in (
+            "PYTEST_VERSION",
+            "KECHUANG_TEST_DATABASE_URL",
+            "DATABASE_URL",
+            "KECHUANG_HTTPS",
+            "DEBUG",
+        )
     }
     env |= {
         "DATABASE_URL": f"sqlite:///{db}",
@@ -98,6 +105,14 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
             return True
 
         assert _wait(answers, 60)
+        # The local demo on plain http://127.0.0.1 (DEBUG off, no KECHUANG_HTTPS): the
+        # login page answers itself, not a redirect to https, and its CSRF cookie is not
+        # Secure (a browser would never send it back over http).
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
+        assert page.status == 200 and page.url.startswith("http://")
+        cookie = page.headers["Set-Cookie"]
+        assert "csrftoken=" in cookie and "Secure" not in cookie
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
         children = _children(serve.pid)
         assert len(children) == 2  # gunicorn's master and the db_worker
         # Runtime files stay under var/ (not ~/.gunicorn/, shared by every gunicorn).
@@ -113,3 +128,4 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     log_file.close()
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert "db_worker 已启动" in log and f"127.0.0.1:{port}" in log
+    assert "KECHUANG_HTTPS=0" in log
