@@ -105,15 +105,16 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
             return True
 
         assert _wait(answers, 60)
-        # The local demo on plain http://127.0.0.1 (DEBUG off, no KECHUANG_HTTPS): the
-        # login page answers itself, not a redirect to https, and its CSRF cookie is not
-        # Secure (a browser would never send it back over http).
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
+        # The local demo on plain http://127.0.0.1 (DEBUG off, no KECHUANG_HTTPS): served
+        # over http, not redirected to https, because serve gave its servers
+        # KECHUANG_HTTPS=0 (tests/core/test_security.py: that also makes cookies plain).
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
         assert page.status == 200 and page.url.startswith("http://")
-        cookie = page.headers["Set-Cookie"]
-        assert "csrftoken=" in cookie and "Secure" not in cookie
         assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
         children = _children(serve.pid)
+        for pid in children:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"KECHUANG_HTTPS=0" in environ
         assert len(children) == 2  # gunicorn's master and the db_worker
         # Runtime files stay under var/ (not ~/.gunicorn/, shared by every gunicorn).
         run_dir = tmp_path / "var" / "run"
