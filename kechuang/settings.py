@@ -220,6 +220,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Django's storage chmods what it saves (attachments, collected static files) to 0644 by
+# default, whatever the umask: the owner's only, like everything under var/.
+FILE_UPLOAD_PERMISSIONS = 0o666 & ~UMASK
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o777 & ~UMASK
 UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -316,6 +316,18 @@ def test_an_uploaded_sheet_is_kept_readable_by_the_owner_only(
     assert _mode(settings.UPLOAD_DIR) == 0o700
 
 
+def test_an_attachment_saved_through_django_storage_is_the_owners_only(
+    settings: Any, tmp_path: Path
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location=tmp_path / "media")
+    name = storage.save("programmes/2021/申报书.pdf", ContentFile(b"%PDF-1.4"))
+    assert _mode(Path(storage.path(name))) == 0o600
+    assert _mode(tmp_path / "media" / "programmes") == 0o700
+
+
 # -- the demo says it is one ---------------------------------------------------------------
 
 
