@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from kechuang.rules.safe_read import SheetLimits
 
@@ -16,10 +17,38 @@ from kechuang.rules.safe_read import SheetLimits
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+TESTING = "PYTEST_VERSION" in os.environ
+
+
+def _umask() -> int:
+    raw = os.environ.get("KECHUANG_UMASK", "077")
+    try:
+        return int(raw, 8) & 0o777
+    except ValueError:
+        raise ValueError(
+            f"KECHUANG_UMASK: expected an octal mask such as 077, got {raw!r}"
+        ) from None
+
+
+# Everything this process writes (the SQLite database and its journal, the secret key,
+# uploads, job files, backups, var/today) is readable by its owner only: 0600 files,
+# 0700 folders. Set for the whole process, so no writer can forget it.
+UMASK = _umask()
+os.umask(UMASK)
 VAR_DIR = Path(os.environ.get("KECHUANG_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-TESTING = "PYTEST_VERSION" in os.environ
+
+def _close(path: Path, mode: int) -> None:
+    """Narrow a file or folder made before the umask (or by hand) to `mode` under it;
+    one owned by another account is left to its owner."""
+    try:
+        path.chmod(mode & ~UMASK)
+    except PermissionError:
+        pass
+
+
+_close(VAR_DIR, 0o777)
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -33,6 +62,16 @@ def envbool(name: str, default: bool = False) -> bool:
     raise ValueError(f"{name}: expected a boolean (true/false), got {raw!r}")
 
 
+def envint(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}: expected a whole number, got {raw!r}") from None
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -44,8 +83,11 @@ def envsecret(name: str) -> str:
         return value
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -65,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.enterprises",
@@ -81,6 +124,7 @@ if TESTING:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kechuang.core.context_processors.kechuang",
+                "kechuang.demo.context_processors.demo",
             ],
         },
     }
@@ -128,6 +173,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite = str(DATABASES["default"]["NAME"])
+    if _sqlite and not _sqlite.startswith((":memory:", "file:")):
+        for _suffix in ("", "-wal", "-shm", "-journal"):
+            if Path(_sqlite + _suffix).exists():
+                _close(Path(_sqlite + _suffix), 0o666)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -172,6 +222,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Django's storage chmods what it saves (attachments, collected static files) to 0644 by
+# default, whatever the umask: the owner's only, like everything under var/.
+FILE_UPLOAD_PERMISSIONS = 0o666 & ~UMASK
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o777 & ~UMASK
 UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -184,9 +238,50 @@ ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "
 # Uploads kept for a confirm that never came are removed after this many hours.
 UPLOAD_KEEP_HOURS = int(os.environ.get("KECHUANG_UPLOAD_KEEP_HOURS", "24"))
 
+# HTTPS (docs/deployment-security.md). On unless DEBUG: HSTS, redirect to https, Secure
+# cookies. `kechuang serve` on a loopback address (the local demo of `make run`, plain
+# http://127.0.0.1) sets KECHUANG_HTTPS=0 for its server unless the variable is given.
+HTTPS = envbool("KECHUANG_HTTPS", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS: the header it sets, e.g. X-Forwarded-Proto (the proxy
+# must overwrite a client's own); then a request it marks "https" counts as secure.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Preloading is a promise made for the whole registrable domain (often the government's
+# own), not this application's to make: off unless SECURE_HSTS_PRELOAD, and not a warning.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static
+# files, no inline script and no eval; inline style attributes stay allowed (echarts and
+# Bootstrap set them) but never <style> elements. Nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Background jobs (kechuang.core.jobs) through Django's tasks API: the database backend
 # (a `db_worker` that `kechuang serve` starts runs them; SQLite needs no other server);

@@ -46,13 +46,49 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+# Every page reports what the Content-Security-Policy refused (an inline script, an
+# eval, a <style>, a foreign host): in the page as `securitypolicyviolation` events, and
+# on the console as "Refused to …".
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__cspViolations = window.__cspViolations || []).push(
+    e.violatedDirective + " " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_csp(context: Any) -> list[str]:
+    """Collect the CSP violations of every page of `context` (console and events)."""
+    seen: list[str] = []
+
+    def console(msg: Any) -> None:
+        text = msg.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            seen.append(f"{msg.page.url if msg.page else ''}: {text}")
+
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", console)
+    return seen
+
+
+def csp_violations(page: Any) -> list[str]:
+    """The violations the page's own listener caught so far (then forgets them)."""
+    found = page.evaluate("window.__cspViolations || []")
+    page.evaluate("window.__cspViolations = []")
+    return [f"{page.url}: {v}" for v in found]
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    violations = watch_csp(context)
     p = context.new_page()
     p.set_default_timeout(15000)
     yield p
+    if not p.is_closed():
+        violations += csp_violations(p)
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

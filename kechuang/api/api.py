@@ -47,7 +47,7 @@ class LocalSwagger(Swagger):
             return redirect_to_login(request.get_full_path())
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {
-            "swagger_settings": json.dumps(self.settings, indent=1),
+            "swagger_settings": self.settings,  # json_script in the page
             "api": api,
             "add_csrf": True,
         }

@@ -25,6 +25,7 @@ from kechuang.core.imports import ImportPlan
 from kechuang.core.registry import demo_phases
 from kechuang.demo import calibration as cal
 from kechuang.demo.generate import LAST_DAY, DemoData, generate
+from kechuang.demo.models import mark_demo_instance
 from kechuang.demo.regions import ensure_regions
 from kechuang.enterprises.importing import get_kind
 from kechuang.enterprises.models import Enterprise, EnterpriseMember, HelperAssignment
@@ -197,9 +198,11 @@ def load_demo(
     say = progress or (lambda _msg: None)
     if if_empty and Enterprise.objects.exists():
         if demo_present():
+            mark_demo_instance()
             periods.keep_today(DEMO_TODAY)
         return LoadResult("skipped", logins=logins())
     if demo_present():
+        mark_demo_instance()
         periods.keep_today(DEMO_TODAY)
         return LoadResult("present", logins=logins())
     if Enterprise.objects.exists():
@@ -215,6 +218,8 @@ def load_demo(
         say(f"{label}：{n} 条，{time.perf_counter() - t0:.1f} 秒")
 
     with transaction.atomic():
+        # First: the banner says "demo" from the moment its published logins exist.
+        mark_demo_instance()
         holder: dict[str, Any] = {}
 
         def regions_users() -> int:

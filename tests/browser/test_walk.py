@@ -15,13 +15,17 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from tests.browser import walk
-from tests.playwright_fixtures import SHOTS
+from tests.playwright_fixtures import SHOTS, csp_violations, watch_csp
 
 pytestmark = pytest.mark.browser
 
 # The top of a very long list is what there is to look at; encoding 40,000 px of
 # PNG would take seconds a page.
 SHOT_MAX_HEIGHT = 3000
+CHARTS_WITHOUT_CANVAS_JS = (
+    "[...document.querySelectorAll('div[id^=chart-]')]"
+    ".filter(e => !e.querySelector('canvas, svg')).map(e => e.id)"
+)
 ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
@@ -79,6 +83,7 @@ def test_every_page_as_every_role_reads_in_chinese(demo_server: Any, client: Any
                 foreign.append(request.url)
 
         context.on("request", record)
+        refused = watch_csp(context)
         page = context.new_page()
         page.set_default_timeout(20000)
         folder = SHOTS / "walk" / role
@@ -102,6 +107,14 @@ def test_every_page_as_every_role_reads_in_chinese(demo_server: Any, client: Any
                     problems.append(f"{where}: names of 泰兴市 firms {leaked[:3]}")
             if url.startswith("/api/v1/docs"):
                 page.wait_for_selector("#swagger-ui .info", timeout=20000)
+            # Every chart container got its chart (the scripts ran under the CSP).
+            blank = page.evaluate(CHARTS_WITHOUT_CANVAS_JS)
+            if blank:
+                problems.append(f"{where}: charts not drawn {blank}")
+            refused += csp_violations(page)
+            if refused:
+                problems.append(f"{where}: Content-Security-Policy refused {refused[:3]}")
+                refused.clear()
             text = page.evaluate(walk.VISIBLE_TEXT_JS)
             words = walk.english_words(text)
             if words:

@@ -48,7 +48,14 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("PYTEST_VERSION", "KECHUANG_TEST_DATABASE_URL", "DATABASE_URL")
+        if k
+        not in (
+            "PYTEST_VERSION",
+            "KECHUANG_TEST_DATABASE_URL",
+            "DATABASE_URL",
+            "KECHUANG_HTTPS",
+            "DEBUG",
+        )
     }
     env |= {
         "DATABASE_URL": f"sqlite:///{db}",
@@ -98,7 +105,16 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
             return True
 
         assert _wait(answers, 60)
+        # The local demo on plain http://127.0.0.1 (DEBUG off, no KECHUANG_HTTPS): served
+        # over http, not redirected to https, because serve gave its servers
+        # KECHUANG_HTTPS=0 (tests/core/test_security.py: that also makes cookies plain).
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
+        assert page.status == 200 and page.url.startswith("http://")
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
         children = _children(serve.pid)
+        for pid in children:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"KECHUANG_HTTPS=0" in environ
         assert len(children) == 2  # gunicorn's master and the db_worker
         # Runtime files stay under var/ (not ~/.gunicorn/, shared by every gunicorn).
         run_dir = tmp_path / "var" / "run"
@@ -113,3 +129,4 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     log_file.close()
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert "db_worker 已启动" in log and f"127.0.0.1:{port}" in log
+    assert "KECHUANG_HTTPS=0" in log

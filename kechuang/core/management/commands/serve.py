@@ -4,11 +4,13 @@ either of them stops the other is stopped too."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -49,6 +51,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        env = serve_environment(options["host"], os.environ)
+        if env.get("KECHUANG_HTTPS") == "0" and not os.environ.get("KECHUANG_HTTPS"):
+            self.stdout.write(
+                "本机回环地址上以 http 运行（本地演示）：已关闭 HTTPS 跳转、HSTS 和 Secure Cookie"
+                "（KECHUANG_HTTPS=0）。正式部署请在 TLS 代理之后运行，见 docs/deployment-security.md"
+            )
         if not options["no_collectstatic"]:
             call_command("collectstatic", "--noinput", verbosity=0)
         bind = f"{options['host']}:{options['port']}"
@@ -80,9 +88,9 @@ class Command(BaseCommand):
                 if stale:
                     self.stdout.write(f"{stale} 个未完成的后台任务已标记为中断")
                 worker = [sys.executable, "-m", "kechuang", "db_worker", "--no-reload"]
-                children.append(subprocess.Popen(worker))
+                children.append(subprocess.Popen(worker, env=env))
                 self.stdout.write("后台任务进程 db_worker 已启动")
-            children.append(subprocess.Popen(gunicorn))
+            children.append(subprocess.Popen(gunicorn, env=env))
             self.stdout.write(f"科创云 serving on http://{bind}/  (Ctrl-C to stop)")
             sys.stdout.flush()
             while all(child.poll() is None for child in children):
@@ -93,6 +101,27 @@ class Command(BaseCommand):
             code = _stop(children, interrupted=interrupted)
         if code:
             sys.exit(code)
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: only this machine can reach the server."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_environment(host: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The servers' environment. On a loopback address nobody but this machine's browser
+    can connect and there is no TLS (the local demo on http://127.0.0.1): the HTTPS
+    settings (redirect, HSTS, Secure cookies) would lock the browser out, so they are off
+    there unless KECHUANG_HTTPS is given. Any other address keeps them on."""
+    env = dict(environ)
+    if is_loopback(host) and not env.get("KECHUANG_HTTPS"):
+        env["KECHUANG_HTTPS"] = "0"
+    return env
 
 
 # A Unix socket path longer than this does not fit in sockaddr_un (108 bytes on Linux).

@@ -15,12 +15,13 @@ from kechuang.core.errors import ValidationFailed
 from kechuang.demo import calibration as cal
 from kechuang.demo.city import load_city
 from kechuang.demo.figures import LABELS, measured, targets
-from kechuang.demo.load import load_demo
+from kechuang.demo.load import DEMO_PASSWORD, DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "载入演示县（泰兴市）：约1500家企业、2016–2020年度数据、知识产权和资质证书（固定随机种子）"
+        "载入演示县（泰兴市）：约1500家企业、2016–2020年度数据、知识产权和资质证书（固定随机种子），"
+        f"并创建{len(DEMO_USERS)}个密码公开（{DEMO_PASSWORD}）的演示账号；只用于演示，勿在正式实例上运行"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             console.print("演示县已载入，未作改动。")
         else:
             console.print(f"[bold]演示县载入完成[/]，用时 {time.perf_counter() - t0:.1f} 秒。")
+            console.print(f"[bold yellow]{demo_warning()}[/]")
         self._today(console)
         if options["quiet"]:
             return
@@ -90,6 +92,20 @@ class Command(BaseCommand):
 
     def _today(self, console: Console) -> None:
         console.print(_today_line())
+
+
+def demo_warning() -> str:
+    """What `kechuang demo` created: a production instance must never carry these
+    logins unknowingly."""
+    names = "、".join(
+        f"{u.username}（{u.display_name}{'，超级管理员' if u.is_superuser else ''}）"
+        for u in DEMO_USERS
+    )
+    return (
+        f"演示县为虚构数据。已创建{len(DEMO_USERS)}个演示账号：{names}，"
+        f"密码都是公开的 {DEMO_PASSWORD}；本实例每页都显示“演示实例”横幅。"
+        "正式实例不要运行 kechuang demo（kechuang migrate 和 kechuang serve 从不创建账号）。"
+    )
 
 
 def _today_line() -> str:
