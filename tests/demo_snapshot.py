@@ -203,7 +203,9 @@ def build(folder: Path) -> None:
 
 
 def drop_pg_template(folder: Path, connection: Any) -> None:
-    """At the end of the run: remove the PostgreSQL build, if there was one."""
+    """At the end of the run: remove the PostgreSQL build, if there was one. Called
+    where pytest-django blocks the ORM (the controlling process), so it connects with
+    the driver itself."""
     snapshot = Snapshot(folder)
     if connection.vendor == "sqlite" or not snapshot.pg_name_path.exists():
         return
@@ -212,8 +214,14 @@ def drop_pg_template(folder: Path, connection: Any) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)  # a build still running (an interrupted run) ends first
     finally:
         os.close(fd)
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot.pg_name()}"')
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+    db = connection.Database.connect(**params)
+    try:
+        db.autocommit = True
+        with db.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot.pg_name()}"')
+    finally:
+        db.close()
 
 
 if __name__ == "__main__":
