@@ -5,9 +5,13 @@ services, as users do. And `demo_county`: the whole demo county, built once per 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -199,61 +203,52 @@ def client_for(client: Any) -> Any:
     return login
 
 
-# The demo county (`kechuang demo`) takes 15 s or more to load, so it is loaded once per
-# session and shared by every test that asks for `demo_county`:
-# - those tests are moved to the front of the run. Under `-n 0` they run one after
-#   another; under `-n 2` xdist's `load` scheduler hands each worker a first chunk of
-#   consecutive tests (a quarter of its share, 60 of the full suite), so one worker
-#   loads the demo while the other runs the rest. (`--dist loadgroup` with
-#   `xdist_group` would say this outright, but it groups nothing under pytest 9.2:
-#   pytest-xdist#1386.)
-# - it lives in one outer transaction; each test runs in a savepoint inside it, as usual;
-# - the outer transaction is rolled back as soon as the next test on that process does
-#   not use the demo, so no other test ever sees a demo row. Should a demo test come
-#   later after all (a small `-k` run spread over workers, a plugin that reorders), the
-#   demo is loaded again: slower, never wrong.
+# The demo county (`kechuang demo`) costs about 20 CPU seconds to load, so a run builds
+# it once, in a process of its own, and each test process copies it
+# (tests/demo_snapshot.py):
+# - the build starts as soon as a test process has collected a test that uses
+#   `demo_county`, and runs while the processes run the tests that do not: those are
+#   moved to the front, the demo tests to the end;
+# - a process copies the demo into its test database before its first demo test, and
+#   puts the freshly migrated database back as soon as the next test does not use the
+#   demo, so no other test ever sees a demo row. Each demo test runs in its own
+#   transaction, as usual, so its writes roll back. Should a demo test come later after
+#   all (a small `-k` run spread over workers, a plugin that reorders), the demo is
+#   copied again: milliseconds, never wrong.
 
 
 class DemoCounty:
-    """The demo county held open in one transaction across consecutive tests."""
+    """The demo county, copied into this process's test database while demo tests run."""
 
     def __init__(self) -> None:
         self.blocker: Any = None
-        self.atomic: Any = None
+        self.copy: Any = None
         self.result: Any = None
-
-    @property
-    def loaded(self) -> bool:
-        return self.atomic is not None
+        self.loaded = False
 
     def load(self) -> None:
-        from django.db import transaction
+        from django.db import connection
 
-        from kechuang.demo.load import load_demo
+        from kechuang.demo.load import demo_present
 
         if self.loaded:
             return
         with self.blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
-            try:
-                self.result = load_demo()
-            except BaseException:
-                self.drop()
-                raise
+            self.result = self.copy.put(connection)
+            self.loaded = True
+            assert demo_present(), "the demo county's copy holds no demo"
 
     def drop(self) -> None:
-        from django.db import transaction
+        from django.db import connection
 
         from kechuang.demo.load import demo_present
 
         if not self.loaded:
             return
-        atomic, self.atomic = self.atomic, None
+        self.loaded = False
         with self.blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            assert not demo_present(), "the demo county outlived its transaction"
+            self.copy.take(connection)
+            assert not demo_present(), "the demo county outlived its tests"
 
 
 DEMO = DemoCounty()
@@ -263,30 +258,84 @@ def uses_demo(item: Any) -> bool:
     return item is not None and "demo_county" in getattr(item, "fixturenames", ())
 
 
+def _snapshot(config: Any) -> Any:
+    from tests.demo_snapshot import DIR_ENV, Snapshot
+
+    folder = os.environ.get(DIR_ENV)
+    if not folder:  # not started by this conftest's pytest_configure (a plugin run)
+        folder = tempfile.mkdtemp(prefix="kechuang-demo-")
+        os.environ[DIR_ENV] = folder
+        config._kechuang_demo_dir = folder
+    return Snapshot(Path(folder))
+
+
+def pytest_configure(config: Any) -> None:
+    # The run's folder for the demo build, made by the controlling process; xdist
+    # workers inherit the variable.
+    from tests.demo_snapshot import DIR_ENV
+
+    if not hasattr(config, "workerinput"):
+        folder = tempfile.mkdtemp(prefix="kechuang-demo-")
+        os.environ[DIR_ENV] = folder
+        config._kechuang_demo_dir = folder
+
+
+def pytest_unconfigure(config: Any) -> None:
+    from tests.demo_snapshot import BUILDS
+
+    for build in BUILDS:
+        build.wait()
+    folder = getattr(config, "_kechuang_demo_dir", None)
+    if folder is None:
+        return
+    try:
+        from django.db import connection
+
+        from tests.demo_snapshot import drop_pg_template
+
+        drop_pg_template(Path(folder), connection)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # The rules run without Django's database (house style): marked `nodb`, so that the
     # PostgreSQL pass of `make test` does not run the very same pure tests again.
     for item in items:
         if "tests/rules/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.nodb)
-    items[:] = [item for item in items if uses_demo(item)] + [
-        item for item in items if not uses_demo(item)
+    items[:] = [item for item in items if not uses_demo(item)] + [
+        item for item in items if uses_demo(item)
     ]
 
 
+def pytest_collection_finish(session: Any) -> None:
+    if any(uses_demo(item) for item in session.items):
+        _snapshot(session.config).start()
+
+
 @pytest.fixture(scope="session")
-def _demo_county_session(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoCounty]:
-    # Session scope so that pytest sets it up before the test's own `db` savepoint.
+def _demo_county_session(
+    django_db_setup: Any, django_db_blocker: Any, request: Any
+) -> Iterator[DemoCounty]:
+    # Session scope so that pytest sets it up before the test's own `db` transaction.
+    from django.db import connection
+
+    from tests.demo_snapshot import WorkerCopy
+
     DEMO.blocker = django_db_blocker
+    DEMO.copy = WorkerCopy(_snapshot(request.config))
     DEMO.load()
     yield DEMO
     DEMO.drop()
+    with django_db_blocker.unblock():
+        DEMO.copy.drop(connection)
 
 
 @pytest.fixture
 def demo_county(_demo_county_session: DemoCounty, db: Any) -> Any:
-    """The demo county (泰兴市): its `LoadResult`, and database access in a savepoint
-    inside the demo's transaction, so a test's own writes roll back with the test."""
+    """The demo county (泰兴市): its `LoadResult`, and database access in a transaction
+    on the demo's copy, so a test's own writes roll back with the test."""
     return _demo_county_session.result
 
 
@@ -298,7 +347,7 @@ def pytest_runtest_setup(item: Any) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> Iterator[None]:
-    result = yield  # the test's own fixtures (and its savepoint) go first
+    result = yield  # the test's own fixtures (and its transaction) go first
     if not uses_demo(nextitem):
         DEMO.drop()
     return result
