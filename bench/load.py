@@ -268,7 +268,7 @@ def main() -> None:
         for workers in [int(w) for w in args.workers.split(",")]:
             server = Server(workers, args.port, env, tmp / f"gunicorn-{workers}.log")
             try:
-                verdicts += run_all(args, workers, server.url, paths, names, modes)
+                verdicts += run_all(args, workers, server.url, paths, names, modes, tmp)
             finally:
                 server.stop()
     finally:
@@ -285,13 +285,16 @@ def run_all(
     targets: dict[str, Any],
     names: list[str],
     modes: set[str],
+    tmp: Path,
 ) -> list[str]:
     """One locust process runs every phase against this server; prints as they end."""
     plan = {"host": host, "targets": targets, "phases": phases(args, names, modes)}
+    errlog = open(tmp / f"locust-{workers}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "load_runner.py")],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=errlog,
         text=True,
         cwd=ROOT,
     )
@@ -327,7 +330,10 @@ def run_all(
         for e in phase["errors"]:
             print(f"   error {e}")
         results.setdefault(label, []).extend(rows)
-    proc.wait()
+    if proc.wait():
+        errlog.close()
+        print(f"locust runner exited with {proc.returncode}:")
+        print("".join(open(errlog.name).readlines()[-15:]))
     verdicts = []
     ent = next((r for r in results.get("alone", []) if r.name == "enterprise"), None)
     if ent:
@@ -342,11 +348,13 @@ def run_all(
         worst = max(paced, key=lambda r: r.p95)
         fails = sum(r.failures for r in paced)
         target = P95_TARGET_MS[args.scale]
-        ok = worst.p95 <= target and fails == 0
+        silent = [r.name for r in paced if r.requests == 0]
+        ok = worst.p95 <= target and fails == 0 and not silent
         verdicts.append(
             f"{args.scale}, {workers} worker(s): paced {sum(r.rps for r in paced):.1f} req/s, "
             f"worst p95 {worst.p95:.0f} ms ({worst.name}), {fails} failures "
             f"(target p95 ≤ {target} ms: {'met' if ok else 'NOT met'})"
+            + (f"; no answer in the window: {', '.join(silent)}" if silent else "")
         )
     sat = [r for r in results.get("saturation", []) if r.name != "healthz"]
     if sat and base:

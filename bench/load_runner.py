@@ -37,14 +37,16 @@ def main() -> None:
         env = Environment(user_classes=users, host=plan["host"])
         runner = env.create_local_runner()
         runner.start(phase["users"], spawn_rate=phase["users"])
-        # Logins are not measured: wait until every user has logged in, then reset.
+        # Logins are not measured: wait until every user has started, then reset.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             gevent.sleep(0.1)
-            login = env.stats.get("(login)", "POST")
-            if runner.user_count >= phase["users"] and login.num_requests >= phase["users"]:
+            if runner.user_count >= phase["users"] and all(
+                u.username in locustfile.SESSIONS for u in users
+            ):
                 break
-        gevent.sleep(0.2)
+        # Warm up (and let the previous phase's requests drain) before measuring.
+        gevent.sleep(min(3.0, phase["seconds"] / 3))
         env.stats.reset_all()
         started = time.monotonic()
         while time.monotonic() - started < phase["seconds"]:

@@ -12,12 +12,14 @@ import random
 import re
 from typing import Any
 
+import gevent
 from locust import task
 from locust.contrib.fasthttp import FastHttpUser
 
 TARGETS: dict[str, list[list[str]]] = {}
 PHASE: dict[str, Any] = {"only": "", "pause": (1.0, 3.0)}
 PASSWORD = "kechuang2021"
+SESSIONS: dict[str, str] = {}  # username → session id, shared by that login's users
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -30,6 +32,17 @@ class _Login(FastHttpUser):
         return float(lo + random.random() * (hi - lo))
 
     def on_start(self) -> None:
+        # One login per username for the whole run (password hashing is deliberately
+        # slow and is not what is measured): later users reuse its session.
+        if self.username not in SESSIONS:
+            self._login()
+        self.cookie = f"sessionid={SESSIONS.get(self.username, '')}"
+        # Paced users start at random moments of one pause, as people do, not all at once.
+        hi = PHASE["pause"][1]
+        if hi:
+            gevent.sleep(random.random() * hi)
+
+    def _login(self) -> None:
         page = self.client.get("/accounts/login/", name="(login)")
         match = CSRF_INPUT.search(page.text or "")
         assert match, "no CSRF token on the login page"
@@ -47,6 +60,10 @@ class _Login(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login as {self.username}: {response.status_code}")
+                return
+        for cookie in self.client.cookiejar:
+            if cookie.name == "sessionid":
+                SESSIONS[self.username] = cookie.value
 
     @task
     def request_one(self) -> None:
@@ -55,7 +72,9 @@ class _Login(FastHttpUser):
         if not paths:
             return
         name, path = random.choice(paths)
-        with self.client.get(path, name=name, catch_response=True) as response:
+        with self.client.get(
+            path, name=name, headers={"Cookie": self.cookie}, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}")
 

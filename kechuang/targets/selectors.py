@@ -164,6 +164,7 @@ def area_comparison(
     """Each town/park under `region` that the actor may see, per indicator."""
     ev = evaluator or Evaluator()
     areas = list(areas_of(region).filter(pk__in=visible_regions(actor).values("pk")))
+    ev.prefetch_areas(ids, region, areas, year)
     return {
         "areas": [{"code": a.code, "name": a.short_name or a.name} for a in areas],
         "series": {i: [_num(ev.value(i, a, year).value) for a in areas] for i in ids},
