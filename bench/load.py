@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -142,8 +143,9 @@ class Server:
             "--error-logfile",
             str(log),
         ]
-        self.proc = subprocess.Popen(argv, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 60
+        self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, start_new_session=True)
+        # Workers import Django and Polars each: slow on a busy machine.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
@@ -157,13 +159,18 @@ class Server:
             time.sleep(0.3)
 
     def stop(self) -> None:
+        """gunicorn and its workers (its own process group), so the port is free."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
 
 
 def phases(args: argparse.Namespace, names: list[str], modes: set[str]) -> list[dict[str, Any]]:

@@ -27,6 +27,15 @@ import locustfile  # noqa: E402
 # stale after a slow start-up (imports on a busy machine), and then stops at once.
 
 
+def drain(host: str) -> None:
+    """Wait for the server to finish the requests of a phase's users that were stopped
+    mid-request (a sync worker still answers them): one /healthz queued behind them."""
+    import urllib.request
+
+    with urllib.request.urlopen(host + "/healthz", timeout=600) as response:
+        response.read()
+
+
 def main() -> None:
     plan = json.loads(sys.stdin.read())
     locustfile.TARGETS.update(plan["targets"])
@@ -34,6 +43,7 @@ def main() -> None:
     for phase in plan["phases"]:
         locustfile.PHASE.update(only=phase.get("only", ""), pause=tuple(phase["pause"]))
         users = [classes[c] for c in phase["classes"]]
+        drain(plan["host"])
         env = Environment(user_classes=users, host=plan["host"])
         runner = env.create_local_runner()
         runner.start(phase["users"], spawn_rate=phase["users"])
@@ -49,7 +59,13 @@ def main() -> None:
         gevent.sleep(min(3.0, phase["seconds"] / 3))
         env.stats.reset_all()
         started = time.monotonic()
-        while time.monotonic() - started < phase["seconds"]:
+        only = phase.get("only", "")
+        # A page slower than the window still gets its figure: wait for its first answer.
+        while time.monotonic() - started < phase["seconds"] or (
+            only
+            and only not in {n for n, _ in env.stats.entries}
+            and time.monotonic() - started < phase["seconds"] + 120
+        ):
             gevent.sleep(0.2)
         elapsed = time.monotonic() - started
         rows = []
