@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kechuang.api.api import api
+from kechuang.core.health import healthz
 from kechuang.core.registry import collect
 from kechuang.enterprises.views import home
 
@@ -13,6 +14,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("kechuang.accounts.urls")),
     *[path(mount.prefix, include(mount.module)) for mount in collect("URLS")],
     path("admin/", admin.site.urls),

@@ -281,7 +281,9 @@ def complete_year(actor: Any) -> int | None:
         YearlyFacts.objects.visible_to(actor)
         .filter(enterprise__status=Enterprise.Status.ACTIVE)
         .values("fiscal_year")
-        .annotate(firms=Count("enterprise", distinct=True))
+        # One row per (enterprise, year) (uniq_facts_year): COUNT(*) is the firms, and
+        # without DISTINCT PostgreSQL hashes instead of sorting every row of facts.
+        .annotate(firms=Count("id"))
         .order_by("-fiscal_year")
         .values_list("fiscal_year", "firms")
     )

@@ -184,6 +184,7 @@ def area_comparison(
     per indicator."""
     ev = evaluator or Evaluator(actor=actor)
     areas = list(sub_regions(region).filter(pk__in=visible_regions(actor).values("pk")))
+    ev.prefetch_areas(ids, region, areas, year)
     return {
         "areas": [{"code": a.code, "name": a.short_name or a.name} for a in areas],
         "series": {i: [_num(ev.value(i, a, year).value) for a in areas] for i in ids},

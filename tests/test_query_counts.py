@@ -1,0 +1,71 @@
+"""Queries per page for the heaviest pages of the demo county, as the bureau and as a
+town officer: ceilings that keep an N+1 (a query per town, per firm, per row) from
+coming back. Counts, never times (bench/pages.py and bench/load.py time them).
+
+A page's count must not grow with the records: each ceiling is what the page runs on
+the demo county, which has 27 towns and parks and 1,500 firms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kechuang.accounts.models import User
+from kechuang.enterprises.models import Enterprise
+
+MARKER = "济川药业集团有限公司"
+COUNTY, TOWN = "321283", "321283101"
+
+# (login, page, ceiling). The county's dashboard ran 194 queries (191 on PostgreSQL)
+# before its town/park comparison was counted in one grouped query per indicator.
+CEILINGS = [
+    ("kjj", "/targets/region/{county}/", 95),
+    ("huangqiao", "/targets/region/{town}/", 90),
+    ("kjj", "/enterprises/", 15),
+    ("kjj", "/enterprises/{firm}/", 40),
+    ("kjj", "/cultivation/", 17),
+    ("kjj", "/targets/assessment/", 40),
+    ("kjj", "/assess/enterprise/{firm}/", 17),
+    ("kjj", "/api/v1/enterprises?page_size=50", 5),
+]
+
+
+@pytest.mark.parametrize(("login", "page", "ceiling"), CEILINGS)
+def test_heavy_pages_keep_their_query_count(
+    demo_county: Any,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+    login: str,
+    page: str,
+    ceiling: int,
+) -> None:
+    firm = Enterprise.objects.get(name=MARKER)
+    client = client_for(User.objects.get(username=login))
+    url = page.format(county=COUNTY, town=TOWN, firm=firm.pk)
+    client.get(url)  # the session's year and the first-request caches
+    with django_assert_max_num_queries(ceiling):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_area_comparison_in_one_query_per_indicator_matches_area_by_area(
+    demo_county: Any,
+) -> None:
+    from kechuang.accounts.models import Region
+    from kechuang.targets.indicators import Evaluator
+    from kechuang.targets.selectors import AREA_INDICATORS, areas_of
+
+    county = Region.objects.get(code=COUNTY)
+    areas = list(areas_of(county))
+    for year in (2018, 2019, 2020, 2021):
+        batched, single = Evaluator(), Evaluator()
+        batched.prefetch_areas(AREA_INDICATORS, county, areas, year)
+        for ind in AREA_INDICATORS:
+            for area in areas:
+                assert batched.value(ind, area, year).value == single.value(ind, area, year).value
+                assert (
+                    batched.value(ind, area, year).records == single.value(ind, area, year).records
+                )
+        town = next(a for a in areas if a.code == TOWN)
+        assert batched.records("hnte_valid", town, year) == single.records("hnte_valid", town, year)
