@@ -33,9 +33,20 @@ def role_of(actor: Any) -> str | None:
     return str(actor.role)
 
 
+def alive_q(prefix: str = "") -> Q:
+    """Rows of enterprises that have not been deleted (soft delete: a deleted
+    enterprise's records stay in their tables, seen only on the 已删除企业 page)."""
+    return Q(**{f"{prefix}deleted_at__isnull": True})
+
+
 def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     """A filter for rows related to enterprises (`prefix` = path to the enterprise,
-    e.g. "enterprise__"), limited to what `actor` may see."""
+    e.g. "enterprise__"), limited to what `actor` may see — never a deleted
+    enterprise's."""
+    return _scope_q(actor, prefix) & alive_q(prefix)
+
+
+def _scope_q(actor: Any, prefix: str) -> Q:
     role = role_of(actor)
     if role == User.Role.STAFF:
         return Q()
@@ -54,8 +65,9 @@ def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
 
 
 def region_subtree_q(region: Region, prefix: str = "") -> Q:
-    """Rows whose enterprise lies in `region` or below (`prefix` as above)."""
-    return Q(**{f"{prefix}region__path__startswith": region.path})
+    """Rows whose enterprise lies in `region` or below (`prefix` as above), deleted
+    enterprises left out."""
+    return Q(**{f"{prefix}region__path__startswith": region.path}) & alive_q(prefix)
 
 
 _M = TypeVar("_M", bound=Model)
