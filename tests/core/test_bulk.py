@@ -148,9 +148,7 @@ def test_revision_and_audit_rows_are_stored_as_bulk_create_stores_them(staff, re
     assert _stored(FactRevision, {"id", "recorded_at"}) == revisions + revisions
     assert _stored(AuditLog, {"id", "at"}) == audit
     second = FactRevision.objects.exclude(pk__in=first_ids).order_by("id")
-    assert [r.changes for r in second] == [
-        {k: list(v) for k, v in c.items()} for c in changes
-    ]
+    assert [r.changes for r in second] == [{k: list(v) for k, v in c.items()} for c in changes]
     now = timezone.now()
     for log in AuditLog.objects.all():
         assert abs((log.at - now).total_seconds()) < 60
