@@ -93,9 +93,13 @@ class Enterprise(models.Model):
         editable=False,
         db_index=False,
     )
-    deleted_reason = models.CharField("删除原因", max_length=200, blank=True, editable=False)
+    deleted_reason = models.CharField(
+        "删除原因", max_length=200, blank=True, default="", db_default="", editable=False
+    )
     purged_at = models.DateTimeField("文件清除时间", null=True, blank=True, editable=False)
-    purged_reason = models.CharField("文件清除原因", max_length=200, blank=True, editable=False)
+    purged_reason = models.CharField(
+        "文件清除原因", max_length=200, blank=True, default="", db_default="", editable=False
+    )
 
     enterprise_path = ""
     deleted_objects = DeletedEnterprises()
