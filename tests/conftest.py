@@ -56,7 +56,11 @@ def staff(regions: dict[str, Any]) -> Any:
 
 
 def make_staff() -> Any:
-    return make_user("staff", "staff", display_name="局员工", is_staff=True)
+    """The county bureau (泰兴市): bureau staff belong to their county."""
+    from kechuang.accounts.models import Region
+
+    county = Region.objects.filter(code="321283").first()
+    return make_user("staff", "staff", display_name="局员工", is_staff=True, region=county)
 
 
 @pytest.fixture
@@ -67,6 +71,37 @@ def officer_a(regions: dict[str, Any]) -> Any:
 @pytest.fixture
 def officer_b(regions: dict[str, Any]) -> Any:
     return make_user("officer_b", "officer", region=regions["town_b"], display_name="镇B干部")
+
+
+@pytest.fixture
+def peer_town(regions: dict[str, Any]) -> Any:
+    from kechuang.accounts.models import Region
+
+    return Region.objects.create(
+        code="321281103", name="戴南镇", kind="town", parent=regions["peer"]
+    )
+
+
+@pytest.fixture
+def peer_bureau(regions: dict[str, Any]) -> Any:
+    """The bureau of another county on the same instance (兴化市)."""
+    return make_user("xinghua", "staff", region=regions["peer"], display_name="兴化科技局")
+
+
+@pytest.fixture
+def peer_officer(peer_town: Any) -> Any:
+    return make_user("dainan", "officer", region=peer_town, display_name="戴南镇干部")
+
+
+@pytest.fixture
+def city_bureau(regions: dict[str, Any]) -> Any:
+    """The city bureau (泰州市): every county of the city."""
+    return make_user("shikjj", "staff", region=regions["city"], display_name="市科技局")
+
+
+@pytest.fixture
+def firm_peer(peer_bureau: Any, peer_town: Any) -> Any:
+    return make_enterprise(peer_bureau, peer_town, "戴南不锈钢制品有限公司")
 
 
 _ISSUED: set[str] = set()

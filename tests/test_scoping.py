@@ -158,3 +158,162 @@ def test_officer_sees_own_area_and_children(client, officer_a, officer_b, firm_a
     assert [e["uscc"] for e in data["results"]] == [firm_b.uscc]
     assert client.get(f"/enterprises/{firm_b.pk}/").status_code == 200
     assert client.get(f"/enterprises/{firm_a.pk}/").status_code == 404
+
+
+# -- one instance for a whole city: county bureaus, the city bureau -------------------------
+
+
+def test_another_county_sees_nothing_of_taixing_on_any_route(
+    client, staff, peer_bureau, peer_officer, firm_a, firm_b, firm_peer, tmp_path
+):
+    """The bureau and a town officer of 兴化市 walk every route against 泰兴市's firms,
+    and 泰兴市's bureau against 兴化市's firm: refused, never listed, nothing written."""
+    batch = ImportBatch.objects.create(
+        token="tok-county",
+        kind="facts",
+        filename="x.xlsx",
+        stored_path=str(tmp_path / "x"),
+        actor=staff,
+        status="previewed",
+    )
+    pairs = [
+        (peer_bureau, firm_a),
+        (peer_bureau, firm_b),
+        (peer_officer, firm_b),
+        (staff, firm_peer),
+    ]
+    for actor, target in pairs:
+        client.force_login(actor)
+        before = AuditLog.objects.count()
+        for route in all_routes():
+            if route.startswith(SKIP_PREFIXES) or "openapi" in route or "docs" in route:
+                continue
+            url, params = fill(route, target, batch.token)
+            if params & ENTERPRISE_PARAMS:
+                for method in ("get", "post", "delete"):
+                    response = (
+                        client.get(url)
+                        if method == "get"
+                        else getattr(client, method)(url, content_type="application/json", data={})
+                    )
+                    assert response.status_code in (403, 404, 405), (actor.username, method, url)
+            elif "token" in params:
+                assert client.post(url).status_code in (403, 404), (actor.username, url)
+            else:
+                response = client.get(url)
+                assert response.status_code in (200, 302, 403, 404, 405), (
+                    url,
+                    response.status_code,
+                )
+                body = response.content
+                if response.get("Content-Type", "").startswith("application/vnd.openxml"):
+                    from kechuang.core.tabular import read_table
+
+                    body = str(read_table(body, "x.xlsx").rows).encode()
+                assert target.uscc.encode() not in body, (actor.username, url)
+                assert target.name.encode() not in body, (actor.username, url)
+        assert AuditLog.objects.count() == before, "an outsider changed something"
+    client.logout()
+
+
+def test_county_bureau_sees_its_county_only(client, staff, peer_bureau, firm_b, firm_peer):
+    client.force_login(peer_bureau)
+    data = client.get("/api/v1/enterprises").json()
+    assert [e["uscc"] for e in data["results"]] == [firm_peer.uscc]
+    assert client.get(f"/enterprises/{firm_peer.pk}/").status_code == 200
+    assert client.get(f"/enterprises/{firm_b.pk}/").status_code == 404
+    assert client.get("/targets/region/321283/").status_code in (403, 404)
+    assert client.get("/api/v1/indicators?region=321283&year=2020").status_code in (403, 404)
+    for url in (
+        "/enterprises/?q=精细化工",
+        "/enterprises/search/?q=精细化工",
+        "/enterprises/search/suggest/?q=精细化工",
+        f"/enterprises/search/?q={firm_b.uscc[:10]}",
+    ):
+        body = client.get(url).content.decode()
+        assert firm_b.name not in body and firm_b.uscc not in body, url
+    client.force_login(staff)
+    assert firm_b.name in client.get("/enterprises/search/?q=精细化工").content.decode()
+    data = client.get("/api/v1/enterprises").json()
+    assert firm_peer.uscc not in [e["uscc"] for e in data["results"]]
+    assert client.get(f"/enterprises/{firm_peer.pk}/").status_code == 404
+
+
+def test_another_county_gets_no_figure_of_taixing(staff, peer_bureau, regions, firm_b, firm_peer):
+    """泰兴市's records give 1 valid HNTE for 2020; 兴化市's bureau never gets that figure
+    (no statistic was entered for 泰兴市, so its row in their ranking is empty)."""
+    from kechuang.targets.indicators import Evaluator
+    from kechuang.targets.selectors import peer_ranking
+
+    county = regions["county"]
+    assert Evaluator(actor=staff).value("hnte_valid", county, 2020).value == 1
+    theirs = Evaluator(actor=peer_bureau).value("hnte_valid", county, 2020)
+    assert theirs.value is None and theirs.records == 0
+    rows = peer_ranking(
+        actor=peer_bureau, region=regions["peer"], indicator_id="hnte_valid", year=2020
+    )
+    assert {r.region.code: r.value.value for r in rows}["321283"] is None
+
+
+def test_staff_without_region_sees_nothing_and_superuser_without_region_everything(
+    regions, firm_b, firm_peer
+):
+    from kechuang.enterprises.models import Enterprise
+    from tests.conftest import make_user
+
+    lost = make_user("lost", "staff")
+    admin = make_user("root", "staff", is_superuser=True)
+    assert not Enterprise.objects.visible_to(lost).exists()
+    assert set(Enterprise.objects.visible_to(admin)) == {firm_b, firm_peer}
+    assert lost.role_label == "科技局（未设区域）" and admin.role_label == "平台管理员"
+
+
+def test_role_labels_follow_the_region(staff, city_bureau):
+    assert staff.role_label == "县（市、区）科技局"
+    assert city_bureau.role_label == "市科技局"
+
+
+def test_city_bureau_sees_every_county(client, city_bureau, firm_a, firm_b, firm_peer):
+    client.force_login(city_bureau)
+    data = client.get("/api/v1/enterprises").json()
+    assert {e["uscc"] for e in data["results"]} == {firm_a.uscc, firm_b.uscc, firm_peer.uscc}
+    assert client.get("/targets/region/321283/").status_code == 200
+    assert client.get("/targets/region/321281/").status_code == 200
+    body = client.get("/targets/").content.decode()
+    assert "泰兴市" in body or client.get("/targets/").status_code == 302
+
+
+def test_county_bureau_cannot_set_another_countys_statistics_or_targets(
+    staff, peer_bureau, regions, firm_b, firm_peer
+):
+    from kechuang.core.errors import PermissionDenied
+    from kechuang.targets import services
+
+    with pytest.raises(PermissionDenied):
+        services.statistic_save(
+            actor=peer_bureau, region=regions["county"], year=2020, key="gdp_wan", value=1
+        )
+    with pytest.raises(PermissionDenied):
+        services.target_save(
+            actor=peer_bureau,
+            region=regions["county"],
+            year=2021,
+            indicator="hnte_valid",
+            value=1,
+        )
+    # A county not on the instance: its published figures are typed in by a bureau.
+    from kechuang.accounts.models import Region
+
+    other = Region.objects.create(
+        code="321282", name="靖江市", kind="county", parent=regions["city"]
+    )
+    services.statistic_save(actor=staff, region=other, year=2020, key="hnte_valid", value=5)
+
+
+def test_audit_trail_of_a_county_bureau_is_its_county(staff, peer_bureau, firm_b, firm_peer):
+    from kechuang.core.selectors import audit_list
+
+    theirs = set(audit_list(actor=peer_bureau).values_list("enterprise_id", flat=True))
+    assert firm_peer.pk in theirs and firm_b.pk not in theirs
+    ours = set(audit_list(actor=staff).values_list("enterprise_id", flat=True))
+    assert firm_b.pk in ours and firm_peer.pk not in ours

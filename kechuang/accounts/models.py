@@ -78,7 +78,7 @@ class Region(models.Model):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        STAFF = "staff", "市科技局"
+        STAFF = "staff", "科技局"
         OFFICER = "officer", "园区/乡镇"
         ENTERPRISE = "enterprise", "企业"
         HELPER = "helper", "帮办员/专家"
@@ -92,7 +92,10 @@ class User(AbstractUser):
         blank=True,
         related_name="officers",
         verbose_name="所属区域",
-        help_text="园区/乡镇用户只能看到本区域（含下级）的企业",
+        help_text=(
+            "科技局和园区/乡镇用户只能看到本区域（含下级）的企业：县（市、区）科技局选所在县，"
+            "市科技局选地级市；不选区域的科技局用户什么也看不到（超级用户除外：平台管理员）"
+        ),
     )
     phone = models.CharField("电话", max_length=30, blank=True)
 
@@ -106,6 +109,41 @@ class User(AbstractUser):
     @property
     def is_bureau(self) -> bool:
         return self.is_active and (self.role == self.Role.STAFF or self.is_superuser)
+
+    @property
+    def role_label(self) -> str:
+        """The role as officers say it: a bureau is named by its level (县（市、区）科技局,
+        市科技局); a superuser without a region is the platform administrator."""
+        if not self.is_bureau:
+            return str(self.get_role_display())
+        region = self.region
+        if region is None:
+            return "平台管理员" if self.is_superuser else "科技局（未设区域）"
+        if region.kind == Region.Kind.CITY:
+            return "市科技局"
+        if region.kind == Region.Kind.COUNTY:
+            return "县（市、区）科技局"
+        return "科技局"
+
+    @property
+    def sees_everything(self) -> bool:
+        """The platform administrator (`kechuang.accounts.scoping.sees_everything`)."""
+        from kechuang.accounts.scoping import sees_everything
+
+        return sees_everything(self)
+
+    def job_scope_q(self) -> models.Q:
+        """The background jobs this user may see (`scoping.job_scope_q`)."""
+        from kechuang.accounts.scoping import job_scope_q
+
+        return job_scope_q(self)
+
+    def audit_scope_q(self) -> models.Q:
+        """The audit entries this user may read (`scoping.audit_scope_q`); core reads
+        roles only through attributes of the user."""
+        from kechuang.accounts.scoping import audit_scope_q
+
+        return audit_scope_q(self)
 
 
 class ApiToken(models.Model):

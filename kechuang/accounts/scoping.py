@@ -1,6 +1,11 @@
-"""Who sees what. Every selector filters through `visible_to(actor)`: bureau staff see
-the county, an officer their region and its children, an enterprise user their own
-record, a helper what is assigned to them, anybody else nothing.
+"""Who sees what. Every selector filters through `visible_to(actor)`: bureau staff and
+officers see their region and everything below it (a county bureau its county, the city
+bureau every county of the city, an officer their town or park), an enterprise user
+their own record, a helper what is assigned to them, anybody else nothing.
+
+Bureau staff without a region see nothing, except a superuser without a region: the
+platform administrator, who sees the whole instance (`sees_everything`). A region always
+scopes, superuser or not, so the demo's `kjj` (a superuser of 泰兴市) sees 泰兴市 only.
 
 Area scoping is one queryset method. A model related to an enterprise declares the
 lookup path to it and uses `ScopedQuerySet` (or a subclass) as its manager:
@@ -39,6 +44,43 @@ def alive_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}deleted_at__isnull": True})
 
 
+def sees_everything(actor: Any) -> bool:
+    """The platform administrator: a superuser without a region sees the whole instance."""
+    return role_of(actor) == User.Role.STAFF and actor.is_superuser and actor.region_id is None
+
+
+def scope_region(actor: Any) -> Region | None:
+    """The region bureau staff and officers answer for (None: none, or everything for
+    the platform administrator; see `sees_everything`)."""
+    if role_of(actor) in (User.Role.STAFF, User.Role.OFFICER) and actor.region_id:
+        region: Region = actor.region
+        return region
+    return None
+
+
+def covers(actor: Any, region: Region | None) -> bool:
+    """Whether `region` lies in the part of the area tree `actor` answers for (bureau
+    staff and officers; enterprise users and helpers answer for no region)."""
+    if region is None:
+        return False
+    if sees_everything(actor):
+        return True
+    own = scope_region(actor)
+    return own is not None and own.contains(region)
+
+
+def records_limit_path(actor: Any) -> str | None:
+    """Where figures computed from records may come from for `actor` (a region path;
+    None: anywhere). Bureau staff: their region; an officer: their county, so that the
+    towns and parks of one county are ranked on the same footing; anybody else: nowhere."""
+    if sees_everything(actor):
+        return None
+    own = scope_region(actor)
+    while own is not None and own.is_area and own.parent is not None:
+        own = own.parent
+    return own.path if own is not None else "\0"
+
+
 def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     """A filter for rows related to enterprises (`prefix` = path to the enterprise,
     e.g. "enterprise__"), limited to what `actor` may see — never a deleted
@@ -46,11 +88,17 @@ def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     return _scope_q(actor, prefix) & alive_q(prefix)
 
 
+def scope_q_with_deleted(actor: Any, prefix: str = "") -> Q:
+    """`enterprise_scope_q` without leaving deleted enterprises out: only for the
+    已删除企业 page, restore and purge."""
+    return _scope_q(actor, prefix)
+
+
 def _scope_q(actor: Any, prefix: str) -> Q:
     role = role_of(actor)
-    if role == User.Role.STAFF:
-        return Q()
-    if role == User.Role.OFFICER:
+    if role in (User.Role.STAFF, User.Role.OFFICER):
+        if sees_everything(actor):
+            return Q()
         if actor.region_id is None:
             return NOTHING
         return region_subtree_q(actor.region, prefix)
@@ -65,9 +113,9 @@ def _scope_q(actor: Any, prefix: str) -> Q:
 
 
 def region_subtree_q(region: Region, prefix: str = "") -> Q:
-    """Rows whose enterprise lies in `region` or below (`prefix` as above), deleted
-    enterprises left out."""
-    return Q(**{f"{prefix}region__path__startswith": region.path}) & alive_q(prefix)
+    """Rows whose enterprise lies in `region` or below (`prefix` as above); deleted
+    enterprises are left out by the callers (`enterprise_scope_q`, `in_region`)."""
+    return Q(**{f"{prefix}region__path__startswith": region.path})
 
 
 _M = TypeVar("_M", bound=Model)
@@ -90,16 +138,16 @@ class ScopedQuerySet(QuerySet[_M]):
         """The rows of enterprises in `region` or below; all rows for None."""
         if region is None:
             return self
-        return self.filter(region_subtree_q(region, self._prefix()))
+        return self.filter(region_subtree_q(region, self._prefix()) & alive_q(self._prefix()))
 
 
 def region_scope_q(actor: Any) -> Q:
     """Regions an actor may pick or see figures for."""
-    role = role_of(actor)
-    if role == User.Role.STAFF:
+    if sees_everything(actor):
         return Q()
-    if role == User.Role.OFFICER and actor.region_id:
-        return Q(path__startswith=actor.region.path)
+    own = scope_region(actor)
+    if own is not None:
+        return Q(path__startswith=own.path)
     return NOTHING
 
 
@@ -109,4 +157,64 @@ def visible_regions(actor: Any, *, with_parent: bool = False) -> QuerySet[Region
 
 
 def is_bureau(actor: Any) -> bool:
+    """Bureau staff (of a county, of the city, or the platform administrator)."""
     return role_of(actor) == User.Role.STAFF
+
+
+def is_city_bureau(actor: Any) -> bool:
+    """Bureau staff above county level (the city bureau, or the platform administrator):
+    they pick a county and see city-wide totals."""
+    if not is_bureau(actor):
+        return False
+    own = scope_region(actor)
+    return sees_everything(actor) or (own is not None and own.kind == Region.Kind.CITY)
+
+
+def bureau_counties(actor: Any) -> list[Region]:
+    """The counties a bureau user answers for: their own county, or every county of
+    their city (all counties for the platform administrator)."""
+    if not is_bureau(actor):
+        return []
+    qs = Region.objects.filter(region_scope_q(actor), kind=Region.Kind.COUNTY)
+    own = scope_region(actor)
+    if own is not None and own.kind == Region.Kind.COUNTY:
+        return [own]
+    return list(qs.order_by("sort_order", "code"))
+
+
+def made_by_scope_q(actor: Any, field: str) -> Q:
+    """Rows made by a user (`field` names the user, e.g. "actor" of a job): one's own;
+    bureau staff also those of the users of their region; the platform administrator
+    all. For what a user ran over their scope: jobs, stored assessment runs."""
+    if sees_everything(actor):
+        return Q()
+    own = scope_region(actor) if is_bureau(actor) else None
+    mine = Q(**{f"{field}_id": getattr(actor, "pk", None)})
+    if own is None:
+        return mine
+    return mine | Q(**{f"{field}__region__path__startswith": own.path})
+
+
+def job_scope_q(actor: Any) -> Q:
+    """Jobs (`core.jobs.Job.actor`): `made_by_scope_q`."""
+    return made_by_scope_q(actor, "actor")
+
+
+def audit_scope_q(actor: Any) -> Q:
+    """Audit entries `actor` may read: about an enterprise they may see, or written by a
+    user of their region (targets, statistics, regions). The whole trail for the platform
+    administrator. (AuditLog.enterprise_id is a plain id, so the enterprise is looked up
+    by the app registry: accounts does not import enterprises.)"""
+    from django.apps import apps
+
+    if sees_everything(actor):
+        return Q()
+    own = scope_region(actor)
+    if own is None:
+        return NOTHING
+    enterprise_model = apps.get_model("enterprises", "Enterprise")
+    # deleted enterprises' trail included (the base manager holds them)
+    ids = enterprise_model._base_manager.filter(region_subtree_q(own)).values("pk")
+    return Q(enterprise_id__in=ids) | Q(
+        enterprise_id__isnull=True, actor__region__path__startswith=own.path
+    )

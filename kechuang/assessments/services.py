@@ -97,7 +97,7 @@ def registry_assessment_start(*, actor: Actor, as_of: dt.date) -> Job:
     """Queue the whole-registry assessment on `as_of` as a background job (bureau
     staff only); the job page shows its progress and links to the stored run."""
     if not is_bureau(actor):
-        raise PermissionDenied("只有市科技局可以发起全库评价")
+        raise PermissionDenied("只有科技局可以发起全库评价")
     return job_start(
         actor=actor,
         kind=f"{REGISTRY_JOB_KIND}（评价日期 {as_of.isoformat()}）",

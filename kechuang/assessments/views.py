@@ -190,8 +190,8 @@ RUNS = Listing(
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
-        raise DjangoPermissionDenied("只有市科技局可以发起全库评价")
-    table = RUNS.build(request, assessment_selectors.run_list())
+        raise DjangoPermissionDenied("只有科技局可以发起全库评价")
+    table = RUNS.build(request, assessment_selectors.run_list(actor=request.user))
     if response := table.export_response():
         return response
     # As on the record pages: mid-year of the application year after the latest

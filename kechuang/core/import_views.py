@@ -19,7 +19,7 @@ from kechuang.core.tabular import write_template
 from kechuang.core.web import require, xlsx_response
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-NOBODY = (False, "只有市科技局和园区/乡镇用户可以批量导入")
+NOBODY = (False, "只有科技局和园区/乡镇用户可以批量导入")
 
 
 def _kind(request: HttpRequest, key: str) -> ImportKind:

@@ -35,7 +35,7 @@ from typing import Any, Protocol, TypeVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -82,9 +82,12 @@ def _body(path: str) -> Callable[..., Any]:
     return BODIES[path]
 
 
-def sees_all_jobs(actor: Actor) -> bool:
-    """Bureau staff see every job; everybody else their own."""
-    return bool(getattr(actor, "is_bureau", False))
+def jobs_scope_q(actor: Actor) -> Q:
+    """Bureau staff see the jobs of the users of their region (a county bureau its
+    county's, the city bureau the city's, the platform administrator all); everybody else
+    their own. Core reads roles only through the user (`User.job_scope_q`)."""
+    scope = getattr(actor, "job_scope_q", None)
+    return scope() if callable(scope) else Q(actor_id=getattr(actor, "pk", None))
 
 
 # -- starting -----------------------------------------------------------------------
@@ -208,14 +211,13 @@ def job_fail_interrupted() -> int:
 
 
 def job_list(*, actor: Actor, status: str = "") -> QuerySet[Job]:
-    """The jobs `actor` may see: bureau staff all, anybody else their own (one
-    `status` only, when given)."""
+    """The jobs `actor` may see (`jobs_scope_q`; one `status` only, when given)."""
     if not getattr(actor, "is_authenticated", False):
         return Job.objects.none()
     qs = Job.objects.select_related("actor")
     if status:
         qs = qs.filter(status=status)
-    return qs if sees_all_jobs(actor) else qs.filter(actor_id=actor.pk)
+    return qs.filter(jobs_scope_q(actor))
 
 
 def job_get(*, actor: Actor, pk: int) -> Job:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kechuang.core.errors import PermissionDenied
 from kechuang.core.models import AuditLog, ImportBatch
@@ -14,7 +14,13 @@ def can_view_audit(actor: Any) -> tuple[bool, str]:
     """The whole trail is the bureau's (core knows roles only through `is_bureau`)."""
     if getattr(actor, "is_bureau", False) is True:
         return True, ""
-    return False, "只有市科技局可以查看操作日志"
+    return False, "只有科技局可以查看操作日志"
+
+
+def _scope(actor: Any) -> Q:
+    """A bureau reads the trail of its own region (`User.audit_scope_q`)."""
+    scope = getattr(actor, "audit_scope_q", None)
+    return scope() if callable(scope) else Q(pk__in=[])
 
 
 def audit_list(
@@ -23,7 +29,7 @@ def audit_list(
     allowed, reason = can_view_audit(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    qs = AuditLog.objects.all()
+    qs = AuditLog.objects.filter(_scope(actor))
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
     if action:
@@ -35,7 +41,7 @@ def audit_recent(*, actor: Any, enterprise_id: int, limit: int = 10) -> list[Aud
     """The latest entries about one enterprise, or None when the actor may not see them."""
     if not can_view_audit(actor)[0]:
         return None
-    return list(AuditLog.objects.filter(enterprise_id=enterprise_id)[:limit])
+    return list(AuditLog.objects.filter(_scope(actor), enterprise_id=enterprise_id)[:limit])
 
 
 def import_batches_of(actor: Any, limit: int = 10) -> list[ImportBatch]:

@@ -97,7 +97,7 @@ ACTIONS = [
         icon="bi-box-arrow-in-down",
         order=10,
         visible=is_staff_or_officer,
-        confirm="将选中的企业加入后备培育库（园区/乡镇为推荐，待市科技局审核）？",
+        confirm="将选中的企业加入后备培育库（园区/乡镇为推荐，待科技局审核）？",
     )
 ]
 

@@ -14,11 +14,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import enterprise_scope_q
+from kechuang.accounts.scoping import enterprise_scope_q, region_scope_q
 from kechuang.core import periods
 from kechuang.cultivation import grading
 from kechuang.cultivation.models import Ledger
@@ -213,7 +214,11 @@ def forecast(
             )
         )
 
-    targets = Target.objects.filter(year=year, indicator__in=TARGET_METRICS)
+    targets = Target.objects.filter(
+        year=year,
+        indicator__in=TARGET_METRICS,
+        region__in=Region.objects.filter(region_scope_q(actor)),
+    )
     top = region or county_of(actor)
     total = combine(
         items,
@@ -305,3 +310,58 @@ def calibrate_past(
         row["brier"] = row["brier"] / len(lgs)
         out.append(row)
     return out
+
+
+EXPORT_HEADERS = (
+    "区域",
+    "上年末有效",
+    "本年到期",
+    "期望重认定",
+    "编入批次",
+    "期望新增",
+    "新增目标",
+    "年末有效（期望）",
+    "有效目标",
+    "缺口",
+    "数据不全",
+    "在库",
+)
+
+
+def _tenth(value: Fraction | float) -> Decimal:
+    """An expected count to one decimal (half up), exact from the fraction."""
+    v = Fraction(value)
+    return (Decimal(v.numerator) / Decimal(v.denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _target_value(fig: Figures, metric: str) -> Decimal | None:
+    t = fig.targets.get(metric)
+    return None if t is None else t.value.normalize()
+
+
+def export_rows(f: Forecast) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """The board's area table as a sheet: one row per town/park and a 合计 row; expected
+    values to one decimal (the page rounds them to whole firms)."""
+
+    def row(name: str, fig: Figures) -> list[Any]:
+        short = fig.valid_short
+        return [
+            name,
+            fig.start_valid,
+            fig.expiring,
+            _tenth(fig.renewals),
+            fig.new_n,
+            _tenth(fig.new),
+            _target_value(fig, "hnte_new"),
+            _tenth(fig.valid_end),
+            _target_value(fig, "hnte_valid"),
+            None if short is None else _tenth(short),
+            fig.unknown_n,
+            fig.pool_size,
+        ]
+
+    rows = [row(a.name, fig) for a, fig in f.by_area]
+    rows.append(row("合计" if f.region is None else f"合计（{f.region.name}）", f.total))
+    return EXPORT_HEADERS, rows

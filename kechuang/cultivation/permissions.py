@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import role_of
+from kechuang.accounts.scoping import covers, role_of
 from kechuang.enterprises.models import Enterprise
-from kechuang.enterprises.permissions import in_region
 from kechuang.programmes import permissions as programme_permissions
 
 
 def can_use(actor: Any) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer"):
         return True, ""
-    return False, "高企培育仅对市科技局和园区/乡镇开放"
+    return False, "高企培育仅对科技局和园区/乡镇开放"
 
 
 def can_read_ledgers(actor: Any) -> tuple[bool, str]:
@@ -22,7 +21,7 @@ def can_read_ledgers(actor: Any) -> tuple[bool, str]:
     assigned to them (the ledger is looked up in their scope; 404 otherwise)."""
     if role_of(actor) in ("staff", "officer", "helper"):
         return True, ""
-    return False, "培育台帐仅对市科技局、园区/乡镇和帮办员开放"
+    return False, "培育台帐仅对科技局、园区/乡镇和帮办员开放"
 
 
 def can_visit(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
@@ -33,28 +32,23 @@ def can_visit(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
 
 
 def can_work_on(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
-    """Staff work on every firm; an officer only on firms of their own town/park."""
+    """Bureau staff and officers work on the firms of their own region."""
     role = role_of(actor)
-    if role == "staff":
-        return True, ""
-    if role == "officer":
-        if in_region(enterprise.region, actor.region):
+    if role in ("staff", "officer"):
+        if covers(actor, enterprise.region):
             return True, ""
         return False, f"“{enterprise.name}”不属于本区域，不能办理"
-    return False, "高企培育仅对市科技局和园区/乡镇开放"
+    return False, "高企培育仅对科技局和园区/乡镇开放"
 
 
 def can_decide(actor: Any) -> tuple[bool, str]:
     """Approving pool entries, overriding grades, batches and targets: the bureau."""
     if role_of(actor) == "staff":
         return True, ""
-    return False, "只有市科技局可以办理"
+    return False, "只有科技局可以办理"
 
 
 def can_assign_in(actor: Any, region: Region) -> tuple[bool, str]:
-    role = role_of(actor)
-    if role == "staff":
-        return True, ""
-    if role == "officer" and in_region(region, actor.region):
+    if role_of(actor) in ("staff", "officer") and covers(actor, region):
         return True, ""
     return False, "只能向本区域派发任务"

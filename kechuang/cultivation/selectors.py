@@ -14,7 +14,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import ScopedQuerySet, enterprise_scope_q, region_scope_q, role_of
+from kechuang.accounts.scoping import (
+    ScopedQuerySet,
+    covers,
+    enterprise_scope_q,
+    region_scope_q,
+    role_of,
+    scope_region,
+    sees_everything,
+)
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.cultivation import grading
@@ -146,10 +154,13 @@ def areas(actor: Any) -> list[Region]:
 
 
 def county_of(actor: Any) -> Region | None:
-    """The county the actor's figures roll up to (staff: the county holding the most firms)."""
-    if role_of(actor) == "officer" and actor.region_id:
-        own: Region = actor.region
+    """The region the actor's figures roll up to: an officer's area, a bureau's county
+    (or city); for the platform administrator the first county holding firms."""
+    own = scope_region(actor)
+    if own is not None:
         return own
+    if not sees_everything(actor):
+        return None
     county = (
         Region.objects.filter(kind=Region.Kind.COUNTY, children__enterprises__isnull=False)
         .distinct()
@@ -374,7 +385,12 @@ def ledger_page(actor: Any, ledger: Ledger) -> LedgerPage:
         documents=list(programme_selectors.attachments_of(ledger)),
         batches=list(ApplicationBatch.objects.filter(year=ledger.year)),
         officers=officers,
-        contacts=list(User.objects.filter(role="staff", is_active=True)),
+        # The bureau contact: staff of a bureau that answers for the firm's region.
+        contacts=[
+            u
+            for u in User.objects.filter(role="staff", is_active=True).select_related("region")
+            if covers(u, firm.region)
+        ],
         tasks=list(task_queryset(actor).filter(enterprise=firm)),
     )
 
@@ -532,7 +548,7 @@ def ledger_export_rows(actor: Any, year: int) -> tuple[list[str], list[list[Any]
         "当前环节",
         *[f"{stage_label(s)}日期" for s in MILESTONES],
         "园区/乡镇责任人",
-        "市科技局联系人",
+        "科技局联系人",
         "备注",
     ]
     rows: list[list[Any]] = []

@@ -142,7 +142,7 @@ def pool_propose_many(
     return BulkResult(
         done=[f.name for f in todo],
         skipped=[f.name for f in enterprises if f.pk in busy],
-        verb="已入库" if is_bureau(actor) else "已推荐（待市科技局审核）",
+        verb="已入库" if is_bureau(actor) else "已推荐（待科技局审核）",
         skip_reason="已在培育库中或已被推荐，未重复入库",
     )
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:pk>/status/", views.task_status, name="task_status"),
     path("forecast/", views.forecast, name="forecast"),
+    path("forecast/export.xlsx", views.forecast_export, name="forecast_export"),
     path("success/", views.success, name="success"),
     path("export.xlsx", views.export, name="export"),
 ]

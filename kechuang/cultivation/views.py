@@ -256,7 +256,7 @@ def pool_propose(request: HttpRequest) -> HttpResponse:
         lambda: services.pool_propose(
             actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
         ),
-        "已入库" if is_bureau(request.user) else "已推荐，待市科技局审核",
+        "已入库" if is_bureau(request.user) else "已推荐，待科技局审核",
     )
     return redirect("cultivation:pool")
 
@@ -272,9 +272,7 @@ def enterprise_propose(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.pool_propose(
             actor=request.user, enterprise=firm, on=on, reason=request.POST.get("reason", "")
         ),
-        f"“{firm.name}”已入库"
-        if is_bureau(request.user)
-        else f"已推荐“{firm.name}”，待市科技局审核",
+        f"“{firm.name}”已入库" if is_bureau(request.user) else f"已推荐“{firm.name}”，待科技局审核",
     )
     return redirect("enterprises:detail", pk=firm.pk)
 
@@ -773,6 +771,26 @@ def forecast(request: HttpRequest) -> HttpResponse:
         need={m: f.total.need(m) for m in ("hnte_new", "hnte_valid", "pool_size")},
     )
     return render(request, "cultivation/forecast.html", ctx)
+
+
+@staff_or_officer
+def forecast_export(request: HttpRequest) -> HttpResponse:
+    """The forecast's area table (and the total) as a workbook."""
+    ctx = _ctx(request)
+    year, area = ctx["year"], ctx["area"]
+    headers, rows = fc.export_rows(
+        fc.forecast(actor=request.user, year=year, region=area, calibrate=False)
+    )
+    where = f"{area.name}" if area else ""
+    return xlsx_response(
+        lambda out: write_rows_xlsx(
+            out, headers, rows, sheet=f"{year}年高企预测", number_formats=FORECAST_FORMATS
+        ),
+        f"{where}{year}年高企预测.xlsx",
+    )
+
+
+FORECAST_FORMATS = {i: "0.0" for i in (3, 5, 7, 9)}
 
 
 @staff_or_officer

@@ -23,6 +23,7 @@ Readings (how each figure is counted from the records, for the 泰兴市 region)
 
 from __future__ import annotations
 
+import functools
 import itertools
 from decimal import Decimal
 
@@ -64,6 +65,12 @@ def growth_avg(v: list[int]) -> Decimal:
 
 
 def solve_hnte_issuance() -> dict[int, int]:
+    """A fresh copy of `_solve_hnte_issuance()` (a few seconds; the city demo draws twice)."""
+    return dict(_solve_hnte_issuance())
+
+
+@functools.cache
+def _solve_hnte_issuance() -> dict[int, int]:
     """HNTE certificates to issue each year 2011–2020 so that, with 3-year validity and
     renewals every third year, the valid counts V2017..V2020 and the issued count 2020
     give the seed's figures.

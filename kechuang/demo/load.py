@@ -53,7 +53,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "王科长",
         User.Role.STAFF,
         "321283",
-        "全市（市科技局）",
+        "泰兴市（可用管理后台）",
         is_staff=True,
         is_superuser=True,
     ),
@@ -184,7 +184,7 @@ def logins() -> list[tuple[str, str, str, str]]:
             scope = membership.enterprise.name if membership else "（未绑定）"
         elif spec.role == User.Role.HELPER:
             scope = f"{user.assignments.count()}家帮办企业"
-        out.append((spec.username, DEMO_PASSWORD, user.get_role_display(), scope))
+        out.append((spec.username, DEMO_PASSWORD, user.role_label, scope))
     return out
 
 

@@ -183,7 +183,7 @@ def enterprise_update(
     )
 
 
-@router.delete("/{uscc}", response={204: None}, summary="删除企业（仅市科技局）")
+@router.delete("/{uscc}", response={204: None}, summary="删除企业（仅科技局）")
 def enterprise_delete(request: HttpRequest, uscc: str, reason: str = "") -> Status[None]:
     """Soft delete: hidden everywhere, records and files kept; restorable by the bureau."""
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
@@ -364,7 +364,7 @@ class AuditOut(Schema):
     via: str
 
 
-@router.get("/{uscc}/audit", response=list[AuditOut], summary="操作日志（仅市科技局）")
+@router.get("/{uscc}/audit", response=list[AuditOut], summary="操作日志（仅科技局）")
 def audit_list(request: HttpRequest, uscc: str) -> list[AuditOut]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     entries = core_selectors.audit_list(actor=request.user, enterprise_id=enterprise.pk)[:500]

@@ -218,7 +218,7 @@ def registry_snapshot(
     `progress` hears (done, total, message): reading counts the first half, building
     the results the second; the save is one transaction, reported before it starts."""
     if not is_bureau(actor):
-        raise PermissionDenied("只有市科技局可以发起全库评价")
+        raise PermissionDenied("只有科技局可以发起全库评价")
     started = time.perf_counter()
     chosen = rulesets_for(rules, as_of)
     firms = list(enterprises)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import role_of
+from kechuang.accounts.scoping import covers, role_of
 from kechuang.enterprises.models import Enterprise
 
 
@@ -16,15 +16,13 @@ def in_region(region: Region | None, area: Region | None) -> bool:
 def can_edit_enterprise(
     actor: Any, enterprise: Enterprise | None, region: Region | None = None
 ) -> tuple[bool, str]:
-    """Staff edit everything; an officer edits firms of their area (and may only place
-    them in it); an enterprise user edits their own record; helpers only read."""
+    """Bureau staff and officers edit firms of their region (and may only place them in
+    it); an enterprise user edits their own record; helpers only read."""
     role = role_of(actor)
-    if role == User.Role.STAFF:
-        return True, ""
-    if role == User.Role.OFFICER:
-        if enterprise is not None and not in_region(enterprise.region, actor.region):
+    if role in (User.Role.STAFF, User.Role.OFFICER):
+        if enterprise is not None and not covers(actor, enterprise.region):
             return False, "只能修改本区域的企业"
-        if region is not None and not in_region(region, actor.region):
+        if region is not None and not covers(actor, region):
             return False, f"不能把企业归入本区域以外的“{region.name}”"
         return True, ""
     if role == User.Role.ENTERPRISE:
@@ -41,16 +39,14 @@ def can_import(actor: Any) -> tuple[bool, str]:
     role = role_of(actor)
     if role in (User.Role.STAFF, User.Role.OFFICER):
         return True, ""
-    return False, "只有市科技局和园区/乡镇用户可以批量导入"
+    return False, "只有科技局和园区/乡镇用户可以批量导入"
 
 
 def can_manage_certificates(actor: Any, enterprise: Enterprise | None) -> tuple[bool, str]:
     """Certificates are official records: bureau staff and the area's officer keep them."""
     role = role_of(actor)
-    if role == User.Role.STAFF:
-        return True, ""
-    if role == User.Role.OFFICER and (
-        enterprise is None or in_region(enterprise.region, actor.region)
+    if role in (User.Role.STAFF, User.Role.OFFICER) and (
+        enterprise is None or covers(actor, enterprise.region)
     ):
         return True, ""
-    return False, "资质证书只能由市科技局或所在园区/乡镇维护"
+    return False, "资质证书只能由科技局或所在园区/乡镇维护"

@@ -23,7 +23,7 @@ from django.db.models import (
 )
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import ScopedQuerySet, is_bureau, role_of
+from kechuang.accounts.scoping import ScopedQuerySet, is_bureau, role_of, scope_q_with_deleted
 from kechuang.core import periods
 from kechuang.core.errors import NotFound, PermissionDenied
 from kechuang.core.money import format_wan
@@ -482,7 +482,7 @@ def expiring_certificates(
 def can_manage_deleted(actor: Any) -> tuple[bool, str]:
     if is_bureau(actor):
         return True, ""
-    return False, "只有市科技局可以查看已删除企业"
+    return False, "只有科技局可以查看已删除企业"
 
 
 def deleted_enterprise_list(*, actor: Any) -> QuerySet[Enterprise]:
@@ -490,8 +490,10 @@ def deleted_enterprise_list(*, actor: Any) -> QuerySet[Enterprise]:
     allowed, reason = can_manage_deleted(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    return Enterprise.deleted_objects.select_related("region", "deleted_by").order_by(
-        "-deleted_at", "pk"
+    return (
+        Enterprise.deleted_objects.filter(scope_q_with_deleted(actor))
+        .select_related("region", "deleted_by")
+        .order_by("-deleted_at", "pk")
     )
 
 

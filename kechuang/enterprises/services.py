@@ -258,10 +258,11 @@ def enterprise_update(
     return locked
 
 
-def _require_bureau(actor: Any, message: str) -> None:
-    from kechuang.accounts.scoping import is_bureau
+def _require_bureau(actor: Any, message: str, enterprise: Enterprise) -> None:
+    """Bureau staff whose area holds the enterprise (a county bureau its county's)."""
+    from kechuang.accounts.scoping import covers, is_bureau
 
-    if not is_bureau(actor):
+    if not is_bureau(actor) or not covers(actor, enterprise.region):
         raise PermissionDenied(message)
 
 
@@ -285,7 +286,7 @@ def enterprise_delete(
 ) -> Enterprise:
     """Soft delete: the enterprise leaves every list, search, indicator and export; its
     records and files stay, and bureau staff can restore it (or purge its files)."""
-    _require_bureau(actor, "只有市科技局可以删除企业")
+    _require_bureau(actor, "只有科技局可以删除本辖区的企业", enterprise)
     text = (reason or "").strip()[:200] or "未填写原因"
     with transaction.atomic():
         locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)
@@ -310,7 +311,7 @@ def enterprise_delete(
 
 
 def enterprise_restore(*, actor: Any, enterprise: Enterprise, via: str = "web") -> Enterprise:
-    _require_bureau(actor, "只有市科技局可以恢复企业")
+    _require_bureau(actor, "只有科技局可以恢复本辖区的企业", enterprise)
     with transaction.atomic():
         locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)
         if locked.deleted_at is None:
@@ -357,7 +358,7 @@ def enterprise_purge(
     """Removes a deleted enterprise's files from disk (after the commit, so a failure
     leaves them all), with a reason and an audit row naming each file. Records and
     their history stay. Returns the names of the files removed."""
-    _require_bureau(actor, "只有市科技局可以清除已删除企业的文件")
+    _require_bureau(actor, "只有科技局可以清除本辖区已删除企业的文件", enterprise)
     text = _reason(reason, "清除原因")
     with transaction.atomic():
         locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)

@@ -385,12 +385,12 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
         )
 
     def _visible_to(self, actor: Any) -> Self:
-        from kechuang.accounts.scoping import role_of
+        from kechuang.accounts.scoping import role_of, sees_everything
 
         role = role_of(actor)
-        if role == "staff":
+        if sees_everything(actor):
             return self
-        if role == "officer" and actor.region_id:
+        if role in ("staff", "officer") and actor.region_id:
             return self.filter(
                 Q(region__in=Region.objects.in_region(actor.region)) | Q(owner=actor)
             )

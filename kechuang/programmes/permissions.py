@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import role_of
+from kechuang.accounts.scoping import covers, role_of
 from kechuang.enterprises.models import Enterprise, HelperAssignment
-from kechuang.enterprises.permissions import in_region
 from kechuang.programmes.workflow import ROLE_LABELS, Workflow
 
 
 def in_scope(actor: Any, enterprise: Enterprise) -> bool:
     """Whether `actor` may see `enterprise` (the same rule as `enterprise_scope_q`)."""
     role = role_of(actor)
-    if role == "staff":
-        return True
-    if role == "officer":
-        return in_region(enterprise.region, actor.region)
+    if role in ("staff", "officer"):
+        return covers(actor, enterprise.region)
     if role == "enterprise":
         membership = getattr(actor, "membership", None)
         return bool(membership and membership.enterprise_id == enterprise.pk)
@@ -51,14 +48,11 @@ def can_decide(actor: Any) -> tuple[bool, str]:
     """Calls, reviews, 公示, awards and resolving objections: the bureau."""
     if role_of(actor) == "staff":
         return True, ""
-    return False, "只有市科技局可以办理"
+    return False, "只有科技局可以办理"
 
 
 def can_assign_in(actor: Any, region: Region) -> tuple[bool, str]:
-    role = role_of(actor)
-    if role == "staff":
-        return True, ""
-    if role == "officer" and in_region(region, actor.region):
+    if role_of(actor) in ("staff", "officer") and covers(actor, region):
         return True, ""
     return False, "只能向本区域派发任务"
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import is_bureau, role_of
+from kechuang.accounts.scoping import covers, is_bureau, role_of
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.enterprises.models import Enterprise
@@ -332,8 +332,10 @@ def application_update(
         raise invalid(
             "officer", "园区/乡镇责任人", f"{officer}不是“{enterprise.region.name}”的人员"
         )
-    if bureau_contact is not None and not is_bureau(bureau_contact):
-        raise invalid("bureau_contact", "市科技局联系人", f"{bureau_contact}不是市科技局人员")
+    if bureau_contact is not None and not (
+        is_bureau(bureau_contact) and covers(bureau_contact, enterprise.region)
+    ):
+        raise invalid("bureau_contact", "科技局联系人", f"{bureau_contact}不是科技局人员")
     with transaction.atomic():
         app = _locked(application)
         before = snapshot(app)

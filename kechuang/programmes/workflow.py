@@ -17,7 +17,7 @@ STAFF = "staff"
 OFFICER = "officer"
 ENTERPRISE = "enterprise"
 HELPER = "helper"
-ROLE_LABELS = {STAFF: "市科技局", OFFICER: "园区/乡镇", ENTERPRISE: "企业", HELPER: "帮办员"}
+ROLE_LABELS = {STAFF: "科技局", OFFICER: "园区/乡镇", ENTERPRISE: "企业", HELPER: "帮办员"}
 
 
 @dataclass(frozen=True)

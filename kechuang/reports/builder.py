@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import bureau_counties
 from kechuang.core import periods
 from kechuang.reports.formatting import fmt_number, fmt_percent, fmt_value
 from kechuang.targets import growth
@@ -124,10 +125,15 @@ class AnnualReport:
         }
 
 
-def default_region() -> Region | None:
-    """The county whose subtree holds the registry (the demo county), else the first."""
+def default_region(actor: Any = None) -> Region | None:
+    """The county whose subtree holds the registry (the demo county), else the first;
+    for a bureau user, among the counties they answer for (their own county)."""
     ev = Evaluator()
-    counties = list(Region.objects.filter(kind=Region.Kind.COUNTY))
+    counties = (
+        bureau_counties(actor)
+        if actor is not None
+        else list(Region.objects.filter(kind=Region.Kind.COUNTY))
+    )
     for r in counties:
         if ev.has_records(r):
             return r
@@ -148,9 +154,16 @@ def _rank_text(line: IndicatorLine, area: str) -> str:
 
 
 def build_annual(
-    *, region: Region, year: int, today: dt.date | None = None, with_charts: bool = True
+    *,
+    region: Region,
+    year: int,
+    today: dt.date | None = None,
+    with_charts: bool = True,
+    actor: Any = None,
 ) -> AnnualReport:
-    ev = Evaluator(today=today or periods.today())
+    """The report of `region`; with an `actor`, figures from records only in their scope
+    (other counties from their entered statistics: `Evaluator(actor=)`)."""
+    ev = Evaluator(today=today or periods.today(), actor=actor)
     targets = targets_for(region, year)
     lines = {
         i: IndicatorLine(
@@ -535,19 +548,55 @@ def _set_fonts(
         rfonts.attrib.pop(qn(theme), None)
 
 
+# Table text is 五号 (10.5 pt): a CJK character is about 3.7 mm wide, a digit or Latin
+# letter half that; "Table Grid" cells have 1.9 mm of padding on either side.
+UNIT_MM = 1.9  # one half-width character
+CELL_PAD_MM = 4.0
+MIN_TEXT_UNITS = 12  # a text column never narrower than six CJK characters
+
+
+def _text_units(text: str) -> int:
+    """Width in half-width characters (a CJK character counts two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def _column_widths(t: Table, total_mm: float) -> list[float]:
-    """Widths in mm: each column by its longest text (CJK counts double), at least a
-    number's width, scaled to the text width of the page."""
+    """Widths in mm that sum to the page's text width. Numbers, units and short codes
+    (the columns from `t.text_cols` on, and short text columns) get the width of their
+    longest value so they never wrap; a header may take two lines. Whatever the page has
+    left goes to the text columns (names, labels), which wrap if they must."""
+    needs = []
+    for j, head in enumerate(t.headers):
+        longest = max((_text_units(r[j]) for r in t.rows), default=0)
+        header = max(_text_units(head[: (len(head) + 1) // 2]), _text_units(head) // 2)
+        needs.append(max(longest, header, 4))
+    text = [j for j in range(len(needs)) if j < t.text_cols and needs[j] > MIN_TEXT_UNITS]
+    natural = [n * UNIT_MM + CELL_PAD_MM for n in needs]
+    spare = total_mm - sum(natural)
+    if spare >= 0:
+        grow = text or list(range(len(needs)))
+        weight = sum(natural[j] for j in grow)
+        return [w + (spare * w / weight if j in grow else 0) for j, w in enumerate(natural)]
+    # Too wide: shrink the text columns first (down to MIN_TEXT_UNITS), then everything.
+    floor = MIN_TEXT_UNITS * UNIT_MM + CELL_PAD_MM
+    room = sum(natural[j] - floor for j in text)
+    if room >= -spare:
+        cut = -spare / room
+        return [w - (w - floor) * cut if j in text else w for j, w in enumerate(natural)]
+    widths = [floor if j in text else w for j, w in enumerate(natural)]
+    scale = total_mm / sum(widths)
+    return [w * scale for w in widths]
 
-    def length(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
-    wants = [
-        max(6, min(36, max(length(v) for v in [h, *(r[j] for r in t.rows)])))
-        for j, h in enumerate(t.headers)
-    ]
-    scale = total_mm / sum(wants)
-    return [w * scale for w in wants]
+def _repeat_header_and_keep_rows(table: Any) -> None:
+    """The header row repeats on every page; no row breaks across a page."""
+    from docx.oxml.ns import qn
+
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+        if i == 0:
+            tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
 
 
 def _fill_row(
@@ -603,9 +652,10 @@ def to_docx(report: AnnualReport) -> bytes:
         para.paragraph_format.first_line_indent = Pt(32)  # two characters
         para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    def caption(text: str) -> None:
+    def caption(text: str, *, above: bool = False) -> None:
         cap = doc.add_paragraph(text, style="Caption")
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cap.paragraph_format.keep_with_next = above  # a table's title stays with its table
 
     title = doc.add_paragraph(report.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -622,9 +672,10 @@ def to_docx(report: AnnualReport) -> bytes:
         doc.add_picture(io.BytesIO(chart.png), width=Mm(min(150, text_mm)))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.paragraphs[-1].paragraph_format.line_spacing = 1.0  # a fixed line would clip it
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the figure's caption
         caption(chart.title)
     for t in report.tables:
-        caption(t.title)
+        caption(t.title, above=True)
         table = doc.add_table(rows=1, cols=len(t.headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -636,6 +687,7 @@ def to_docx(report: AnnualReport) -> bytes:
         _fill_row(table.rows[0].cells, t.headers, widths, t.text_cols, head=True)
         for r in t.rows:
             _fill_row(table.add_row().cells, r, widths, t.text_cols, head=False)
+        _repeat_header_and_keep_rows(table)
         doc.add_paragraph()
     if report.growth_notes:
         note = doc.add_paragraph("注：" + "；".join(report.growth_notes) + "。")

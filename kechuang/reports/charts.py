@@ -89,7 +89,15 @@ def bar_chart(
     colors = [ORANGE if n == highlight else BLUE for n in names]
     bars = ax.bar(range(len(names)), heights, color=colors, width=0.55)
     ax.bar_label(bars, labels=["无数据" if v is None else f"{v:g}" for v in values], fontsize=8)
-    ax.set_xticks(range(len(names)), names, fontsize=8, rotation=30 if len(names) > 8 else 0)
+    many = len(names) > 8  # slanted, each label ending under its bar, so long names never overlap
+    ax.set_xticks(
+        range(len(names)),
+        names,
+        fontsize=8,
+        rotation=45 if many else 0,
+        ha="right" if many else "center",
+        rotation_mode="anchor",
+    )
     ax.set_ylabel(unit, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=11)

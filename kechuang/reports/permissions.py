@@ -9,4 +9,4 @@ def can_generate_reports(actor: Any) -> tuple[bool, str]:
     """The annual report covers the county and its peers: the bureau's."""
     if is_bureau(actor):
         return True, ""
-    return False, "只有市科技局可以生成年度报告"
+    return False, "只有科技局可以生成年度报告"

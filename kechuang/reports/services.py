@@ -24,7 +24,7 @@ def annual_report_start(*, actor: Actor, year: int, region_code: str, fmt: str) 
         raise PermissionDenied(reason)
     if fmt not in JOB_FORMATS:
         raise ValidationFailed([FieldError("format", "格式", "后台生成只支持 Word 或 PDF")])
-    region = report_region(region_code)
+    region = report_region(region_code, actor=actor)
     return job_start(
         actor=actor,
         kind=f"年度报告（{region.name}{year}年，{JOB_FORMATS[fmt]}）",
@@ -45,9 +45,9 @@ def annual_report_job(*, actor: Any, report: Reporter, year: int, region: str, f
     allowed, reason = can_generate_reports(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    place = report_region(region)
+    place = report_region(region, actor=actor)
     report(0, 2, "由记录计算指标、绘制图表…")
-    built = build_annual(region=place, year=year, with_charts=True)
+    built = build_annual(region=place, year=year, with_charts=True, actor=actor)
     report(1, 2, f"生成 {JOB_FORMATS[fmt]} 文件…")
     data = render(built, fmt)
     report(2, 2, "保存文件…")

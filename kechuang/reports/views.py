@@ -28,8 +28,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": list(range(year + 1, year - 8, -1)),
-            "regions": selectors.report_regions(),
-            "region": default_region(),
+            "regions": selectors.report_regions(request.user),
+            "region": default_region(request.user),
             "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
         },
     )
@@ -50,8 +50,8 @@ def annual(request: HttpRequest) -> HttpResponse:
             return HttpResponseNotAllowed(["POST"], "Word/PDF 报告请在报告页面提交生成")
         job = services.annual_report_start(actor=request.user, year=year, region_code=code, fmt=fmt)
         return redirect("jobs:detail", pk=job.pk)
-    region = selectors.report_region(code)
-    report = build_annual(region=region, year=year, with_charts=False)
+    region = selectors.report_region(code, actor=request.user)
+    report = build_annual(region=region, year=year, with_charts=False, actor=request.user)
     return file_response(
         render_report(report, fmt),
         services.annual_report_filename(region, year, fmt),

@@ -22,6 +22,7 @@ from kechuang.rules.exact import (
     fmt_int,
     fmt_pct,
     fmt_wan,
+    fmt_wan_up,
     kleene_all,
     lit_int,
     null_float,
@@ -355,7 +356,7 @@ def rd_expense_ratio(
     fail = pl.concat_str(
         [
             pl.lit("销售收入不变，近一年（第三年）再列支研发费用"),
-            fmt_wan(more),
+            fmt_wan_up(more),
             pl.lit("万元"),
             pl.concat_str([pl.lit("；"), next_text]).fill_null(pl.lit("")),
         ]
@@ -406,7 +407,7 @@ def rd_domestic_ratio(
             pl.lit(extra_note),
         ]
     )
-    fail = pl.concat_str([pl.lit("近一年在境内再发生研发费用"), fmt_wan(more), pl.lit("万元")])
+    fail = pl.concat_str([pl.lit("近一年在境内再发生研发费用"), fmt_wan_up(more), pl.lit("万元")])
     return criterion(
         crit,
         passed=passed,
@@ -440,7 +441,7 @@ def hightech_income_ratio(crit: Criterion, r: Fraction) -> Stages:
         ]
     )
     fail = pl.concat_str(
-        [pl.lit("收入总额不变，高新技术产品（服务）收入再增加"), fmt_wan(more), pl.lit("万元")]
+        [pl.lit("收入总额不变，高新技术产品（服务）收入再增加"), fmt_wan_up(more), pl.lit("万元")]
     )
     return criterion(
         crit,

@@ -74,6 +74,29 @@ def fmt_wan(micro: pl.Expr) -> pl.Expr:
     return wan.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
 
 
+def fmt_wan_up(micro: pl.Expr) -> pl.Expr:
+    """Int64 10⁻⁶ 万元 → "1,234.57" for a remedy: two decimals with separators, rounded
+    *up* to the next 0.01 万元 (100 元), so the amount a remedy names always suffices."""
+    cents = -((-micro) // lit_int(MICRO // 100))  # ⌈micro / 10⁴⌉, in 0.01 万元
+    sign = pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    cents = cents.abs()
+    whole = cents // 100
+    groups = [((whole // 1000**k) % 1000).cast(pl.String) for k in range(6)]  # to 10¹⁸ 万元
+
+    def joined(n: int) -> pl.Expr:  # the n lowest groups, the highest one unpadded
+        return pl.concat_str(
+            [
+                groups[n - 1],
+                *(p for k in range(n - 2, -1, -1) for p in (pl.lit(","), groups[k].str.zfill(3))),
+            ]
+        )
+
+    text = joined(1)
+    for n in range(2, 7):
+        text = pl.when(whole >= 1000 ** (n - 1)).then(joined(n)).otherwise(text)
+    return pl.concat_str([sign, text, pl.lit("."), (cents % 100).cast(pl.String).str.zfill(2)])
+
+
 def fmt_int(value: pl.Expr) -> pl.Expr:
     return value.cast(pl.String)
 

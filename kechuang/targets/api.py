@@ -110,7 +110,11 @@ def indicator_records(
     reg = _region(request, region)
     y = year or selectors.default_year(request.user)
     value, rows = selectors.records(
-        actor=request.user, indicator_id=indicator_id, region=reg, year=y, evaluator=Evaluator()
+        actor=request.user,
+        indicator_id=indicator_id,
+        region=reg,
+        year=y,
+        evaluator=Evaluator(actor=request.user),
     )
     return RecordsOut(
         indicator=indicator_id,
@@ -215,7 +219,7 @@ def _require_manage(request: HttpRequest) -> None:
 
 
 @targets_router.post(
-    "", response={201: TargetOut}, summary="下达或修改目标（市科技局）", openapi_extra=_BODY
+    "", response={201: TargetOut}, summary="下达或修改目标（科技局）", openapi_extra=_BODY
 )
 def target_create(request: HttpRequest) -> Any:
     _require_manage(request)
@@ -233,9 +237,7 @@ def target_get(request: HttpRequest, pk: int) -> Any:
     return target_out(_target(request, pk))
 
 
-@targets_router.put(
-    "/{pk}", response=TargetOut, summary="修改目标（市科技局）", openapi_extra=_BODY
-)
+@targets_router.put("/{pk}", response=TargetOut, summary="修改目标（科技局）", openapi_extra=_BODY)
 def target_update(request: HttpRequest, pk: int) -> Any:
     t = _target(request, pk)
     _require_manage(request)
@@ -245,7 +247,7 @@ def target_update(request: HttpRequest, pk: int) -> Any:
     return target_out(services.target_save(actor=request.user, via="api", **payload.dict()))
 
 
-@targets_router.delete("/{pk}", response={204: None}, summary="删除目标（市科技局）")
+@targets_router.delete("/{pk}", response={204: None}, summary="删除目标（科技局）")
 def target_remove(request: HttpRequest, pk: int) -> Any:
     services.target_delete(actor=request.user, target=_target(request, pk), via="api")
     return Status(204, None)

@@ -9,7 +9,11 @@ How a value is found (documented in docs/indicators.md):
 
 1. record-based indicators (C1) are counted from the registry for the region's
    subtree — when the region has enterprises registered; a region without any
-   (a peer district) falls back to its entered statistic;
+   (a peer district not on this instance) falls back to its entered statistic. An
+   evaluator made for an actor (`Evaluator(actor=user)`) counts records only in the
+   regions that actor answers for: another county's figures come from its entered
+   (published) statistics, never from its records, so a county bureau learns nothing of
+   another county's registry; the city bureau ranks every county from the records;
 2. derived indicators (growth) are computed from the same indicator's yearly values,
    unless a statistic was entered for a region without records;
 3. statistics (rd_gdp_ratio, GDP …) come from RegionalStatistic;
@@ -29,6 +33,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import records_limit_path
 from kechuang.core import periods
 from kechuang.enterprises.models import (
     Certificate,
@@ -486,8 +491,11 @@ class Evaluator:
     """Answers indicators for (region, year), caching each answer and each region's
     statistics for the life of one request or report."""
 
-    def __init__(self, *, today: dt.date | None = None) -> None:
+    def __init__(self, *, today: dt.date | None = None, actor: Any = None) -> None:
         self.today = today or periods.today()
+        # Records count only under this path (None: no limit — the system's own view
+        # for the CLI and the demo's figures, or the platform administrator).
+        self._limit_path: str | None = records_limit_path(actor) if actor is not None else None
         self._values: dict[tuple[str, int, int], tuple[Value, Computed | None]] = {}
         self._has_records: dict[int, bool] = {}
         self._stats: dict[int, dict[tuple[int, str], Any]] = {}
@@ -498,6 +506,8 @@ class Evaluator:
         counts 0; a peer district without any falls back to statistics."""
         scope = region.parent if region.is_area and region.parent_id else region
         assert scope is not None
+        if self._limit_path is not None and not scope.path.startswith(self._limit_path):
+            return False
         if scope.pk not in self._has_records:
             self._has_records[scope.pk] = Enterprise.objects.in_region(scope).exists()
         return self._has_records[scope.pk]

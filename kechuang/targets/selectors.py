@@ -11,14 +11,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import role_of, visible_regions
+from kechuang.accounts.scoping import role_of, scope_region, sees_everything, visible_regions
 from kechuang.core.errors import NotFound, PermissionDenied
 from kechuang.enterprises.selectors import default_year as enterprise_default_year
 from kechuang.enterprises.selectors import plan_year as enterprise_plan_year
 from kechuang.targets import growth
 from kechuang.targets.indicators import INDICATORS, Evaluator, RecordRow, Value
 from kechuang.targets.models import AssessmentWeight, RegionalStatistic, Target
-from kechuang.targets.permissions import can_view_peers, can_view_region
+from kechuang.targets.permissions import can_view_peers, can_view_region, statistic_regions
 
 DASHBOARD_INDICATORS = (
     "hnte_new",
@@ -58,10 +58,14 @@ def region_get(*, actor: Any, code: str) -> Region:
 
 
 def home_region(actor: Any) -> Region | None:
-    """The region a dashboard opens on: the officer's area, or the bureau's county."""
-    if getattr(actor, "region_id", None) and actor.role == "officer":
-        own: Region = actor.region
+    """The region a dashboard opens on: the officer's area, the county bureau's county,
+    the city bureau's city (its dashboard compares the counties and links to each); for
+    the platform administrator the county holding the registry."""
+    own = scope_region(actor)
+    if own is not None:
         return own
+    if not sees_everything(actor):
+        return None
     regions = visible_regions(actor)
     # the county whose subtree holds the registry's enterprises
     for r in regions.filter(kind=Region.Kind.COUNTY):
@@ -119,7 +123,7 @@ def indicator_table(
     allowed, reason = can_view_region(actor, region)
     if not allowed:
         raise PermissionDenied(reason)
-    ev = evaluator or Evaluator()
+    ev = evaluator or Evaluator(actor=actor)
     if with_peers is None:
         with_peers = can_view_peers(actor)[0]
     targets = targets_for(region, year)
@@ -153,6 +157,21 @@ def areas_of(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(parent=region, kind__in=kinds)
 
 
+def visible_parent(*, actor: Any, region: Region) -> Region | None:
+    """The region above `region`, when the actor may see it (the way back up from a
+    town to its county, from a county to the city for the city bureau)."""
+    parent = region.parent
+    return parent if parent is not None and can_view_region(actor, parent)[0] else None
+
+
+def sub_regions(region: Region) -> QuerySet[Region]:
+    """What a dashboard compares and links to below `region`: a city's counties (the city
+    bureau's county picker), a county's towns, streets and parks."""
+    if region.kind == Region.Kind.CITY:
+        return Region.objects.filter(parent=region, kind=Region.Kind.COUNTY)
+    return areas_of(region)
+
+
 def area_comparison(
     *,
     actor: Any,
@@ -161,9 +180,10 @@ def area_comparison(
     ids: tuple[str, ...] = AREA_INDICATORS,
     evaluator: Evaluator | None = None,
 ) -> dict[str, Any]:
-    """Each town/park under `region` that the actor may see, per indicator."""
-    ev = evaluator or Evaluator()
-    areas = list(areas_of(region).filter(pk__in=visible_regions(actor).values("pk")))
+    """Each town/park (for a city: each county) under `region` that the actor may see,
+    per indicator."""
+    ev = evaluator or Evaluator(actor=actor)
+    areas = list(sub_regions(region).filter(pk__in=visible_regions(actor).values("pk")))
     return {
         "areas": [{"code": a.code, "name": a.short_name or a.name} for a in areas],
         "series": {i: [_num(ev.value(i, a, year).value) for a in areas] for i in ids},
@@ -187,9 +207,11 @@ def peer_ranking(
     evaluator: Evaluator | None = None,
 ) -> list[PeerRow]:
     allowed, reason = can_view_peers(actor)
+    if allowed:
+        allowed, reason = can_view_region(actor, region)
     if not allowed:
         raise PermissionDenied(reason)
-    ev = evaluator or Evaluator()
+    ev = evaluator or Evaluator(actor=actor)
     values = ev.peer_values(indicator_id, region, year)
     ranks = growth.competition_rank((v.region.pk, v.value) for v in values)
     rows = [PeerRow(v.region, v, ranks[v.region.pk], v.region.pk == region.pk) for v in values]
@@ -254,7 +276,7 @@ def assessment(
         own = getattr(actor, "region", None)
         if not (role_of(actor) == "officer" and own is not None and own.parent_id == county.pk):
             raise PermissionDenied(reason)
-    ev = evaluator or Evaluator()
+    ev = evaluator or Evaluator(actor=actor)
     weights = list(AssessmentWeight.objects.filter(year=year).order_by("-weight", "indicator"))
     weights = [w for w in weights if w.indicator in INDICATORS]
     rows: list[AssessmentRow] = []
@@ -307,12 +329,12 @@ def records(
     allowed, reason = can_view_region(actor, region)
     if not allowed:
         raise PermissionDenied(reason)
-    ev = evaluator or Evaluator()
+    ev = evaluator or Evaluator(actor=actor)
     return ev.value(indicator_id, region, year), ev.records(indicator_id, region, year)
 
 
 def statistic_list(*, actor: Any, year: int | None = None) -> QuerySet[RegionalStatistic]:
-    qs = RegionalStatistic.objects.filter(region__in=visible_regions(actor)).select_related(
+    qs = RegionalStatistic.objects.filter(region__in=statistic_regions(actor)).select_related(
         "region", "entered_by"
     )
     return qs.filter(year=year) if year else qs
@@ -340,8 +362,9 @@ def statistic_get(*, actor: Any, pk: int) -> RegionalStatistic:
 
 
 def visible_areas_of(*, actor: Any, region: Region) -> QuerySet[Region]:
-    """The towns, streets and parks directly below `region` that the actor may see."""
-    return areas_of(region).filter(pk__in=visible_regions(actor).values("pk"))
+    """The towns, streets and parks (a city's counties) directly below `region` that the
+    actor may see."""
+    return sub_regions(region).filter(pk__in=visible_regions(actor).values("pk"))
 
 
 @dataclass(frozen=True)
@@ -354,7 +377,7 @@ class TargetRow:
 
 def target_rows(*, actor: Any, year: int, evaluator: Evaluator | None = None) -> list[TargetRow]:
     """The year's targets the actor may see, each with its actual value and progress."""
-    ev = evaluator or Evaluator()
+    ev = evaluator or Evaluator(actor=actor)
     rows = []
     for t in target_list(actor=actor, year=year):
         if t.indicator not in INDICATORS:

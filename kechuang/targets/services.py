@@ -10,13 +10,20 @@ from typing import Any
 from django.db import transaction
 
 from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import visible_regions
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.imports import ImportPlan, RowResult
 from kechuang.core.tabular import Column, map_columns, parse_rows, read_table
 from kechuang.targets.indicators import INDICATORS, STATISTIC_KEYS, statistic_label
 from kechuang.targets.models import AssessmentWeight, RegionalStatistic, Target
-from kechuang.targets.permissions import can_enter_statistics, can_manage_targets
+from kechuang.targets.permissions import (
+    can_enter_statistics,
+    can_enter_statistics_for,
+    can_manage_targets,
+    can_set_target_for,
+    statistic_regions,
+)
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 COMPARISONS = {"≥": "gte", ">=": "gte", ">": "gt", "=": "eq", "＞": "gt", "＝": "eq"}
@@ -165,6 +172,7 @@ def _statistic_write(
 ) -> tuple[RegionalStatistic, str]:
     label = statistic_label(key)
     assert label is not None
+    _require(can_enter_statistics_for(actor, region))
     existing = RegionalStatistic.objects.filter(region=region, year=year, key=key).first()
     before = snapshot(existing) if existing else None
     stat = existing or RegionalStatistic(region=region, year=year, key=key)
@@ -232,7 +240,7 @@ def statistic_save(
 
 
 def statistic_delete(*, actor: Any, statistic: RegionalStatistic, via: str = "web") -> None:
-    _require(can_enter_statistics(actor))
+    _require(can_enter_statistics_for(actor, statistic.region))
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=statistic, before=snapshot(statistic), via=via)
         statistic.delete()
@@ -329,6 +337,7 @@ def _target_write(
     note: str,
     via: str,
 ) -> tuple[Target, str]:
+    _require(can_set_target_for(actor, region))
     existing = Target.objects.filter(region=region, year=year, indicator=indicator).first()
     before = snapshot(existing) if existing else None
     if (
@@ -412,7 +421,7 @@ def target_save(
 
 
 def target_delete(*, actor: Any, target: Target, via: str = "web") -> None:
-    _require(can_manage_targets(actor))
+    _require(can_set_target_for(actor, target.region))
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=target, before=snapshot(target), via=via)
         target.delete()
@@ -543,8 +552,10 @@ def statistics_export(
     *, actor: Any, region: str = "", year: int | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     _require(can_enter_statistics(actor))
-    qs = RegionalStatistic.objects.select_related("region").order_by(
-        "region__sort_order", "region__code", "year", "key"
+    qs = (
+        RegionalStatistic.objects.filter(region__in=statistic_regions(actor))
+        .select_related("region")
+        .order_by("region__sort_order", "region__code", "year", "key")
     )
     if region:
         qs = qs.filter(region__code=region)
@@ -561,8 +572,10 @@ def targets_export(
     *, actor: Any, region: str = "", year: int | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     _require(can_manage_targets(actor))
-    qs = Target.objects.select_related("region").order_by(
-        "year", "region__sort_order", "region__code", "indicator"
+    qs = (
+        Target.objects.filter(region__in=visible_regions(actor))
+        .select_related("region")
+        .order_by("year", "region__sort_order", "region__code", "indicator")
     )
     if region:
         qs = qs.filter(region__code=region)

@@ -147,7 +147,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get(actor=request.user, code=code)
     year = _year(request)
-    ev = Evaluator()
+    ev = Evaluator(actor=request.user)
     rows = selectors.indicator_table(actor=request.user, region=region, year=year, evaluator=ev)
     featured = [r for r in rows if r.value.indicator.id in selectors.DASHBOARD_INDICATORS]
     with_targets = [r for r in rows if r.progress.target is not None]
@@ -216,6 +216,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "formulas": growth.FORMULAS,
             "years": list(range(year + 1, year - 8, -1)),
             "children": selectors.visible_areas_of(actor=request.user, region=region),
+            "up": selectors.visible_parent(actor=request.user, region=region),
         },
     )
 
@@ -345,7 +346,7 @@ def targets(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "已保存目标")
                 return redirect(f"{reverse('targets:targets')}?year={d['year']}")
-    ev = Evaluator()
+    ev = Evaluator(actor=request.user)
     table = TARGETS.build(
         request, selectors.target_rows(actor=request.user, year=year, evaluator=ev)
     )

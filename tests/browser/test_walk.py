@@ -54,11 +54,18 @@ def demo_server(demo_county: Any, request: Any) -> Iterator[tuple[str, Any]]:
 
 def test_every_page_as_every_role_reads_in_chinese(demo_server: Any, client: Any) -> None:
     from kechuang.accounts.models import User
+    from kechuang.demo.city import city_users, ensure_city_regions
+    from kechuang.enterprises.models import Enterprise
 
     base, browser = demo_server
+    city_users(ensure_city_regions())  # the city's users, in the demo's transaction
+    kjj = User.objects.get(username="kjj")
+    taixing_pages = walk.record_pages(kjj)
+    taixing_names = list(Enterprise.objects.values_list("name", flat=True))
+    assert len(taixing_names) > 1000
     problems: list[str] = []
     visited = 0
-    for role in walk.ROLES:
+    for role in walk.ROLES + walk.CITY_ROLES:
         user = User.objects.get(username=role)
         client.force_login(user)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
@@ -76,13 +83,23 @@ def test_every_page_as_every_role_reads_in_chinese(demo_server: Any, client: Any
         page.set_default_timeout(20000)
         folder = SHOTS / "walk" / role
         folder.mkdir(parents=True, exist_ok=True)
-        for url in walk.static_routes() + walk.record_pages(user):
+        outsider = role in walk.OTHER_COUNTY_ROLES
+        urls = walk.static_routes() + walk.record_pages(user)
+        for url in urls + (taixing_pages if outsider else []):
             response = page.goto(base + url, wait_until="load")
             status = response.status if response is not None else 0
             where = f"{role} {url} ({status})"
             if status >= 500:
                 problems.append(f"{where}: server error")
                 continue
+            if outsider:
+                # Another county's bureau or officer: no page of 泰兴市, no name of its firms.
+                if url in taixing_pages and url not in urls and status < 400:
+                    problems.append(f"{where}: a page of 泰兴市 opened")
+                body = page.content()
+                leaked = [n for n in taixing_names if n in body]
+                if leaked:
+                    problems.append(f"{where}: names of 泰兴市 firms {leaked[:3]}")
             if url.startswith("/api/v1/docs"):
                 page.wait_for_selector("#swagger-ui .info", timeout=20000)
             text = page.evaluate(walk.VISIBLE_TEXT_JS)
@@ -105,5 +122,5 @@ def test_every_page_as_every_role_reads_in_chinese(demo_server: Any, client: Any
             problems.append(f"{role}: fetched from another host: {sorted(set(foreign))[:5]}")
         context.close()
         client.logout()
-    assert visited > 5 * 20, visited
+    assert visited > 8 * 20, visited
     assert not problems, "\n".join(problems)

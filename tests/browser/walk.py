@@ -9,6 +9,10 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROLES = ("kjj", "huangqiao", "kaifaqu", "qiye", "bangban")
+# The city demo's users (`kechuang.demo.city`): the city bureau, and the bureau and a
+# town officer of another county, who must see nothing of 泰兴市.
+CITY_ROLES = ("shikjj", "xinghua", "dainan")
+OTHER_COUNTY_ROLES = ("xinghua", "dainan")
 
 # Routes that are not pages: downloads, POST-only actions, the admin, the API (its
 # docs page is visited on its own), logging out.
@@ -108,7 +112,9 @@ def record_pages(user: Any) -> list[str]:
     if ledger is not None:
         urls.append(f"/cultivation/ledgers/{ledger.pk}/")
     region = user.region
-    if region is not None or user.role == "staff":
+    if region is not None and region.kind == "city":
+        urls += [f"/targets/region/{region.code}/", "/targets/region/321283/"]
+    elif region is not None or user.role == "staff":
         code = region.code if region is not None else "321283"
         urls += [f"/targets/region/{code}/", f"/targets/region/{code}/hnte_valid/records/"]
     job = Job.objects.filter(actor=user).order_by("pk").first()

@@ -133,7 +133,7 @@ def test_another_user_cannot_see_someones_job(client_for, staff, officer_a, offi
     response = other.get(f"/api/v1/jobs/{job.pk}")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert f"#{job.pk}" not in other.get(reverse("jobs:list")).content.decode()
-    # Bureau staff see every job.
+    # Bureau staff see the jobs of their county.
     assert client_for(staff).get(reverse("jobs:detail", args=[job.pk])).status_code == 200
     assert client_for(staff).get(f"/api/v1/jobs/{job.pk}").status_code == 200
 

@@ -75,7 +75,7 @@ def test_refusal_is_a_chinese_page_in_the_layout(client, officer_a):
     response = client.get("/audit/")
     body = response.content.decode()
     assert response.status_code == 403
-    assert "只有市科技局可以查看操作日志" in body and "无权访问" in body
+    assert "只有科技局可以查看操作日志" in body and "无权访问" in body
     assert "企业库" in body and "返回首页" in body  # navigation and a way back
 
 

@@ -50,7 +50,7 @@ def test_the_panel_offers_and_does_入库(client, staff, officer_b, county):
         f"/cultivation/enterprise/{holder.pk}/propose/", {"reason": "研发投入高"}, follow=True
     )
     assert status_of(holder) == "proposed"
-    assert "已推荐“镇B老高企有限公司”，待市科技局审核" in r.content.decode()
+    assert "已推荐“镇B老高企有限公司”，待科技局审核" in r.content.decode()
     assert 'id="panel-propose"' not in r.content.decode()  # already proposed: no button
 
 

@@ -173,3 +173,30 @@ def test_a_region_name_is_never_markup_in_chart_data(client, staff, regions, led
     client.force_login(staff)
     body = client.get(url + "?year=2021").content.decode()
     assert "<script>x()</script>" not in body
+
+
+def test_forecast_export_is_the_area_table_with_a_total(client, staff, officer_a, ledgers):
+    client.force_login(staff)
+    page = client.get("/cultivation/forecast/?year=2021")
+    assert "/cultivation/forecast/export.xlsx?year=2021" in page.content.decode()
+    f = page.context["f"]
+    r = client.get("/cultivation/forecast/export.xlsx?year=2021")
+    assert r["Content-Disposition"].endswith(".xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "区域" and "年末有效（期望）" in rows[0]
+    body = rows[1:]
+    assert [row[0] for row in body[:-1]] == [a.name for a, _fig in f.by_area]
+    total = body[-1]
+    assert total[0] == "合计"
+    col = rows[0].index("年末有效（期望）")
+    assert total[col] == pytest.approx(round(float(f.total.valid_end), 1))
+    assert total[rows[0].index("在库")] == f.total.pool_size
+    assert sum(row[rows[0].index("在库")] for row in body[:-1]) == f.total.pool_size
+    # An officer's export holds their own area only.
+    client.force_login(officer_a)
+    rows = list(
+        openpyxl.load_workbook(
+            io.BytesIO(client.get("/cultivation/forecast/export.xlsx?year=2021").content)
+        ).active.iter_rows(values_only=True)
+    )
+    assert "镇B" not in "".join(str(row[0]) for row in rows)

@@ -91,6 +91,24 @@ def test_only_the_bureau_deletes_restores_lists_and_purges(
     assert Enterprise.deleted_objects.filter(pk=firm_b.pk).exists()
 
 
+def test_another_county_bureau_sees_nothing_of_our_deleted(
+    client: Any, staff: Any, firm_b: Any, regions: dict[str, Any]
+) -> None:
+    from tests.conftest import make_user
+
+    enterprise_delete(actor=staff, enterprise=firm_b, reason="重复录入")
+    other = make_user("xinghua", "staff", region=regions["peer"], is_staff=True)
+    assert list(selectors.deleted_enterprise_list(actor=other)) == []
+    with pytest.raises(PermissionDenied):
+        enterprise_restore(actor=other, enterprise=firm_b)
+    client.force_login(other)
+    assert firm_b.name not in client.get("/enterprises/deleted/").content.decode()
+    assert client.post(f"/enterprises/deleted/{firm_b.pk}/restore/").status_code == 404
+    assert (
+        client.post(f"/enterprises/deleted/{firm_b.pk}/purge/", {"reason": "x"}).status_code == 404
+    )
+
+
 def test_deleted_page_lists_restores_and_purges_with_a_reason(
     client: Any, staff: Any, firm_b: Any, attachment: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -113,6 +131,7 @@ def test_deleted_page_lists_restores_and_purges_with_a_reason(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/enterprises/deleted/{firm_b.pk}/purge/", {"reason": "档案期满"})
     assert not os.path.exists(path)
+    assert "企业注销" in client.get("/audit/").content.decode()  # the trail stays in scope
     entry = AuditLog.objects.get(action="purge")
     assert entry.note == "档案期满" and entry.action_label == "清除文件"
     assert attachment.file.name in entry.before["files"]

@@ -25,7 +25,7 @@ COLUMNS = [
 def can_import(actor: Any) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer"):
         return True, ""
-    return False, "只有市科技局和园区/乡镇用户可以导入加计扣除数据"
+    return False, "只有科技局和园区/乡镇用户可以导入加计扣除数据"
 
 
 def expenses_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> ImportPlan:

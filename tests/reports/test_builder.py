@@ -192,3 +192,27 @@ def test_a_lagged_figure_is_labelled_with_the_year_it_describes(
     table = report.tables[0]
     row = next(r for r in table.rows if r[1].startswith("全社会研发经费占GDP比重"))
     assert row[1] == "全社会研发经费占GDP比重（2019年度）" and row[3] == "2.65"
+
+
+def test_docx_tables_fit_their_numbers_and_repeat_their_header(report_data: Any):
+    """Numbers never wrap (a column is at least as wide as its longest value), the page's
+    spare width goes to the text columns, the header repeats on every page and a table's
+    title is kept with it (seen in LibreOffice: 完成率 and 排名 wrapped a character a line)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    from kechuang.reports.builder import CELL_PAD_MM, UNIT_MM, _text_units
+
+    doc = Document(io.BytesIO(to_docx(report_data)))
+    for t, table in zip(report_data.tables, doc.tables, strict=True):
+        widths = [c.width for c in table.columns]
+        assert abs(sum(widths) - Mm(156)) < Mm(1)
+        for j in range(t.text_cols, len(t.headers)):
+            longest = max(_text_units(r[j]) for r in t.rows)
+            assert widths[j] >= Mm(longest * UNIT_MM + CELL_PAD_MM) - Mm(0.1), (t.title, j)
+        head = table.rows[0]._tr.trPr
+        assert head.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    titles = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("表")]
+    assert titles and all(p.paragraph_format.keep_with_next for p in titles)

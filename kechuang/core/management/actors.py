@@ -22,6 +22,6 @@ def command_actor(username: str | None) -> Any:
     )
     if user is None:
         raise CommandError(
-            "没有市科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser"
+            "没有科技局用户：请用 --user 指定，或先运行 kechuang demo / createsuperuser"
         )
     return user

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             else User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk").first()
         )
         if user is None:
-            raise CommandError("没有市科技局用户：请用 --user 指定")
+            raise CommandError("没有科技局用户：请用 --user 指定")
         qs = registry_scope(user)
         if options["region"]:
             region = Region.objects.filter(code=options["region"]).first()

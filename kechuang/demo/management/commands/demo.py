@@ -13,6 +13,7 @@ from rich.table import Table
 from kechuang.core import periods
 from kechuang.core.errors import ValidationFailed
 from kechuang.demo import calibration as cal
+from kechuang.demo.city import load_city
 from kechuang.demo.figures import LABELS, measured, targets
 from kechuang.demo.load import load_demo
 
@@ -27,16 +28,28 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="只在库中还没有任何企业时载入（make run 用）"
         )
         parser.add_argument("--quiet", action="store_true", help="不打印账号和校准表")
+        parser.add_argument(
+            "--city",
+            action="store_true",
+            help=(
+                "载入泰州全市：演示县泰兴市，加上其他五个县（市、区）的生成企业、"
+                "各县科技局和乡镇账号，以及市科技局账号"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         t0 = time.perf_counter()
         try:
-            with console.status("正在载入演示县 泰兴市…"):
-                result = load_demo(
-                    if_empty=options["if_empty"],
-                    progress=lambda msg: console.print(f"  [green]✓[/] {msg}"),
-                )
+            say = lambda msg: console.print(f"  [green]✓[/] {msg}")  # noqa: E731
+            if options["city"]:
+                if options["if_empty"]:
+                    raise CommandError("--city 与 --if-empty 不能同时使用")
+                with console.status("正在载入泰州全市（六个县（市、区））…"):
+                    result = load_city(progress=say)
+            else:
+                with console.status("正在载入演示县 泰兴市…"):
+                    result = load_demo(if_empty=options["if_empty"], progress=say)
         except ValidationFailed as exc:
             lines = "\n".join(exc.lines()[:20])
             raise CommandError(f"{exc.message}\n{lines}".strip()) from exc

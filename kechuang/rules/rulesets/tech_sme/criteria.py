@@ -20,6 +20,7 @@ from kechuang.rules.exact import (
     fmt_int,
     fmt_pct,
     fmt_wan,
+    fmt_wan_up,
     join_text,
     kleene_all,
     kleene_any,
@@ -485,7 +486,7 @@ def _score(p: Params) -> Stages:
             pl.concat_str(
                 [
                     pl.lit("近一年再投入研发费用"),
-                    fmt_wan(_h("fix_rd")),
+                    fmt_wan_up(_h("fix_rd")),
                     pl.lit("万元（计入成本费用，销售收入不变）"),
                 ]
             ),

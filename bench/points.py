@@ -1,0 +1,132 @@
+"""Benchmark innovation-points scoring (run by hand, not a test).
+
+    .venv/bin/python bench/points.py [--n 100000] [--repeat 3]
+
+Generates N synthetic enterprises (deterministic, vectorized; about 5 % of every fact
+unknown, revenue spread over the three stages) and times, each the best of `--repeat`
+runs after one untimed warm-up:
+
+* the scan limit: ONE pass over every column the default indicator set reads (the sum
+  of each column, null counts included) — a lower bound for anything that must look at
+  every fact once;
+* scoring without gains: stages, every indicator's percentile in its stage cohort,
+  points, totals, ranks and tiers;
+* scoring with gains: the above plus, for every indicator with a step, the points and
+  the rank one step better (the "cheapest ways to gain" of the explanations).
+
+Target (issue #13): the whole county of 100,000 scored in under 2 s on 2 cores, within
+10× of the scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kechuang.rules.points import POINT_FIELDS, default_set, score
+
+M = 1_000_000
+
+
+def synthetic(n: int, seed: int = 2021) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    stage = rng.choice([0, 1, 2], size=n, p=[0.5, 0.4, 0.1])
+    revenue_wan = np.where(
+        stage == 0,
+        rng.integers(10, 500, n),
+        np.where(stage == 1, rng.integers(500, 10_000, n), rng.integers(10_000, 200_000, n)),
+    )
+    revenue = revenue_wan * M
+    cols: dict[str, np.ndarray] = {
+        "revenue": revenue,
+        "revenue_prev": (revenue * rng.uniform(0.6, 1.4, n)).astype(np.int64),
+        "net_assets": (revenue * rng.uniform(0.1, 1.5, n)).astype(np.int64),
+        "net_assets_prev": (revenue * rng.uniform(0.1, 1.5, n)).astype(np.int64),
+        "rd_expense": (revenue * rng.uniform(0, 0.1, n)).astype(np.int64),
+        "hightech_income": (revenue * rng.uniform(0, 0.9, n)).astype(np.int64),
+        "tax_paid": (revenue * rng.uniform(0, 0.08, n)).astype(np.int64),
+        "tech_contract_amount": np.where(
+            rng.random(n) < 0.2, rng.integers(1, 500, n) * M, 0
+        ).astype(np.int64),
+        "employees": rng.integers(5, 2000, n),
+        "invention_patents": rng.poisson(1.5, n),
+        "other_ip": rng.poisson(6, n),
+        "rd_institutions": rng.choice([0, 1, 2], size=n, p=[0.8, 0.15, 0.05]),
+        "talents": rng.poisson(0.3, n),
+        "awards": rng.poisson(0.1, n),
+    }
+    cols["tech_staff"] = (cols["employees"] * rng.uniform(0, 0.4, n)).astype(np.int64)
+    frame: dict[str, pl.Series] = {"key": pl.Series(np.arange(n))}
+    for key, values in cols.items():
+        unknown = rng.random(n) < (0.01 if key == "revenue" else 0.05)
+        frame[key] = pl.Series(key, values, dtype=pl.Int64).scatter(np.flatnonzero(unknown), None)
+    for key, share in (
+        ("hnte_valid", 0.2),
+        ("tech_sme", 0.4),
+        ("major_incident", 0.005),
+        ("credit_blacklisted", 0.003),
+    ):
+        s = pl.Series(key, rng.random(n) < share)
+        frame[key] = s.scatter(np.flatnonzero(rng.random(n) < 0.05), None)
+    assert set(frame) >= set(POINT_FIELDS)
+    return pl.DataFrame(frame)
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> tuple[float, float]:
+    """(cold, best warm) seconds."""
+    t0 = time.perf_counter()
+    work()
+    cold = time.perf_counter() - t0
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        work()
+        runs.append(time.perf_counter() - t0)
+    return cold, min(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    iset = default_set()
+    t0 = time.perf_counter()
+    df = synthetic(args.n)
+    print(f"generated {args.n:,} enterprises in {time.perf_counter() - t0:.2f} s")
+    fields = iset.fields
+
+    def scan() -> object:
+        return df.select([pl.col(f).cast(pl.Int64).sum() for f in fields]).row(0)
+
+    plain = replace(iset, indicators=tuple(replace(i, step=None) for i in iset.indicators))
+    figures = {
+        "scan (one pass over the read columns)": best_of(args.repeat, scan),
+        "score: percentiles, points, ranks, tiers": best_of(args.repeat, lambda: score(df, plain)),
+        "score + gains (one step of every stepped indicator)": best_of(
+            args.repeat, lambda: score(df, iset)
+        ),
+    }
+    base = figures["scan (one pass over the read columns)"][1]
+    print(f"{'':56} {'cold s':>8} {'best s':>8} {'rows/s':>12} {'× scan':>8}")
+    for name, (cold, best) in figures.items():
+        print(f"{name:56} {cold:8.3f} {best:8.3f} {args.n / best:12,.0f} {best / base:8.1f}")
+    out = score(df, iset)
+    print(
+        f"scored {out['total'].count():,} (stage unknown: {out['stage'].null_count():,}); "
+        f"{len(iset.indicators)} indicators, "
+        f"{sum(i.step is not None for i in iset.indicators)} with gains"
+    )
+
+
+if __name__ == "__main__":
+    main()
