@@ -3,6 +3,7 @@ for a developer machine (SQLite under var/, DEBUG off unless asked)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "axes",
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.enterprises",
@@ -135,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the view's exception first: domain errors → 403/404/400/409 pages.
     "kechuang.core.web.DomainErrorMiddleware",
+    # Turns a lockout raised during authentication into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -196,10 +200,39 @@ if TESTING:
         *PASSWORD_HASHERS,
     ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "kechuang.accounts.validators.UserAttributeSimilarityValidator"},
     {"NAME": "kechuang.accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes, docs/settings.md): failures are counted per username and
+# per address; past the limit both are refused until the cool-off has passed or staff
+# unlock them (`kechuang axes_reset_username NAME`, `axes_reset_ip ADDR`, or the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Tests switch it on where they test it (tests/accounts/test_login_throttling.py).
+AXES_ENABLED = envbool("AXES_ENABLED", not TESTING)
+AXES_FAILURE_LIMIT = int(os.environ.get("KECHUANG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=int(os.environ.get("KECHUANG_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The log names the username and the address tried (passwords are always masked): an
+# officer investigating a lockout needs both.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_LOCKOUT_CALLABLE = "kechuang.accounts.lockout.lockout_response"
+# Behind a reverse proxy, the client address is the first of X-Forwarded-For only when
+# the proxy is trusted to set it; KECHUANG_PROXY_COUNT says how many proxies there are.
+AXES_IPWARE_PROXY_COUNT = (
+    int(os.environ["KECHUANG_PROXY_COUNT"]) if os.environ.get("KECHUANG_PROXY_COUNT") else None
+)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -314,6 +347,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # axes logs every failed login and lockout at WARNING (and keeps them in its tables).
 }
 
 # The county this installation serves (GB/T 2260 code); the demo uses 泰兴市.

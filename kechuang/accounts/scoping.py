@@ -38,6 +38,12 @@ def role_of(actor: Any) -> str | None:
     return str(actor.role)
 
 
+def alive_q(prefix: str = "") -> Q:
+    """Rows of enterprises that have not been deleted (soft delete: a deleted
+    enterprise's records stay in their tables, seen only on the 已删除企业 page)."""
+    return Q(**{f"{prefix}deleted_at__isnull": True})
+
+
 def sees_everything(actor: Any) -> bool:
     """The platform administrator: a superuser without a region sees the whole instance."""
     return role_of(actor) == User.Role.STAFF and actor.is_superuser and actor.region_id is None
@@ -77,7 +83,18 @@ def records_limit_path(actor: Any) -> str | None:
 
 def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
     """A filter for rows related to enterprises (`prefix` = path to the enterprise,
-    e.g. "enterprise__"), limited to what `actor` may see."""
+    e.g. "enterprise__"), limited to what `actor` may see — never a deleted
+    enterprise's."""
+    return _scope_q(actor, prefix) & alive_q(prefix)
+
+
+def scope_q_with_deleted(actor: Any, prefix: str = "") -> Q:
+    """`enterprise_scope_q` without leaving deleted enterprises out: only for the
+    已删除企业 page, restore and purge."""
+    return _scope_q(actor, prefix)
+
+
+def _scope_q(actor: Any, prefix: str) -> Q:
     role = role_of(actor)
     if role in (User.Role.STAFF, User.Role.OFFICER):
         if sees_everything(actor):
@@ -96,7 +113,8 @@ def enterprise_scope_q(actor: Any, prefix: str = "") -> Q:
 
 
 def region_subtree_q(region: Region, prefix: str = "") -> Q:
-    """Rows whose enterprise lies in `region` or below (`prefix` as above)."""
+    """Rows whose enterprise lies in `region` or below (`prefix` as above); deleted
+    enterprises are left out by the callers (`enterprise_scope_q`, `in_region`)."""
     return Q(**{f"{prefix}region__path__startswith": region.path})
 
 
@@ -120,7 +138,7 @@ class ScopedQuerySet(QuerySet[_M]):
         """The rows of enterprises in `region` or below; all rows for None."""
         if region is None:
             return self
-        return self.filter(region_subtree_q(region, self._prefix()))
+        return self.filter(region_subtree_q(region, self._prefix()) & alive_q(self._prefix()))
 
 
 def region_scope_q(actor: Any) -> Q:
@@ -195,7 +213,8 @@ def audit_scope_q(actor: Any) -> Q:
     if own is None:
         return NOTHING
     enterprise_model = apps.get_model("enterprises", "Enterprise")
-    ids = enterprise_model.objects.filter(region_subtree_q(own)).values("pk")
+    # deleted enterprises' trail included (the base manager holds them)
+    ids = enterprise_model._base_manager.filter(region_subtree_q(own)).values("pk")
     return Q(enterprise_id__in=ids) | Q(
         enterprise_id__isnull=True, actor__region__path__startswith=own.path
     )

@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "delete": "删除",
     "transition": "环节变更",
     "grade": "分级调整",
+    "restore": "恢复",
+    "purge": "清除文件",
 }
 VIA_LABELS = {
     "web": "网页",
@@ -33,7 +35,12 @@ VIA_LABELS = {
 }
 # Bookkeeping columns an officer has no use for in the trail.
 HIDDEN = {"id", "version", "created_at", "updated_at", "unique_key", "pinyin", "pinyin_initials"}
-EXTRA_LABELS = {"former_names": "曾用名", "source": "数据来源", "recorded_on": "记录日期"}
+EXTRA_LABELS = {
+    "former_names": "曾用名",
+    "source": "数据来源",
+    "recorded_on": "记录日期",
+    "files": "文件",
+}
 
 
 def action_label(action: str) -> str:
@@ -63,6 +70,8 @@ def _fields(model: type[models.Model] | None) -> dict[str, models.Field[Any, Any
     for f in model._meta.concrete_fields:
         out[f.name] = f
         out[f.attname] = f
+    for m2m in model._meta.many_to_many:
+        out[m2m.name] = m2m
     return out
 
 
@@ -70,7 +79,7 @@ def _related_name(field: models.Field[Any, Any], value: object) -> str:
     related = field.related_model
     if related is None or isinstance(related, str):
         return str(value)
-    obj = related._default_manager.filter(pk=value).first()
+    obj = related._base_manager.filter(pk=value).first()  # deleted records too
     return str(obj) if obj is not None else f"（已删除，编号{value}）"
 
 

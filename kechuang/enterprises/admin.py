@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kechuang.core.audit import audit_log, snapshot
+from kechuang.core.admin_audit import AuditedAdmin
 from kechuang.enterprises.models import (
     Certificate,
     Enterprise,
@@ -16,44 +16,7 @@ from kechuang.enterprises.models import (
     IPItem,
     YearlyFacts,
 )
-
-
-class AuditedAdmin(admin.ModelAdmin[Any]):
-    """Admin saves and deletes go to the audit log like every other change."""
-
-    def _enterprise_id(self, obj: Any) -> int | None:
-        if isinstance(obj, Enterprise):
-            return obj.pk
-        return getattr(obj, "enterprise_id", None)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action="update" if change else "create",
-            obj=obj,
-            before=before,
-            after=snapshot(obj),
-            enterprise_id=self._enterprise_id(obj),
-            via="admin",
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_log(
-            actor=request.user,
-            action="delete",
-            obj=obj,
-            before=snapshot(obj),
-            enterprise_id=self._enterprise_id(obj),
-            via="admin",
-        )
-        super().delete_model(request, obj)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(getattr(request.user, "is_bureau", False)) and super().has_module_permission(
-            request
-        )
+from kechuang.enterprises.services import enterprise_delete
 
 
 class FormerNameInline(admin.TabularInline[FormerName, Enterprise]):
@@ -69,6 +32,25 @@ class EnterpriseAdmin(AuditedAdmin):
     readonly_fields = ["name_initials", "created_at", "updated_at"]
     inlines = [FormerNameInline]
 
+    # Deleting here is the same soft delete as on the enterprise page (its own audit
+    # row; records and files kept, restorable on 已删除企业), never a cascade.
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        enterprise_delete(actor=request.user, enterprise=obj, reason="管理后台删除", via="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            enterprise_delete(
+                actor=request.user, enterprise=obj, reason="管理后台删除", via="admin"
+            )
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Nothing cascades: the confirmation lists only the enterprises themselves.
+        names = [str(o) for o in objs]
+        perms_needed: set[str] = set()
+        if not self.has_delete_permission(request):
+            perms_needed.add(str(self.opts.verbose_name))
+        return names, {str(self.opts.verbose_name_plural): len(names)}, perms_needed, []
+
 
 @admin.register(YearlyFacts)
 class YearlyFactsAdmin(AuditedAdmin):
@@ -77,15 +59,32 @@ class YearlyFactsAdmin(AuditedAdmin):
     search_fields = ["enterprise__name", "enterprise__uscc"]
     raw_id_fields = ["enterprise"]
 
+    # Facts change through facts_record and the imports, which keep each value's
+    # revision history; an admin edit would change a value without one.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(FactRevision)
-class FactRevisionAdmin(admin.ModelAdmin[FactRevision]):
+class FactRevisionAdmin(AuditedAdmin):
     list_display = ["facts", "source", "recorded_on", "recorded_by", "recorded_at"]
     list_filter = ["source"]
     raw_id_fields = ["facts"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # revisions are written by the services that change facts
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # history is never edited
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # nor deleted
 
 
 @admin.register(IPItem)

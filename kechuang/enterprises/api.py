@@ -214,9 +214,10 @@ def _version_of(body: dict[str, Any]) -> str | None:
 
 
 @router.delete("/{uscc}", response={204: None}, summary="删除企业（仅科技局）")
-def enterprise_delete(request: HttpRequest, uscc: str) -> Status[None]:
+def enterprise_delete(request: HttpRequest, uscc: str, reason: str = "") -> Status[None]:
+    """Soft delete: hidden everywhere, records and files kept; restorable by the bureau."""
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
-    services.enterprise_delete(actor=request.user, enterprise=enterprise, via="api")
+    services.enterprise_delete(actor=request.user, enterprise=enterprise, reason=reason, via="api")
     return Status(204, None)
 
 

@@ -211,6 +211,22 @@ def _enterprises_by_uscc(codes: Iterable[str]) -> dict[str, Enterprise]:
     return out
 
 
+DELETED_REASON = "%s 对应的企业已删除：请科技局在“已删除企业”中恢复后再导入"
+
+
+def deleted_codes(codes: Iterable[str]) -> set[str]:
+    """Which of `codes` belong to deleted enterprises (their codes stay taken)."""
+    codes = list({c for c in codes if c})
+    out: set[str] = set()
+    for i in range(0, len(codes), 900):
+        out.update(
+            Enterprise.deleted_objects.filter(uscc__in=codes[i : i + 900]).values_list(
+                "uscc", flat=True
+            )
+        )
+    return out
+
+
 def _scoped_ids(actor: Any, enterprises: Iterable[Enterprise]) -> set[int]:
     ids = [e.pk for e in enterprises]
     visible: set[int] = set()
@@ -258,6 +274,8 @@ def unknown_code_reason(code: str) -> str:
     expected = uscc.check_digit(code[:17])
     if code[17] != expected:
         return f"{code} 校验码应为 {expected}（按GB 32100计算），请核对"
+    if Enterprise.deleted_objects.filter(uscc=code).exists():
+        return DELETED_REASON % code
     return f"{code} 不在企业库中或无权修改"
 
 
@@ -284,7 +302,9 @@ def _plan_enterprises(
     actor: Any, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
 ) -> Callable[[], None]:
     areas = _area_lookup()
-    known = _enterprises_by_uscc(v.check_uscc(r.get("uscc"))[0] for _, r in rows)
+    codes = [v.check_uscc(r.get("uscc"))[0] for _, r in rows]
+    known = _enterprises_by_uscc(codes)
+    deleted = deleted_codes(c for c in codes if c not in known)
     visible = _scoped_ids(actor, known.values())
     seen: dict[str, int] = {}
     creates: list[tuple[Enterprise, list[str], list[str]]] = []
@@ -324,6 +344,8 @@ def _plan_enterprises(
                 FieldError("uscc", "统一社会信用代码", f"与第{seen[code]}行重复", row)
             )
         seen.setdefault(code, row)
+        if code in deleted:
+            row_errors.append(FieldError("uscc", "统一社会信用代码", DELETED_REASON % code, row))
         if existing is not None and existing.pk not in visible:
             row_errors.append(
                 FieldError("uscc", "统一社会信用代码", f"{code} 已登记在其他区域，无权修改", row)

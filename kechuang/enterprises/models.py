@@ -1,21 +1,45 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import ScopedQuerySet
 from kechuang.core import periods
+from kechuang.core.errors import PermissionDenied
 from kechuang.enterprises.facts import Source
 from kechuang.rules import ip_classes, tech_domains
 
 TECH_DOMAIN_CHOICES = [(code, tech_domains.label(code)) for code in tech_domains.DOMAINS]
 IP_KIND_CHOICES = [(key, name) for key, (name, _cls) in ip_classes.KINDS.items()]
+
+
+_ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class AliveEnterprises(_ScopedManager["Enterprise"]):
+    """The default manager: enterprises that have not been deleted. Every list, search,
+    indicator and export starts here (or, for related rows, from `visible_to`, whose
+    scope filter also leaves deleted enterprises out); `Enterprise.deleted_objects` is
+    the one way to the deleted."""
+
+    def get_queryset(self) -> ScopedQuerySet[Enterprise]:
+        queryset = cast("ScopedQuerySet[Enterprise]", super().get_queryset())
+        return queryset.filter(deleted_at__isnull=True)
+
+
+class DeletedEnterprises(models.Manager["Enterprise"]):
+    """Deleted enterprises only (the 已删除企业 page, restore and purge)."""
+
+    def get_queryset(self) -> models.QuerySet[Enterprise]:
+        return super().get_queryset().filter(deleted_at__isnull=False)
 
 
 class Enterprise(models.Model):
@@ -56,14 +80,38 @@ class Enterprise(models.Model):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Soft delete: a deleted enterprise keeps its records and files (restorable by
+    # bureau staff) until its files are purged, with a reason.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="删除人",
+        editable=False,
+        db_index=False,
+    )
+    deleted_reason = models.CharField(
+        "删除原因", max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    purged_at = models.DateTimeField("文件清除时间", null=True, blank=True, editable=False)
+    purged_reason = models.CharField(
+        "文件清除原因", max_length=200, blank=True, default="", db_default="", editable=False
+    )
 
     enterprise_path = ""
-    objects = ScopedQuerySet.as_manager()
+    deleted_objects = DeletedEnterprises()
+    all_objects = models.Manager()
+    objects = AliveEnterprises()  # the default (Meta.default_manager_name)
 
     class Meta:
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return self.name
@@ -195,6 +243,16 @@ class YearlyFacts(models.Model):
         return None
 
 
+REVISION_KEPT = "年度数据修订记录是数据的历史，不能删除。"
+
+
+class FactRevisionQuerySet(ScopedQuerySet["FactRevision"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(REVISION_KEPT)
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class FactRevision(models.Model):
     """One act of recording yearly facts: which values changed, from what to what,
     on whose word (source) and when. The history of every value."""
@@ -217,7 +275,7 @@ class FactRevision(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     enterprise_path = "facts__enterprise__"
-    objects = ScopedQuerySet.as_manager()
+    objects = FactRevisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度数据修订"
@@ -226,6 +284,16 @@ class FactRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facts} {self.get_source_display()} {self.recorded_on}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(REVISION_KEPT)
+
+
+@receiver(pre_delete, sender=FactRevision)
+def _revisions_are_never_deleted(sender: Any, instance: FactRevision, **kwargs: Any) -> None:
+    # Every deletion path (admin, API, shell, a cascade from its facts or enterprise)
+    # sends this signal inside the deleting transaction, which the error rolls back.
+    raise PermissionDenied(REVISION_KEPT)
 
 
 class IPItem(models.Model):

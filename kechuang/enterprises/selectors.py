@@ -23,9 +23,9 @@ from django.db.models import (
 )
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import ScopedQuerySet, role_of
+from kechuang.accounts.scoping import ScopedQuerySet, is_bureau, role_of, scope_q_with_deleted
 from kechuang.core import periods
-from kechuang.core.errors import NotFound
+from kechuang.core.errors import NotFound, PermissionDenied
 from kechuang.core.money import format_wan
 from kechuang.enterprises.facts import FACT_FIELDS, FactField
 from kechuang.enterprises.models import (
@@ -476,3 +476,31 @@ def expiring_certificates(
         .select_related("enterprise", "enterprise__region")
         .order_by("valid_until", "enterprise__name", "pk")
     )
+
+
+# -- deleted enterprises (soft delete) -----------------------------------------------------
+
+
+def can_manage_deleted(actor: Any) -> tuple[bool, str]:
+    if is_bureau(actor):
+        return True, ""
+    return False, "只有科技局可以查看已删除企业"
+
+
+def deleted_enterprise_list(*, actor: Any) -> QuerySet[Enterprise]:
+    """Deleted enterprises, latest first (bureau staff only)."""
+    allowed, reason = can_manage_deleted(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return (
+        Enterprise.deleted_objects.filter(scope_q_with_deleted(actor))
+        .select_related("region", "deleted_by")
+        .order_by("-deleted_at", "pk")
+    )
+
+
+def deleted_enterprise_get(*, actor: Any, pk: int) -> Enterprise:
+    found = deleted_enterprise_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("已删除企业中没有这家企业")
+    return found

@@ -7,14 +7,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from kechuang.accounts.models import Region
 from kechuang.core.audit import audit_log, jsonable, snapshot
-from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.money import CENT
 from kechuang.enterprises import validation as v
 from kechuang.enterprises.facts import FACT_BY_NAME, Source
@@ -168,8 +171,18 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], via: str = "web") -> 
     )
     if not allowed:
         raise PermissionDenied(reason)
-    if not errors and Enterprise.objects.filter(uscc=clean.values["uscc"]).exists():
-        errors.append(FieldError("uscc", "统一社会信用代码", f"{clean.values['uscc']} 已存在"))
+    if not errors and Enterprise.all_objects.filter(uscc=clean.values["uscc"]).exists():
+        code = clean.values["uscc"]
+        gone = Enterprise.deleted_objects.filter(uscc=code).exists()
+        errors.append(
+            FieldError(
+                "uscc",
+                "统一社会信用代码",
+                f"{code} 的企业已删除，可由科技局在“已删除企业”中恢复"
+                if gone
+                else f"{code} 已存在",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -252,7 +265,7 @@ def enterprise_update(
         not errors
         and new_uscc
         and new_uscc != enterprise.uscc
-        and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists()
+        and Enterprise.all_objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists()
     ):
         errors.append(FieldError("uscc", "统一社会信用代码", f"{new_uscc} 已存在"))
     if errors:
@@ -297,18 +310,134 @@ def enterprise_update(
     return locked
 
 
-def enterprise_delete(*, actor: Any, enterprise: Enterprise, via: str = "web") -> None:
-    from kechuang.accounts.scoping import is_bureau
+def _require_bureau(actor: Any, message: str, enterprise: Enterprise) -> None:
+    """Bureau staff whose area holds the enterprise (a county bureau its county's)."""
+    from kechuang.accounts.scoping import covers, is_bureau
 
-    if not is_bureau(actor):
-        raise PermissionDenied("只有科技局可以删除企业")
+    if not is_bureau(actor) or not covers(actor, enterprise.region):
+        raise PermissionDenied(message)
+
+
+def _reason(reason: str, label: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed([FieldError("reason", label, "请填写原因")])
+    if len(text) > 200:
+        raise ValidationFailed([FieldError("reason", label, "不超过200字")])
+    return text
+
+
+def _deletion_state(enterprise: Enterprise) -> dict[str, Any]:
+    return snapshot(
+        enterprise, ["deleted_at", "deleted_by_id", "deleted_reason", "purged_at", "purged_reason"]
+    )
+
+
+def enterprise_delete(
+    *, actor: Any, enterprise: Enterprise, reason: str = "", via: str = "web"
+) -> Enterprise:
+    """Soft delete: the enterprise leaves every list, search, indicator and export; its
+    records and files stay, and bureau staff can restore it (or purge its files)."""
+    _require_bureau(actor, "只有科技局可以删除本辖区的企业", enterprise)
+    text = (reason or "").strip()[:200] or "未填写原因"
     with transaction.atomic():
-        before = snapshot(enterprise)
-        pk = enterprise.pk
+        locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)
+        if locked.deleted_at is not None:
+            raise Conflict(f"{locked.name} 已于 {locked.deleted_at:%Y-%m-%d} 删除")
+        before = _deletion_state(locked)
+        locked.deleted_at = timezone.now()
+        locked.deleted_by = actor
+        locked.deleted_reason = text
+        locked.save(update_fields=["deleted_at", "deleted_by", "deleted_reason"])
         audit_log(
-            actor=actor, action="delete", obj=enterprise, before=before, enterprise_id=pk, via=via
+            actor=actor,
+            action="delete",
+            obj=locked,
+            before=before,
+            after=_deletion_state(locked),
+            enterprise_id=locked.pk,
+            via=via,
+            note=text,
         )
-        enterprise.delete()
+    return locked
+
+
+def enterprise_restore(*, actor: Any, enterprise: Enterprise, via: str = "web") -> Enterprise:
+    _require_bureau(actor, "只有科技局可以恢复本辖区的企业", enterprise)
+    with transaction.atomic():
+        locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)
+        if locked.deleted_at is None:
+            raise Conflict(f"{locked.name} 未被删除")
+        before = _deletion_state(locked)
+        locked.deleted_at = None
+        locked.deleted_by = None
+        locked.deleted_reason = ""
+        locked.save(update_fields=["deleted_at", "deleted_by", "deleted_reason"])
+        audit_log(
+            actor=actor,
+            action="restore",
+            obj=locked,
+            before=before,
+            after=_deletion_state(locked),
+            enterprise_id=locked.pk,
+            via=via,
+        )
+    return locked
+
+
+def enterprise_files(enterprise: Enterprise) -> list[tuple[models.Model, FieldFile]]:
+    """Every stored file of rows that belong to `enterprise` (attachments and whatever
+    a capability adds with a file field and a foreign key to the enterprise)."""
+    out = []
+    for rel in Enterprise._meta.related_objects:
+        model = rel.related_model
+        if not isinstance(model, type) or not rel.one_to_many:
+            continue
+        file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not file_fields:
+            continue
+        for row in model._base_manager.filter(**{rel.field.name: enterprise}).order_by("pk"):
+            for f in file_fields:
+                stored = getattr(row, f.attname)
+                if stored:
+                    out.append((row, stored))
+    return out
+
+
+def enterprise_purge(
+    *, actor: Any, enterprise: Enterprise, reason: str, via: str = "web"
+) -> list[str]:
+    """Removes a deleted enterprise's files from disk (after the commit, so a failure
+    leaves them all), with a reason and an audit row naming each file. Records and
+    their history stay. Returns the names of the files removed."""
+    _require_bureau(actor, "只有科技局可以清除本辖区已删除企业的文件", enterprise)
+    text = _reason(reason, "清除原因")
+    with transaction.atomic():
+        locked = Enterprise.all_objects.select_for_update().get(pk=enterprise.pk)
+        if locked.deleted_at is None:
+            raise Conflict(f"{locked.name} 未被删除：先删除企业，才能清除其文件")
+        files = enterprise_files(locked)
+        names = [str(stored.name) for _row, stored in files]
+        before = _deletion_state(locked)
+        locked.purged_at = timezone.now()
+        locked.purged_reason = text
+        locked.save(update_fields=["purged_at", "purged_reason"])
+        after = _deletion_state(locked)
+        before["files"], after["files"] = names, []
+        audit_log(
+            actor=actor,
+            action="purge",
+            obj=locked,
+            before=before,
+            after=after,
+            enterprise_id=locked.pk,
+            via=via,
+            note=text,
+        )
+        for row, stored in files:
+            row.delete()
+            transaction.on_commit(partial(stored.storage.delete, str(stored.name)))
+    return names
 
 
 # -- yearly facts -------------------------------------------------------------------

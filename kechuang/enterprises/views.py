@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
-from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.panels import panels
 from kechuang.core.registry import list_actions
@@ -131,6 +132,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "year": table.filters["year"],
             "query": table.page_query,
             "can_create": can_edit_enterprise(request.user, None)[0],
+            "can_see_deleted": selectors.can_manage_deleted(request.user)[0],
             "total": table.total,
         },
     )
@@ -241,6 +243,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ip_items": selectors.ip_items_of(enterprise),
             "audit": core_selectors.audit_recent(actor=request.user, enterprise_id=enterprise.pk),
             "can_edit": can_edit_enterprise(request.user, enterprise)[0],
+            "can_delete": selectors.can_manage_deleted(request.user)[0],
             "can_certs": can_manage_certificates(request.user, enterprise)[0],
             "domain_label": tech_domains.label(enterprise.tech_domain),
             "panels": [(p, p.context(request, enterprise)) for p in panels()],
@@ -391,3 +394,51 @@ def certificate_create(request: HttpRequest, pk: int) -> HttpResponse:
         "enterprises/form.html",
         {"form": form, "title": f"{enterprise.name} · 登记资质证书", "e": enterprise},
     )
+
+
+# -- soft delete ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _enterprise(request, pk)
+    try:
+        services.enterprise_delete(
+            actor=request.user, enterprise=enterprise, reason=request.POST.get("reason", "")
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("enterprises:list")
+    messages.success(request, f"已删除企业“{enterprise.name}”，可在“已删除企业”中恢复")
+    return redirect("enterprises:list")
+
+
+@login_required
+def deleted_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.deleted_enterprise_list(actor=request.user)
+    return render(request, "enterprises/deleted.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def deleted_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.deleted_enterprise_get(actor=request.user, pk=pk)
+    services.enterprise_restore(actor=request.user, enterprise=enterprise)
+    messages.success(request, f"已恢复企业“{enterprise.name}”")
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@login_required
+@require_POST
+def deleted_purge(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.deleted_enterprise_get(actor=request.user, pk=pk)
+    try:
+        names = services.enterprise_purge(
+            actor=request.user, enterprise=enterprise, reason=request.POST.get("reason", "")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, f"未清除“{enterprise.name}”的文件：" + "；".join(exc.lines()))
+    else:
+        messages.success(request, f"已清除“{enterprise.name}”的 {len(names)} 个文件")
+    return redirect("enterprises:deleted")

@@ -4,6 +4,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from kechuang.core.admin_audit import AuditedAdmin
 from kechuang.programmes.models import (
     Application,
     Attachment,
@@ -30,7 +31,7 @@ class EventInline(admin.TabularInline[Event, Application]):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin[Application]):
+class ApplicationAdmin(AuditedAdmin):
     list_display = ("enterprise", "programme", "year", "kind", "stage", "call")
     list_filter = ("programme", "year", "stage")
     search_fields = ("enterprise__name", "enterprise__uscc", "title")
@@ -38,9 +39,12 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
     readonly_fields = ("programme", "stage", "unique_key", "version")
     inlines = [EventInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an application starts in its workflow's services
+
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin[Call]):
+class CallAdmin(AuditedAdmin):
     list_display = ("name", "programme", "year", "seq", "closes_on", "decided_on")
     list_filter = ("programme", "year")
 
@@ -52,26 +56,27 @@ class EntryInline(admin.TabularInline[PublicityEntry, Publicity]):
 
 
 @admin.register(Publicity)
-class PublicityAdmin(admin.ModelAdmin[Publicity]):
+class PublicityAdmin(AuditedAdmin):
     list_display = ("title", "programme", "starts_on", "ends_on", "status")
     list_filter = ("programme", "status")
+    readonly_fields = ("status",)  # opened and closed by the publicity services
     inlines = [EntryInline]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin[Task]):
+class TaskAdmin(AuditedAdmin):
     list_display = ("title", "programme", "region", "enterprise", "due_on", "status")
     list_filter = ("programme", "status")
     raw_id_fields = ("enterprise", "application")
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin[Visit]):
+class VisitAdmin(AuditedAdmin):
     list_display = ("enterprise", "visited_on", "visitor_name", "application")
     raw_id_fields = ("enterprise", "application")
 
 
-admin.site.register(Attachment)
-admin.site.register(Review)
-admin.site.register(Objection)
-admin.site.register(Award)
+admin.site.register(Attachment, AuditedAdmin)
+admin.site.register(Review, AuditedAdmin)
+admin.site.register(Objection, AuditedAdmin)
+admin.site.register(Award, AuditedAdmin)

@@ -379,6 +379,12 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
     below) or by their owner (a helper sees the tasks given to them)."""
 
     def visible_to(self, actor: Any) -> Self:
+        # A task about a deleted enterprise goes with it (soft delete).
+        return self._visible_to(actor).filter(
+            Q(enterprise__isnull=True) | Q(enterprise__deleted_at__isnull=True)
+        )
+
+    def _visible_to(self, actor: Any) -> Self:
         from kechuang.accounts.scoping import role_of, sees_everything
 
         role = role_of(actor)

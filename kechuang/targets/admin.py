@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from kechuang.enterprises.admin import AuditedAdmin
+from kechuang.core.admin_audit import AuditedAdmin
 from kechuang.targets.models import AssessmentWeight, RegionalStatistic, Target
 
 

@@ -202,6 +202,7 @@ def test_bonus_and_negative_items() -> None:
 
 # -- properties over random counties --------------------------------------------------------
 
+
 def maybe(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """Mostly known, sometimes unknown."""
     return st.one_of(values, values, values, st.none())
