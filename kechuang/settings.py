@@ -98,7 +98,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kechuang.accounts.admin_site.KechuangAdminConfig",  # django.contrib.admin, platform admin only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

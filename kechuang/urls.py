@@ -8,10 +8,6 @@ from kechuang.core.health import healthz
 from kechuang.core.registry import collect
 from kechuang.enterprises.views import home
 
-admin.site.site_header = "科创云 管理后台"
-admin.site.site_title = "科创云"
-admin.site.index_title = "数据管理"
-
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -138,10 +138,23 @@ def test_anonymous_is_sent_to_login_or_401(client, firm_b):
             assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
-def test_admin_is_for_bureau_staff_only(client, officer_a, staff):
+def test_admin_is_for_the_platform_administrator_only(client, officer_a, staff, regions):
+    """The admin's lists are not scoped by region: a county's bureau, even a superuser
+    with a region (as the demo's kjj), must not reach another county through it."""
+    from tests.conftest import make_user
+
     client.force_login(officer_a)
     assert client.get("/admin/").status_code == 302
     client.force_login(staff)
+    assert client.get("/admin/").status_code == 302
+    county_root = make_user(
+        "countyroot", "staff", is_staff=True, is_superuser=True, region=regions["county"]
+    )
+    client.force_login(county_root)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/enterprises/enterprise/").status_code == 302
+    platform = make_user("platform", "staff", is_staff=True, is_superuser=True)
+    client.force_login(platform)
     assert client.get("/admin/").status_code == 200
 
 
