@@ -175,6 +175,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_ROWS = int(os.environ.get("KECHUANG_IMPORT_MAX_ROWS", "200000"))
 
+# An API token expires this many days after it is issued (a password change revokes it
+# at once); `kechuang token create --days N` and the token page may ask for fewer.
+API_TOKEN_DAYS = int(os.environ.get("KECHUANG_API_TOKEN_DAYS", "90"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from kechuang.accounts.models import ApiToken, Region, User
 
@@ -23,5 +24,21 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    """Tokens are issued by their owner (the token page, the API, `kechuang token`): here
+    staff may only rename, shorten or revoke one. The owner is read-only: a token moved to
+    another user would act as that user with a key its first owner holds."""
+
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
