@@ -93,7 +93,63 @@ class LocalSwagger(Swagger):
         return render(request, "api/docs.html", context)
 
 
-api = NinjaAPI(
+# What every operation may answer besides its success, in the one error shape: the
+# document says so, so a client (and schemathesis) can rely on it.
+ERROR_RESPONSES = {
+    "400": "请求有误（如网址中含有无法识别的字符）",
+    "401": "未登录或令牌无效",
+    "403": "无权执行此操作",
+    "404": "不存在或无权查看",
+    "409": "与当前状态冲突",
+    "422": "请求数据不符合要求（details 逐项说明）",
+    "500": "服务器出错",
+    "503": "数据库暂时无法连接",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "row": {"type": ["integer", "null"]},
+                            "field": {"type": "string"},
+                            "label": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+class KechuangAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/Error"}
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {"description": text, "content": {"application/json": {"schema": ref}}},
+                    )
+        return document
+
+
+api = KechuangAPI(
     title="科创云 Kechuang API",
     version="1",
     description="县（市、区）科技局科技创新工作平台的接口。认证：会话（浏览器登录）或 `Authorization: Bearer <token>`"
@@ -159,6 +215,15 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "应为日期 YYYY-MM-DD"
     if kind.startswith("bool"):
         return "应为 true/false"
+    limit = err.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于{limit.get('ge', limit.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于{limit.get('le', limit.get('lt'))}"
+    if kind == "string_too_long":
+        return f"不能超过{limit.get('max_length')}个字"
+    if kind == "extra_forbidden":
+        return "不是可接受的字段"
     return str(err.get("msg", "格式不正确"))
 
 
