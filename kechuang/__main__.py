@@ -59,7 +59,18 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     argv[0] = "kechuang"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except Exception as exc:
+        from django.conf import settings
+
+        from kechuang.core.outage import cli_message, database_unreachable
+
+        if not database_unreachable(exc):
+            raise
+        # One line an operator can act on, instead of the driver's long traceback.
+        print(cli_message(settings.DATABASES["default"]), file=sys.stderr)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -289,6 +289,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# An API token expires this many days after it is issued (a password change revokes it
+# at once); `kechuang token create --days N` and the token page may ask for fewer.
+API_TOKEN_DAYS = int(os.environ.get("KECHUANG_API_TOKEN_DAYS", "90"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -16,3 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# A crash or a database outage: a Chinese page (JSON under /api/) that needs no database.
+handler500 = "kechuang.core.web.errors.server_error"

@@ -34,6 +34,7 @@ def fill(route, target, token):
         "token": token,
         "indicator": "hnte_new",
         "indicator_id": "hnte_new",
+        "prefix": "kc_abcde",
     }
     params = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
     url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest, HttpResponse
@@ -46,10 +44,21 @@ class RegionAdmin(AuditedAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedAdmin):
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    """Tokens are issued by their owner (the token page, the API, `kechuang token`): here
+    staff may only rename, shorten or revoke one. The owner is read-only: a token moved to
+    another user would act as that user with a key its first owner holds."""
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # A token acts as its owner: re-owning one would hand it to someone else.
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "user"] if obj is not None else fields
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -145,31 +148,76 @@ class User(AbstractUser):
 
         return audit_scope_q(self)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() leaves the raw password in _password until the save: every path
+        # that changes a password (the page, the admin, `changepassword`) comes here.
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self, revoked=False).update(
+                revoked=True, revoked_at=timezone.now(), revoked_reason=ApiToken.PASSWORD_CHANGED
+            )
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked, not expired."""
+        return self.filter(revoked=False, expires_at__gt=timezone.now())
+
 
 class ApiToken(models.Model):
-    """A bearer token for /api/v1/. Only its SHA-256 is stored; the key is shown once."""
+    """A bearer token for /api/v1/. Only its SHA-256 is stored; the key is shown once.
+    It expires after `KECHUANG_API_TOKEN_DAYS` and dies with its owner's password."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    PASSWORD_CHANGED = "密码已更改"
+    BY_OWNER = "本人吊销"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="所有者"
+    )
     name = models.CharField("名称", max_length=60, blank=True)
     prefix = models.CharField("前缀", max_length=8)
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField("吊销原因", max_length=60, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+    @property
+    def is_live(self) -> bool:
+        return not self.revoked and self.expires_at > timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.revoked:
+            return f"已吊销（{self.revoked_reason}）" if self.revoked_reason else "已吊销"
+        return "有效" if self.is_live else "已过期"
 
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
         key = "kc_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
+        lifetime = dt.timedelta(days=days or settings.API_TOKEN_DAYS)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:8],
+            key_hash=cls.hash_key(key),
+            expires_at=timezone.now() + lifetime,
+        )
         return token, key

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from kechuang.accounts import views
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -19,6 +21,8 @@ urlpatterns = [
         ),
         name="password_change",
     ),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/revoke/", views.token_revoke, name="token_revoke"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),

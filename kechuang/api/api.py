@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -31,11 +33,50 @@ class ChineseJSONRenderer(BaseRenderer):
 
 
 class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`: a live token of an active user. No CSRF check: a
+    browser never adds this header by itself, so another site cannot forge it."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_user(token)
         if user is not None:
             request.user = user
+            request.bearer_token = True  # type: ignore[attr-defined]
         return user
+
+
+class CsrfSessionAuth(SessionAuth):
+    """The browser's login session. Writes must carry the CSRF token — but only a request
+    that *has* a logged-in session is checked: ninja's own SessionAuth checks first, and
+    its 403 "CSRF check Failed" ended the request before the bearer token was tried."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not getattr(request.user, "is_authenticated", False):
+            return None
+        return super()._get_key(request)
+
+
+def bearer_user(request: HttpRequest) -> Any:
+    """The user of a valid bearer token in the request, else None."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    return api_token_user(key.strip()) if scheme.lower() == "bearer" else None
+
+
+def _docs_for_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs page and the OpenAPI document are for logged-in users (or a token): the
+    page sends a visitor to the login page, the document answers 401 in our error shape."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            user = bearer_user(request)
+            if user is None:
+                if request.path.endswith(".json"):
+                    return error_response(request, 401, "unauthenticated", "未登录或令牌无效")
+                return redirect_to_login(request.get_full_path())
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class LocalSwagger(Swagger):
@@ -43,8 +84,6 @@ class LocalSwagger(Swagger):
     page works on an intranet without internet access."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:  # the page; openapi.json stays public
-            return redirect_to_login(request.get_full_path())
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {
             "swagger_settings": self.settings,  # json_script in the page
@@ -54,14 +93,72 @@ class LocalSwagger(Swagger):
         return render(request, "api/docs.html", context)
 
 
-api = NinjaAPI(
+# What every operation may answer besides its success, in the one error shape: the
+# document says so, so a client (and schemathesis) can rely on it.
+ERROR_RESPONSES = {
+    "400": "请求有误（如网址中含有无法识别的字符）",
+    "401": "未登录或令牌无效",
+    "403": "无权执行此操作",
+    "404": "不存在或无权查看",
+    "409": "与当前状态冲突",
+    "422": "请求数据不符合要求（details 逐项说明）",
+    "500": "服务器出错",
+    "503": "数据库暂时无法连接",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "row": {"type": ["integer", "null"]},
+                            "field": {"type": "string"},
+                            "label": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+class KechuangAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/Error"}
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {"description": text, "content": {"application/json": {"schema": ref}}},
+                    )
+        return document
+
+
+api = KechuangAPI(
     title="科创云 Kechuang API",
     version="1",
     description="县（市、区）科技局科技创新工作平台的接口。认证：会话（浏览器登录）或 `Authorization: Bearer <token>`"
     '（`kechuang token create USER` 生成）。错误统一为 `{"error": {code, message, details}}`。',
     renderer=ChineseJSONRenderer(),
-    auth=[SessionAuth(), TokenAuth()],
+    # The token first: a request with a bearer token is never a CSRF question.
+    auth=[TokenAuth(), CsrfSessionAuth()],
     urls_namespace="api",
+    docs_decorator=_docs_for_users,
     docs=LocalSwagger(settings={"layout": "BaseLayout", "deepLinking": True}),
 )
 
@@ -120,6 +217,15 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "应为日期 YYYY-MM-DD"
     if kind.startswith("bool"):
         return "应为 true/false"
+    limit = err.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于{limit.get('ge', limit.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于{limit.get('le', limit.get('lt'))}"
+    if kind == "string_too_long":
+        return f"不能超过{limit.get('max_length')}个字"
+    if kind == "extra_forbidden":
+        return "不是可接受的字段"
     return str(err.get("msg", "格式不正确"))
 
 

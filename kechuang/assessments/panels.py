@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from kechuang.core import periods
 from kechuang.core.panels import Panel
-from kechuang.core.web import date_param, kept_year
+from kechuang.core.web import date_param, kept_year, text_param
 
 
 def default_as_of(request: HttpRequest, year: int | None) -> dt.date:
@@ -26,7 +26,7 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
 
     # The page's year (?year=, else the one kept while moving between pages), else the
     # firm's own latest year.
-    year = periods.parse_year(request.GET.get("year")) or kept_year(request)
+    year = periods.parse_year(text_param(request, "year")) or kept_year(request)
     as_of = default_as_of(request, year if year is not None else latest_year_of(enterprise))
     try:
         _record, doc = enterprise_assessment(enterprise=enterprise, as_of=as_of)

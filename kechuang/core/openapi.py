@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
+from kechuang.core.periods import EARLIEST_YEAR, LATEST_YEAR
 from kechuang.core.tabular import Column
 
 # The JSON type each column kind takes (a blank or null cell is "unknown").
@@ -25,6 +26,14 @@ _KIND_TYPES: dict[str, Any] = {
     "bool": bool,
     "choice": str,
 }
+
+
+# A year in a path or query parameter: out of range is 422 with "应为…之间的年份"-style
+# details, never a date() of year 9223372036854775807 deep inside a selector.
+Year = Annotated[
+    int,
+    Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description=f"年度（{EARLIEST_YEAR}–{LATEST_YEAR}）"),
+]
 
 
 class ClosedSchema(Schema):

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from kechuang.core import selectors
 from kechuang.core.audit_text import ACTION_LABELS
 from kechuang.core.models import AuditLog
-from kechuang.core.web import Column, Filter, Listing, choice_param
+from kechuang.core.web import Column, Filter, Listing, choice_param, text_param
 
 
 def _changes(entry: AuditLog) -> str:
@@ -46,7 +46,7 @@ AUDIT = Listing(
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    raw = choice_param(request, "enterprise", _digits(request.GET.get("enterprise")))
+    raw = choice_param(request, "enterprise", _digits(text_param(request, "enterprise")))
     enterprise_id = int(raw) if raw else None
 
     def rows(filters: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.openapi import Year
 from kechuang.cultivation import forecast as fc
 from kechuang.cultivation import grading, selectors, services
 from kechuang.cultivation.models import Ledger
@@ -123,7 +124,7 @@ def _grade(g: grading.Grade) -> dict[str, Any]:
 
 
 @router.get("/pool", response=PoolOut, summary="后备培育库（在库企业、分级、距离与补足办法）")
-def pool(request: HttpRequest, year: int | None = None, day: dt.date | None = None) -> PoolOut:
+def pool(request: HttpRequest, year: Year | None = None, day: dt.date | None = None) -> PoolOut:
     _guard(request)
     y = year or selectors.plan_year(request.user)
     d = day or selectors.work_day(y)
@@ -209,7 +210,7 @@ def _figures(x: fc.Figures) -> dict[str, Any]:
 
 
 @router.get("/forecast", response=ForecastOut, summary="年度预测：新增、年末有效高企与目标、缺口")
-def forecast(request: HttpRequest, year: int | None = None) -> ForecastOut:
+def forecast(request: HttpRequest, year: Year | None = None) -> ForecastOut:
     _guard(request)
     y = year or selectors.plan_year(request.user)
     f = fc.forecast(actor=request.user, year=y, calibrate=False)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from kechuang.accounts.scoping import is_bureau
 from kechuang.core import periods
 from kechuang.core.panels import Panel
-from kechuang.core.web import kept_year
+from kechuang.core.web import kept_year, text_param
 
 
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
 
     # The plan year after the page's reporting year (?year=, else the one kept), else
     # the default plan year.
-    picked = periods.parse_year(request.GET.get("year")) or kept_year(request)
+    picked = periods.parse_year(text_param(request, "year")) or kept_year(request)
     year = (
         periods.application_year_of(picked)
         if picked is not None

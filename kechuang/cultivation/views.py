@@ -28,6 +28,7 @@ from kechuang.core.web import (
     file_response,
     plan_year_param,
     require,
+    text_param,
     xlsx_response,
 )
 from kechuang.cultivation import forecast as fc
@@ -67,7 +68,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _area(request: HttpRequest) -> Region | None:
-    return selectors.area_by_code(request.user, request.GET.get("area", ""))
+    return selectors.area_by_code(request.user, text_param(request, "area"))
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -115,7 +116,7 @@ def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @staff_or_officer
 def board(request: HttpRequest) -> HttpResponse:
     ctx = _ctx(request)
-    want = request.GET.get("grade", "")
+    want = text_param(request, "grade")
     cards = selectors.board_cards(request.user, year=ctx["year"], area=ctx["area"], grade=want)
     columns = [(s, [c for c in cards if c[0].stage == s.key]) for s in pipeline.STAGES]
     ctx.update(columns=columns, total=len(cards), grade=want, grade_labels=grading.GRADE_LABELS)
@@ -614,7 +615,7 @@ def batches(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('cultivation:batches')}?year={data['year'] or ''}")
     ctx = _ctx(request)
     page = selectors.batches_page(
-        request.user, year=ctx["year"], chosen_pk=request.GET.get("batch", "")
+        request.user, year=ctx["year"], chosen_pk=text_param(request, "batch")
     )
     members = BATCH_MEMBERS.build(request, selectors.batch_members(request.user, page.chosen))
     if response := members.export_response():

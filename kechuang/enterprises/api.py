@@ -16,7 +16,7 @@ from kechuang.core import periods
 from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.money import yuan_to_wan
-from kechuang.core.openapi import columns_schema, json_body, json_schema
+from kechuang.core.openapi import Year, columns_schema, json_body, json_schema
 from kechuang.core.tabular import parse_record
 from kechuang.enterprises import importing, selectors, services
 from kechuang.enterprises.facts import FACT_FIELDS
@@ -266,7 +266,7 @@ def facts_list(request: HttpRequest, uscc: str) -> list[dict[str, Any]]:
     openapi_extra=json_body(json_schema(FactsIn)),
 )
 def facts_put(
-    request: HttpRequest, uscc: str, year: int, payload: Body[dict[str, Any]]
+    request: HttpRequest, uscc: str, year: Year, payload: Body[dict[str, Any]]
 ) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(actor=request.user, uscc=uscc)
     body = dict(payload)

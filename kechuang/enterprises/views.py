@@ -25,6 +25,7 @@ from kechuang.core.web import (
     Listing,
     region_param,
     require,
+    text_param,
     xlsx_response,
     year_param,
 )
@@ -170,13 +171,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def enterprise_search(request: HttpRequest) -> HttpResponse:
     """The top bar's search: every match in the user's scope, best first; one match
     goes straight to the firm's page unless the list is asked for."""
-    q = (request.GET.get("q") or "").strip()[:60]
+    q = text_param(request, "q", 60)
     table = SEARCH.build(
         request, lambda f: selectors.enterprise_search(actor=request.user, q=f["q"][:60])
     )
     if response := table.export_response():
         return response
-    if table.total == 1 and request.GET.get("go") == "1":
+    if table.total == 1 and text_param(request, "go") == "1":
         return redirect("enterprises:detail", pk=table.rows[0].obj.pk)
     return render(request, "enterprises/search.html", {"table": table, "q": q})
 
@@ -184,7 +185,7 @@ def enterprise_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_suggest(request: HttpRequest) -> HttpResponse:
     """The suggestions under the search box (htmx): the first few matches."""
-    q = (request.GET.get("q") or "").strip()[:60]
+    q = text_param(request, "q", 60)
     found = selectors.enterprise_suggestions(actor=request.user, q=q) if q else []
     return render(request, "enterprises/suggest.html", {"found": found, "q": q})
 
@@ -196,7 +197,7 @@ def enterprise_export(request: HttpRequest, kind: str) -> HttpResponse:
         raise NotFound("未知的导出类型")
     filters, _fields = ENTERPRISES.parse_filters(request)
     qs = _enterprises(request, filters)
-    year = periods.parse_year(request.GET.get("year"))
+    year = periods.parse_year(text_param(request, "year"))
     headers, rows = importing.export_table(kind, qs, year=year)
     title = importing.KINDS[kind].title
     return xlsx_response(

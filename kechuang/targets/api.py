@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from kechuang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kechuang.core.openapi import Year
 from kechuang.targets import selectors, services
 from kechuang.targets.indicators import INDICATORS, Evaluator, json_number
 from kechuang.targets.models import Target
@@ -76,7 +77,7 @@ def _region(request: HttpRequest, code: str) -> Any:
 @router.get(
     "", response=IndicatorsOut, summary="某区域某年度的全部指标（含目标、完成率、同级排名）"
 )
-def indicators(request: HttpRequest, region: str = "", year: int | None = None) -> Any:
+def indicators(request: HttpRequest, region: str = "", year: Year | None = None) -> Any:
     reg = _region(request, region)
     y = year or selectors.default_year(request.user)
     rows = selectors.indicator_table(actor=request.user, region=reg, year=y)
@@ -105,7 +106,7 @@ def indicators(request: HttpRequest, region: str = "", year: int | None = None) 
 
 @router.get("/{indicator_id}/records", response=RecordsOut, summary="指标背后的记录（下钻）")
 def indicator_records(
-    request: HttpRequest, indicator_id: str, region: str = "", year: int | None = None
+    request: HttpRequest, indicator_id: str, region: str = "", year: Year | None = None
 ) -> Any:
     reg = _region(request, region)
     y = year or selectors.default_year(request.user)
@@ -193,7 +194,7 @@ def target_out(t: Target) -> TargetOut:
 
 
 @targets_router.get("", response=list[TargetOut], summary="目标列表")
-def target_list(request: HttpRequest, year: int | None = None) -> Any:
+def target_list(request: HttpRequest, year: Year | None = None) -> Any:
     return [target_out(t) for t in selectors.target_list(actor=request.user, year=year)]
 
 

@@ -10,7 +10,8 @@ from tests.conftest import new_uscc
 pytestmark = pytest.mark.django_db
 
 
-def test_openapi_is_served(client):
+def test_openapi_is_served(client, staff):
+    client.force_login(staff)
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/enterprises" in response.json()["paths"]

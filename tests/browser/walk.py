@@ -19,7 +19,7 @@ OTHER_COUNTY_ROLES = ("xinghua", "dainan")
 SKIP = re.compile(
     r"^(admin/|api/v1/(?!docs$)|accounts/logout/)|\.xlsx$|/export|/download|/new/$"
     r"|/propose/$|/decide/$|/leave/$|/grade/$|/regrade/$|/transition/$|/visit/$"
-    r"|/document/$|/status/$|/delete/$|/confirm/|/upload/|-selected/$"
+    r"|/document/$|/status/$|/delete/$|/revoke/$|/confirm/|/upload/|-selected/$"
 )
 
 # Words a Chinese officer reads as they are: product and format names, units, codes.

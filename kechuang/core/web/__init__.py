@@ -32,6 +32,7 @@ from kechuang.core.web.params import (
     page_param,
     plan_year_param,
     region_param,
+    text_param,
     year_param,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "plan_year_param",
     "region_param",
     "require",
+    "text_param",
     "xlsx_response",
     "year_param",
 ]

@@ -56,7 +56,7 @@ from kechuang.core import periods
 from kechuang.core.money import format_wan, yuan_to_wan
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web.downloads import xlsx_response
-from kechuang.core.web.params import flag_param, page_param, year_param
+from kechuang.core.web.params import flag_param, page_param, text_param, year_param
 
 EXPORT_CHUNK = 500
 EMPTY = "—"
@@ -171,7 +171,7 @@ class Filter:
         return self.default(request) if callable(self.default) else self.default
 
     def parse(self, request: HttpRequest, options: list[tuple[str, str]]) -> Any:
-        raw = (request.GET.get(self.name) or "").strip()
+        raw = text_param(request, self.name)
         if self.kind == "flag":
             flag = flag_param(request, self.name)
             return self.default_for(request) if flag is None else flag
@@ -255,7 +255,7 @@ class Listing:
         return out
 
     def parse_sort(self, request: HttpRequest) -> str:
-        raw = (request.GET.get("sort") or "").strip()
+        raw = text_param(request, "sort")
         return raw if raw.lstrip("-") in self.sorts() else self.default_sort
 
     def parse_filters(self, request: HttpRequest) -> tuple[dict[str, Any], list[FilterField]]:

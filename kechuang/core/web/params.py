@@ -1,5 +1,8 @@
 """The query-string parameters every page shares, parsed in one place. A bad value is
 never an error page: it falls back to the default, as a hand-edited URL deserves.
+Every value read here has its control characters removed (PostgreSQL refuses a NUL in
+a string: `?q=%00` was a 500) and is cut to a sane length; views read text with
+`text_param`, never `request.GET` itself.
 
     year = year_param(request, default=lambda: selectors.default_year(request.user))
     region = region_param(request, visible_regions(request.user))   # None = whole scope
@@ -24,12 +27,27 @@ M = TypeVar("M", bound=Model)
 MAX_PAGE_DIGITS: Final = 9
 
 
+# No parameter a page reads is longer (a search is 60 characters, a code 18).
+MAX_PARAM_LENGTH: Final = 200
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def clean_text(value: str | None, max_length: int = MAX_PARAM_LENGTH) -> str:
+    """`value` without NUL and other control characters, stripped and cut."""
+    return (value or "").translate(_CONTROL).strip()[:max_length]
+
+
 def _raw(request: HttpRequest, name: str) -> str:
-    """A parameter from the query string, else from a POSTed form."""
+    """A parameter from the query string, else from a POSTed form (cleaned)."""
     value = request.GET.get(name)
     if value is None and request.method == "POST":
         value = request.POST.get(name)
-    return (value or "").strip()
+    return clean_text(value)
+
+
+def text_param(request: HttpRequest, name: str, max_length: int = MAX_PARAM_LENGTH) -> str:
+    """A free-text parameter (a search, a code): cleaned, at most `max_length` long."""
+    return _raw(request, name)[:max_length]
 
 
 def _default(default: T | Callable[[], T]) -> T:

@@ -1,0 +1,130 @@
+"""Every URL, as every role, with hostile values in every query parameter it reads (and
+the ones pages share): never a server error. A page answers 200/302/400/403/404/405 (a
+400 with a Chinese reason), the API a JSON error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import QueryDict
+
+from tests.test_scoping import all_routes, fill
+
+pytestmark = pytest.mark.django_db
+
+# Tried in each parameter alone (bureau staff): the values that reach int() and date().
+ALONE = ("9223372036854775807", "-1", "abc")
+# Parameters pages share, tried even where a first visit did not read them.
+COMMON = ("page", "q", "year", "region", "sort", "enterprise", "as_of", "on", "day", "area", "id")
+HOSTILE = (
+    "9223372036854775807",
+    "-1",
+    "abc",
+    "\x00",
+    "2020-13-45",
+    "x" * 3000,
+)
+OK_PAGE = {200, 302, 400, 403, 404, 405}
+# The API's pages: Swagger UI, and the root (a 404 that names the docs).
+API_PAGES = ("/api/v1/docs", "/api/v1/")
+OK_API = {200, 400, 401, 403, 404, 405, 409, 422}
+
+
+class Recorder:
+    """Notes which query parameters a view reads (QueryDict.get / [] / getlist / in)."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        self.keys: set[str] = set()
+        original_get = QueryDict.get
+        original_getitem = QueryDict.__getitem__
+        original_getlist = QueryDict.getlist
+        original_contains = QueryDict.__contains__
+        keys = self.keys
+
+        def get(qd: QueryDict, key: str, default: Any = None) -> Any:
+            keys.add(key)
+            return original_get(qd, key, default)
+
+        def getitem(qd: QueryDict, key: str) -> Any:
+            keys.add(key)
+            return original_getitem(qd, key)
+
+        def getlist(qd: QueryDict, key: str, default: Any = None) -> Any:
+            keys.add(key)
+            return original_getlist(qd, key, default)
+
+        def contains(qd: QueryDict, key: object) -> bool:
+            if isinstance(key, str):
+                keys.add(key)
+            return original_contains(qd, key)
+
+        monkeypatch.setattr(QueryDict, "get", get)
+        monkeypatch.setattr(QueryDict, "__getitem__", getitem)
+        monkeypatch.setattr(QueryDict, "getlist", getlist)
+        monkeypatch.setattr(QueryDict, "__contains__", contains)
+
+
+def routes_for(target: Any) -> list[str]:
+    urls = []
+    for route in all_routes():
+        if route.startswith("admin/") or "logout" in route:
+            continue
+        url, _params = fill(route, target, "no-such-token")
+        urls.append(url)
+    return urls
+
+
+def check(client: Any, url: str, params: dict[str, str], problems: list[str], who: str) -> None:
+    try:
+        response = client.get(url, params)
+    except Exception as exc:
+        problems.append(f"{who} {url} {params!r:.80}: {type(exc).__name__}: {exc!s:.200}")
+        return
+    status = response.status_code
+    if url.startswith("/api/") and url not in API_PAGES:
+        json_answer = response["Content-Type"].startswith("application/json")
+        if status not in OK_API or not (json_answer or status == 405):
+            problems.append(f"{who} {url} {params!r:.80}: {status} {response['Content-Type']}")
+    elif status not in OK_PAGE:
+        problems.append(f"{who} {url} {params!r:.80}: {status}")
+    elif status == 400 and "text/html" in response.get("Content-Type", ""):
+        body = response.content.decode()
+        if "error-reason" not in body:
+            problems.append(f"{who} {url} {params!r:.80}: 400 without a Chinese reason")
+
+
+def test_hostile_query_parameters_never_crash(
+    client: Any,
+    monkeypatch: Any,
+    staff: Any,
+    officer_a: Any,
+    enterprise_user: Any,
+    helper_user: Any,
+    firm_a: Any,
+    firm_b: Any,
+) -> None:
+    """Bureau staff get each hostile value in every parameter at once and in each
+    parameter alone; the other roles every value in every parameter at once."""
+    client.raise_request_exception = True
+    problems: list[str] = []
+    recorder = Recorder(monkeypatch)
+    actors = (
+        (staff, firm_b),
+        (officer_a, firm_a),
+        (enterprise_user, firm_b),
+        (helper_user, firm_a),
+    )
+    for actor, target in actors:
+        client.force_login(actor)
+        for url in routes_for(target):
+            recorder.keys.clear()
+            check(client, url, {}, problems, actor.username)
+            read = set(recorder.keys) - {"format"}
+            names = read | set(COMMON)
+            for value in HOSTILE:
+                check(client, url, {name: value for name in names}, problems, actor.username)
+                if actor is staff and value in ALONE:
+                    for name in read:
+                        check(client, url, {name: value}, problems, actor.username)
+    assert not problems, "\n".join(problems[:80]) + f"\n({len(problems)} in all)"
