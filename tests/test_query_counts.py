@@ -17,17 +17,18 @@ from kechuang.enterprises.models import Enterprise
 MARKER = "济川药业集团有限公司"
 COUNTY, TOWN = "321283", "321283101"
 
-# (login, page, ceiling). The county's dashboard ran 194 queries (191 on PostgreSQL)
+# (login, page, ceiling). The bureau's pages read its region once more since bureau
+# staff belong to a region (issue #12, one instance for a city). The county's dashboard ran 194 queries (191 on PostgreSQL)
 # before its town/park comparison was counted in one grouped query per indicator.
 CEILINGS = [
     ("kjj", "/targets/region/{county}/", 95),
     ("huangqiao", "/targets/region/{town}/", 90),
-    ("kjj", "/enterprises/", 15),
+    ("kjj", "/enterprises/", 16),
     ("kjj", "/enterprises/{firm}/", 40),
-    ("kjj", "/cultivation/", 17),
+    ("kjj", "/cultivation/", 18),
     ("kjj", "/targets/assessment/", 40),
-    ("kjj", "/assess/enterprise/{firm}/", 17),
-    ("kjj", "/api/v1/enterprises?page_size=50", 5),
+    ("kjj", "/assess/enterprise/{firm}/", 18),
+    ("kjj", "/api/v1/enterprises?page_size=50", 6),
 ]
 
 

@@ -108,7 +108,8 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
         # The local demo on plain http://127.0.0.1 (DEBUG off, no KECHUANG_HTTPS): served
         # over http, not redirected to https, because serve gave its servers
         # KECHUANG_HTTPS=0 (tests/core/test_security.py: that also makes cookies plain).
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
+        # /healthz: public and static-free (the API document now needs a login).
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
         assert page.status == 200 and page.url.startswith("http://")
         assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
         children = _children(serve.pid)

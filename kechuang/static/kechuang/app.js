@@ -16,6 +16,12 @@
       window.print();
       return;
     }
+    // <input readonly data-select-on-click>: one click selects the whole text (a key to copy).
+    const pick = event.target.closest("[data-select-on-click]");
+    if (pick) {
+      pick.select();
+      return;
+    }
     const back = event.target.closest("[data-back]");
     if (back && window.history.length > 1) {
       event.preventDefault();
