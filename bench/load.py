@@ -255,6 +255,9 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
         # The demo's day (kechuang.demo.load.DEMO_TODAY), whichever var/ built the database.
         "KECHUANG_TODAY": "2021-06-30",
+        # Plain http on loopback, as `kechuang serve` gives its servers there (no https
+        # redirect, no Secure cookies: docs/deployment-security.md).
+        "KECHUANG_HTTPS": "0",
     }
     env.pop("DEBUG", None)
     setup(args, env)
