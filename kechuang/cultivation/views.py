@@ -774,6 +774,10 @@ def forecast(request: HttpRequest) -> HttpResponse:
     return render(request, "cultivation/forecast.html", ctx)
 
 
+# The export's expected values (期望重认定, 期望新增, 年末有效, 缺口) to one decimal.
+FORECAST_FORMATS = {i: "0.0" for i in (3, 5, 7, 9)}
+
+
 @staff_or_officer
 def forecast_export(request: HttpRequest) -> HttpResponse:
     """The forecast's area table (and the total) as a workbook."""
@@ -789,9 +793,6 @@ def forecast_export(request: HttpRequest) -> HttpResponse:
         ),
         f"{where}{year}年高企预测.xlsx",
     )
-
-
-FORECAST_FORMATS = {i: "0.0" for i in (3, 5, 7, 9)}
 
 
 @staff_or_officer
