@@ -34,7 +34,7 @@ def test_no_file_outside_its_folder_names_the_example_app():
 
 
 def test_every_kind_of_contribution_is_read_from_it():
-    for name in ("NAV", "PANELS", "URLS", "INDICATORS", "IMPORTS", "WORKFLOWS"):
+    for name in ("NAV", "PANELS", "URLS", "INDICATORS", "IMPORTS", "WORKFLOWS", "ATTRIBUTES"):
         assert "example_app" in registry.contributors(name), name
     assert workflow.get("example_rd").label == "加计扣除备案"
     assert "example_expenses" in imports.kinds()
@@ -89,6 +89,13 @@ def test_its_import_kind_its_indicator_and_its_panel(client, staff, regions, fir
         programme_services.application_transition(
             actor=staff, application=app, to=to, on=dt.date(2021, 3, 2)
         )
+    # Another app reads the firm's value without importing this one; an attribute no
+    # installed app declares is unknown for every firm, never an error.
+    assert registry.attribute_values("example_rd_deduction", [firm_b.pk], 2020) == {
+        firm_b.pk: Decimal("125000.00")
+    }
+    assert registry.attribute_values("example_rd_deduction", [firm_b.pk], 2019) == {}
+    assert registry.attribute_values("no_such_attribute", [firm_b.pk], 2020) == {}
     value = Evaluator(today=dt.date(2021, 6, 30)).value(
         "example_rd_deduction_wan", regions["county"], 2020
     )

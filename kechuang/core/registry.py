@@ -19,7 +19,11 @@ A contributions module may define any of these names, each a sequence:
   (the enterprise list's 加入培育库 is cultivation's);
 - `TODO`: `TodoSource`s, the sections of a user's 待办 page (`/todo/`) and its count in
   the top bar: each app lists its own open work (tasks, deadlines, expiring
-  certificates, decisions awaited).
+  certificates, decisions awaited);
+- `ATTRIBUTES`: `EnterpriseAttribute`s, per-enterprise values one app computes and
+  others read without importing it (innovation points' score and tier, read by vouchers
+  and loans; a list's filter and sort). `attribute_values(key, ids, year)` answers `{}`
+  when no installed app declares `key`, so a reader works with or without the app.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ NAMES = (
     "WORKFLOWS",
     "ACTIONS",
     "TODO",
+    "ATTRIBUTES",
 )
 
 
@@ -148,6 +153,24 @@ class TodoSource:
     more_url: str = ""  # a URL name: the full list
 
 
+@dataclass(frozen=True)
+class EnterpriseAttribute:
+    """A value per enterprise and year that one app computes and any app may read.
+    `values(enterprise_ids, year)` returns `{enterprise id: value}` for the ids that
+    have one (a missing id is unknown, never zero); `annotate(queryset, year, name)`,
+    when given, annotates an enterprise queryset with the value as `name` so that lists
+    filter and sort on it in the database. `choices`: the values a filter offers
+    (value, label), when the attribute is categorical (a tier)."""
+
+    key: str
+    label: str
+    values: Callable[[Sequence[int], int | None], dict[int, Any]]
+    annotate: Callable[[Any, int | None, str], Any] | None = None
+    unit: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    order: int = 100
+
+
 _modules: list[tuple[str, ModuleType]] | None = None
 
 
@@ -224,6 +247,25 @@ def todo_sections(user: Any, day: Any, limit: int = TODO_LIMIT) -> list[TodoSect
 def todo_count(user: Any, day: Any) -> int:
     """The number in the top bar: the items of every section counted in the badge."""
     return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
+
+
+def attributes() -> list[EnterpriseAttribute]:
+    """Every declared enterprise attribute, in order."""
+    return sorted(collect("ATTRIBUTES"), key=lambda a: (a.order, a.key))
+
+
+def attribute(key: str) -> EnterpriseAttribute | None:
+    """The attribute `key`, or None when no installed app declares it."""
+    return next((a for a in collect("ATTRIBUTES") if a.key == key), None)
+
+
+def attribute_values(key: str, enterprise_ids: Sequence[int], year: int | None) -> dict[int, Any]:
+    """`{enterprise id: value}` of attribute `key` for `year`; `{}` when no installed
+    app declares it (the reader then treats every enterprise as unknown)."""
+    found = attribute(key)
+    if found is None:
+        return {}
+    return found.values(list(enterprise_ids), year)
 
 
 def demo_phases() -> list[DemoPhase]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.core.imports import ImportKind
-from kechuang.core.registry import NavItem, UrlMount
+from kechuang.core.registry import EnterpriseAttribute, NavItem, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.targets.indicators import Computed, Evaluator, Indicator
 from tests.example_app import services
@@ -23,7 +23,16 @@ def _approved(ev: Evaluator, region: Any, year: int) -> Computed:
     return Computed(total / Decimal(10000), n)
 
 
+def _deductions(enterprise_ids: Any, year: int | None) -> dict[int, Decimal]:
+    from tests.example_app.selectors import deductions
+
+    return deductions(enterprise_ids, year)
+
+
 WORKFLOWS = [WORKFLOW]
+ATTRIBUTES = [
+    EnterpriseAttribute("example_rd_deduction", "加计扣除研发费用", _deductions, unit="元")
+]
 NAV = [
     NavItem(
         "example_rd",

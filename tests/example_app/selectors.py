@@ -38,6 +38,15 @@ def approved_total(region: Any, year: int) -> tuple[Decimal, int]:
     return Decimal(total), qs.count()
 
 
+def deductions(enterprise_ids: Any, year: int | None) -> dict[int, Decimal]:
+    """The `example_rd_deduction` attribute: each firm's filed expense of `year`
+    (yuan); firms that filed nothing are absent (unknown)."""
+    rows = Expense.objects.filter(enterprise_id__in=list(enterprise_ids))
+    if year is not None:
+        rows = rows.filter(year=year)
+    return {e: Decimal(a) for e, a in rows.values_list("enterprise_id", "amount_yuan")}
+
+
 def filings(*, actor: Any) -> Any:
     """Every filing the actor may see (the list page)."""
     return application_queryset(actor, PROGRAMME).order_by("-year", "enterprise__name")
