@@ -169,6 +169,11 @@ class EnterpriseAttribute:
     unit: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     order: int = 100
+    # The value on a day rather than for a year (`values_on(ids, day)`), when the
+    # attribute is a status that starts and ends on dates. An attribute whose key is an
+    # assessment input field (kechuang/rules/fields.py) is read by the registry's
+    # assessment on its date, when the registry itself leaves that field blank.
+    values_on: Callable[[Sequence[int], Any], dict[int, Any]] | None = None
 
 
 _modules: list[tuple[str, ModuleType]] | None = None
@@ -266,6 +271,17 @@ def attribute_values(key: str, enterprise_ids: Sequence[int], year: int | None) 
     if found is None:
         return {}
     return found.values(list(enterprise_ids), year)
+
+
+def attribute_values_on(key: str, enterprise_ids: Sequence[int], day: Any) -> dict[int, Any]:
+    """`{enterprise id: value}` of attribute `key` on `day` (its `values_on`, else its
+    value for `day`'s year); `{}` when no installed app declares it."""
+    found = attribute(key)
+    if found is None:
+        return {}
+    if found.values_on is not None:
+        return found.values_on(list(enterprise_ids), day)
+    return found.values(list(enterprise_ids), day.year)
 
 
 def demo_phases() -> list[DemoPhase]:

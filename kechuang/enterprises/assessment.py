@@ -78,7 +78,7 @@ def registry_records(
         hnte_valid.update(hnte.valid_on(as_of).values_list("enterprise_id", flat=True))
         if progress is not None:
             progress(i + len(chunk))
-    return [
+    records = [
         _record(
             e,
             facts.get(e.pk, {}),
@@ -90,6 +90,26 @@ def registry_records(
         )
         for e in firms
     ]
+    _fill_from_attributes(records, ids, as_of)
+    return records
+
+
+def _fill_from_attributes(records: list[dict[str, Any]], ids: list[int], as_of: dt.date) -> None:
+    """Input fields the registry leaves blank that an app declares as an enterprise
+    attribute of the same key (`ATTRIBUTES`: e.g. `provincial_rd_institution` from the
+    R&D institutions), read on `as_of`; an enterprise the app does not know stays blank."""
+    from kechuang.core.registry import attribute, attribute_values_on
+    from kechuang.rules.fields import FIELDS
+
+    for f in FIELDS:
+        if attribute(f.key) is None:
+            continue
+        values = attribute_values_on(f.key, ids, as_of)
+        for pk, rec in zip(ids, records, strict=True):
+            value = values.get(pk)
+            if value is None or rec.get(f.key) is not None:
+                continue
+            rec[f.key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _present_years(by_year: dict[int, YearlyFacts], years: dict[str, int]) -> list[str]:

@@ -1,0 +1,437 @@
+"""Reads of platforms, projects, talent and commissioners, scoped to the actor, and the
+counts behind the indicators (for a region's subtree and a year)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from kechuang.accounts.models import Region
+from kechuang.core.errors import NotFound
+from kechuang.enterprises.selectors import enterprise_get
+from kechuang.platforms.models import (
+    LEVEL_RANK,
+    Campaign,
+    CampaignEntry,
+    Carrier,
+    Commissioner,
+    IncubatedProject,
+    PlanProject,
+    RdInstitution,
+    Review,
+    ServiceRecord,
+    Talent,
+)
+from kechuang.platforms.workflow import PROGRAMME
+from kechuang.programmes.models import Award
+from kechuang.programmes.selectors import application_queryset
+
+PROVINCIAL_OR_ABOVE = ("national", "provincial")
+APPLIED_LEVELS = ("provincial", "city")  # 申报省、市科技计划项目
+REVIEW_NOTICE_DAYS = 60
+
+
+def _get(qs: QuerySet[Any], pk: int, what: str) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise NotFound(f"{what}不存在或无权查看") from None
+
+
+# -- lists ------------------------------------------------------------------------------
+
+
+def institutions(*, actor: Any) -> QuerySet[RdInstitution]:
+    return RdInstitution.objects.visible_to(actor).select_related(
+        "enterprise", "enterprise__region", "carrier"
+    )
+
+
+def institution_get(*, actor: Any, pk: int) -> RdInstitution:
+    inst: RdInstitution = _get(institutions(actor=actor), pk, "研发机构")
+    return inst
+
+
+def reviews_of(institution: RdInstitution) -> QuerySet[Review]:
+    return institution.reviews.order_by("-year")
+
+
+def reviews_due(
+    actor: Any, day: dt.date, days: int = REVIEW_NOTICE_DAYS
+) -> QuerySet[RdInstitution]:
+    """Institutions whose next performance review falls within `days` (or is overdue)."""
+    return (
+        institutions(actor=actor)
+        .filter(revoked_on__isnull=True, next_review_on__isnull=False)
+        .filter(next_review_on__lte=day + dt.timedelta(days=days))
+        .order_by("next_review_on", "name")
+    )
+
+
+def carriers(*, actor: Any) -> QuerySet[Carrier]:
+    return (
+        Carrier.objects.visible_to(actor)
+        .select_related("region")
+        .annotate(
+            n_projects=Count("projects", distinct=True), n_talent=Count("talent", distinct=True)
+        )
+    )
+
+
+def carrier_get(*, actor: Any, pk: int) -> Carrier:
+    carrier: Carrier = _get(
+        Carrier.objects.visible_to(actor).select_related("region"), pk, "研发载体"
+    )
+    return carrier
+
+
+def carrier_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    c = carrier_get(actor=actor, pk=pk)
+    return {
+        "carrier": c,
+        "projects": list(c.projects.order_by("-entered_on", "name")),
+        "talent": list(c.talent.order_by("-year", "name")),
+        "institutions": list(c.institutions.order_by("-approved_on")),
+    }
+
+
+def incubated(*, actor: Any) -> QuerySet[IncubatedProject]:
+    return IncubatedProject.objects.visible_to(actor).select_related("carrier")
+
+
+def incubated_get(*, actor: Any, pk: int) -> IncubatedProject:
+    p: IncubatedProject = _get(incubated(actor=actor), pk, "入孵项目")
+    return p
+
+
+def talent(*, actor: Any) -> QuerySet[Talent]:
+    return Talent.objects.visible_to(actor).select_related("enterprise", "carrier")
+
+
+def projects(*, actor: Any) -> QuerySet[PlanProject]:
+    qs = application_queryset(actor, PROGRAMME)
+    return (
+        PlanProject.objects.filter(pk__in=qs.values("pk"))
+        .select_related("enterprise", "enterprise__region")
+        .annotate(
+            granted=Sum("awards__amount_yuan"),
+            paid=Sum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
+        )
+    )
+
+
+def project_get(*, actor: Any, pk: int) -> PlanProject:
+    p: PlanProject = _get(projects(actor=actor), pk, "科技计划项目")
+    return p
+
+
+def project_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    p = project_get(actor=actor, pk=pk)
+    return {
+        "p": p,
+        "events": list(p.events.select_related("application").order_by("on", "id")),
+        "awards": list(Award.objects.filter(application=p).order_by("granted_on", "id")),
+    }
+
+
+def commissioners(*, actor: Any) -> QuerySet[Commissioner]:
+    return (
+        Commissioner.objects.visible_to(actor)
+        .select_related("region")
+        .annotate(n_served=Count("enterprises", distinct=True))
+    )
+
+
+def commissioner_get(*, actor: Any, pk: int) -> Commissioner:
+    c: Commissioner = _get(
+        Commissioner.objects.visible_to(actor).select_related("region"), pk, "科技特派员"
+    )
+    return c
+
+
+def commissioner_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    from kechuang.enterprises.selectors import enterprise_queryset
+
+    c = commissioner_get(actor=actor, pk=pk)
+    firms = enterprise_queryset(actor)
+    return {
+        "c": c,
+        "served": list(c.enterprises.filter(pk__in=firms.values("pk")).order_by("name")),
+        "services": list(
+            ServiceRecord.objects.visible_to(actor)
+            .filter(commissioner=c)
+            .select_related("enterprise")[:100]
+        ),
+        "entries": list(c.campaign_entries.select_related("campaign").order_by("-campaign__year")),
+    }
+
+
+def recommendations(*, actor: Any) -> QuerySet[Commissioner]:
+    return commissioners(actor=actor).filter(status=Commissioner.Status.RECOMMENDED)
+
+
+def campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def campaign_get(*, year: int) -> Campaign:
+    try:
+        return Campaign.objects.get(year=year)
+    except Campaign.DoesNotExist:
+        raise NotFound(f"{year}年度没有核实再登记") from None
+
+
+def campaign_entries(*, actor: Any, campaign: Campaign) -> QuerySet[CampaignEntry]:
+    return (
+        CampaignEntry.objects.visible_to(actor)
+        .filter(campaign=campaign)
+        .select_related("commissioner", "commissioner__region")
+    )
+
+
+def campaign_counts(*, actor: Any, campaign: Campaign) -> dict[str, int]:
+    """待核实 / 已再登记 / 已注销 and the total, in the actor's area."""
+    rows = (
+        campaign_entries(actor=actor, campaign=campaign)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    out = {"pending": 0, "confirmed": 0, "lapsed": 0}
+    for r in rows:
+        out[r["status"]] = r["n"]
+    out["total"] = sum(out.values())
+    return out
+
+
+def roll_counts(*, actor: Any) -> dict[str, int]:
+    """The commissioners of the actor's area by status."""
+    rows = (
+        Commissioner.objects.visible_to(actor).order_by().values("status").annotate(n=Count("id"))
+    )
+    out = {s: 0 for s in Commissioner.Status.values}
+    for r in rows:
+        out[r["status"]] = r["n"]
+    return out
+
+
+def pending_entries(actor: Any) -> QuerySet[CampaignEntry]:
+    """Entries still to be verified in open campaigns (the 待办 reminder)."""
+    return (
+        CampaignEntry.objects.visible_to(actor)
+        .filter(status=CampaignEntry.Status.PENDING, campaign__closed_on__isnull=True)
+        .select_related("campaign", "commissioner")
+    )
+
+
+# -- the enterprise page ---------------------------------------------------------------------
+
+
+def enterprise_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    firm = enterprise_get(actor=actor, pk=pk)
+    return {
+        "e": firm,
+        "institutions": list(RdInstitution.objects.visible_to(actor).filter(enterprise=firm)),
+        "projects": list(projects(actor=actor).filter(enterprise=firm).order_by("-year", "id")),
+        "talent": list(Talent.objects.visible_to(actor).filter(enterprise=firm)),
+        "commissioners": list(
+            Commissioner.objects.filter(enterprises=firm).exclude(
+                status=Commissioner.Status.DECLINED
+            )
+        ),
+    }
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+
+def rd_institutions_new(region: Region, year: int) -> QuerySet[RdInstitution]:
+    """Enterprise R&D institutions of provincial level or above approved in `year`."""
+    return (
+        RdInstitution.objects.in_region(region)
+        .filter(enterprise__isnull=False, level__in=PROVINCIAL_OR_ABOVE, approved_on__year=year)
+        .select_related("enterprise", "enterprise__region")
+        .order_by("approved_on", "name")
+    )
+
+
+def incubator_projects_new(region: Region, year: int) -> QuerySet[IncubatedProject]:
+    return (
+        IncubatedProject.objects.in_region(region)
+        .filter(carrier__kind__in=Carrier.INCUBATING, entered_on__year=year)
+        .select_related("carrier", "carrier__region")
+        .order_by("entered_on", "name")
+    )
+
+
+def projects_applied(region: Region, year: int) -> QuerySet[PlanProject]:
+    return (
+        PlanProject.objects.of(PROGRAMME)
+        .in_region(region)
+        .filter(year=year, kind__in=APPLIED_LEVELS)
+        .select_related("enterprise", "enterprise__region")
+        .order_by("enterprise__name", "id")
+    )
+
+
+def talent_new(region: Region, year: int, programme: str) -> QuerySet[Talent]:
+    return (
+        Talent.objects.in_region(region)
+        .filter(year=year, programme=programme)
+        .select_related("enterprise", "enterprise__region", "carrier", "carrier__region")
+        .order_by("name", "id")
+    )
+
+
+def commissioners_reregistered(region: Region, year: int) -> QuerySet[CampaignEntry]:
+    return (
+        CampaignEntry.objects.in_region(region)
+        .filter(campaign__year=year, status=CampaignEntry.Status.CONFIRMED)
+        .select_related("commissioner", "commissioner__region")
+        .order_by("commissioner__name", "id")
+    )
+
+
+def commissioners_new(region: Region, year: int) -> QuerySet[Commissioner]:
+    return (
+        Commissioner.objects.in_region(region)
+        .filter(recommended_on__year=year)
+        .exclude(status=Commissioner.Status.DECLINED)
+        .select_related("region")
+        .order_by("recommended_on", "name")
+    )
+
+
+# -- the attribute read by the rules ----------------------------------------------------------
+
+
+def provincial_rd_institution(enterprise_ids: Sequence[int], day: dt.date) -> dict[int, bool]:
+    """`provincial_rd_institution` (省部级以上研发机构, 科技型中小企业评价办法 第八条):
+    True for each enterprise holding, on `day`, an R&D institution of provincial level
+    or above (approved on or before `day`, not revoked). Firms without one are absent
+    (unknown: the registry may not hold a ministry's recognition)."""
+    rows = RdInstitution.objects.filter(
+        enterprise_id__in=list(enterprise_ids),
+        level__in=PROVINCIAL_OR_ABOVE,
+        approved_on__lte=day,
+    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    return {pk: True for pk in rows.values_list("enterprise_id", flat=True).distinct()}
+
+
+def level_at_least(level: str, floor: str) -> bool:
+    return LEVEL_RANK.get(level, 0) >= LEVEL_RANK[floor]
+
+
+# -- what the pages ask for -----------------------------------------------------------------
+
+
+def firm_by_key(actor: Any, key: str) -> Any:
+    """An enterprise of the actor's scope by 统一社会信用代码 or full name, or None."""
+    from kechuang.enterprises.selectors import enterprise_queryset
+
+    qs = enterprise_queryset(actor)
+    return qs.filter(uscc=key.upper()).first() or qs.filter(name=key).first()
+
+
+def carrier_by_name(actor: Any, name: str) -> Carrier | None:
+    found: Carrier | None = Carrier.objects.visible_to(actor).filter(name=name).first()
+    return found
+
+
+def region_by_code(actor: Any, code: str) -> Region | None:
+    from kechuang.accounts.scoping import visible_regions
+
+    found: Region | None = visible_regions(actor).filter(code=code).first()
+    return found
+
+
+def regions_for(actor: Any) -> list[Region]:
+    from kechuang.accounts.scoping import visible_regions
+
+    return list(visible_regions(actor).order_by("path"))
+
+
+def dashboard(*, actor: Any) -> dict[str, Any]:
+    campaign = campaigns().first()
+    return {
+        "n_institutions": institutions(actor=actor).count(),
+        "n_carriers": Carrier.objects.visible_to(actor).count(),
+        "n_incubated": incubated(actor=actor).filter(status="incubating").count(),
+        "n_projects": application_queryset(actor, PROGRAMME).count(),
+        "n_talent": talent(actor=actor).count(),
+        "roll": roll_counts(actor=actor),
+        "campaign": campaign,
+        "counts": campaign_counts(actor=actor, campaign=campaign) if campaign else None,
+    }
+
+
+def institution_list(
+    *, actor: Any, kind: str = "", level: str = "", q: str = ""
+) -> QuerySet[RdInstitution]:
+    qs = institutions(actor=actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(enterprise__name__contains=q))
+    return qs
+
+
+def carrier_list(*, actor: Any, kind: str = "") -> QuerySet[Carrier]:
+    qs = carriers(actor=actor)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def incubated_list(
+    *, actor: Any, year: int | None = None, status: str = ""
+) -> QuerySet[IncubatedProject]:
+    qs = incubated(actor=actor)
+    if year:
+        qs = qs.filter(entered_on__year=year)
+    return qs.filter(status=status) if status else qs
+
+
+def talent_list(*, actor: Any, year: int | None = None, programme: str = "") -> QuerySet[Talent]:
+    qs = talent(actor=actor)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.filter(programme=programme) if programme else qs
+
+
+def project_list(
+    *, actor: Any, year: int | None = None, level: str = "", stage: str = ""
+) -> QuerySet[PlanProject]:
+    qs = projects(actor=actor).prefetch_related("events", "awards")
+    if year:
+        qs = qs.filter(year=year)
+    if level:
+        qs = qs.filter(kind=level)
+    return qs.filter(stage=stage) if stage else qs
+
+
+def commissioner_list(*, actor: Any, status: str = "", q: str = "") -> QuerySet[Commissioner]:
+    qs = commissioners(actor=actor)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(institution__contains=q))
+    return qs
+
+
+def campaign_entry_list(
+    *, actor: Any, campaign: Campaign, status: str = ""
+) -> QuerySet[CampaignEntry]:
+    qs = campaign_entries(actor=actor, campaign=campaign).select_related("campaign")
+    return qs.filter(status=status) if status else qs
+
+
+def campaign_rows(*, actor: Any) -> list[tuple[Campaign, dict[str, int]]]:
+    return [(c, campaign_counts(actor=actor, campaign=c)) for c in campaigns()]
+
+
+def pending_by_ids(actor: Any, ids: list[int]) -> list[CampaignEntry]:
+    return list(pending_entries(actor).filter(pk__in=ids))

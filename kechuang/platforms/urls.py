@@ -1,0 +1,21 @@
+from django.urls import path
+
+from kechuang.platforms import views
+
+app_name = "platforms"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("institutions/", views.institutions, name="institutions"),
+    path("institutions/<int:pk>/", views.institution, name="institution"),
+    path("carriers/", views.carriers, name="carriers"),
+    path("carriers/<int:pk>/", views.carrier, name="carrier"),
+    path("incubated/", views.incubated, name="incubated"),
+    path("talent/", views.talent, name="talent"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("commissioners/", views.commissioners, name="commissioners"),
+    path("commissioners/<int:pk>/", views.commissioner, name="commissioner"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/decide/", views.campaign_decide, name="campaign_decide"),
+    path("campaigns/<int:year>/", views.campaign, name="campaign"),
+]
