@@ -116,7 +116,8 @@ class _People:
     """Distinct invented names."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.used = rng, set()
+        self.rng = rng
+        self.used: set[str] = set()
 
     def __call__(self) -> str:
         while True:
@@ -294,8 +295,8 @@ def _load(actor: Any, county: Region) -> int:
                 else "incubating",
             )
     cats = ["overseas_phd"] + ["high_level"] * 5 + ["other"] * 6 + ["phd"] * 3
-    for i, cat in enumerate(cats):
-        incubate(incubator, _day(rng, _d(2020, 2, 10), _d(2020, 12, 20)), cat, FIELDS[i % 3])
+    for j, cat in enumerate(cats):
+        incubate(incubator, _day(rng, _d(2020, 2, 10), _d(2020, 12, 20)), cat, FIELDS[j % 3])
     for _ in range(3):
         incubate(institute, _day(rng, _d(2020, 6, 1), _d(2020, 12, 15)), "phd", "新材料")
     for _ in range(6):

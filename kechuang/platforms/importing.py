@@ -198,11 +198,13 @@ def projects_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> 
 
 def project_rows(items: Iterable[Any]) -> Iterable[list[Any]]:
     """Rows in the import layout (granted amounts in 万元)."""
+    from kechuang.platforms.selectors import applied_on, decided_on, paid_on
+
     for p in items:
         awards = list(p.awards.all())
         total = sum((a.amount_yuan for a in awards), Decimal(0)) if awards else None
-        paid = max((a.paid_on for a in awards if a.paid_on), default=None)
-        decided = max((e.on for e in p.events.all() if e.from_stage), default=None)
+        paid = paid_on(p)
+        decided = decided_on(p)
         yield [
             p.enterprise.uscc,
             p.enterprise.name,
@@ -210,7 +212,7 @@ def project_rows(items: Iterable[Any]) -> Iterable[list[Any]]:
             dict(services.PLAN_LEVELS).get(p.kind, p.kind),
             p.data.get("scheme", ""),
             p.title,
-            min((e.on for e in p.events.all()), default=None),
+            applied_on(p),
             WORKFLOW.label_of(p.stage),
             decided,
             None if total is None else (total / 10000).quantize(Decimal("0.01")),

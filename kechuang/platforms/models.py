@@ -16,7 +16,7 @@ by their region (`PlatformQuerySet`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +34,7 @@ from kechuang.accounts.scoping import (
 )
 from kechuang.programmes.models import Application, ApplicationQuerySet
 
+PLAN_PROGRAMME = "science_plan"  # the workflow's key (workflow.PROGRAMME)
 LEVELS = [("national", "国家级"), ("provincial", "省级"), ("city", "市级"), ("county", "县级")]
 LEVEL_RANK = {"national": 4, "provincial": 3, "city": 2, "county": 1}
 
@@ -451,11 +452,19 @@ class CampaignEntry(models.Model):
         return f"{self.campaign.year}年 {self.commissioner}"
 
 
+_PlanManagerBase = models.Manager.from_queryset(ApplicationQuerySet)
+
+
+class PlanProjectManager(_PlanManagerBase["PlanProject"]):
+    def get_queryset(self) -> models.QuerySet[PlanProject]:
+        return super().get_queryset().filter(programme=PLAN_PROGRAMME)
+
+
 class PlanProject(Application):
     """A science-plan project (科技计划项目) is an application of the `science_plan`
     programme: level in `kind`, the plan's scheme in `data["scheme"]`."""
 
-    objects = ApplicationQuerySet.as_manager()
+    objects: ClassVar[PlanProjectManager] = PlanProjectManager()  # type: ignore[assignment]
 
     class Meta:
         proxy = True

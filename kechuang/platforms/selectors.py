@@ -26,7 +26,7 @@ from kechuang.platforms.models import (
     Talent,
 )
 from kechuang.platforms.workflow import PROGRAMME
-from kechuang.programmes.models import Award
+from kechuang.programmes.models import ApplicationQuerySet, Award
 from kechuang.programmes.selectors import application_queryset
 
 PROVINCIAL_OR_ABOVE = ("national", "provincial")
@@ -111,7 +111,7 @@ def talent(*, actor: Any) -> QuerySet[Talent]:
     return Talent.objects.visible_to(actor).select_related("enterprise", "carrier")
 
 
-def projects(*, actor: Any) -> QuerySet[PlanProject]:
+def projects(*, actor: Any) -> Any:
     qs = application_queryset(actor, PROGRAMME)
     return (
         PlanProject.objects.filter(pk__in=qs.values("pk"))
@@ -121,6 +121,20 @@ def projects(*, actor: Any) -> QuerySet[PlanProject]:
             paid=Sum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
         )
     )
+
+
+def applied_on(p: PlanProject) -> dt.date | None:
+    """The date of the project's first event (prefetched `events`)."""
+    return min((e.on for e in p.events.all()), default=None)
+
+
+def decided_on(p: PlanProject) -> dt.date | None:
+    """The date of its latest move (立项、中期检查、验收…)."""
+    return max((e.on for e in p.events.all() if e.from_stage), default=None)
+
+
+def paid_on(p: PlanProject) -> dt.date | None:
+    return max((a.paid_on for a in p.awards.all() if a.paid_on), default=None)
 
 
 def project_get(*, actor: Any, pk: int) -> PlanProject:
@@ -267,7 +281,7 @@ def incubator_projects_new(region: Region, year: int) -> QuerySet[IncubatedProje
     )
 
 
-def projects_applied(region: Region, year: int) -> QuerySet[PlanProject]:
+def projects_applied(region: Region, year: int) -> ApplicationQuerySet[PlanProject]:
     return (
         PlanProject.objects.of(PROGRAMME)
         .in_region(region)
@@ -402,9 +416,7 @@ def talent_list(*, actor: Any, year: int | None = None, programme: str = "") -> 
     return qs.filter(programme=programme) if programme else qs
 
 
-def project_list(
-    *, actor: Any, year: int | None = None, level: str = "", stage: str = ""
-) -> QuerySet[PlanProject]:
+def project_list(*, actor: Any, year: int | None = None, level: str = "", stage: str = "") -> Any:
     qs = projects(actor=actor).prefetch_related("events", "awards")
     if year:
         qs = qs.filter(year=year)

@@ -20,7 +20,7 @@ from kechuang.core.errors import Conflict, ValidationFailed
 from kechuang.core.money import MoneyError, wan_to_yuan
 from kechuang.core.registry import ListAction
 from kechuang.core.web import Column, Filter, Listing, require
-from kechuang.platforms import importing, selectors, services
+from kechuang.platforms import selectors, services
 from kechuang.platforms.models import (
     LEVELS,
     CampaignEntry,
@@ -413,18 +413,6 @@ def talent(request: HttpRequest) -> HttpResponse:
 # -- science-plan projects ------------------------------------------------------------------
 
 
-def _first_on(p: Any) -> Any:
-    return min((e.on for e in p.events.all()), default=None)
-
-
-def _decided_on(p: Any) -> Any:
-    return max((e.on for e in p.events.all() if e.from_stage), default=None)
-
-
-def _paid_on(p: Any) -> Any:
-    return max((a.paid_on for a in p.awards.all() if a.paid_on), default=None)
-
-
 PROJECTS = Listing(
     name="platforms_projects",
     title="科技计划项目",
@@ -446,11 +434,11 @@ PROJECTS = Listing(
             sort="title",
             link=lambda p: reverse("platforms:project", args=[p.pk]),
         ),
-        Column("applied_on", "申报日期", value=_first_on),
+        Column("applied_on", "申报日期", value=selectors.applied_on),
         Column("stage", "状态", value=lambda p: p.stage_label, sort="stage"),
-        Column("decided_on", "办理日期", value=_decided_on),
+        Column("decided_on", "办理日期", value=selectors.decided_on),
         Column("granted", "资助金额（万元）", money=True, sort="granted"),
-        Column("paid_on", "拨付日期", value=_paid_on),
+        Column("paid_on", "拨付日期", value=selectors.paid_on),
     ],
     filters=[
         Filter("year", "申报年度", kind="year", default=lambda r: None),
@@ -494,7 +482,6 @@ def projects(request: HttpRequest) -> HttpResponse:
             table=table,
             levels=services.PLAN_LEVELS,
             form=request.POST,
-            import_kind=importing.PROGRAMME,
         ),
     )
 

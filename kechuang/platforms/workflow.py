@@ -5,7 +5,7 @@ mid-term check and the acceptance (验收)."""
 from kechuang.programmes import workflow as wf
 from kechuang.programmes.workflow import OFFICER, STAFF, Move, Stage, Workflow
 
-PROGRAMME = "science_plan"
+PROGRAMME = "science_plan"  # models.PLAN_PROGRAMME
 FUNDED_STAGES = ("approved", "midterm", "accepted")
 
 

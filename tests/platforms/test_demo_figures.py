@@ -45,8 +45,15 @@ def test_the_2020_report_gives_the_seed_values(demo_county: Any) -> None:
         assert data["indicators"][k]["records"] == v
         assert data["indicators"][k]["status"] == "records"
     # the seed's named records are among them
-    names = {i.enterprise.name for i in RdInstitution.objects.filter(approved_on__year=2020, level="provincial")}
-    assert {"江苏泰丰化工有限公司", "江苏泰特尔新材料科技股份有限公司", "江苏长虹三杰机械有限公司"} <= names
+    names = {
+        i.enterprise.name
+        for i in RdInstitution.objects.filter(approved_on__year=2020, level="provincial")
+    }
+    assert {
+        "江苏泰丰化工有限公司",
+        "江苏泰特尔新材料科技股份有限公司",
+        "江苏长虹三杰机械有限公司",
+    } <= names
 
 
 def test_each_figure_moves_with_one_more_record(demo_county: Any) -> None:
@@ -58,21 +65,44 @@ def test_each_figure_moves_with_one_more_record(demo_county: Any) -> None:
 
     services.institution_save(
         actor=kjj,
-        data={"name": "测试重点实验室", "kind": "key_lab", "level": "provincial", "enterprise": firm, "approved_on": on},
+        data={
+            "name": "测试重点实验室",
+            "kind": "key_lab",
+            "level": "provincial",
+            "enterprise": firm,
+            "approved_on": on,
+        },
     )
     incubator = Carrier.objects.get(name="泰兴市科技创业园")
     services.incubated_save(
         actor=kjj,
         carrier=incubator,
-        data={"name": "新增测试项目", "field": "新材料", "leader": "张三", "talent_category": "phd", "entered_on": on},
+        data={
+            "name": "新增测试项目",
+            "field": "新材料",
+            "leader": "张三",
+            "talent_category": "phd",
+            "entered_on": on,
+        },
     )
     services.project_open(
         actor=kjj,
         enterprise=firm,
-        data={"year": 2020, "level": "city", "scheme": "泰州市科技支撑计划", "title": "新增测试课题", "applied_on": on},
+        data={
+            "year": 2020,
+            "level": "city",
+            "scheme": "泰州市科技支撑计划",
+            "title": "新增测试课题",
+            "applied_on": on,
+        },
     )
-    services.talent_save(actor=kjj, data={"name": "李四", "programme": "national", "year": 2020, "enterprise": firm})
-    services.talent_save(actor=kjj, data={"name": "王五", "programme": "provincial", "year": 2020, "enterprise": firm})
+    services.talent_save(
+        actor=kjj, data={"name": "李四", "programme": "national", "year": 2020, "enterprise": firm}
+    )
+    services.talent_save(
+        actor=kjj,
+        data={"name": "王五", "programme": "provincial", "year": 2020, "enterprise": firm},
+    )
     services.commissioner_recommend(
         actor=kjj,
         data={"name": "赵六", "institution": "江南大学", "expertise": "食品工程", "region": county},
@@ -80,7 +110,9 @@ def test_each_figure_moves_with_one_more_record(demo_county: Any) -> None:
     )
     lapsed = CampaignEntry.objects.filter(campaign__year=2020, status="lapsed").first()
     assert lapsed is not None
-    CampaignEntry.objects.filter(pk=lapsed.pk).update(status="confirmed")  # a correction of the record
+    CampaignEntry.objects.filter(pk=lapsed.pk).update(
+        status="confirmed"
+    )  # a correction of the record
     for k, v in SEED.items():
         assert _value(k) == v + 1, k
 
@@ -91,12 +123,24 @@ def test_city_level_and_national_records_do_not_count(demo_county: Any) -> None:
     firm = Enterprise.objects.in_region(county).order_by("-uscc").first()
     services.institution_save(
         actor=kjj,
-        data={"name": "市级中心", "kind": "engineering", "level": "city", "enterprise": firm, "approved_on": dt.date(2020, 5, 1)},
+        data={
+            "name": "市级中心",
+            "kind": "engineering",
+            "level": "city",
+            "enterprise": firm,
+            "approved_on": dt.date(2020, 5, 1),
+        },
     )
     services.project_open(
         actor=kjj,
         enterprise=firm,
-        data={"year": 2020, "level": "national", "scheme": "国家重点研发计划", "title": "国家课题", "applied_on": dt.date(2020, 5, 1)},
+        data={
+            "year": 2020,
+            "level": "national",
+            "scheme": "国家重点研发计划",
+            "title": "国家课题",
+            "applied_on": dt.date(2020, 5, 1),
+        },
     )
     assert _value("rd_institutions_new") == 3
     assert _value("projects_applied") == 102
