@@ -181,12 +181,14 @@ def _demo(actor: Any) -> int:
     return load_demo_platforms(actor)
 
 
-def _review_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
+def _decision_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
+    """Performance reviews falling within 60 days (or overdue), then recommendations
+    of new commissioners awaiting the bureau."""
     from django.urls import reverse
 
-    from kechuang.platforms.selectors import reviews_due
+    from kechuang.platforms.selectors import recommendations, reviews_due
 
-    return [
+    out = [
         TodoItem(
             title=f"{i.name} 绩效考评",
             url=reverse("platforms:institution", args=[i.pk]),
@@ -196,12 +198,25 @@ def _review_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
         )
         for i in reviews_due(actor, day)[:limit]
     ]
+    if role_of(actor) == "staff" and len(out) < limit:
+        out += [
+            TodoItem(
+                title=f"{c} 推荐为科技特派员，待审核",
+                url=reverse("platforms:commissioner", args=[c.pk]),
+                due_on=c.recommended_on,
+                note=c.region.name,
+            )
+            for c in recommendations(actor=actor).order_by("recommended_on", "id")[
+                : limit - len(out)
+            ]
+        ]
+    return out
 
 
-def _review_count(actor: Any, day: dt.date) -> int:
-    from kechuang.platforms.selectors import reviews_due
+def _decision_count(actor: Any, day: dt.date) -> int:
+    from kechuang.platforms.selectors import decisions_count
 
-    return reviews_due(actor, day).count()
+    return decisions_count(actor, day)
 
 
 def _campaign_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
@@ -227,28 +242,6 @@ def _campaign_count(actor: Any, day: dt.date) -> int:
     from kechuang.platforms.selectors import pending_entries
 
     return pending_entries(actor).count()
-
-
-def _recommend_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
-    from django.urls import reverse
-
-    from kechuang.platforms.selectors import recommendations
-
-    return [
-        TodoItem(
-            title=f"{c} 推荐为科技特派员，待审核",
-            url=reverse("platforms:commissioner", args=[c.pk]),
-            due_on=c.recommended_on,
-            note=c.region.name,
-        )
-        for c in recommendations(actor=actor).order_by("recommended_on", "id")[:limit]
-    ]
-
-
-def _recommend_count(actor: Any, day: dt.date) -> int:
-    from kechuang.platforms.selectors import recommendations
-
-    return recommendations(actor=actor).count()
 
 
 WORKFLOWS = [WORKFLOW]
@@ -361,10 +354,10 @@ IMPORTS = [
 DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=400)]
 TODO = [
     TodoSource(
-        key="rd-reviews",
-        title="研发机构绩效考评（60天内）",
-        items=_review_items,
-        count=_review_count,
+        key="platforms-decisions",
+        title="研发机构绩效考评（60天内）与待审核的科技特派员推荐",
+        items=_decision_items,
+        count=_decision_count,
         order=60,
         icon="bi-clipboard-check",
         visible=is_staff_or_officer,
@@ -378,16 +371,9 @@ TODO = [
         order=61,
         icon="bi-person-check",
         visible=is_staff_or_officer,
+        # a working list of the campaign (dozens of people): on the 待办 page, not in
+        # the top bar's count
+        badge=False,
         more_url="platforms:campaigns",
-    ),
-    TodoSource(
-        key="commissioner-recommendations",
-        title="待审核的科技特派员推荐",
-        items=_recommend_items,
-        count=_recommend_count,
-        order=62,
-        icon="bi-person-plus",
-        visible=lambda user: role_of(user) == "staff",
-        more_url="platforms:commissioners",
     ),
 ]

@@ -13,7 +13,7 @@ from kechuang.core.panels import Panel
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.platforms.selectors import enterprise_page
 
-    return enterprise_page(actor=request.user, pk=enterprise.pk)
+    return enterprise_page(actor=request.user, pk=enterprise.pk, firm=enterprise)
 
 
 PANEL = Panel(

@@ -71,6 +71,23 @@ def reviews_due(
     )
 
 
+def decisions_count(actor: Any, day: dt.date) -> int:
+    """Reviews due plus recommendations awaiting the bureau, in one query (the top
+    bar's count is read on every page)."""
+    from kechuang.accounts.scoping import role_of
+
+    reviews = reviews_due(actor, day).order_by().values("pk")
+    if role_of(actor) != "staff":
+        return reviews.count()
+    recs = (
+        Commissioner.objects.visible_to(actor)
+        .filter(status=Commissioner.Status.RECOMMENDED)
+        .order_by()
+        .values("pk")
+    )
+    return reviews.union(recs, all=True).count()
+
+
 def carriers(*, actor: Any) -> QuerySet[Carrier]:
     return (
         Carrier.objects.visible_to(actor)
@@ -244,12 +261,17 @@ def pending_entries(actor: Any) -> QuerySet[CampaignEntry]:
 # -- the enterprise page ---------------------------------------------------------------------
 
 
-def enterprise_page(*, actor: Any, pk: int) -> dict[str, Any]:
-    firm = enterprise_get(actor=actor, pk=pk)
+def enterprise_page(*, actor: Any, pk: int, firm: Any = None) -> dict[str, Any]:
+    """The firm's institutions, projects, talent and commissioners (`firm`: the
+    enterprise already read in the actor's scope by the enterprise page)."""
+    if firm is None or firm.pk != pk:
+        firm = enterprise_get(actor=actor, pk=pk)
     return {
         "e": firm,
         "institutions": list(RdInstitution.objects.visible_to(actor).filter(enterprise=firm)),
-        "projects": list(projects(actor=actor).filter(enterprise=firm).order_by("-year", "id")),
+        "projects": list(
+            PlanProject.objects.visible_to(actor).filter(enterprise=firm).order_by("-year", "id")
+        ),
         "talent": list(Talent.objects.visible_to(actor).filter(enterprise=firm)),
         "commissioners": list(
             Commissioner.objects.filter(enterprises=firm).exclude(

@@ -88,6 +88,10 @@ def _log(
     )
 
 
+def _invalid(field: str, label: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(field, label, message)], f"{label}：{message}")
+
+
 class _Check:
     """Collects field errors; raises them all at once."""
 
@@ -148,6 +152,9 @@ class _Check:
         return value
 
     def done(self) -> None:
+        if len(self.errors) == 1:
+            e = self.errors[0]
+            raise ValidationFailed(self.errors, f"{e.label}：{e.message}")
         if self.errors:
             raise ValidationFailed(self.errors)
 
@@ -196,7 +203,7 @@ def institution_save(
         if institution is not None:
             clash = clash.exclude(pk=institution.pk)
         if clash.exists():
-            raise ValidationFailed([FieldError("name", "名称", f"“{name}”已登记")])
+            raise _invalid("name", "名称", f"“{name}”已登记")
         before = snapshot(institution) if institution else None
         obj = institution or RdInstitution()
         obj.name, obj.kind, obj.level = name, kind, level
@@ -235,7 +242,7 @@ def review_record(
     with transaction.atomic():
         inst = RdInstitution.objects.select_for_update().get(pk=institution.pk)
         if Review.objects.filter(institution=inst, year=y).exists():
-            raise ValidationFailed([FieldError("year", "考评年度", f"{y}年度已有考评结果")])
+            raise _invalid("year", "考评年度", f"{y}年度已有考评结果")
         review = Review.objects.create(
             institution=inst, year=y, grade=g, reviewed_on=on, note=note.strip()[:200]
         )
@@ -280,7 +287,7 @@ def carrier_save(
         if carrier is not None:
             clash = clash.exclude(pk=carrier.pk)
         if clash.exists():
-            raise ValidationFailed([FieldError("name", "名称", f"“{name}”已登记")])
+            raise _invalid("name", "名称", f"“{name}”已登记")
         before = snapshot(carrier) if carrier else None
         obj = carrier or Carrier()
         obj.name, obj.kind, obj.level, obj.operator = name, kind, level, operator
@@ -329,9 +336,7 @@ def incubated_save(
         if project is not None:
             clash = clash.exclude(pk=project.pk)
         if clash.exists():
-            raise ValidationFailed(
-                [FieldError("name", "项目名称", f"“{name}”已在{carrier.name}登记")]
-            )
+            raise _invalid("name", "项目名称", f"“{name}”已在{carrier.name}登记")
         before = snapshot(project) if project else None
         obj = project or IncubatedProject(carrier=carrier)
         obj.name, obj.field, obj.leader, obj.talent_category = name, field, leader, talent
@@ -364,9 +369,7 @@ def talent_save(
         if talent is not None:
             clash = clash.exclude(pk=talent.pk)
         if clash.exists():
-            raise ValidationFailed(
-                [FieldError("name", "姓名", f"{name} 已登记为{year}年该人才计划")]
-            )
+            raise _invalid("name", "姓名", f"{name} 已登记为{year}年该人才计划")
         before = snapshot(talent) if talent else None
         obj = talent or Talent()
         obj.name, obj.programme, obj.year, obj.field = name, programme, year, field
@@ -429,14 +432,8 @@ def project_fund(
     from kechuang.platforms.workflow import FUNDED_STAGES
 
     if project.stage not in FUNDED_STAGES:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "amount_yuan",
-                    "资助金额",
-                    f"项目处于“{project.stage_label}”，立项后才能登记资助",
-                )
-            ]
+        raise _invalid(
+            "amount_yuan", "资助金额", f"项目处于“{project.stage_label}”，立项后才能登记资助"
         )
     scheme = str(project.data.get("scheme") or "科技计划")
     with transaction.atomic():
@@ -474,9 +471,7 @@ def _unique_person(values: Mapping[str, Any], exclude: int | None = None) -> Non
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise ValidationFailed(
-            [FieldError("name", "姓名", f"{values['institution']}的{values['name']}已登记")]
-        )
+        raise _invalid("name", "姓名", f"{values['institution']}的{values['name']}已登记")
 
 
 def commissioner_register(
@@ -528,7 +523,7 @@ def commissioner_decide(
         if obj.status != Commissioner.Status.RECOMMENDED:
             raise Conflict(f"{obj.name}已是“{obj.get_status_display()}”，不是待审核的推荐")
         if obj.recommended_on and on < obj.recommended_on:
-            raise ValidationFailed([FieldError("on", "日期", "早于推荐日期")])
+            raise _invalid("on", "日期", "早于推荐日期")
         before = snapshot(obj)
         if accept:
             obj.status, obj.registered_on = Commissioner.Status.ACTIVE, on
@@ -592,16 +587,14 @@ def campaign_open(
     region = getattr(actor, "region", None)
     with transaction.atomic():
         if Campaign.objects.filter(year=y).exists():
-            raise ValidationFailed([FieldError("year", "年度", f"{y}年度的核实再登记已开始")])
+            raise _invalid("year", "年度", f"{y}年度的核实再登记已开始")
         try:
             with transaction.atomic():
                 campaign = Campaign.objects.create(
                     year=y, opens_on=opens_on, closes_on=closes_on, note=note[:200]
                 )
         except IntegrityError:
-            raise ValidationFailed(
-                [FieldError("year", "年度", f"{y}年度的核实再登记已开始")]
-            ) from None
+            raise _invalid("year", "年度", f"{y}年度的核实再登记已开始") from None
         roll = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE)
         if region is not None:
             roll = roll.in_region(region)
@@ -629,10 +622,10 @@ def campaign_decide(
     a lapsed commissioner leaves the roll. Officers decide for their area."""
     _require(can_manage(actor))
     if status not in (CampaignEntry.Status.CONFIRMED, CampaignEntry.Status.LAPSED):
-        raise ValidationFailed([FieldError("status", "核实结果", "应为 已再登记 或 已注销")])
+        raise _invalid("status", "核实结果", "应为 已再登记 或 已注销")
     ids = [e.pk for e in entries]
     if not ids:
-        raise ValidationFailed([FieldError("ids", "科技特派员", "没有选中任何人")])
+        raise _invalid("ids", "科技特派员", "没有选中任何人")
     with transaction.atomic():
         rows = list(
             CampaignEntry.objects.visible_to(actor)
@@ -650,9 +643,7 @@ def campaign_decide(
                     f"{e.commissioner.name}已核实为“{e.get_status_display()}”，请刷新后重试"
                 )
             if on < e.campaign.opens_on:
-                raise ValidationFailed(
-                    [FieldError("on", "核实日期", f"早于开始日期{e.campaign.opens_on.isoformat()}")]
-                )
+                raise _invalid("on", "核实日期", f"早于开始日期{e.campaign.opens_on.isoformat()}")
         CampaignEntry.objects.filter(pk__in=ids).update(
             status=status, decided_on=on, note=note[:200]
         )
@@ -689,7 +680,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, on: dt.date, via: str = "w
         if obj.closed_on is not None:
             raise Conflict(f"{obj}已于{obj.closed_on.isoformat()}结束")
         if on < obj.opens_on:
-            raise ValidationFailed([FieldError("on", "结束日期", "早于开始日期")])
+            raise _invalid("on", "结束日期", "早于开始日期")
         pending = CampaignEntry.objects.filter(campaign=obj, status=CampaignEntry.Status.PENDING)
         people = list(pending.values_list("commissioner_id", flat=True))
         n = pending.update(status=CampaignEntry.Status.LAPSED, decided_on=on, note="逾期未再登记")
