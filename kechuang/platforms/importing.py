@@ -135,35 +135,37 @@ def projects_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> 
                 f"已登记资助{old_award.amount_yuan / 10000}万元，不能在导入中更改",
             )
         work.append((row_no, firm, v, current, steps))
+    todo: list[tuple[Any, Any, dict[str, Any], Any, list[str], Any, bool, bool]] = []
+    for row_no, firm, v, current, steps in work:
+        award = granted.get(current.pk) if current else None
+        new_award = v.get("granted") is not None and award is None
+        new_pay = v.get("paid_on") is not None and (award is None or award.paid_on is None)
+        status = (
+            "new"
+            if current is None
+            else ("changed" if steps or new_award or new_pay else "unchanged")
+        )
+        changes: dict[str, tuple[Any, Any]] = {}
+        if steps:
+            changes["状态"] = (
+                WORKFLOW.label_of(current.stage) if current else None,
+                WORKFLOW.label_of(v["stage"]),
+            )
+        if new_award:
+            changes["资助金额（万元）"] = (None, v["granted"] / 10000)
+        plan.rows.append(RowResult(row_no, status, f"{firm.uscc} {v['title']}", firm.name, changes))
+        if status != "unchanged":
+            todo.append((row_no, firm, v, current, steps, award, new_award, new_pay))
     plan.errors = errors
     plan.finish(total=len(table.rows), parse_errors=parse_errors)
     if plan.errors:
         if commit:
             raise ValidationFailed(plan.errors)
         return plan
+    if not commit:
+        return plan
     with transaction.atomic():
-        for row_no, firm, v, current, steps in work:
-            award = granted.get(current.pk) if current else None
-            new_award = v.get("granted") is not None and award is None
-            new_pay = v.get("paid_on") is not None and (award is None or award.paid_on is None)
-            status = (
-                "new"
-                if current is None
-                else ("changed" if steps or new_award or new_pay else "unchanged")
-            )
-            changes: dict[str, tuple[Any, Any]] = {}
-            if steps:
-                changes["状态"] = (
-                    WORKFLOW.label_of(current.stage) if current else None,
-                    WORKFLOW.label_of(v["stage"]),
-                )
-            if new_award:
-                changes["资助金额（万元）"] = (None, v["granted"] / 10000)
-            plan.rows.append(
-                RowResult(row_no, status, f"{firm.uscc} {v['title']}", firm.name, changes)
-            )
-            if not commit or status == "unchanged":
-                continue
+        for _row_no, firm, v, current, steps, award, new_award, new_pay in todo:
             project = current or services.project_open(
                 actor=actor,
                 enterprise=firm,
