@@ -397,8 +397,17 @@ def _plan_projects(
     rng.shuffle(applicants)
     k = 0
 
+    titles = [
+        t.format(f=f"{q}{f}")
+        for t in TOPICS
+        for f in FIELDS
+        for q in ("", "高端", "智能化", "低能耗", "大型", "精细化", "轻量化", "模块化")
+    ]
+    rng.shuffle(titles)
+    spare = iter(titles)
+
     def topic() -> str:
-        return rng.choice(TOPICS).format(f=rng.choice(FIELDS)) + f"（{rng.randrange(100, 999)}）"
+        return next(spare)
 
     while len([r for r in rows if r[1] == 2020 and r[2] in ("provincial", "city")]) < 102:
         f = applicants[k % len(applicants)]

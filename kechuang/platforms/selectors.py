@@ -423,7 +423,7 @@ def carrier_list(*, actor: Any, kind: str = "") -> QuerySet[Carrier]:
 
 
 def incubated_list(
-    *, actor: Any, year: int | None = None, status: str = ""
+    *, actor: Any, year: int | str | None = None, status: str = ""
 ) -> QuerySet[IncubatedProject]:
     qs = incubated(actor=actor)
     if year:
@@ -431,14 +431,18 @@ def incubated_list(
     return qs.filter(status=status) if status else qs
 
 
-def talent_list(*, actor: Any, year: int | None = None, programme: str = "") -> QuerySet[Talent]:
+def talent_list(
+    *, actor: Any, year: int | str | None = None, programme: str = ""
+) -> QuerySet[Talent]:
     qs = talent(actor=actor)
     if year:
         qs = qs.filter(year=year)
     return qs.filter(programme=programme) if programme else qs
 
 
-def project_list(*, actor: Any, year: int | None = None, level: str = "", stage: str = "") -> Any:
+def project_list(
+    *, actor: Any, year: int | str | None = None, level: str = "", stage: str = ""
+) -> Any:
     qs = projects(actor=actor).prefetch_related("events", "awards")
     if year:
         qs = qs.filter(year=year)

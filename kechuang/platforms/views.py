@@ -37,6 +37,11 @@ from kechuang.programmes import services as frame
 LEVEL_LABELS = dict(LEVELS)
 
 
+def _years(request: HttpRequest) -> list[tuple[int, str]]:
+    """Years a list filters by (全部 when none is picked: these lists span years)."""
+    return [(y, f"{y}年") for y in range(periods.today().year + 1, 2009, -1)]
+
+
 def _d(value: dt.date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
@@ -342,7 +347,7 @@ INCUBATED = Listing(
         Column("graduated_on", "毕业日期"),
     ],
     filters=[
-        Filter("year", "入驻年度", kind="year", default=lambda r: None),
+        Filter("year", "入驻年度", choices=_years),
         Filter("status", "状态", choices=IncubatedProject.Status.choices),
     ],
     default_sort="-entered_on",
@@ -374,7 +379,7 @@ TALENT = Listing(
         Column("field", "专业领域"),
     ],
     filters=[
-        Filter("year", "年度", kind="year", default=lambda r: None),
+        Filter("year", "年度", choices=_years),
         Filter("programme", "人才计划", choices=Talent.Programme.choices),
     ],
     default_sort="-year",
@@ -441,7 +446,7 @@ PROJECTS = Listing(
         Column("paid_on", "拨付日期", value=selectors.paid_on),
     ],
     filters=[
-        Filter("year", "申报年度", kind="year", default=lambda r: None),
+        Filter("year", "申报年度", choices=_years),
         Filter("level", "级别", choices=services.PLAN_LEVELS),
         Filter("stage", "状态", choices=WORKFLOW.choices()),
     ],
