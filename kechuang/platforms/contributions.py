@@ -21,7 +21,7 @@ from kechuang.core.registry import (
     UrlMount,
 )
 from kechuang.core.roles import is_staff_or_officer
-from kechuang.platforms import importing
+from kechuang.platforms import importing, sheets
 from kechuang.platforms.panels import PANEL
 from kechuang.platforms.workflow import WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
@@ -349,7 +349,8 @@ IMPORTS = [
         "资助金额以万元计。整表校验通过才写入。",
         export=importing.projects_export,
         order=700,
-    )
+    ),
+    *sheets.kinds(),
 ]
 DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=400)]
 TODO = [

@@ -473,3 +473,45 @@ def campaign_rows(*, actor: Any) -> list[tuple[Campaign, dict[str, int]]]:
 
 def pending_by_ids(actor: Any, ids: list[int]) -> list[CampaignEntry]:
     return list(pending_entries(actor).filter(pk__in=ids))
+
+
+# -- what the sheets match rows against --------------------------------------------------------
+
+
+def lookups(actor: Any) -> tuple[dict[str, Any], dict[str, Carrier], dict[str, Region]]:
+    """The actor's enterprises by USCC, carriers by name and regions by name."""
+    from kechuang.accounts.scoping import visible_regions
+    from kechuang.enterprises.selectors import enterprise_queryset
+
+    firms = {e.uscc: e for e in enterprise_queryset(actor).select_related("region")}
+    carriers = {c.name: c for c in Carrier.objects.visible_to(actor).select_related("region")}
+    regions = {r.name: r for r in visible_regions(actor)}
+    return firms, carriers, regions
+
+
+def institution_match(name: str, firm: Any, carrier: Any, kind: str) -> RdInstitution | None:
+    found: RdInstitution | None = RdInstitution.objects.filter(
+        name=name, enterprise=firm, carrier=carrier, kind=kind
+    ).first()
+    return found
+
+
+def incubated_match(carrier: Carrier, name: str) -> IncubatedProject | None:
+    found: IncubatedProject | None = IncubatedProject.objects.filter(
+        carrier=carrier, name=name
+    ).first()
+    return found
+
+
+def talent_match(name: str, programme: str, year: int, firm: Any, carrier: Any) -> Talent | None:
+    found: Talent | None = Talent.objects.filter(
+        name=name, programme=programme, year=year, enterprise=firm, carrier=carrier
+    ).first()
+    return found
+
+
+def commissioner_match(name: str, institution: str) -> Commissioner | None:
+    found: Commissioner | None = Commissioner.objects.filter(
+        name=name, institution=institution
+    ).first()
+    return found

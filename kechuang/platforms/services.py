@@ -492,6 +492,27 @@ def commissioner_register(
     return obj
 
 
+def commissioner_update(
+    *, actor: Any, commissioner: Commissioner, data: Mapping[str, Any], via: str = "web"
+) -> Commissioner:
+    """Correct a commissioner's name, 派出单位, expertise, phone or area (the bureau)."""
+    _require(can_decide(actor))
+    _region_in_scope(actor, commissioner.region)
+    check = _Check()
+    values = _commissioner_fields(check, data)
+    check.done()
+    _region_in_scope(actor, values["region"])
+    with transaction.atomic():
+        obj = Commissioner.objects.select_for_update().get(pk=commissioner.pk)
+        _unique_person(values, exclude=obj.pk)
+        before = snapshot(obj)
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.save()
+        _log(actor, "update", obj, before, via=via)
+    return obj
+
+
 def commissioner_recommend(
     *, actor: Any, data: Mapping[str, Any], on: dt.date, via: str = "web"
 ) -> Commissioner:

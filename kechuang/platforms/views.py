@@ -127,6 +127,7 @@ def index(request: HttpRequest) -> HttpResponse:
 INSTITUTIONS = Listing(
     name="platforms_institutions",
     title="研发机构",
+    # The export is the import layout (sheets.INSTITUTION_COLUMNS).
     columns=[
         Column(
             "name",
@@ -136,8 +137,20 @@ INSTITUTIONS = Listing(
         ),
         Column("kind", "类型", value=lambda i: i.get_kind_display(), sort="kind"),
         Column("level", "级别", value=lambda i: i.get_level_display(), sort="level"),
-        Column("host", "依托单位", value=lambda i: i.host_name),
+        Column(
+            "uscc",
+            "依托企业统一社会信用代码",
+            value=lambda i: i.enterprise.uscc if i.enterprise else None,
+        ),
+        Column(
+            "firm",
+            "依托企业",
+            value=lambda i: i.enterprise.name if i.enterprise else None,
+            sort="enterprise__name",
+        ),
+        Column("carrier", "依托载体", value=lambda i: i.carrier.name if i.carrier else None),
         Column("approved_on", "获批日期", sort="approved_on"),
+        Column("document", "批准文号", value=lambda i: i.document or None),
         Column("next_review_on", "下次绩效考评", sort="next_review_on"),
     ],
     filters=[
@@ -331,14 +344,15 @@ def carrier(request: HttpRequest, pk: int) -> HttpResponse:
 INCUBATED = Listing(
     name="platforms_incubated",
     title="入孵项目",
+    # The export is the import layout (sheets.INCUBATED_COLUMNS).
     columns=[
-        Column("name", "项目名称", sort="name"),
         Column(
             "carrier.name",
             "载体",
             sort="carrier__name",
             link=lambda p: reverse("platforms:carrier", args=[p.carrier_id]),
         ),
+        Column("name", "项目名称", sort="name"),
         Column("field", "领域", sort="field"),
         Column("leader", "负责人"),
         Column("talent_category", "人才类别", value=lambda p: p.get_talent_category_display()),
@@ -369,14 +383,21 @@ def incubated(request: HttpRequest) -> HttpResponse:
 TALENT = Listing(
     name="platforms_talent",
     title="人才",
+    # The export is the import layout (sheets.TALENT_COLUMNS).
     columns=[
         Column("name", "姓名", sort="name"),
         Column(
             "programme", "人才计划", value=lambda t: t.get_programme_display(), sort="programme"
         ),
-        Column("year", "年度", sort="year"),
-        Column("employer", "所在单位"),
-        Column("field", "专业领域"),
+        Column("year", "入选（引进）年度", sort="year"),
+        Column("field", "专业领域", value=lambda t: t.field or None),
+        Column(
+            "uscc",
+            "所在企业统一社会信用代码",
+            value=lambda t: t.enterprise.uscc if t.enterprise else None,
+        ),
+        Column("firm", "所在企业", value=lambda t: t.enterprise.name if t.enterprise else None),
+        Column("carrier", "所在载体", value=lambda t: t.carrier.name if t.carrier else None),
     ],
     filters=[
         Filter("year", "年度", choices=_years),
@@ -570,6 +591,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 COMMISSIONERS = Listing(
     name="platforms_commissioners",
     title="科技特派员",
+    # The export is the import layout (sheets.COMMISSIONER_COLUMNS) and the counts.
     columns=[
         Column(
             "name",
@@ -579,11 +601,12 @@ COMMISSIONERS = Listing(
         ),
         Column("institution", "派出单位", sort="institution"),
         Column("expertise", "专业领域"),
+        Column("phone", "联系电话", value=lambda c: c.phone or None),
         Column("region.name", "服务区域", sort="region__path"),
         Column("status", "状态", value=lambda c: c.get_status_display(), sort="status"),
-        Column("n_served", "服务企业", css="num", sort="n_served"),
         Column("registered_on", "登记日期", sort="registered_on"),
         Column("recommended_on", "推荐日期", sort="recommended_on"),
+        Column("n_served", "服务企业", css="num", sort="n_served"),
     ],
     filters=[
         Filter("status", "状态", choices=Commissioner.Status.choices),
