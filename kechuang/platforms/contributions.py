@@ -227,7 +227,7 @@ def _campaign_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
     return [
         TodoItem(
             title=f"{e.commissioner} 待核实再登记",
-            url=reverse("platforms:campaign", args=[e.campaign.year]),
+            url=reverse("platforms:campaign", args=[e.campaign_id]),
             due_on=e.campaign.closes_on,
             note=f"{e.campaign}",
             overdue=e.campaign.closes_on < day,

@@ -610,6 +610,7 @@ def _commissioners(
         )
     Commissioner.objects.bulk_create(roll + new + pending)
     c2020 = Campaign.objects.create(
+        region=county,
         year=2020,
         opens_on=_d(2020, 4, 1),
         closes_on=_d(2020, 5, 31),
@@ -639,7 +640,11 @@ def _commissioners(
             )
     Commissioner.objects.bulk_update(roll, ["status", "lapsed_on", "registered_on"])
     c2021 = Campaign.objects.create(
-        year=2021, opens_on=_d(2021, 6, 1), closes_on=_d(2021, 7, 31), note="省科技厅统一部署"
+        region=county,
+        year=2021,
+        opens_on=_d(2021, 6, 1),
+        closes_on=_d(2021, 7, 31),
+        note="省科技厅统一部署",
     )
     active = [c for c in roll + new if c.status == "active"]
     for c in active:

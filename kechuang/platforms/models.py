@@ -399,7 +399,10 @@ class Campaign(models.Model):
     """A yearly 核实再登记 (verification and re-registration) of the commissioners on
     the roll: each confirms, or is marked lapsed; open until it is closed."""
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="组织单位所在区域"
+    )
+    year = models.PositiveSmallIntegerField("年度")
     opens_on = models.DateField("开始日期")
     closes_on = models.DateField("截止日期")
     closed_on = models.DateField("结束日期", null=True, blank=True)
@@ -408,10 +411,13 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = "核实再登记"
         verbose_name_plural = "核实再登记"
-        ordering = ["-year"]
+        ordering = ["-year", "region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="platforms_campaign_year")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度科技特派员核实再登记"
+        return f"{self.region.name}{self.year}年度科技特派员核实再登记"
 
     @property
     def is_open(self) -> bool:

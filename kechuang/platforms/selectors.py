@@ -204,15 +204,25 @@ def recommendations(*, actor: Any) -> QuerySet[Commissioner]:
     return commissioners(actor=actor).filter(status=Commissioner.Status.RECOMMENDED)
 
 
-def campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.all()
+def campaigns(actor: Any) -> QuerySet[Campaign]:
+    """The campaigns that concern the actor's area: run by its county (or the city
+    above it), or by a county below it (the city bureau sees every county's)."""
+    from kechuang.accounts.scoping import scope_region, sees_everything
+
+    qs = Campaign.objects.select_related("region")
+    if sees_everything(actor):
+        return qs
+    own = scope_region(actor)
+    if own is None:
+        return qs.none()
+    parts = own.path.strip("/").split("/")
+    above = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return qs.filter(Q(region__path__in=above) | Q(region__path__startswith=own.path))
 
 
-def campaign_get(*, year: int) -> Campaign:
-    try:
-        return Campaign.objects.get(year=year)
-    except Campaign.DoesNotExist:
-        raise NotFound(f"{year}年度没有核实再登记") from None
+def campaign_get(*, actor: Any, pk: int) -> Campaign:
+    found: Campaign = _get(campaigns(actor), pk, "核实再登记")
+    return found
 
 
 def campaign_entries(*, actor: Any, campaign: Campaign) -> QuerySet[CampaignEntry]:
@@ -391,7 +401,7 @@ def regions_for(actor: Any) -> list[Region]:
 
 
 def dashboard(*, actor: Any) -> dict[str, Any]:
-    campaign = campaigns().first()
+    campaign = campaigns(actor).first()
     return {
         "n_institutions": institutions(actor=actor).count(),
         "n_carriers": Carrier.objects.visible_to(actor).count(),
@@ -468,7 +478,7 @@ def campaign_entry_list(
 
 
 def campaign_rows(*, actor: Any) -> list[tuple[Campaign, dict[str, int]]]:
-    return [(c, campaign_counts(actor=actor, campaign=c)) for c in campaigns()]
+    return [(c, campaign_counts(actor=actor, campaign=c)) for c in campaigns(actor)]
 
 
 def pending_by_ids(actor: Any, ids: list[int]) -> list[CampaignEntry]:

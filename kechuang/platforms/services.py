@@ -606,19 +606,19 @@ def campaign_open(
         check.add("closes_on", "截止日期", "早于开始日期")
     check.done()
     region = getattr(actor, "region", None)
+    if region is None:
+        raise PermissionDenied("核实再登记由县（市、区）科技局开展，请以科技局账号办理")
     with transaction.atomic():
-        if Campaign.objects.filter(year=y).exists():
+        if Campaign.objects.filter(region=region, year=y).exists():
             raise _invalid("year", "年度", f"{y}年度的核实再登记已开始")
         try:
             with transaction.atomic():
                 campaign = Campaign.objects.create(
-                    year=y, opens_on=opens_on, closes_on=closes_on, note=note[:200]
+                    region=region, year=y, opens_on=opens_on, closes_on=closes_on, note=note[:200]
                 )
         except IntegrityError:
             raise _invalid("year", "年度", f"{y}年度的核实再登记已开始") from None
-        roll = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE)
-        if region is not None:
-            roll = roll.in_region(region)
+        roll = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE).in_region(region)
         CampaignEntry.objects.bulk_create(
             [
                 CampaignEntry(campaign=campaign, commissioner_id=pk)
@@ -698,6 +698,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, on: dt.date, via: str = "w
     _require(can_decide(actor))
     with transaction.atomic():
         obj = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _region_in_scope(actor, obj.region)
         if obj.closed_on is not None:
             raise Conflict(f"{obj}已于{obj.closed_on.isoformat()}结束")
         if on < obj.opens_on:

@@ -17,5 +17,5 @@ urlpatterns = [
     path("commissioners/<int:pk>/", views.commissioner, name="commissioner"),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/decide/", views.campaign_decide, name="campaign_decide"),
-    path("campaigns/<int:year>/", views.campaign, name="campaign"),
+    path("campaigns/<int:pk>/", views.campaign, name="campaign"),
 ]

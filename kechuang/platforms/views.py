@@ -695,18 +695,22 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         opens, closes = _date(request, "opens_on"), _date(request, "closes_on")
         if not isinstance(opens, dt.date) or not isinstance(closes, dt.date):
             messages.error(request, "开始日期、截止日期：应为日期（如 2020-06-30）")
-        elif _act(
-            request,
-            lambda: services.campaign_open(
-                actor=request.user,
-                year=year,
-                opens_on=opens,
-                closes_on=closes,
-                note=request.POST.get("note", ""),
-            ),
-            "已开始核实再登记",
-        ):
-            return redirect("platforms:campaign", year=year)
+        else:
+            made: list[Any] = []
+            if _act(
+                request,
+                lambda: made.append(
+                    services.campaign_open(
+                        actor=request.user,
+                        year=year,
+                        opens_on=opens,
+                        closes_on=closes,
+                        note=request.POST.get("note", ""),
+                    )
+                ),
+                "已开始核实再登记",
+            ):
+                return redirect("platforms:campaign", pk=made[0].pk)
     rows = selectors.campaign_rows(actor=request.user)
     return render(
         request, "platforms/campaigns.html", _ctx(request, rows=rows, year=periods.today().year)
@@ -752,16 +756,16 @@ ENTRY_ACTIONS = [
 
 
 @login_required
-def campaign(request: HttpRequest, year: int) -> HttpResponse:
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_or_officer(request)
-    c = selectors.campaign_get(year=year)
+    c = selectors.campaign_get(actor=request.user, pk=pk)
     if request.method == "POST" and request.POST.get("what") == "close":
         if _act(
             request,
             lambda: services.campaign_close(actor=request.user, campaign=c, on=periods.today()),
             "核实再登记已结束",
         ):
-            return redirect("platforms:campaign", year=year)
+            return redirect("platforms:campaign", pk=c.pk)
 
     table = ENTRIES.build(
         request,
@@ -799,5 +803,5 @@ def campaign_decide(request: HttpRequest) -> HttpResponse:
     if nxt.startswith("/platforms/campaigns/"):
         return redirect(nxt)
     if first is not None:
-        return redirect("platforms:campaign", year=first.campaign.year)
+        return redirect("platforms:campaign", pk=first.campaign_id)
     return redirect("platforms:campaigns")

@@ -65,7 +65,10 @@ def test_a_campaign_runs_in_the_browser(
     # the park's officer verifies their commissioners
     page.context.clear_cookies()
     login(page, live_server, "officer_a")
-    page.goto(f"{live_server.url}/platforms/campaigns/2021/")
+    page.goto(f"{live_server.url}/platforms/")
+    assert page.inner_text("#dash-pending") == "3"
+    page.click("text=进入核实再登记")
+    page.wait_for_selector("#campaign-counts")
     rows = page.locator("#campaign-entries tbody tr")
     assert rows.count() == 3
     for name in ("甲特派员", "乙特派员"):

@@ -120,6 +120,29 @@ def record_pages(user: Any) -> list[str]:
     job = Job.objects.filter(actor=user).order_by("pk").first()
     if job is not None:
         urls.append(f"/jobs/{job.pk}/")
+    urls += platform_pages(user)
+    return urls
+
+
+def platform_pages(user: Any) -> list[str]:
+    """One record page of each kind of 平台人才 the user may see (staff and officers)."""
+    from kechuang.platforms import selectors
+
+    if user.role not in ("staff", "officer") and not user.is_superuser:
+        return []
+    urls: list[str] = []
+    for name, qs in (
+        ("institutions", selectors.institutions(actor=user)),
+        ("carriers", selectors.carriers(actor=user)),
+        ("projects", selectors.projects(actor=user).filter(stage="approved")),
+        ("commissioners", selectors.commissioners(actor=user)),
+    ):
+        found = qs.order_by("pk").first()
+        if found is not None:
+            urls.append(f"/platforms/{name}/{found.pk}/")
+    campaign = selectors.campaigns(user).first()
+    if campaign is not None:
+        urls.append(f"/platforms/campaigns/{campaign.pk}/")
     return urls
 
 

@@ -90,3 +90,27 @@ def test_enterprise_page_panel_shows_own_records(
     client.force_login(helper_user)  # assigned to firm_a
     body = client.get(reverse("enterprises:detail", args=[firm_a.pk])).content.decode()
     assert "园区A课题" in body and "园区A人才" in body and "工程技术研究中心" in body
+
+
+def test_a_countys_campaign_is_not_another_countys(
+    client: Any, records: Any, staff: Any, officer_a: Any, peer_officer: Any, peer_bureau: Any
+) -> None:
+    import datetime as dt
+
+    from kechuang.platforms import services
+
+    campaign = services.campaign_open(
+        actor=staff, year=2021, opens_on=dt.date(2021, 6, 1), closes_on=dt.date(2021, 7, 31)
+    )
+    url = reverse("platforms:campaign", args=[campaign.pk])
+    client.force_login(officer_a)
+    assert client.get(url).status_code == 200
+    for outsider in (peer_officer, peer_bureau):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert "园区A特派员" not in client.get(reverse("platforms:campaigns")).content.decode()
+    # the other county runs its own campaign of the same year
+    other = services.campaign_open(
+        actor=peer_bureau, year=2021, opens_on=dt.date(2021, 6, 1), closes_on=dt.date(2021, 7, 31)
+    )
+    assert other.entries.count() == 0 and campaign.entries.count() == 2
