@@ -286,3 +286,36 @@ def test_service_record_adds_the_enterprise(
             served_on=dt.date(2021, 3, 1),
             summary="x",
         )
+
+
+def test_reminders_on_the_todo_page(client: Any, staff: Any, officer_a: Any, records: Any) -> None:
+    """A review due within 60 days, a recommendation awaiting the bureau and the open
+    campaign's pending commissioners are listed on the 待办 page."""
+    import datetime as dt
+
+    from kechuang.core.registry import todo_count, todo_sections
+
+    services.commissioner_recommend(
+        actor=officer_a,
+        data={
+            "name": "候选人",
+            "institution": "常州大学",
+            "expertise": "材料",
+            "region": records["carrier"].region,
+        },
+        on=dt.date(2021, 6, 1),
+    )
+    services.campaign_open(
+        actor=staff, year=2021, opens_on=dt.date(2021, 6, 1), closes_on=dt.date(2021, 7, 31)
+    )
+    day = dt.date(2021, 6, 30)
+    sections = {s.source.key: s for s in todo_sections(staff, day)}
+    titles = [i.title for i in sections["platforms-decisions"].items]
+    assert "园区A新材料工程技术研究中心 绩效考评" in titles
+    assert any("候选人" in t for t in titles)
+    assert sections["platforms-decisions"].count == 2
+    assert sections["commissioner-campaign"].count == 2
+    officer = {s.source.key: s for s in todo_sections(officer_a, day)}
+    assert officer["platforms-decisions"].count == 1  # the review; recommendations are the bureau's
+    assert todo_count(officer_a, day) >= 1
+    assert todo_count(officer_a, dt.date(2021, 1, 1)) == todo_count(officer_a, day) - 1
