@@ -72,6 +72,23 @@ EXPERTISE = (
     "材料成型",
 )
 FIELDS = ("高端装备制造", "节能环保", "新一代信息技术", "新材料", "生物医药")
+SUBJECTS = {
+    "高端装备制造": (
+        "精密减速器研发",
+        "工业机器人关节模组",
+        "数控机床在线检测",
+        "液压件智能装配线",
+    ),
+    "节能环保": ("高盐废水资源化", "VOCs催化燃烧装置", "工业余热回收系统", "污泥低温干化"),
+    "新一代信息技术": (
+        "工业视觉检测平台",
+        "边缘计算网关",
+        "化工园区安全监测系统",
+        "设备预测性维护软件",
+    ),
+    "新材料": ("高纯电子化学品", "可降解高分子材料", "碳纤维复合材料", "特种涂料"),
+    "生物医药": ("中药配方颗粒质量标准", "酶法合成工艺", "体外诊断试剂", "益生菌制剂"),
+}
 SCHEMES = {
     "provincial": (
         "省重点研发计划（产业前瞻与关键核心技术）",
@@ -271,12 +288,13 @@ def _load(actor: Any, county: Region) -> int:
         grad = None
         if status == "graduated":
             grad = on + dt.timedelta(days=rng.randrange(500, 900))
+        leader = person()
         projects.append(
             IncubatedProject(
                 carrier=c,
-                name=f"{rng.choice(('智能', '高效', '新型', '绿色', '精密'))}{f}项目{len(projects) + 1:03d}",
+                name=f"{rng.choice(SUBJECTS[f])}（{leader}团队）",
                 field=f,
-                leader=person(),
+                leader=leader,
                 talent_category=talent,
                 entered_on=on,
                 status=status,
