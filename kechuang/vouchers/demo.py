@@ -146,25 +146,36 @@ def _eligible(county: Region, year: int) -> dict[int, Decimal]:
 
 
 def choose_firms(rd: dict[int, Decimal], n: int, total: Decimal, rng: random.Random) -> list[int]:
-    """`n` firms whose R&D adds up to exactly `total`: n−2 drawn at random among
-    mid-sized spenders, the last two found by their sum. Deterministic for a seed."""
+    """`n` firms whose R&D adds up to exactly `total`: n−3 drawn at random (then
+    nudged until what is left is what three firms typically spend), the last three
+    found by their sum (one firm, and a pair from a table of pair sums).
+    Deterministic for a seed."""
     ids = sorted(rd)
-    mean = total / n
-    mid = [i for i in ids if mean / 4 <= rd[i] <= mean * 3]
-    for _attempt in range(5000):
-        head = rng.sample(mid, n - 2)
+    if len(ids) < n + 3:
+        raise RuntimeError(f"符合条件的企业只有{len(ids)}家，不足{n}家")
+    for _attempt in range(200):
+        head = rng.sample(ids, n - 3)
+        rest_ids = [i for i in ids if i not in set(head)]
+        typical = sorted(rd[i] for i in rest_ids)[len(rest_ids) // 2] * 3
+        for _step in range(2000):
+            rest = total - sum((rd[i] for i in head), Decimal(0))
+            if typical / 2 <= rest <= typical * 2:
+                break
+            k = rng.randrange(len(head))
+            j = rng.randrange(len(rest_ids))
+            # swap when it moves the rest towards the typical three
+            gain = rd[head[k]] - rd[rest_ids[j]]
+            if (rest < typical and gain > 0) or (rest > typical and gain < 0):
+                head[k], rest_ids[j] = rest_ids[j], head[k]
         rest = total - sum((rd[i] for i in head), Decimal(0))
-        chosen = set(head)
-        by_value: dict[Decimal, int] = {}
-        for i in ids:
-            if i not in chosen:
-                by_value.setdefault(rd[i], i)
-        for i in ids:
-            if i in chosen:
-                continue
-            j = by_value.get(rest - rd[i])
-            if j is not None and j != i:
-                return [*head, i, j]
+        pairs: dict[Decimal, tuple[int, int]] = {}
+        for a_pos, a in enumerate(rest_ids):
+            for b in rest_ids[a_pos + 1 :]:
+                pairs.setdefault(rd[a] + rd[b], (a, b))
+        for i in rest_ids:
+            pair = pairs.get(rest - rd[i])
+            if pair is not None and i not in pair:
+                return [*head, i, *pair]
     raise RuntimeError("没有找到研发投入之和恰为目标值的企业组合")
 
 
