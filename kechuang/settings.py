@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "kechuang.programmes",
     "kechuang.cultivation",
     "kechuang.vouchers",
+    "kechuang.finance",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",
