@@ -8,7 +8,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kechuang.targets.indicators import COUNT, PERCENT, WAN, Computed, Evaluator, Indicator, RecordRow
+from kechuang.targets.indicators import (
+    COUNT,
+    PERCENT,
+    WAN,
+    Computed,
+    Evaluator,
+    Indicator,
+    RecordRow,
+)
 
 WAN_YUAN = Decimal(10000)
 
@@ -25,7 +33,9 @@ def _rows(qs: Any, kind: str, detail: Any, on: Any) -> Any:
                 on(x),
                 x.amount_yuan / WAN_YUAN,
             )
-            for x in qs.select_related("enterprise", "enterprise__region").order_by("enterprise__name", "id")
+            for x in qs.select_related("enterprise", "enterprise__region").order_by(
+                "enterprise__name", "id"
+            )
         ]
 
     return rows
@@ -106,7 +116,10 @@ def _loan_yoy(ev: Evaluator, region: Any, year: int) -> Computed:
     return Computed(
         (now.value / before.value - 1) * 100,
         now.records + before.records,
-        lambda: [*ev.records("loan_amount_wan", region, year - 1), *ev.records("loan_amount_wan", region, year)],
+        lambda: [
+            *ev.records("loan_amount_wan", region, year - 1),
+            *ev.records("loan_amount_wan", region, year),
+        ],
     )
 
 

@@ -59,7 +59,10 @@ class FundPayment(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount_yuan__gt=0), name="finance_fund_positive"),
         ]
-        indexes = [models.Index(fields=["kind", "paid_on"]), models.Index(fields=["kind", "fiscal_year"])]
+        indexes = [
+            models.Index(fields=["kind", "paid_on"]),
+            models.Index(fields=["kind", "fiscal_year"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_kind_display()} {self.fiscal_year}"
@@ -85,7 +88,9 @@ class TaxRelief(models.Model):
         verbose_name_plural = "所得税减免"
         ordering = ["-year", "enterprise__name", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year", "kind"], name="finance_relief_once"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "kind"], name="finance_relief_once"
+            ),
             models.CheckConstraint(condition=Q(amount_yuan__gte=0), name="finance_relief_nonneg"),
         ]
 
@@ -110,7 +115,9 @@ class Loan(models.Model):
     due_on = models.DateField("到期日期")
     rate_percent = models.DecimalField("年利率（%）", max_digits=6, decimal_places=3)
     guarantee = models.CharField("担保方式", max_length=60, blank=True)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OUTSTANDING)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.OUTSTANDING
+    )
     repaid_yuan = _money("已还本金（元）", default=0)
     repaid_on = models.DateField("结清日期", null=True, blank=True)
 
@@ -128,7 +135,9 @@ class Loan(models.Model):
                 condition=Q(repaid_yuan__gte=0) & Q(repaid_yuan__lte=F("amount_yuan")),
                 name="finance_loan_repaid_within",
             ),
-            models.CheckConstraint(condition=Q(due_on__gte=F("granted_on")), name="finance_loan_dates"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("granted_on")), name="finance_loan_dates"
+            ),
         ]
         indexes = [models.Index(fields=["product", "granted_on"])]
 

@@ -15,4 +15,10 @@ def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     return enterprise_page(actor=request.user, enterprise=enterprise)
 
 
-PANEL = Panel(key="finance", title="政策资金、税收减免与科技贷款", template="finance/panel.html", context=panel_context, order=62)
+PANEL = Panel(
+    key="finance",
+    title="政策资金、税收减免与科技贷款",
+    template="finance/panel.html",
+    context=panel_context,
+    order=62,
+)

@@ -51,7 +51,9 @@ def relief_list(*, actor: Any, year: int | None = None, kind: str = "") -> Query
     return qs.filter(kind=kind) if kind else qs
 
 
-def loan_list(*, actor: Any, year: int | None = None, product: str = "", status: str = "") -> QuerySet[Loan]:
+def loan_list(
+    *, actor: Any, year: int | None = None, product: str = "", status: str = ""
+) -> QuerySet[Loan]:
     qs = loans(actor)
     if year:
         qs = qs.filter(granted_on__year=year)
@@ -95,13 +97,20 @@ def total(qs: QuerySet[Any]) -> Decimal:
 # -- recommendation ----------------------------------------------------------------------------
 
 
-def loan_recommendations(*, actor: Any, year: int, day: dt.date) -> tuple[list[dict[str, Any]], bool]:
+def loan_recommendations(
+    *, actor: Any, year: int, day: dt.date
+) -> tuple[list[dict[str, Any]], bool]:
     """Firms with high innovation points (tier A/B or score ≥ 80) and no loan
     outstanding on `day`: candidates for 苏科贷. Returns (rows, points known): without
     the points capability nobody can be recommended and the page says so."""
     from kechuang.enterprises.selectors import enterprise_queryset
 
-    firms = list(enterprise_queryset(actor).select_related("region").order_by("name").values_list("pk", flat=True))
+    firms = list(
+        enterprise_queryset(actor)
+        .select_related("region")
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
     scores = attribute_values("points_score", firms, year)
     tiers = attribute_values("points_tier", firms, year)
     if not scores and not tiers:
@@ -127,5 +136,10 @@ def loan_recommendations(*, actor: Any, year: int, day: dt.date) -> tuple[list[d
         for f in high
         if f not in indebted and f in by_pk
     ]
-    rows.sort(key=lambda r: (-(Decimal(str(r["score"])) if r["score"] is not None else ZERO), r["enterprise"].name))
+    rows.sort(
+        key=lambda r: (
+            -(Decimal(str(r["score"])) if r["score"] is not None else ZERO),
+            r["enterprise"].name,
+        )
+    )
     return rows, True

@@ -49,10 +49,19 @@ FUND_COLUMNS = [
     Column("note", "备注", "text", max_length=200),
 ]
 RELIEF_COLUMNS = [
-    Column("uscc", "统一社会信用代码", "text", required=True, max_length=30, aliases=("纳税人识别号",)),
+    Column(
+        "uscc", "统一社会信用代码", "text", required=True, max_length=30, aliases=("纳税人识别号",)
+    ),
     Column("name", "企业名称", "text", info=True, aliases=("纳税人名称",)),
     Column("year", "所属年度", "year", required=True, aliases=("税款所属期",)),
-    Column("kind", "减免类别", "choice", required=True, choices=_labels(TaxRelief.Kind.choices), aliases=("减免项目",)),
+    Column(
+        "kind",
+        "减免类别",
+        "choice",
+        required=True,
+        choices=_labels(TaxRelief.Kind.choices),
+        aliases=("减免项目",),
+    ),
     Column("amount", "减免税额（万元）", "money_wan", required=True),
     Column("source", "来源", "text", max_length=80),
 ]
@@ -115,8 +124,18 @@ SHEETS = {
         "funds",
         FundPayment,
         FUND_COLUMNS,
-        lambda e, v: {"enterprise": e, "kind": v["kind"], "fiscal_year": v["fiscal_year"], "document": v["document"]},
-        lambda v: {"programme": v["programme"], "amount_yuan": v["amount"], "paid_on": v["paid_on"], "note": v.get("note") or ""},
+        lambda e, v: {
+            "enterprise": e,
+            "kind": v["kind"],
+            "fiscal_year": v["fiscal_year"],
+            "document": v["document"],
+        },
+        lambda v: {
+            "programme": v["programme"],
+            "amount_yuan": v["amount"],
+            "paid_on": v["paid_on"],
+            "note": v.get("note") or "",
+        },
         _fund_checks,
     ),
     "tax_relief": Sheet(
@@ -159,7 +178,10 @@ def _run(sheet: Sheet, *, actor: Any, data: bytes, filename: str, commit: bool) 
     firms = {e.uscc: e for e in enterprise_queryset(actor).filter(uscc__in=codes)}
     clean: list[tuple[int, Enterprise, dict[str, Any]]] = []
     seen: dict[tuple[Any, ...], int] = {}
+    unreadable = {e.row for e in errors}  # a cell that did not parse: its row is not checked
     for row_no, values in rows:
+        if row_no in unreadable:
+            continue
         firm = firms.get(values["uscc"])
         if firm is None:
             errors.append(FieldError("uscc", "统一社会信用代码", "不在企业库中或无权导入", row_no))
@@ -186,7 +208,11 @@ def _run(sheet: Sheet, *, actor: Any, data: bytes, filename: str, commit: bool) 
             existing = sheet.model.objects.select_for_update().filter(**key).first()  # type: ignore[attr-defined]
             if existing is not None and sheet.key == "loans" and existing.enterprise_id != firm.pk:
                 raise ValidationFailed(
-                    [FieldError("contract_no", "借款合同编号", "该合同已登记在另一家企业名下", row_no)]
+                    [
+                        FieldError(
+                            "contract_no", "借款合同编号", "该合同已登记在另一家企业名下", row_no
+                        )
+                    ]
                 )
             changes = {
                 k: (getattr(existing, k) if existing else None, v)
@@ -197,7 +223,9 @@ def _run(sheet: Sheet, *, actor: Any, data: bytes, filename: str, commit: bool) 
             label = " ".join(str(v) for k, v in key.items() if k != "enterprise")
             plan.rows.append(RowResult(row_no, status, f"{firm.uscc} {label}", firm.name, changes))
             if commit and status != "unchanged":
-                obj = existing or sheet.model(enterprise=firm, **{k: v for k, v in key.items() if k != "enterprise"})
+                obj = existing or sheet.model(
+                    enterprise=firm, **{k: v for k, v in key.items() if k != "enterprise"}
+                )
                 before = snapshot(obj) if existing else None
                 for k, v in fields.items():
                     setattr(obj, k, v)
@@ -245,37 +273,71 @@ def _scoped(model: type[Model], actor: Any, region: str) -> Any:
     return qs
 
 
-def funds_export(*, actor: Any, region: str = "", year: int | None = None) -> tuple[list[str], list[list[Any]]]:
+def funds_export(
+    *, actor: Any, region: str = "", year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
     qs = _scoped(FundPayment, actor, region).order_by("paid_on", "id")
     if year:
         qs = qs.filter(fiscal_year=year)
     rows = [
-        [p.enterprise.uscc, p.enterprise.name, p.get_kind_display(), p.programme, p.fiscal_year,
-         _wan(p.amount_yuan), p.paid_on, p.document, p.note]
+        [
+            p.enterprise.uscc,
+            p.enterprise.name,
+            p.get_kind_display(),
+            p.programme,
+            p.fiscal_year,
+            _wan(p.amount_yuan),
+            p.paid_on,
+            p.document,
+            p.note,
+        ]
         for p in qs
     ]
     return [c.header for c in FUND_COLUMNS], rows
 
 
-def relief_export(*, actor: Any, region: str = "", year: int | None = None) -> tuple[list[str], list[list[Any]]]:
+def relief_export(
+    *, actor: Any, region: str = "", year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
     qs = _scoped(TaxRelief, actor, region).order_by("year", "enterprise__uscc", "kind")
     if year:
         qs = qs.filter(year=year)
     rows = [
-        [r.enterprise.uscc, r.enterprise.name, r.year, r.get_kind_display(), _wan(r.amount_yuan), r.source]
+        [
+            r.enterprise.uscc,
+            r.enterprise.name,
+            r.year,
+            r.get_kind_display(),
+            _wan(r.amount_yuan),
+            r.source,
+        ]
         for r in qs
     ]
     return [c.header for c in RELIEF_COLUMNS], rows
 
 
-def loans_export(*, actor: Any, region: str = "", year: int | None = None) -> tuple[list[str], list[list[Any]]]:
+def loans_export(
+    *, actor: Any, region: str = "", year: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
     qs = _scoped(Loan, actor, region).order_by("granted_on", "id")
     if year:
         qs = qs.filter(granted_on__year=year)
     rows = [
-        [x.enterprise.uscc, x.enterprise.name, x.product, x.bank, x.contract_no, _wan(x.amount_yuan),
-         x.granted_on, x.due_on, x.rate_percent, x.guarantee, x.get_status_display(),
-         _wan(x.repaid_yuan), x.repaid_on]
+        [
+            x.enterprise.uscc,
+            x.enterprise.name,
+            x.product,
+            x.bank,
+            x.contract_no,
+            _wan(x.amount_yuan),
+            x.granted_on,
+            x.due_on,
+            x.rate_percent,
+            x.guarantee,
+            x.get_status_display(),
+            _wan(x.repaid_yuan),
+            x.repaid_on,
+        ]
         for x in qs
     ]
     return [c.header for c in LOAN_COLUMNS], rows

@@ -17,7 +17,11 @@ from kechuang.finance.models import FundPayment, Loan, TaxRelief
 
 
 def _can_read(user: Any) -> tuple[bool, str]:
-    return (True, "") if role_of(user) in ("staff", "officer") else (False, "只有科技局和园区/乡镇可以查看")
+    return (
+        (True, "")
+        if role_of(user) in ("staff", "officer")
+        else (False, "只有科技局和园区/乡镇可以查看")
+    )
 
 
 def _year(request: HttpRequest) -> int:
@@ -81,7 +85,11 @@ LOANS = Listing(
     ],
     filters=[
         Filter("year", "放款年度", kind="year", default=_year),
-        Filter("product", "贷款产品", choices=((Loan.SU_KE_DAI, Loan.SU_KE_DAI), ("科技成果转化贷", "科技成果转化贷"))),
+        Filter(
+            "product",
+            "贷款产品",
+            choices=((Loan.SU_KE_DAI, Loan.SU_KE_DAI), ("科技成果转化贷", "科技成果转化贷")),
+        ),
         Filter("status", "状态", choices=Loan.Status.choices),
     ],
     default_sort="-granted_on",
@@ -93,21 +101,27 @@ LOANS = Listing(
 def funds(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = FUNDS.build(request, lambda f: selectors.fund_list(actor=request.user, **f))
-    return table.export_response() or render(request, "finance/list.html", {"table": table, "tab": "funds"})
+    return table.export_response() or render(
+        request, "finance/list.html", {"table": table, "tab": "funds"}
+    )
 
 
 @login_required
 def reliefs(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = RELIEFS.build(request, lambda f: selectors.relief_list(actor=request.user, **f))
-    return table.export_response() or render(request, "finance/list.html", {"table": table, "tab": "reliefs"})
+    return table.export_response() or render(
+        request, "finance/list.html", {"table": table, "tab": "reliefs"}
+    )
 
 
 @login_required
 def loans(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = LOANS.build(request, lambda f: selectors.loan_list(actor=request.user, **f))
-    return table.export_response() or render(request, "finance/list.html", {"table": table, "tab": "loans"})
+    return table.export_response() or render(
+        request, "finance/list.html", {"table": table, "tab": "loans"}
+    )
 
 
 @login_required
@@ -118,5 +132,12 @@ def recommend(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/recommend.html",
-        {"rows": rows, "known": known, "year": year, "tab": "recommend", "tiers": "、".join(selectors.RECOMMEND_TIERS), "min_score": selectors.RECOMMEND_MIN_SCORE},
+        {
+            "rows": rows,
+            "known": known,
+            "year": year,
+            "tab": "recommend",
+            "tiers": "、".join(selectors.RECOMMEND_TIERS),
+            "min_score": selectors.RECOMMEND_MIN_SCORE,
+        },
     )

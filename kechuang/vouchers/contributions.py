@@ -11,6 +11,7 @@ from typing import Any
 from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.vouchers.indicators import INDICATORS as _INDICATORS
+from kechuang.vouchers.models import wan_text
 from kechuang.vouchers.panels import PANEL
 from kechuang.vouchers.workflow import WORKFLOW
 
@@ -35,7 +36,7 @@ def _expiring_items(user: Any, day: dt.date, limit: int) -> list[TodoItem]:
             title=f"{v.code} {v.enterprise.name}：{v.stage_label}，尚未申请兑付",
             url=_url(v),
             due_on=v.expires_on,
-            note=f"{v.provider.name}；核定{v.approved_yuan}元",
+            note=f"{v.provider.name}；核定{wan_text(v.approved_yuan)}",
             overdue=bool(v.expires_on and v.expires_on < day),
         )
         for v in expiring(user, day)[:limit]
@@ -52,7 +53,11 @@ def _awaiting_items(user: Any, day: dt.date, limit: int) -> list[TodoItem]:
     from kechuang.vouchers.selectors import awaiting
 
     return [
-        TodoItem(title=f"{v.code} {v.enterprise.name}：{v.stage_label}", url=_url(v), note=v.provider.name)
+        TodoItem(
+            title=f"{v.code} {v.enterprise.name}：{v.stage_label}",
+            url=_url(v),
+            note=v.provider.name,
+        )
         for v in awaiting(user)[:limit]
     ]
 
@@ -72,8 +77,10 @@ NAV = [
         "vouchers:index",
         icon="bi-ticket-perforated",
         order=50,
-        visible=lambda user: has_role(user, "staff", "officer", "enterprise")
-        or getattr(user, "voucher_provider", None) is not None,
+        visible=lambda user: (
+            has_role(user, "staff", "officer", "enterprise")
+            or getattr(user, "voucher_provider", None) is not None
+        ),
         app_name="vouchers",
     )
 ]

@@ -251,11 +251,22 @@ class _Writer:
             day = r["applied"]
             stamp: dict[str, dt.date] = {}
             prev = ""
-            gaps = {"issued": 12, "contracted": 15, "delivered": 50, "claimed": 8, "checked": 10,
-                    "paid": 12, "rejected": 20, "cancelled": 40, "expired": 0}
+            gaps = {
+                "issued": 12,
+                "contracted": 15,
+                "delivered": 50,
+                "claimed": 8,
+                "checked": 10,
+                "paid": 12,
+                "rejected": 20,
+                "cancelled": 40,
+                "expired": 0,
+            }
             for stage in r["path"]:
                 if stage != "applied":
-                    day = day + dt.timedelta(days=round((gaps[stage] + rng.randrange(0, 6)) * self.scale))
+                    day = day + dt.timedelta(
+                        days=round((gaps[stage] + rng.randrange(0, 6)) * self.scale)
+                    )
                 stamp[stage] = day
                 events.append(
                     Event(
@@ -265,7 +276,11 @@ class _Writer:
                         on=day,
                         by=self.actor,
                         by_name=str(self.actor),
-                        note={"applied": "建立", "rejected": r["reason"], "cancelled": r["reason"]}.get(stage, ""),
+                        note={
+                            "applied": "建立",
+                            "rejected": r["reason"],
+                            "cancelled": r["reason"],
+                        }.get(stage, ""),
                     )
                 )
                 prev = stage
@@ -291,9 +306,9 @@ class _Writer:
                     issued_on=issued,
                     expires_on=expires,
                     invoice_yuan=invoice,
-                    claimed_yuan=paid if "claimed" in stamp and paid else (
-                        r["approved"] if "claimed" in stamp else None
-                    ),
+                    claimed_yuan=paid
+                    if "claimed" in stamp and paid
+                    else (r["approved"] if "claimed" in stamp else None),
                     paid_yuan=paid,
                     paid_on=stamp.get("paid"),
                     reason=r["reason"],
@@ -307,28 +322,73 @@ class _Writer:
             if v.approved_yuan is None:
                 continue
             a = v.approved_yuan
-            e = {"programme": p, "voucher": v, "enterprise_id": v.enterprise_id, "created_by": self.actor}
-            entries.append(LedgerEntry(kind="commit", on=stamp["issued"], d_available=-a, d_committed=a,
-                                       note=f"{v.code} 发券", **e))
+            e = {
+                "programme": p,
+                "voucher": v,
+                "enterprise_id": v.enterprise_id,
+                "created_by": self.actor,
+            }
+            entries.append(
+                LedgerEntry(
+                    kind="commit",
+                    on=stamp["issued"],
+                    d_available=-a,
+                    d_committed=a,
+                    note=f"{v.code} 发券",
+                    **e,
+                )
+            )
             if "paid" in stamp:
-                entries.append(LedgerEntry(kind="pay", on=stamp["paid"], d_committed=-v.paid_yuan,
-                                           d_paid=v.paid_yuan, note=f"{v.code} 兑付", **e))
+                entries.append(
+                    LedgerEntry(
+                        kind="pay",
+                        on=stamp["paid"],
+                        d_committed=-v.paid_yuan,
+                        d_paid=v.paid_yuan,
+                        note=f"{v.code} 兑付",
+                        **e,
+                    )
+                )
                 if a > v.paid_yuan:
-                    entries.append(LedgerEntry(kind="release", on=stamp["paid"], d_committed=-(a - v.paid_yuan),
-                                               d_available=a - v.paid_yuan, note=f"{v.code} 兑付后释放未用额度", **e))
+                    entries.append(
+                        LedgerEntry(
+                            kind="release",
+                            on=stamp["paid"],
+                            d_committed=-(a - v.paid_yuan),
+                            d_available=a - v.paid_yuan,
+                            note=f"{v.code} 兑付后释放未用额度",
+                            **e,
+                        )
+                    )
             for end in ("expired", "cancelled"):
                 if end in stamp:
-                    entries.append(LedgerEntry(kind="release", on=stamp[end], d_committed=-a, d_available=a,
-                                               note=f"{v.code} {v.reason}", **e))
+                    entries.append(
+                        LedgerEntry(
+                            kind="release",
+                            on=stamp[end],
+                            d_committed=-a,
+                            d_available=a,
+                            note=f"{v.code} {v.reason}",
+                            **e,
+                        )
+                    )
         for x in entries:
             x.d_budget = x.d_available + x.d_committed + x.d_paid
         LedgerEntry.objects.bulk_create(entries, batch_size=1000)
         b = books(p)
         VoucherProgramme.objects.filter(pk=p.pk).update(
-            budget_yuan=b.budget, available_yuan=b.available, committed_yuan=b.committed, paid_yuan=b.paid
+            budget_yuan=b.budget,
+            available_yuan=b.available,
+            committed_yuan=b.committed,
+            paid_yuan=b.paid,
         )
-        audit_log(actor=self.actor, action="create", obj=p, via="demo",
-                  note=f"演示数据：{len(vouchers)}张创新券，{len(entries)}笔台账分录")
+        audit_log(
+            actor=self.actor,
+            action="create",
+            obj=p,
+            via="demo",
+            note=f"演示数据：{len(vouchers)}张创新券，{len(entries)}笔台账分录",
+        )
         return len(apps) + len(events) + len(vouchers) + len(entries)
 
 
@@ -340,8 +400,14 @@ def _date_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def _past_year(actor: Any, county: Region, year: int, provs: list[Provider], rng: random.Random,
-               rd_total: Decimal | None) -> int:
+def _past_year(
+    actor: Any,
+    county: Region,
+    year: int,
+    provs: list[Provider],
+    rng: random.Random,
+    rd_total: Decimal | None,
+) -> int:
     p = _programme(actor, county, year)
     spec = PARAMS[year]
     rd = _eligible(county, year)
@@ -364,22 +430,44 @@ def _past_year(actor: Any, county: Region, year: int, provs: list[Provider], rng
     full = ["applied", "issued", "contracted", "delivered", "claimed", "checked", "paid"]
     for firm, amount in slots:
         # some approvals were above what the invoice finally justified (the rest released)
-        approved = amount if rng.random() < 0.7 else (amount * Decimal("1.2")).quantize(Decimal("0.01"))
-        w.add(firm, rng.choice(active), applied=_date_in(rng, _d(year, 3, 1), _d(year, 7, 31)),
-              path=full, approved=approved, paid=amount)
+        approved = (
+            amount if rng.random() < 0.7 else (amount * Decimal("1.2")).quantize(Decimal("0.01"))
+        )
+        w.add(
+            firm,
+            rng.choice(active),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 7, 31)),
+            path=full,
+            approved=approved,
+            paid=amount,
+        )
     others = [i for i in sorted(rd) if i not in set(firms)]
     losers = rng.sample(others, 16)
     for firm in losers[:6]:
-        w.add(firm, rng.choice(active), applied=_date_in(rng, _d(year, 3, 1), _d(year, 4, 10)),
-              path=["applied", "issued", "contracted", "expired"],
-              approved=Decimal(rng.randrange(20, 90) * 1000))
+        w.add(
+            firm,
+            rng.choice(active),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 4, 10)),
+            path=["applied", "issued", "contracted", "expired"],
+            approved=Decimal(rng.randrange(20, 90) * 1000),
+        )
     for firm in losers[6:10]:
-        w.add(firm, rng.choice(active), applied=_date_in(rng, _d(year, 3, 1), _d(year, 9, 1)),
-              path=["applied", "issued", "cancelled"], approved=Decimal(rng.randrange(20, 90) * 1000),
-              reason="企业调整研发计划，申请作废")
+        w.add(
+            firm,
+            rng.choice(active),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 9, 1)),
+            path=["applied", "issued", "cancelled"],
+            approved=Decimal(rng.randrange(20, 90) * 1000),
+            reason="企业调整研发计划，申请作废",
+        )
     for firm in losers[10:16]:
-        w.add(firm, rng.choice(active), applied=_date_in(rng, _d(year, 3, 1), _d(year, 9, 1)),
-              path=["applied", "rejected"], reason="服务内容属企业日常生产检验，不属于创新券支持范围")
+        w.add(
+            firm,
+            rng.choice(active),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 9, 1)),
+            path=["applied", "rejected"],
+            reason="服务内容属企业日常生产检验，不属于创新券支持范围",
+        )
     return w.write()
 
 
@@ -397,8 +485,14 @@ def _current_year(actor: Any, county: Region, provs: list[Provider], rng: random
         path = full[:cut]
         approved = Decimal(rng.randrange(10, 95) * 1000) if cut > 1 else None
         paid = approved if cut == 7 else None
-        w.add(firm, rng.choice(active), applied=_date_in(rng, _d(year, 3, 1), _d(year, 3, 31)),
-              path=path, approved=approved, paid=paid)
+        w.add(
+            firm,
+            rng.choice(active),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 3, 31)),
+            path=path,
+            approved=approved,
+            paid=paid,
+        )
     return w.write()
 
 
@@ -422,7 +516,10 @@ def _check_books() -> None:
     for p in VoucherProgramme.objects.all():
         b = books(p)
         if not b.balanced or (b.budget, b.available, b.committed, b.paid) != (
-            p.budget_yuan, p.available_yuan, p.committed_yuan, p.paid_yuan
+            p.budget_yuan,
+            p.available_yuan,
+            p.committed_yuan,
+            p.paid_yuan,
         ):
             raise RuntimeError(f"{p.name}：台账不平")
         per_firm: dict[int, Decimal] = defaultdict(Decimal)

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-CERTIFICATE_LABELS = {"hnte": "高新技术企业", "tech_sme": "科技型中小企业", "provincial_pool": "省高企培育库入库企业"}
+CERTIFICATE_LABELS = {
+    "hnte": "高新技术企业",
+    "tech_sme": "科技型中小企业",
+    "provincial_pool": "省高企培育库入库企业",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Verdict:
     @property
     def reasons(self) -> list[str]:
         return [f"{c.label}：{c.detail}" for c in self.conditions if c.passed is False]
+
+
+def _n(value: Decimal) -> str:
+    """A number as people write it: 60, 55.5 (never 6E+1)."""
+    return format(value.normalize(), "f")
 
 
 def judge(rule: Mapping[str, Any], facts: Mapping[str, Any], source: str) -> Verdict:
@@ -84,14 +93,16 @@ def judge(rule: Mapping[str, Any], facts: Mapping[str, Any], source: str) -> Ver
                     "min_points",
                     "创新积分",
                     ok,
-                    f"{Decimal(points).normalize()}分，{'达到' if ok else '低于'}{need.normalize()}分{cite}",
+                    f"{_n(Decimal(points))}分，{'达到' if ok else '低于'}{_n(need)}分{cite}",
                 )
             )
     tiers: Sequence[str] = rule.get("tiers") or ()
     if tiers:
         tier = facts.get("tier")
         if tier is None:
-            out.append(Condition("tiers", "积分等级", None, f"未取得积分等级，按其他条件审核{cite}"))
+            out.append(
+                Condition("tiers", "积分等级", None, f"未取得积分等级，按其他条件审核{cite}")
+            )
         else:
             ok = str(tier) in tiers
             out.append(
@@ -107,7 +118,9 @@ def judge(rule: Mapping[str, Any], facts: Mapping[str, Any], source: str) -> Ver
         revenue = facts.get("revenue_wan")
         limit = Decimal(str(max_rev))
         if revenue is None:
-            out.append(Condition("max_revenue_wan", "上年销售收入", None, f"未填报，按其他条件审核{cite}"))
+            out.append(
+                Condition("max_revenue_wan", "上年销售收入", None, f"未填报，按其他条件审核{cite}")
+            )
         else:
             ok = Decimal(revenue) <= limit
             out.append(
@@ -115,7 +128,7 @@ def judge(rule: Mapping[str, Any], facts: Mapping[str, Any], source: str) -> Ver
                     "max_revenue_wan",
                     "上年销售收入",
                     ok,
-                    f"{Decimal(revenue):.2f}万元，{'不超过' if ok else '超过'}{limit.normalize()}万元{cite}",
+                    f"{Decimal(revenue):.2f}万元，{'不超过' if ok else '超过'}{_n(limit)}万元{cite}",
                 )
             )
     return Verdict(tuple(out))

@@ -8,7 +8,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from kechuang.targets.indicators import COUNT, PERCENT, WAN, Computed, Evaluator, Indicator, RecordRow
+from kechuang.targets.indicators import (
+    COUNT,
+    PERCENT,
+    WAN,
+    Computed,
+    Evaluator,
+    Indicator,
+    RecordRow,
+)
+from kechuang.vouchers.models import wan_text
 
 WAN_YUAN = Decimal(10000)
 
@@ -22,7 +31,11 @@ def _redeemed(ev: Evaluator, region: Any, year: int) -> Computed:
 
     def rows() -> list[RecordRow]:
         out = []
-        for e in s.paid_in(region, year).select_related("voucher", "enterprise", "enterprise__region").order_by("on", "id"):
+        for e in (
+            s.paid_in(region, year)
+            .select_related("voucher", "enterprise", "enterprise__region")
+            .order_by("on", "id")
+        ):
             out.append(
                 RecordRow(
                     e.enterprise_id,
@@ -81,7 +94,9 @@ def _rd_driven(ev: Evaluator, region: Any, year: int) -> Computed:
     if not s.has_programme(region, year):
         return Computed(None, 0)
     total, n = s.rd_of(s.redeeming_firms(region, year), year)
-    return Computed(None if total is None else total / WAN_YUAN, n, lambda: _firm_rows(region, year, True))
+    return Computed(
+        None if total is None else total / WAN_YUAN, n, lambda: _firm_rows(region, year, True)
+    )
 
 
 def _leverage(ev: Evaluator, region: Any, year: int) -> Computed:
@@ -124,7 +139,7 @@ def _unredeemed(ev: Evaluator, region: Any, year: int) -> Computed:
                 v.enterprise.name,
                 v.enterprise.region.name,
                 "创新券",
-                f"{v.code} {v.application.stage_label}：核定{v.approved_yuan}元，已兑付{v.paid_yuan}元",
+                f"{v.code} {v.application.stage_label}：核定{wan_text(v.approved_yuan)}，已兑付{wan_text(v.paid_yuan)}",
                 v.issued_on,
                 ((v.approved_yuan or 0) - v.paid_yuan) / WAN_YUAN,
             )

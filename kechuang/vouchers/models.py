@@ -49,6 +49,16 @@ EVIDENCE: tuple[tuple[str, str], ...] = (
 EVIDENCE_LABELS = dict(EVIDENCE)
 
 
+def wan_text(yuan: Decimal | None) -> str:
+    """Yuan as pages and messages show money: in 万元, exact, at least two decimals
+    (35000.01 → "3.500001万元", 50000 → "5.00万元")."""
+    if yuan is None:
+        return "—"
+    text = f"{Decimal(yuan) / 10000:,.6f}".rstrip("0")
+    head, _, tail = text.partition(".")
+    return f"{head}.{tail.ljust(2, '0')}万元"
+
+
 def _money(label: str, **kw: Any) -> Any:
     return models.DecimalField(label, max_digits=18, decimal_places=2, **kw)
 

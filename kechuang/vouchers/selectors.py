@@ -67,12 +67,18 @@ def voucher_get(*, actor: Any, pk: int) -> Voucher:
 
 
 def provider_of(actor: Any) -> Provider | None:
-    member = getattr(actor, "voucher_provider", None) if getattr(actor, "is_authenticated", False) else None
+    member = (
+        getattr(actor, "voucher_provider", None)
+        if getattr(actor, "is_authenticated", False)
+        else None
+    )
     return member.provider if member is not None else None
 
 
 def providers() -> QuerySet[Provider]:
-    return Provider.objects.annotate(n_vouchers=Count("vouchers"), paid=Sum("vouchers__paid_yuan")).order_by("name")
+    return Provider.objects.annotate(
+        n_vouchers=Count("vouchers"), paid=Sum("vouchers__paid_yuan")
+    ).order_by("name")
 
 
 def provider_get(pk: int) -> Provider:
@@ -136,7 +142,9 @@ def enterprise_books(programme: VoucherProgramme) -> list[dict[str, Any]]:
         .order_by("enterprise__name", "id")
         .values_list("enterprise_id", "enterprise__name", "d_committed", "d_paid")
     ):
-        row = per.setdefault(eid, {"enterprise_id": eid, "enterprise": name, "committed": ZERO, "paid": ZERO})
+        row = per.setdefault(
+            eid, {"enterprise_id": eid, "enterprise": name, "committed": ZERO, "paid": ZERO}
+        )
         row["committed"] += c
         row["paid"] += p
     for row in per.values():
@@ -148,7 +156,11 @@ def enterprise_books(programme: VoucherProgramme) -> list[dict[str, Any]]:
 def enterprise_page(*, actor: Any, enterprise: Any) -> dict[str, Any]:
     """The panel on the enterprise page: the firm's vouchers and, per programme year,
     what it used of its cap."""
-    vouchers = list(voucher_queryset(actor).filter(enterprise=enterprise).order_by("-programme__year", "-id")[:20])
+    vouchers = list(
+        voucher_queryset(actor)
+        .filter(enterprise=enterprise)
+        .order_by("-programme__year", "-id")[:20]
+    )
     return {"e": enterprise, "vouchers": vouchers}
 
 
@@ -165,7 +177,11 @@ def awaiting(actor: Any) -> QuerySet[Voucher]:
     """Vouchers waiting for the actor's decision: staff approve and pay; officers check."""
     role = role_of(actor)
     stages = {"staff": ("applied", "claimed", "checked"), "officer": ("claimed",)}.get(role, ())
-    return voucher_queryset(actor).filter(application__stage__in=stages).order_by("application__updated_at")
+    return (
+        voucher_queryset(actor)
+        .filter(application__stage__in=stages)
+        .order_by("application__updated_at")
+    )
 
 
 # -- what the money brought (indicators) -------------------------------------------------------
@@ -202,14 +218,18 @@ def redeeming_firms(region: Region, year: int) -> list[int]:
 
 def rd_of(firms: list[int], year: int) -> tuple[Decimal | None, int]:
     """Σ R&D spending (yuan) of fiscal `year` of `firms` (those that reported it)."""
-    qs = YearlyFacts.objects.filter(enterprise_id__in=firms, fiscal_year=year, rd_expense_yuan__isnull=False)
+    qs = YearlyFacts.objects.filter(
+        enterprise_id__in=firms, fiscal_year=year, rd_expense_yuan__isnull=False
+    )
     values = list(qs.values_list("rd_expense_yuan", flat=True))
     return (sum(values, ZERO) if values else None), len(values)
 
 
 def issued_of_year(region: Region, year: int) -> QuerySet[Voucher]:
     """Vouchers of the year's programme that were issued (approved), firms in region."""
-    return Voucher.objects.in_region(region).filter(programme__year=year, approved_yuan__isnull=False)
+    return Voucher.objects.in_region(region).filter(
+        programme__year=year, approved_yuan__isnull=False
+    )
 
 
 def unredeemed(region: Region, year: int, day: dt.date) -> tuple[Decimal, Decimal, int]:
@@ -218,8 +238,6 @@ def unredeemed(region: Region, year: int, day: dt.date) -> tuple[Decimal, Decima
     rows = list(issued_of_year(region, year).values_list("approved_yuan", "paid_yuan"))
     approved = sum((a for a, _p in rows), ZERO)
     return approved, approved - sum((p for _a, p in rows), ZERO), len(rows)
-
-
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -244,7 +262,9 @@ def county_of(actor: Any) -> Region:
     return region.parent if region.is_area and region.parent_id else region
 
 
-def voucher_list(*, actor: Any, year: int | None = None, stage: str = "", category: str = "", q: str = "") -> QuerySet[Voucher]:
+def voucher_list(
+    *, actor: Any, year: int | None = None, stage: str = "", category: str = "", q: str = ""
+) -> QuerySet[Voucher]:
     qs = voucher_queryset(actor)
     if year:
         qs = qs.filter(programme__year=year)
@@ -314,7 +334,8 @@ def voucher_context(*, actor: Any, voucher: Voucher, events: Any) -> dict[str, A
         "events": list(events),
         "docs": list(voucher.documents.select_related("attachment").order_by("kind", "id")),
         "entries": list(voucher.entries.order_by("on", "id")),
-        "evidence": [(k, EVIDENCE_LABELS[k]) for k, _ in EVIDENCE if k in p.evidence] or list(EVIDENCE),
+        "evidence": [(k, EVIDENCE_LABELS[k]) for k, _ in EVIDENCE if k in p.evidence]
+        or list(EVIDENCE),
         "nexts": nexts,
         "can_approve": "issued" in nexts,
         "can_reject": "rejected" in nexts,
@@ -366,7 +387,9 @@ def programme_context(*, actor: Any, programme: VoucherProgramme) -> dict[str, A
     }
 
 
-def ledger_list(*, actor: Any, programme: VoucherProgramme, kind: str = "") -> QuerySet[LedgerEntry]:
+def ledger_list(
+    *, actor: Any, programme: VoucherProgramme, kind: str = ""
+) -> QuerySet[LedgerEntry]:
     qs = ledger_queryset(actor, programme)
     return qs.filter(kind=kind) if kind else qs
 

@@ -66,12 +66,21 @@ def _money(value: Any, field: str, label: str, *, positive: bool = True) -> Deci
     return value
 
 
+def wan_text(yuan: Decimal | None) -> str:
+    """Yuan as the pages show money: 万元, exact (3.500001万元), at least two decimals."""
+    from kechuang.vouchers.models import wan_text as text
+
+    return text(yuan)
+
+
 def fen(value: Decimal) -> Decimal:
     """Down to the fen: a subsidy is never rounded up."""
     return value.quantize(CENT, ROUND_DOWN)
 
 
-def _log(actor: Any, action: str, obj: Any, before: Any = None, note: str = "", via: str = "web") -> None:
+def _log(
+    actor: Any, action: str, obj: Any, before: Any = None, note: str = "", via: str = "web"
+) -> None:
     audit_log(
         actor=actor,
         action=action,
@@ -118,7 +127,9 @@ def _check_programme(data: Mapping[str, Any]) -> list[FieldError]:
     if not cats or any(c not in CATEGORY_LABELS for c in cats):
         errors.append(FieldError("categories", L["categories"], "至少选择一类，且须为列出的类别"))
     if any(c not in EVIDENCE_LABELS for c in data.get("evidence") or []):
-        errors.append(FieldError("evidence", L["evidence"], "只能为服务合同、服务发票、服务完成报告"))
+        errors.append(
+            FieldError("evidence", L["evidence"], "只能为服务合同、服务发票、服务完成报告")
+        )
     return errors
 
 
@@ -169,7 +180,9 @@ def programme_create(
             region=region,
             year=year,
             name=str(data.get("name") or f"{region.name}{year}年度科技创新券")[:80],
-            document=str(data.get("document") or f"{region.name}{year}年度科技创新券实施方案")[:120],
+            document=str(data.get("document") or f"{region.name}{year}年度科技创新券实施方案")[
+                :120
+            ],
             subsidy_ratio=data["subsidy_ratio"],
             cap_yuan=data["cap_yuan"],
             validity_days=data["validity_days"],
@@ -191,7 +204,13 @@ def programme_create(
 
 
 def programme_budget_adjust(
-    *, actor: Any, programme: VoucherProgramme, delta_yuan: Decimal, on: dt.date, note: str, via: str = "web"
+    *,
+    actor: Any,
+    programme: VoucherProgramme,
+    delta_yuan: Decimal,
+    on: dt.date,
+    note: str,
+    via: str = "web",
 ) -> VoucherProgramme:
     """Add to (or take from) a programme's budget: a new ledger entry, never an edit.
     The budget cannot fall below what is committed and paid."""
@@ -205,7 +224,7 @@ def programme_budget_adjust(
         p = _lock(programme)
         if p.available_yuan + delta < 0:
             raise invalid(
-                "delta_yuan", "预算调整", f"调减后可用额度为负（可用{p.available_yuan}元）"
+                "delta_yuan", "预算调整", f"调减后可用额度为负（可用{wan_text(p.available_yuan)}）"
             )
         _entry(actor, p, LedgerEntry.Kind.BUDGET, on, d_available=delta, note=note.strip())
     programme.refresh_from_db()
@@ -327,11 +346,15 @@ def provider_set_status(
 # -- applying ----------------------------------------------------------------------------------
 
 
-def enterprise_facts(enterprise: Enterprise, programme: VoucherProgramme, on: dt.date) -> dict[str, Any]:
+def enterprise_facts(
+    enterprise: Enterprise, programme: VoucherProgramme, on: dt.date
+) -> dict[str, Any]:
     """What the eligibility rule reads: the registry's facts and, when the points
     capability is installed, the firm's points score and tier (else unknown)."""
     certs = set(
-        Certificate.objects.filter(enterprise=enterprise).valid_on(on).values_list("kind", flat=True)
+        Certificate.objects.filter(enterprise=enterprise)
+        .valid_on(on)
+        .values_list("kind", flat=True)
     )
     revenue = (
         YearlyFacts.objects.filter(enterprise=enterprise, fiscal_year=programme.year - 1)
@@ -384,7 +407,9 @@ def voucher_apply(
         )
     elif category not in provider.categories:
         errors.append(
-            FieldError("provider", "服务机构", f"“{provider.name}”不提供{CATEGORY_LABELS[category]}服务")
+            FieldError(
+                "provider", "服务机构", f"“{provider.name}”不提供{CATEGORY_LABELS[category]}服务"
+            )
         )
     if provider.status != Provider.Status.ACTIVE:
         errors.append(
@@ -443,7 +468,9 @@ def _locked_voucher(voucher: Voucher) -> Voucher:
     )
 
 
-def enterprise_used(programme: VoucherProgramme, enterprise_id: int, *, exclude: int | None = None) -> Decimal:
+def enterprise_used(
+    programme: VoucherProgramme, enterprise_id: int, *, exclude: int | None = None
+) -> Decimal:
     """What a firm holds of a programme's money: approved and not released, i.e.
     committed plus paid, over its vouchers (from the ledger)."""
     from kechuang.vouchers.selectors import exact_sums
@@ -456,7 +483,13 @@ def enterprise_used(programme: VoucherProgramme, enterprise_id: int, *, exclude:
 
 
 def voucher_approve(
-    *, actor: Any, voucher: Voucher, amount_yuan: Decimal, on: dt.date, note: str = "", via: str = "web"
+    *,
+    actor: Any,
+    voucher: Voucher,
+    amount_yuan: Decimal,
+    on: dt.date,
+    note: str = "",
+    via: str = "web",
 ) -> Voucher:
     """Approve an amount and issue the voucher with its expiry: the amount is at most
     the firm's remaining yearly cap, the subsidy ratio of the fee, and the programme's
@@ -473,18 +506,18 @@ def voucher_approve(
         errors = []
         if amount > by_ratio:
             errors.append(
-                f"超过服务费的{p.ratio_percent}%（预计服务费{v.fee_yuan}元，最多{by_ratio}元）"
+                f"超过服务费的{p.ratio_percent}%（预计服务费{wan_text(v.fee_yuan)}，最多{wan_text(by_ratio)}）"
             )
         if amount > room:
             errors.append(
-                f"超过该企业本年度剩余上限（每家{p.cap_yuan}元，剩余{max(room, Decimal(0))}元）"
+                f"超过该企业本年度剩余上限（每家{wan_text(p.cap_yuan)}，剩余{wan_text(max(room, Decimal(0)))}）"
             )
         if amount > p.available_yuan:
-            errors.append(f"超过本年度剩余预算（可用{p.available_yuan}元）")
+            errors.append(f"超过本年度剩余预算（可用{wan_text(p.available_yuan)}）")
         if errors:
             raise ValidationFailed(
                 [FieldError("amount_yuan", "核定金额", e) for e in errors],
-                f"核定金额{amount}元：{'；'.join(errors)}",
+                f"核定金额{wan_text(amount)}：{'；'.join(errors)}",
             )
         before = snapshot(v)
         v.approved_yuan = amount
@@ -496,7 +529,7 @@ def voucher_approve(
             application=v.application,
             to="issued",
             on=on,
-            note=note or f"核定{amount}元，有效期至{v.expires_on:%Y-%m-%d}",
+            note=note or f"核定{wan_text(amount)}，有效期至{v.expires_on:%Y-%m-%d}",
             via=LEDGER_VIA,
         )
         _entry(
@@ -515,14 +548,18 @@ def voucher_approve(
     return voucher
 
 
-def voucher_reject(*, actor: Any, voucher: Voucher, reason: str, on: dt.date, via: str = "web") -> Voucher:
+def voucher_reject(
+    *, actor: Any, voucher: Voucher, reason: str, on: dt.date, via: str = "web"
+) -> Voucher:
     require(permissions.can_decide(actor))
     if not reason.strip():
         raise invalid("reason", "不予批准的原因", "不能为空")
     return _close(actor, voucher, "rejected", reason, on, via)
 
 
-def voucher_cancel(*, actor: Any, voucher: Voucher, reason: str, on: dt.date, via: str = "web") -> Voucher:
+def voucher_cancel(
+    *, actor: Any, voucher: Voucher, reason: str, on: dt.date, via: str = "web"
+) -> Voucher:
     """Cancel (作废): a firm withdraws its application; the bureau cancels a voucher
     not yet paid, releasing its amount."""
     if not reason.strip():
@@ -544,7 +581,9 @@ def _close(actor: Any, voucher: Voucher, to: str, reason: str, on: dt.date, via:
 def _release_and_move(
     actor: Any, p: VoucherProgramme, v: Voucher, to: str, reason: str, on: dt.date, via: str
 ) -> None:
-    held = (v.approved_yuan or Decimal(0)) - v.paid_yuan if v.application.stage in LIVE else Decimal(0)
+    held = (
+        (v.approved_yuan or Decimal(0)) - v.paid_yuan if v.application.stage in LIVE else Decimal(0)
+    )
     before = snapshot(v)
     v.reason = reason[:300]
     v.save(update_fields=["reason"])
@@ -566,7 +605,9 @@ def _release_and_move(
     _log(actor, "update", v, before, WORKFLOW.label_of(to), via)
 
 
-def vouchers_expire(*, actor: Any, on: dt.date, programme: VoucherProgramme | None = None, via: str = "web") -> int:
+def vouchers_expire(
+    *, actor: Any, on: dt.date, programme: VoucherProgramme | None = None, via: str = "web"
+) -> int:
     """Expire every voucher issued and not claimed whose validity ended before `on`,
     releasing its amount. Returns how many."""
     require(permissions.can_decide(actor))
@@ -603,7 +644,9 @@ def voucher_attach(
         raise invalid("kind", "材料类别", "应为服务合同、服务发票或服务完成报告")
     require(permissions.can_work_on(actor, WORKFLOW, voucher.enterprise))
     if voucher.application.stage not in LIVE:
-        raise invalid("file", "兑付材料", f"创新券{voucher.code}已{voucher.stage_label}，不能再上传")
+        raise invalid(
+            "file", "兑付材料", f"创新券{voucher.code}已{voucher.stage_label}，不能再上传"
+        )
     with transaction.atomic():
         doc = frame.attachment_add(
             actor=actor,
@@ -617,13 +660,26 @@ def voucher_attach(
 
 
 def voucher_move(
-    *, actor: Any, voucher: Voucher, to: str, on: dt.date, note: str = "", expected_stage: str | None = None, via: str = "web"
+    *,
+    actor: Any,
+    voucher: Voucher,
+    to: str,
+    on: dt.date,
+    note: str = "",
+    expected_stage: str | None = None,
+    via: str = "web",
 ) -> Voucher:
     """A step without money: contract signed, service done, claim checked or returned."""
     if to not in ("contracted", "delivered", "checked"):
         raise invalid("to", "环节", "该环节须通过相应的办理入口")
     frame.application_transition(
-        actor=actor, application=voucher.application, to=to, on=on, note=note, expected_stage=expected_stage, via=via
+        actor=actor,
+        application=voucher.application,
+        to=to,
+        on=on,
+        note=note,
+        expected_stage=expected_stage,
+        via=via,
     )
     voucher.refresh_from_db()
     return voucher
@@ -641,7 +697,9 @@ def voucher_claim(
         v = _locked_voucher(voucher)
         if v.expires_on is not None and on > v.expires_on:
             raise invalid(
-                "on", "申请兑付日期", f"创新券{v.code}已于{v.expires_on:%Y年%m月%d日}过期，不能申请兑付"
+                "on",
+                "申请兑付日期",
+                f"创新券{v.code}已于{v.expires_on:%Y年%m月%d日}过期，不能申请兑付",
             )
         before = snapshot(v)
         v.invoice_yuan = invoice
@@ -652,7 +710,7 @@ def voucher_claim(
             application=v.application,
             to="claimed",
             on=on,
-            note=f"发票{invoice}元，申请兑付{v.claimed_yuan}元",
+            note=f"发票{wan_text(invoice)}，申请兑付{wan_text(v.claimed_yuan)}",
             via=via,
         )
         _log(actor, "update", v, before, "申请兑付", via)
@@ -660,7 +718,9 @@ def voucher_claim(
     return voucher
 
 
-def voucher_pay(*, actor: Any, voucher: Voucher, on: dt.date, note: str = "", via: str = "web") -> Voucher:
+def voucher_pay(
+    *, actor: Any, voucher: Voucher, on: dt.date, note: str = "", via: str = "web"
+) -> Voucher:
     """Pay (兑付) a checked claim: the claimed amount moves from committed to paid, the
     rest of the approval is released. Under the programme lock, once: a second payment
     finds the voucher paid (and the database would refuse a second pay entry)."""
@@ -673,15 +733,34 @@ def voucher_pay(*, actor: Any, voucher: Voucher, on: dt.date, note: str = "", vi
         amount = v.claimed_yuan or Decimal(0)
         approved = v.approved_yuan or Decimal(0)
         if amount <= 0 or amount > approved:
-            raise invalid("claimed_yuan", "申请兑付", f"兑付金额{amount}元不在核定金额{approved}元之内")
+            raise invalid(
+                "claimed_yuan",
+                "申请兑付",
+                f"兑付金额{wan_text(amount)}不在核定金额{wan_text(approved)}之内",
+            )
         before = snapshot(v)
         v.paid_yuan = amount
         v.paid_on = on
         v.save(update_fields=["paid_yuan", "paid_on"])
         frame.application_transition(
-            actor=actor, application=v.application, to="paid", on=on, note=note or f"兑付{amount}元", via=LEDGER_VIA
+            actor=actor,
+            application=v.application,
+            to="paid",
+            on=on,
+            note=note or f"兑付{wan_text(amount)}",
+            via=LEDGER_VIA,
         )
-        _entry(actor, p, LedgerEntry.Kind.PAY, on, voucher=v, d_committed=-amount, d_paid=amount, note=f"{v.code} 兑付", via=via)
+        _entry(
+            actor,
+            p,
+            LedgerEntry.Kind.PAY,
+            on,
+            voucher=v,
+            d_committed=-amount,
+            d_paid=amount,
+            note=f"{v.code} 兑付",
+            via=via,
+        )
         if approved > amount:
             _entry(
                 actor,
@@ -712,7 +791,7 @@ def payment_correct(
         p = _lock(voucher.programme)
         v = _locked_voucher(voucher)
         if amount > v.paid_yuan:
-            raise invalid("amount_yuan", "更正金额", f"超过已兑付金额{v.paid_yuan}元")
+            raise invalid("amount_yuan", "更正金额", f"超过已兑付金额{wan_text(v.paid_yuan)}")
         paid_entry = LedgerEntry.objects.filter(voucher=v, kind=LedgerEntry.Kind.PAY).first()
         before = snapshot(v)
         v.paid_yuan -= amount

@@ -18,7 +18,15 @@ from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
 from kechuang.core.errors import DomainError, FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.money import MoneyError, wan_to_yuan
-from kechuang.core.web import Column, Filter, Listing, file_response, require, text_param, year_param
+from kechuang.core.web import (
+    Column,
+    Filter,
+    Listing,
+    file_response,
+    require,
+    text_param,
+    year_param,
+)
 from kechuang.enterprises.selectors import enterprise_get
 from kechuang.programmes.selectors import attachment_get, events_of
 from kechuang.vouchers import selectors, services
@@ -61,7 +69,9 @@ def _day(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed([FieldError("on", "日期", "应为YYYY-MM-DD")], "日期：应为YYYY-MM-DD") from None
+        raise ValidationFailed(
+            [FieldError("on", "日期", "应为YYYY-MM-DD")], "日期：应为YYYY-MM-DD"
+        ) from None
 
 
 def _stage_text(v: Voucher) -> str:
@@ -100,17 +110,26 @@ def index(request: HttpRequest) -> HttpResponseBase:
     table = VOUCHERS.build(request, lambda f: selectors.voucher_list(actor=request.user, **f))
     year = table.filters.get("year")
     ctx = selectors.index_context(actor=request.user, year=year)
-    return table.export_response() or render(request, "vouchers/index.html", {"table": table, **ctx})
+    return table.export_response() or render(
+        request, "vouchers/index.html", {"table": table, **ctx}
+    )
 
 
 @login_required
 def apply(request: HttpRequest) -> HttpResponseBase:
     """A firm (or its area's officer, or the bureau) applies for a voucher."""
-    ctx = selectors.apply_context(actor=request.user, year=year_param(request, selectors.default_year() + 1), firm_id=text_param(request, "enterprise"))
+    ctx = selectors.apply_context(
+        actor=request.user,
+        year=year_param(request, selectors.default_year() + 1),
+        firm_id=text_param(request, "enterprise"),
+    )
     if request.method == "POST":
+
         def go() -> Any:
             firm = enterprise_get(actor=request.user, pk=int(request.POST.get("enterprise") or 0))
-            prog = selectors.programme_get(actor=request.user, pk=int(request.POST.get("programme") or 0))
+            prog = selectors.programme_get(
+                actor=request.user, pk=int(request.POST.get("programme") or 0)
+            )
             provider = selectors.provider_get(int(request.POST.get("provider") or 0))
             ctx["made"] = services.voucher_apply(
                 actor=request.user,
@@ -122,6 +141,7 @@ def apply(request: HttpRequest) -> HttpResponseBase:
                 fee_yuan=_wan(request, "fee", "预计服务费"),
                 on=periods.today(),
             )
+
         try:
             go()
         except ValueError:
@@ -139,10 +159,16 @@ def apply(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def voucher(request: HttpRequest, pk: int) -> HttpResponse:
     v = selectors.voucher_get(actor=request.user, pk=pk)
-    return render(request, "vouchers/voucher.html", selectors.voucher_context(actor=request.user, voucher=v, events=events_of(v.application)))
+    return render(
+        request,
+        "vouchers/voucher.html",
+        selectors.voucher_context(actor=request.user, voucher=v, events=events_of(v.application)),
+    )
 
 
-def _voucher_post(request: HttpRequest, pk: int, fn: Callable[[Voucher], Any], ok: str) -> HttpResponse:
+def _voucher_post(
+    request: HttpRequest, pk: int, fn: Callable[[Voucher], Any], ok: str
+) -> HttpResponse:
     v = selectors.voucher_get(actor=request.user, pk=pk)
     _run(request, lambda: fn(v), ok)
     return redirect("vouchers:voucher", pk=v.pk)
@@ -154,7 +180,12 @@ def voucher_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _voucher_post(
         request,
         pk,
-        lambda v: services.voucher_approve(actor=request.user, voucher=v, amount_yuan=_wan(request, "amount", "核定金额"), on=_day(request)),
+        lambda v: services.voucher_approve(
+            actor=request.user,
+            voucher=v,
+            amount_yuan=_wan(request, "amount", "核定金额"),
+            on=_day(request),
+        ),
         "已核定并发券",
     )
 
@@ -167,8 +198,12 @@ def voucher_close(request: HttpRequest, pk: int) -> HttpResponse:
 
     def go(v: Voucher) -> Any:
         if to == "rejected":
-            return services.voucher_reject(actor=request.user, voucher=v, reason=reason, on=_day(request))
-        return services.voucher_cancel(actor=request.user, voucher=v, reason=reason, on=_day(request))
+            return services.voucher_reject(
+                actor=request.user, voucher=v, reason=reason, on=_day(request)
+            )
+        return services.voucher_cancel(
+            actor=request.user, voucher=v, reason=reason, on=_day(request)
+        )
 
     return _voucher_post(request, pk, go, "已不予批准" if to == "rejected" else "已作废")
 
@@ -197,7 +232,12 @@ def voucher_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _voucher_post(
         request,
         pk,
-        lambda v: services.voucher_claim(actor=request.user, voucher=v, invoice_yuan=_wan(request, "invoice", "发票金额"), on=_day(request)),
+        lambda v: services.voucher_claim(
+            actor=request.user,
+            voucher=v,
+            invoice_yuan=_wan(request, "invoice", "发票金额"),
+            on=_day(request),
+        ),
         "已申请兑付",
     )
 
@@ -205,7 +245,12 @@ def voucher_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def voucher_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    return _voucher_post(request, pk, lambda v: services.voucher_pay(actor=request.user, voucher=v, on=_day(request)), "已兑付")
+    return _voucher_post(
+        request,
+        pk,
+        lambda v: services.voucher_pay(actor=request.user, voucher=v, on=_day(request)),
+        "已兑付",
+    )
 
 
 @login_required
@@ -215,8 +260,12 @@ def voucher_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
     def go(v: Voucher) -> Any:
         if upload is None:
-            raise ValidationFailed([FieldError("file", "兑付材料", "请选择文件")], "兑付材料：请选择文件")
-        return services.voucher_attach(actor=request.user, voucher=v, kind=request.POST.get("kind", ""), file=upload)
+            raise ValidationFailed(
+                [FieldError("file", "兑付材料", "请选择文件")], "兑付材料：请选择文件"
+            )
+        return services.voucher_attach(
+            actor=request.user, voucher=v, kind=request.POST.get("kind", ""), file=upload
+        )
 
     return _voucher_post(request, pk, go, "材料已上传")
 
@@ -235,33 +284,51 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def programmes(request: HttpRequest) -> HttpResponse:
     require(_staff_or_officer(request.user))
-    return render(request, "vouchers/programmes.html", selectors.programmes_context(actor=request.user))
+    return render(
+        request, "vouchers/programmes.html", selectors.programmes_context(actor=request.user)
+    )
 
 
 def _staff_or_officer(user: Any) -> tuple[bool, str]:
-    return (True, "") if role_of(user) in ("staff", "officer") else (False, "只有科技局和园区/乡镇可以查看")
+    return (
+        (True, "")
+        if role_of(user) in ("staff", "officer")
+        else (False, "只有科技局和园区/乡镇可以查看")
+    )
 
 
 @login_required
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
     require(_staff_or_officer(request.user))
     p = selectors.programme_get(actor=request.user, pk=pk)
-    return render(request, "vouchers/programme.html", selectors.programme_context(actor=request.user, programme=p))
+    return render(
+        request,
+        "vouchers/programme.html",
+        selectors.programme_context(actor=request.user, programme=p),
+    )
 
 
 @login_required
 def programme_new(request: HttpRequest) -> HttpResponse:
     require(_staff(request.user))
     if request.method == "POST":
+
         def go() -> Any:
             try:
                 ratio = services.parse_ratio(request.POST.get("ratio", ""))
                 days = int(request.POST.get("validity_days") or 0)
                 year = int(request.POST.get("year") or 0)
                 closes = dt.date.fromisoformat(request.POST.get("closes_on", ""))
-                opens = dt.date.fromisoformat(request.POST.get("opens_on", "")) if request.POST.get("opens_on") else None
+                opens = (
+                    dt.date.fromisoformat(request.POST.get("opens_on", ""))
+                    if request.POST.get("opens_on")
+                    else None
+                )
             except ValueError:
-                raise ValidationFailed([FieldError("form", "方案", "年度、有效期为整数，日期为YYYY-MM-DD")], "年度、有效期应为整数，日期应为YYYY-MM-DD") from None
+                raise ValidationFailed(
+                    [FieldError("form", "方案", "年度、有效期为整数，日期为YYYY-MM-DD")],
+                    "年度、有效期应为整数，日期应为YYYY-MM-DD",
+                ) from None
             min_points = request.POST.get("min_points", "").strip()
             return services.programme_create(
                 actor=request.user,
@@ -283,16 +350,25 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                     },
                 },
             )
+
         if _run(request, go, "已建立年度方案并下达预算"):
             return redirect("vouchers:programmes")
-    return render(request, "vouchers/programme_new.html", {"categories": CATEGORIES, "evidence": EVIDENCE, "year": periods.today().year})
+    return render(
+        request,
+        "vouchers/programme_new.html",
+        {"categories": CATEGORIES, "evidence": EVIDENCE, "year": periods.today().year},
+    )
 
 
 @login_required
 @require_POST
 def programme_expire(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.programme_get(actor=request.user, pk=pk)
-    _run(request, lambda: services.vouchers_expire(actor=request.user, on=periods.today(), programme=p), "已处理到期未用的创新券")
+    _run(
+        request,
+        lambda: services.vouchers_expire(actor=request.user, on=periods.today(), programme=p),
+        "已处理到期未用的创新券",
+    )
     return redirect("vouchers:programme", pk=p.pk)
 
 
@@ -321,8 +397,12 @@ LEDGER = Listing(
 def ledger(request: HttpRequest, pk: int) -> HttpResponseBase:
     require(_staff_or_officer(request.user))
     p = selectors.programme_get(actor=request.user, pk=pk)
-    table = LEDGER.build(request, lambda f: selectors.ledger_list(actor=request.user, programme=p, **f))
-    return table.export_response() or render(request, "vouchers/ledger.html", {"table": table, "p": p})
+    table = LEDGER.build(
+        request, lambda f: selectors.ledger_list(actor=request.user, programme=p, **f)
+    )
+    return table.export_response() or render(
+        request, "vouchers/ledger.html", {"table": table, "p": p}
+    )
 
 
 # -- providers ---------------------------------------------------------------------------------
@@ -348,19 +428,27 @@ PROVIDERS = Listing(
 def providers(request: HttpRequest) -> HttpResponseBase:
     require(_staff_or_officer(request.user))
     table = PROVIDERS.build(request, selectors.providers())
-    return table.export_response() or render(request, "vouchers/providers.html", {"table": table, "can_edit": role_of(request.user) == "staff"})
+    return table.export_response() or render(
+        request,
+        "vouchers/providers.html",
+        {"table": table, "can_edit": role_of(request.user) == "staff"},
+    )
 
 
 @login_required
 def provider_new(request: HttpRequest) -> HttpResponse:
     require(_staff(request.user))
     if request.method == "POST":
+
         def go() -> Any:
             until = request.POST.get("qualification_until", "").strip()
             try:
                 until_day = dt.date.fromisoformat(until) if until else None
             except ValueError:
-                raise ValidationFailed([FieldError("qualification_until", "资质有效期至", "应为YYYY-MM-DD")], "资质有效期至：应为YYYY-MM-DD") from None
+                raise ValidationFailed(
+                    [FieldError("qualification_until", "资质有效期至", "应为YYYY-MM-DD")],
+                    "资质有效期至：应为YYYY-MM-DD",
+                ) from None
             return services.provider_save(
                 actor=request.user,
                 data={
@@ -373,6 +461,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
                     "phone": request.POST.get("phone", ""),
                 },
             )
+
         if _run(request, go, "服务机构已登记"):
             return redirect("vouchers:providers")
     return render(request, "vouchers/provider_new.html", {"categories": CATEGORIES})
@@ -382,7 +471,11 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 def provider(request: HttpRequest, pk: int) -> HttpResponse:
     require(_staff_or_officer(request.user))
     p = selectors.provider_get(pk)
-    return render(request, "vouchers/provider.html", selectors.provider_context(actor=request.user, provider=p))
+    return render(
+        request,
+        "vouchers/provider.html",
+        selectors.provider_context(actor=request.user, provider=p),
+    )
 
 
 @login_required
@@ -392,7 +485,13 @@ def provider_status(request: HttpRequest, pk: int) -> HttpResponse:
     suspend = request.POST.get("suspend") == "1"
     _run(
         request,
-        lambda: services.provider_set_status(actor=request.user, provider=p, suspend=suspend, reason=request.POST.get("reason", ""), on=periods.today()),
+        lambda: services.provider_set_status(
+            actor=request.user,
+            provider=p,
+            suspend=suspend,
+            reason=request.POST.get("reason", ""),
+            on=periods.today(),
+        ),
         "已暂停" if suspend else "已恢复",
     )
     return redirect("vouchers:provider", pk=p.pk)
@@ -404,4 +503,8 @@ def my_provider(request: HttpRequest) -> HttpResponse:
     p = selectors.provider_of(request.user)
     if p is None:
         raise PermissionDenied("当前用户不是服务机构用户")
-    return render(request, "vouchers/provider.html", selectors.provider_context(actor=request.user, provider=p))
+    return render(
+        request,
+        "vouchers/provider.html",
+        selectors.provider_context(actor=request.user, provider=p),
+    )

@@ -23,12 +23,18 @@ def certify(staff: Any, firm: Any, n: int) -> Any:
     certificate_save(
         actor=staff,
         enterprise=firm,
-        data={"kind": "tech_sme", "number": f"20203212830{n:05d}", "issued_on": dt.date(2020, 2, 1)},
+        data={
+            "kind": "tech_sme",
+            "number": f"20203212830{n:05d}",
+            "issued_on": dt.date(2020, 2, 1),
+        },
     )
     return firm
 
 
-def make_programme(staff: Any, region: Any, budget: str = "1000000", cap: str = "200000", **extra: Any) -> Any:
+def make_programme(
+    staff: Any, region: Any, budget: str = "1000000", cap: str = "200000", **extra: Any
+) -> Any:
     from kechuang.vouchers import services
 
     return services.programme_create(
@@ -43,7 +49,9 @@ def make_programme(staff: Any, region: Any, budget: str = "1000000", cap: str = 
             "validity_days": extra.pop("validity_days", 180),
             "categories": ["testing", "design", "ip"],
             "evidence": ["contract", "invoice", "report"],
-            "eligibility": extra.pop("eligibility", {"certificates": ["hnte", "tech_sme"], "min_points": 60}),
+            "eligibility": extra.pop(
+                "eligibility", {"certificates": ["hnte", "tech_sme"], "min_points": 60}
+            ),
             "opens_on": OPENS,
             "closes_on": dt.date(2020, 10, 31),
             **extra,
@@ -83,7 +91,9 @@ def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
 
 
-def apply(staff: Any, firm: Any, programme: Any, provider: Any, fee: str = "100000", on: dt.date = DAY) -> Any:
+def apply(
+    staff: Any, firm: Any, programme: Any, provider: Any, fee: str = "100000", on: dt.date = DAY
+) -> Any:
     from kechuang.vouchers import services
 
     return services.voucher_apply(

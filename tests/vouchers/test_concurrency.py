@@ -19,7 +19,9 @@ from tests.vouchers.conftest import DAY, apply, certify, make_programme, to_chec
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_twenty_threads_never_overspend_and_never_pay_twice(staff: Any, regions: Any, provider: Any) -> None:
+def test_twenty_threads_never_overspend_and_never_pay_twice(
+    staff: Any, regions: Any, provider: Any
+) -> None:
     require_postgres()
     # a small budget: 5 × 200 committed to five checked claims, room for 5 more approvals
     p = make_programme(staff, regions["county"], budget="2000", cap="1000", eligibility={})
@@ -33,7 +35,9 @@ def test_twenty_threads_never_overspend_and_never_pay_twice(staff: Any, regions:
     pay_day = dt.date(2020, 6, 1)
 
     def approve(v: Voucher) -> Any:
-        return lambda: services.voucher_approve(actor=staff, voucher=v, amount_yuan=Decimal("200"), on=pay_day)
+        return lambda: services.voucher_approve(
+            actor=staff, voucher=v, amount_yuan=Decimal("200"), on=pay_day
+        )
 
     def pay(v: Voucher) -> Any:
         return lambda: services.voucher_pay(actor=staff, voucher=v, on=pay_day)
@@ -56,6 +60,11 @@ def test_twenty_threads_never_overspend_and_never_pay_twice(staff: Any, regions:
     assert LedgerEntry.objects.filter(programme=p, kind="commit").count() == 10
     p.refresh_from_db()
     b = selectors.books(p)
-    assert b.balanced and b.available == 0 and b.committed == Decimal(1000) and b.paid == Decimal(1000)
+    assert (
+        b.balanced and b.available == 0 and b.committed == Decimal(1000) and b.paid == Decimal(1000)
+    )
     assert (p.available_yuan, p.committed_yuan, p.paid_yuan) == (b.available, b.committed, b.paid)
-    assert sorted(Voucher.objects.filter(programme=p).values_list("paid_yuan", flat=True)) == [0] * 10 + [200] * 5
+    assert (
+        sorted(Voucher.objects.filter(programme=p).values_list("paid_yuan", flat=True))
+        == [0] * 10 + [200] * 5
+    )

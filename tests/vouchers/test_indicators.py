@@ -21,21 +21,33 @@ pytestmark = pytest.mark.django_db
 
 
 def paid(staff: Any, firm: Any, p: Any, provider: Any, amount: str, on: dt.date) -> Any:
-    v = apply(staff, firm, p, provider, fee=str(Decimal(amount) * 2), on=DAY if on.year == 2020 else on)
-    services.voucher_approve(actor=staff, voucher=v, amount_yuan=Decimal(amount), on=v.application.events.first().on)
+    v = apply(
+        staff, firm, p, provider, fee=str(Decimal(amount) * 2), on=DAY if on.year == 2020 else on
+    )
+    services.voucher_approve(
+        actor=staff, voucher=v, amount_yuan=Decimal(amount), on=v.application.events.first().on
+    )
     to_checked(staff, v, str(Decimal(amount) * 2), on)
     return services.voucher_pay(actor=staff, voucher=v, on=on)
 
 
 def rd(staff: Any, firm: Any, year: int, yuan: str) -> None:
-    facts_record(actor=staff, enterprise=firm, fiscal_year=year, source="enterprise", values={"rd_expense_yuan": Decimal(yuan)})
+    facts_record(
+        actor=staff,
+        enterprise=firm,
+        fiscal_year=year,
+        source="enterprise",
+        values={"rd_expense_yuan": Decimal(yuan)},
+    )
 
 
 def test_voucher_figures_come_from_payments_and_move_with_a_record(
     staff: Any, regions: Any, provider: Any, firms: Any
 ) -> None:
     county = regions["county"]
-    assert Evaluator().value("voucher_redeemed_wan", county, 2020).value is None  # no programme: no data
+    assert (
+        Evaluator().value("voucher_redeemed_wan", county, 2020).value is None
+    )  # no programme: no data
     p = make_programme(staff, county, eligibility={})
     ev = Evaluator()
     assert ev.value("voucher_redeemed_wan", county, 2020).value == 0
@@ -59,7 +71,9 @@ def test_voucher_figures_come_from_payments_and_move_with_a_record(
     assert ev2.value("voucher_enterprises", regions["town_b"], 2020).value == 1
 
 
-def test_unredeemed_rate_and_leverage_change(staff: Any, regions: Any, provider: Any, firms: Any) -> None:
+def test_unredeemed_rate_and_leverage_change(
+    staff: Any, regions: Any, provider: Any, firms: Any
+) -> None:
     county = regions["county"]
     p = make_programme(staff, county, eligibility={})
     rd(staff, firms[0], 2020, "600000")
@@ -72,7 +86,9 @@ def test_unredeemed_rate_and_leverage_change(staff: Any, regions: Any, provider:
     p19 = make_programme(staff, county, eligibility={}, year=2019)
     from kechuang.programmes.models import Call
 
-    Call.objects.filter(pk=p19.call_id).update(opens_on=dt.date(2019, 3, 1), closes_on=dt.date(2019, 10, 31))
+    Call.objects.filter(pk=p19.call_id).update(
+        opens_on=dt.date(2019, 3, 1), closes_on=dt.date(2019, 10, 31)
+    )
     p19.refresh_from_db()
     rd(staff, firms[2], 2019, "100000")
     paid(staff, firms[2], p19, provider, "10000", dt.date(2019, 6, 1))
@@ -83,7 +99,9 @@ def test_unredeemed_rate_and_leverage_change(staff: Any, regions: Any, provider:
 
 
 def fake_points(values: dict[int, Decimal]) -> registry.EnterpriseAttribute:
-    return registry.EnterpriseAttribute("points_score", "创新积分", lambda ids, year: {i: values[i] for i in ids if i in values})
+    return registry.EnterpriseAttribute(
+        "points_score", "创新积分", lambda ids, year: {i: values[i] for i in ids if i in values}
+    )
 
 
 def test_points_are_read_when_present_and_unknown_when_absent(

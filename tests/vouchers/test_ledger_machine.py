@@ -50,7 +50,12 @@ class VoucherBooks(RuleBasedStateMachine):
         self.sid = transaction.savepoint()
         self.day = dt.date(2020, 3, 2)
         self.programme = make_programme(
-            self.staff, self.region, budget=str(BUDGET), cap=str(CAP), validity_days=60, eligibility={}
+            self.staff,
+            self.region,
+            budget=str(BUDGET),
+            cap=str(CAP),
+            validity_days=60,
+            eligibility={},
         )
         self.vouchers: list[Voucher] = []
 
@@ -115,7 +120,9 @@ class VoucherBooks(RuleBasedStateMachine):
             and amount <= p.available_yuan
         )
         done = self._refused(
-            lambda: services.voucher_approve(actor=self.staff, voucher=v, amount_yuan=amount, on=self.day)
+            lambda: services.voucher_approve(
+                actor=self.staff, voucher=v, amount_yuan=amount, on=self.day
+            )
         )
         assert done == fits
 
@@ -131,16 +138,35 @@ class VoucherBooks(RuleBasedStateMachine):
         s = self.staff
         if stage == "issued":
             services.voucher_attach(actor=s, voucher=v, kind="contract", file=pdf())
-            assert self._refused(lambda: services.voucher_move(actor=s, voucher=v, to="contracted", on=self.day)) != expired
+            assert (
+                self._refused(
+                    lambda: services.voucher_move(actor=s, voucher=v, to="contracted", on=self.day)
+                )
+                != expired
+            )
         elif stage == "contracted":
             services.voucher_attach(actor=s, voucher=v, kind="invoice", file=pdf())
             services.voucher_attach(actor=s, voucher=v, kind="report", file=pdf())
-            assert self._refused(lambda: services.voucher_move(actor=s, voucher=v, to="delivered", on=self.day)) != expired
+            assert (
+                self._refused(
+                    lambda: services.voucher_move(actor=s, voucher=v, to="delivered", on=self.day)
+                )
+                != expired
+            )
         elif stage == "delivered":
             invoice = services.fen(v.fee_yuan * share / 100) or Decimal("0.01")
-            assert self._refused(lambda: services.voucher_claim(actor=s, voucher=v, invoice_yuan=invoice, on=self.day)) != expired
+            assert (
+                self._refused(
+                    lambda: services.voucher_claim(
+                        actor=s, voucher=v, invoice_yuan=invoice, on=self.day
+                    )
+                )
+                != expired
+            )
         elif stage == "claimed":
-            assert self._refused(lambda: services.voucher_move(actor=s, voucher=v, to="checked", on=self.day))
+            assert self._refused(
+                lambda: services.voucher_move(actor=s, voucher=v, to="checked", on=self.day)
+            )
         elif stage == "checked":
             assert self._refused(lambda: services.voucher_pay(actor=s, voucher=v, on=self.day))
             # and never twice
@@ -157,9 +183,14 @@ class VoucherBooks(RuleBasedStateMachine):
         if v is None:
             return
         closable = v.application.stage in ("applied", *LIVE)
-        assert self._refused(
-            lambda: services.voucher_cancel(actor=self.staff, voucher=v, reason="企业申请作废", on=self.day)
-        ) == closable
+        assert (
+            self._refused(
+                lambda: services.voucher_cancel(
+                    actor=self.staff, voucher=v, reason="企业申请作废", on=self.day
+                )
+            )
+            == closable
+        )
 
     @rule(i=st.integers(0, 50), amount=cents)
     def correct_a_payment(self, i: int, amount: Decimal) -> None:
@@ -167,7 +198,9 @@ class VoucherBooks(RuleBasedStateMachine):
         if v is None or v.paid_yuan == 0:
             return
         assert self._refused(
-            lambda: services.payment_correct(actor=self.staff, voucher=v, amount_yuan=amount, on=self.day, note="退回")
+            lambda: services.payment_correct(
+                actor=self.staff, voucher=v, amount_yuan=amount, on=self.day, note="退回"
+            )
         ) == (amount <= v.paid_yuan)
 
     @invariant()
@@ -190,7 +223,9 @@ class VoucherBooks(RuleBasedStateMachine):
             assert paid == v.paid_yuan <= (v.approved_yuan or ZERO)
 
 
-def test_the_books_hold_after_every_step(staff: Any, regions: Any, firms: Any, provider: Any) -> None:
+def test_the_books_hold_after_every_step(
+    staff: Any, regions: Any, firms: Any, provider: Any
+) -> None:
     VoucherBooks.staff = staff
     VoucherBooks.region = regions["county"]
     VoucherBooks.firms = firms

@@ -51,7 +51,12 @@ def test_a_voucher_goes_from_application_to_payment_and_the_books_follow(
     v.refresh_from_db()
     assert v.application.stage == "paid" and v.paid_yuan == Decimal("35000.01")
     # the rest of the approval goes back to the budget
-    assert totals(programme) == (Decimal(1000000), Decimal("964999.99"), Decimal(0), Decimal("35000.01"))
+    assert totals(programme) == (
+        Decimal(1000000),
+        Decimal("964999.99"),
+        Decimal(0),
+        Decimal("35000.01"),
+    )
     b = selectors.books(programme)
     assert b.balanced and (b.available, b.committed, b.paid) == totals(programme)[1:]
     kinds = list(LedgerEntry.objects.filter(voucher=v).values_list("kind", flat=True))
@@ -66,7 +71,7 @@ def test_approval_above_the_subsidy_ratio_is_refused_and_writes_nothing(
     with pytest.raises(ValidationFailed) as exc:
         services.voucher_approve(actor=staff, voucher=v, amount_yuan=Decimal("50000.01"), on=DAY)
     assert "核定金额" in str(exc.value.errors[0]) and "服务费的50%" in exc.value.message
-    assert "最多50000.00元" in exc.value.message
+    assert "最多5.00万元" in exc.value.message
     assert counts() == before
     v.refresh_from_db()
     assert v.approved_yuan is None and v.application.stage == "applied"
@@ -81,8 +86,10 @@ def test_approval_above_the_firms_yearly_cap_is_refused(
     second = apply(staff, firms[0], p, provider, fee="100000")
     before = counts()
     with pytest.raises(ValidationFailed) as exc:
-        services.voucher_approve(actor=staff, voucher=second, amount_yuan=Decimal("15000.01"), on=DAY)
-    assert "超过该企业本年度剩余上限" in exc.value.message and "剩余15000.00元" in exc.value.message
+        services.voucher_approve(
+            actor=staff, voucher=second, amount_yuan=Decimal("15000.01"), on=DAY
+        )
+    assert "超过该企业本年度剩余上限" in exc.value.message and "剩余1.50万元" in exc.value.message
     assert counts() == before
     services.voucher_approve(actor=staff, voucher=second, amount_yuan=Decimal("15000"), on=DAY)
 
@@ -97,7 +104,7 @@ def test_approval_above_the_remaining_budget_is_refused(
     before = counts()
     with pytest.raises(ValidationFailed) as exc:
         services.voucher_approve(actor=staff, voucher=b, amount_yuan=Decimal("10000.01"), on=DAY)
-    assert "超过本年度剩余预算（可用10000.00元）" in exc.value.message
+    assert "超过本年度剩余预算（可用1.00万元）" in exc.value.message
     assert counts() == before
 
 
@@ -105,7 +112,11 @@ def test_amounts_beyond_the_fen_or_not_positive_are_refused(
     staff: Any, programme: Any, provider: Any, firms: Any
 ) -> None:
     v = apply(staff, firms[0], programme, provider)
-    for bad, says in ((Decimal("100.001"), "精确到分"), (Decimal(0), "应大于0"), (Decimal(-5), "应大于0")):
+    for bad, says in (
+        (Decimal("100.001"), "精确到分"),
+        (Decimal(0), "应大于0"),
+        (Decimal(-5), "应大于0"),
+    ):
         with pytest.raises(ValidationFailed) as exc:
             services.voucher_approve(actor=staff, voucher=v, amount_yuan=bad, on=DAY)
         assert says in exc.value.message
@@ -197,11 +208,15 @@ def test_applications_outside_the_rule_are_refused_with_each_reason(
 def test_a_suspended_provider_takes_no_new_vouchers(
     staff: Any, programme: Any, provider: Any, firms: Any
 ) -> None:
-    services.provider_set_status(actor=staff, provider=provider, suspend=True, reason="资质过期", on=DAY)
+    services.provider_set_status(
+        actor=staff, provider=provider, suspend=True, reason="资质过期", on=DAY
+    )
     provider.refresh_from_db()
     with pytest.raises(ValidationFailed) as exc:
         apply(staff, firms[0], programme, provider)
-    assert "已暂停：资质过期" in exc.value.message or "已暂停：资质过期" in "；".join(exc.value.lines())
+    assert "已暂停：资质过期" in exc.value.message or "已暂停：资质过期" in "；".join(
+        exc.value.lines()
+    )
 
 
 def test_the_workflow_refuses_money_moves_made_around_the_services(
@@ -246,7 +261,11 @@ def test_a_wrong_payment_is_corrected_by_a_new_entry(
     services.voucher_pay(actor=staff, voucher=v, on=DAY)
     pay = LedgerEntry.objects.get(voucher=v, kind="pay")
     entry = services.payment_correct(
-        actor=staff, voucher=v, amount_yuan=Decimal("1000"), on=DAY, note="发票含不予支持的费用，企业退回"
+        actor=staff,
+        voucher=v,
+        amount_yuan=Decimal("1000"),
+        on=DAY,
+        note="发票含不予支持的费用，企业退回",
     )
     assert entry.corrects == pay and LedgerEntry.objects.get(pk=pay.pk).d_paid == Decimal(30000)
     assert totals(programme)[1:] == (Decimal(971000), Decimal(0), Decimal(29000))
@@ -269,5 +288,7 @@ def test_budget_changes_are_entries_and_cannot_go_below_what_is_held(
             actor=staff, programme=programme, delta_yuan=Decimal("-950000.01"), on=DAY, note="调减"
         )
     assert "可用额度为负" in exc.value.message
-    services.programme_budget_adjust(actor=staff, programme=programme, delta_yuan=Decimal("200000"), on=DAY, note="追加预算")
+    services.programme_budget_adjust(
+        actor=staff, programme=programme, delta_yuan=Decimal("200000"), on=DAY, note="追加预算"
+    )
     assert totals(programme) == (Decimal(1200000), Decimal(1150000), Decimal(50000), Decimal(0))

@@ -20,7 +20,9 @@ def voucher(staff: Any, programme: Any, provider: Any, firms: Any) -> Voucher:
     return apply(staff, firms[0], programme, provider)
 
 
-def test_the_bureau_approves_in_wan_and_sees_the_budget(client_for: Any, staff: Any, voucher: Voucher, programme: Any) -> None:
+def test_the_bureau_approves_in_wan_and_sees_the_budget(
+    client_for: Any, staff: Any, voucher: Voucher, programme: Any
+) -> None:
     c = client_for(staff)
     r = c.post(f"/vouchers/{voucher.pk}/approve/", {"amount": "3.5", "on": "2020-04-01"})
     assert r.status_code == 302
@@ -36,7 +38,9 @@ def test_the_bureau_approves_in_wan_and_sees_the_budget(client_for: Any, staff: 
     assert c.get("/vouchers/providers/?export=xlsx").status_code == 200
 
 
-def test_an_amount_above_the_ratio_is_refused_on_the_page(client_for: Any, staff: Any, voucher: Voucher) -> None:
+def test_an_amount_above_the_ratio_is_refused_on_the_page(
+    client_for: Any, staff: Any, voucher: Voucher
+) -> None:
     c = client_for(staff)
     r = c.post(f"/vouchers/{voucher.pk}/approve/", {"amount": "5.01"}, follow=True)
     assert "超过服务费的50%" in r.content.decode()
@@ -45,7 +49,13 @@ def test_an_amount_above_the_ratio_is_refused_on_the_page(client_for: Any, staff
 
 
 def test_an_enterprise_uploads_to_its_own_voucher_only(
-    client_for: Any, staff: Any, enterprise_user: Any, own_firm: Any, regions: Any, provider: Any, voucher: Voucher
+    client_for: Any,
+    staff: Any,
+    enterprise_user: Any,
+    own_firm: Any,
+    regions: Any,
+    provider: Any,
+    voucher: Voucher,
 ) -> None:
     p = make_programme(staff, regions["county"], eligibility={}, year=2021)
     mine = apply(staff, own_firm, voucher.programme, provider)
@@ -62,7 +72,15 @@ def test_an_enterprise_uploads_to_its_own_voucher_only(
     assert p.pk
 
 
-def test_a_firm_applies_through_the_page(client_for: Any, staff: Any, enterprise_user: Any, own_firm: Any, regions: Any, provider: Any, settings: Any) -> None:
+def test_a_firm_applies_through_the_page(
+    client_for: Any,
+    staff: Any,
+    enterprise_user: Any,
+    own_firm: Any,
+    regions: Any,
+    provider: Any,
+    settings: Any,
+) -> None:
     import datetime as dt
 
     settings.KECHUANG_TODAY = "2020-04-01"
@@ -72,7 +90,14 @@ def test_a_firm_applies_through_the_page(client_for: Any, staff: Any, enterprise
     assert "符合申请条件" in form and p.name in form
     r = c.post(
         "/vouchers/apply/",
-        {"programme": p.pk, "enterprise": own_firm.pk, "provider": provider.pk, "category": "testing", "service": "材料检测", "fee": "2"},
+        {
+            "programme": p.pk,
+            "enterprise": own_firm.pk,
+            "provider": provider.pk,
+            "category": "testing",
+            "service": "材料检测",
+            "fee": "2",
+        },
     )
     assert r.status_code == 302
     v = Voucher.objects.get(enterprise=own_firm)
