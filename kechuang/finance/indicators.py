@@ -42,12 +42,11 @@ def _rows(qs: Any, kind: str, detail: Any, on: Any) -> Any:
 
 
 def _sum_of(qs: Any, kind: str, detail: Any, on: Any) -> Computed:
-    from kechuang.finance.selectors import total
-
-    n = qs.count()
-    if n == 0:
+    amounts = list(qs.order_by().values_list("amount_yuan", flat=True))
+    if not amounts:
         return Computed(None, 0)
-    return Computed(total(qs) / WAN_YUAN, n, _rows(qs, kind, detail, on))
+    # summed here, exactly: SQLite would add the decimals as floats
+    return Computed(sum(amounts, Decimal(0)) / WAN_YUAN, len(amounts), _rows(qs, kind, detail, on))
 
 
 def _cultivation_fund(ev: Evaluator, region: Any, year: int) -> Computed:
@@ -98,9 +97,10 @@ def _loan_enterprises(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.finance.selectors import loans_granted
 
     qs = loans_granted(region, year)
-    if not qs.exists():
+    firms = set(qs.order_by().values_list("enterprise_id", flat=True))
+    if not firms:
         return Computed(None, 0)
-    n = qs.values("enterprise_id").distinct().count()
+    n = len(firms)
     return Computed(
         Decimal(n),
         n,

@@ -106,6 +106,7 @@ TODO = [
         order=61,
         icon="bi-hourglass-split",
         visible=lambda user: has_role(user, "staff", "officer", "enterprise"),
+        badge=False,  # a reminder list (on the 待办 page), not a decision awaited
         more_url="vouchers:index",
     ),
 ]

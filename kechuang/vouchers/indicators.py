@@ -22,10 +22,31 @@ from kechuang.vouchers.models import wan_text
 WAN_YUAN = Decimal(10000)
 
 
+def _memo(ev: Evaluator, key: tuple[Any, ...], fn: Any) -> Any:
+    """One answer per evaluator (one request or report): the four figures of a year
+    share whether a programme covers it and which firms redeemed."""
+    cache: dict[tuple[Any, ...], Any] = ev.__dict__.setdefault("_vouchers_memo", {})
+    if key not in cache:
+        cache[key] = fn()
+    return cache[key]
+
+
+def _covered(ev: Evaluator, region: Any, year: int) -> bool:
+    from kechuang.vouchers import selectors as s
+
+    return bool(_memo(ev, ("covered", region.pk, year), lambda: s.has_programme(region, year)))
+
+
+def _firms(ev: Evaluator, region: Any, year: int) -> list[int]:
+    from kechuang.vouchers import selectors as s
+
+    return list(_memo(ev, ("firms", region.pk, year), lambda: s.redeeming_firms(region, year)))
+
+
 def _redeemed(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.vouchers import selectors as s
 
-    if not s.has_programme(region, year):
+    if not _covered(ev, region, year):
         return Computed(None, 0)
     total, n = s.redeemed(region, year)
 
@@ -82,18 +103,18 @@ def _firm_rows(region: Any, year: int, with_rd: bool) -> list[RecordRow]:
 def _enterprises(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.vouchers import selectors as s
 
-    if not s.has_programme(region, year):
+    if not _covered(ev, region, year):
         return Computed(None, 0)
-    n = len(s.redeeming_firms(region, year))
+    n = len(_firms(ev, region, year))
     return Computed(Decimal(n), n, lambda: _firm_rows(region, year, False))
 
 
 def _rd_driven(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.vouchers import selectors as s
 
-    if not s.has_programme(region, year):
+    if not _covered(ev, region, year):
         return Computed(None, 0)
-    total, n = s.rd_of(s.redeeming_firms(region, year), year)
+    total, n = s.rd_of(_firms(ev, region, year), year)
     return Computed(
         None if total is None else total / WAN_YUAN, n, lambda: _firm_rows(region, year, True)
     )
@@ -126,7 +147,7 @@ def _leverage_yoy(ev: Evaluator, region: Any, year: int) -> Computed:
 def _unredeemed(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.vouchers import selectors as s
 
-    if not s.has_programme(region, year):
+    if not _covered(ev, region, year):
         return Computed(None, 0)
     approved, left, n = s.unredeemed(region, year, ev.today)
     if not approved:

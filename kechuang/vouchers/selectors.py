@@ -50,12 +50,15 @@ def programme_of_year(actor: Any, year: int) -> VoucherProgramme | None:
 
 
 def voucher_queryset(actor: Any) -> QuerySet[Voucher]:
-    provider = provider_of(actor)
+    """The vouchers the actor sees: of the firms in their scope; a provider's user
+    (a helper acting for a provider) those spent with the provider."""
     base = Voucher.objects.select_related(
         "application", "enterprise", "enterprise__region", "provider", "programme"
     )
-    if provider is not None and role_of(actor) not in ("staff", "officer"):
-        return base.filter(provider=provider, enterprise__deleted_at__isnull=True)
+    if role_of(actor) == "helper":
+        provider = provider_of(actor)
+        if provider is not None:
+            return base.filter(provider=provider, enterprise__deleted_at__isnull=True)
     return base.filter(pk__in=Voucher.objects.visible_to(actor).values("pk"))
 
 
@@ -286,7 +289,7 @@ def index_context(*, actor: Any, year: int | None) -> dict[str, Any]:
         "is_staff": role == "staff",
         "can_apply": role in ("staff", "officer", "enterprise"),
         "staff_or_officer": role in ("staff", "officer"),
-        "my_provider": provider_of(actor),
+        "my_provider": provider_of(actor) if role == "helper" else None,
         "expiring_n": expiring(actor, periods.today()).count(),
     }
 

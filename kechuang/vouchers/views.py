@@ -500,7 +500,7 @@ def provider_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_provider(request: HttpRequest) -> HttpResponse:
     """A provider's own view: the vouchers spent with it."""
-    p = selectors.provider_of(request.user)
+    p = selectors.provider_of(request.user) if role_of(request.user) == "helper" else None
     if p is None:
         raise PermissionDenied("当前用户不是服务机构用户")
     return render(
