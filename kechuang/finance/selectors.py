@@ -126,8 +126,10 @@ def loan_recommendations(
         .exclude(status=Loan.Status.REPAID)
         .values_list("enterprise_id", flat=True)
     )
-    by_pk = {e.pk: e for e in Enterprise.objects.filter(pk__in=high).select_related("region")}
-    rows = [
+    by_pk: dict[int, Any] = {
+        e.pk: e for e in Enterprise.objects.filter(pk__in=high).select_related("region")
+    }
+    rows: list[dict[str, Any]] = [
         {
             "enterprise": by_pk[f],
             "score": scores.get(f),

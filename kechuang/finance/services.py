@@ -189,11 +189,13 @@ def _run(sheet: Sheet, *, actor: Any, data: bytes, filename: str, commit: bool) 
         problems = sheet.check(values)
         for field, label, message in problems:
             errors.append(FieldError(field, label, message, row_no))
-        key = tuple(str(x) for x in sheet.key_of(firm, values).values())
-        if key in seen:
-            errors.append(FieldError("uscc", "统一社会信用代码", f"与第{seen[key]}行重复", row_no))
+        ident = tuple(str(x) for x in sheet.key_of(firm, values).values())
+        if ident in seen:
+            errors.append(
+                FieldError("uscc", "统一社会信用代码", f"与第{seen[ident]}行重复", row_no)
+            )
             continue
-        seen[key] = row_no
+        seen[ident] = row_no
         if not problems:
             clean.append((row_no, firm, values))
     plan.errors = sorted(errors, key=lambda e: e.row or 0)
@@ -205,7 +207,8 @@ def _run(sheet: Sheet, *, actor: Any, data: bytes, filename: str, commit: bool) 
         for row_no, firm, values in clean:
             key = sheet.key_of(firm, values)
             fields = sheet.fields_of(values)
-            existing = sheet.model.objects.select_for_update().filter(**key).first()  # type: ignore[attr-defined]
+            manager: Any = sheet.model._default_manager
+            existing = manager.select_for_update().filter(**key).first()
             if existing is not None and sheet.key == "loans" and existing.enterprise_id != firm.pk:
                 raise ValidationFailed(
                     [
@@ -264,7 +267,8 @@ def _scoped(model: type[Model], actor: Any, region: str) -> Any:
     allowed, reason = can_import(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    qs = model.objects.visible_to(actor).select_related("enterprise")  # type: ignore[attr-defined]
+    manager: Any = model._default_manager
+    qs = manager.visible_to(actor).select_related("enterprise")
     if region:
         area = Region.objects.filter(code=region).first()
         if area is None:

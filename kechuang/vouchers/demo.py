@@ -32,7 +32,14 @@ from kechuang.core.audit import audit_log
 from kechuang.enterprises.models import Certificate, Enterprise, YearlyFacts
 from kechuang.programmes.models import Application, Event
 from kechuang.vouchers import services
-from kechuang.vouchers.models import PROGRAMME, LedgerEntry, Provider, Voucher, VoucherProgramme
+from kechuang.vouchers.models import (
+    CATEGORY_LABELS,
+    PROGRAMME,
+    LedgerEntry,
+    Provider,
+    Voucher,
+    VoucherProgramme,
+)
 from kechuang.vouchers.selectors import books
 
 SEED = 2020_0628
@@ -42,7 +49,7 @@ REDEEMED_2020 = Decimal("6283400.00")
 FIRMS_2020 = 61
 RD_2020 = Decimal("124000000.00")
 # Demo design (not in the seed).
-PARAMS = {
+PARAMS: dict[int, dict[str, Any]] = {
     2019: {"budget": Decimal("5000000"), "paid": Decimal("4136850.00"), "firms": 47},
     2020: {"budget": Decimal("8000000"), "paid": REDEEMED_2020, "firms": FIRMS_2020},
     2021: {"budget": Decimal("8000000"), "paid": None, "firms": 40},
@@ -117,7 +124,7 @@ def _programme(actor: Any, county: Region, year: int) -> VoucherProgramme:
             "subsidy_ratio": RATIO,
             "cap_yuan": CAP,
             "validity_days": VALIDITY,
-            "categories": [c for c, _ in services.CATEGORY_LABELS.items()],
+            "categories": [c for c, _ in CATEGORY_LABELS.items()],
             "evidence": ["contract", "invoice", "report"],
             "eligibility": {"certificates": ["hnte", "tech_sme"], "min_points": 60},
             "opens_on": _d(year, 3, 1),
@@ -241,7 +248,7 @@ class _Writer:
                     year=p.year,
                     kind=r["cat"],
                     stage=r["path"][-1],
-                    title=f"{services.CATEGORY_LABELS[r['cat']]}：{r['service']}",
+                    title=f"{CATEGORY_LABELS[r['cat']]}：{r['service']}",
                     amount_requested_yuan=services.fen(fee * RATIO),
                 )
             )
@@ -523,8 +530,10 @@ def _check_books() -> None:
         ):
             raise RuntimeError(f"{p.name}：台账不平")
         per_firm: dict[int, Decimal] = defaultdict(Decimal)
-        for e in LedgerEntry.objects.filter(programme=p, enterprise__isnull=False):
-            per_firm[e.enterprise_id] += e.d_committed + e.d_paid
+        for firm, c, paid in LedgerEntry.objects.filter(
+            programme=p, enterprise__isnull=False
+        ).values_list("enterprise_id", "d_committed", "d_paid"):
+            per_firm[firm] += c + paid
         if any(v > p.cap_yuan or v < 0 for v in per_firm.values()):
             raise RuntimeError(f"{p.name}：企业超过年度上限")
 

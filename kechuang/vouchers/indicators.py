@@ -101,7 +101,6 @@ def _firm_rows(region: Any, year: int, with_rd: bool) -> list[RecordRow]:
 
 
 def _enterprises(ev: Evaluator, region: Any, year: int) -> Computed:
-    from kechuang.vouchers import selectors as s
 
     if not _covered(ev, region, year):
         return Computed(None, 0)

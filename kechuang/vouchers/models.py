@@ -377,9 +377,11 @@ class LedgerEntry(models.Model):
     @property
     def amount_yuan(self) -> Decimal:
         """The entry's size, as the ledger lists it."""
-        return {
+        sizes: dict[str, Decimal] = {
             "budget": self.d_budget,
             "commit": self.d_committed,
             "release": self.d_available,
             "pay": self.d_paid,
-        }.get(self.kind, self.d_paid or self.d_committed or self.d_available)
+        }
+        found: Decimal = sizes.get(self.kind, self.d_paid or self.d_committed or self.d_available)
+        return found

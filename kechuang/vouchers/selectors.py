@@ -179,7 +179,9 @@ def expiring(actor: Any, day: dt.date, within: int = 30) -> QuerySet[Voucher]:
 def awaiting(actor: Any) -> QuerySet[Voucher]:
     """Vouchers waiting for the actor's decision: staff approve and pay; officers check."""
     role = role_of(actor)
-    stages = {"staff": ("applied", "claimed", "checked"), "officer": ("claimed",)}.get(role, ())
+    stages = {"staff": ("applied", "claimed", "checked"), "officer": ("claimed",)}.get(
+        role or "", ()
+    )
     return (
         voucher_queryset(actor)
         .filter(application__stage__in=stages)
@@ -239,7 +241,7 @@ def unredeemed(region: Region, year: int, day: dt.date) -> tuple[Decimal, Decima
     """(approved, not paid, vouchers) of the year's issued vouchers: what was issued
     but (so far) never redeemed — expired, cancelled or still open."""
     rows = list(issued_of_year(region, year).values_list("approved_yuan", "paid_yuan"))
-    approved = sum((a for a, _p in rows), ZERO)
+    approved = sum((a or ZERO for a, _p in rows), ZERO)
     return approved, approved - sum((p for _a, p in rows), ZERO), len(rows)
 
 
@@ -262,7 +264,8 @@ def county_of(actor: Any) -> Region:
     region = getattr(actor, "region", None)
     if region is None:
         raise NotFound("当前用户没有所属地区")
-    return region.parent if region.is_area and region.parent_id else region
+    county: Region = region.parent if region.is_area and region.parent_id else region
+    return county
 
 
 def voucher_list(

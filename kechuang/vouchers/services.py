@@ -317,8 +317,9 @@ def provider_save(
         before = snapshot(obj) if provider else None
         obj.name = name[:120]
         obj.categories = cats
-        for key in ("uscc", "qualification", "contact", "phone"):
-            setattr(obj, key, str(data.get(key) or "")[: Provider._meta.get_field(key).max_length])
+        limits = {"uscc": 18, "qualification": 200, "contact": 40, "phone": 30}
+        for key, limit in limits.items():
+            setattr(obj, key, str(data.get(key) or "")[:limit])
         obj.qualification_until = data.get("qualification_until")
         obj.save()
         _log(actor, "update" if provider else "create", obj, before, via=via)
