@@ -28,6 +28,11 @@ def _year(request: HttpRequest) -> int:
     return periods.today().year - 1
 
 
+def _years(request: HttpRequest) -> list[tuple[int, str]]:
+    this = periods.today().year
+    return [(y, f"{y}年") for y in range(this, this - 8, -1)]
+
+
 FUNDS = Listing(
     name="finance_funds",
     title="政策资金拨付",
@@ -42,7 +47,7 @@ FUNDS = Listing(
         Column("document", "文件文号"),
     ],
     filters=[
-        Filter("year", "年度（拨付或所属）", kind="year", default=_year),
+        Filter("year", "年度（拨付或所属）", kind="year", choices=_years, default=_year),
         Filter("kind", "资金类别", choices=FundPayment.Kind.choices),
     ],
     default_sort="-paid_on",
@@ -60,7 +65,13 @@ RELIEFS = Listing(
         Column("source", "来源"),
     ],
     filters=[
-        Filter("year", "所属年度", kind="year", default=lambda r: periods.today().year - 2),
+        Filter(
+            "year",
+            "所属年度",
+            kind="year",
+            choices=_years,
+            default=lambda r: periods.today().year - 2,
+        ),
         Filter("kind", "减免类别", choices=TaxRelief.Kind.choices),
     ],
     default_sort="-amount_yuan",
@@ -84,7 +95,7 @@ LOANS = Listing(
         Column("repaid_yuan", "已还本金（万元）", money=True),
     ],
     filters=[
-        Filter("year", "放款年度", kind="year", default=_year),
+        Filter("year", "放款年度", kind="year", choices=_years, default=_year),
         Filter(
             "product",
             "贷款产品",

@@ -248,6 +248,12 @@ def unredeemed(region: Region, year: int, day: dt.date) -> tuple[Decimal, Decima
 # -- pages -------------------------------------------------------------------------------------
 
 
+def programme_years() -> list[int]:
+    """Years with a programme, and this year (the list's year choices)."""
+    years = set(VoucherProgramme.objects.values_list("year", flat=True))
+    return sorted(years | {periods.today().year}, reverse=True)
+
+
 def default_year() -> int:
     """The latest programme year up to this year (the page's default)."""
     today = periods.today()

@@ -95,7 +95,13 @@ VOUCHERS = Listing(
         Column("stage", "环节", value=_stage_text),
     ],
     filters=[
-        Filter("year", "年度", kind="year", default=lambda r: selectors.default_year()),
+        Filter(
+            "year",
+            "年度",
+            kind="year",
+            choices=lambda r: [(y, f"{y}年") for y in selectors.programme_years()],
+            default=lambda r: selectors.default_year(),
+        ),
         Filter("stage", "环节", choices=WORKFLOW.choices()),
         Filter("category", "服务类别", choices=CATEGORIES),
         Filter("q", "企业", kind="text", placeholder="企业名称或券号"),
