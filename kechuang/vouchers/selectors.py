@@ -164,7 +164,8 @@ def enterprise_page(*, actor: Any, enterprise: Any) -> dict[str, Any]:
         .filter(enterprise=enterprise)
         .order_by("-programme__year", "-id")[:20]
     )
-    return {"e": enterprise, "vouchers": vouchers}
+    can_apply = role_of(actor) in ("staff", "officer", "enterprise")
+    return {"e": enterprise, "vouchers": vouchers, "can_apply": can_apply}
 
 
 def expiring(actor: Any, day: dt.date, within: int = 30) -> QuerySet[Voucher]:
@@ -304,7 +305,6 @@ def index_context(*, actor: Any, year: int | None) -> dict[str, Any]:
 
 
 def apply_context(*, actor: Any, year: int, firm_id: str) -> dict[str, Any]:
-    from kechuang.enterprises.selectors import enterprise_queryset
     from kechuang.vouchers.models import CATEGORIES
 
     today = periods.today()
@@ -323,13 +323,27 @@ def apply_context(*, actor: Any, year: int, firm_id: str) -> dict[str, Any]:
         "firms": firms,
         "pick_firm": role_of(actor) != "enterprise",
         "firm_id": firm_id,
-        "firm_choices": list(enterprise_queryset(actor).order_by("name")[:0]),
         "providers": active_providers(),
         "categories": CATEGORIES,
         "verdicts": verdicts,
         "today": today,
         "year": year,
     }
+
+
+def applicant(*, actor: Any, uscc: str, pk: str) -> Any:
+    """The firm applying: its own (an enterprise user), or one in the actor's scope
+    named by its 统一社会信用代码."""
+    from kechuang.enterprises.selectors import enterprise_queryset
+
+    qs = enterprise_queryset(actor)
+    if role_of(actor) == "enterprise":
+        found = qs.filter(pk=int(pk)).first() if pk.isdigit() else None
+    else:
+        found = qs.filter(uscc=uscc.strip().upper()).first()
+    if found is None:
+        raise NotFound("统一社会信用代码不在企业库中，或该企业不属于本区域")
+    return found
 
 
 def voucher_context(*, actor: Any, voucher: Voucher, events: Any) -> dict[str, Any]:

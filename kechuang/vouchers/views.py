@@ -27,7 +27,6 @@ from kechuang.core.web import (
     text_param,
     year_param,
 )
-from kechuang.enterprises.selectors import enterprise_get
 from kechuang.programmes.selectors import attachment_get, events_of
 from kechuang.vouchers import selectors, services
 from kechuang.vouchers.models import CATEGORIES, EVIDENCE, LedgerEntry, Voucher
@@ -127,12 +126,16 @@ def apply(request: HttpRequest) -> HttpResponseBase:
     ctx = selectors.apply_context(
         actor=request.user,
         year=year_param(request, selectors.default_year() + 1),
-        firm_id=text_param(request, "enterprise"),
+        firm_id=text_param(request, "uscc"),
     )
     if request.method == "POST":
 
         def go() -> Any:
-            firm = enterprise_get(actor=request.user, pk=int(request.POST.get("enterprise") or 0))
+            firm = selectors.applicant(
+                actor=request.user,
+                uscc=request.POST.get("uscc", ""),
+                pk=request.POST.get("enterprise", ""),
+            )
             prog = selectors.programme_get(
                 actor=request.user, pk=int(request.POST.get("programme") or 0)
             )

@@ -102,3 +102,21 @@ def test_a_firm_applies_through_the_page(
     assert r.status_code == 302
     v = Voucher.objects.get(enterprise=own_firm)
     assert v.fee_yuan == Decimal(20000) and v.application.events.first().on == dt.date(2020, 4, 1)
+
+
+def test_the_bureau_applies_for_a_firm_by_its_code(
+    client_for: Any, staff: Any, programme: Any, provider: Any, firms: Any, settings: Any
+) -> None:
+    settings.KECHUANG_TODAY = "2020-04-01"
+    c = client_for(staff)
+    data = {
+        "programme": programme.pk,
+        "provider": provider.pk,
+        "category": "testing",
+        "service": "检测",
+        "fee": "1",
+    }
+    r = c.post("/vouchers/apply/", {**data, "uscc": firms[1].uscc})
+    assert r.status_code == 302 and Voucher.objects.filter(enterprise=firms[1]).exists()
+    wrong = c.post("/vouchers/apply/", {**data, "uscc": "91321283000000000X"}).content.decode()
+    assert "统一社会信用代码不在企业库中" in wrong
