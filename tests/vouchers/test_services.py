@@ -292,3 +292,16 @@ def test_budget_changes_are_entries_and_cannot_go_below_what_is_held(
         actor=staff, programme=programme, delta_yuan=Decimal("200000"), on=DAY, note="追加预算"
     )
     assert totals(programme) == (Decimal(1200000), Decimal(1150000), Decimal(50000), Decimal(0))
+
+
+def test_the_expiry_command_expires_and_releases(
+    staff: Any, programme: Any, provider: Any, firms: Any
+) -> None:
+    from django.core.management import call_command
+
+    v = apply(staff, firms[0], programme, provider)
+    services.voucher_approve(actor=staff, voucher=v, amount_yuan=Decimal("30000"), on=DAY)
+    call_command("vouchers_expire", on=DAY + dt.timedelta(days=200))
+    v.refresh_from_db()
+    assert v.application.stage == "expired"
+    assert totals(programme)[2] == 0
