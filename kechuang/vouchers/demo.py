@@ -485,7 +485,7 @@ def _current_year(actor: Any, county: Region, provs: list[Provider], rng: random
     firms = rng.sample(sorted(rd), PARAMS[year]["firms"])
     active = [x for x in provs if x.status == Provider.Status.ACTIVE]
     w = _Writer(actor, p, rng)
-    w.scale = 0.7
+    w.scale = 0.6  # the longest path (≤ 137 days × 0.6) ends before the demo's 30 June
     full = ["applied", "issued", "contracted", "delivered", "claimed", "checked", "paid"]
     for i, firm in enumerate(firms):
         cut = [2, 3, 4, 5, 6, 7, 1][i % 7]  # stages reached by 30 June
@@ -495,7 +495,7 @@ def _current_year(actor: Any, county: Region, provs: list[Provider], rng: random
         w.add(
             firm,
             rng.choice(active),
-            applied=_date_in(rng, _d(year, 3, 1), _d(year, 3, 31)),
+            applied=_date_in(rng, _d(year, 3, 1), _d(year, 3, 10)),
             path=path,
             approved=approved,
             paid=paid,

@@ -65,6 +65,12 @@ def test_the_demo_books_balance_and_show_every_ending(county: Region) -> None:
         )
     stages = set(Voucher.objects.values_list("application__stage", flat=True))
     assert {"paid", "rejected", "expired", "cancelled", "applied", "issued", "claimed"} <= stages
+    from kechuang.programmes.models import Event
+
+    # nothing of the demo happens after its "today"
+    assert not Event.objects.filter(
+        application__programme="voucher", on__gt=dt.date(2021, 6, 30)
+    ).exists()
 
 
 def test_one_more_record_moves_every_figure(county: Region) -> None:
