@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "kechuang.programmes",
     "kechuang.cultivation",
     "kechuang.platforms",
+    "kechuang.vouchers",
+    "kechuang.finance",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",

@@ -24,14 +24,18 @@ COUNTY, TOWN = "321283", "321283101"
 # 待办 count (one query for its reviews due and recommendations awaited, plus reading
 # the user's region where the page had not), the enterprise page's panel (four lists)
 # and the `provincial_rd_institution` attribute the registry's assessment reads.
+# Vouchers and finance (issue #14) added: the bureau's to-do badge "待办理的创新券" (one
+# count on every page), their two enterprise-page panels (4) and their twelve indicators
+# on the dashboard (16: about one query each, the year's coverage and redeeming firms
+# shared).
 CEILINGS = [
-    ("kjj", "/targets/region/{county}/", 98),
+    ("kjj", "/targets/region/{county}/", 114),
     ("huangqiao", "/targets/region/{town}/", 90),
-    ("kjj", "/enterprises/", 17),
-    ("kjj", "/enterprises/{firm}/", 46),
-    ("kjj", "/cultivation/", 20),
+    ("kjj", "/enterprises/", 18),
+    ("kjj", "/enterprises/{firm}/", 50),
+    ("kjj", "/cultivation/", 21),
     ("kjj", "/targets/assessment/", 40),
-    ("kjj", "/assess/enterprise/{firm}/", 21),
+    ("kjj", "/assess/enterprise/{firm}/", 22),
     ("kjj", "/api/v1/enterprises?page_size=50", 6),
 ]
 
