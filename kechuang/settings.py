@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kechuang.assessments",
     "kechuang.programmes",
     "kechuang.cultivation",
+    "kechuang.points",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",
