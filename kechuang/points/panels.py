@@ -13,11 +13,10 @@ from kechuang.core.panels import Panel
 def panel_context(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     from kechuang.points import selectors
 
-    year = selectors.latest_standing_year(request.user, enterprise)
-    if year is None:
+    st = selectors.panel_standing(actor=request.user, enterprise=enterprise)
+    if st is None:
         return {"year": None}
-    st = selectors.standing(actor=request.user, enterprise=enterprise, year=year)
-    return {"year": year, "st": st, "s": st.score}
+    return {"year": st.year, "st": st, "s": st.score}
 
 
 PANEL = Panel(

@@ -248,6 +248,30 @@ def standing(*, actor: Any, enterprise: Enterprise, year: int) -> Standing:
     )
 
 
+def panel_standing(*, actor: Any, enterprise: Enterprise) -> Standing | None:
+    """The enterprise page's panel in two queries: the latest score, and the list it
+    belongs to (the published one instead, for anybody but the bureau side)."""
+    latest = (
+        Score.objects.filter(enterprise=enterprise)
+        .select_related("run")
+        .order_by("-run__year", "-run__created_at", "-run_id")
+        .first()
+    )
+    if latest is None:
+        return None
+    year = latest.run.year
+    pub = (
+        Publication.objects.filter(region_id=latest.run.region_id, year=year)
+        .select_related("publicity")
+        .first()
+    )
+    chosen = latest
+    if pub is not None and not is_bureau_side(actor) and pub.run_id != latest.run_id:
+        chosen = Score.objects.filter(run_id=pub.run_id, enterprise=enterprise).first()
+    published = pub is not None and chosen is not None and chosen.run_id == pub.run_id
+    return Standing(enterprise, year, chosen, pub, published)
+
+
 def points_facts(enterprise: Enterprise, year: int) -> PointsFacts | None:
     return PointsFacts.objects.filter(enterprise=enterprise, year=year).first()
 

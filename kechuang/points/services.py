@@ -278,6 +278,12 @@ FACT_LABELS = {
 }
 
 
+class _Bad(Exception):
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _fact_value(name: str, raw: Any) -> Any:
     label = FACT_LABELS[name]
     text = "" if raw is None else str(raw).strip()
@@ -288,17 +294,17 @@ def _fact_value(name: str, raw: Any) -> Any:
             return True
         if text in ("0", "否", "false", "False"):
             return False
-        raise FieldError(name, label, "应为“是”或“否”（空白为未知）")
+        raise _Bad(FieldError(name, label, "应为“是”或“否”（空白为未知）"))
     if name.endswith("_yuan"):  # typed in 万元, kept in yuan
         try:
             wan = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            raise FieldError(name, label, f"“{text}”不是金额（万元）") from None
+            raise _Bad(FieldError(name, label, f"“{text}”不是金额（万元）")) from None
         if not wan.is_finite() or wan < 0 or wan != wan.quantize(Decimal("0.000001")):
-            raise FieldError(name, label, "应为非负金额（万元），最多六位小数")
+            raise _Bad(FieldError(name, label, "应为非负金额（万元），最多六位小数"))
         return (wan * 10000).quantize(Decimal("0.01"))
     if not text.isdigit():
-        raise FieldError(name, label, f"“{text}”不是非负整数")
+        raise _Bad(FieldError(name, label, f"“{text}”不是非负整数"))
     return int(text)
 
 
@@ -321,8 +327,8 @@ def points_facts_save(
             continue
         try:
             clean[name] = _fact_value(name, values[name])
-        except FieldError as err:
-            errors.append(err)
+        except _Bad as bad:
+            errors.append(bad.error)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
