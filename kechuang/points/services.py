@@ -10,6 +10,7 @@ steps: the 公示, each objection and its resolution)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -711,7 +712,7 @@ def objection_file(
                 actor=actor,
                 enterprise=enterprise,
                 file=evidence,
-                title=f"{publication.year}年积分异议证明材料",
+                title=f"积分异议证明材料：{Path(evidence.name or '').stem}"[:120],
                 via=via,
             )
         return frame.objection_file(

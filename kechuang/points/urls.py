@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprise/<int:pk>/<int:year>/object/", views.object_file, name="object"),
     path("enterprise/<int:pk>/<int:year>/facts/", views.facts, name="facts"),
     path("objections/<int:pk>/", views.objection, name="objection"),
+    path("objections/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("sets/", views.sets, name="sets"),
     path("sets/new/", views.set_new, name="set_new"),
     path("sets/<int:pk>/", views.set_detail, name="set"),

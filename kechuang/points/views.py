@@ -22,7 +22,7 @@ from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.money import format_wan
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web import Column, Filter, Listing, date_param, require, text_param
-from kechuang.core.web.downloads import xlsx_response
+from kechuang.core.web.downloads import file_response, xlsx_response
 from kechuang.points import selectors, services
 from kechuang.points.models import PointSet, Score
 from kechuang.rules.points import IndicatorSet, InvalidSet
@@ -410,6 +410,18 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
             "newer": selectors.list_state(request.user, pub.region, pub.year).newer_run,
         },
     )
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """An objection's evidence file, for whoever may read the objection."""
+    obj = selectors.objection_get(actor=request.user, pk=pk)
+    if obj.evidence is None:
+        raise NotFound("该异议没有证明材料")
+    with obj.evidence.file.open("rb") as fh:
+        data = fh.read()
+    name = (obj.evidence.file.name or "").rsplit("/", 1)[-1]
+    return file_response(data, name, "application/octet-stream")
 
 
 # -- indicator sets -------------------------------------------------------------------------------
