@@ -265,7 +265,7 @@ def panel_standing(*, actor: Any, enterprise: Enterprise) -> Standing | None:
         .select_related("publicity")
         .first()
     )
-    chosen = latest
+    chosen: Score | None = latest
     if pub is not None and not is_bureau_side(actor) and pub.run_id != latest.run_id:
         chosen = Score.objects.filter(run_id=pub.run_id, enterprise=enterprise).first()
     published = pub is not None and chosen is not None and chosen.run_id == pub.run_id

@@ -10,9 +10,9 @@ steps: the 公示, each objection and its resolution)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import polars as pl

@@ -482,7 +482,8 @@ def _weights_grid(point_set: PointSet) -> dict[str, Any]:
     for ind in data.get("indicators") or []:
         if not isinstance(ind, dict):
             continue
-        weights = ind.get("weights") if isinstance(ind.get("weights"), dict) else {}
+        raw = ind.get("weights")
+        weights: dict[str, Any] = raw if isinstance(raw, dict) else {}
         cells = []
         for s in stages:
             sid = str(s.get("id"))
@@ -514,10 +515,10 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 weights: dict[tuple[str, str], str] = {}
-                for key, value in request.POST.items():
+                for key in request.POST:
                     parts = key.split("|")
                     if len(parts) == 3 and parts[0] == "w":
-                        weights[(parts[1], parts[2])] = value
+                        weights[(parts[1], parts[2])] = request.POST.get(key, "")
                 problems = services.set_save_weights(
                     actor=request.user, point_set=point_set, weights=weights
                 )

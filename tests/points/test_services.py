@@ -111,7 +111,7 @@ def test_every_explanation_sums_to_its_total_exactly(staff, county, firms):
         assert sum(cents) == s.total_cents
         assert (
             sum(
-                int(round(float(line["points"]) * 100))
+                round(float(line["points"]) * 100)
                 for line in s.explanation["lines"]
                 if line["points"]
             )
