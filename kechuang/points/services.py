@@ -10,7 +10,6 @@ steps: the 公示, each objection and its resolution)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import bureau_counties, covers, role_of
-from kechuang.core.audit import audit_bulk, audit_log, build_entry, snapshot
+from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import Job
@@ -364,16 +363,18 @@ def _jsonable(value: Any) -> Any:
 
 def explanation_dict(row: dict[str, Any], iset: IndicatorSet) -> dict[str, Any]:
     ex = explain(row, iset, best=3)
+    # vars(), not dataclasses.asdict: the fields are plain values, and asdict's deep copy
+    # was most of the cost of scoring a county
     return {
-        "lines": [asdict(line) for line in ex.lines],
-        "gains": [{**asdict(g), "text": str(g), "points": points_text(g.cents)} for g in ex.gains],
+        "lines": [dict(vars(line)) for line in ex.lines],
+        "gains": [{**vars(g), "text": str(g), "points": points_text(g.cents)} for g in ex.gains],
         "notes": ex.notes,
         "at_stake": points_text(ex.at_stake),
     }
 
 
 def set_version(point_set: PointSet, iset: IndicatorSet) -> str:
-    return f"{iset.id} 第{point_set.version}版（{point_set.year}年）"
+    return f"{iset.title} 第{point_set.version}版（{point_set.year}年）"
 
 
 def score_county(
@@ -520,7 +521,7 @@ def _summary(s: Score) -> str:
     return f"总分{s.total:.2f}分，{s.stage_label}第{s.rank}名（共{s.cohort}家）{tier}"
 
 
-def _records(actor: Any, run: ScoreRun) -> tuple[list[Application], dict[int, str]]:
+def _records(run: ScoreRun) -> tuple[list[Application], dict[int, str]]:
     """The year's points records (applications of the `points` programme), one per
     scored enterprise, in overall rank order, with their 公示 lines."""
     scores = list(
@@ -549,20 +550,7 @@ def _records(actor: Any, run: ScoreRun) -> tuple[list[Application], dict[int, st
     Application.objects.bulk_create(new, batch_size=500)
     for a in new:
         have[a.enterprise_id] = a
-    if new:
-        audit_bulk(
-            [
-                build_entry(
-                    actor=actor,
-                    action="create",
-                    obj=a,
-                    after=snapshot(a, ["programme", "year", "stage", "title"]),
-                    enterprise_id=a.enterprise_id,
-                    note="积分记录（公示）",
-                )
-                for a in new
-            ]
-        )
+    # No audit line per record: the 公示 that lists them is logged (publicity_publish).
     apps = [have[s.enterprise_id] for s in scores]
     summaries = {have[s.enterprise_id].pk: _summary(s) for s in scores}
     return apps, summaries
@@ -595,7 +583,7 @@ def publication_publish(
     if Publication.objects.filter(region=county, year=year).exists():
         raise Conflict(f"{year}年积分排名已公示；更正后请“重新发布”")
     with transaction.atomic():
-        apps, summaries = _records(actor, run)
+        apps, summaries = _records(run)
         publicity = frame.publicity_publish(
             actor=actor,
             programme=PROGRAMME,
@@ -604,7 +592,7 @@ def publication_publish(
             ends_on=ends_on,
             applications=apps,
             summaries=summaries,
-            note=f"{run.set_version}；输入摘要 {run.inputs_hash[:12]}",
+            note=f"{run.set_version}；输入摘要 {run.inputs_hash[:12].upper()}",
             via=via,
         )
         pub = Publication.objects.create(region=county, year=year, run=run, publicity=publicity)
@@ -628,7 +616,7 @@ def publication_revise(
     with transaction.atomic():
         pub = Publication.objects.select_for_update().get(pk=publication.pk)
         before = snapshot(pub)
-        apps, summaries = _records(actor, run)
+        apps, summaries = _records(run)
         n = frame.publicity_revise(
             actor=actor,
             publicity=pub.publicity,

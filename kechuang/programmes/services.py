@@ -500,7 +500,13 @@ def publicity_publish(
         errors.append(
             FieldError("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
         )
-    twice = [a.enterprise.name for i, a in enumerate(apps) if a.pk in {b.pk for b in apps[:i]}]
+    # one pass (a county's whole points list is thousands of applications)
+    seen: set[int] = set()
+    twice = []
+    for a in apps:
+        if a.pk in seen:
+            twice.append(a.enterprise.name)
+        seen.add(a.pk)
     if twice:
         errors.append(FieldError("applications", "公示名单", f"重复列入：{'、'.join(twice[:5])}"))
     if call is not None and call.programme != programme:

@@ -89,7 +89,7 @@ def test_scores_are_stored_with_the_set_version_and_inputs_hash(
     staff, county, firms, published_small
 ):
     run = services.score_county(actor=staff, county=county, year=YEAR)
-    assert run.point_set == published_small and "test-small 第" in run.set_version
+    assert run.point_set == published_small and "测试用两项指标体系 第1版" in run.set_version
     assert len(run.inputs_hash) == 64 and run.scored == 3
     again = services.score_county(actor=staff, county=county, year=YEAR)
     assert again.inputs_hash == run.inputs_hash  # same facts, same hash
