@@ -8,7 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.scoping import role_of
-from kechuang.core.registry import DemoPhase, EnterpriseAttribute, NavItem, UrlMount
+from kechuang.core.imports import ImportKind
+from kechuang.core.registry import (
+    DemoPhase,
+    EnterpriseAttribute,
+    NavItem,
+    TodoItem,
+    TodoSource,
+    UrlMount,
+)
+from kechuang.points import importing
 from kechuang.points.panels import PANEL
 from kechuang.points.workflow import WORKFLOW
 from kechuang.rules.points import default_set
@@ -74,3 +83,52 @@ ATTRIBUTES = [
     ),
 ]
 DEMO = [DemoPhase("points", "创新积分", _demo, order=250)]
+IMPORTS = [
+    ImportKind(
+        key=importing.KIND,
+        title="积分补充数据",
+        columns=importing.COLUMNS,
+        run=importing.facts_import,
+        permission=importing.can_import,
+        note="每行一家企业一个年度：纳税、技术合同、研发机构、人才、奖励、事故、失信（企业库"
+        "年度数据以外、创新积分要读取的数据）。空白为未知，不改动已有数值。",
+        export=importing.facts_export,
+        order=60,
+    )
+]
+
+
+def _objection_items(user: Any, day: Any, limit: int) -> list[TodoItem]:
+    from django.urls import reverse
+
+    from kechuang.points.selectors import open_objections
+
+    return [
+        TodoItem(
+            title=f"{o.entry.application.enterprise.name} 对{o.entry.application.year}年积分排名的异议",
+            url=reverse("points:objection", args=[o.pk]),
+            due_on=o.entry.publicity.ends_on,
+            note=o.reason[:60],
+            overdue=o.entry.publicity.ends_on < day,
+        )
+        for o in open_objections(user)[:limit]
+    ]
+
+
+def _objection_count(user: Any, day: Any) -> int:
+    from kechuang.points.selectors import open_objections
+
+    return open_objections(user).count()
+
+
+TODO = [
+    TodoSource(
+        key="points-objections",
+        title="待处理的积分异议",
+        items=_objection_items,
+        count=_objection_count,
+        order=60,
+        icon="bi-exclamation-diamond",
+        visible=lambda user: role_of(user) == "staff",
+    )
+]

@@ -297,6 +297,20 @@ def objections(*, actor: Any, publication: Publication) -> QuerySet[Objection]:
     )
 
 
+def open_objections(actor: Any) -> QuerySet[Objection]:
+    """Objections to points lists awaiting the bureau, oldest window first."""
+    if not can_manage(actor):
+        return Objection.objects.none()
+    return (
+        Objection.objects.filter(
+            entry__application__programme="points", status=Objection.Status.OPEN
+        )
+        .filter(enterprise_scope_q(actor, "entry__application__enterprise__"))
+        .select_related("entry__application__enterprise", "entry__publicity")
+        .order_by("entry__publicity__ends_on", "filed_on", "pk")
+    )
+
+
 def objections_of(
     *, actor: Any, publication: Publication, enterprise: Enterprise
 ) -> QuerySet[Objection]:

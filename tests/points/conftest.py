@@ -92,3 +92,31 @@ def published_small(staff: Any, county: Any) -> Any:
     draft = services.set_copy_forward(actor=staff, county=county, year=YEAR)
     services._save_data(staff, draft, small_set(), "test")
     return services.set_publish(actor=staff, point_set=draft)
+
+
+@pytest.fixture
+def scored_published_with_objection(
+    staff: Any, county: Any, firms: dict[str, Any], published_small: Any
+) -> Any:
+    from kechuang.enterprises.models import EnterpriseMember
+    from kechuang.points import services
+    from tests.conftest import make_user
+
+    services.score_county(actor=staff, county=county, year=YEAR)
+    pub = services.publication_publish(
+        actor=staff,
+        county=county,
+        year=YEAR,
+        starts_on=dt.date(2021, 6, 1),
+        ends_on=dt.date(2021, 6, 10),
+    )
+    user = make_user("qiye_z", "enterprise")
+    EnterpriseMember.objects.create(user=user, enterprise=firms["Z"])
+    services.objection_file(
+        actor=user,
+        publication=pub,
+        enterprise=firms["Z"],
+        reason="研发费用有误",
+        on=dt.date(2021, 6, 2),
+    )
+    return pub

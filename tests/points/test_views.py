@@ -130,3 +130,38 @@ def test_only_the_bureau_reaches_the_sets_and_the_actions(client, request, who, 
     for action in ("score", "publish", "republish", "freeze"):
         assert client.post(f"/points/{YEAR}/{action}/").status_code in (403, 404)
     assert PointSet.objects.filter(status="published").count() == 1
+
+
+def test_any_enterprise_list_filters_and_sorts_by_the_declared_attributes(
+    client, staff, county, scored, firms
+):
+    """The shared list helper's attributes (a frame extension): the enterprise list
+    offers the published score and tier as columns, filters and sorts."""
+    services.publication_publish(
+        actor=staff,
+        county=county,
+        year=YEAR,
+        starts_on=dt.date(2021, 6, 1),
+        ends_on=dt.date(2021, 6, 10),
+    )
+    client.force_login(staff)
+
+    def names(query: str) -> list[str]:
+        page = client.get(f"/enterprises/?year={YEAR}&{query}").content.decode()
+        return re.findall(r"(甲研发强企|乙人才密集|丙综合企业)有限公司", page)
+
+    assert names("sort=-attr_points_score") == ["乙人才密集", "甲研发强企", "丙综合企业"]
+    assert names("sort=attr_points_score") == ["丙综合企业", "甲研发强企", "乙人才密集"]
+    assert names("attr_points_tier=a") == ["乙人才密集"]
+    assert set(names("attr_points_score_min=50")) == {"甲研发强企", "乙人才密集"}
+    assert len(names("attr_points_score_min=abc")) == 3  # not a number: no filter
+    page = client.get(f"/enterprises/?year={YEAR}").content.decode()
+    assert "创新积分（分）" in page and "积分档次" in page and "75.00" in page
+    # the year with no published list: unknown, never zero, last either way
+    assert "75.00" not in client.get("/enterprises/?year=2019").content.decode()
+    table = read_table(
+        client.get(f"/enterprises/?year={YEAR}&sort=-attr_points_score&export=xlsx").content,
+        "x.xlsx",
+    )
+    col = table.headers.index("创新积分（分）")
+    assert [cells[col] for _n, cells in table.rows][:2] in ([75, 50], [75.0, 50.0])
