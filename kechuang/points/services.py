@@ -34,7 +34,7 @@ from kechuang.points.workflow import PROGRAMME
 from kechuang.programmes import services as frame
 from kechuang.programmes.models import Application, Objection, Publicity, PublicityEntry
 from kechuang.rules.points import SETS, IndicatorSet, InvalidSet, explain, score
-from kechuang.rules.points.scoring import points_text
+from kechuang.rules.points.scoring import c, points_text
 
 DEFAULT_WINDOW_DAYS = 7
 
@@ -365,12 +365,28 @@ def explanation_dict(row: dict[str, Any], iset: IndicatorSet) -> dict[str, Any]:
     ex = explain(row, iset, best=3)
     # vars(), not dataclasses.asdict: the fields are plain values, and asdict's deep copy
     # was most of the cost of scoring a county
+    lines = [dict(vars(line)) for line in ex.lines]
+    for line in lines:
+        line["percentile"] = _percentile(row, iset, line["id"], line["cents"])
     return {
-        "lines": [dict(vars(line)) for line in ex.lines],
+        "lines": lines,
         "gains": [{**vars(g), "text": str(g), "points": points_text(g.cents)} for g in ex.gains],
         "notes": ex.notes,
         "at_stake": points_text(ex.at_stake),
     }
+
+
+def _percentile(row: dict[str, Any], iset: IndicatorSet, line_id: str, cents: Any) -> str:
+    """The share of its stage cohort (with a value) an enterprise beats, for a percentile
+    indicator it is scored on: "95.0%" ("" otherwise)."""
+    ind = next((i for i in iset.indicators if i.id == line_id), None)
+    if ind is None or ind.method != "percentile" or cents is None:
+        return ""
+    known, beaten = row[c(ind.id, "known")], row[c(ind.id, "beaten")]
+    if not known:
+        return ""
+    share = Decimal(100) if known == 1 else Decimal(100 * beaten) / (known - 1)
+    return f"{share.quantize(Decimal('0.1'))}%"
 
 
 def set_version(point_set: PointSet, iset: IndicatorSet) -> str:

@@ -247,12 +247,13 @@ def _explain_rows(st: selectors.Standing) -> list[list[Any]]:
                 line["label"],
                 line["value"],
                 line["reading"],
+                line.get("percentile") or None,
                 Decimal(line["weight"]),
                 None if line["points"] is None else Decimal(line["points"]),
             ]
         )
     if st.score is not None and st.score.total is not None:
-        rows.append(["合计", "", "", "", None, st.score.total])
+        rows.append(["合计", "", "", "", None, None, st.score.total])
     return rows
 
 
@@ -262,7 +263,7 @@ def explain(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     year = _year(year)
     st = selectors.standing(actor=request.user, enterprise=enterprise, year=year)
     if request.GET.get("export") == "xlsx":
-        headers = ["分组", "指标", "数值", "说明", "权重（分）", "得分（分）"]
+        headers = ["分组", "指标", "数值", "说明", "同阶段百分位", "权重（分）", "得分（分）"]
         return xlsx_response(
             lambda out: write_rows_xlsx(out, headers, _explain_rows(st), sheet="积分说明"),
             f"{enterprise.name}{year}年创新积分说明",

@@ -66,6 +66,7 @@ def test_the_list_and_the_explanation_export(client, staff, scored, firms):
     x = firms["X"]
     page = client.get(f"/points/enterprise/{x.pk}/{YEAR}/").content.decode()
     assert "在全部企业3家有数据的企业中高于2家" in page and "50.00" in page
+    assert "100.0%" in page and "0.0%" in page  # the percentile of each line
     sheet = read_table(
         client.get(f"/points/enterprise/{x.pk}/{YEAR}/?export=xlsx").content, "x.xlsx"
     )
