@@ -249,27 +249,27 @@ def standing(*, actor: Any, enterprise: Enterprise, year: int) -> Standing:
 
 
 def panel_standing(*, actor: Any, enterprise: Enterprise) -> Standing | None:
-    """The enterprise page's panel in two queries: the latest score, and the list it
-    belongs to (the published one instead, for anybody but the bureau side)."""
+    """The enterprise page's panel, usually in one query: the latest score with the run
+    its year's list publishes (the published score instead, for anybody but the bureau
+    side, when a newer run is not published yet). `publication` is left unread."""
+    published_run = Publication.objects.filter(
+        region_id=OuterRef("run__region_id"), year=OuterRef("run__year")
+    ).values("run_id")[:1]
     latest = (
         Score.objects.filter(enterprise=enterprise)
         .select_related("run")
+        .annotate(published_run=Subquery(published_run))
         .order_by("-run__year", "-run__created_at", "-run_id")
         .first()
     )
     if latest is None:
         return None
-    year = latest.run.year
-    pub = (
-        Publication.objects.filter(region_id=latest.run.region_id, year=year)
-        .select_related("publicity")
-        .first()
-    )
+    pub_run = getattr(latest, "published_run", None)
     chosen: Score | None = latest
-    if pub is not None and not is_bureau_side(actor) and pub.run_id != latest.run_id:
-        chosen = Score.objects.filter(run_id=pub.run_id, enterprise=enterprise).first()
-    published = pub is not None and chosen is not None and chosen.run_id == pub.run_id
-    return Standing(enterprise, year, chosen, pub, published)
+    if pub_run is not None and not is_bureau_side(actor) and pub_run != latest.run_id:
+        chosen = Score.objects.filter(run_id=pub_run, enterprise=enterprise).first()
+    published = chosen is not None and pub_run is not None and chosen.run_id == pub_run
+    return Standing(enterprise, latest.run.year, chosen, None, published)
 
 
 def points_facts(enterprise: Enterprise, year: int) -> PointsFacts | None:
