@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "kechuang.platforms",
     "kechuang.vouchers",
     "kechuang.finance",
+    "kechuang.points",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",

@@ -100,6 +100,7 @@ ENTERPRISES = Listing(
     empty="没有符合条件的企业",
     table_id="enterprise-table",
     select=lambda row: row.e.pk,
+    attributes="e",  # other apps' declared attributes (innovation points…): columns, filters, sorts
 )
 
 

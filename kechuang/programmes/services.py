@@ -500,7 +500,13 @@ def publicity_publish(
         errors.append(
             FieldError("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
         )
-    twice = [a.enterprise.name for i, a in enumerate(apps) if a.pk in {b.pk for b in apps[:i]}]
+    # one pass (a county's whole points list is thousands of applications)
+    seen: set[int] = set()
+    twice = []
+    for a in apps:
+        if a.pk in seen:
+            twice.append(a.enterprise.name)
+        seen.add(a.pk)
     if twice:
         errors.append(FieldError("applications", "公示名单", f"重复列入：{'、'.join(twice[:5])}"))
     if call is not None and call.programme != programme:
@@ -550,6 +556,47 @@ def publicity_publish(
         )
         _log(actor, "create", pub, note=f"公示{len(apps)}条", via=via)
     return pub
+
+
+def publicity_revise(
+    *,
+    actor: Any,
+    publicity: Publicity,
+    applications: Iterable[Application],
+    summaries: Mapping[int, str] | None = None,
+    note: str = "",
+    via: str = "web",
+) -> int:
+    """Re-publish an open 公示 after a correction: its entries take the new order and
+    summaries (applications not listed yet are added; entries keep their objections,
+    the window stays). Returns the number of entries whose rank or summary changed."""
+    require(permissions.can_decide(actor))
+    apps = list(applications)
+    if not apps:
+        raise invalid("applications", "公示名单", "名单为空")
+    with transaction.atomic():
+        pub = Publicity.objects.select_for_update().get(pk=publicity.pk)
+        if pub.status == Publicity.Status.FROZEN:
+            raise Conflict(f"公示“{pub.title}”已定稿，不能重新发布")
+        other = [a.enterprise.name for a in apps if a.programme != pub.programme]
+        if other:
+            raise invalid("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
+        entries = {e.application_id: e for e in PublicityEntry.objects.filter(publicity=pub)}
+        changed: list[PublicityEntry] = []
+        added: list[PublicityEntry] = []
+        for i, a in enumerate(apps, start=1):
+            summary = (summaries or {}).get(a.pk, "")[:300]
+            entry = entries.get(a.pk)
+            if entry is None:
+                added.append(PublicityEntry(publicity=pub, application=a, rank=i, summary=summary))
+            elif entry.rank != i or entry.summary != summary:
+                entry.rank, entry.summary = i, summary
+                changed.append(entry)
+        PublicityEntry.objects.bulk_update(changed, ["rank", "summary"], batch_size=500)
+        PublicityEntry.objects.bulk_create(added, batch_size=500)
+        n = len(changed) + len(added)
+        _log(actor, "update", pub, note=f"重新发布：{n}条变更。{note}".strip(), via=via)
+    return n
 
 
 def objection_file(

@@ -36,19 +36,24 @@ the table with its sort links, pager and 导出 button:
   (`core.money.format_wan`) and export as numbers in 万元 with two decimals.
 - A bad or huge `?page=` shows the first or last page, never an error.
 - Labels may name filters, e.g. "{year}年销售收入（万元）".
+- `attributes` (enterprise lists): every `EnterpriseAttribute` an app declares with an
+  `annotate` (`kechuang.core.registry`, e.g. innovation points' score and tier) becomes a
+  column, a filter (its `choices`, else "at least") and a sort of the list, read in the
+  database for the year of the list's `year` filter. The value is `attributes` (the path
+  from a row to its enterprise: "" for the enterprise itself, "e" for a decorated row).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
@@ -240,6 +245,8 @@ class Listing:
     exportable: bool = True
     # Rows can be selected for bulk actions (`ListAction`s): the key of a row.
     select: Callable[[Any], Any] | None = None
+    # An enterprise list: declared attributes as columns, filters and sorts (see above).
+    attributes: str | None = None
 
     def sorts(self) -> dict[str, tuple[str, ...] | bool | Callable[[Any], Any]]:
         """Allowed ?sort= keys (each also as "-key", descending) → how to sort."""
@@ -277,10 +284,90 @@ class Listing:
     ) -> ListingPage:
         """Page (or, with ?export=xlsx, export) `source` for this request. `actions`
         (`ListAction`s) are offered over the selected rows when the listing has `select`."""
+        if self.attributes is not None:
+            return self._with_attributes().build_attributed(
+                request, source, export_name=export_name, actions=actions
+            )
         filters, fields = self.parse_filters(request)
         items = source(filters) if callable(source) else source
         sort = self.parse_sort(request)
         items = self._sorted(items, sort)
+        return ListingPage(
+            listing=self,
+            request=request,
+            items=items,
+            filters=filters,
+            filter_fields=fields,
+            sort=sort,
+            export=request.GET.get("export") == "xlsx" and self.exportable,
+            export_name=export_name,
+            actions=list(actions) if self.select is not None else [],
+        )
+
+    def _with_attributes(self) -> Listing:
+        from kechuang.core.registry import attributes
+
+        found = [a for a in attributes() if a.annotate is not None]
+        path = f"{self.attributes}." if self.attributes else ""
+        columns = list(self.columns)
+        filters = list(self.filters)
+        for a in found:
+            name = attribute_name(a.key)
+            columns.append(
+                Column(
+                    name,
+                    f"{a.label}（{a.unit}）" if a.unit else a.label,
+                    value=f"{path}{name}",
+                    display=_attribute_text(a.choices),
+                    exported=_attribute_cell(a.choices),
+                    sort=(name,),
+                    css="" if a.choices else "num",
+                )
+            )
+            if a.choices:
+                filters.append(Filter(name, a.label, choices=a.choices))
+            else:
+                filters.append(Filter(f"{name}_min", f"{a.label}不低于", kind="text"))
+        return replace(self, columns=columns, filters=filters, attributes=None)
+
+    def build_attributed(
+        self,
+        request: HttpRequest,
+        source: Any,
+        *,
+        export_name: str | None = None,
+        actions: Sequence[Any] = (),
+    ) -> ListingPage:
+        """`build` for a listing `_with_attributes` made: the queryset annotated with
+        each attribute of the list's year, filtered and sorted on it in the database."""
+        from kechuang.core.registry import attributes
+
+        filters, fields = self.parse_filters(request)
+        items = source(filters) if callable(source) else source
+        year = filters.get("year") if isinstance(filters.get("year"), int) else None
+        sort = self.parse_sort(request)
+        attr_sort = ""
+        for a in attributes():
+            if a.annotate is None or not isinstance(items, QuerySet):
+                continue
+            name = attribute_name(a.key)
+            items = a.annotate(items, year, name)
+            if a.choices and filters.get(name):
+                items = items.filter(**{name: filters[name]})
+            minimum = _decimal(filters.get(f"{name}_min"))
+            if minimum is not None:
+                items = items.filter(**{f"{name}__gte": minimum})
+            if sort.lstrip("-") == name:
+                attr_sort = name
+        if attr_sort and isinstance(items, QuerySet):
+            # Unknown values last either way: an enterprise without a value is not a zero.
+            expr = F(attr_sort)
+            order = (
+                expr.desc(nulls_last=True) if sort.startswith("-") else expr.asc(nulls_last=True)
+            )
+            items = items.order_by(order, "pk")
+        else:
+            items = self._sorted(items, sort)
         return ListingPage(
             listing=self,
             request=request,
@@ -311,6 +398,45 @@ class Listing:
             present.sort(key=column.get, reverse=descending)
             return present + missing
         return items
+
+
+def attribute_name(key: str) -> str:
+    """The annotation (and column, filter, sort key) of an enterprise attribute."""
+    return f"attr_{key}"
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if not raw:
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _attribute_text(choices: Choices) -> Callable[[Any], str]:
+    labels = {str(v): str(label) for v, label in choices}
+
+    def text(value: Any) -> str:
+        if value is None or value == "":
+            return EMPTY
+        if labels:
+            return labels.get(str(value), str(value))
+        return f"{value:,.2f}" if isinstance(value, Decimal | float) else str(value)
+
+    return text
+
+
+def _attribute_cell(choices: Choices) -> Callable[[Any], Any]:
+    text = _attribute_text(choices)
+
+    def cell(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return text(value) if choices else value
+
+    return cell
 
 
 def _flip(order: str) -> str:
