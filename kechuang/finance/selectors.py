@@ -17,7 +17,7 @@ from kechuang.finance.models import FundPayment, Loan, TaxRelief
 ZERO = Decimal(0)
 # The recommendation list: points tiers and the score that count as "high" (a
 # parameter of the page; the points capability defines the tiers).
-RECOMMEND_TIERS = ("A", "B")
+RECOMMEND_TIERS = ("A", "B")  # the points set's tier ids (a/b in the shipped set), any case
 RECOMMEND_MIN_SCORE = Decimal(80)
 
 
@@ -118,7 +118,7 @@ def loan_recommendations(
     high = [
         f
         for f in firms
-        if str(tiers.get(f, "")) in RECOMMEND_TIERS
+        if str(tiers.get(f, "")).upper() in RECOMMEND_TIERS
         or (scores.get(f) is not None and Decimal(str(scores[f])) >= RECOMMEND_MIN_SCORE)
     ]
     indebted = set(

@@ -104,7 +104,7 @@ def judge(rule: Mapping[str, Any], facts: Mapping[str, Any], source: str) -> Ver
                 Condition("tiers", "积分等级", None, f"未取得积分等级，按其他条件审核{cite}")
             )
         else:
-            ok = str(tier) in tiers
+            ok = str(tier).upper() in {str(t).upper() for t in tiers}
             out.append(
                 Condition(
                     "tiers",
