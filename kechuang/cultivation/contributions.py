@@ -11,6 +11,7 @@ from kechuang.accounts.scoping import role_of
 from kechuang.core.registry import (
     ApiMount,
     DemoPhase,
+    EnterpriseAttribute,
     ListAction,
     NavItem,
     TodoItem,
@@ -88,6 +89,41 @@ INDICATORS = [
     )
 ]
 DEMO = [DemoPhase("cultivation", "高企培育", _demo, order=200)]
+
+
+def _grades(enterprise_ids: Any, year: int | None) -> dict[int, str]:
+    """The `cultivation_grade` attribute: the A/B/C/R/H grade of the firms among
+    `enterprise_ids` that are in the reserve pool, assessed as a page showing fiscal
+    year `year` is (`periods.as_of_for_fiscal_year`); firms outside the pool are
+    absent (no grade)."""
+    from kechuang.core import periods
+    from kechuang.cultivation import grading
+    from kechuang.cultivation.models import PoolMembership
+    from kechuang.cultivation.selectors import open_on, overrides_for
+
+    as_of = periods.as_of_for_fiscal_year(year)
+    members = list(
+        PoolMembership.objects.filter(open_on(as_of), enterprise_id__in=list(enterprise_ids))
+        .select_related("enterprise", "enterprise__region")
+        .order_by("enterprise_id", "-entered_on")
+    )
+    firms = {m.enterprise_id: m.enterprise for m in members}
+    if not firms:
+        return {}
+    grades = grading.grade_enterprises(firms.values(), as_of, overrides=overrides_for(members))
+    return {pk: g.code for pk, g in grades.items()}
+
+
+# Read by other capabilities (sci-tech loans recommend pool firms graded A or B).
+ATTRIBUTES = [
+    EnterpriseAttribute(
+        "cultivation_grade",
+        "培育分级",
+        _grades,
+        choices=(("A", "A"), ("B", "B"), ("C", "C"), ("R", "R"), ("H", "H")),
+        order=60,
+    )
+]
 ACTIONS = [
     ListAction(
         "enterprises",

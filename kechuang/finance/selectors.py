@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kechuang.accounts.models import Region
+from kechuang.core import registry
 from kechuang.core.registry import attribute_values
 from kechuang.enterprises.models import Enterprise
 from kechuang.finance.models import FundPayment, Loan, TaxRelief
@@ -19,6 +20,7 @@ ZERO = Decimal(0)
 # parameter of the page; the points capability defines the tiers).
 RECOMMEND_TIERS = ("A", "B")  # the points set's tier ids (a/b in the shipped set), any case
 RECOMMEND_MIN_SCORE = Decimal(80)
+RECOMMEND_GRADES = ("A", "B")  # HNTE cultivation grades of pool firms (培育库分级)
 
 
 def _sum(qs: QuerySet[Any], field: str = "amount_yuan") -> Decimal:
@@ -100,9 +102,10 @@ def total(qs: QuerySet[Any]) -> Decimal:
 def loan_recommendations(
     *, actor: Any, year: int, day: dt.date
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Firms with high innovation points (tier A/B or score ≥ 80) and no loan
-    outstanding on `day`: candidates for 苏科贷. Returns (rows, points known): without
-    the points capability nobody can be recommended and the page says so."""
+    """Firms with high innovation points (tier A/B or score ≥ 80) or graded A/B in the
+    HNTE reserve pool, and no loan outstanding on `day`: candidates for 苏科贷. Returns
+    (rows, known): with neither points nor pool grades nobody can be recommended and
+    the page says so. A row's `tier` is the tier's label when the points app names it."""
     from kechuang.enterprises.selectors import enterprise_queryset
 
     firms = list(
@@ -113,13 +116,15 @@ def loan_recommendations(
     )
     scores = attribute_values("points_score", firms, year)
     tiers = attribute_values("points_tier", firms, year)
-    if not scores and not tiers:
+    grades = attribute_values("cultivation_grade", firms, year)
+    if not scores and not tiers and not grades:
         return [], False
     high = [
         f
         for f in firms
         if str(tiers.get(f, "")).upper() in RECOMMEND_TIERS
         or (scores.get(f) is not None and Decimal(str(scores[f])) >= RECOMMEND_MIN_SCORE)
+        or str(grades.get(f, "")) in RECOMMEND_GRADES
     ]
     indebted = set(
         Loan.objects.filter(enterprise_id__in=high, granted_on__lte=day, due_on__gte=day)
@@ -129,11 +134,14 @@ def loan_recommendations(
     by_pk: dict[int, Any] = {
         e.pk: e for e in Enterprise.objects.filter(pk__in=high).select_related("region")
     }
+    declared = registry.attribute("points_tier")
+    tier_labels = dict(declared.choices) if declared is not None else {}
     rows: list[dict[str, Any]] = [
         {
             "enterprise": by_pk[f],
             "score": scores.get(f),
-            "tier": tiers.get(f),
+            "tier": tier_labels.get(str(tiers.get(f)), tiers.get(f)),
+            "grade": grades.get(f),
         }
         for f in high
         if f not in indebted and f in by_pk

@@ -62,3 +62,20 @@ def test_forecast_and_officer_scope_on_the_demo(county):
     mine = forecast(actor=officer, year=2021, calibrate=False)
     assert [a.name for a, _x in mine.by_area] == ["黄桥镇"]
     assert mine.total.pool_size < f.total.pool_size
+
+
+def test_pool_grades_are_readable_by_other_capabilities(county):
+    """`cultivation_grade`: the pool page's grades, read by key (as loans do); a firm
+    outside the pool has none."""
+    from kechuang.core import periods, registry
+    from kechuang.enterprises.models import Enterprise
+
+    staff = User.objects.get(username="kjj")
+    day = periods.as_of_for_fiscal_year(2020)
+    rows = selectors.pool_rows(staff, day=day, year=day.year)
+    members = [r.membership.enterprise_id for r in rows][:40]
+    outsider = Enterprise.objects.exclude(pk__in=[r.membership.enterprise_id for r in rows]).first()
+    assert members and outsider is not None
+    read = registry.attribute_values("cultivation_grade", [*members, outsider.pk], 2020)
+    on_page = {r.membership.enterprise_id: r.grade.code for r in rows}
+    assert read == {pk: on_page[pk] for pk in members}

@@ -173,3 +173,22 @@ def test_recommendations_need_points_and_skip_firms_with_a_loan(
     rows, known = selectors.loan_recommendations(actor=staff, year=2020, day=dt.date(2021, 6, 30))
     assert known and [r["enterprise"] for r in rows] == [firms[0]]
     assert services.can_import(staff)[0]
+
+
+def test_pool_firms_graded_a_or_b_are_recommended_without_points(
+    staff: Any, firms: Any, monkeypatch: Any
+) -> None:
+    """Cultivation declares `cultivation_grade`; loans read it by key, with no points."""
+    grades = {firms[0].pk: "B", firms[1].pk: "C", firms[2].pk: "A"}
+    attr = registry.EnterpriseAttribute(
+        "cultivation_grade",
+        "培育分级",
+        lambda ids, year: {i: grades[i] for i in ids if i in grades},
+    )
+    monkeypatch.setattr(
+        registry, "attribute", lambda key: attr if key == "cultivation_grade" else None
+    )
+    rows, known = selectors.loan_recommendations(actor=staff, year=2020, day=dt.date(2021, 6, 30))
+    assert known
+    assert {r["enterprise"] for r in rows} == {firms[0], firms[2]}
+    assert {r["grade"] for r in rows} == {"A", "B"}
