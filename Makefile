@@ -78,10 +78,10 @@ test-postgres: install
 	  KECHUANG_TEST_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -p no:cacheprovider -m "not browser and not nodb"; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped"; fi
 
-# Lint, the SQLite pass and the PostgreSQL pass run side by side (tests/run_all.py);
-# `make test SERIAL=1` runs them one after another.
+# Lint, the SQLite pass and the PostgreSQL pass, one after another (tests/run_all.py: on
+# two cores, side by side was slower); `make test PARALLEL=1` runs them side by side.
 test: install ## lint + the whole suite on SQLite and, when the server answers, on PostgreSQL
-	$(PY) tests/run_all.py --pg-url $(PG_URL) $(if $(SERIAL),--serial)
+	$(PY) tests/run_all.py --pg-url $(PG_URL) $(if $(PARALLEL),--parallel)
 
 bench: install
 	$(PY) bench/import.py

@@ -1,13 +1,18 @@
 """`make test`: lint, the suite on SQLite, and the suite on PostgreSQL when a server
-answers on 127.0.0.1:5432 — the three side by side, so that two cores stay busy
-while one of them waits (xdist starting up, the last slow test of a pass, Chromium).
+answers on 127.0.0.1:5432 — one after another, each pass on two xdist workers.
 
-The SQLite pass prints as it goes; lint and the PostgreSQL pass are written to
-var/test-logs/ and printed whole when they end, each under its own heading. The exit
-status is non-zero when any part failed. Last, a table of each part's wall and CPU
-seconds (its processes and all they waited for).
+On two cores, running the three side by side gained nothing: the SQLite pass alone took
+246 s (quiet machine, session 5), the same pass beside lint and PostgreSQL 540 s, and the
+whole `make test` 556 s (five Python processes, Chromium and PostgreSQL on two cores).
+`--parallel` (`make test PARALLEL=1`) still runs them side by side, for a machine with
+more cores: then the SQLite
+pass prints as it goes, lint and the PostgreSQL pass are written to var/test-logs/ and
+printed whole when they end, each under its own heading.
 
-    python tests/run_all.py [--pg-url URL] [--serial]
+The exit status is non-zero when any part failed. Last, a table of each part's wall and
+CPU seconds (its processes and all they waited for).
+
+    python tests/run_all.py [--pg-url URL] [--parallel]
 """
 
 from __future__ import annotations
@@ -81,7 +86,10 @@ def run_part(part: Part, out: IO[bytes] | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--serial", action="store_true", help="one part after another")
+    parser.add_argument(
+        "--parallel", action="store_true", help="the parts side by side (more than two cores)"
+    )
+    parser.add_argument("--serial", action="store_true", help="one after another (the default)")
     args = parser.parse_args()
 
     parts = [Part("lint", LINT), Part("SQLite", [PYTEST], live=True)]
@@ -101,7 +109,7 @@ def main() -> int:
     # together (a process reading the file while another writes it reads it empty).
     subprocess.run([str(BIN / "python"), "-c", "import kechuang.settings"], cwd=ROOT, check=True)
     started = time.monotonic()
-    if args.serial:
+    if not args.parallel:
         for part in parts:
             print(f"\n===== {part.name} =====", flush=True)
             run_part(part, None)

@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
+import pytest
 from django.core.management import get_commands
+
+# Engine-independent (`nodb`: not run again in the PostgreSQL pass): it reads the docs and
+# the command list.
+pytestmark = pytest.mark.nodb
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -39,6 +39,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+# Engine-independent (`nodb`: not run again in the PostgreSQL pass): it reads source files.
+pytestmark = pytest.mark.nodb
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "kechuang"
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from kechuang.accounts.models import Region
 from kechuang.core.audit import audit_log, jsonable, snapshot
@@ -68,6 +67,10 @@ ENTERPRISE_LABELS = {
 
 def name_initials(name: str) -> str:
     """拼音首字母 for search: 泰兴市华泰化工 → TXSHTHG (non-Han characters kept)."""
+    # Imported here: its phrase dictionary is a quarter of the start-up of every
+    # process (CLI, server, worker) that never writes an enterprise.
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).upper()[:120]
 
 

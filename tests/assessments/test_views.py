@@ -157,6 +157,7 @@ def test_cli_assess_exits_2_on_bad_input(tmp_path):
     assert "第2行 职工总数" in proc.stderr + proc.stdout
 
 
+@pytest.mark.nodb  # the subprocess starts no Django, so no database
 def test_the_kechuang_command_runs_assess_without_starting_django(tmp_path):
     out = tmp_path / "t.xlsx"
     code = (

@@ -190,6 +190,7 @@ def test_a_result_file_is_stored_outside_the_web_root_and_downloaded_by_its_owne
     assert client_for(officer_a).get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
+@pytest.mark.nodb  # reads the settings in a subprocess: no database
 def test_the_database_backend_is_configured_outside_tests():
     code = "import kechuang.settings as s; print(s.TASKS['default']['BACKEND'])"
     env = {

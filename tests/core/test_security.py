@@ -65,6 +65,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/js
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
 
 
+@pytest.mark.nodb  # reads templates and source: no database
 def test_no_template_holds_an_inline_script_a_handler_or_a_javascript_url() -> None:
     """The policy refuses them: behaviour lives in static files (kechuang/app.js binds
     data-confirm, data-print, data-autosubmit, data-select-all, data-back)."""
@@ -85,6 +86,7 @@ UNESCAPED = re.compile(r"\|\s*safe\b|{%\s*autoescape\s+off|\bmark_safe\(|\bSafeS
 REVIEWED: dict[str, str] = {}
 
 
+@pytest.mark.nodb  # reads templates and source: no database
 def test_nothing_switches_autoescaping_off_outside_the_reviewed_places() -> None:
     found = []
     for path in [*_templates(), *PACKAGE.rglob("*.py")]:
@@ -128,8 +130,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
+# The settings alone (Django's lazy settings, as every process reads them), without
+# loading the apps: a third of a process's start-up.
 SHOW_SETTINGS = (
-    "import django, json; django.setup(); from django.conf import settings as s;"
+    "import json; from django.conf import settings as s;"
     "print(json.dumps([s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
     " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
     " s.SECURE_PROXY_SSL_HEADER, s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF,"
@@ -152,6 +156,7 @@ def _settings(tmp_path: Path, **env: str) -> list[Any]:
     return list(json.loads(out.stdout.splitlines()[-1]))
 
 
+@pytest.mark.nodb  # a subprocess on its own SQLite database: the same on either engine
 def test_https_settings_are_on_by_default_outside_debug(tmp_path: Path) -> None:
     assert _settings(tmp_path) == [
         True,
@@ -166,6 +171,7 @@ def test_https_settings_are_on_by_default_outside_debug(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.nodb  # a subprocess on its own SQLite database: the same on either engine
 def test_https_settings_follow_the_environment(tmp_path: Path) -> None:
     debug = _settings(tmp_path, DEBUG="1")
     assert debug[:5] == [False, 0, False, False, False]
@@ -179,6 +185,7 @@ def test_https_settings_follow_the_environment(tmp_path: Path) -> None:
     assert plain[6:] == ["DENY", True, "same-origin"]
 
 
+@pytest.mark.nodb  # a subprocess on its own SQLite database: the same on either engine
 def test_check_deploy_is_clean_in_a_production_configuration(tmp_path: Path) -> None:
     """The configuration docs/deployment-security.md gives for a server behind a TLS
     proxy: DEBUG off (the default), ALLOWED_HOSTS, the proxy header; nothing else."""
@@ -266,6 +273,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.nodb  # a subprocess on its own SQLite database: the same on either engine
 def test_var_files_are_0600_and_folders_0700_and_migrate_creates_no_user(
     tmp_path: Path,
 ) -> None:

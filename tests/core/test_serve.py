@@ -18,6 +18,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Engine-independent (`nodb`: not run again in the PostgreSQL pass): the processes run on a
+# throw-away SQLite database of their own, whatever the suite's database is.
+pytestmark = pytest.mark.nodb
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -257,6 +257,7 @@ def test_cli_import_exits_2_on_errors(staff, firm_b, tmp_path):
     assert YearlyFacts.objects.filter(fiscal_year=2017).exists()
 
 
+@pytest.mark.nodb  # the help text: no database
 def test_console_script_help_lists_our_commands():
     out = subprocess.run(
         [sys.executable, "-m", "kechuang"], capture_output=True, text=True, check=True
