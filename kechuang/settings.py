@@ -270,8 +270,10 @@ IMPORT_MAX_ROWS = int(os.environ.get("KECHUANG_IMPORT_MAX_ROWS", "200000"))
 # What an uploaded sheet may be (size, unzipped size, cells, rows) and what parsing it
 # may take (memory, seconds): KECHUANG_SHEET_* (kechuang.rules.safe_read, docs/settings.md).
 SHEET_LIMITS = SheetLimits.from_env()
-# The most enterprises one /assess/ upload may hold (a web request; the CLI takes more).
-ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "20000"))
+# The most enterprises one /assess/ upload may hold; above ASSESS_JOB_ROWS it is read and
+# assessed by the background worker (its page shows progress and gives the workbook).
+ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "200000"))
+ASSESS_JOB_ROWS = int(os.environ.get("KECHUANG_ASSESS_JOB_ROWS", "5000"))
 # Uploads kept for a confirm that never came are removed after this many hours.
 UPLOAD_KEEP_HOURS = int(os.environ.get("KECHUANG_UPLOAD_KEEP_HOURS", "24"))
 
@@ -368,5 +370,6 @@ KECHUANG_TODAY = os.environ.get("KECHUANG_TODAY", "") or None
 # The day the loaded data lives on, written by `kechuang demo` and read when
 # KECHUANG_TODAY is empty (kechuang.core.periods). Tests never read a developer's file.
 KECHUANG_TODAY_FILE = None if TESTING else VAR_DIR / "today"
-# An import confirm with more rows than this runs as a background job.
+# An import with more rows than this is checked (previewed) and confirmed as a background
+# job: a web request never parses or writes more.
 IMPORT_JOB_ROWS = int(os.environ.get("KECHUANG_IMPORT_JOB_ROWS", "5000"))
