@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -82,14 +83,41 @@ def envsecret(name: str) -> str:
     value = os.environ.get(name)
     if value:
         return value
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        # Created 0600 in one step: never readable by others, not even for a moment.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(50))
-    path.chmod(0o600)
-    return path.read_text().strip()
+    return kept_secret(VAR_DIR / "secret_key")
+
+
+def kept_secret(path: Path) -> str:
+    """The secret in `path`, made on first use. It is written whole to a temporary file
+    (0600 from its creation: never readable by others, not even for a moment), flushed,
+    then linked into place, which fails if another process got there first: every process
+    starting at once (the web workers, the job worker) reads one complete key, never an
+    empty or half-written file, and none overwrites another's."""
+    for _attempt in range(3):
+        try:
+            value = path.read_text().strip()
+            empty = not value  # left by an interrupted older version: replaced below
+        except FileNotFoundError:
+            value, empty = "", False
+        if value:
+            path.chmod(0o600)
+            return value
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+                out.flush()
+                os.fsync(out.fileno())
+            if empty:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass  # another process published its key first: read that one
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    raise RuntimeError(f"{path}: could not create the secret key")
 
 
 DEBUG = envbool("DEBUG", False)
