@@ -281,11 +281,14 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kechuang.core.staticfiles.StaticStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = TESTING or DEBUG
+# Before `collectstatic` has written its manifest (gunicorn started by hand), WhiteNoise
+# serves the app's static folders directly, so that every page, the 500/503 pages
+# included, is styled (kechuang.core.staticfiles); `kechuang serve` collects first.
+WHITENOISE_USE_FINDERS = TESTING or DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = VAR_DIR / "media"
 # Django's storage chmods what it saves (attachments, collected static files) to 0644 by
 # default, whatever the umask: the owner's only, like everything under var/.
