@@ -63,7 +63,7 @@ _reregister(Group, GroupAdmin)
 _reregister(DBTaskResult, DBTaskResultAdmin)
 
 
-class AuditedAccessAttemptAdmin(AuditedMixin, AccessAttemptAdmin):
+class AuditedAccessAttemptAdmin(AuditedMixin, AccessAttemptAdmin):  # type: ignore[misc]
     """axes' login failures: deleting them lifts a lockout, so its clean-up action is
     logged like any delete (one row per attempt removed, with who and from where)."""
 

@@ -115,13 +115,17 @@ def publicity_lines(*, actor: Any, publicity: Publicity) -> list[dict[str, Any]]
     bureau staff only — 已删除 on the line of an enterprise deleted after publication
     (its record page is gone; the line stays as published)."""
     staff = is_bureau(actor)
+
+    def deleted(entry: PublicityEntry) -> bool:
+        return staff and bool(getattr(entry, "enterprise_deleted", False))
+
     return [
         {
             "rank": e.rank,
             "name": e.application.enterprise.name,
             "summary": e.summary,
-            "deleted": staff and e.enterprise_deleted,
-            "note": "已删除" if staff and e.enterprise_deleted else "",
+            "deleted": deleted(e),
+            "note": "已删除" if deleted(e) else "",
         }
         for e in publicity_entries(publicity)
     ]
