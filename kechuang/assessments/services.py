@@ -169,6 +169,8 @@ def assess_upload_job(
         data = assess_upload(
             data=path.read_bytes(), filename=filename, rules=rules, as_of=day, report=report
         )
+    except ValidationFailed as exc:  # the job page says what the upload page says
+        raise ValidationFailed(exc.errors, f"输入有{len(exc.errors)}处错误，未评价") from None
     finally:
         path.unlink(missing_ok=True)
     return JobFile(
