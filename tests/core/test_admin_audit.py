@@ -301,3 +301,10 @@ def test_cleaning_up_login_lockouts_in_admin_is_audited(admin_client: Any, setti
     assert (entry.action, entry.via, int(entry.object_id)) == ("delete", "admin", expired.pk)
     assert entry.note == "管理后台清理已过期的登录失败记录" and entry.actor_name == "管理员"
     assert entry.before["username"] == "qiye" and entry.before["ip_address"] == "10.0.0.8"
+    # read in Chinese on /audit/ (axes' own names are English)
+    from kechuang.core.audit_text import type_label
+
+    assert type_label(entry.object_type) == "登录失败记录"
+    labels = [label for label, _before, _after in entry.changed_fields()]
+    assert "用户名" in labels and "IP地址" in labels
+    assert not [label for label in labels if label.isascii()], labels
