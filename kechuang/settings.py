@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -82,14 +83,41 @@ def envsecret(name: str) -> str:
     value = os.environ.get(name)
     if value:
         return value
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        # Created 0600 in one step: never readable by others, not even for a moment.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(50))
-    path.chmod(0o600)
-    return path.read_text().strip()
+    return kept_secret(VAR_DIR / "secret_key")
+
+
+def kept_secret(path: Path) -> str:
+    """The secret in `path`, made on first use. It is written whole to a temporary file
+    (0600 from its creation: never readable by others, not even for a moment), flushed,
+    then linked into place, which fails if another process got there first: every process
+    starting at once (the web workers, the job worker) reads one complete key, never an
+    empty or half-written file, and none overwrites another's."""
+    for _attempt in range(3):
+        try:
+            value = path.read_text().strip()
+            empty = not value  # left by an interrupted older version: replaced below
+        except FileNotFoundError:
+            value, empty = "", False
+        if value:
+            path.chmod(0o600)
+            return value
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+                out.flush()
+                os.fsync(out.fileno())
+            if empty:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass  # another process published its key first: read that one
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    raise RuntimeError(f"{path}: could not create the secret key")
 
 
 DEBUG = envbool("DEBUG", False)
@@ -253,11 +281,14 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kechuang.core.staticfiles.StaticStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = TESTING or DEBUG
+# Before `collectstatic` has written its manifest (gunicorn started by hand), WhiteNoise
+# serves the app's static folders directly, so that every page, the 500/503 pages
+# included, is styled (kechuang.core.staticfiles); `kechuang serve` collects first.
+WHITENOISE_USE_FINDERS = TESTING or DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = VAR_DIR / "media"
 # Django's storage chmods what it saves (attachments, collected static files) to 0644 by
 # default, whatever the umask: the owner's only, like everything under var/.
@@ -270,8 +301,10 @@ IMPORT_MAX_ROWS = int(os.environ.get("KECHUANG_IMPORT_MAX_ROWS", "200000"))
 # What an uploaded sheet may be (size, unzipped size, cells, rows) and what parsing it
 # may take (memory, seconds): KECHUANG_SHEET_* (kechuang.rules.safe_read, docs/settings.md).
 SHEET_LIMITS = SheetLimits.from_env()
-# The most enterprises one /assess/ upload may hold (a web request; the CLI takes more).
-ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "20000"))
+# The most enterprises one /assess/ upload may hold; above ASSESS_JOB_ROWS it is read and
+# assessed by the background worker (its page shows progress and gives the workbook).
+ASSESS_UPLOAD_MAX_ROWS = int(os.environ.get("KECHUANG_ASSESS_UPLOAD_MAX_ROWS", "200000"))
+ASSESS_JOB_ROWS = int(os.environ.get("KECHUANG_ASSESS_JOB_ROWS", "5000"))
 # Uploads kept for a confirm that never came are removed after this many hours.
 UPLOAD_KEEP_HOURS = int(os.environ.get("KECHUANG_UPLOAD_KEEP_HOURS", "24"))
 
@@ -368,5 +401,6 @@ KECHUANG_TODAY = os.environ.get("KECHUANG_TODAY", "") or None
 # The day the loaded data lives on, written by `kechuang demo` and read when
 # KECHUANG_TODAY is empty (kechuang.core.periods). Tests never read a developer's file.
 KECHUANG_TODAY_FILE = None if TESTING else VAR_DIR / "today"
-# An import confirm with more rows than this runs as a background job.
+# An import with more rows than this is checked (previewed) and confirmed as a background
+# job: a web request never parses or writes more.
 IMPORT_JOB_ROWS = int(os.environ.get("KECHUANG_IMPORT_JOB_ROWS", "5000"))

@@ -32,6 +32,9 @@ class Racers:
 
     def __init__(self, *fns: Callable[[], Any]) -> None:
         self.results: list[tuple[str, Any]] = [("pending", None)] * len(fns)
+        # each racer's server process: only they are counted as waiting (not a stray
+        # session of the server), so "queued behind the lock" means these racers
+        self.pids: list[int | None] = [None] * len(fns)
         self.threads = [
             threading.Thread(target=self._run, args=(i, fn), daemon=True)
             for i, fn in enumerate(fns)
@@ -39,6 +42,9 @@ class Racers:
 
     def _run(self, i: int, fn: Callable[[], Any]) -> None:
         try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                self.pids[i] = int(cur.fetchone()[0])
             self.results[i] = ("ok", fn())
         except Exception as exc:  # the test inspects what each racer met
             self.results[i] = ("error", exc)
@@ -57,22 +63,28 @@ class Racers:
         return self.results
 
 
-def waiting_for_locks() -> int:
+def waiting_for_locks(pids: list[int] | None = None) -> int:
+    """Sessions waiting for a lock (only those of `pids`, when given)."""
     with connection.cursor() as cur:
         # a transaction sees one snapshot of the statistics views unless told otherwise
         cur.execute("SELECT pg_stat_clear_snapshot()")
         cur.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
             " AND datname = current_database() AND pid <> pg_backend_pid()"
+            + (" AND pid = ANY(%s)" if pids is not None else ""),
+            [pids] if pids is not None else [],
         )
         return int(cur.fetchone()[0])
 
 
 def wait_for_waiters(n: int, racers: Racers) -> None:
-    """Until `n` sessions queue behind a lock (or a racer has already finished, which
-    the test's assertions then judge)."""
+    """Until `n` of these racers queue behind a lock (or one of them has already
+    finished, which the test's assertions then judge)."""
     deadline = time.monotonic() + QUEUE_DEADLINE_S
-    while waiting_for_locks() < n:
+    while True:
+        pids = [p for p in racers.pids if p is not None]
+        if len(pids) >= n and waiting_for_locks(pids) >= n:
+            return
         if any(status != "pending" for status, _ in racers.results):
             return
         assert time.monotonic() < deadline, f"the racers did not queue ({waiting_for_locks()}/{n})"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest, HttpResponse
 
 from kechuang.accounts.models import ApiToken, Region, User
+from kechuang.accounts.services import region_save
 from kechuang.core.admin_audit import AuditedAdmin, AuditedMixin, audit_change, stored
 
 
@@ -35,8 +38,18 @@ class UserAdmin(AuditedMixin, BaseUserAdmin[User]):
         return response
 
 
+class _SavedByService(admin.ModelAdmin[Region]):
+    """Below the audit mixin: the region is saved by the service that keeps the paths
+    of the regions under it right."""
+
+    def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
+        moved = region_save(actor=request.user, region=obj)
+        if moved:
+            self.message_user(request, f"已同步更新其下 {moved} 个区域的层级路径")
+
+
 @admin.register(Region)
-class RegionAdmin(AuditedAdmin):
+class RegionAdmin(AuditedAdmin, _SavedByService):
     list_display = ["name", "code", "kind", "parent", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -68,6 +69,14 @@ class Region(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.path = (self.parent.path if self.parent else "") + self.code + "/"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        # a parent inside its own subtree would make the tree a loop (services.region_save)
+        if self.pk is not None and self.parent_id is not None:
+            stored = Region.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            parent = self.parent
+            if stored and parent is not None and parent.path.startswith(stored):
+                raise ValidationError({"parent": "上级不能是本区域或其下级区域"})
 
     def contains(self, other: Region | None) -> bool:
         """`other` is this region or lies below it."""

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from kechuang.accounts.models import ApiToken, User
+from kechuang.accounts.models import ApiToken, Region, User
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 
@@ -97,3 +99,33 @@ def api_token_revoke(*, actor: Any, prefix: str) -> ApiToken:
             note="吊销API令牌",
         )
     return token
+
+
+def region_save(*, actor: Any, region: Region) -> int:
+    """Save a region (the admin's form; its audit row is the admin's) and, when its
+    place in the tree changed (a new parent or code), rebuild the path of every region
+    below it in the same transaction: scoping reads the paths, so a stale one would put
+    a town's firms outside the county that now holds it. The number of regions below
+    that moved with it. A parent inside its own subtree is refused."""
+    with transaction.atomic():
+        old = None
+        if region.pk is not None:
+            old = Region.objects.select_for_update().filter(pk=region.pk).first()
+        parent = region.parent
+        if parent is not None:
+            parent = Region.objects.select_for_update().get(pk=parent.pk)
+            if old is not None and parent.path.startswith(old.path):
+                raise ValidationFailed(
+                    [FieldError("parent", "上级", "不能是本区域或其下级区域")],
+                    "区域的上级不能是它自己或它的下级",
+                )
+            region.parent = parent
+        region.save()
+        if old is None or old.path == region.path:
+            return 0
+        # one statement: every path under the old prefix gets the new prefix
+        return (
+            Region.objects.filter(path__startswith=old.path)
+            .exclude(pk=region.pk)
+            .update(path=Concat(Value(region.path), Substr(F("path"), len(old.path) + 1)))
+        )

@@ -4,6 +4,7 @@ what-if forms) and for the registry's own enterprises (panel, snapshots)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from django.urls import reverse
 from kechuang.accounts.scoping import is_bureau
 from kechuang.assessments.selectors import REGISTRY_JOB_KIND
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
-from kechuang.core.jobs import Actor, Reporter, job_body, job_start
+from kechuang.core.jobs import Actor, JobFile, Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.enterprises.assessment import (
     input_failed,
@@ -30,6 +31,7 @@ from kechuang.rules import evaluate, explain, inputs, outputs
 from kechuang.rules.rulesets import RULESETS
 
 MAX_API_ROWS = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def assess_records(
@@ -72,29 +74,111 @@ def enterprise_assessment(
     return record, assess_records([record], rules=rules, as_of=as_of)
 
 
-def assess_upload(*, data: bytes, filename: str, rules: str | None, as_of: dt.date) -> bytes:
+def _nothing(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+def assess_upload(
+    *,
+    data: bytes,
+    filename: str,
+    rules: str | None,
+    as_of: dt.date,
+    report: Reporter = _nothing,
+) -> bytes:
     """The result workbook for an uploaded table of enterprises (any format the rules
     engine reads). Unreadable or invalid input raises ValidationFailed listing every
     error; nothing is stored."""
     chosen = rulesets_for(rules, as_of)
-    suffix = Path(filename).suffix.lower() or ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
-        # The upload's own name (messages quote it), kept inside the temporary directory.
-        stem = Path(Path(filename).name).stem.strip(". ") or "input"
-        src = Path(tmp) / f"{stem}{suffix}"
-        src.write_bytes(data)
+        src = _kept_as(Path(tmp), data, filename)
         try:
             # the instance's limits: checked before anything is built, parsed in a child
             limits = replace(settings.SHEET_LIMITS, max_rows=settings.ASSESS_UPLOAD_MAX_ROWS)
+            report(0, 3, "读取并检查文件……")
             parsed = inputs.load(src, as_of=as_of, limits=limits)
         except inputs.InputError as exc:
             raise input_failed(exc.errors) from None
+        report(1, 3, f"按规则评价 {parsed.facts.height} 家企业……")
         evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
+        report(2, 3, "生成结果表格……")
         out = Path(tmp) / "result.xlsx"
         outputs.write_xlsx(
             explain.records(evaluated, chosen), chosen, out, chinese=True, as_of=as_of
         )
         return out.read_bytes()
+
+
+def _kept_as(folder: Path, data: bytes, filename: str) -> Path:
+    """The upload written under `folder` by its own name (messages quote it)."""
+    suffix = Path(filename).suffix.lower() or ".xlsx"
+    stem = Path(Path(filename).name).stem.strip(". ") or "input"
+    src = folder / f"{stem}{suffix}"
+    src.write_bytes(data)
+    return src
+
+
+def assess_upload_rows(*, data: bytes, filename: str) -> int:
+    """About how many enterprises an upload holds, by the cheap checks alone (nothing
+    parsed); ValidationFailed when they refuse the file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            return inputs.count_rows(_kept_as(Path(tmp), data, filename), settings.SHEET_LIMITS)
+        except inputs.InputError as exc:
+            raise input_failed(exc.errors) from None
+
+
+def assess_upload_is_big(*, data: bytes, filename: str) -> bool:
+    """Whether an upload is assessed by the background worker (settings.ASSESS_JOB_ROWS)."""
+    return assess_upload_rows(data=data, filename=filename) > settings.ASSESS_JOB_ROWS
+
+
+def assess_upload_start(
+    *, actor: Actor, data: bytes, filename: str, rules: str | None, as_of: dt.date
+) -> Job:
+    """Keep a big upload and queue its assessment; the job gives the result workbook."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("请先登录")
+    rulesets_for(rules, as_of)  # an unknown rule set is refused now, not in the worker
+    rows = assess_upload_rows(data=data, filename=filename)
+    folder = Path(settings.UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"assess-{secrets.token_urlsafe(16)}{Path(filename).suffix.lower()[:8]}"
+    stored.write_bytes(data)
+    return job_start(
+        actor=actor,
+        kind=f"批量评价（{Path(filename).name[:80]}，约{rows}家企业）",
+        task=assess_upload_job,
+        stored=stored.name,
+        filename=Path(filename).name[:200],
+        rules=rules,
+        as_of=as_of.isoformat(),
+    )
+
+
+@job_body
+def assess_upload_job(
+    *, actor: Any, report: Reporter, stored: str, filename: str, rules: str | None, as_of: str
+) -> JobFile:
+    """The job body of `assess_upload_start`: the workbook the page gives small uploads."""
+    path = Path(settings.UPLOAD_DIR) / Path(stored).name
+    try:
+        if not path.is_file():
+            raise ValidationFailed([], "上传的文件已不在服务器上，请重新上传")
+        day = dt.date.fromisoformat(as_of)
+        data = assess_upload(
+            data=path.read_bytes(), filename=filename, rules=rules, as_of=day, report=report
+        )
+    except ValidationFailed as exc:  # the job page says what the upload page says
+        raise ValidationFailed(exc.errors, f"输入有{len(exc.errors)}处错误，未评价") from None
+    finally:
+        path.unlink(missing_ok=True)
+    return JobFile(
+        filename=f"评价结果-{as_of}.xlsx",
+        content_type=XLSX,
+        data=data,
+        summary={"summary": f"已评价“{filename}”，结果表格可下载"},
+    )
 
 
 def registry_assessment_start(*, actor: Actor, as_of: dt.date) -> Job:

@@ -121,7 +121,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) is None:
         raise PermissionDenied("请先登录")
     as_of = _as_of(request)
-    context: dict[str, Any] = {"as_of": as_of, "rulesets": services.KNOWN_RULESETS}
+    context: dict[str, Any] = {
+        "as_of": as_of,
+        "rulesets": services.KNOWN_RULESETS,
+        "job_rows": f"{settings.ASSESS_JOB_ROWS:,}",
+        "max_rows": f"{settings.ASSESS_UPLOAD_MAX_ROWS:,}",
+    }
     if request.method != "POST":
         return render(request, "assessments/upload.html", context)
     upload_file = request.FILES.get("file")
@@ -132,13 +137,16 @@ def upload(request: HttpRequest) -> HttpResponse:
     if upload_file.size and upload_file.size > max_mb * 1024 * 1024:
         context["errors"] = [f"文件超过{max_mb}MB，请分批评价"]
         return render(request, "assessments/upload.html", context, status=422)
+    given, filename = upload_file.read(), upload_file.name or ""
+    rules = request.POST.get("rules") or None
     try:
-        data = services.assess_upload(
-            data=upload_file.read(),
-            filename=upload_file.name or "",
-            rules=request.POST.get("rules") or None,
-            as_of=as_of,
-        )
+        if services.assess_upload_is_big(data=given, filename=filename):
+            # read and assessed by the background worker; its page gives the workbook
+            job = services.assess_upload_start(
+                actor=request.user, data=given, filename=filename, rules=rules, as_of=as_of
+            )
+            return redirect("jobs:detail", pk=job.pk)
+        data = services.assess_upload(data=given, filename=filename, rules=rules, as_of=as_of)
     except ValidationFailed as exc:
         context["errors"] = [e.message for e in exc.errors] or [exc.message]
         return render(request, "assessments/upload.html", context, status=422)

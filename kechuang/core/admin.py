@@ -5,11 +5,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from kechuang.core.admin_audit import AuditedAdmin, AuditedMixin
+from kechuang.core.admin_audit import AuditedAdmin, AuditedMixin, audit_removed, audited_action
 from kechuang.core.models import AuditLog, ImportBatch, Job
 
 
@@ -59,6 +61,30 @@ def _reregister(model: type[Any], base: type[Any]) -> None:
 
 _reregister(Group, GroupAdmin)
 _reregister(DBTaskResult, DBTaskResultAdmin)
-_reregister(AccessAttempt, AccessAttemptAdmin)
+
+
+class AuditedAccessAttemptAdmin(AuditedMixin, AccessAttemptAdmin):  # type: ignore[misc]
+    """axes' login failures: deleting them lifts a lockout, so its clean-up action is
+    logged like any delete (one row per attempt removed, with who and from where)."""
+
+    actions = ["cleanup_expired_attempts"]
+
+    @admin.action(description="清理已过期的登录失败记录（解除已到期的锁定）")
+    @audited_action
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        if not hasattr(request, "axes_attempt_time"):  # set by axes' middleware when enabled
+            request.axes_attempt_time = None  # type: ignore[attr-defined]
+        with transaction.atomic():
+            before = {a.pk: a for a in AccessAttempt.objects.select_for_update()}
+            self.handler.clean_expired_user_attempts(request=request)
+            count = audit_removed(
+                request, AccessAttempt, before, note="管理后台清理已过期的登录失败记录"
+            )
+        self.message_user(request, f"已清理 {count} 条已过期的登录失败记录")
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)
 _reregister(AccessLog, AccessLogAdmin)
 _reregister(AccessFailureLog, AccessFailureLogAdmin)

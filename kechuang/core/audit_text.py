@@ -43,6 +43,31 @@ EXTRA_LABELS = {
 }
 
 
+# Third-party models whose own names are English (axes: login failures and lockouts,
+# whose deletes and clean-ups the admin logs).
+FOREIGN_TYPE_LABELS = {
+    "axes.accessattempt": "登录失败记录",
+    "axes.accesslog": "登录记录",
+    "axes.accessfailurelog": "登录失败日志",
+    "axes.accessattemptexpiration": "登录失败记录到期时间",
+}
+FOREIGN_FIELD_LABELS = {
+    "username": "用户名",
+    "ip_address": "IP地址",
+    "user_agent": "浏览器标识",
+    "http_accept": "浏览器接受的类型",
+    "path_info": "访问路径",
+    "attempt_time": "时间",
+    "logout_time": "退出时间",
+    "get_data": "查询参数",
+    "post_data": "提交的数据",
+    "failures_since_start": "连续失败次数",
+    "locked_out": "已锁定",
+    "expires_at": "到期时间",
+    "access_attempt": "登录失败记录",
+}
+
+
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
@@ -59,6 +84,8 @@ def _model(object_type: str) -> type[models.Model] | None:
 
 
 def type_label(object_type: str) -> str:
+    if object_type in FOREIGN_TYPE_LABELS:
+        return FOREIGN_TYPE_LABELS[object_type]
     model = _model(object_type)
     return str(model._meta.verbose_name) if model is not None else object_type
 
@@ -120,6 +147,9 @@ def value_text(field: models.Field[Any, Any] | None, key: str, value: object) ->
 def _label(field: models.Field[Any, Any] | None, key: str) -> str:
     if field is None:
         return EXTRA_LABELS.get(key, key)
+    model = getattr(field, "model", None)
+    if model is not None and model._meta.label_lower in FOREIGN_TYPE_LABELS:
+        return FOREIGN_FIELD_LABELS.get(field.name, str(field.verbose_name))
     label = str(field.verbose_name)
     if label == field.name.replace("_", " ") and field.related_model is not None:
         label = str(field.related_model._meta.verbose_name)

@@ -14,9 +14,11 @@ class FieldError:
     row: int | None = None  # spreadsheet row number (header = 1)
 
     def __str__(self) -> str:
+        # no label: the message names its row and field itself (the rules engine's lines)
+        where = f"{self.label}: " if self.label else ""
         if self.row is not None:
-            return f"第{self.row}行 {self.label}: {self.message}"
-        return f"{self.label}: {self.message}"
+            return f"第{self.row}行 {where}{self.message}"
+        return f"{where}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "field": self.field, "label": self.label, "message": self.message}

@@ -74,9 +74,16 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if upload.size and upload.size > max_mb * 1024 * 1024:
         messages.error(request, f"文件超过{max_mb}MB，请分批导入")
         return redirect("imports:index")
+    data, filename = upload.read(), upload.name or "upload"
     try:
+        if imports.import_is_big(data=data, filename=filename):
+            # checked by the background worker; its page links to the preview
+            job = imports.import_preview_start(
+                actor=request.user, kind=spec.key, data=data, filename=filename
+            )
+            return redirect("jobs:detail", pk=job.pk)
         plan, batch = imports.import_preview(
-            actor=request.user, kind=spec.key, data=upload.read(), filename=upload.name or "upload"
+            actor=request.user, kind=spec.key, data=data, filename=filename
         )
     except ValidationFailed as exc:
         return render(
@@ -102,8 +109,35 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             "changed": preview_rows(spec, [r for r in plan.rows if r.status != "unchanged"][:300]),
             "errors": plan.errors[: imports.ERRORS_ON_PAGE],
             "more_errors": max(0, len(plan.errors) - imports.ERRORS_ON_PAGE),
+            "big": imports.import_confirm_is_big(batch),
         },
         status=200 if plan.ok else 422,
+    )
+
+
+@login_required
+def import_preview_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The preview of an upload checked by the background worker (a big sheet)."""
+    batch, shown = imports.import_preview_shown(actor=request.user, token=token)
+    spec = _kind(request, batch.kind)
+    ok = not shown["errors"]
+    if batch.status == batch.Status.IMPORTED:
+        messages.info(request, f"“{batch.filename}”已导入")
+        return redirect("imports:index")
+    return render(
+        request,
+        "imports/preview.html",
+        {
+            "spec": spec,
+            "filename": batch.filename,
+            "plan": {"counts": shown["counts"], "warnings": shown["warnings"]},
+            "batch": batch,
+            "changed": shown["changed"],
+            "errors": shown["errors"],
+            "more_errors": shown["more_errors"],
+            "big": imports.import_confirm_is_big(batch),
+        },
+        status=200 if ok else 422,
     )
 
 

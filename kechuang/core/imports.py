@@ -20,13 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import ImportBatch, Job
 from kechuang.core.selectors import import_batch_get
-from kechuang.core.tabular import Column, read_table, write_error_workbook
+from kechuang.core.tabular import Column, count_rows, read_table, write_error_workbook
 
 # a preview page lists this many errors; all of them are in the error workbook
 ERRORS_ON_PAGE = 50
@@ -165,14 +166,29 @@ def import_preview(
     step. ValidationFailed when the file cannot be read at all."""
     spec = get_kind(kind)
     plan = import_run(actor=actor, kind=spec.key, data=data, filename=filename, commit=False)
+    token, stored = _new_upload(filename)
+    stored.write_bytes(data)
+    return plan, _keep_preview(
+        actor=actor, spec=spec, token=token, stored=stored, plan=plan, filename=filename
+    )
+
+
+def _new_upload(filename: str) -> tuple[str, Path]:
+    """A fresh token and where its upload is kept (old uploads purged on the way)."""
     token = secrets.token_urlsafe(16)
     settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     purge_stale_uploads()
     suffix = Path(filename).suffix.lower()[:6] or ".bin"
-    stored = settings.UPLOAD_DIR / f"{token}{suffix}"
-    stored.write_bytes(data)
+    return token, settings.UPLOAD_DIR / f"{token}{suffix}"
+
+
+def _keep_preview(
+    *, actor: Any, spec: ImportKind, token: str, stored: Path, plan: ImportPlan, filename: str
+) -> ImportBatch:
+    """The batch of a checked upload, and beside the upload what its confirm compares
+    (a digest per row)."""
     _seen_path(stored).write_text(json.dumps(_row_digests(plan)), encoding="utf-8")
-    batch = ImportBatch.objects.create(
+    return ImportBatch.objects.create(
         token=token,
         kind=spec.key,
         filename=filename[:200],
@@ -181,7 +197,112 @@ def import_preview(
         status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
         counts=plan.counts,
     )
-    return plan, batch
+
+
+# -- big sheets: the preview and the confirm run in the background worker ---------------------
+
+
+def job_rows() -> int:
+    """Above this many rows a sheet is checked and written by the background worker,
+    never in a web request (settings.IMPORT_JOB_ROWS)."""
+    return int(getattr(settings, "IMPORT_JOB_ROWS", 5000))
+
+
+def import_is_big(*, data: bytes, filename: str) -> bool:
+    """Whether an upload is checked as a background job. Only the cheap checks run
+    here (size, zip directory, a streaming count of the rows); ValidationFailed when
+    they refuse the file."""
+    return count_rows(data, filename) > job_rows()
+
+
+def import_preview_start(*, actor: Any, kind: str, data: bytes, filename: str) -> Job:
+    """Keep a big upload and queue its check: the job writes the batch and the preview
+    (`import_preview_shown`), and links to it."""
+    spec = get_kind(kind)
+    allowed, reason = spec.permission(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    rows = max(0, count_rows(data, filename) - 1)  # the header row
+    token, stored = _new_upload(filename)
+    stored.write_bytes(data)
+    return job_start(
+        actor=actor,
+        kind=f"检查{spec.title}（{filename[:80]}，约{rows}行）",
+        task=import_preview_job,
+        kind_key=spec.key,
+        token=token,
+        filename=filename[:200],
+        stored=stored.name,
+    )
+
+
+def _shown_path(stored: Path) -> Path:
+    return stored.with_name(f"{stored.name}.shown.json")
+
+
+def _errors_path(stored: Path) -> Path:
+    return stored.with_name(f"{stored.name}.errors.xlsx")
+
+
+# the preview page lists at most this many rows to be written
+ROWS_ON_PAGE = 300
+
+
+@job_body
+def import_preview_job(
+    *, actor: Any, report: Reporter, kind_key: str, token: str, filename: str, stored: str
+) -> dict[str, Any]:
+    """The job body of `import_preview_start`: the preview a small upload gets in the
+    request, kept beside the upload for the preview page, with its error workbook."""
+    from kechuang.core.import_display import preview_rows
+
+    spec = get_kind(kind_key)
+    path = Path(settings.UPLOAD_DIR) / Path(stored).name
+    report(0, 3, "读取并检查表格……")
+    try:
+        data = path.read_bytes()
+        plan = import_run(actor=actor, kind=spec.key, data=data, filename=filename, commit=False)
+    except BaseException:
+        path.unlink(missing_ok=True)  # unreadable: nothing to confirm
+        raise
+    report(1, 3, "保存预览……")
+    shown = {
+        "counts": plan.counts,
+        "warnings": list(plan.warnings),
+        "errors": [str(e) for e in plan.errors[:ERRORS_ON_PAGE]],
+        "more_errors": max(0, len(plan.errors) - ERRORS_ON_PAGE),
+        "changed": preview_rows(
+            spec, [r for r in plan.rows if r.status != "unchanged"][:ROWS_ON_PAGE]
+        ),
+    }
+    _shown_path(path).write_text(json.dumps(shown, ensure_ascii=False, default=str), "utf-8")
+    if plan.errors:
+        report(2, 3, "生成错误清单……")
+        table = read_table(data, filename)
+        with _errors_path(path).open("wb") as out:
+            write_error_workbook(out, table, plan.errors_by_row(), sheet=spec.title)
+    _keep_preview(actor=actor, spec=spec, token=token, stored=path, plan=plan, filename=filename)
+    c = plan.counts
+    summary = (
+        f"检查完毕：新增{c['new']}行，修改{c['changed']}行，未变{c['unchanged']}行"
+        if plan.ok
+        else f"检查完毕：有{c['errors']}处错误，未写入任何数据"
+    )
+    return {
+        "summary": summary,
+        "url": reverse("imports:preview", args=[token]),
+        "url_label": "查看预览并确认导入" if plan.ok else "查看错误",
+    }
+
+
+def import_preview_shown(*, actor: Any, token: str) -> tuple[ImportBatch, dict[str, Any]]:
+    """A batch checked in the background and what its preview shows (counts, warnings,
+    the first errors as text, the first rows to be written)."""
+    batch = import_batch_get(actor=actor, token=token)
+    shown = _shown_path(Path(batch.stored_path))
+    if not shown.is_file():
+        raise NotFound("预览已不在服务器上，请重新上传")
+    return batch, json.loads(shown.read_text(encoding="utf-8"))
 
 
 def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
@@ -218,8 +339,8 @@ def import_confirm(*, actor: Any, token: str) -> tuple[ImportPlan, ImportBatch]:
             batch.imported_at = timezone.now()
             batch.counts = plan.counts
             batch.save(update_fields=["status", "imported_at", "counts"])
-    stored.unlink(missing_ok=True)  # imported, or refused (the user uploads again)
-    _seen_path(stored).unlink(missing_ok=True)
+    for path in (stored, _seen_path(stored), _shown_path(stored), _errors_path(stored)):
+        path.unlink(missing_ok=True)  # imported, or refused (the user uploads again)
     if failure is not None:
         raise failure
     return plan, batch
@@ -291,13 +412,17 @@ def import_error_workbook(*, actor: Any, token: str) -> tuple[str, Callable[[Any
     uploaded with an added 错误 column. The upload is checked again (nothing written)."""
     batch = import_batch_get(actor=actor, token=token)
     stored = Path(batch.stored_path)
-    if not stored.exists():
+    spec = get_kind(batch.kind)
+    name = f"{Path(batch.filename).stem}-错误清单.xlsx"
+    kept = _errors_path(stored)
+    if kept.is_file():  # written by the background check: a big sheet is not read again here
+        made = kept.read_bytes()
+        return name, lambda out: out.write(made)
+    if not stored.exists() or import_confirm_is_big(batch):
         raise NotFound("上传的文件已不在服务器上，请重新上传")
     data = stored.read_bytes()
-    spec = get_kind(batch.kind)
     plan = import_run(actor=actor, kind=spec.key, data=data, filename=batch.filename, commit=False)
     table = read_table(data, batch.filename)
-    name = f"{Path(batch.filename).stem}-错误清单.xlsx"
 
     def write(out: Any) -> None:
         write_error_workbook(out, table, plan.errors_by_row(), sheet=spec.title)
@@ -309,7 +434,7 @@ def import_confirm_is_big(batch: ImportBatch) -> bool:
     """Whether a confirm runs as a background job (more rows than the web request
     should wait for: settings.IMPORT_JOB_ROWS)."""
     rows = int((batch.counts or {}).get("rows", 0))
-    return rows > int(getattr(settings, "IMPORT_JOB_ROWS", 5000))
+    return rows > job_rows()
 
 
 def import_confirm_start(*, actor: Any, token: str) -> Job:

@@ -81,7 +81,11 @@ _NEGATIVE_ZERO_YUAN = (Decimal("-0.0") * YUAN_PER_WAN).quantize(CENT)  # = wan_t
 
 
 def yuan_to_wan(yuan: Decimal | int) -> Decimal:
-    return (Decimal(yuan) / YUAN_PER_WAN).normalize()
+    """Yuan → 万元, exact, without trailing zeros — and without an exponent: normalize()
+    turns 620000 into 6.2E+5, which a form field or a sheet cell would show as such."""
+    wan = (Decimal(yuan) / YUAN_PER_WAN).normalize()
+    exponent = wan.as_tuple().exponent
+    return wan.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else wan
 
 
 def format_wan(yuan: Decimal | int | None, places: int = 2, *, grouping: bool = True) -> str:

@@ -35,6 +35,7 @@ from kechuang.rules.safe_read import (
     SheetRefused,
     SheetScan,
     check_csv,
+    count_xlsx_rows,
     decode_text,
     read_xlsx_rows,
 )
@@ -268,6 +269,22 @@ def sheet_limits() -> SheetLimits:
     if settings.configured and hasattr(settings, "SHEET_LIMITS"):
         return settings.SHEET_LIMITS
     return SheetLimits.from_env()
+
+
+def count_rows(data: bytes, name: str, *, limits: SheetLimits | None = None) -> int:
+    """About how many rows a sheet holds (header and help rows included), without
+    parsing it: an .xlsx by the streaming scan in the limited child, a CSV by its line
+    breaks (an upper bound). Decides whether a file is read in the request or by the
+    background worker. ValidationFailed (Chinese) for a file refused by the checks."""
+    limits = limits or sheet_limits()
+    kind = _sniff_kind(name, data[:8])
+    try:
+        if kind == "xlsx":
+            return count_xlsx_rows(data, limits)
+        check_csv(data, limits)
+    except SheetRefused as exc:
+        raise ValidationFailed([], str(exc)) from None
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def read_table(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from kechuang.accounts.scoping import is_bureau
 from kechuang.core.errors import NotFound
 from kechuang.programmes.models import (
     Application,
@@ -98,7 +99,36 @@ def publicities(programme: str) -> QuerySet[Publicity]:
 
 
 def publicity_entries(publicity: Publicity) -> QuerySet[PublicityEntry]:
-    return publicity.entries.select_related("application", "application__enterprise")
+    """Every line of a 公示 as it was published — an enterprise deleted since included:
+    a 公示 is a public act whose window, objections and freeze refer to those lines, so
+    deleting a firm afterwards does not rewrite it. `enterprise_deleted` marks those
+    lines (`publicity_lines` shows the mark to bureau staff)."""
+    return publicity.entries.select_related("application", "application__enterprise").annotate(
+        enterprise_deleted=ExpressionWrapper(
+            Q(application__enterprise__deleted_at__isnull=False), output_field=BooleanField()
+        )
+    )
+
+
+def publicity_lines(*, actor: Any, publicity: Publicity) -> list[dict[str, Any]]:
+    """The 公示's lines to show: rank, enterprise name, what was published, and — to
+    bureau staff only — 已删除 on the line of an enterprise deleted after publication
+    (its record page is gone; the line stays as published)."""
+    staff = is_bureau(actor)
+
+    def deleted(entry: PublicityEntry) -> bool:
+        return staff and bool(getattr(entry, "enterprise_deleted", False))
+
+    return [
+        {
+            "rank": e.rank,
+            "name": e.application.enterprise.name,
+            "summary": e.summary,
+            "deleted": deleted(e),
+            "note": "已删除" if deleted(e) else "",
+        }
+        for e in publicity_entries(publicity)
+    ]
 
 
 def objections_of(*, actor: Any, publicity: Publicity) -> QuerySet[Objection]:

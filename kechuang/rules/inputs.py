@@ -32,6 +32,7 @@ from kechuang.rules.safe_read import (
     SheetRefused,
     check_csv,
     check_size,
+    count_xlsx_rows,
     decode_text,
     read_xlsx_rows,
 )
@@ -214,11 +215,40 @@ def _records_frame(records: Sequence[object]) -> pl.DataFrame:
     )
 
 
+# json's own messages, in Chinese (the reader's English never reaches a user)
+_JSON_REASONS = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "键名应放在英文双引号中",
+    "Expecting ',' delimiter": "缺少英文逗号",
+    "Expecting ':' delimiter": "缺少英文冒号",
+    "Unterminated string starting at": "字符串缺少结束的双引号",
+    "Invalid control character at": "字符串中有控制字符（如未转义的换行）",
+    "Invalid \\escape": "无效的转义字符",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Extra data": "末尾有多余的内容",
+}
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """Where a JSON text breaks and why, in Chinese: `第L行第C列：原因`."""
+    reason = _JSON_REASONS.get(exc.msg, "格式错误")
+    return f"第{exc.lineno}行第{exc.colno}列{reason}"
+
+
+def _json_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [f"第1行 输入: JSON 文件应为 UTF-8 编码（第{exc.start + 1}个字节起不是有效的 UTF-8）"]
+        ) from None
+
+
 def read_json(path: Path) -> pl.DataFrame:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([f"第1行 输入: 不是有效的 JSON（{exc}）"]) from None
+        data = json.loads(_json_text(path), parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError([f"第1行 输入: 不是有效的 JSON：{json_problem(exc)}"]) from None
     if not isinstance(data, list):
         raise InputError(["第1行 输入: JSON 应为对象列表（每个企业一个对象）"])
     return _records_frame(data)
@@ -227,13 +257,16 @@ def read_json(path: Path) -> pl.DataFrame:
 def read_jsonl(path: Path) -> pl.DataFrame:
     records: list[object] = []
     errors: list[str] = []
-    for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines()):
+    for i, line in enumerate(_json_text(path).splitlines()):
         if not line.strip():
             continue
         try:
             records.append(json.loads(line, parse_float=Decimal))
         except json.JSONDecodeError as exc:
-            errors.append(f"第{i + 2}行 输入: 不是有效的 JSON（{exc.msg}）")
+            reason = _JSON_REASONS.get(exc.msg, "格式错误")
+            errors.append(
+                f"第{i + 2}行 输入: 不是有效的 JSON（文件第{i + 1}行第{exc.colno}列{reason}）"
+            )
     if errors:
         raise InputError(errors)
     return _records_frame(records)
@@ -298,10 +331,42 @@ def read_table_checked(
     except pl.exceptions.NoDataError as exc:
         raise InputError([f"第1行 输入: 文件“{path.name}”是空的"]) from exc
     except Exception as exc:  # a file its reader does not understand (a PDF renamed .xlsx …)
+        # the reader's own (English) text stays in the chained exception, for the log
         kind = {"xlsx": "Excel", "csv": "CSV", "parquet": "Parquet"}.get(fmt, fmt.upper())
         raise InputError(
-            [f"第1行 输入: 无法读取文件“{path.name}”，不是有效的 {kind} 文件（{exc}）"]
+            [
+                f"第1行 输入: 无法读取文件“{path.name}”，不是有效的 {kind} 文件"
+                f"（文件已损坏、不完整，或并非 {kind} 格式）"
+            ]
         ) from exc
+
+
+def count_rows(path: Path, limits: SheetLimits | None = None) -> int:
+    """About how many enterprises a file holds (an upper bound), found without parsing
+    it: an .xlsx by the streaming scan (in the limited child), a parquet file by its
+    metadata, text by its line breaks (JSON by its objects). Where a caller runs a big
+    file (a request or the background worker) turns on it. InputError (Chinese) when the
+    checks refuse the file; 0 when only the reader can tell what is wrong with it."""
+    limits = limits or SheetLimits.from_env()
+    fmt = detect_format(path)
+    try:
+        check_size(path.stat().st_size, limits)
+        if fmt == "xlsx":
+            return max(0, count_xlsx_rows(path.read_bytes(), limits) - 1)
+        if fmt == "parquet":
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        data = path.read_bytes()
+        if fmt == "json":
+            return data.count(b"{")
+        return max(0, data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1)
+    except NotAWorkbook as exc:
+        raise InputError(
+            [f"第1行 输入: 无法读取文件“{path.name}”，不是有效的 Excel 文件（{exc}）"]
+        ) from None
+    except SheetRefused as exc:
+        raise InputError([f"第1行 输入: {exc}"]) from None
+    except Exception:  # a damaged parquet file: the reader's own message, later
+        return 0
 
 
 # ---------------------------------------------------------------------------

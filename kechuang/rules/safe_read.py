@@ -550,6 +550,20 @@ def read_xlsx_rows(
     return rows, scan
 
 
+def count_xlsx_rows(data: bytes, limits: SheetLimits) -> int:
+    """The rows with cells of the first visible sheet, by the checks alone (the scan, in
+    the limited child; nothing is parsed): how callers decide where a big file is read.
+    SheetRefused as `read_xlsx_rows` refuses."""
+    check_size(len(data), limits)
+    try:
+        scan = run_limited(check_xlsx, data, limits, limits=limits)
+    except ValueError as exc:
+        if isinstance(exc, SheetRefused):
+            raise
+        raise NotAWorkbook("文件不是有效的Excel文件（.xlsx），无法读取") from None
+    return int(scan.rows)
+
+
 # -- text files -------------------------------------------------------------------------
 
 

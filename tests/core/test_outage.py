@@ -132,3 +132,42 @@ def test_an_api_crash_is_json(client: Any, staff: Any, monkeypatch: Any) -> None
     assert response.json()["error"]["code"] == "server_error"
     page = client.get("/accounts/tokens/")
     assert page.status_code == 500 and "服务器出错" in page.content.decode()
+
+
+STYLED_SCRIPT = """
+import json, re, django
+django.setup()
+from django.test import Client
+c = Client(raise_request_exception=False)
+c.cookies["sessionid"] = "somesession"
+r = c.get("/enterprises/")
+body = r.content.decode()
+sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', body)
+served = {href: [s.status_code, s.get("Content-Type", "")] for href in sheets for s in [c.get(href)]}
+print(json.dumps({"status": r.status_code, "body": body[:3000], "sheets": served}))
+"""
+
+
+@pytest.mark.nodb
+def test_the_outage_page_is_styled_without_collectstatic(tmp_path: Path) -> None:
+    """Outside DEBUG and before any `collectstatic` (gunicorn started by hand, a fresh
+    var/): the 503 page renders in the site layout and its stylesheets are served."""
+    env = {
+        k: v
+        for k, v in env_for(UNREACHABLE["sqlite"], tmp_path / "var").items()
+        if k not in ("PYTEST_VERSION", "DEBUG", "KECHUANG_TASKS_BACKEND")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", STYLED_SCRIPT],
+        env={**env, "SECRET_KEY": "x" * 50, "KECHUANG_HTTPS": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["status"] == 503 and "数据库暂时无法连接" in out["body"], out["body"][:1000]
+    assert len(out["sheets"]) >= 3, out["body"][:1000]
+    for href, (status, content_type) in out["sheets"].items():
+        assert status == 200 and content_type.startswith("text/css"), href

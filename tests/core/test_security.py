@@ -365,3 +365,36 @@ def test_kechuang_demo_names_every_account_it_creates_and_the_password() -> None
     text = demo_warning()
     assert DEMO_PASSWORD in text and "超级管理员" in text
     assert all(u.username in text for u in DEMO_USERS)
+
+
+def _secret_racer(path: str, barrier: Any, out: Any) -> None:
+    from kechuang.settings import kept_secret
+
+    barrier.wait()
+    try:
+        out.put(kept_secret(Path(path)))
+    except Exception as exc:  # what the test reports
+        out.put(f"error: {type(exc).__name__}")
+
+
+def test_processes_starting_at_once_read_one_complete_secret_key(tmp_path: Path) -> None:
+    """Web workers and the job worker start together: each reads the same whole key,
+    none an empty or half-written file, none fails because another created it first."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(5):
+        path = tmp_path / f"secret_key_{round_}"
+        n = 12
+        barrier, out = ctx.Barrier(n), ctx.Queue()
+        procs = [
+            ctx.Process(target=_secret_racer, args=(str(path), barrier, out)) for _ in range(n)
+        ]
+        for p in procs:
+            p.start()
+        keys = [out.get(timeout=30) for _ in procs]
+        for p in procs:
+            p.join(10)
+        assert len(set(keys)) == 1 and len(keys[0]) >= 50, keys
+        assert _mode(path) == 0o600 and path.read_text().strip() == keys[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"secret_key_{i}" for i in range(5)]

@@ -135,3 +135,66 @@ def test_serve_runs_the_web_and_the_worker_and_ctrl_c_stops_both(tmp_path):
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert "db_worker 已启动" in log and f"127.0.0.1:{port}" in log
     assert "KECHUANG_HTTPS=0" in log
+
+
+SLEEPER = """
+import signal, sys, time
+def stop(signum, frame):
+    open(sys.argv[1], "a").write(signal.Signals(signum).name + "\\n")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+open(sys.argv[1], "a").write("started\\n")
+while True:
+    time.sleep(0.1)
+"""
+
+
+@pytest.mark.django_db
+def test_sigterm_to_serve_alone_stops_its_children_at_once(tmp_path, monkeypatch, settings):
+    """A service manager or `kill PID` signals serve alone (not its process group, as
+    Ctrl-C does): serve passes SIGTERM on to gunicorn and the worker at once, instead
+    of waiting out the grace period for children that were never told to stop. The
+    children here stand in for them and write down the signal they get; the grace
+    period is made an hour, and a watchdog ends the children after 60 s if serve did
+    not pass the signal on."""
+    import threading
+
+    from django.core.management import call_command
+
+    from kechuang.core.management.commands import serve
+
+    settings.VAR_DIR = tmp_path / "var"
+    logs = [tmp_path / "gunicorn.log", tmp_path / "worker.log"]
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def fake_popen(cmd: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        log = logs[0] if "gunicorn" in cmd else logs[1]
+        child = real_popen([sys.executable, "-c", SLEEPER, str(log)])
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(serve.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(serve, "GRACE_SECONDS", 3600)
+    monkeypatch.setitem(settings.TASKS["default"], "BACKEND", serve.DATABASE_BACKEND)
+    watchdog_fired = threading.Event()
+
+    def send_sigterm() -> None:
+        assert _wait(lambda: all(p.exists() for p in logs), 60)
+        os.kill(os.getpid(), signal.SIGTERM)  # this process alone: serve's handler runs
+        if not _wait(lambda: all(c.poll() is not None for c in started), 60):
+            watchdog_fired.set()
+            for child in started:
+                child.kill()
+
+    saved = signal.getsignal(signal.SIGTERM)
+    sender = threading.Thread(target=send_sigterm, daemon=True)
+    sender.start()
+    try:
+        call_command("serve", "--no-collectstatic", "--port", str(_free_port()))
+    finally:
+        signal.signal(signal.SIGTERM, saved)
+    sender.join(70)
+    assert not watchdog_fired.is_set(), "serve did not pass SIGTERM on to its children"
+    assert [p.read_text().split() for p in logs] == [["started", "SIGTERM"]] * 2

@@ -127,17 +127,26 @@ def test_an_objection_and_a_freeze_at_once_never_freeze_an_open_objection(
         lambda: services.publicity_freeze(actor=staff, publicity=pub, on=ends + dt.timedelta(1))
     )
     with transaction.atomic():
-        # the objection queues at its insert (which reads the entry) after its checks
-        list(PublicityEntry.objects.select_for_update().filter(pk=entry.pk))
+        # The objection has read the 公示 as open and queues at its commit (the deferred
+        # foreign-key check reads the locked entry): its checks are done, its row not yet
+        # visible. Only the entry is locked here (`of=self`, no ORDER BY: the entries'
+        # ordering joins the 公示, and FOR UPDATE would lock it too, so that the freeze
+        # waited for this blocker whatever the objection did — the race then ran free).
+        list(PublicityEntry.objects.select_for_update(of=("self",)).order_by().filter(pk=entry.pk))
         objection.start()
         wait_for_waiters(1, objection)
+        # Now the freeze. With the objection's lock on the 公示 it queues behind the
+        # objection; without it, it counts no open objection and freezes at once.
         freeze.start()
-        wait_for_waiters(2, freeze)  # or the freeze has finished: it did not wait
+        wait_for_waiters(1, freeze)  # or the freeze has finished: it did not wait
+        froze_before_the_objection_landed = freeze.results[0][0] != "pending"
     results = objection.join() + freeze.join()
     pub.refresh_from_db()
     open_objections = Objection.objects.filter(entry=entry, status="open").count()
+    assert not froze_before_the_objection_landed, "the freeze did not wait for the objection"
     assert not (pub.status == Publicity.Status.FROZEN and open_objections)
     assert outcomes(results) == ["ValidationFailed", "ok"]  # the freeze waits for it
+    assert open_objections == 1 and pub.status != Publicity.Status.FROZEN
 
 
 def test_an_award_paid_twice_at_once_is_paid_once(staff: Any, firm_b: Any) -> None:

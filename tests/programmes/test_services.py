@@ -189,3 +189,35 @@ def test_an_attachment_goes_with_its_own_enterprise(staff, firm_a, firm_b, setti
         services.attachment_add(
             actor=staff, enterprise=firm_a, application=app, file=SimpleUploadedFile("a.pdf", b"%")
         )
+
+
+def test_a_firm_deleted_after_publication_stays_in_its_publicity_marked_for_staff(
+    staff, officer_b, firm_b, firm_a
+):
+    from kechuang.enterprises.services import enterprise_delete
+
+    apps = [open_app(staff, firm_a), open_app(staff, firm_b)]
+    pub = services.publicity_publish(
+        actor=staff,
+        programme="example_rd",
+        title="2020年度名单公示",
+        starts_on=D,
+        ends_on=dt.date(2021, 3, 7),
+        applications=apps,
+    )
+    enterprise_delete(actor=staff, enterprise=firm_b, reason="重复登记")
+    # the published list is not rewritten: both lines stay, in their order
+    assert [e.application.enterprise_id for e in selectors.publicity_entries(pub)] == [
+        firm_a.pk,
+        firm_b.pk,
+    ]
+    lines = selectors.publicity_lines(actor=staff, publicity=pub)
+    assert [(line["name"], line["note"]) for line in lines] == [
+        (firm_a.name, ""),
+        (firm_b.name, "已删除"),
+    ]
+    # only bureau staff are told; others read the list as it was published
+    assert [line["note"] for line in selectors.publicity_lines(actor=officer_b, publicity=pub)] == [
+        "",
+        "",
+    ]

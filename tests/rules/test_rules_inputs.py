@@ -153,3 +153,37 @@ def test_expert_score_outside_objective_range_names_field_and_range(tmp_path: Pa
     with pytest.raises(InputError) as exc:
         load(path, as_of=AS_OF)
     assert exc.value.errors == ["第2行 知识产权数量得分: 专家评分5超出按客观数据允许的范围 [3, 4]"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "a.json",
+            b'[{"uscc": "1",}]',
+            "第1行 输入: 不是有效的 JSON：第1行第15列键名应放在英文双引号中",
+        ),
+        ("a.json", b'[{"uscc": "1"}', "第1行 输入: 不是有效的 JSON：第1行第15列缺少英文逗号"),
+        ("a.json", b'\xff\xfe[{"uscc": "1"}]', "第1行 输入: JSON 文件应为 UTF-8 编码"),
+        (
+            "a.jsonl",
+            b'{"uscc": "1"}\n{"uscc": }\n',
+            "第3行 输入: 不是有效的 JSON（文件第2行第10列此处应为一个值）",
+        ),
+        ("a.parquet", b"PAR1" + b"\x00" * 40 + b"PAR1", "不是有效的 Parquet 文件（文件已损坏"),
+    ],
+)
+def test_json_and_parquet_errors_are_chinese_and_name_where(
+    tmp_path: Path, name: str, data: bytes, expected: str
+) -> None:
+    import re
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        load(path, as_of=AS_OF)
+    text = "；".join(err.value.errors)
+    assert expected in text
+    # no reader's English: only the format's own name, UTF-8 and the file's name
+    rest = re.sub(r"JSON|Parquet|UTF|a\.jsonl?|a\.parquet", "", text)
+    assert not re.search(r"[A-Za-z]{3,}", rest), text

@@ -27,8 +27,17 @@ DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 GRACE_SECONDS = 10
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM to this process alone (a service manager, `kill PID`): unlike Ctrl-C,
+    which the terminal sends to the whole process group, the children did not get it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    raise Stopped(signum)
 
 
 class Command(BaseCommand):
@@ -81,6 +90,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         children: list[subprocess.Popen[bytes]] = []
         interrupted = False
+        forward: int | None = None
         try:
             if with_worker:
                 # Jobs a killed worker left half done cannot resume: say so on their pages.
@@ -95,10 +105,13 @@ class Command(BaseCommand):
             sys.stdout.flush()
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             interrupted = True
+            # SIGTERM reached only this process: pass it on (gunicorn stops gracefully,
+            # the worker after its current task); Ctrl-C reached the children already.
+            forward = exc.signum if isinstance(exc, Stopped) else None
         finally:
-            code = _stop(children, interrupted=interrupted)
+            code = _stop(children, interrupted=interrupted, forward=forward)
         if code:
             sys.exit(code)
 
@@ -140,13 +153,21 @@ def _runtime_files(run_dir: Path) -> list[str]:
     return [*args, "--no-control-socket"]
 
 
-def _stop(children: list[subprocess.Popen[bytes]], *, interrupted: bool) -> int:
+def _stop(
+    children: list[subprocess.Popen[bytes]], *, interrupted: bool, forward: int | None = None
+) -> int:
     """Stop every child still running. 0 after Ctrl-C/SIGTERM; when a child stopped on
-    its own (gunicorn could not bind, the worker lost its database), its exit code."""
+    its own (gunicorn could not bind, the worker lost its database), its exit code.
+    `forward`: the signal this process alone received, sent on to each child first."""
     died = next((c.returncode for c in children if c.poll() is not None), None)
+    if forward is not None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(forward)
     if interrupted:
-        # On Ctrl-C the terminal has sent SIGINT to the whole process group already:
-        # let the worker finish its task (a second signal would abort it).
+        # On Ctrl-C the terminal has sent SIGINT to the whole process group already (on
+        # SIGTERM it was forwarded above): let the worker finish its task (a second signal
+        # would abort it).
         deadline = time.monotonic() + GRACE_SECONDS
         for child in children:
             try:
