@@ -180,7 +180,9 @@ def ledgers_assign_officer(
 def _lock_membership(membership: PoolMembership) -> PoolMembership:
     """The membership re-read under a row lock (inside the caller's transaction), so a
     decision never writes back a stale copy over another user's change."""
-    return M.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
+    return (
+        M.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=membership.pk)
+    )
 
 
 def _copy_back(target: PoolMembership, source: PoolMembership) -> None:

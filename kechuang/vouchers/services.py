@@ -463,7 +463,7 @@ def voucher_apply(
 
 def _locked_voucher(voucher: Voucher) -> Voucher:
     return (
-        Voucher.objects.select_for_update()
+        Voucher.objects.select_for_update(of=("self",))  # the voucher row only, not the joined ones
         .select_related("application", "enterprise", "programme")
         .get(pk=voucher.pk)
     )
@@ -621,7 +621,7 @@ def vouchers_expire(
             p = VoucherProgramme.objects.select_for_update().get(pk=pid)
             for v in (
                 due.filter(programme_id=pid)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("application", "enterprise", "programme")
                 .order_by("pk")
             ):
