@@ -18,16 +18,19 @@ MARKER = "济川药业集团有限公司"
 COUNTY, TOWN = "321283", "321283101"
 
 # (login, page, ceiling). The bureau's pages read its region once more since bureau
-# staff belong to a region (issue #12, one instance for a city). The county's dashboard ran 194 queries (191 on PostgreSQL)
-# before its town/park comparison was counted in one grouped query per indicator.
+# staff belong to a region (issue #12, one instance for a city). The county's dashboard
+# ran 194 queries (191 on PostgreSQL) before its town/park comparison was counted in one
+# grouped query per indicator, 87 before its trend was (one per indicator for all years)
+# and its peers were read once. A cache read (core.cache) is one query: the pages are
+# counted warm, as a second request finds them (the first one fills the cache).
 CEILINGS = [
-    ("kjj", "/targets/region/{county}/", 95),
-    ("huangqiao", "/targets/region/{town}/", 90),
-    ("kjj", "/enterprises/", 16),
-    ("kjj", "/enterprises/{firm}/", 40),
-    ("kjj", "/cultivation/", 18),
-    ("kjj", "/targets/assessment/", 40),
-    ("kjj", "/assess/enterprise/{firm}/", 18),
+    ("kjj", "/targets/region/{county}/", 30),
+    ("huangqiao", "/targets/region/{town}/", 20),
+    ("kjj", "/enterprises/", 15),
+    ("kjj", "/enterprises/{firm}/", 34),
+    ("kjj", "/cultivation/", 17),
+    ("kjj", "/targets/assessment/", 13),
+    ("kjj", "/assess/enterprise/{firm}/", 14),
     ("kjj", "/api/v1/enterprises?page_size=50", 6),
 ]
 

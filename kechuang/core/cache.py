@@ -92,10 +92,13 @@ def registry_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
 
 
 def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
-    """The database cache's table (`settings.CACHES`), after every `migrate`: a new
-    installation, `make run` and the test databases get it without another command."""
+    """After every `migrate`: the database cache's table (`settings.CACHES`), so a new
+    installation, `make run` and the test databases get it without another command; and
+    a new generation, since a release (migrated once, docs/deployment.md) may compute a
+    figure differently from the code that stored it."""
     from django.conf import settings
     from django.core.management import call_command
 
     if str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache"):
         call_command("createcachetable", database=using, verbosity=0)
+    _new_generation()

@@ -823,7 +823,11 @@ class Evaluator:
             if region.is_area
             else [region.kind]
         )
-        return list(Region.objects.filter(parent_id=region.parent_id, kind__in=kinds))
+        # once per evaluator: a dashboard ranks every indicator among the same peers
+        return self.memo(
+            ("peers", region.parent_id, tuple(kinds)),
+            lambda: list(Region.objects.filter(parent_id=region.parent_id, kind__in=kinds)),
+        )
 
     def peer_values(self, indicator_id: str, region: Region, year: int) -> list[Value]:
         return [self.value(indicator_id, r, year) for r in self.peers(region)]

@@ -285,8 +285,13 @@ def assessment(
     weights = list(AssessmentWeight.objects.filter(year=year).order_by("-weight", "indicator"))
     weights = [w for w in weights if w.indicator in INDICATORS]
     rows: list[AssessmentRow] = []
-    for area in areas_of(county):
-        targets = targets_for(area, year)
+    areas = list(areas_of(county))
+    # every area's targets in one query, not one per area
+    by_area: dict[int, dict[str, Target]] = {a.pk: {} for a in areas}
+    for t in Target.objects.filter(region__in=areas, year=year):
+        by_area[t.region_id][t.indicator] = t
+    for area in areas:
+        targets = by_area[area.pk]
         cells = []
         num, den = Decimal(0), Decimal(0)
         for w in weights:
