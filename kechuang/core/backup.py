@@ -281,4 +281,9 @@ def restore(path: Path) -> dict[str, Any]:
     wrong = sorted(t for t in expected if found.get(t) != expected[t])
     if wrong:
         raise _failed(f"恢复后与备份不一致的数据表：{'、'.join(wrong[:10])}")
+    # The database cache came back with its data; any other cache kept the figures of
+    # the data replaced: a new generation (kechuang.core.cache).
+    from kechuang.core.cache import registry_changed
+
+    registry_changed()
     return manifest
