@@ -24,10 +24,10 @@ COUNTY, TOWN = "321283", "321283101"
 # and its peers were read once. A cache read (core.cache) is one query: the pages are
 # counted warm, as a second request finds them (the first one fills the cache).
 CEILINGS = [
-    ("kjj", "/targets/region/{county}/", 30),
-    ("huangqiao", "/targets/region/{town}/", 20),
+    ("kjj", "/targets/region/{county}/", 32),
+    ("huangqiao", "/targets/region/{town}/", 22),
     ("kjj", "/enterprises/", 15),
-    ("kjj", "/enterprises/{firm}/", 34),
+    ("kjj", "/enterprises/{firm}/", 37),
     ("kjj", "/cultivation/", 17),
     ("kjj", "/targets/assessment/", 13),
     ("kjj", "/assess/enterprise/{firm}/", 14),
