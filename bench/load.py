@@ -80,6 +80,8 @@ def setup(args: argparse.Namespace, env: dict[str, str]) -> None:
         psql(f'DROP DATABASE "{db}"')
         exists = False
     if exists:
+        # this code's migrations (and the cache table) on a database built by an older one
+        sh([str(BIN / "kechuang"), "migrate", "-v0"], env)
         count = psql("SELECT count(*) FROM enterprises_enterprise", db)
         print(f"database {db}: {int(count):,} enterprises (kept; --rebuild to rebuild)")
         return

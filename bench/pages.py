@@ -8,6 +8,12 @@ in one process — queries per page, the best time of a few runs, and a cProfile
 The database must hold the demo (`bench/load.py --setup-only` makes one). The trivial
 view `/healthz` is timed in the same run as the baseline. `--explain` prints the
 PostgreSQL plan of each page's slowest query.
+
+Besides wall time (meaningless on a busy machine) each page gets its CPU time: this
+process's (`time.process_time`: Django, the rules, the templates) and, on PostgreSQL,
+that of the database backend serving this connection (from /proc/<pid>/stat, 10 ms
+ticks, so averaged over the repeats) — both counted per request, so they can be
+compared between runs taken under different loads.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,6 +53,9 @@ def main() -> None:
 
         os.environ.setdefault("KECHUANG_VAR_DIR", tempfile.mkdtemp(prefix="kc-pages-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+    # As bench/load.py serves it: plain http (no https redirect), the demo's day.
+    os.environ.setdefault("KECHUANG_HTTPS", "0")
+    os.environ.setdefault("KECHUANG_TODAY", "2021-06-30")
     import django
 
     django.setup()
@@ -74,26 +84,33 @@ def main() -> None:
         wanted = set(args.only.split(","))
         pages = [p for p in pages if p.name in wanted or p.name == "healthz"]
     print(
-        f"{'page':<22} {'path':<48} {'status':>6} {'queries':>8} {'best ms':>9} {'× healthz':>10}"
+        f"{'page':<22} {'path':<44} {'status':>6} {'queries':>8} {'app CPU ms':>11} "
+        f"{'db CPU ms':>10} {'best ms':>9} {'× healthz':>10}"
     )
     base = None
+    backend = _backend_pid(connection)
     for page in pages:
         client.get(page.path)  # warm: templates, caches
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(page.path)
         queries = list(ctx.captured_queries)
-        runs = []
+        runs, cpu = [], []
+        db_before = _proc_cpu(backend)
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(page.path)
             runs.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        db_cpu = (_proc_cpu(backend) - db_before) / args.repeat if backend else float("nan")
         best = min(runs) * 1000
         if page.name == "healthz":
             base = best
         ratio = f"{best / base:,.0f}×" if base else ""
         print(
-            f"{page.name:<22} {page.path:<48} {response.status_code:>6} "
-            f"{len(queries):>8} {best:>9.1f} {ratio:>10}"
+            f"{page.name:<22} {page.path:<44} {response.status_code:>6} "
+            f"{len(queries):>8} {sorted(cpu)[len(cpu) // 2] * 1000:>11.1f} "
+            f"{db_cpu * 1000:>10.1f} {best:>9.1f} {ratio:>10}",
+            flush=True,
         )
         if args.explain and connection.vendor == "postgresql":
             slowest = max(queries, key=lambda q: float(q["time"]), default=None)
@@ -126,6 +143,24 @@ def main() -> None:
             print(f"profile written to {args.out}")
         else:
             print(text)
+
+
+def _backend_pid(connection: Any) -> int | None:
+    """The PostgreSQL backend process of this connection, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _proc_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of a process so far (0 when unknown)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _count_enterprises() -> str:

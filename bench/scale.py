@@ -139,6 +139,10 @@ def scale_registry(*, enterprises: int, seed: int = SEED, log: bool = True) -> i
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     say("ANALYZE")
+    # raw SQL sends no signals: the cached complete years and counts start again
+    from kechuang.core.cache import registry_changed
+
+    registry_changed()
     return need
 
 

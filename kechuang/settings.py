@@ -215,6 +215,34 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             if Path(_sqlite + _suffix).exists():
                 _close(Path(_sqlite + _suffix), 0o666)
 
+# The cache (kechuang.core.cache): figures derived from the registry (the complete
+# reporting year per scope, assessment results by inputs hash). By default a table in the
+# database itself, so every gunicorn worker and every app server shares it, its entries
+# roll back, are backed up and restored with the data they describe, and `make run` needs
+# no other server. `locmem` is for one process only (a registry change made in another
+# process would not reach it); `dummy` caches nothing (to measure without the cache).
+CACHE_KIND = os.environ.get("KECHUANG_CACHE", "db") or "db"
+_CACHE_BACKENDS = {
+    "db": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kechuang_cache",
+    },
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+if CACHE_KIND not in _CACHE_BACKENDS:
+    raise ValueError(
+        f"KECHUANG_CACHE: expected one of {sorted(_CACHE_BACKENDS)}, got {CACHE_KIND!r}"
+    )
+CACHES = {
+    "default": {
+        **_CACHE_BACKENDS[CACHE_KIND],
+        # A backstop only: every entry is checked against the registry's generation.
+        "TIMEOUT": envint("KECHUANG_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": envint("KECHUANG_CACHE_MAX_ENTRIES", 50_000)},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -150,12 +150,13 @@ class User(AbstractUser):
 
         return job_scope_q(self)
 
-    def audit_scope_q(self) -> models.Q:
-        """The audit entries this user may read (`scoping.audit_scope_q`); core reads
-        roles only through attributes of the user."""
+    def audit_scope_q(self, enterprise_id: int | None = None) -> models.Q:
+        """The audit entries this user may read (`scoping.audit_scope_q`), those about
+        one enterprise with `enterprise_id`; core reads roles only through attributes of
+        the user."""
         from kechuang.accounts.scoping import audit_scope_q
 
-        return audit_scope_q(self)
+        return audit_scope_q(self, enterprise_id)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # set_password() leaves the raw password in _password until the save: every path

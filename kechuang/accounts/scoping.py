@@ -200,11 +200,13 @@ def job_scope_q(actor: Any) -> Q:
     return made_by_scope_q(actor, "actor")
 
 
-def audit_scope_q(actor: Any) -> Q:
+def audit_scope_q(actor: Any, enterprise_id: int | None = None) -> Q:
     """Audit entries `actor` may read: about an enterprise they may see, or written by a
     user of their region (targets, statistics, regions). The whole trail for the platform
     administrator. (AuditLog.enterprise_id is a plain id, so the enterprise is looked up
-    by the app registry: accounts does not import enterprises.)"""
+    by the app registry: accounts does not import enterprises.) With `enterprise_id`,
+    for the entries about that one enterprise: the scope is then one firm looked up, not
+    every firm of the region (a province has hundreds of thousands)."""
     from django.apps import apps
 
     if sees_everything(actor):
@@ -214,7 +216,9 @@ def audit_scope_q(actor: Any) -> Q:
         return NOTHING
     enterprise_model = apps.get_model("enterprises", "Enterprise")
     # deleted enterprises' trail included (the base manager holds them)
-    ids = enterprise_model._base_manager.filter(region_subtree_q(own)).values("pk")
-    return Q(enterprise_id__in=ids) | Q(
+    ids = enterprise_model._base_manager.filter(region_subtree_q(own))
+    if enterprise_id is not None:
+        ids = ids.filter(pk=enterprise_id)
+    return Q(enterprise_id__in=ids.values("pk")) | Q(
         enterprise_id__isnull=True, actor__region__path__startswith=own.path
     )

@@ -20,6 +20,7 @@ from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Actor, JobFile, Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.enterprises.assessment import (
+    engine_results,
     input_failed,
     registry_records,
     registry_scope,
@@ -64,14 +65,25 @@ def enterprise_assessment(
     as_of: dt.date,
     rules: str | None = "all",
     overrides: Mapping[str, Any] | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(input record, output document) for one registered enterprise; `overrides`
-    are what-if values that replace the registry's for this run only (nothing saved).
-    The caller has already scoped `enterprise` to the actor."""
-    record = registry_records([enterprise], as_of)[0]
+    are what-if values that replace the registry's for this run only (nothing saved);
+    `base` is the enterprise's record as a call on the same `as_of` returned it, when
+    the caller has it already. The caller has already scoped `enterprise` to the actor."""
+    record = dict(base) if base is not None else registry_records([enterprise], as_of)[0]
     if overrides:
         record.update({k: v for k, v in overrides.items() if k not in ("uscc", "name")})
-    return record, assess_records([record], rules=rules, as_of=as_of)
+    # Read from the cache when these very inputs were assessed before by these rules.
+    chosen = rulesets_for(rules, as_of)
+    try:
+        [(results, _fix)], warnings = engine_results([record], chosen, as_of)
+    except inputs.InputError as exc:
+        raise input_failed(exc.errors) from None
+    doc = explain.document(as_of, chosen, results)
+    if warnings:
+        doc["warnings"] = warnings
+    return record, doc
 
 
 def _nothing(done: int, total: int, message: str = "") -> None:

@@ -90,7 +90,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
             values[f.key] = value
     try:
         _rec, doc = services.enterprise_assessment(
-            enterprise=enterprise, as_of=as_of, rules="all", overrides=overrides
+            enterprise=enterprise, as_of=as_of, rules="all", overrides=overrides, base=base
         )
         results = present_results(doc["results"])
     except ValidationFailed as exc:

@@ -281,4 +281,6 @@ def restore(path: Path) -> dict[str, Any]:
     wrong = sorted(t for t in expected if found.get(t) != expected[t])
     if wrong:
         raise _failed(f"恢复后与备份不一致的数据表：{'、'.join(wrong[:10])}")
+    # The database cache (kechuang.core.cache, the default) came back with the data
+    # its entries describe: every table as it was, that one included.
     return manifest

@@ -17,10 +17,14 @@ def can_view_audit(actor: Any) -> tuple[bool, str]:
     return False, "只有科技局可以查看操作日志"
 
 
-def _scope(actor: Any) -> Q:
-    """A bureau reads the trail of its own region (`User.audit_scope_q`)."""
+def _scope(actor: Any, enterprise_id: int | None = None) -> Q:
+    """A bureau reads the trail of its own region (`User.audit_scope_q`); with
+    `enterprise_id`, the part of it about that enterprise."""
     scope = getattr(actor, "audit_scope_q", None)
-    return scope() if callable(scope) else Q(pk__in=[])
+    if not callable(scope):
+        return Q(pk__in=[])
+    q: Q = scope(enterprise_id) if enterprise_id is not None else scope()
+    return q
 
 
 def audit_list(
@@ -29,7 +33,7 @@ def audit_list(
     allowed, reason = can_view_audit(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    qs = AuditLog.objects.filter(_scope(actor))
+    qs = AuditLog.objects.filter(_scope(actor, enterprise_id))
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
     if action:
@@ -41,7 +45,8 @@ def audit_recent(*, actor: Any, enterprise_id: int, limit: int = 10) -> list[Aud
     """The latest entries about one enterprise, or None when the actor may not see them."""
     if not can_view_audit(actor)[0]:
         return None
-    return list(AuditLog.objects.filter(_scope(actor), enterprise_id=enterprise_id)[:limit])
+    qs = AuditLog.objects.filter(_scope(actor, enterprise_id), enterprise_id=enterprise_id)
+    return list(qs[:limit])
 
 
 def import_batches_of(actor: Any, limit: int = 10) -> list[ImportBatch]:

@@ -23,9 +23,9 @@ from typing import Any, get_type_hints
 import yaml
 
 from kechuang.core.errors import FieldError, ValidationFailed
-from kechuang.enterprises.assessment import registry_records
+from kechuang.enterprises.assessment import engine_results, registry_records
 from kechuang.enterprises.models import Certificate, Enterprise
-from kechuang.rules import evaluate, explain, inputs
+from kechuang.rules import inputs
 from kechuang.rules.exact import pct_text
 from kechuang.rules.fields import MICRO
 from kechuang.rules.model import fix_col
@@ -281,15 +281,15 @@ def _frame(
     records = registry_records(enterprises, as_of)
     if not records:
         return [], []
+    chosen = [RULESETS[r] for r in rulesets]
     try:
-        parsed = inputs.from_records(records, as_of=as_of)
+        # each firm's from the cache while its inputs are those already assessed
+        per_firm, _warnings = engine_results(records, chosen, as_of, fix_columns=True)
     except inputs.InputError as exc:
         raise ValidationFailed([FieldError("input", "", line) for line in exc.errors]) from None
-    chosen = [RULESETS[r] for r in rulesets]
-    evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
-    fix_cols = [c for c in evaluated.columns if "|fix|" in c]
-    rows = evaluated.select(["uscc", "employees", "rd_expense_y3", *fix_cols]).to_dicts()
-    return list(explain.records(evaluated, chosen)), rows
+    results = [r for firm_results, _fix in per_firm for r in firm_results]
+    rows = [fix for _results, fix in per_firm if fix is not None]
+    return results, rows
 
 
 def _fixes(row: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -10,17 +10,24 @@ decimals). What the registry does not hold stays blank = unknown, never zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import pickle
+import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+import kechuang.rules as rules_package
 from kechuang.accounts.scoping import is_bureau
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter
@@ -49,6 +56,25 @@ def fiscal_years(as_of: dt.date) -> dict[str, int]:
     return {"y1": a - 3, "y2": a - 2, "y3": a - 1}
 
 
+# What `_record` reads of a year's facts.
+RECORD_FACT_FIELDS = (
+    "enterprise_id",
+    "fiscal_year",
+    "employees",
+    "tech_staff",
+    "revenue_yuan",
+    "rd_expense_yuan",
+    "net_assets_yuan",
+    "rd_domestic_yuan",
+    "conversions",
+    "total_income_yuan",
+    "non_taxable_income_yuan",
+    "hightech_income_yuan",
+    "total_assets_yuan",
+    "total_cost_yuan",
+)
+
+
 def registry_records(
     enterprises: QuerySet[Enterprise] | Iterable[Enterprise],
     as_of: dt.date,
@@ -59,20 +85,21 @@ def registry_records(
     firms = list(enterprises)
     ids = [e.pk for e in firms]
     years = fiscal_years(as_of)
-    facts: dict[int, dict[int, YearlyFacts]] = defaultdict(dict)
-    ip: dict[int, list[IPItem]] = defaultdict(list)
+    facts: dict[int, dict[int, Any]] = defaultdict(dict)
+    ip: dict[int, list[Any]] = defaultdict(list)
     hnte_ever: set[int] = set()
     hnte_valid: set[int] = set()
     for i in range(0, len(ids), 900):
         chunk = ids[i : i + 900]
+        # rows, not model instances: a pool's worth of firms is thousands of rows
         for f in YearlyFacts.objects.filter(
             enterprise_id__in=chunk, fiscal_year__in=years.values()
-        ):
-            facts[f.enterprise_id][f.fiscal_year] = f
+        ).values(*RECORD_FACT_FIELDS):
+            facts[f["enterprise_id"]][f["fiscal_year"]] = SimpleNamespace(**f)
         for item in IPItem.objects.filter(
             enterprise_id__in=chunk, is_valid=True, granted_on__lte=as_of
-        ):
-            ip[item.enterprise_id].append(item)
+        ).values("enterprise_id", "ip_class", "acquisition"):
+            ip[item["enterprise_id"]].append(SimpleNamespace(**item))
         hnte = Certificate.objects.filter(enterprise_id__in=chunk, kind=Certificate.Kind.HNTE)
         hnte_ever.update(hnte.filter(issued_on__lte=as_of).values_list("enterprise_id", flat=True))
         hnte_valid.update(hnte.valid_on(as_of).values_list("enterprise_id", flat=True))
@@ -112,7 +139,7 @@ def _fill_from_attributes(records: list[dict[str, Any]], ids: list[int], as_of: 
             rec[f.key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def _present_years(by_year: dict[int, YearlyFacts], years: dict[str, int]) -> list[str]:
+def _present_years(by_year: dict[int, Any], years: dict[str, int]) -> list[str]:
     """The fiscal years with revenue, contiguous and ending at y3 (assess.md)."""
     present: list[str] = []
     for key in reversed(YEAR_KEYS):
@@ -125,8 +152,8 @@ def _present_years(by_year: dict[int, YearlyFacts], years: dict[str, int]) -> li
 
 def _record(
     e: Enterprise,
-    by_year: dict[int, YearlyFacts],
-    items: list[IPItem],
+    by_year: dict[int, Any],
+    items: list[Any],
     years: dict[str, int],
     as_of: dt.date,
     ever: bool,
@@ -220,6 +247,122 @@ def ruleset_version(rs: RuleSet, as_of: dt.date) -> str:
     """Rule-set id + the date its parameters in force on `as_of` took effect."""
     dates = [d for d in rs.parameters.change_dates() if d <= as_of]
     return f"{rs.id}@{max(dates).isoformat() if dates else rs.effective_from.isoformat()}"
+
+
+# -- results cached by their inputs -----------------------------------------------------
+
+# Per record: its results (one per rule set asked for, in that order) and, when asked
+# for, the evaluated row's numeric fix columns (`<criterion>|fix|<key>`, with uscc,
+# employees and rd_expense_y3) that grading reads.
+EngineRow = tuple[list[dict[str, Any]], dict[str, Any] | None]
+FIX_BASE_COLUMNS = ("uscc", "employees", "rd_expense_y3")
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """The rules engine's own source and parameters (every file of `kechuang/rules/`):
+    results computed by another version of a rule or a threshold are another key."""
+    root = Path(rules_package.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".csv"):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def results_key(
+    record: Mapping[str, Any], chosen: Sequence[RuleSet], as_of: dt.date, fix_columns: bool
+) -> str:
+    """The cache key of one record's results: the hash of the input record, the as-of
+    date, the version of each rule set in force on it (`ruleset_version`) and the
+    engine's fingerprint — everything the results are computed from."""
+    payload = {
+        "inputs": record,
+        "as_of": as_of.isoformat(),
+        "rulesets": [ruleset_version(rs, as_of) for rs in chosen],
+        "engine": engine_fingerprint(),
+        "fix": fix_columns,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return "kc:results:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def engine_results(
+    records: Sequence[Mapping[str, Any]],
+    chosen: Sequence[RuleSet],
+    as_of: dt.date,
+    *,
+    fix_columns: bool = False,
+) -> tuple[list[EngineRow], list[str]]:
+    """Each record's results (and fix columns), from the cache where the very same
+    inputs were assessed before by the same rules; the others in one vectorized run
+    (stored for next time). Also the input's warnings (unknown columns), which only a
+    run can have. Invalid input raises `inputs.InputError`, as the engine does.
+
+    Nothing here can be stale: a record whose facts changed is another key. A rule set
+    is row-wise, so a record's results do not depend on the others assessed with it
+    (tests/enterprises/test_results_cache.py checks batch against one by one)."""
+    keys = [results_key(r, chosen, as_of, fix_columns) for r in records]
+    found: dict[str, EngineRow] = _LOCAL.get_many(keys)
+    shared = list({k for k in keys if k not in found})
+    if shared:
+        from_cache = cache.get_many(shared)
+        _LOCAL.set_many(from_cache)
+        found.update(from_cache)
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    warnings: list[str] = []
+    if missing:
+        parsed = inputs.from_records([records[i] for i in missing], as_of=as_of)
+        warnings = list(parsed.warnings)
+        evaluated = evaluate.assess(parsed.facts, chosen, as_of=as_of)
+        flat = list(explain.records(evaluated, chosen))
+        per = len(chosen)
+        fixes: list[dict[str, Any] | None] = [None] * len(missing)
+        if fix_columns:
+            cols = [*FIX_BASE_COLUMNS, *(c for c in evaluated.columns if "|fix|" in c)]
+            fixes = list(evaluated.select(cols).to_dicts())
+        fresh: dict[str, EngineRow] = {}
+        for n, i in enumerate(missing):
+            results = flat[n * per : (n + 1) * per]
+            assert all(r["uscc"] == results[0]["uscc"] for r in results)
+            fresh[keys[i]] = (results, fixes[n])
+        found.update(fresh)
+        if not warnings:  # a record with unknown keys is never stored (its warnings)
+            cache.set_many(fresh)
+            _LOCAL.set_many(fresh)
+    return [found[k] for k in keys], warnings
+
+
+class _LocalResults:
+    """The latest results this process read or computed, in front of the shared cache:
+    an entry keyed by its inputs can never be stale, so no other process needs to tell
+    this one anything. Bounded (least recently used out); kept pickled, as the shared
+    cache keeps them, so every caller gets its own copy to change."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, EngineRow]:
+        with self.lock:
+            found = {k: self.entries[k] for k in keys if k in self.entries}
+            for k in found:
+                self.entries.move_to_end(k)
+        return {k: pickle.loads(v) for k, v in found.items()}
+
+    def set_many(self, entries: Mapping[str, EngineRow]) -> None:
+        packed = {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in entries.items()}
+        with self.lock:
+            self.entries.update(packed)
+            for k in packed:
+                self.entries.move_to_end(k)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_LOCAL = _LocalResults(4096)
 
 
 def _no_progress(done: int, total: int, message: str = "") -> None:

@@ -50,9 +50,9 @@ def _expiring_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
 
 
 def _expiring_count(actor: Any, day: Any) -> int:
-    from kechuang.enterprises.selectors import expiring_certificates
+    from kechuang.enterprises.selectors import expiring_certificate_count
 
-    return expiring_certificates(actor, day).count()
+    return expiring_certificate_count(actor, day)
 
 
 TODO = [

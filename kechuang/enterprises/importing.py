@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 
 from kechuang.accounts.models import Region
 from kechuang.core.audit import EntryRows, audit_bulk, build_entry, jsonable, snapshot
+from kechuang.core.cache import registry_changed
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.imports import ImportKind, ImportPlan, RowResult
 from kechuang.core.models import AuditLog
@@ -896,6 +897,8 @@ def _import_run(
             try:
                 with transaction.atomic():
                     apply()
+                    # bulk writes send no signals: the cached figures' new generation
+                    registry_changed()
             except IntegrityError:
                 # a record this sheet adds was added meanwhile by another user (an
                 # enterprise's code, a year's facts, an IP or certificate number)

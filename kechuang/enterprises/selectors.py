@@ -23,8 +23,16 @@ from django.db.models import (
 )
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import ScopedQuerySet, is_bureau, role_of, scope_q_with_deleted
+from kechuang.accounts.scoping import (
+    ScopedQuerySet,
+    is_bureau,
+    role_of,
+    scope_q_with_deleted,
+    scope_region,
+    sees_everything,
+)
 from kechuang.core import periods
+from kechuang.core.cache import registry_memo
 from kechuang.core.errors import NotFound, PermissionDenied
 from kechuang.core.money import format_wan
 from kechuang.enterprises.facts import FACT_FIELDS, FactField
@@ -275,18 +283,16 @@ def complete_year(actor: Any) -> int | None:
     enterprises have facts. When no year reaches the share (a registry still being
     filled), the year with facts of the most enterprises (the latest of equals); None
     when there are no facts. Every record page opens on it (`default_year`) and every
-    plan page on the year after it (`plan_year`), so a few new rows move neither."""
-    active = Enterprise.objects.visible_to(actor).filter(status=Enterprise.Status.ACTIVE).count()
-    per_year = list(
-        YearlyFacts.objects.visible_to(actor)
-        .filter(enterprise__status=Enterprise.Status.ACTIVE)
-        .values("fiscal_year")
-        # One row per (enterprise, year) (uniq_facts_year): COUNT(*) is the firms, and
-        # without DISTINCT PostgreSQL hashes instead of sorting every row of facts.
-        .annotate(firms=Count("id"))
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", "firms")
-    )
+    plan page on the year after it (`plan_year`), so a few new rows move neither.
+
+    The counts it is read from are a scan of the scope's facts (O(records)): they are
+    cached per region scope until the registry next changes (`core.cache.registry_memo`).
+    """
+    scope = _cache_scope(actor)
+    if scope is None:
+        active, per_year = _year_coverage(actor)
+    else:
+        active, per_year = registry_memo("facts-coverage", scope, lambda: _year_coverage(actor))
     if not per_year:
         return latest_fiscal_year(actor)
     this_year = periods.today().year
@@ -294,6 +300,34 @@ def complete_year(actor: Any) -> int | None:
         if year < this_year and firms >= COMPLETE_YEAR_SHARE * active:
             return int(year)
     return int(max(per_year, key=lambda row: (row[1], row[0]))[0])
+
+
+def _cache_scope(actor: Any) -> str | None:
+    """What the actor's scope is cached under: its region's path (every officer of a
+    town, every bureau user of a county share it), "*" for the platform administrator;
+    None — not cached — for enterprise users and helpers, whose scope is a few firms."""
+    if sees_everything(actor):
+        return "*"
+    region = scope_region(actor)
+    return region.path if region is not None else None
+
+
+def _year_coverage(actor: Any) -> tuple[int, list[tuple[int, int]]]:
+    """(active enterprises, [(fiscal year, active enterprises with facts)], latest
+    year first) in the actor's scope."""
+    active = Enterprise.objects.visible_to(actor).filter(status=Enterprise.Status.ACTIVE).count()
+    per_year = [
+        (int(year), int(firms))
+        for year, firms in YearlyFacts.objects.visible_to(actor)
+        .filter(enterprise__status=Enterprise.Status.ACTIVE)
+        .values("fiscal_year")
+        # One row per (enterprise, year) (uniq_facts_year): COUNT(*) is the firms, and
+        # without DISTINCT PostgreSQL hashes instead of sorting every row of facts.
+        .annotate(firms=Count("id"))
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", "firms")
+    ]
+    return active, per_year
 
 
 def default_year(actor: Any) -> int:
@@ -475,6 +509,19 @@ def expiring_certificates(
         .exclude(Exists(later))
         .select_related("enterprise", "enterprise__region")
         .order_by("valid_until", "enterprise__name", "pk")
+    )
+
+
+def expiring_certificate_count(actor: Any, day: dt.date, days: int = EXPIRING_DAYS) -> int:
+    """How many `expiring_certificates` there are: the top bar's reminder on every page,
+    cached per region scope and day until the registry next changes."""
+    scope = _cache_scope(actor)
+    if scope is None:
+        return expiring_certificates(actor, day, days).count()
+    return registry_memo(
+        "expiring-certificates",
+        f"{scope}@{day.isoformat()}+{days}",
+        lambda: expiring_certificates(actor, day, days).count(),
     )
 
 

@@ -28,13 +28,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear, Round
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import records_limit_path
 from kechuang.core import periods
+from kechuang.core.cache import registry_memo
 from kechuang.enterprises.models import (
     Certificate,
     CertificateQuerySet,
@@ -44,6 +46,7 @@ from kechuang.enterprises.models import (
 from kechuang.targets import growth
 
 COUNT, WAN, PERCENT = "家", "万元", "%"
+T = TypeVar("T")
 
 STATUS_RECORDS = "records"
 STATUS_STATISTIC = "statistic"
@@ -111,6 +114,9 @@ class Indicator:
     # The same count for many towns/parks of one county in one grouped query (the
     # dashboard's area comparison): (evaluator, county, areas, year) → {area pk: count}.
     by_area: Callable[[Evaluator, Region, list[Region], int], dict[int, int]] | None = None
+    # The same count for several years of one region in one grouped query (the
+    # dashboard's trend): (evaluator, region, years) → {year: count}.
+    by_years: Callable[[Evaluator, Region, list[int]], dict[int, int]] | None = None
 
     def data_year(self, year: int) -> int:
         return year - self.data_lag
@@ -171,33 +177,131 @@ def _issued_in(kind: str) -> Callable[[Evaluator, Region, int], Computed]:
     return compute
 
 
-def _count_by_area(
-    qs: QuerySet[Certificate], areas: list[Region], *, distinct: bool
-) -> dict[int, int]:
-    """Certificates (or distinct firms) per area in one query: counted per region path,
-    summed into each area whose path is a prefix (a town's own subtree)."""
-    agg = Count("enterprise_id", distinct=True) if distinct else Count("id")
-    per_path = qs.order_by().values_list("enterprise__region__path").annotate(n=agg)
-    counts: dict[str, int] = {path: n for path, n in per_path}
-    return {a.pk: sum(n for path, n in counts.items() if path.startswith(a.path)) for a in areas}
-
-
 def _issued_in_by_area(
     kind: str, *, distinct: bool = False
 ) -> Callable[[Evaluator, Region, list[Region], int], dict[int, int]]:
     def by_area(ev: Evaluator, county: Region, areas: list[Region], year: int) -> dict[int, int]:
-        qs = Certificate.objects.filter(kind=kind, issued_on__year=year).in_region(county)
-        return _count_by_area(qs, areas, distinct=distinct)
+        per_path = _issued_by_path(ev, county, year)
+        return {
+            a.pk: sum(
+                counts[1 if distinct else 0]
+                for (k, path), counts in per_path.items()
+                if k == kind and path.startswith(a.path)
+            )
+            for a in areas
+        }
 
     return by_area
+
+
+def _issued_by_path(ev: Evaluator, county: Region, year: int) -> dict[Any, tuple[int, int]]:
+    """{(kind, region path): (certificates, distinct firms)} issued in `year` under
+    `county`, for every kind of ISSUED_KINDS: one grouped query for the three
+    indicators' area comparison, kept on the evaluator. A firm is in one region, so
+    distinct firms per path add up to distinct firms per area."""
+
+    def query() -> dict[Any, tuple[int, int]]:
+        qs = (
+            Certificate.objects.filter(kind__in=ISSUED_KINDS, issued_on__year=year)
+            .in_region(county)
+            .order_by()
+            .values_list("kind", "enterprise__region__path")
+            .annotate(n=Count("id"), firms=Count("enterprise_id", distinct=True))
+        )
+        return {(kind, path): (n, firms) for kind, path, n, firms in qs}
+
+    return _shared(ev, "issued-by-path", county, str(year), query)
 
 
 def _hnte_valid_by_area(
     ev: Evaluator, county: Region, areas: list[Region], year: int
 ) -> dict[int, int]:
     day = year_end(year, ev.today)
-    qs = Certificate.objects.filter(kind="hnte").in_region(county).valid_on(day)
-    return _count_by_area(qs, areas, distinct=True)
+
+    def query() -> dict[str, int]:
+        qs = Certificate.objects.filter(kind="hnte").in_region(county).valid_on(day)
+        per_path = qs.order_by().values_list("enterprise__region__path")
+        return dict(per_path.annotate(n=Count("enterprise_id", distinct=True)))
+
+    counts = _shared(ev, "hnte-valid-by-path", county, day.isoformat(), query)
+    return {a.pk: sum(n for path, n in counts.items() if path.startswith(a.path)) for a in areas}
+
+
+def _shared(ev: Evaluator, name: str, region: Region, args: str, compute: Callable[[], T]) -> T:
+    """A count of the registry under `region` (never of one actor's: whether an actor may
+    read records there is decided before, by `Evaluator.has_records`): computed once per
+    evaluator, and kept across requests, workers and servers until the registry next
+    changes (`core.cache.registry_memo`)."""
+    scope = f"{region.pk}:{region.path}:{args}"
+    return ev.memo((name, scope), lambda: registry_memo(f"indicator-{name}", scope, compute))
+
+
+# Certificate kinds counted by their year of issue (hnte_new, tech_sme_new, pool_new).
+ISSUED_KINDS = ("hnte", "tech_sme", "provincial_pool")
+
+
+def _issued_by_year(ev: Evaluator, region: Region, years: list[int]) -> dict[Any, tuple[int, int]]:
+    """{(kind, year): (certificates, distinct firms)} issued in `years` in `region`, for
+    every kind of ISSUED_KINDS: one grouped query for the three indicators, kept on the
+    evaluator."""
+
+    def query() -> dict[Any, tuple[int, int]]:
+        qs = (
+            Certificate.objects.filter(
+                kind__in=ISSUED_KINDS,
+                issued_on__gte=dt.date(min(years), 1, 1),
+                issued_on__lte=dt.date(max(years), 12, 31),
+            )
+            .in_region(region)
+            .order_by()
+            .annotate(year=ExtractYear("issued_on"))
+            .values_list("kind", "year")
+            .annotate(n=Count("id"), firms=Count("enterprise_id", distinct=True))
+        )
+        return {(kind, int(year)): (n, firms) for kind, year, n, firms in qs}
+
+    return _shared(ev, "issued-by-year", region, ",".join(map(str, years)), query)
+
+
+def _issued_in_by_years(
+    kind: str, *, distinct: bool = False
+) -> Callable[[Evaluator, Region, list[int]], dict[int, int]]:
+    def by_years(ev: Evaluator, region: Region, years: list[int]) -> dict[int, int]:
+        counts = _issued_by_year(ev, region, years)
+        return {y: counts.get((kind, y), (0, 0))[1 if distinct else 0] for y in years}
+
+    return by_years
+
+
+def _valid_q(day: dt.date) -> Q:
+    """`CertificateQuerySet.valid_on(day)` as a condition (for a filtered aggregate)."""
+    return (
+        Q(valid_from__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    )
+
+
+def _hnte_valid_by_years(ev: Evaluator, region: Region, years: list[int]) -> dict[int, int]:
+    """Firms holding a valid HNTE certificate at each year's end: one scan, a filtered
+    distinct count per year."""
+    days = {y: year_end(y, ev.today) for y in years}
+
+    def query() -> dict[int, int]:
+        found = (
+            Certificate.objects.filter(kind="hnte", valid_from__lte=max(days.values()))
+            .in_region(region)
+            .aggregate(
+                **{
+                    f"y{y}": Count("enterprise_id", distinct=True, filter=_valid_q(day))
+                    for y, day in days.items()
+                }
+            )
+        )
+        return {y: int(found[f"y{y}"] or 0) for y in years}
+
+    args = ",".join(d.isoformat() for d in days.values())
+    return _shared(ev, "hnte-valid-by-years", region, args, query)
 
 
 def _tech_sme_new(ev: Evaluator, region: Region, year: int) -> Computed:
@@ -254,18 +358,32 @@ def _fact_row(f: YearlyFacts, field_name: str, label: str) -> RecordRow:
     )
 
 
+def _cents(field_name: str) -> Sum:
+    """The exact sum of a money field, in fen, computed by the database (one row back,
+    not one per firm): every amount has two decimals, so ×100 rounded is exact —
+    SQLite keeps decimals as floats, and its float sum of whole numbers is exact far
+    beyond any county's or province's total (2⁵³ fen)."""
+    return Sum(Round(F(field_name) * 100), output_field=IntegerField())
+
+
 def _hightech_output_wan(ev: Evaluator, region: Region, year: int) -> Computed:
     qs = (
         _facts(region, year)
         .filter(hightech_output_yuan__isnull=False)
         .order_by("-hightech_output_yuan")
     )
-    amounts = list(qs.values_list("hightech_output_yuan", flat=True))
+    found = _shared(
+        ev,
+        "hightech-output",
+        region,
+        str(year),
+        lambda: qs.aggregate(cents=_cents("hightech_output_yuan"), n=Count("id")),
+    )
     # no firm reported it: unknown, not zero
-    value = sum(amounts, Decimal(0)) / 10000 if amounts else None
+    value = Decimal(int(found["cents"])) / 1000000 if found["n"] else None
     return Computed(
         value,
-        len(amounts),
+        found["n"],
         lambda: [_fact_row(f, "hightech_output_yuan", "高新技术产业产值") for f in qs],
     )
 
@@ -276,13 +394,23 @@ def _hightech_output_share(ev: Evaluator, region: Region, year: int) -> Computed
         .filter(enterprise__is_above_scale=True, output_value_yuan__isnull=False)
         .order_by("-output_value_yuan")
     )
-    pairs = list(qs.values_list("hightech_output_yuan", "output_value_yuan"))
-    total = sum((o for _h, o in pairs), Decimal(0))
-    hightech = sum((h for h, _o in pairs if h is not None), Decimal(0))
+    found = _shared(
+        ev,
+        "hightech-output-share",
+        region,
+        str(year),
+        lambda: qs.aggregate(
+            total=_cents("output_value_yuan"),
+            hightech=_cents("hightech_output_yuan"),
+            n=Count("id"),
+        ),
+    )
+    total = Decimal(int(found["total"] or 0))
+    hightech = Decimal(int(found["hightech"] or 0))
     value = hightech / total * 100 if total else None
     return Computed(
         value,
-        len(pairs),
+        found["n"],
         lambda: [_fact_row(f, "output_value_yuan", "工业总产值（规上）") for f in qs],
     )
 
@@ -318,6 +446,7 @@ INDICATORS: dict[str, Indicator] = {
             0,
             _issued_in("hnte"),
             by_area=_issued_in_by_area("hnte"),
+            by_years=_issued_in_by_years("hnte"),
         ),
         _I(
             "hnte_valid",
@@ -329,6 +458,7 @@ INDICATORS: dict[str, Indicator] = {
             0,
             _hnte_valid,
             by_area=_hnte_valid_by_area,
+            by_years=_hnte_valid_by_years,
         ),
         _I(
             "hnte_valid_growth_avg_3y",
@@ -350,6 +480,7 @@ INDICATORS: dict[str, Indicator] = {
             0,
             _tech_sme_new,
             by_area=_issued_in_by_area("tech_sme", distinct=True),
+            by_years=_issued_in_by_years("tech_sme", distinct=True),
         ),
         _I(
             "pool_new",
@@ -361,6 +492,7 @@ INDICATORS: dict[str, Indicator] = {
             0,
             _issued_in("provincial_pool"),
             by_area=_issued_in_by_area("provincial_pool"),
+            by_years=_issued_in_by_years("provincial_pool"),
         ),
         # Computed by the cultivation app (its contributions); pending without it.
         _I(
@@ -545,6 +677,14 @@ class Evaluator:
         self._values: dict[tuple[str, int, int], tuple[Value, Computed | None]] = {}
         self._has_records: dict[int, bool] = {}
         self._stats: dict[int, dict[tuple[int, str], Any]] = {}
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()` once per evaluator (a grouped query several indicators share)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     def has_records(self, region: Region) -> bool:
         """Whether the registry covers the region: its county (for a town or park: the
@@ -630,6 +770,28 @@ class Evaluator:
                     Computed(Decimal(n), n, _rows_later(ind, self, area, year)),
                 )
 
+    def prefetch_years(self, ids: tuple[str, ...], region: Region, years: list[int]) -> None:
+        """Answer `ids` for `region` in every one of `years` at once (one grouped query
+        per indicator, the certificate counts of issue sharing one, instead of one per
+        year); `value` then reads the cache. The records behind a figure are still
+        fetched per year, when asked for."""
+        if not years or not self.has_records(region):
+            return
+        for indicator_id in ids:
+            ind = INDICATORS[indicator_id]
+            if ind.by_years is None or ind.kind != "records" or ind.compute is None:
+                continue
+            wanted = [y for y in years if (indicator_id, region.pk, y) not in self._values]
+            if not wanted:
+                continue
+            counts = ind.by_years(self, region, sorted(years))
+            for y in wanted:
+                n = counts.get(y, 0)
+                self._values[(indicator_id, region.pk, y)] = (
+                    Value(ind, region, y, Decimal(n), STATUS_RECORDS, n),
+                    Computed(Decimal(n), n, _rows_later(ind, self, region, y)),
+                )
+
     def value(self, indicator_id: str, region: Region, year: int) -> Value:
         return self._evaluate(indicator_id, region, year)[0]
 
@@ -661,7 +823,11 @@ class Evaluator:
             if region.is_area
             else [region.kind]
         )
-        return list(Region.objects.filter(parent_id=region.parent_id, kind__in=kinds))
+        # once per evaluator: a dashboard ranks every indicator among the same peers
+        return self.memo(
+            ("peers", region.parent_id, tuple(kinds)),
+            lambda: list(Region.objects.filter(parent_id=region.parent_id, kind__in=kinds)),
+        )
 
     def peer_values(self, indicator_id: str, region: Region, year: int) -> list[Value]:
         return [self.value(indicator_id, r, year) for r in self.peers(region)]

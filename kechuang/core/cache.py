@@ -1,0 +1,104 @@
+"""Figures derived from the registry, kept across requests, workers and app servers —
+and never stale.
+
+Django's cache (`settings.CACHES`, by default a table in the database itself) holds two
+kinds of entries:
+
+- **values keyed by everything they are computed from**, e.g. an assessment by the hash
+  of its input record, the rule sets' versions and the engine's own source
+  (`enterprises.assessment.engine_results`): a change of facts is a new key, so there is
+  nothing to invalidate and nothing can be stale;
+- **values computed by a query over the registry** (`registry_memo`), e.g. the complete
+  reporting year of a scope: stored together with the registry's *generation*. Every
+  write to the registry — a save or delete of an enterprise (soft delete and restore
+  included), its yearly facts, IP items, certificates, a region (signals connected in
+  `enterprises.apps`), and every import or bulk write (they call `registry_changed()`) —
+  starts a new generation when its transaction commits, so every entry of an older one is
+  ignored from then on, in every process that shares the cache. A transaction that has
+  changed the registry and not yet committed reads past the cache: it sees its own rows,
+  which nobody else may see yet.
+
+An entry stored by a reader that raced a writer is at worst *newer* than its
+generation, never older: a reader takes the generation before it queries, and the
+generation moves only after the writer's commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+GENERATION_KEY = "kc:registry-generation"
+T = TypeVar("T")
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _pending(conn: Any) -> bool:
+    return any(func is _new_generation for _sids, func, _robust in conn.run_on_commit)
+
+
+def registry_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """The registry was written: a new generation once this transaction commits (at
+    once outside a transaction); one per transaction however many rows it writes."""
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        _new_generation()
+    elif not _pending(conn):
+        transaction.on_commit(_new_generation, using=using)
+
+
+def registry_dirty(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this connection's open transaction has changed the registry (and the
+    cache therefore cannot answer for it). A rolled-back savepoint takes its pending
+    generation with it."""
+    conn = connections[using]
+    return bool(conn.in_atomic_block and _pending(conn))
+
+
+def _key(name: str, scope: str) -> str:
+    key = f"kc:{name}:{scope}"
+    if len(key) > 200 or not key.isprintable() or " " in key:
+        key = f"kc:{name}:#" + hashlib.sha256(scope.encode()).hexdigest()
+    return key
+
+
+def registry_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
+    """`compute()` for `scope` (e.g. a region path), from the cache while the registry
+    has not changed since it was stored."""
+    if registry_dirty():
+        return compute()
+    key = _key(name, scope)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:  # a new or emptied cache: start a generation
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    entry = found.get(key)
+    if entry is not None and generation is not None and entry[0] == generation:
+        value: T = entry[1]
+        return value
+    value = compute()
+    if generation is not None:
+        cache.set(key, (generation, value))
+    return value
+
+
+def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
+    """After every `migrate`: the database cache's table (`settings.CACHES`), so a new
+    installation, `make run` and the test databases get it without another command; and
+    a new generation, since a release (migrated once, docs/deployment.md) may compute a
+    figure differently from the code that stored it."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache"):
+        call_command("createcachetable", database=using, verbosity=0)
+    _new_generation()

@@ -1,0 +1,233 @@
+"""The cache never answers with a figure the registry no longer gives (a stale complete
+year, count or assessment is a wrong page, a wrong verdict): every entry computed by a
+query is dropped by the commit of any change to the registry — a fact edit, an import,
+a soft delete or restore, a new certificate — and each region scope has its own.
+
+These tests commit (transaction=True), as requests do: a test's usual transaction never
+commits, and a transaction that changed the registry reads past the cache
+(`core.cache.registry_dirty`), which the last tests check on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from kechuang.core import cache as kc_cache
+from kechuang.enterprises import importing, selectors, services
+from kechuang.enterprises.models import Enterprise
+from kechuang.targets.indicators import Evaluator
+from tests.conftest import make_enterprise, make_regions, make_staff, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TODAY = dt.date(2021, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _today(settings: Any, monkeypatch: Any) -> Iterator[None]:
+    from kechuang.core import periods
+
+    monkeypatch.setattr(periods, "today", lambda: TODAY)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def computed(monkeypatch: Any) -> list[str]:
+    """The scopes whose year coverage was computed (not read from the cache)."""
+    calls: list[str] = []
+    real = selectors._year_coverage
+
+    def counting(actor: Any) -> Any:
+        calls.append(actor.username)
+        return real(actor)
+
+    monkeypatch.setattr(selectors, "_year_coverage", counting)
+    return calls
+
+
+def _facts(actor: Any, firm: Enterprise, year: int, revenue: str = "1000") -> None:
+    services.facts_record(
+        actor=actor,
+        enterprise=firm,
+        fiscal_year=year,
+        values={"employees": 20, "revenue_yuan": Decimal(revenue) * 10000},
+        source="statistics",
+    )
+
+
+@pytest.fixture
+def county() -> dict[str, Any]:
+    """泰兴: four firms in 镇B, all with 2019 facts, one with 2020's: complete year 2019."""
+    regions = make_regions()
+    staff = make_staff()
+    firms = [make_enterprise(staff, regions["town_b"]) for _ in range(4)]
+    for firm in firms:
+        _facts(staff, firm, 2019)
+    _facts(staff, firms[0], 2020)
+    return {"regions": regions, "staff": staff, "firms": firms}
+
+
+def test_complete_year_is_read_from_the_cache_until_a_fact_edit_commits(county, computed):
+    staff, firms = county["staff"], county["firms"]
+    assert selectors.complete_year(staff) == 2019
+    assert selectors.complete_year(staff) == 2019
+    assert computed == ["staff"]  # the second read came from the cache
+
+    _facts(staff, firms[1], 2020)  # 2 of 4 firms: half reported 2020
+    assert selectors.complete_year(staff) == 2020
+    assert computed == ["staff", "staff"]
+
+
+def test_a_changed_value_of_existing_facts_starts_a_new_generation_too(county):
+    before = cache.get(kc_cache.GENERATION_KEY)
+    selectors.complete_year(county["staff"])
+    _facts(county["staff"], county["firms"][0], 2019, revenue="2000")
+    assert cache.get(kc_cache.GENERATION_KEY) not in (None, before)
+
+
+def test_an_import_moves_the_complete_year(county, computed):
+    staff, firms = county["staff"], county["firms"]
+    assert selectors.complete_year(staff) == 2019
+    sheet = "统一社会信用代码,会计年度,职工总数,数据来源\n" + "".join(
+        f"{f.uscc},2020,30,统计\n" for f in firms[1:3]
+    )
+    plan = importing.import_run(
+        actor=staff, kind="facts", data=sheet.encode("utf-8"), filename="f.csv", commit=True
+    )
+    assert plan.imported
+    assert selectors.complete_year(staff) == 2020
+    assert len(computed) == 2
+
+
+def test_soft_delete_and_restore_move_the_complete_year(county, computed):
+    staff, firms = county["staff"], county["firms"]
+    assert selectors.complete_year(staff) == 2019
+    # two firms without 2020 facts leave: 1 of the 2 active firms reported 2020
+    for firm in firms[2:]:
+        services.enterprise_delete(actor=staff, enterprise=firm, reason="注销")
+    assert selectors.complete_year(staff) == 2020
+    services.enterprise_restore(actor=staff, enterprise=Enterprise.all_objects.get(pk=firms[2].pk))
+    assert selectors.complete_year(staff) == 2019
+    assert len(computed) == 3
+
+
+def test_each_region_scope_has_its_own_entry_on_a_city_instance(county, computed):
+    from kechuang.accounts.models import Region
+
+    regions, staff = county["regions"], county["staff"]
+    peer_town = Region.objects.create(
+        code="321281103", name="戴南镇", kind="town", parent=regions["peer"]
+    )
+    xinghua = make_user("xinghua", "staff", region=regions["peer"])
+    city = make_user("shikjj", "staff", region=regions["city"])
+    town_b = make_user("officer_b", "officer", region=regions["town_b"])
+    park_a = make_user("officer_a", "officer", region=regions["park_a"])
+    # 兴化: three firms, all with 2018 facts only
+    for _ in range(3):
+        _facts(xinghua, make_enterprise(xinghua, peer_town), 2018)
+    answers = {
+        "staff": 2019,  # 泰兴: 2019 by 4 of 4 firms
+        "xinghua": 2018,  # 兴化: 2018 by 3 of 3
+        "shikjj": 2019,  # the city: 2020 by 1 of 7, 2019 by 4 of 7 (≥ half)
+        "officer_b": 2019,  # 镇B holds 泰兴's four firms
+        "officer_a": None,  # 园区A has no firms, no facts
+    }
+    users = {"staff": staff, "xinghua": xinghua, "shikjj": city}
+    users |= {"officer_b": town_b, "officer_a": park_a}
+    for _round in range(2):
+        for name, user in users.items():
+            assert selectors.complete_year(user) == answers[name], name
+    assert sorted(computed) == sorted(users)  # once per scope, then from the cache
+    # two more firms with 2018 facts in 兴化: the city's 2019 is now 4 of 9, its 2018
+    # 5 of 9; 泰兴 and its town stay as they were
+    for _ in range(2):
+        _facts(xinghua, make_enterprise(xinghua, peer_town), 2018)
+    assert selectors.complete_year(xinghua) == 2018
+    assert selectors.complete_year(city) == 2018
+    assert selectors.complete_year(staff) == 2019
+    assert selectors.complete_year(town_b) == 2019
+
+
+def test_the_generation_moves_when_the_writer_commits_not_before(county):
+    staff, firms = county["staff"], county["firms"]
+    selectors.complete_year(staff)
+    generation = cache.get(kc_cache.GENERATION_KEY)
+    with transaction.atomic():
+        _facts(staff, firms[1], 2020)
+        assert kc_cache.registry_dirty()
+        assert cache.get(kc_cache.GENERATION_KEY) == generation
+        # the writer reads its own rows, which the cache cannot know
+        assert selectors.complete_year(staff) == 2020
+    assert not kc_cache.registry_dirty()
+    assert cache.get(kc_cache.GENERATION_KEY) != generation
+    assert selectors.complete_year(staff) == 2020
+
+
+def test_a_rolled_back_change_leaves_the_cache_as_it_was(county, computed):
+    staff, firms = county["staff"], county["firms"]
+    assert selectors.complete_year(staff) == 2019
+    generation = cache.get(kc_cache.GENERATION_KEY)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _facts(staff, firms[1], 2020)
+        assert selectors.complete_year(staff) == 2020
+        raise RuntimeError("rolled back")
+    assert not kc_cache.registry_dirty()
+    assert cache.get(kc_cache.GENERATION_KEY) == generation
+    assert selectors.complete_year(staff) == 2019
+    assert computed == ["staff", "staff"]  # the writer's own read; then the cache again
+
+
+def test_a_rolled_back_savepoint_takes_its_pending_generation_with_it(county):
+    staff, firms = county["staff"], county["firms"]
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _facts(staff, firms[1], 2020)
+            raise RuntimeError("savepoint rolled back")
+        assert not kc_cache.registry_dirty()
+
+
+def test_a_lost_generation_is_a_miss_never_a_stale_hit(county, computed):
+    staff = county["staff"]
+    assert selectors.complete_year(staff) == 2019
+    cache.delete(kc_cache.GENERATION_KEY)  # evicted (culled, cache cleared)
+    assert selectors.complete_year(staff) == 2019
+    assert computed == ["staff", "staff"]
+
+
+def test_the_expiring_certificates_reminder_follows_a_new_certificate(county):
+    staff, firm = county["staff"], county["firms"][0]
+    assert selectors.expiring_certificate_count(staff, TODAY) == 0
+    services.certificate_save(
+        actor=staff,
+        enterprise=firm,
+        data={"kind": "hnte", "number": "GR201832000009", "issued_on": dt.date(2018, 10, 1)},
+    )
+    assert selectors.expiring_certificate_count(staff, TODAY) == 1
+
+
+def test_dashboard_counts_follow_a_new_certificate_and_a_soft_delete(county):
+    staff, firm, regions = county["staff"], county["firms"][0], county["regions"]
+
+    def hnte_new(year: int) -> Any:
+        ev = Evaluator(actor=staff)
+        ev.prefetch_years(("hnte_new", "hnte_valid"), regions["county"], [2019, 2020])
+        return ev.value("hnte_new", regions["county"], year).value, ev.value(
+            "hnte_valid", regions["county"], year
+        ).value
+
+    assert hnte_new(2020) == (0, 0)
+    services.certificate_save(
+        actor=staff,
+        enterprise=firm,
+        data={"kind": "hnte", "number": "GR202032000001", "issued_on": dt.date(2020, 12, 1)},
+    )
+    assert hnte_new(2020) == (1, 1)
+    services.enterprise_delete(actor=staff, enterprise=firm, reason="注销")
+    assert hnte_new(2020) == (0, 0)
