@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "kechuang.assessments",
     "kechuang.programmes",
     "kechuang.cultivation",
+    "kechuang.matching",
+    "kechuang.events",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",
