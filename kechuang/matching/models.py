@@ -374,3 +374,19 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TermStat(models.Model):
+    """How many search entries hold each term (document frequency), kept by the index's
+    writers: the search leaves out words most entries hold and ranks by the rarer ones.
+    The row with the empty term counts the entries."""
+
+    term = models.CharField("词", max_length=100, unique=True)
+    df = models.PositiveIntegerField("条目数", default=0)
+
+    class Meta:
+        verbose_name = "检索词频"
+        verbose_name_plural = "检索词频"
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.df}"

@@ -12,40 +12,59 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from kechuang.matching.models import SearchEntry
+from kechuang.matching.models import SearchEntry, TermStat
+
+MAX_TERMS = 5
+# A word held by more than this share of the entries ranks nothing and matches most of
+# them (材料, 工艺 …): it is left out of the query while rarer words remain.
+COMMON_SHARE = 0.05
 
 
-def _fts5_query(terms: Sequence[str]) -> str:
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def query_terms(terms: Sequence[str]) -> list[str]:
+    """The words worth asking the index for: those it holds, rarest first, without the
+    ones most entries hold (unless nothing else is left), at most MAX_TERMS."""
+    wanted = [t for t in dict.fromkeys(terms) if t.strip()]
+    if not wanted:
+        return []
+    df = dict(TermStat.objects.filter(term__in=[*wanted, ""]).values_list("term", "df"))
+    total = df.pop("", 0)
+    held = sorted((t for t in wanted if df.get(t, 0) > 0), key=lambda t: (df[t], t))
+    rare = [t for t in held if df[t] <= max(COMMON_SHARE * total, 50)]
+    return (rare or held[:1])[:MAX_TERMS]
 
 
-def _ts_query(terms: Sequence[str]) -> str:
-    return " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms)
+def _quoted(terms: Sequence[str], quote: str) -> list[str]:
+    if quote == '"':
+        return ['"' + t.replace('"', '""') + '"' for t in terms]
+    return ["'" + t.replace("'", "''").replace("\\", "") + "'" for t in terms]
 
 
 def find(terms: Sequence[str], kinds: Sequence[str] = (), limit: int = 50) -> list[int]:
-    """Ids of matching entries, best first."""
-    terms = [t for t in terms if t.strip()]
+    """Ids of the entries containing any of `terms` (of `kinds`, when given), best first."""
+    terms = query_terms(terms)
     if not terms:
         return []
-    kind_sql, kind_params = "", list(kinds)
-    if kinds:
-        kind_sql = " AND e.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            match = "terms : (" + " OR ".join(_quoted(terms, '"')) + ")"
+            if kinds:
+                match += " AND kind : (" + " OR ".join(_quoted(kinds, '"')) + ")"
+            # One word: every entry holds it once, so ranking would only sort by length.
+            order = "rank, rowid" if len(terms) > 1 else "rowid DESC"
             cursor.execute(
-                "SELECT e.id FROM matching_fts f JOIN matching_searchentry e ON e.id = f.rowid "
-                f"WHERE matching_fts MATCH %s{kind_sql} ORDER BY bm25(matching_fts), e.id "
+                f"SELECT rowid FROM matching_fts WHERE matching_fts MATCH %s ORDER BY {order} "
                 "LIMIT %s",
-                [_fts5_query(terms), *kind_params, limit],
+                [match, limit],
             )
         else:
+            kind_sql = ""
+            if kinds:
+                kind_sql = " AND e.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+            order = "ts_rank(e.tsv, q) DESC, e.id" if len(terms) > 1 else "e.id DESC"
             cursor.execute(
                 "SELECT e.id FROM matching_searchentry e, to_tsquery('simple', %s) q "
-                "WHERE to_tsvector('simple'::regconfig, e.terms) @@ q"
-                f"{kind_sql} ORDER BY ts_rank(to_tsvector('simple'::regconfig, e.terms), q) "
-                "DESC, e.id LIMIT %s",
-                [_ts_query(terms), *kind_params, limit],
+                f"WHERE e.tsv @@ q{kind_sql} ORDER BY {order} LIMIT %s",
+                [" | ".join(_quoted(terms, "'")), *kinds, limit],
             )
         return [row[0] for row in cursor.fetchall()]
 

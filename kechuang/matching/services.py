@@ -5,11 +5,14 @@ permission first, runs in one transaction and writes the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -28,6 +31,7 @@ from kechuang.matching.models import (
     Introduction,
     Progress,
     SearchEntry,
+    TermStat,
 )
 from kechuang.matching.permissions import (
     can_edit_supply,
@@ -121,8 +125,26 @@ def _log(
 # -- the search index ---------------------------------------------------------------------
 
 
+TOTAL = ""  # the TermStat row counting the entries
+
+
+def _count_terms(added: Counter[str]) -> None:
+    """Add (or, negative, remove) entries to the document frequencies."""
+    changes = {t: n for t, n in added.items() if n}
+    if not changes:
+        return
+    existing = set(TermStat.objects.filter(term__in=list(changes)).values_list("term", flat=True))
+    TermStat.objects.bulk_create(
+        [TermStat(term=t, df=max(n, 0)) for t, n in changes.items() if t not in existing]
+    )
+    for t, n in changes.items():
+        if t in existing:
+            TermStat.objects.filter(term=t).update(df=Greatest(F("df") + n, 0))
+
+
 def _put(kind: str, doc: SearchDocument) -> None:
     terms = segment.indexed(f"{doc.title} {doc.text}")
+    old = SearchEntry.objects.filter(kind=kind, ref=doc.ref).values_list("terms", flat=True).first()
     SearchEntry.objects.update_or_create(
         kind=kind,
         ref=doc.ref,
@@ -135,6 +157,11 @@ def _put(kind: str, doc: SearchDocument) -> None:
             "terms": terms,
         },
     )
+    change: Counter[str] = Counter(set(terms.split()))
+    change.subtract(Counter(set((old or "").split())))
+    if old is None:
+        change[TOTAL] += 1
+    _count_terms(change)
 
 
 def index_refresh(kind: str, refs: Iterable[int]) -> None:
@@ -147,7 +174,29 @@ def index_refresh(kind: str, refs: Iterable[int]) -> None:
     for doc in source.documents(refs):
         _put(kind, doc)
         seen.add(doc.ref)
-    SearchEntry.objects.filter(kind=kind, ref__in=[r for r in refs if r not in seen]).delete()
+    gone = SearchEntry.objects.filter(kind=kind, ref__in=[r for r in refs if r not in seen])
+    change: Counter[str] = Counter()
+    for terms in gone.values_list("terms", flat=True):
+        change.subtract(Counter(set(terms.split())))
+        change[TOTAL] -= 1
+    gone.delete()
+    _count_terms(change)
+
+
+def term_stats_rebuild() -> int:
+    """Recount the document frequencies from the whole index (after a bulk load)."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for terms in SearchEntry.objects.values_list("terms", flat=True).iterator(chunk_size=5000):
+        counts.update(set(terms.split()))
+        n += 1
+    counts[TOTAL] = n
+    with transaction.atomic():
+        TermStat.objects.all().delete()
+        TermStat.objects.bulk_create(
+            [TermStat(term=t[:100], df=c) for t, c in counts.items()], batch_size=5000
+        )
+    return len(counts)
 
 
 def search_reindex(*, actor: Any = None, batch: int = 2000) -> int:
@@ -173,6 +222,7 @@ def search_reindex(*, actor: Any = None, batch: int = 2000) -> int:
                     )
                 )
         SearchEntry.objects.bulk_create(rows, batch_size=batch)
+        term_stats_rebuild()
     return len(rows)
 
 
