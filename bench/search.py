@@ -129,7 +129,9 @@ def main() -> None:
         ):
             times = run(label, texts, kinds_)
             held = [
-                search.TermStat.objects.filter(term__in=search.query_terms(segment.terms(t)))
+                search.TermStat.objects.filter(
+                    term__in=search.query_terms(segment.terms(t), kinds_), kind__in=kinds_ or kinds
+                )
                 .order_by("df")
                 .values_list("df", flat=True)
                 .first()

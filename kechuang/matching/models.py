@@ -377,16 +377,21 @@ class SearchEntry(models.Model):
 
 
 class TermStat(models.Model):
-    """How many search entries hold each term (document frequency), kept by the index's
-    writers: the search leaves out words most entries hold and ranks by the rarer ones.
-    The row with the empty term counts the entries."""
+    """How many search entries of each kind hold each term (document frequency), kept
+    by the index's writers: the search asks for the rarer words that entries of the kinds
+    sought hold, and leaves out those most of them hold. The row with the empty term
+    counts the entries of the kind."""
 
-    term = models.CharField("词", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=20)
+    term = models.CharField("词", max_length=100)
     df = models.PositiveIntegerField("条目数", default=0)
 
     class Meta:
         verbose_name = "检索词频"
         verbose_name_plural = "检索词频"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="matching_termstat_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} {self.df}"

@@ -20,13 +20,19 @@ MAX_TERMS = 5
 COMMON_SHARE = 0.05
 
 
-def query_terms(terms: Sequence[str]) -> list[str]:
-    """The words worth asking the index for: those it holds, rarest first, without the
-    ones most entries hold (unless nothing else is left), at most MAX_TERMS."""
+def query_terms(terms: Sequence[str], kinds: Sequence[str] = ()) -> list[str]:
+    """The words worth asking the index for: those entries of `kinds` (all, when none)
+    hold, rarest first, without the ones most of them hold (unless nothing else is left),
+    at most MAX_TERMS."""
     wanted = [t for t in dict.fromkeys(terms) if t.strip()]
     if not wanted:
         return []
-    df = dict(TermStat.objects.filter(term__in=[*wanted, ""]).values_list("term", "df"))
+    rows = TermStat.objects.filter(term__in=[*wanted, ""])
+    if kinds:
+        rows = rows.filter(kind__in=list(kinds))
+    df: dict[str, int] = {}
+    for term, n in rows.values_list("term", "df"):
+        df[term] = df.get(term, 0) + n
     total = df.pop("", 0)
     held = sorted((t for t in wanted if df.get(t, 0) > 0), key=lambda t: (df[t], t))
     rare = [t for t in held if df[t] <= max(COMMON_SHARE * total, 50)]
@@ -41,7 +47,7 @@ def _quoted(terms: Sequence[str], quote: str) -> list[str]:
 
 def find(terms: Sequence[str], kinds: Sequence[str] = (), limit: int = 50) -> list[int]:
     """Ids of the entries containing any of `terms` (of `kinds`, when given), best first."""
-    terms = query_terms(terms)
+    terms = query_terms(terms, kinds)
     if not terms:
         return []
     with connection.cursor() as cursor:

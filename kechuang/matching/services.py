@@ -128,18 +128,19 @@ def _log(
 TOTAL = ""  # the TermStat row counting the entries
 
 
-def _count_terms(added: Counter[str]) -> None:
-    """Add (or, negative, remove) entries to the document frequencies."""
+def _count_terms(kind: str, added: Counter[str]) -> None:
+    """Add (or, negative, remove) entries of `kind` to the document frequencies."""
     changes = {t: n for t, n in added.items() if n}
     if not changes:
         return
-    existing = set(TermStat.objects.filter(term__in=list(changes)).values_list("term", flat=True))
+    rows = TermStat.objects.filter(kind=kind, term__in=list(changes))
+    existing = set(rows.values_list("term", flat=True))
     TermStat.objects.bulk_create(
-        [TermStat(term=t, df=max(n, 0)) for t, n in changes.items() if t not in existing]
+        [TermStat(kind=kind, term=t, df=max(n, 0)) for t, n in changes.items() if t not in existing]
     )
     for t, n in changes.items():
         if t in existing:
-            TermStat.objects.filter(term=t).update(df=Greatest(F("df") + n, 0))
+            TermStat.objects.filter(kind=kind, term=t).update(df=Greatest(F("df") + n, 0))
 
 
 def _put(kind: str, doc: SearchDocument) -> None:
@@ -161,7 +162,7 @@ def _put(kind: str, doc: SearchDocument) -> None:
     change.subtract(Counter(set((old or "").split())))
     if old is None:
         change[TOTAL] += 1
-    _count_terms(change)
+    _count_terms(kind, change)
 
 
 def index_refresh(kind: str, refs: Iterable[int]) -> None:
@@ -180,23 +181,27 @@ def index_refresh(kind: str, refs: Iterable[int]) -> None:
         change.subtract(Counter(set(terms.split())))
         change[TOTAL] -= 1
     gone.delete()
-    _count_terms(change)
+    _count_terms(kind, change)
 
 
 def term_stats_rebuild() -> int:
     """Recount the document frequencies from the whole index (after a bulk load)."""
-    counts: Counter[str] = Counter()
-    n = 0
-    for terms in SearchEntry.objects.values_list("terms", flat=True).iterator(chunk_size=5000):
-        counts.update(set(terms.split()))
-        n += 1
-    counts[TOTAL] = n
+    counts: dict[str, Counter[str]] = {}
+    for kind, terms in SearchEntry.objects.values_list("kind", "terms").iterator(chunk_size=5000):
+        c = counts.setdefault(kind, Counter())
+        c.update(set(terms.split()))
+        c[TOTAL] += 1
     with transaction.atomic():
         TermStat.objects.all().delete()
         TermStat.objects.bulk_create(
-            [TermStat(term=t[:100], df=c) for t, c in counts.items()], batch_size=5000
+            [
+                TermStat(kind=kind, term=t[:100], df=n)
+                for kind, c in counts.items()
+                for t, n in c.items()
+            ],
+            batch_size=5000,
         )
-    return len(counts)
+    return sum(len(c) for c in counts.values())
 
 
 def search_reindex(*, actor: Any = None, batch: int = 2000) -> int:
