@@ -15,12 +15,13 @@ from typing import Any
 from django.db import transaction
 
 from kechuang.accounts.models import Region, User
-from kechuang.core import periods
 from kechuang.enterprises.models import Enterprise
 from kechuang.events import services
 from kechuang.events.models import Event
 
 SEED = 2020
+# The demo county's "now" (as the registry's demo: 2021 in progress), whatever the date.
+LAST_DAY = dt.date(2021, 6, 30)
 COUNTY = "321283"
 # (year, kind) → how many; 2021 is the first half (today is 30 June in the demo).
 PLAN: dict[tuple[int, str], int] = {
@@ -113,7 +114,7 @@ def load_demo_events() -> int:
     county = Region.objects.filter(code=COUNTY).first()
     if staff is None or county is None:
         return 0
-    today = periods.today()
+    today = LAST_DAY
     rng = random.Random(SEED)
     areas = list(Region.objects.filter(parent=county).order_by("code"))
     firms = list(Enterprise.objects.in_region(county).exclude(tech_domain="").order_by("pk"))
