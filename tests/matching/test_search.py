@@ -52,7 +52,7 @@ def test_search_of_nothing_or_punctuation_finds_nothing(staff: Any, labelled: An
 
 
 def test_demand_matches_rank_the_right_expert_with_reasons(staff: Any, labelled: Any) -> None:
-    experts, cases = labelled
+    experts, _ = labelled
     ranked = selectors.rank_for(text="泵轴磨损快，希望采用超音速喷涂碳化钨耐磨涂层", domain="4.2")[
         "expert"
     ]
