@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
     DemoPhase,
     NavItem,
@@ -20,6 +21,7 @@ from kechuang.core.registry import (
     UrlMount,
 )
 from kechuang.core.roles import has_role, is_staff_or_officer
+from kechuang.matching import importing
 from kechuang.matching.panels import PANEL
 from kechuang.matching.workflow import WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
@@ -183,7 +185,22 @@ TODO = [
         order=70,
         icon="bi-hourglass-split",
         visible=is_staff_or_officer,
+        # A working list (the demo county has dozens): on the 待办 page, not in the top
+        # bar's count, which would cost every page one more query.
+        badge=False,
         more_url="matching:agreements",
     )
 ]
 DEMO = [DemoPhase("matching", "产学研对接", _demo, order=400)]
+IMPORTS = [
+    ImportKind(
+        key="iur_experts",
+        title="专家库",
+        columns=importing.COLUMNS,
+        run=importing.experts_import,
+        permission=importing.can_import,
+        export=importing.experts_export,
+        note="每行一位专家，按“姓名+单位”新增或更新；单位须先在高校院所库中。",
+        order=700,
+    )
+]

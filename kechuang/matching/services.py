@@ -100,6 +100,10 @@ def _date(value: Any, field: str, label: str, *, required: bool = True) -> dt.da
         raise _invalid(field, label, f"“{value}”不是日期（格式：2021-06-30）") from None
 
 
+# An agreement's follow-up changes only these: its audit rows name no other record.
+STATUS_FIELDS = ("status", "not_executed_reason")
+
+
 def _log(
     actor: Any,
     action: str,
@@ -109,13 +113,14 @@ def _log(
     enterprise_id: Any = None,
     via: str = "web",
     note: str = "",
+    fields: Any = None,
 ) -> None:
     audit_log(
         actor=actor,
         action=action,
         obj=obj,
         before=before,
-        after=snapshot(obj) if action != "delete" else None,
+        after=snapshot(obj, fields) if action != "delete" else None,
         enterprise_id=enterprise_id,
         via=via,
         note=note,
@@ -133,14 +138,14 @@ def _count_terms(kind: str, added: Counter[str]) -> None:
     changes = {t: n for t, n in added.items() if n}
     if not changes:
         return
-    rows = TermStat.objects.filter(kind=kind, term__in=list(changes))
-    existing = set(rows.values_list("term", flat=True))
+    rows = list(TermStat.objects.filter(kind=kind, term__in=list(changes)))
+    existing = {r.term for r in rows}
     TermStat.objects.bulk_create(
         [TermStat(kind=kind, term=t, df=max(n, 0)) for t, n in changes.items() if t not in existing]
     )
-    for t, n in changes.items():
-        if t in existing:
-            TermStat.objects.filter(kind=kind, term=t).update(df=Greatest(F("df") + n, 0))
+    for r in rows:
+        r.df = Greatest(F("df") + changes[r.term], 0)  # type: ignore[assignment]
+    TermStat.objects.bulk_update(rows, ["df"])
 
 
 def _put(kind: str, doc: SearchDocument) -> None:
@@ -546,7 +551,7 @@ def progress_add(
             raise Conflict("该协议已标记为未执行，不能再登记进展")
         if on < locked.signed_on:
             raise _invalid("on", "日期", f"早于协议签订日期{locked.signed_on.isoformat()}")
-        before = snapshot(locked)
+        before = snapshot(locked, STATUS_FIELDS)
         row = Progress.objects.create(
             agreement=locked,
             kind=kind,
@@ -573,6 +578,7 @@ def progress_add(
             enterprise_id=locked.enterprise_id,
             via=via,
             note=f"{row.get_kind_display()} {on.isoformat()}",
+            fields=STATUS_FIELDS,
         )
     agreement.status = locked.status
     return row
@@ -589,7 +595,7 @@ def agreement_not_executed(
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status == Agreement.Status.COMPLETED:
             raise Conflict("该协议已验收完成，不能标记为未执行")
-        before = snapshot(locked)
+        before = snapshot(locked, STATUS_FIELDS)
         locked.status = Agreement.Status.NOT_EXECUTED
         locked.not_executed_reason = f"{on.isoformat()} {reason}"
         locked.save(update_fields=["status", "not_executed_reason"])
@@ -601,6 +607,7 @@ def agreement_not_executed(
             enterprise_id=locked.enterprise_id,
             via=via,
             note="标记未执行",
+            fields=STATUS_FIELDS,
         )
     return locked
 
