@@ -152,7 +152,7 @@ def load_demo_events() -> int:
                 written += 1 + _participants(staff, e, kind, firms, rng)
         # One roadshow and one matchmaking still to come, open for registration.
         for kind, days in (("roadshow", 20), ("iur", 35)):
-            title, place, partners = _title(kind, 90 + days, rng)
+            title, place, partners = _title(kind, PLAN[(2021, kind)], rng)
             services.event_save(
                 actor=staff,
                 via="demo",
