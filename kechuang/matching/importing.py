@@ -74,13 +74,13 @@ def experts_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> I
                 RowResult(row_no, status, f"{v['name']} {inst.name}", v["name"], changes)
             )
             if commit and status != "unchanged":
-                data = {
+                values: dict[str, Any] = {
                     **({k: getattr(old, k) for k in FIELDS} if old else {}),
                     **{k: v[k] for k in FIELDS if v.get(k) is not None},
                     "name": v["name"],
                     "institution": inst,
                 }
-                services.expert_save(actor=actor, data=data, expert=old, via="import")
+                services.expert_save(actor=actor, data=values, expert=old, via="import")
         plan.imported = commit
     return plan
 

@@ -144,7 +144,7 @@ def _count_terms(kind: str, added: Counter[str]) -> None:
         [TermStat(kind=kind, term=t, df=max(n, 0)) for t, n in changes.items() if t not in existing]
     )
     for r in rows:
-        r.df = Greatest(F("df") + changes[r.term], 0)  # type: ignore[assignment]
+        r.df = Greatest(F("df") + changes[r.term], 0)
     TermStat.objects.bulk_update(rows, ["df"])
 
 
