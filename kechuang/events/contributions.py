@@ -17,7 +17,7 @@ def _events_of(*kinds: str) -> Any:
     def compute(ev: Evaluator, region: Any, year: int) -> Computed:
         from kechuang.events.selectors import events_in
 
-        qs = events_in(region, year, kinds)
+        qs = events_in(region, year, kinds, until=ev.today)
         n = qs.count()
 
         def rows() -> list[RecordRow]:

@@ -135,10 +135,15 @@ IUR_KINDS = (Event.Kind.IUR, Event.Kind.DIAGNOSIS)
 REPORTED_LEVELS = (Article.Level.NATIONAL, Article.Level.PROVINCIAL, Article.Level.CITY)
 
 
-def events_in(region: Region, year: int, kinds: tuple[str, ...]) -> QuerySet[Event]:
-    return Event.objects.filter(
+def events_in(
+    region: Region, year: int, kinds: tuple[str, ...], until: Any = None
+) -> QuerySet[Event]:
+    """Events of `kinds` held in `year` in the region (up to `until`: scheduled ones of
+    the current year are not yet counted)."""
+    qs = Event.objects.filter(
         region__path__startswith=region.path, held_on__year=year, kind__in=kinds
     ).select_related("region")
+    return qs.filter(held_on__lte=until) if until is not None else qs
 
 
 def articles_in(region: Region, year: int) -> QuerySet[Article]:

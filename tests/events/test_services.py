@@ -43,6 +43,9 @@ def test_event_counts_by_kind_and_area(
     assert ev.value("finance_events", regions["county"], 2020).value == 1
     assert ev.value("roadshows", regions["county"], 2020).value == 0
     assert ev.value("roadshows", regions["county"], 2021).value == 1
+    event(staff, regions["county"], "roadshow", held_on="2021-09-01")  # scheduled
+    ev = Evaluator(today=D(2021, 6, 30))
+    assert ev.value("roadshows", regions["county"], 2021).value == 1
 
 
 def test_officer_organises_only_in_own_area(officer_a: Any, regions: Any) -> None:
