@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "kechuang.vouchers",
     "kechuang.finance",
     "kechuang.points",
+    "kechuang.matching",
+    "kechuang.events",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",

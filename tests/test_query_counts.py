@@ -31,6 +31,9 @@ COUNTY, TOWN = "321283", "321283101"
 # count on every page), their two enterprise-page panels (4) and their twelve indicators
 # on the dashboard (16: about one query each, the year's coverage and redeeming firms
 # shared).
+# Matching and events (issue #17): the C8/C11 indicators computed from records (about
+# one query each), the enterprise page's 产学研合作 panel (demands, agreements, their
+# progress, introductions) and 参加的科技活动 panel.
 CEILINGS = [
     ("kjj", "/targets/region/{county}/", 32),
     ("huangqiao", "/targets/region/{town}/", 22),

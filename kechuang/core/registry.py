@@ -24,11 +24,15 @@ A contributions module may define any of these names, each a sequence:
   others read without importing it (innovation points' score and tier, read by vouchers
   and loans; a list's filter and sort). `attribute_values(key, ids, year)` answers `{}`
   when no installed app declares `key`, so a reader works with or without the app.
+- `SEARCH`: `SearchSource`s, records an app offers to the one search box (experts,
+  achievements, demands; tech commissioners): the app that keeps the index (matching)
+  reads every source's `SearchDocument`s; `matchable` ones are also proposed for a
+  technology demand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
@@ -50,6 +54,7 @@ NAMES = (
     "ACTIONS",
     "TODO",
     "ATTRIBUTES",
+    "SEARCH",
 )
 
 
@@ -174,6 +179,38 @@ class EnterpriseAttribute:
     # assessment input field (kechuang/rules/fields.py) is read by the registry's
     # assessment on its date, when the registry itself leaves that field blank.
     values_on: Callable[[Sequence[int], Any], dict[int, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One record offered to the search box. `ref` is the record's id in its app;
+    `enterprise_id`, when set, limits it to those who may see that enterprise; `url`
+    opens the record; `domain` is its technology domain code (tech_domains)."""
+
+    ref: int
+    title: str
+    text: str
+    url: str = ""
+    summary: str = ""
+    domain: str = ""
+    enterprise_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """Records of one kind for the search box: `documents(refs)` yields the documents of
+    those refs (None: all of them). `matchable`: proposed as a match for a technology
+    demand (experts, tech commissioners)."""
+
+    kind: str
+    label: str
+    documents: Callable[[Sequence[int] | None], Iterable[SearchDocument]]
+    matchable: bool = False
+    order: int = 100
+
+
+def search_sources() -> list[SearchSource]:
+    return sorted(collect("SEARCH"), key=lambda s: (s.order, s.kind))
 
 
 _modules: list[tuple[str, ModuleType]] | None = None

@@ -1,0 +1,159 @@
+"""Reads of 科技活动, scoped. An event belongs to the area that organised it: the bureau
+and officers see the events of their area and below, and the county's own events; an
+enterprise sees the events open to it (its area's and its county's) and those it took
+part in. Enterprise participants are listed only to those who may see the enterprise."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import role_of, scope_region, sees_everything, visible_regions
+from kechuang.core.errors import NotFound
+from kechuang.enterprises.selectors import enterprise_queryset
+from kechuang.events.models import Article, Event, JuryScore, Participant, RoadshowItem
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def _region_q(actor: Any, prefix: str = "region__") -> Q:
+    if sees_everything(actor):
+        return Q()
+    role = role_of(actor)
+    if role in ("staff", "officer"):
+        own = scope_region(actor)
+        if own is None:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}path__startswith": own.path}) | Q(
+            **{f"{prefix}path__in": _ancestor_paths(own.path)}
+        )
+    if role in ("enterprise", "helper"):
+        firms = enterprise_queryset(actor).select_related("region")
+        paths = {p for e in firms[:50] for p in _ancestor_paths(e.region.path)}
+        mine = Participant.objects.filter(enterprise__in=enterprise_queryset(actor)).values(
+            "event_id"
+        )
+        open_ = Q(open_for_registration=True, **{f"{prefix}path__in": sorted(paths)})
+        return open_ | Q(pk__in=mine)
+    return Q(pk__in=[])
+
+
+def events(*, actor: Any, kind: str = "", year: int | None = None, q: str = "") -> QuerySet[Event]:
+    qs = Event.objects.filter(_region_q(actor)).select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(held_on__year=year)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(place__icontains=q) | Q(partners__icontains=q))
+    return qs.annotate(n_participants=Count("participants"))
+
+
+def event_get(*, actor: Any, pk: int) -> Event:
+    try:
+        return events(actor=actor).get(pk=pk)
+    except Event.DoesNotExist:
+        raise NotFound("活动不存在或无权查看") from None
+
+
+def event_page(*, actor: Any, event: Event) -> dict[str, Any]:
+    rows = list(event.participants.select_related("enterprise", "enterprise__region"))
+    firm_ids = [p.enterprise_id for p in rows if p.enterprise_id]
+    visible = set(enterprise_queryset(actor).filter(pk__in=firm_ids).values_list("pk", flat=True))
+    shown = [p for p in rows if not p.enterprise_id or p.enterprise_id in visible]
+    items = list(
+        event.items.select_related("enterprise")
+        .annotate(avg_score=Avg("scores__score"), n_scores=Count("scores"))
+        .order_by("-avg_score", "id")
+    )
+    scores: dict[int, list[JuryScore]] = {}
+    for s in JuryScore.objects.filter(item__event=event).order_by("juror"):
+        scores.setdefault(s.item_id, []).append(s)
+    for item in items:
+        item.jury = scores.get(item.pk, [])  # type: ignore[attr-defined]
+        if (
+            item.enterprise_id
+            and item.enterprise_id not in visible
+            and role_of(actor) not in ("staff", "officer")
+        ):
+            item.enterprise = None
+    return {
+        "participants": shown,
+        "hidden": len(rows) - len(shown),
+        "by_role": {r: sum(1 for p in rows if p.role == r) for r in Participant.Role.values},
+        "items": items,
+        "own_firms": list(enterprise_queryset(actor).exclude(pk__in=firm_ids)[:20])
+        if role_of(actor) == "enterprise"
+        else [],
+    }
+
+
+def enterprise_events(*, actor: Any, enterprise: Any) -> list[Participant]:
+    return list(
+        Participant.objects.visible_to(actor)
+        .filter(enterprise=enterprise)
+        .select_related("event")
+        .order_by("-event__held_on")[:20]
+    )
+
+
+def articles(*, actor: Any, year: int | None = None, level: str = "") -> QuerySet[Article]:
+    qs = Article.objects.filter(_region_q(actor)).select_related("region")
+    if role_of(actor) not in ("staff", "officer") and not sees_everything(actor):
+        qs = qs.none()
+    if year:
+        qs = qs.filter(published_on__year=year)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def organiser_regions(actor: Any) -> list[Region]:
+    return list(visible_regions(actor).order_by("path"))
+
+
+def region_or_none(actor: Any, code: str) -> Region | None:
+    return visible_regions(actor).filter(code=code).first() if code else None
+
+
+def item_get(*, actor: Any, event: Event, pk: int) -> RoadshowItem:
+    try:
+        return event.items.get(pk=pk)
+    except RoadshowItem.DoesNotExist:
+        raise NotFound("路演项目不存在") from None
+
+
+# -- indicators --------------------------------------------------------------------------
+
+IUR_KINDS = (Event.Kind.IUR, Event.Kind.DIAGNOSIS)
+REPORTED_LEVELS = (Article.Level.NATIONAL, Article.Level.PROVINCIAL, Article.Level.CITY)
+
+
+def events_in(
+    region: Region, year: int, kinds: tuple[str, ...], until: Any = None
+) -> QuerySet[Event]:
+    """Events of `kinds` held in `year` in the region (up to `until`: scheduled ones of
+    the current year are not yet counted)."""
+    qs = Event.objects.filter(
+        region__path__startswith=region.path, held_on__year=year, kind__in=kinds
+    ).select_related("region")
+    return qs.filter(held_on__lte=until) if until is not None else qs
+
+
+def articles_in(region: Region, year: int) -> QuerySet[Article]:
+    return Article.objects.filter(
+        region__path__startswith=region.path, published_on__year=year, level__in=REPORTED_LEVELS
+    ).select_related("region")
+
+
+def financing_total(qs: QuerySet[Event]) -> Decimal:
+    total = Decimal(0)
+    for e in qs:
+        total += e.financing_intention_yuan or Decimal(0)
+    return total
