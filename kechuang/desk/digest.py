@@ -47,7 +47,11 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
         application__stage__in=PROBLEM_OPEN, assignee__isnull=False, assignee__is_active=True
     ).select_related("application__enterprise", "assignee")
     for p in problems.order_by("due_on", "id"):
-        if p.assignee is not None and p.due_on is not None and p.due_on <= day + dt.timedelta(days=1):
+        if (
+            p.assignee is not None
+            and p.due_on is not None
+            and p.due_on <= day + dt.timedelta(days=1)
+        ):
             flag = "逾期" if p.due_on < day else "即将到期"
             digest(p.assignee).lines.append(
                 f"[{flag}] 企业难题 {p.application.enterprise.name}「{p.short}」办结期限{p.due_on:%Y-%m-%d}"
