@@ -58,7 +58,7 @@ LEADERS = (
 )
 HELPERS = (("bangban2", "帮办员 吴晓燕"), ("bangban3", "帮办员 郑涛"))
 
-PURPOSE_NOTES = {
+PURPOSE_NOTES: dict[str, str] = {
     DeskVisit.Purpose.SURVEY: "了解企业生产经营和研发投入情况，听取企业对科技工作的意见建议",
     DeskVisit.Purpose.POLICY: "宣讲高企认定、研发费用加计扣除和创新券政策，指导企业做好申报准备",
     DeskVisit.Purpose.PROBLEM: "协调企业反映的困难问题，现场会办",
@@ -183,10 +183,10 @@ def _load(kjj: User, rng: random.Random) -> int:
     key_firms = sorted(firms, key=lambda f: (not f.is_listed, not f.is_above_scale, f.pk))[:20]
     links = []
     for year in (2020, 2021):
-        for i, area in enumerate(areas):
-            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], region=area))
-        for i, firm in enumerate(key_firms):
-            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], enterprise=firm))
+        for i, a in enumerate(areas):
+            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], region=a))
+        for i, f in enumerate(key_firms):
+            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], enterprise=f))
     Linkage.objects.bulk_create(links)
     written += len(links) + len(rules)
     linked: dict[int, list[Enterprise]] = {}
@@ -205,7 +205,9 @@ def _load(kjj: User, rng: random.Random) -> int:
         days = sorted(rng.sample(_workdays(year, until), count))
         for n, day in enumerate(days):
             visitor = leaders[n % len(leaders)] if n % 9 else rng.choice(officers or leaders)
-            if visitor.role == User.Role.OFFICER:
+            firm: Enterprise | None
+            area: Region
+            if visitor.role == User.Role.OFFICER and visitor.region is not None:
                 own = [f for f in firms if f.region.path.startswith(visitor.region.path)]
                 firm = rng.choice(own) if own and n % 3 else None
                 area = firm.region if firm else visitor.region
@@ -318,7 +320,7 @@ def _load(kjj: User, rng: random.Random) -> int:
         apps.append(
             Application(
                 programme=PROBLEM,
-                enterprise_id=v.enterprise_id,
+                enterprise=v.enterprise,
                 year=raised.year,
                 kind=category,
                 stage=stage,

@@ -354,7 +354,7 @@ class DeskVisit(models.Model):
 
     @property
     def target_name(self) -> str:
-        return self.enterprise.name if self.enterprise_id else self.region.name
+        return self.enterprise.name if self.enterprise is not None else self.region.name
 
 
 class ProblemQuerySet(models.QuerySet["Problem"]):
