@@ -160,10 +160,8 @@ def _problem_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
 def _problem_count(actor: Any, day: Any) -> int:
     from kechuang.desk import selectors
 
-    n = selectors.problems_assigned_to(actor).count()
-    if role_of(actor) == "staff":
-        n += selectors.problems_to_assign(actor).count()
-    return n
+    # One query: it runs on every page (the top bar's count).
+    return selectors.problems_awaiting(actor).count()
 
 
 def _follow_up_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
@@ -269,6 +267,7 @@ TODO = [
         order=62,
         icon="bi-geo-alt",
         visible=lambda user: role_of(user) in ("staff", "officer", "helper"),
+        badge=False,  # a reminder list, kept out of the top bar's count
         more_url="desk:visits",
     ),
 ]

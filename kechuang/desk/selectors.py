@@ -327,6 +327,14 @@ def problems_assigned_to(actor: Any) -> QuerySet[Problem]:
     )
 
 
+def problems_awaiting(actor: Any) -> QuerySet[Problem]:
+    """Open problems the actor answers for, and for the bureau those waiting for 交办."""
+    mine = Q(assignee=actor, application__stage__in=PROBLEM_OPEN)
+    if role_of(actor) == "staff":
+        mine |= Q(application__stage=RAISED)
+    return problem_queryset(actor).filter(mine)
+
+
 def problems_to_assign(actor: Any) -> QuerySet[Problem]:
     return problem_queryset(actor).filter(application__stage=RAISED).order_by("raised_on", "id")
 

@@ -274,7 +274,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.attachment_get(actor=request.user, pk=pk)
     return FileResponse(
-        doc.file.open("rb"), as_attachment=True, filename=(doc.file.name or "附件").rsplit("/", 1)[-1]
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=(doc.file.name or "附件").rsplit("/", 1)[-1],
     )
 
 
