@@ -259,6 +259,23 @@ def _load(kjj: User, rng: random.Random) -> int:
             for day, who, firm, area, purpose in plan
         ]
     )
+    # A later visit to the same firm is the follow-up of an earlier one waiting for it.
+    followed = []
+    for v in visits:
+        if v.follow_up_on is None or v.enterprise_id is None:
+            continue
+        later = next(
+            (
+                w
+                for w in visits
+                if w.enterprise_id == v.enterprise_id and w.visited_on > v.visited_on
+            ),
+            None,
+        )
+        if later is not None:
+            v.followed_up_by = later
+            followed.append(v)
+    DeskVisit.objects.bulk_update(followed, ["followed_up_by"])
     written += len(visits) + len(frame_visits)
     audit += [
         build_entry(
@@ -441,7 +458,8 @@ def _load(kjj: User, rng: random.Random) -> int:
         finish = workdays.add_workdays(
             day, rtype.deadline_days + (2 if late else -1 if rtype.deadline_days > 2 else 0)
         )
-        if finish >= TODAY or (day.year == 2021 and n % 5 == 0):
+        # Open: what is not finished by the demo's today, and a few recent ones.
+        if finish >= TODAY or (day >= dt.date(2021, 5, 20) and n % 4 == 0):
             stage = IN_PROGRESS if accepted < TODAY else SUBMITTED
         else:
             stage = REVIEWED if finish + dt.timedelta(days=3) < TODAY else RESOLVED

@@ -414,6 +414,10 @@ def notices(actor: Any, limit: int = 20) -> list[Notice]:
     return list(Notice.objects.filter(user=actor).order_by("-created_at", "-id")[:limit])
 
 
+def notices_of(actor: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=actor).order_by("-created_at", "-id")
+
+
 def unread_notices(actor: Any) -> int:
     return Notice.objects.filter(user=actor, read_at__isnull=True).count()
 

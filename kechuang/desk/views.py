@@ -304,15 +304,32 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+NOTICES = Listing(
+    name="desk_notices",
+    title="通知",
+    columns=[
+        Column("created_at", "时间", sort="created_at"),
+        Column("get_kind_display", "类别"),
+        Column("text", "内容", link=lambda n: n.url or None),
+        Column("read_at", "阅读时间"),
+        Column("emailed_at", "邮件发送时间"),
+    ],
+    default_sort="-created_at",
+    page_size=50,
+)
+
+
 @login_required
-@require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
-    services.notices_read(actor=request.user)
-    return redirect(
-        request.POST.get("next", "")
-        if request.POST.get("next", "").startswith("/desk/")
-        else "desk:index"
-    )
+def notices_page(request: HttpRequest) -> HttpResponse:
+    """One's own notices (assignment, deadlines, escalation, 交办); POST marks them read."""
+    if request.method == "POST":
+        n = services.notices_read(actor=request.user)
+        messages.success(request, f"已将 {n} 条通知标为已读")
+        return redirect("desk:notices")
+    table = NOTICES.build(request, selectors.notices_of(request.user))
+    if response := table.export_response():
+        return response
+    return render(request, "desk/notices.html", _ctx(request, table=table))
 
 
 # -- visits ------------------------------------------------------------------------------
