@@ -271,4 +271,4 @@ TODO = [
         more_url="desk:visits",
     ),
 ]
-DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=400)]
+DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=450)]
