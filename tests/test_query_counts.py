@@ -30,9 +30,10 @@ COUNTY, TOWN = "321283", "321283101"
 # shared).
 # The service desk's 待办 sections (issue #15) add two count queries to a bureau page's
 # top bar (its queue; its problems), one to an officer's; the county dashboard counts its
-# two indicators (visits, problems_solved), one query each.
+# two indicators (visits, problems_solved), one query each: four queries of desk_* tables
+# on the county dashboard, which measured 123 in all on this branch.
 CEILINGS = [
-    ("kjj", "/targets/region/{county}/", 118),
+    ("kjj", "/targets/region/{county}/", 123),
     ("huangqiao", "/targets/region/{town}/", 90),
     ("kjj", "/enterprises/", 20),
     ("kjj", "/enterprises/{firm}/", 52),
