@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "kechuang.points",
     "kechuang.matching",
     "kechuang.events",
+    "kechuang.desk",
     "kechuang.demo",
     "kechuang.targets",
     "kechuang.reports",
@@ -367,6 +368,19 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Preloading is a promise made for the whole registrable domain (often the government's
 # own), not this application's to make: off unless SECURE_HSTS_PRELOAD, and not a warning.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# E-mail (the service desk's daily digest, `kechuang desk_digest`): off unless EMAIL_HOST
+# (SMTP) or another EMAIL_BACKEND is set.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kechuang@localhost")
+# The address of this site in e-mails (links), e.g. https://kjj.example.gov.cn
+KECHUANG_SITE_URL = os.environ.get("KECHUANG_SITE_URL", "")
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static
 # files, no inline script and no eval; inline style attributes stay allowed (echarts and

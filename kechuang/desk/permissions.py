@@ -1,0 +1,54 @@
+"""Who may do what on the desk; each check returns (allowed, reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import covers, role_of
+from kechuang.enterprises.models import Enterprise
+from kechuang.programmes import permissions as frame
+from kechuang.programmes.models import Application
+
+
+def can_use(actor: Any) -> tuple[bool, str]:
+    if role_of(actor) in ("staff", "officer", "helper", "enterprise"):
+        return True, ""
+    return False, "无权使用科技服务"
+
+
+def can_file(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
+    """An enterprise files its own request; the bureau or the area's officer files one
+    on its behalf (after a call or a visit)."""
+    from kechuang.desk.workflow import REQUEST_WORKFLOW
+
+    return frame.can_open(actor, REQUEST_WORKFLOW, enterprise)
+
+
+def can_manage(actor: Any) -> tuple[bool, str]:
+    """Types, routing, helpers, linkage, working days and reassignment: the bureau."""
+    if role_of(actor) == "staff":
+        return True, ""
+    return False, "只有科技局可以办理"
+
+
+def can_log_visits(actor: Any) -> tuple[bool, str]:
+    if role_of(actor) in ("staff", "officer", "helper"):
+        return True, ""
+    return False, "只有科技局、园区/乡镇和帮办员可以记录走访"
+
+
+def can_visit_area(actor: Any, region: Region) -> tuple[bool, str]:
+    if role_of(actor) in ("staff", "officer") and region.is_area and covers(actor, region):
+        return True, ""
+    return False, f"无权记录对“{region.name}”的走访"
+
+
+def can_visit_enterprise(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
+    return frame.can_visit(actor, enterprise)
+
+
+def can_work_on(actor: Any, application: Application) -> tuple[bool, str]:
+    from kechuang.programmes import workflow
+
+    return frame.can_work_on(actor, workflow.get(application.programme), application.enterprise)

@@ -1,0 +1,592 @@
+"""Reads of the service desk, scoped to the actor (404 outside the scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kechuang.accounts.models import Region, User
+from kechuang.accounts.scoping import role_of, scope_region
+from kechuang.core import periods
+from kechuang.core.errors import NotFound
+from kechuang.desk import workdays
+from kechuang.desk.models import (
+    DeskVisit,
+    HelperProfile,
+    Linkage,
+    Notice,
+    Problem,
+    RequestType,
+    RoutingRule,
+    ServiceRequest,
+    WorkdayOverride,
+)
+from kechuang.desk.workflow import (
+    CLOSED,
+    PROBLEM_OPEN,
+    PROBLEM_WORKFLOW,
+    RAISED,
+    REQUEST_OPEN,
+    REQUEST_WORKFLOW,
+    RESOLVED,
+    SOLVED,
+)
+from kechuang.enterprises.models import Enterprise
+from kechuang.enterprises.selectors import enterprise_queryset
+from kechuang.programmes.models import Attachment, Event
+
+# A request due within this many working days shows as 即将到期.
+DUE_SOON_WORKDAYS = 1
+
+
+# -- requests ----------------------------------------------------------------------------
+
+
+def request_types(*, active_only: bool = True) -> QuerySet[RequestType]:
+    qs = RequestType.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def request_type_get(pk: Any) -> RequestType | None:
+    text = str(pk or "")
+    return RequestType.objects.filter(pk=int(text)).first() if text.isdecimal() else None
+
+
+def request_queryset(actor: Any) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.visible_to(actor).select_related(
+        "application",
+        "application__enterprise",
+        "application__enterprise__region",
+        "request_type",
+        "helper",
+        "escalated_to",
+    )
+
+
+def request_get(*, actor: Any, pk: int) -> ServiceRequest:
+    found = request_queryset(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("诉求不存在或无权查看")
+    return found
+
+
+def requests_list(
+    actor: Any, *, stage: str = "", type_key: str = "", flag: str = "", day: dt.date | None = None
+) -> QuerySet[ServiceRequest]:
+    qs = request_queryset(actor)
+    today = day or periods.today()
+    if stage:
+        qs = qs.filter(application__stage=stage)
+    if type_key:
+        qs = qs.filter(request_type__key=type_key)
+    if flag == "open":
+        qs = qs.filter(application__stage__in=REQUEST_OPEN)
+    elif flag == "overdue":
+        qs = qs.filter(application__stage__in=REQUEST_OPEN, due_on__lt=today)
+    elif flag == "escalated":
+        qs = qs.filter(escalated_on__isnull=False)
+    return qs.order_by("-filed_on", "-id")
+
+
+def work_queue(actor: Any, day: dt.date | None = None) -> QuerySet[ServiceRequest]:
+    """A helper's open requests; for the bureau every open request of its area (escalated
+    to the user first); an officer those of their area. Earliest deadline first."""
+    qs = request_queryset(actor).filter(application__stage__in=REQUEST_OPEN)
+    if role_of(actor) == "helper":
+        qs = qs.filter(helper=actor)
+    return qs.order_by("due_on", "id")
+
+
+def awaiting_review(actor: Any) -> QuerySet[ServiceRequest]:
+    """Requests resolved and not yet rated: the enterprise's 待评价, the bureau's 待回访."""
+    return request_queryset(actor).filter(application__stage=RESOLVED).order_by("resolved_on", "id")
+
+
+def due_flag(req: ServiceRequest, day: dt.date) -> str:
+    """逾期 / 即将到期 / "" for an open request on `day`."""
+    if not req.is_open():
+        return ""
+    if req.due_on < day:
+        return "逾期"
+    if workdays.workdays_between(day, req.due_on) <= DUE_SOON_WORKDAYS:
+        return "即将到期"
+    return ""
+
+
+def events_of(req_or_problem: Any) -> list[Event]:
+    return list(req_or_problem.application.events.select_related("by").order_by("on", "id"))
+
+
+def attachments_of(req_or_problem: Any) -> list[Attachment]:
+    return list(req_or_problem.application.attachments.order_by("-uploaded_at", "-id"))
+
+
+def attachment_get(*, actor: Any, pk: int) -> Attachment:
+    """A file of a request or problem the actor may see."""
+    reqs = request_queryset(actor).values("application_id")
+    probs = problem_queryset(actor).values("application_id")
+    found = (
+        Attachment.objects.filter(pk=pk)
+        .filter(Q(application_id__in=reqs) | Q(application_id__in=probs))
+        .first()
+    )
+    if found is None:
+        raise NotFound("附件不存在或无权查看")
+    return found
+
+
+def enterprise_lookup(actor: Any, text: str) -> Enterprise | None:
+    """A firm in the actor's scope by its exact USCC or name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return (
+        enterprise_queryset(actor)
+        .filter(Q(uscc=text.upper()) | Q(name=text))
+        .select_related("region")
+        .first()
+    )
+
+
+def own_enterprise(actor: Any) -> Enterprise | None:
+    from kechuang.enterprises.selectors import own_enterprise as own
+
+    return own(actor)
+
+
+def next_stages(actor: Any, req_or_problem: Any) -> list[tuple[str, str]]:
+    workflow = REQUEST_WORKFLOW if isinstance(req_or_problem, ServiceRequest) else PROBLEM_WORKFLOW
+    stage = req_or_problem.application.stage
+    return [(s, workflow.label_of(s)) for s in workflow.next_stages(stage, role_of(actor))]
+
+
+def helpers() -> QuerySet[User]:
+    return User.objects.filter(role="helper", is_active=True).order_by("display_name", "username")
+
+
+def helper_choice(pk: Any) -> User | None:
+    text = str(pk or "")
+    return helpers().filter(pk=int(text)).first() if text.isdecimal() else None
+
+
+def leaders(actor: Any) -> QuerySet[User]:
+    """Bureau staff of the actor's county (the leaders who link and visit)."""
+    own = scope_region(actor)
+    if own is None or role_of(actor) != "staff":
+        return User.objects.none()
+    return User.objects.filter(
+        role="staff", is_active=True, region__path__startswith=own.path
+    ).order_by("display_name", "username")
+
+
+def leader_choice(actor: Any, pk: Any) -> User | None:
+    text = str(pk or "")
+    return leaders(actor).filter(pk=int(text)).first() if text.isdecimal() else None
+
+
+def people_choices(actor: Any) -> QuerySet[User]:
+    """Who a problem can be given to: bureau staff and officers of the actor's area,
+    and helpers."""
+    own = scope_region(actor)
+    if own is None:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(role__in=["staff", "officer"], region__path__startswith=own.path) | Q(role="helper"),
+        is_active=True,
+    ).order_by("role", "display_name", "username")
+
+
+def person_choice(actor: Any, pk: Any) -> User | None:
+    text = str(pk or "")
+    return people_choices(actor).filter(pk=int(text)).first() if text.isdecimal() else None
+
+
+def areas(actor: Any) -> list[Region]:
+    own = scope_region(actor)
+    if own is None:
+        return []
+    return [
+        r
+        for r in Region.objects.filter(path__startswith=own.path).order_by("sort_order", "code")
+        if r.is_area
+    ]
+
+
+def area_choice(actor: Any, code: str) -> Region | None:
+    return next((a for a in areas(actor) if a.code == code), None)
+
+
+# -- visits and problems -----------------------------------------------------------------
+
+
+def visit_queryset(actor: Any) -> QuerySet[DeskVisit]:
+    return DeskVisit.objects.visible_to(actor).select_related(
+        "region", "enterprise", "visitor", "followed_up_by"
+    )
+
+
+def visits_list(actor: Any, *, year: int, visitor: str = "", area: str = "") -> QuerySet[DeskVisit]:
+    qs = visit_queryset(actor).filter(visited_on__year=year)
+    if visitor.isdecimal():
+        qs = qs.filter(visitor_id=int(visitor))
+    if area:
+        qs = qs.filter(region__path__contains=f"{area}/")
+    return qs.order_by("-visited_on", "-id")
+
+
+def visit_get(*, actor: Any, pk: int) -> DeskVisit:
+    found = visit_queryset(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("走访记录不存在或无权查看")
+    return found
+
+
+def follow_ups_due(actor: Any, day: dt.date, days: int = 7) -> QuerySet[DeskVisit]:
+    """The actor's own visits whose follow-up date has come (or comes within `days`)
+    and that no later visit has followed up."""
+    return (
+        visit_queryset(actor)
+        .filter(
+            visitor=actor,
+            follow_up_on__isnull=False,
+            follow_up_on__lte=day + dt.timedelta(days=days),
+            followed_up_by__isnull=True,
+        )
+        .order_by("follow_up_on", "id")
+    )
+
+
+def visitors(actor: Any, year: int) -> list[tuple[str, str]]:
+    rows = (
+        visit_queryset(actor)
+        .filter(visited_on__year=year)
+        .values_list("visitor_id", "visitor_name")
+        .distinct()
+    )
+    return sorted({(str(pk), name) for pk, name in rows if pk}, key=lambda r: r[1])
+
+
+def problem_queryset(actor: Any) -> QuerySet[Problem]:
+    return Problem.objects.visible_to(actor).select_related(
+        "application",
+        "application__enterprise",
+        "application__enterprise__region",
+        "visit",
+        "assignee",
+    )
+
+
+def problem_get(*, actor: Any, pk: int) -> Problem:
+    found = problem_queryset(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("企业难题不存在或无权查看")
+    return found
+
+
+def problems_list(
+    actor: Any, *, year: int, stage: str = "", category: str = ""
+) -> QuerySet[Problem]:
+    qs = problem_queryset(actor).filter(
+        Q(raised_on__year=year) | Q(application__stage__in=PROBLEM_OPEN)
+    )
+    if stage:
+        qs = qs.filter(application__stage=stage)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("-raised_on", "-id")
+
+
+def problem_board(actor: Any, year: int) -> list[tuple[str, str, list[Problem]]]:
+    """Columns of the problem board: each stage with its problems (the year's, and every
+    one still open)."""
+    cards: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems_list(actor, year=year):
+        cards[p.application.stage].append(p)
+    return [(s.key, s.label, cards.get(s.key, [])) for s in PROBLEM_WORKFLOW.stages]
+
+
+def problems_of_visit(actor: Any, visit: DeskVisit) -> list[Problem]:
+    return list(problem_queryset(actor).filter(visit=visit).order_by("raised_on", "id"))
+
+
+def problems_to_confirm(actor: Any) -> QuerySet[Problem]:
+    return problem_queryset(actor).filter(application__stage=SOLVED).order_by("resolved_on", "id")
+
+
+def problems_assigned_to(actor: Any) -> QuerySet[Problem]:
+    return (
+        problem_queryset(actor)
+        .filter(assignee=actor, application__stage__in=PROBLEM_OPEN)
+        .order_by("due_on", "id")
+    )
+
+
+def problems_awaiting(actor: Any) -> QuerySet[Problem]:
+    """Open problems the actor answers for, and for the bureau those waiting for 交办."""
+    mine = Q(assignee=actor, application__stage__in=PROBLEM_OPEN)
+    if role_of(actor) == "staff":
+        mine |= Q(application__stage=RAISED)
+    return problem_queryset(actor).filter(mine)
+
+
+def problems_to_assign(actor: Any) -> QuerySet[Problem]:
+    return problem_queryset(actor).filter(application__stage=RAISED).order_by("raised_on", "id")
+
+
+# -- linkage ----------------------------------------------------------------------------------
+
+
+def linkages(actor: Any, year: int) -> QuerySet[Linkage]:
+    own = scope_region(actor)
+    if own is None:
+        return Linkage.objects.none()
+    return (
+        Linkage.objects.filter(year=year, leader__region__path__startswith=own.path)
+        .filter(
+            Q(region__path__startswith=own.path)
+            | Q(enterprise__region__path__startswith=own.path, enterprise__deleted_at__isnull=True)
+        )
+        .select_related("leader", "region", "enterprise", "enterprise__region")
+        .order_by("leader__display_name", "region__sort_order", "enterprise__name")
+    )
+
+
+def linkage_get(*, actor: Any, pk: int) -> Linkage:
+    found = Linkage.objects.filter(pk=pk).first()
+    if found is None or found not in linkages(actor, found.year):
+        raise NotFound("挂钩联系不存在或无权查看")
+    return found
+
+
+# -- configuration ------------------------------------------------------------------------
+
+
+def config(actor: Any, year: int) -> dict[str, Any]:
+    profiles = {p.user_id: p for p in HelperProfile.objects.select_related("leader")}
+    overrides = WorkdayOverride.objects.filter(day__year__gte=year - 1).order_by("day")
+    return {
+        "types": list(request_types(active_only=False)),
+        "rules": list(RoutingRule.objects.select_related("request_type", "region", "helper")),
+        "helpers": list(helpers()),
+        "helper_rows": [
+            (h, profiles[h.pk].leader if h.pk in profiles else None) for h in helpers()
+        ],
+        "leaders": list(leaders(actor)),
+        "areas": areas(actor),
+        "overrides": list(overrides),
+        "calendar_years": [(y, workdays.package_knows(y)) for y in range(year - 1, year + 2)],
+    }
+
+
+def rule_get(pk: int) -> RoutingRule:
+    found = RoutingRule.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound("分派规则不存在")
+    return found
+
+
+def override_get(pk: int) -> WorkdayOverride:
+    found = WorkdayOverride.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound("工作日调整不存在")
+    return found
+
+
+def unknown_calendar_year(day: dt.date) -> int | None:
+    """The year (this or next) whose holiday notice neither the package nor the bureau's
+    overrides give, so that deadlines there count weekends only."""
+    for year in (day.year, day.year + 1):
+        if (
+            not workdays.package_knows(year)
+            and not WorkdayOverride.objects.filter(day__year=year).exists()
+        ):
+            return year
+    return None
+
+
+def notices(actor: Any, limit: int = 20) -> list[Notice]:
+    return list(Notice.objects.filter(user=actor).order_by("-created_at", "-id")[:limit])
+
+
+def notices_of(actor: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=actor).order_by("-created_at", "-id")
+
+
+def unread_notices(actor: Any) -> int:
+    return Notice.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+# -- measures -----------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    """One row of the measures dashboard."""
+
+    key: str
+    name: str
+    visits: int = 0
+    problems_raised: int = 0
+    problems_solved: int = 0
+    problems_overdue: int = 0
+    close_days: list[int] = field(default_factory=list)
+    requests: int = 0
+    requests_done: int = 0
+    requests_overdue: int = 0
+    ratings: list[int] = field(default_factory=list)
+
+    @property
+    def median_days(self) -> Decimal | None:
+        if not self.close_days:
+            return None
+        return Decimal(str(statistics.median(self.close_days))).quantize(Decimal("0.1"))
+
+    @property
+    def satisfaction(self) -> Decimal | None:
+        if not self.ratings:
+            return None
+        return (Decimal(sum(self.ratings)) / len(self.ratings)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+
+    @property
+    def overdue(self) -> int:
+        return self.problems_overdue + self.requests_overdue
+
+
+BY_CHOICES = (("leader", "按走访人（领导）"), ("helper", "按帮办员"), ("area", "按乡镇（园区）"))
+
+
+def measures(actor: Any, *, year: int, by: str, day: dt.date | None = None) -> list[Measure]:
+    """Visits, problems raised and solved, median days to close, overdue and satisfaction
+    for `year`, per visitor (leader), helper or area. A problem counts for the visitor
+    of its visit; a request for its helper; both for the area of the firm."""
+    today = day or periods.today()
+    rows: dict[str, Measure] = {}
+    area_of = _area_resolver(actor)
+
+    def row(key: str, name: str) -> Measure:
+        if key not in rows:
+            rows[key] = Measure(key, name)
+        return rows[key]
+
+    visits = visit_queryset(actor).filter(visited_on__year=year)
+    problems = (
+        problem_queryset(actor)
+        .filter(Q(raised_on__year=year) | Q(closed_on__year=year))
+        .select_related("visit")
+    )
+    requests = request_queryset(actor).filter(filed_on__year=year)
+    year_end = periods.year_end(year, today)
+
+    for v in visits:
+        key = _key(by, v.visitor_id, v.visitor_name, area_of(v.region))
+        if key is not None:
+            row(*key).visits += 1
+    for p in problems:
+        who = (p.visit.visitor_id, p.visit.visitor_name) if p.visit else (p.raised_by_id, "")
+        key = _key(
+            by, who[0], who[1] or "—", area_of(p.application.enterprise.region), helper=p.assignee
+        )
+        if key is None:
+            continue
+        m = row(*key)
+        if p.raised_on.year == year:
+            m.problems_raised += 1
+        if p.application.stage == CLOSED and p.closed_on and p.closed_on.year == year:
+            m.problems_solved += 1
+            m.close_days.append((p.closed_on - p.raised_on).days)
+        if p.application.stage in PROBLEM_OPEN and p.due_on and p.due_on < year_end:
+            m.problems_overdue += 1
+    for r in requests:
+        helper = r.helper
+        key = _key(
+            by,
+            helper.pk if helper else None,
+            str(helper) if helper else "未分派",
+            area_of(r.application.enterprise.region),
+            helper=helper,
+            for_request=True,
+        )
+        if key is None:
+            continue
+        m = row(*key)
+        m.requests += 1
+        if not r.is_open() and r.application.stage != "withdrawn":
+            m.requests_done += 1
+        if (r.is_open() and r.due_on < year_end) or (
+            r.resolved_on is not None and r.resolved_on > r.due_on
+        ):
+            m.requests_overdue += 1
+        if r.satisfaction:
+            m.ratings.append(r.satisfaction)
+    return sorted(rows.values(), key=lambda m: (-m.visits, -m.requests, m.name))
+
+
+def _key(
+    by: str,
+    user_id: int | None,
+    name: str,
+    area: Region | None,
+    *,
+    helper: Any = None,
+    for_request: bool = False,
+) -> tuple[str, str] | None:
+    if by == "area":
+        return (area.code, area.name) if area else ("-", "县直及其他")
+    if by == "helper":
+        if for_request or helper is not None:
+            return (f"u{helper.pk}", str(helper)) if helper else ("-", "未分派")
+        return None
+    if for_request:
+        return None
+    return (f"u{user_id}", name) if user_id else ("-", name or "—")
+
+
+def _area_resolver(actor: Any) -> Any:
+    areas_by_path = {a.path: a for a in areas(actor)}
+
+    def area_of(region: Region | None) -> Region | None:
+        if region is None:
+            return None
+        best = None
+        for path, a in areas_by_path.items():
+            if region.path.startswith(path) and (best is None or len(path) > len(best.path)):
+                best = a
+        return best
+
+    return area_of
+
+
+# -- indicators ------------------------------------------------------------------------------
+
+
+def visits_in(region: Region, year: int) -> QuerySet[DeskVisit]:
+    """Visits of `year` to towns, parks and firms of `region` (indicator `visits`)."""
+    return (
+        DeskVisit.objects.in_region(region)
+        .filter(visited_on__year=year)
+        .select_related("region", "enterprise")
+        .order_by("visited_on", "id")
+    )
+
+
+def problems_solved_in(region: Region, year: int) -> QuerySet[Problem]:
+    """Problems of firms of `region` the enterprise confirmed solved in `year`
+    (indicator `problems_solved`)."""
+    return (
+        Problem.objects.filter(
+            application__stage=CLOSED,
+            closed_on__year=year,
+            application__enterprise__region__path__startswith=region.path,
+            application__enterprise__deleted_at__isnull=True,
+        )
+        .select_related("application__enterprise", "application__enterprise__region")
+        .order_by("closed_on", "id")
+    )

@@ -1,0 +1,74 @@
+"""Working days (工作日) for deadlines: Monday to Friday, less the public holidays, plus
+the adjusted working days (调休) that the State Council's yearly notice (国务院办公厅关于
+某年部分节假日安排的通知) sets, as the `chinese-calendar` package carries them; the
+bureau's overrides (`WorkdayOverride`) win, and are the only source for a year the
+package does not know yet (then weekends alone are rest days, and pages say so)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import chinese_calendar
+
+from kechuang.desk.models import WorkdayOverride
+
+# Deadlines are counted at most this far ahead (a guard against a runaway loop).
+MAX_SPAN_DAYS = 3 * 366
+
+
+def package_knows(year: int) -> bool:
+    """Whether `chinese-calendar` has the holiday notice of `year`."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def calendar_day(day: dt.date, overrides: Mapping[dt.date, bool]) -> bool:
+    """Whether `day` is a working day, given the bureau's overrides (pure)."""
+    if day in overrides:
+        return overrides[day]
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def overrides_between(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return dict(
+        WorkdayOverride.objects.filter(day__gte=start, day__lte=end).values_list(
+            "day", "is_workday"
+        )
+    )
+
+
+def is_workday(day: dt.date) -> bool:
+    return calendar_day(day, overrides_between(day, day))
+
+
+def add_workdays(start: dt.date, days: int) -> dt.date:
+    """The `days`-th working day after `start` (the day a request arrives does not
+    count: filed on Friday with 1 day, it is due on the next working Monday)."""
+    overrides = overrides_between(start, start + dt.timedelta(days=MAX_SPAN_DAYS))
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day - start > dt.timedelta(days=MAX_SPAN_DAYS):
+            raise ValueError("办理时限过长")
+        if calendar_day(day, overrides):
+            left -= 1
+    return day
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end ≤ start)."""
+    if end <= start:
+        return 0
+    overrides = overrides_between(start, end)
+    n, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        n += calendar_day(day, overrides)
+    return n

@@ -1,0 +1,112 @@
+"""The two loops in Chromium, as users click them: a service request (enterprise files,
+helper handles, enterprise rates) and a visit → problem → 交办 → 办结 → confirmation."""
+
+import pytest
+
+from kechuang.desk.models import Problem, ServiceRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def login(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-Kechuang-1")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_request_loop_in_the_browser(
+    page, live_server, settings, enterprise_user, firm_b, desk_types, routed, shot
+):
+    settings.KECHUANG_TODAY = "2021-06-25"
+    login(page, live_server, "qiye")
+    page.goto(f"{live_server.url}/desk/requests/new/")
+    page.select_option("#request_type", label="政策咨询（3个工作日内办结）")
+    page.fill("#title", "咨询研发费用归集")
+    page.fill("#description", "请问委托研发费用如何归集？")
+    page.click("#request-form button[type=submit]")
+    page.wait_for_selector("#request-stage:has-text('待受理')")
+    assert "2021-06-30" in page.inner_text("body")  # 3 working days after a Friday
+    shot("desk-request-filed")
+    req = ServiceRequest.objects.get()
+
+    login(page, live_server, "bangban1")
+    page.goto(f"{live_server.url}/desk/queue/")
+    page.click(f"a[href='/desk/requests/{req.pk}/']")
+    page.click("#move-accepted")
+    page.wait_for_selector("#request-stage:has-text('已受理')")
+    page.fill("#note", "已电话解答，并发送政策文件")
+    page.click("#move-resolved")
+    page.wait_for_selector("#request-stage:has-text('已办结')")
+
+    login(page, live_server, "qiye")
+    page.goto(f"{live_server.url}/todo/")
+    page.click("text=已办结，请评价")
+    page.check("#sat-5")
+    page.fill("#comment", "答复及时")
+    page.click("#review-submit")
+    page.wait_for_selector("#request-stage:has-text('已回访')")
+    assert "满意度 5 分" in page.inner_text("#request-rating")
+    shot("desk-request-reviewed")
+    req.refresh_from_db()
+    assert req.satisfaction == 5 and req.application.stage == "reviewed"
+
+
+def test_visit_problem_confirmation_loop_in_the_browser(
+    page, live_server, settings, staff, officer_b, enterprise_user, firm_b, shot
+):
+    settings.KECHUANG_TODAY = "2021-06-30"
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/desk/visits/?year=2021")
+    page.click("#visit-form-card summary")
+    page.fill("#visited_on", "2021-06-28")
+    page.fill("#v-enterprise", firm_b.name)
+    page.select_option("#purpose", "problem")
+    page.fill("#notes", "企业反映研发中心用地问题")
+    page.click("#visit-submit")
+    page.wait_for_selector("#problem-form")
+    page.select_option("#category", "land")
+    page.fill("#description", "研发中心扩建用地指标未落实")
+    page.click("#problem-submit")
+    page.wait_for_selector("#problem-stage:has-text('待交办')")
+    page.fill("#department", "市自然资源和规划局")
+    page.select_option("#assignee", label="镇B干部（园区/乡镇）")
+    page.fill("#due_on", "2021-07-30")
+    page.click("#assign-submit")
+    page.wait_for_selector("#problem-stage:has-text('已交办')")
+    problem = Problem.objects.get()
+
+    login(page, live_server, "officer_b")
+    page.goto(f"{live_server.url}/todo/")
+    page.click(f"a[href='/desk/problems/{problem.pk}/']")
+    page.fill("#resolution", "已纳入年度用地计划")
+    page.click("#resolve-submit")
+    page.wait_for_selector("#problem-stage:has-text('待企业确认')")
+
+    login(page, live_server, "qiye")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    page.fill("#comment", "指标还没下达")
+    page.click("#confirm-no")
+    page.wait_for_selector("#problem-stage:has-text('已交办')")
+
+    login(page, live_server, "officer_b")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    page.fill("#resolution", "用地指标已下达")
+    page.click("#resolve-submit")
+    page.wait_for_selector("#problem-stage:has-text('待企业确认')")
+
+    login(page, live_server, "qiye")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#problem-stage:has-text('已解决')")
+    assert "企业确认已解决" in page.inner_text("#problem-events")
+    shot("desk-problem-closed")
+    problem.refresh_from_db()
+    assert problem.reopen_count == 1 and problem.closed_on is not None
+
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/desk/problems/?year=2021")
+    page.wait_for_selector("#problem-board")
+    shot("desk-problem-board")
