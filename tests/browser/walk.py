@@ -56,6 +56,9 @@ ALLOWED = {
     "put",
     "patch",
     "delete",
+    "cma",  # 检验检测机构资质认定 mark, written CMA on every report
+    "cnas",  # 中国合格评定国家认可委员会, written CNAS
+    "vocs",  # 挥发性有机物, written VOCs in environmental projects
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Codes that contain letters and are data, not words: USCC (91321283MA1MR5HB8P), patent
