@@ -246,7 +246,10 @@ ARTICLES = Listing(
         ),
         Column("title", "标题", link=lambda a: a.link or None),
         Column("region.name", "报送区域"),
-        Column("link", "链接"),
+        # the page shows a link named 原文; the export keeps the address (it re-imports)
+        Column(
+            "link", "链接", display=lambda v: "原文" if v else "—", link=lambda a: a.link or None
+        ),
     ],
     filters=[
         Filter("year", "年度", kind="year", choices=_years, default=None),

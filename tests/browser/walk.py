@@ -59,6 +59,10 @@ ALLOWED = {
     "cma",  # 检验检测机构资质认定 mark, written CMA on every report
     "cnas",  # 中国合格评定国家认可委员会, written CNAS
     "vocs",  # 挥发性有机物, written VOCs in environmental projects
+    "cod",  # 化学需氧量, written COD in wastewater work
+    "pvc",  # 聚氯乙烯, written PVC
+    "mems",  # 微机电系统, written MEMS
+    "ie",  # 电机能效等级 IE1–IE5 (the walk splits "IE4" into its letters)
 }
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Codes that contain letters and are data, not words: USCC (91321283MA1MR5HB8P), patent
