@@ -35,59 +35,41 @@ def _firm_row(obj: Any, kind: str, detail: str, on: dt.date | None) -> RecordRow
 def _rd_institutions_new(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.platforms.selectors import rd_institutions_new
 
-    qs = rd_institutions_new(region, year)
-    n = qs.count()
-    return Computed(
-        Decimal(n),
-        n,
-        lambda: [
-            _firm_row(
-                i,
-                "研发机构",
-                f"{i.get_level_display()}{i.get_kind_display()}：{i.name}（{i.approved_on:%Y-%m-%d}获批）",
-                i.approved_on,
-            )
-            for i in qs
-        ],
+    return Computed.counted(
+        rd_institutions_new(region, year),
+        lambda i: _firm_row(
+            i,
+            "研发机构",
+            f"{i.get_level_display()}{i.get_kind_display()}：{i.name}（{i.approved_on:%Y-%m-%d}获批）",
+            i.approved_on,
+        ),
     )
 
 
 def _incubator_projects_new(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.platforms.selectors import incubator_projects_new
 
-    qs = incubator_projects_new(region, year)
-    n = qs.count()
-    return Computed(
-        Decimal(n),
-        n,
-        lambda: [
-            RecordRow(
-                None,
-                p.carrier.name,
-                p.carrier.region.name,
-                "入孵项目",
-                f"{p.name}（{p.field}；{p.leader}，{p.get_talent_category_display()}）",
-                p.entered_on,
-            )
-            for p in qs
-        ],
+    return Computed.counted(
+        incubator_projects_new(region, year),
+        lambda p: RecordRow(
+            None,
+            p.carrier.name,
+            p.carrier.region.name,
+            "入孵项目",
+            f"{p.name}（{p.field}；{p.leader}，{p.get_talent_category_display()}）",
+            p.entered_on,
+        ),
     )
 
 
 def _projects_applied(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.platforms.selectors import projects_applied
 
-    qs = projects_applied(region, year)
-    n = qs.count()
-    return Computed(
-        Decimal(n),
-        n,
-        lambda: [
-            _firm_row(
-                p, "科技计划项目", f"{p.data.get('scheme', '')}：{p.title}（{p.stage_label}）", None
-            )
-            for p in qs
-        ],
+    return Computed.counted(
+        projects_applied(region, year),
+        lambda p: _firm_row(
+            p, "科技计划项目", f"{p.data.get('scheme', '')}：{p.title}（{p.stage_label}）", None
+        ),
     )
 
 
@@ -122,44 +104,32 @@ def _talent(programme: str) -> Any:
 def _commissioners_reregistered(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.platforms.selectors import commissioners_reregistered
 
-    qs = commissioners_reregistered(region, year)
-    n = qs.count()
-    return Computed(
-        Decimal(n),
-        n,
-        lambda: [
-            RecordRow(
-                None,
-                e.commissioner.institution,
-                e.commissioner.region.name,
-                "科技特派员",
-                f"{e.commissioner.name}（{e.commissioner.expertise}）已再登记",
-                e.decided_on,
-            )
-            for e in qs
-        ],
+    return Computed.counted(
+        commissioners_reregistered(region, year),
+        lambda e: RecordRow(
+            None,
+            e.commissioner.institution,
+            e.commissioner.region.name,
+            "科技特派员",
+            f"{e.commissioner.name}（{e.commissioner.expertise}）已再登记",
+            e.decided_on,
+        ),
     )
 
 
 def _commissioners_new(ev: Evaluator, region: Any, year: int) -> Computed:
     from kechuang.platforms.selectors import commissioners_new
 
-    qs = commissioners_new(region, year)
-    n = qs.count()
-    return Computed(
-        Decimal(n),
-        n,
-        lambda: [
-            RecordRow(
-                None,
-                c.institution,
-                c.region.name,
-                "科技特派员推荐",
-                f"{c.name}（{c.expertise}）{c.get_status_display()}",
-                c.recommended_on,
-            )
-            for c in qs
-        ],
+    return Computed.counted(
+        commissioners_new(region, year),
+        lambda c: RecordRow(
+            None,
+            c.institution,
+            c.region.name,
+            "科技特派员推荐",
+            f"{c.name}（{c.expertise}）{c.get_status_display()}",
+            c.recommended_on,
+        ),
     )
 
 

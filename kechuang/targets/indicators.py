@@ -77,6 +77,13 @@ class Computed:
     count: int
     rows: Callable[[], list[RecordRow]] = field(default=lambda: [])
 
+    @classmethod
+    def counted(cls, records: Any, row: Callable[[Any], RecordRow]) -> Computed:
+        """A count of `records` (a queryset): the figure is how many there are, and the
+        drill-down lists them, each made into a row by `row` (read only when asked)."""
+        n = records.count()
+        return cls(Decimal(n), n, lambda: [row(r) for r in records])
+
 
 # Capability codes (product.md) by the names officers know them by.
 CAPABILITY_LABELS = {
