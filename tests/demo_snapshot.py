@@ -39,16 +39,20 @@ BUILDS: list[subprocess.Popen[bytes]] = []
 
 
 class Snapshot:
-    """The shared build of one test run (one directory), seen from a test process."""
+    """One shared build of one test run (one directory), seen from a test process:
+    `kind` "demo" (the demo county, `result.pickle`) or "migrated" (the freshly
+    migrated database every test process clones instead of migrating its own)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, kind: str = "demo") -> None:
         self.folder = folder
-        self.lock_path = folder / "build.lock"
-        self.started = folder / "started"
-        self.result_path = folder / "result.pickle"
-        self.error_path = folder / "error.txt"
-        self.log_path = folder / "build.log"
-        self.pg_name_path = folder / "pg_name"
+        self.kind = kind
+        prefix = "" if kind == "demo" else f"{kind}-"
+        self.lock_path = folder / f"{prefix}build.lock"
+        self.started = folder / f"{prefix}started"
+        self.result_path = folder / f"{prefix}result.pickle"
+        self.error_path = folder / f"{prefix}error.txt"
+        self.log_path = folder / f"{prefix}build.log"
+        self.pg_name_path = folder / f"{prefix}pg_name"
 
     def start(self) -> None:
         """Start the build unless another process of this run has. Holds the lock for
@@ -63,10 +67,11 @@ class Snapshot:
                 return  # built (or failed) already
             self.started.write_text(str(os.getpid()))
             env = {**os.environ, "PYTEST_VERSION": os.environ.get("PYTEST_VERSION", "build")}
+            command = [sys.executable, "-m", "tests.demo_snapshot", str(self.folder), self.kind]
             with self.log_path.open("wb") as log:
                 BUILDS.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "tests.demo_snapshot", str(self.folder)],
+                        command,
                         cwd=ROOT,
                         env=env,
                         stdout=log,
@@ -90,19 +95,76 @@ class Snapshot:
             return pickle.loads(self.result_path.read_bytes())
         detail = self.error_path.read_text("utf-8") if self.error_path.exists() else ""
         log = self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
-        raise RuntimeError(f"building the demo county failed:\n{detail}\n{log[-4000:]}")
+        what = "the demo county" if self.kind == "demo" else "the migrated database"
+        raise RuntimeError(f"building {what} failed:\n{detail}\n{log[-4000:]}")
 
     @property
     def sqlite_path(self) -> Path:
-        return self.folder / "demo.sqlite3"
+        return self.folder / f"{self.kind}.sqlite3"
 
     def pg_name(self) -> str:
         return self.pg_name_path.read_text("utf-8").strip()
 
 
-def pg_template_name(settings_name: str, folder: Path) -> str:
+def pg_template_name(settings_name: str, folder: Path, kind: str = "demo") -> str:
     # One per run (the folder's random suffix), so runs side by side never meet.
-    return f"test_{settings_name}_demo_{folder.name.rsplit('-', 1)[-1]}".lower()[:63]
+    suffix = folder.name.rsplit("-", 1)[-1]
+    return f"test_{settings_name}_{kind}_{suffix}".lower()[:63]
+
+
+def pg_clone(connection: Any, name: str, template: str) -> None:
+    """CREATE DATABASE name TEMPLATE template (after dropping `name`), waiting while
+    another process clones the same template (PostgreSQL allows one at a time)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        for attempt in range(40):
+            try:
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except Exception as e:  # another clone of the template under way
+                if "being accessed" not in str(e) or attempt == 39:
+                    raise
+                time.sleep(0.25)
+
+
+def clone_migrated(snapshot: Snapshot, connection: Any, serialize: bool = False) -> str:
+    """In place of `connection.creation.create_test_db`: the test database as a clone of
+    the run's migrated database (built once per run) instead of migrating its own.
+    Django's own names and settings, so that its teardown drops what it made."""
+    from django.conf import settings
+
+    snapshot.wait()
+    creation = connection.creation
+    name = creation._get_test_db_name()
+    if connection.vendor == "sqlite":
+        if not creation.is_in_memory_db(name):
+            creation._create_test_db(0, True, False)  # removes a stale file
+    else:
+        pg_clone(connection, name, snapshot.pg_name())
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(snapshot.sqlite_path)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    if serialize:
+        connection._test_serialized_contents = creation.serialize_db_to_string()
+    return name
+
+
+def migrated_sqlite_file() -> Path | None:
+    """This run's migrated SQLite database (a file to copy), or None when the run is
+    on PostgreSQL or was not started by our conftest."""
+    folder = os.environ.get(DIR_ENV)
+    if not folder or "postgres" in os.environ.get("KECHUANG_TEST_DATABASE_URL", ""):
+        return None
+    snapshot = Snapshot(Path(folder), "migrated")
+    snapshot.wait()
+    return snapshot.sqlite_path if snapshot.sqlite_path.exists() else None
 
 
 class WorkerCopy:
@@ -132,19 +194,7 @@ class WorkerCopy:
             if self.clone_name is None:
                 self.home_name = connection.settings_dict["NAME"]
                 self.clone_name = f"{self.home_name}_demo"[:63]
-                template = self.snapshot.pg_name()
-                with connection._nodb_cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{self.clone_name}"')
-                    for attempt in range(20):
-                        try:
-                            cursor.execute(
-                                f'CREATE DATABASE "{self.clone_name}" TEMPLATE "{template}"'
-                            )
-                            break
-                        except Exception as e:  # another clone of the template under way
-                            if "being accessed" not in str(e) or attempt == 19:
-                                raise
-                            time.sleep(0.5)
+                pg_clone(connection, self.clone_name, self.snapshot.pg_name())
             self._point(connection, self.clone_name)
         return result
 
@@ -172,25 +222,46 @@ class WorkerCopy:
         connection.settings_dict["NAME"] = name
 
 
-def build(folder: Path) -> None:
-    """Migrate a database of its own and load the demo county into it."""
+def build(folder: Path, kind: str = "demo") -> None:
+    """ "migrated": migrate a database of its own. "demo": clone the migrated one (built
+    first if need be) and load the demo county into the clone."""
     import django
 
     django.setup()
     from django.db import connection
 
-    from kechuang.demo.load import load_demo
-
-    snapshot = Snapshot(folder)
+    snapshot = Snapshot(folder, kind)
     test = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        test["NAME"] = str(snapshot.sqlite_path)
+    pg_name = pg_template_name(connection.settings_dict["NAME"], folder, kind)
+    if kind == "migrated":
+        if connection.vendor == "sqlite":
+            test["NAME"] = str(snapshot.sqlite_path)
+        else:
+            snapshot.pg_name_path.write_text(pg_name, "utf-8")
+            test["NAME"] = pg_name
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        result: Any = True
     else:
-        name = pg_template_name(connection.settings_dict["NAME"], folder)
-        snapshot.pg_name_path.write_text(name, "utf-8")
-        test["NAME"] = name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    result = load_demo()
+        from kechuang.demo.load import load_demo
+
+        migrated = Snapshot(folder, "migrated")
+        migrated.wait()
+        if connection.vendor == "sqlite":
+            source = sqlite3.connect(migrated.sqlite_path)
+            target = sqlite3.connect(snapshot.sqlite_path)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+            name = str(snapshot.sqlite_path)
+        else:
+            snapshot.pg_name_path.write_text(pg_name, "utf-8")
+            pg_clone(connection, pg_name, migrated.pg_name())
+            name = pg_name
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        result = load_demo()
     connection.close()
     if connection.vendor == "sqlite":
         # One self-contained file: no write-ahead log beside it.
@@ -206,29 +277,33 @@ def drop_pg_template(folder: Path, connection: Any) -> None:
     """At the end of the run: remove the PostgreSQL build, if there was one. Called
     where pytest-django blocks the ORM (the controlling process), so it connects with
     the driver itself."""
-    snapshot = Snapshot(folder)
-    if connection.vendor == "sqlite" or not snapshot.pg_name_path.exists():
+    if connection.vendor == "sqlite":
         return
-    fd = os.open(snapshot.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # a build still running (an interrupted run) ends first
-    finally:
-        os.close(fd)
-    params = {**connection.get_connection_params(), "dbname": "postgres"}
-    db = connection.Database.connect(**params)
-    try:
-        db.autocommit = True
-        with db.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot.pg_name()}"')
-    finally:
-        db.close()
+    for kind in ("demo", "migrated"):  # the demo is a clone of the migrated one
+        snapshot = Snapshot(folder, kind)
+        if not snapshot.pg_name_path.exists():
+            continue
+        fd = os.open(snapshot.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # a build still running (interrupted run) ends
+        finally:
+            os.close(fd)
+        params = {**connection.get_connection_params(), "dbname": "postgres"}
+        db = connection.Database.connect(**params)
+        try:
+            db.autocommit = True
+            with db.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{snapshot.pg_name()}"')
+        finally:
+            db.close()
 
 
 if __name__ == "__main__":
     target = Path(sys.argv[1])
+    kind = sys.argv[2] if len(sys.argv) > 2 else "demo"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
     try:
-        build(target)
+        build(target, kind)
     except BaseException:
-        (target / "error.txt").write_text(traceback.format_exc(), "utf-8")
+        Snapshot(target, kind).error_path.write_text(traceback.format_exc(), "utf-8")
         raise

@@ -5,6 +5,7 @@ page under var/screenshots/walk/<role>/ to look at."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from tests.browser import walk
-from tests.playwright_fixtures import SHOTS, csp_violations, watch_csp
+from tests.playwright_fixtures import SHOTS, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +30,13 @@ CHARTS_WITHOUT_CANVAS_JS = (
 # one 1400×900 screen as JPEG 0.08 s.
 SHOT_VIEWPORT = {"width": 1400, "height": 900}
 SHOT_QUALITY = 70
+# What the walk reads of each page, in one call into the page (four round trips before):
+# the chart containers left blank, the CSP violations its listener caught, its text.
+PAGE_FACTS_JS = (
+    "() => ({blank: " + CHARTS_WITHOUT_CANVAS_JS + ", "
+    "csp: window.__cspViolations || [], "
+    "text: (" + walk.VISIBLE_TEXT_JS + ")()})"
+)
 ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 # The API docs page (Swagger UI: a fifth of a role's walk in Chromium time) is one
 # document and one OpenAPI schema for every role: it is walked in Chromium as the bureau
@@ -37,6 +45,17 @@ ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 SAME_FOR_EVERY_ROLE = {"/api/v1/docs": "/api/v1/openapi.json"}
 WALKED_AS = "kjj"
 CSRF_TOKEN = re.compile(rb'data-csrf-token="[^"]*"')
+
+
+def shot(cdp: Any, path: Any) -> None:
+    """The first screen as JPEG, through the DevTools protocol with Chromium's faster
+    encoder (`optimizeForSpeed`): 0.042 s a shot against 0.053 s for `page.screenshot`
+    (the walk as kjj, 84 pages, same machine)."""
+    data = cdp.send(
+        "Page.captureScreenshot",
+        {"format": "jpeg", "quality": SHOT_QUALITY, "optimizeForSpeed": True},
+    )
+    path.write_bytes(base64.b64decode(data["data"]))
 
 
 def same_as_walked(client: Any, url: str) -> bool:
@@ -119,6 +138,7 @@ def test_every_page_as_every_role_reads_in_chinese(
     refused = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(20000)
+    cdp = context.new_cdp_session(page)
     folder = SHOTS / "walk" / role
     folder.mkdir(parents=True, exist_ok=True)
     urls = walk.static_routes() + walk.record_pages(user)
@@ -143,15 +163,15 @@ def test_every_page_as_every_role_reads_in_chinese(
                 problems.append(f"{where}: names of 泰兴市 firms {leaked[:3]}")
         if url.startswith("/api/v1/docs"):
             page.wait_for_selector("#swagger-ui .info", timeout=20000)
+        facts = page.evaluate(PAGE_FACTS_JS)
         # Every chart container got its chart (the scripts ran under the CSP).
-        blank = page.evaluate(CHARTS_WITHOUT_CANVAS_JS)
-        if blank:
-            problems.append(f"{where}: charts not drawn {blank}")
-        refused += csp_violations(page)
+        if facts["blank"]:
+            problems.append(f"{where}: charts not drawn {facts['blank']}")
+        refused += [f"{page.url}: {v}" for v in facts["csp"]]
         if refused:
             problems.append(f"{where}: Content-Security-Policy refused {refused[:3]}")
             refused.clear()
-        text = page.evaluate(walk.VISIBLE_TEXT_JS)
+        text = facts["text"]
         words = walk.english_words(text)
         if words:
             problems.append(f"{where}: English words {words}")
@@ -160,7 +180,7 @@ def test_every_page_as_every_role_reads_in_chinese(
         if ISO_TIMESTAMP.search(text):
             problems.append(f"{where}: a raw timestamp {ISO_TIMESTAMP.search(text)[0]}")
         name = url.strip("/").replace("/", "_") or "home"
-        page.screenshot(path=str(folder / f"{name}.jpg"), type="jpeg", quality=SHOT_QUALITY)
+        shot(cdp, folder / f"{name}.jpg")
         visited += 1
     if foreign:
         problems.append(f"{role}: fetched from another host: {sorted(set(foreign))[:5]}")
