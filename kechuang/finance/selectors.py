@@ -39,6 +39,21 @@ def loans(actor: Any) -> QuerySet[Loan]:
     return Loan.objects.visible_to(actor).select_related("enterprise", "enterprise__region")
 
 
+def record_get(key: str, *, actor: Any, pk: int) -> Any:
+    """A fund payment, relief row or loan in the actor's scope (404 else)."""
+    from kechuang.core.errors import NotFound
+
+    qs = {"funds": funds, "tax_relief": reliefs, "loans": loans}[key](actor)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound("记录不存在或无权查看")
+    return found
+
+
+def repayments_of(loan: Loan) -> list[Any]:
+    return list(loan.repayments.select_related("created_by").order_by("on", "id"))
+
+
 def fund_list(*, actor: Any, year: int | None = None, kind: str = "") -> QuerySet[FundPayment]:
     qs = funds(actor)
     if year:
