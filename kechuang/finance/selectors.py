@@ -51,7 +51,16 @@ def record_get(key: str, *, actor: Any, pk: int) -> Any:
 
 
 def repayments_of(loan: Loan) -> list[Any]:
-    return list(loan.repayments.select_related("created_by").order_by("on", "id"))
+    """A loan's repayments by date (from the prefetch when the list made one)."""
+    return sorted(loan.repayments.all(), key=lambda r: (r.on, r.pk))
+
+
+def loan_page(qs: QuerySet[Loan], *, page: int, size: int) -> tuple[int, list[Loan]]:
+    start = (page - 1) * size
+    rows = list(
+        qs.order_by("-granted_on", "-id").prefetch_related("repayments")[start : start + size]
+    )
+    return qs.count(), rows
 
 
 def fund_list(*, actor: Any, year: int | None = None, kind: str = "") -> QuerySet[FundPayment]:

@@ -526,3 +526,21 @@ def provider_context(*, actor: Any, provider: Provider) -> dict[str, Any]:
         "paid": sum((v.paid_yuan for v in rows), ZERO),
         "is_staff": role_of(actor) == "staff",
     }
+
+
+# -- the API -------------------------------------------------------------------------------------
+
+
+def programme_rows(*, actor: Any, year: int | None = None) -> list[VoucherProgramme]:
+    qs = programmes(actor)
+    return list(qs.filter(year=year) if year else qs)
+
+
+def sees_books(actor: Any) -> bool:
+    """The programme's books are the bureau's and the officers' (as on the pages)."""
+    return role_of(actor) in ("staff", "officer")
+
+
+def page_of(qs: QuerySet[Voucher], *, page: int, size: int) -> tuple[int, list[Voucher]]:
+    start = (page - 1) * size
+    return qs.count(), list(qs.order_by("-id")[start : start + size])
