@@ -161,7 +161,7 @@ def test_a_provider_login_sees_nothing_else_on_any_route(
             continue
         url, params = fill(route, firm_a, "tok-none")
         if params & ENTERPRISE_PARAMS:
-            if route.startswith("vouchers/") and firm_a.pk in own:
+            if "vouchers/" in route and firm_a.pk in own:
                 continue  # the number happens to name the provider's own record
             for method in ("get", "post"):
                 response = (
