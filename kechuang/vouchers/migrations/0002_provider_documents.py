@@ -1,7 +1,8 @@
 """A provider's qualification was a line of text; now it is files (ProviderDocument).
 Each text becomes a record without a file, its text kept as the note, for the bureau to
 replace with the scanned document; reversing puts the text back. A provider's county
-(whose bureau reads its files) is the county of the first programme it served."""
+(whose bureau reads its files) is the county of the first programme it served, else
+the instance's county when it has only one."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -15,6 +16,7 @@ def texts_to_records(apps, schema_editor):
     Provider = apps.get_model("vouchers", "Provider")
     ProviderDocument = apps.get_model("vouchers", "ProviderDocument")
     Voucher = apps.get_model("vouchers", "Voucher")
+    Region = apps.get_model("accounts", "Region")
     for provider in Provider.objects.order_by("pk"):
         first = (
             Voucher.objects.filter(provider_id=provider.pk)
@@ -22,6 +24,10 @@ def texts_to_records(apps, schema_editor):
             .values_list("programme__region_id", flat=True)
             .first()
         )
+        if first is None:
+            # never used: the instance's county, when it has only one
+            counties = list(Region.objects.filter(kind="county").values_list("pk", flat=True)[:2])
+            first = counties[0] if len(counties) == 1 else None
         if first is not None:
             provider.region_id = first
             provider.save(update_fields=["region"])

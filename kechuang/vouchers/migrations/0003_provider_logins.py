@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('vouchers', '0002_provider_documents'),
+        ("vouchers", "0002_provider_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='providermember',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='开通时间'),
+            model_name="providermember",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="开通时间"),
         ),
         migrations.AddField(
-            model_name='providermember',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='开通人'),
+            model_name="providermember",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="开通人",
+            ),
         ),
         migrations.AddField(
-            model_name='providermember',
-            name='initial_password',
-            field=models.CharField(blank=True, max_length=128, verbose_name='初始密码摘要'),
+            model_name="providermember",
+            name="initial_password",
+            field=models.CharField(blank=True, max_length=128, verbose_name="初始密码摘要"),
         ),
     ]
