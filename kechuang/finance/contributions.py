@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.core.imports import ImportKind
-from kechuang.core.registry import DemoPhase, NavItem, UrlMount
+from kechuang.core.registry import ApiMount, DemoPhase, NavItem, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.finance import services
 from kechuang.finance.indicators import INDICATORS as _INDICATORS
@@ -34,6 +34,7 @@ NAV = [
 ]
 PANELS = [PANEL]
 URLS = [UrlMount("finance/", "kechuang.finance.urls")]
+API = [ApiMount("/finance", "kechuang.finance.api")]
 DEMO = [DemoPhase("finance", "政策资金、税收减免与科技贷款", _demo, order=310)]
 IMPORTS = [
     ImportKind(

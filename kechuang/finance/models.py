@@ -143,3 +143,37 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.product} {self.contract_no}"
+
+
+class LoanRepayment(models.Model):
+    """A repayment of principal on a loan, entered on the loan's page: the loan's
+    `repaid_yuan` is kept equal to their sum (and to the sheet's figure when imported)."""
+
+    loan = models.ForeignKey(
+        Loan, on_delete=models.CASCADE, related_name="repayments", verbose_name="贷款"
+    )
+    on = models.DateField("还款日期")
+    amount_yuan = _money("还款金额（元）")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="录入人",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "贷款还款"
+        verbose_name_plural = "贷款还款"
+        ordering = ["loan", "on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0), name="finance_repayment_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan} {self.on}"

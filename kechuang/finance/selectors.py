@@ -39,6 +39,30 @@ def loans(actor: Any) -> QuerySet[Loan]:
     return Loan.objects.visible_to(actor).select_related("enterprise", "enterprise__region")
 
 
+def record_get(key: str, *, actor: Any, pk: int) -> Any:
+    """A fund payment, relief row or loan in the actor's scope (404 else)."""
+    from kechuang.core.errors import NotFound
+
+    qs = {"funds": funds, "tax_relief": reliefs, "loans": loans}[key](actor)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound("记录不存在或无权查看")
+    return found
+
+
+def repayments_of(loan: Loan) -> list[Any]:
+    """A loan's repayments by date (from the prefetch when the list made one)."""
+    return sorted(loan.repayments.all(), key=lambda r: (r.on, r.pk))
+
+
+def loan_page(qs: QuerySet[Loan], *, page: int, size: int) -> tuple[int, list[Loan]]:
+    start = (page - 1) * size
+    rows = list(
+        qs.order_by("-granted_on", "-id").prefetch_related("repayments")[start : start + size]
+    )
+    return qs.count(), rows
+
+
 def fund_list(*, actor: Any, year: int | None = None, kind: str = "") -> QuerySet[FundPayment]:
     qs = funds(actor)
     if year:

@@ -277,26 +277,63 @@ def _scoped(model: type[Model], actor: Any, region: str) -> Any:
     return qs
 
 
+def _fund_row(p: FundPayment) -> list[Any]:
+    return [
+        p.enterprise.uscc,
+        p.enterprise.name,
+        p.get_kind_display(),
+        p.programme,
+        p.fiscal_year,
+        _wan(p.amount_yuan),
+        p.paid_on,
+        p.document,
+        p.note,
+    ]
+
+
+def _relief_row(r: TaxRelief) -> list[Any]:
+    return [
+        r.enterprise.uscc,
+        r.enterprise.name,
+        r.year,
+        r.get_kind_display(),
+        _wan(r.amount_yuan),
+        r.source,
+    ]
+
+
+def _loan_row(x: Loan) -> list[Any]:
+    return [
+        x.enterprise.uscc,
+        x.enterprise.name,
+        x.product,
+        x.bank,
+        x.contract_no,
+        _wan(x.amount_yuan),
+        x.granted_on,
+        x.due_on,
+        x.rate_percent,
+        x.guarantee,
+        x.get_status_display(),
+        _wan(x.repaid_yuan),
+        x.repaid_on,
+    ]
+
+
+ROWS: dict[str, Callable[[Any], list[Any]]] = {
+    "funds": _fund_row,
+    "tax_relief": _relief_row,
+    "loans": _loan_row,
+}
+
+
 def funds_export(
     *, actor: Any, region: str = "", year: int | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     qs = _scoped(FundPayment, actor, region).order_by("paid_on", "id")
     if year:
         qs = qs.filter(fiscal_year=year)
-    rows = [
-        [
-            p.enterprise.uscc,
-            p.enterprise.name,
-            p.get_kind_display(),
-            p.programme,
-            p.fiscal_year,
-            _wan(p.amount_yuan),
-            p.paid_on,
-            p.document,
-            p.note,
-        ]
-        for p in qs
-    ]
+    rows = [_fund_row(p) for p in qs]
     return [c.header for c in FUND_COLUMNS], rows
 
 
@@ -306,17 +343,7 @@ def relief_export(
     qs = _scoped(TaxRelief, actor, region).order_by("year", "enterprise__uscc", "kind")
     if year:
         qs = qs.filter(year=year)
-    rows = [
-        [
-            r.enterprise.uscc,
-            r.enterprise.name,
-            r.year,
-            r.get_kind_display(),
-            _wan(r.amount_yuan),
-            r.source,
-        ]
-        for r in qs
-    ]
+    rows = [_relief_row(r) for r in qs]
     return [c.header for c in RELIEF_COLUMNS], rows
 
 
@@ -326,25 +353,170 @@ def loans_export(
     qs = _scoped(Loan, actor, region).order_by("granted_on", "id")
     if year:
         qs = qs.filter(granted_on__year=year)
-    rows = [
-        [
-            x.enterprise.uscc,
-            x.enterprise.name,
-            x.product,
-            x.bank,
-            x.contract_no,
-            _wan(x.amount_yuan),
-            x.granted_on,
-            x.due_on,
-            x.rate_percent,
-            x.guarantee,
-            x.get_status_display(),
-            _wan(x.repaid_yuan),
-            x.repaid_on,
-        ]
-        for x in qs
-    ]
+    rows = [_loan_row(x) for x in qs]
     return [c.header for c in LOAN_COLUMNS], rows
+
+
+# -- one record at a time (the pages' forms) -----------------------------------------------------
+
+
+def record_initial(key: str, obj: Any | None) -> dict[str, str]:
+    """A record as its form shows it: each column's value as the sheet writes it (money
+    in 万元, dates as YYYY-MM-DD, choices by their Chinese label)."""
+    sheet = SHEETS[key]
+    if obj is None:
+        return {c.key: "" for c in sheet.columns}
+    out: dict[str, str] = {}
+    for col, value in zip(sheet.columns, ROWS[key](obj), strict=True):
+        if value is None:
+            out[col.key] = ""
+        elif isinstance(value, Decimal):
+            out[col.key] = format(value.normalize(), "f") if value else "0"
+        elif isinstance(value, dt.date):
+            out[col.key] = value.isoformat()
+        else:
+            out[col.key] = str(value)
+    return out
+
+
+def record_save(
+    key: str,
+    *,
+    actor: Any,
+    payload: dict[str, str],
+    record: Any | None = None,
+    via: str = "web",
+) -> Any:
+    """Create (record None) or correct one fund payment, relief row or loan from a form:
+    the sheet's columns, parsers, checks and messages (each naming its field), the
+    firm in the actor's scope, the record's key unique; audited. Nothing is written
+    unless all of it is right."""
+    from kechuang.core.errors import PermissionDenied
+    from kechuang.core.tabular import parse_record
+    from kechuang.enterprises.selectors import enterprise_queryset
+
+    allowed, reason = can_import(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    sheet = SHEETS[key]
+    keys = {c.key for c in sheet.columns if not c.info}
+    given = {k: v for k, v in payload.items() if k in keys and str(v).strip() != ""}
+    missing = [
+        FieldError(c.key, c.label, "不能为空")
+        for c in sheet.columns
+        if c.required and c.key not in given
+    ]
+    try:
+        values = parse_record(sheet.columns, given)
+    except ValidationFailed as exc:
+        errors = list(exc.errors)
+    else:
+        errors = []
+    errors = [e for e in errors if e.field not in {m.field for m in missing}] + missing
+    if errors:
+        raise ValidationFailed(errors, "；".join(f"{e.label}：{e.message}" for e in errors))
+    for col in sheet.columns:
+        values.setdefault(col.key, None)
+    firm = enterprise_queryset(actor).filter(uscc=str(values["uscc"]).strip().upper()).first()
+    problems = [FieldError(f, label, m) for f, label, m in sheet.check(values)]
+    if firm is None:
+        problems.insert(0, FieldError("uscc", "统一社会信用代码", "不在企业库中或不属于本区域"))
+    else:
+        ident = sheet.key_of(firm, values)
+        manager: Any = sheet.model._default_manager
+        clash = manager.filter(**ident)
+        if record is not None:
+            clash = clash.exclude(pk=record.pk)
+        if clash.exists():
+            what = {
+                "funds": "该企业该类资金、所属年度和文号的拨付",
+                "tax_relief": "该企业该年度该类减免",
+                "loans": "该银行该借款合同编号的贷款",
+            }[key]
+            problems.append(FieldError("uscc", "统一社会信用代码", f"{what}已登记，请修改原记录"))
+    if problems:
+        raise ValidationFailed(problems, "；".join(f"{e.label}：{e.message}" for e in problems))
+    assert firm is not None
+    fields = {**sheet.key_of(firm, values), **sheet.fields_of(values), "enterprise": firm}
+    with transaction.atomic():
+        obj = (
+            sheet.model._default_manager.select_for_update().get(pk=record.pk)
+            if record is not None
+            else sheet.model()
+        )
+        before = snapshot(obj) if record is not None else None
+        for k, v in fields.items():
+            setattr(obj, k, v)
+        obj.save()
+        audit_log(
+            actor=actor,
+            action="update" if record is not None else "create",
+            obj=obj,
+            before=before,
+            after=snapshot(obj),
+            enterprise_id=firm.pk,
+            via=via,
+        )
+    return obj
+
+
+def loan_repay(
+    *,
+    actor: Any,
+    loan: Loan,
+    amount_yuan: Decimal,
+    on: dt.date,
+    note: str = "",
+    via: str = "web",
+) -> Loan:
+    """Record a repayment of principal: the loan's repaid total grows by it (never
+    beyond the loan), and a loan repaid in full is 已结清 on that day."""
+    from kechuang.core.errors import PermissionDenied
+    from kechuang.finance.models import LoanRepayment
+
+    allowed, reason = can_import(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    errors: list[FieldError] = []
+    if not isinstance(amount_yuan, Decimal) or amount_yuan <= 0:
+        errors.append(FieldError("amount", "还款金额（万元）", "应大于0"))
+    elif amount_yuan != amount_yuan.quantize(Decimal("0.01")):
+        errors.append(FieldError("amount", "还款金额（万元）", "最多精确到分（万元最多6位小数）"))
+    with transaction.atomic():
+        x = Loan.objects.select_for_update().get(pk=loan.pk)
+        if not errors and x.repaid_yuan + amount_yuan > x.amount_yuan:
+            left = _wan(x.amount_yuan - x.repaid_yuan)
+            errors.append(
+                FieldError("amount", "还款金额（万元）", f"超过尚未归还的本金（{left}万元）")
+            )
+        if on < x.granted_on:
+            errors.append(FieldError("on", "还款日期", "早于放款日期"))
+        if errors:
+            raise ValidationFailed(errors, "；".join(f"{e.label}：{e.message}" for e in errors))
+        before = snapshot(x)
+        LoanRepayment.objects.create(
+            loan=x,
+            on=on,
+            amount_yuan=amount_yuan,
+            note=note.strip()[:200],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        x.repaid_yuan += amount_yuan
+        if x.repaid_yuan == x.amount_yuan:
+            x.status = Loan.Status.REPAID
+            x.repaid_on = on
+        x.save(update_fields=["repaid_yuan", "status", "repaid_on"])
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=x,
+            before=before,
+            after=snapshot(x),
+            enterprise_id=x.enterprise_id,
+            via=via,
+            note=f"还款{_wan(amount_yuan)}万元",
+        )
+    return x
 
 
 funds_import = _runner("funds")

@@ -3,16 +3,21 @@ export is the import sheet's layout, so it re-imports), and the loan recommendat
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
+from kechuang.core.errors import DomainError, FieldError, ValidationFailed
+from kechuang.core.money import MoneyError, wan_to_yuan
 from kechuang.core.web import Column, Filter, Listing, require, year_param
-from kechuang.finance import selectors
+from kechuang.finance import selectors, services
 from kechuang.finance.models import FundPayment, Loan, TaxRelief
 
 
@@ -37,7 +42,12 @@ FUNDS = Listing(
     name="finance_funds",
     title="政策资金拨付",
     columns=[
-        Column("enterprise.name", "企业", sort="enterprise__name"),
+        Column(
+            "enterprise.name",
+            "企业",
+            sort="enterprise__name",
+            link=lambda x: f"/finance/funds/{x.pk}/",
+        ),
         Column("enterprise.region.name", "所在地区"),
         Column("kind", "资金类别", value=lambda x: x.get_kind_display()),
         Column("programme", "资金名称"),
@@ -57,7 +67,12 @@ RELIEFS = Listing(
     name="finance_reliefs",
     title="所得税减免",
     columns=[
-        Column("enterprise.name", "企业", sort="enterprise__name"),
+        Column(
+            "enterprise.name",
+            "企业",
+            sort="enterprise__name",
+            link=lambda x: f"/finance/tax-relief/{x.pk}/",
+        ),
         Column("enterprise.region.name", "所在地区"),
         Column("year", "所属年度", sort="year"),
         Column("kind", "减免类别", value=lambda x: x.get_kind_display()),
@@ -81,7 +96,12 @@ LOANS = Listing(
     name="finance_loans",
     title="科技贷款",
     columns=[
-        Column("enterprise.name", "企业", sort="enterprise__name"),
+        Column(
+            "enterprise.name",
+            "企业",
+            sort="enterprise__name",
+            link=lambda x: f"/finance/loans/{x.pk}/",
+        ),
         Column("enterprise.region.name", "所在地区"),
         Column("product", "贷款产品"),
         Column("bank", "贷款银行", sort="bank"),
@@ -113,7 +133,14 @@ def funds(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = FUNDS.build(request, lambda f: selectors.fund_list(actor=request.user, **f))
     return table.export_response() or render(
-        request, "finance/list.html", {"table": table, "tab": "funds"}
+        request,
+        "finance/list.html",
+        {
+            "table": table,
+            "tab": "funds",
+            "new_url": "finance:fund_new",
+            "can_edit": _can_edit(request),
+        },
     )
 
 
@@ -122,7 +149,14 @@ def reliefs(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = RELIEFS.build(request, lambda f: selectors.relief_list(actor=request.user, **f))
     return table.export_response() or render(
-        request, "finance/list.html", {"table": table, "tab": "reliefs"}
+        request,
+        "finance/list.html",
+        {
+            "table": table,
+            "tab": "reliefs",
+            "new_url": "finance:relief_new",
+            "can_edit": _can_edit(request),
+        },
     )
 
 
@@ -131,7 +165,14 @@ def loans(request: HttpRequest) -> HttpResponseBase:
     require(_can_read(request.user))
     table = LOANS.build(request, lambda f: selectors.loan_list(actor=request.user, **f))
     return table.export_response() or render(
-        request, "finance/list.html", {"table": table, "tab": "loans"}
+        request,
+        "finance/list.html",
+        {
+            "table": table,
+            "tab": "loans",
+            "new_url": "finance:loan_new",
+            "can_edit": _can_edit(request),
+        },
     )
 
 
@@ -153,3 +194,130 @@ def recommend(request: HttpRequest) -> HttpResponse:
             "grades": "、".join(selectors.RECOMMEND_GRADES),
         },
     )
+
+
+# -- one record at a time -------------------------------------------------------------------------
+
+KINDS = {
+    "funds": ("政策资金拨付", "funds", "finance:funds"),
+    "tax_relief": ("所得税减免", "reliefs", "finance:reliefs"),
+    "loans": ("科技贷款", "loans", "finance:loans"),
+}
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return services.can_import(request.user)[0]
+
+
+def _record(request: HttpRequest, key: str, pk: int | None) -> HttpResponse:
+    """The form of one fund payment, relief row or loan: new (pk None) or a correction;
+    money in 万元, refusals naming the field."""
+    require(_can_read(request.user))
+    record = selectors.record_get(key, actor=request.user, pk=pk) if pk is not None else None
+    title, tab, back = KINDS[key]
+    values = services.record_initial(key, record)
+    if request.method == "POST":
+        require(services.can_import(request.user))
+        values = {k: request.POST.get(k, "") for k in values}
+        try:
+            saved = services.record_save(key, actor=request.user, payload=values, record=record)
+        except ValidationFailed as exc:
+            messages.error(request, "；".join(exc.lines()) or exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存" if record is not None else "已登记")
+            if key == "loans":
+                return redirect("finance:loan", pk=saved.pk)
+            return redirect(back)
+    columns = [c for c in services.SHEETS[key].columns if not c.info]
+    return render(
+        request,
+        "finance/record.html",
+        {
+            "title": f"{'更正' if record is not None else '登记'}{title}",
+            "tab": tab,
+            "back": back,
+            "record": record,
+            "fields": [
+                {
+                    "key": c.key,
+                    "label": c.header,
+                    "kind": c.kind,
+                    "required": c.required,
+                    "choices": list(c.choices or {}),
+                    "value": values.get(c.key, ""),
+                }
+                for c in columns
+            ],
+            "can_edit": _can_edit(request),
+            "repayments": selectors.repayments_of(record) if key == "loans" and record else [],
+            "is_loan": key == "loans" and record is not None,
+        },
+    )
+
+
+@login_required
+def fund_new(request: HttpRequest) -> HttpResponse:
+    return _record(request, "funds", None)
+
+
+@login_required
+def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(request, "funds", pk)
+
+
+@login_required
+def relief_new(request: HttpRequest) -> HttpResponse:
+    return _record(request, "tax_relief", None)
+
+
+@login_required
+def relief_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(request, "tax_relief", pk)
+
+
+@login_required
+def loan_new(request: HttpRequest) -> HttpResponse:
+    return _record(request, "loans", None)
+
+
+@login_required
+def loan(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(request, "loans", pk)
+
+
+@login_required
+@require_POST
+def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
+    require(_can_read(request.user))
+    x = selectors.record_get("loans", actor=request.user, pk=pk)
+    try:
+        raw = request.POST.get("amount", "").strip()
+        try:
+            amount = wan_to_yuan(raw) if raw else None
+        except MoneyError as exc:
+            raise ValidationFailed(
+                [FieldError("amount", "还款金额（万元）", str(exc))], f"还款金额（万元）：{exc}"
+            ) from None
+        if amount is None:
+            raise ValidationFailed(
+                [FieldError("amount", "还款金额（万元）", "不能为空")], "还款金额（万元）：不能为空"
+            )
+        on_raw = request.POST.get("on", "").strip()
+        try:
+            on = dt.date.fromisoformat(on_raw) if on_raw else periods.today()
+        except ValueError:
+            raise ValidationFailed(
+                [FieldError("on", "还款日期", "应为YYYY-MM-DD")], "还款日期：应为YYYY-MM-DD"
+            ) from None
+        services.loan_repay(
+            actor=request.user, loan=x, amount_yuan=amount, on=on, note=request.POST.get("note", "")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, "；".join(exc.lines()) or exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记还款")
+    return redirect("finance:loan", pk=x.pk)

@@ -8,7 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
+from kechuang.core.registry import (
+    ApiMount,
+    DemoPhase,
+    NavItem,
+    TodoItem,
+    TodoSource,
+    UrlMount,
+)
 from kechuang.core.roles import has_role
 from kechuang.vouchers.indicators import INDICATORS as _INDICATORS
 from kechuang.vouchers.models import wan_text
@@ -86,6 +93,7 @@ NAV = [
 ]
 PANELS = [PANEL]
 URLS = [UrlMount("vouchers/", "kechuang.vouchers.urls")]
+API = [ApiMount("/vouchers", "kechuang.vouchers.api")]
 DEMO = [DemoPhase("vouchers", "科技创新券", _demo, order=300)]
 TODO = [
     TodoSource(

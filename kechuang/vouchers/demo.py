@@ -85,22 +85,37 @@ def _d(y: int, m: int, d: int) -> dt.date:
     return dt.date(y, m, d)
 
 
-def _providers(actor: Any) -> list[Provider]:
+def _scan(title: str) -> Any:
+    """A one-page PDF standing in for the scanned qualification certificate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = f"%PDF-1.4\n% {title}\n%%EOF\n".encode()
+    return SimpleUploadedFile(f"{title}.pdf", body, content_type="application/pdf")
+
+
+def _providers(actor: Any, county: Region) -> list[Provider]:
     out = []
     for name, cats, qual in PROVIDERS:
-        out.append(
-            services.provider_save(
-                actor=actor,
-                data={
-                    "name": name,
-                    "categories": cats,
-                    "qualification": qual,
-                    "qualification_until": _d(2023, 12, 31),
-                    "contact": "业务部",
-                },
-                via="demo",
-            )
+        p = services.provider_save(
+            actor=actor,
+            data={
+                "name": name,
+                "categories": cats,
+                "qualification_until": _d(2023, 12, 31),
+                "contact": "业务部",
+                "region": county,
+            },
+            via="demo",
         )
+        services.provider_document_add(
+            actor=actor,
+            provider=p,
+            file=_scan(qual),
+            title=qual,
+            valid_until=_d(2023, 12, 31),
+            via="demo",
+        )
+        out.append(p)
     services.provider_set_status(
         actor=actor,
         provider=out[-1],
@@ -510,7 +525,7 @@ def load_demo_vouchers(actor: Any) -> int:
     county = Region.objects.get(code=COUNTY)
     rng = random.Random(SEED)
     with transaction.atomic():
-        provs = _providers(actor)
+        provs = _providers(actor, county)
         n = len(provs)
         n += _past_year(actor, county, 2019, provs, rng, None)
         n += _past_year(actor, county, 2020, provs, rng, RD_2020)

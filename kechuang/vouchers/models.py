@@ -147,7 +147,15 @@ class Provider(models.Model):
     name = models.CharField("机构名称", max_length=120, unique=True)
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     categories = models.JSONField("服务类别", default=list)
-    qualification = models.CharField("资质", max_length=200, blank=True)
+    # the county whose bureau registered it: its bureau reads the qualification files
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记地区",
+    )
     qualification_until = models.DateField("资质有效期至", null=True, blank=True)
     contact = models.CharField("联系人", max_length=40, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -169,6 +177,36 @@ class Provider(models.Model):
         return "、".join(CATEGORY_LABELS.get(c, c) for c in self.categories)
 
 
+class ProviderDocument(models.Model):
+    """A qualification document (资质文件) of a provider: a file under the private media
+    root, read only through the scoped view (the bureau of the provider's county, the
+    provider's own users). A record without a file is a note carried over from the
+    time qualifications were typed as text."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="documents", verbose_name="服务机构"
+    )
+    title = models.CharField("名称", max_length=120)
+    file = models.FileField("文件", upload_to="vouchers/providers/%Y/", max_length=200, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    uploaded_by = _user("上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "服务机构资质文件"
+        verbose_name_plural = "服务机构资质文件"
+        ordering = ["provider", "-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.title}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file)
+
+
 class ProviderMember(models.Model):
     """A user who acts for a provider: sees the vouchers spent with it."""
 
@@ -181,6 +219,11 @@ class ProviderMember(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="members", verbose_name="服务机构"
     )
+    # The password hash the bureau set: while the user's hash is still this one, the
+    # provider's pages send them to change it first (the accounts app has no such flag).
+    initial_password = models.CharField("初始密码摘要", max_length=128, blank=True)
+    created_by = _user("开通人")
+    created_at = models.DateTimeField("开通时间", auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = "服务机构用户"
@@ -188,6 +231,10 @@ class ProviderMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.user}"
+
+    @property
+    def must_change_password(self) -> bool:
+        return bool(self.initial_password) and self.user.password == self.initial_password
 
 
 class Voucher(models.Model):

@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, sees_everything
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
 from kechuang.enterprises.models import YearlyFacts
-from kechuang.vouchers.models import LedgerEntry, Provider, Voucher, VoucherProgramme
+from kechuang.vouchers.models import (
+    LedgerEntry,
+    Provider,
+    ProviderDocument,
+    ProviderMember,
+    Voucher,
+    VoucherProgramme,
+)
 from kechuang.vouchers.workflow import LIVE, OPEN
 
 ZERO = Decimal(0)
@@ -79,8 +87,18 @@ def provider_of(actor: Any) -> Provider | None:
 
 
 def providers() -> QuerySet[Provider]:
+    files = (
+        ProviderDocument.objects.filter(provider=OuterRef("pk"))
+        .exclude(file="")
+        .order_by()
+        .values("provider")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Provider.objects.annotate(
-        n_vouchers=Count("vouchers"), paid=Sum("vouchers__paid_yuan")
+        n_vouchers=Count("vouchers"),
+        paid=Sum("vouchers__paid_yuan"),
+        n_documents=Coalesce(Subquery(files), 0),
     ).order_by("name")
 
 
@@ -88,6 +106,80 @@ def provider_get(pk: int) -> Provider:
     found = Provider.objects.filter(pk=pk).first()
     if found is None:
         raise NotFound("服务机构不存在")
+    return found
+
+
+def provider_files_get(*, actor: Any, pk: int) -> Provider:
+    """A provider whose qualification files the actor may read and add to (404 else)."""
+    from kechuang.vouchers.services import can_read_provider_files
+
+    found = Provider.objects.filter(pk=pk).select_related("region").first()
+    if found is None or not can_read_provider_files(actor, found)[0]:
+        raise NotFound("服务机构不存在或无权查看其资质文件")
+    return found
+
+
+def provider_logins_get(*, actor: Any, pk: int) -> Provider:
+    """A provider whose logins the actor opens and closes (404 else)."""
+    from kechuang.vouchers.services import can_manage_provider_logins
+
+    found = Provider.objects.filter(pk=pk).select_related("region").first()
+    if found is None or not can_manage_provider_logins(actor, found)[0]:
+        raise NotFound("服务机构不存在或无权管理其账号")
+    return found
+
+
+def provider_member_get(*, actor: Any, pk: int) -> ProviderMember:
+    """A provider's login the actor may disable or enable (404 else)."""
+    from kechuang.vouchers.services import can_manage_provider_logins
+
+    found = (
+        ProviderMember.objects.filter(pk=pk)
+        .select_related("user", "provider", "provider__region")
+        .first()
+    )
+    if found is None or not can_manage_provider_logins(actor, found.provider)[0]:
+        raise NotFound("机构账号不存在或无权管理")
+    return found
+
+
+def provider_logins(*, actor: Any, provider: Provider) -> list[ProviderMember] | None:
+    """The provider's logins, for the bureau that manages them (None for anybody else)."""
+    from kechuang.vouchers.services import can_manage_provider_logins
+
+    if not can_manage_provider_logins(actor, provider)[0]:
+        return None
+    return list(provider.members.select_related("user").order_by("user__username"))
+
+
+def must_change_password(actor: Any) -> bool:
+    """A provider's user still on the password the bureau set."""
+    member = getattr(actor, "voucher_provider", None) if role_of(actor) == "helper" else None
+    return bool(member is not None and member.must_change_password)
+
+
+def provider_documents(*, actor: Any, provider: Provider) -> list[ProviderDocument] | None:
+    """The provider's qualification files, newest first; None for who may not read them."""
+    from kechuang.vouchers.services import can_read_provider_files
+
+    if not can_read_provider_files(actor, provider)[0]:
+        return None
+    return list(provider.documents.select_related("uploaded_by").order_by("-uploaded_at", "-id"))
+
+
+def provider_document_get(*, actor: Any, pk: int) -> ProviderDocument:
+    """A qualification file the actor may read (404 for anybody else, and for a note
+    without a file)."""
+    from kechuang.vouchers.services import can_read_provider_files
+
+    found = (
+        ProviderDocument.objects.filter(pk=pk)
+        .exclude(file="")
+        .select_related("provider", "provider__region")
+        .first()
+    )
+    if found is None or not can_read_provider_files(actor, found.provider)[0]:
+        raise NotFound("资质文件不存在或无权查看")
     return found
 
 
@@ -428,7 +520,27 @@ def provider_context(*, actor: Any, provider: Provider) -> dict[str, Any]:
     )
     return {
         "provider": provider,
+        "documents": provider_documents(actor=actor, provider=provider),
+        "logins": provider_logins(actor=actor, provider=provider),
         "vouchers": rows,
         "paid": sum((v.paid_yuan for v in rows), ZERO),
         "is_staff": role_of(actor) == "staff",
     }
+
+
+# -- the API -------------------------------------------------------------------------------------
+
+
+def programme_rows(*, actor: Any, year: int | None = None) -> list[VoucherProgramme]:
+    qs = programmes(actor)
+    return list(qs.filter(year=year) if year else qs)
+
+
+def sees_books(actor: Any) -> bool:
+    """The programme's books are the bureau's and the officers' (as on the pages)."""
+    return role_of(actor) in ("staff", "officer")
+
+
+def page_of(qs: QuerySet[Voucher], *, page: int, size: int) -> tuple[int, list[Voucher]]:
+    start = (page - 1) * size
+    return qs.count(), list(qs.order_by("-id")[start : start + size])

@@ -36,6 +36,8 @@ from kechuang.vouchers.models import (
     PROGRAMME,
     LedgerEntry,
     Provider,
+    ProviderDocument,
+    ProviderMember,
     Voucher,
     VoucherDocument,
     VoucherProgramme,
@@ -317,10 +319,12 @@ def provider_save(
         before = snapshot(obj) if provider else None
         obj.name = name[:120]
         obj.categories = cats
-        limits = {"uscc": 18, "qualification": 200, "contact": 40, "phone": 30}
+        limits = {"uscc": 18, "contact": 40, "phone": 30}
         for key, limit in limits.items():
             setattr(obj, key, str(data.get(key) or "")[:limit])
         obj.qualification_until = data.get("qualification_until")
+        if provider is None:
+            obj.region = data.get("region") or _county(actor)
         obj.save()
         _log(actor, "update" if provider else "create", obj, before, via=via)
     return obj
@@ -342,6 +346,212 @@ def provider_set_status(
         obj.save()
         _log(actor, "update", obj, before, "暂停" if suspend else "恢复", via)
     return obj
+
+
+def _county(actor: Any) -> Region | None:
+    """The county a bureau user answers for (a city bureau: none in particular)."""
+    region: Region | None = getattr(actor, "region", None)
+    while region is not None and region.kind not in (Region.Kind.COUNTY, Region.Kind.CITY):
+        region = region.parent
+    return region if region is not None and region.kind == Region.Kind.COUNTY else None
+
+
+# What a file's first bytes are for each accepted ending: a file is what its name says.
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".ofd": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+# A zip's members unpacked may not exceed this, nor this ratio to the zip's size.
+ZIP_MAX_UNPACKED = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+
+
+def check_upload(file: UploadedFile[bytes], label: str) -> str:
+    """The frame's checks on an attachment (type by its ending, size, not empty) and,
+    beyond them, that the content is what the ending says (a renamed executable or HTML
+    page is refused) and that a zip is no zip bomb. Returns the file's safe base name."""
+    import zipfile
+    from pathlib import Path
+
+    from django.utils.text import get_valid_filename
+
+    from kechuang.programmes.services import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
+
+    name = Path((file.name or "").replace("\\", "/")).name
+    suffix = Path(name).suffix.lower()
+    size = file.size or 0
+    if suffix not in ATTACHMENT_EXTENSIONS:
+        raise invalid("file", label, f"只接受 {'、'.join(ATTACHMENT_EXTENSIONS)} 文件")
+    if size > ATTACHMENT_MAX_BYTES:
+        raise invalid("file", label, f"文件超过{ATTACHMENT_MAX_BYTES // 1024 // 1024}MB")
+    if size == 0:
+        raise invalid("file", label, "文件为空")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if not any(head.startswith(m) for m in MAGIC.get(suffix, ())):
+        raise invalid("file", label, f"文件内容不是{suffix[1:].upper()}文件（扩展名与内容不符）")
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(file) as zf:
+                unpacked = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise invalid("file", label, "压缩文件已损坏，无法读取") from None
+        finally:
+            file.seek(0)
+        if unpacked > ZIP_MAX_UNPACKED or unpacked > size * ZIP_MAX_RATIO:
+            raise invalid("file", label, "压缩文件解压后过大，已拒收")
+    stem = get_valid_filename(Path(name).stem) or "file"
+    return f"{stem[:80]}{suffix}"
+
+
+def can_read_provider_files(actor: Any, provider: Provider) -> tuple[bool, str]:
+    """The bureau of the provider's county (and the city bureau above it) and the
+    provider's own users read and add its qualification files; nobody else."""
+    from kechuang.accounts.scoping import covers, is_bureau, sees_everything
+
+    member = getattr(actor, "voucher_provider", None) if role_of(actor) == "helper" else None
+    if member is not None and member.provider_id == provider.pk:
+        return True, ""
+    if is_bureau(actor) and (sees_everything(actor) or covers(actor, provider.region)):
+        return True, ""
+    return False, "只有该机构所在县（市、区）科技局和机构本身的用户可以查看资质文件"
+
+
+def provider_document_add(
+    *,
+    actor: Any,
+    provider: Provider,
+    file: UploadedFile[bytes],
+    title: str = "",
+    valid_until: dt.date | None = None,
+    via: str = "web",
+) -> ProviderDocument:
+    """Keep a qualification document of a provider: checked (type, size, content),
+    stored under the private media root, audited."""
+    require(can_read_provider_files(actor, provider))
+    safe = check_upload(file, "资质文件")
+    with transaction.atomic():
+        doc = ProviderDocument(
+            provider=provider,
+            title=(title.strip() or safe.rsplit(".", 1)[0])[:120],
+            size=file.size or 0,
+            valid_until=valid_until,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        doc.file.save(safe, file, save=False)
+        doc.save()
+        audit_log(
+            actor=actor,
+            action="create",
+            obj=doc,
+            after={**snapshot(doc, ["provider_id", "title", "size"]), "file": doc.file.name},
+            via=via,
+            note=f"{provider.name} 资质文件",
+        )
+    return doc
+
+
+# -- provider logins ---------------------------------------------------------------------------
+
+
+def can_manage_provider_logins(actor: Any, provider: Provider) -> tuple[bool, str]:
+    """The bureau of the provider's county (or the city bureau above it) opens and
+    closes the provider's logins."""
+    from kechuang.accounts.scoping import covers, is_bureau, sees_everything
+
+    if is_bureau(actor) and (sees_everything(actor) or covers(actor, provider.region)):
+        return True, ""
+    return False, "只有该机构所在县（市、区）科技局可以开通或停用机构账号"
+
+
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def provider_login_create(
+    *,
+    actor: Any,
+    provider: Provider,
+    username: str,
+    password: str,
+    display_name: str = "",
+    via: str = "web",
+) -> ProviderMember:
+    """Open a login for a provider: a user of the helper role (帮办员/专家: it answers for
+    no region and is assigned no enterprise, so it sees nothing of the registry) linked
+    to the provider, with the password the bureau set, to be changed on first use."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    require(can_manage_provider_logins(actor, provider))
+    user_model = get_user_model()
+    name = username.strip().lower()
+    errors: list[FieldError] = []
+    if not 3 <= len(name) <= 30 or not set(name) <= USERNAME_CHARS:
+        errors.append(FieldError("username", "登录名", "应为3–30位小写字母、数字或 _ . -"))
+    elif user_model.objects.filter(username__iexact=name).exists():
+        errors.append(FieldError("username", "登录名", f"“{name}”已被使用"))
+    candidate = user_model(username=name, display_name=display_name.strip()[:60], role="helper")
+    if not password:
+        errors.append(FieldError("password", "初始密码", "不能为空"))
+    else:
+        try:
+            validate_password(password, candidate)
+        except DjangoValidationError as exc:
+            errors.extend(FieldError("password", "初始密码", str(m)) for m in exc.messages)
+    if errors:
+        raise ValidationFailed(errors, "；".join(f"{e.label}：{e.message}" for e in errors))
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        member = ProviderMember.objects.create(
+            user=candidate,
+            provider=provider,
+            initial_password=candidate.password,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_log(
+            actor=actor,
+            action="create",
+            obj=member,
+            after={"provider": provider.name, "username": name, "role": "helper"},
+            via=via,
+            note=f"开通{provider.name}的机构账号{name}",
+        )
+    return member
+
+
+def provider_login_set_active(
+    *, actor: Any, member: ProviderMember, active: bool, via: str = "web"
+) -> ProviderMember:
+    """Disable (停用: the login and its open sessions stop working) or re-enable a
+    provider's login."""
+    require(can_manage_provider_logins(actor, member.provider))
+    with transaction.atomic():
+        user = type(member.user).objects.select_for_update().get(pk=member.user_id)
+        before = {"is_active": user.is_active}
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_log(
+            actor=actor,
+            action="update",
+            obj=member,
+            before=before,
+            after={"is_active": active},
+            via=via,
+            note=f"{'启用' if active else '停用'}{member.provider.name}的机构账号{user.username}",
+        )
+    member.user.refresh_from_db()
+    return member
 
 
 # -- applying ----------------------------------------------------------------------------------
@@ -609,16 +819,81 @@ def _release_and_move(
 def vouchers_expire(
     *, actor: Any, on: dt.date, programme: VoucherProgramme | None = None, via: str = "web"
 ) -> int:
-    """Expire every voucher issued and not claimed whose validity ended before `on`,
-    releasing its amount. Returns how many."""
+    """The bureau's expiry run (the button, `kechuang vouchers_expire`): expire every
+    voucher issued and not claimed whose validity ended before `on`, releasing its
+    amount. Returns how many."""
     require(permissions.can_decide(actor))
+    return _expire(on=on, programme=programme, voucher=None, actor=actor, via=via)
+
+
+def vouchers_expire_due(
+    *, on: dt.date | None = None, voucher: Voucher | None = None, via: str = "auto"
+) -> int:
+    """Automatic expiry, run before a voucher page, the API or a service reads or moves
+    vouchers: whatever is past its expiry on `on` (today by default; `voucher` alone
+    when given) is expired and released now, whoever is looking. Idempotent and cheap
+    when nothing is due (one indexed query); locked like every money move (programme,
+    then voucher), so two requests expiring at once expire each voucher once. The move
+    is made in the name of the programme's county bureau (the workflow's expiry is a
+    bureau move), marked `auto` in the audit log."""
+    day = on or periods.today()
+    due = Voucher.objects.filter(application__stage__in=OPEN, expires_on__lt=day)
+    if voucher is not None:
+        due = due.filter(pk=voucher.pk)
+    if not due.exists():
+        return 0
+    return _expire(on=day, programme=None, voucher=voucher, actor=None, via=via)
+
+
+def _bureau_of(programme: VoucherProgramme) -> Any:
+    """The user the automatic expiry acts as: a bureau user of the programme's county
+    (else of the city above it, else the platform administrator)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(role="staff") | Q(is_superuser=True))
+    )
+    region: Region | None = programme.region
+    while region is not None:
+        found = users.filter(region=region).order_by("pk").first()
+        if found is not None:
+            return found
+        region = region.parent
+    return users.filter(is_superuser=True, region__isnull=True).order_by("pk").first()
+
+
+def _expiry_day(v: Voucher, on: dt.date) -> dt.date:
+    """The automatic expiry's date: the day after the validity ended (not the day
+    somebody happened to look), never before the voucher's last event, never after `on`."""
+    assert v.expires_on is not None
+    day = min(on, v.expires_on + dt.timedelta(days=1))
+    latest = v.application.events.order_by("-on", "-id").values_list("on", flat=True).first()
+    return max(day, latest) if latest is not None else day
+
+
+def _expire(
+    *,
+    on: dt.date,
+    programme: VoucherProgramme | None,
+    voucher: Voucher | None,
+    actor: Any,
+    via: str,
+) -> int:
     due = Voucher.objects.filter(application__stage__in=OPEN, expires_on__lt=on)
     if programme is not None:
         due = due.filter(programme=programme)
+    if voucher is not None:
+        due = due.filter(pk=voucher.pk)
     n = 0
     for pid in sorted(set(due.values_list("programme_id", flat=True))):
         with transaction.atomic():
             p = VoucherProgramme.objects.select_for_update().get(pk=pid)
+            by = actor if actor is not None else _bureau_of(p)
+            if by is None:
+                continue  # nobody can act for this county: left to the bureau's run
             for v in (
                 due.filter(programme_id=pid)
                 .select_for_update(of=("self",))
@@ -626,9 +901,17 @@ def vouchers_expire(
                 .order_by("pk")
             ):
                 if v.application.stage not in OPEN:
-                    continue
+                    continue  # expired (or moved) by another request meanwhile
+                day = on if actor is not None else _expiry_day(v, on)
                 _release_and_move(
-                    actor, p, v, "expired", f"有效期至{v.expires_on:%Y-%m-%d}，逾期未使用", on, via
+                    by,
+                    p,
+                    v,
+                    "expired",
+                    f"有效期至{v.expires_on:%Y-%m-%d}，逾期未使用"
+                    + ("（系统自动到期）" if actor is None else ""),
+                    day,
+                    via,
                 )
                 n += 1
     return n
@@ -660,6 +943,22 @@ def voucher_attach(
         return VoucherDocument.objects.create(voucher=voucher, kind=kind, attachment=doc)
 
 
+def _expire_if_due(voucher: Voucher, on: dt.date) -> None:
+    """A voucher used past its expiry is expired first (its own transaction: the
+    expiry stands though the move is then refused)."""
+    if voucher.application.stage in OPEN and vouchers_expire_due(
+        on=min(on, periods.today()), voucher=voucher
+    ):
+        voucher.refresh_from_db()
+        voucher.application.refresh_from_db()
+        raise invalid(
+            "on",
+            "办理日期",
+            f"创新券{voucher.code}已于{voucher.expires_on:%Y年%m月%d日}过期，"
+            "不能再使用或申请兑付（已自动置为已过期并释放额度）",
+        )
+
+
 def voucher_move(
     *,
     actor: Any,
@@ -673,6 +972,7 @@ def voucher_move(
     """A step without money: contract signed, service done, claim checked or returned."""
     if to not in ("contracted", "delivered", "checked"):
         raise invalid("to", "环节", "该环节须通过相应的办理入口")
+    _expire_if_due(voucher, on)
     frame.application_transition(
         actor=actor,
         application=voucher.application,
@@ -693,6 +993,7 @@ def voucher_claim(
     subsidy ratio of the invoice, at most the approved amount; refused after expiry."""
     require(permissions.can_work_on(actor, WORKFLOW, voucher.enterprise))
     invoice = _money(invoice_yuan, "invoice_yuan", "发票金额")
+    _expire_if_due(voucher, on)
     with transaction.atomic():
         p = _lock(voucher.programme)
         v = _locked_voucher(voucher)

@@ -33,6 +33,33 @@ from kechuang.vouchers.models import CATEGORIES, EVIDENCE, LedgerEntry, Voucher
 from kechuang.vouchers.workflow import WORKFLOW
 
 
+def provider_gate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A provider's user on the password the bureau set changes it before anything else."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if selectors.must_change_password(request.user):
+            messages.warning(request, "首次登录请先修改科技局设置的初始密码")
+            return redirect("accounts:password_change")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def expire_first(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Vouchers past their expiry are expired before the page reads them (one cheap
+    query when none is due): nobody has to press the button or run the command."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        services.vouchers_expire_due()
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _staff(user: Any) -> tuple[bool, str]:
     return (True, "") if role_of(user) == "staff" else (False, "只有科技局可以办理")
 
@@ -111,6 +138,8 @@ VOUCHERS = Listing(
 
 
 @login_required
+@expire_first
+@provider_gate
 def index(request: HttpRequest) -> HttpResponseBase:
     table = VOUCHERS.build(request, lambda f: selectors.voucher_list(actor=request.user, **f))
     year = table.filters.get("year")
@@ -166,6 +195,8 @@ def apply(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
+@expire_first
+@provider_gate
 def voucher(request: HttpRequest, pk: int) -> HttpResponse:
     v = selectors.voucher_get(actor=request.user, pk=pk)
     return render(
@@ -291,6 +322,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@expire_first
 def programmes(request: HttpRequest) -> HttpResponse:
     require(_staff_or_officer(request.user))
     return render(
@@ -307,6 +339,7 @@ def _staff_or_officer(user: Any) -> tuple[bool, str]:
 
 
 @login_required
+@expire_first
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
     require(_staff_or_officer(request.user))
     p = selectors.programme_get(actor=request.user, pk=pk)
@@ -403,6 +436,7 @@ LEDGER = Listing(
 
 
 @login_required
+@expire_first
 def ledger(request: HttpRequest, pk: int) -> HttpResponseBase:
     require(_staff_or_officer(request.user))
     p = selectors.programme_get(actor=request.user, pk=pk)
@@ -414,6 +448,43 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+# -- provider logins ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def provider_login_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bureau opens a login for the provider with an initial password."""
+    p = selectors.provider_logins_get(actor=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.provider_login_create(
+            actor=request.user,
+            provider=p,
+            username=request.POST.get("username", ""),
+            password=request.POST.get("password", ""),
+            display_name=request.POST.get("display_name", ""),
+        ),
+        "已开通机构账号；请将登录名和初始密码告知机构，首次登录须修改密码",
+    )
+    return redirect("vouchers:provider", pk=p.pk)
+
+
+@login_required
+@require_POST
+def provider_login_status(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.provider_member_get(actor=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    _run(
+        request,
+        lambda: services.provider_login_set_active(
+            actor=request.user, member=member, active=active
+        ),
+        "已启用机构账号" if active else "已停用机构账号",
+    )
+    return redirect("vouchers:provider", pk=member.provider_id)
+
+
 # -- providers ---------------------------------------------------------------------------------
 
 PROVIDERS = Listing(
@@ -422,7 +493,7 @@ PROVIDERS = Listing(
     columns=[
         Column("name", "机构名称", sort="name", link=lambda p: f"/vouchers/providers/{p.pk}/"),
         Column("category_labels", "服务类别"),
-        Column("qualification", "资质"),
+        Column("n_documents", "资质文件（份）"),
         Column("qualification_until", "资质有效期至"),
         Column("status", "状态", value=lambda p: p.get_status_display()),
         Column("status_reason", "暂停原因"),
@@ -464,7 +535,6 @@ def provider_new(request: HttpRequest) -> HttpResponse:
                     "name": request.POST.get("name", ""),
                     "uscc": request.POST.get("uscc", ""),
                     "categories": request.POST.getlist("categories"),
-                    "qualification": request.POST.get("qualification", ""),
                     "qualification_until": until_day,
                     "contact": request.POST.get("contact", ""),
                     "phone": request.POST.get("phone", ""),
@@ -477,6 +547,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@expire_first
 def provider(request: HttpRequest, pk: int) -> HttpResponse:
     require(_staff_or_officer(request.user))
     p = selectors.provider_get(pk)
@@ -506,7 +577,59 @@ def provider_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vouchers:provider", pk=p.pk)
 
 
+def _date_or_none(request: HttpRequest, name: str, label: str) -> dt.date | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(
+            [FieldError(name, label, "应为YYYY-MM-DD")], f"{label}：应为YYYY-MM-DD"
+        ) from None
+
+
 @login_required
+@provider_gate
+@require_POST
+def provider_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bureau of the provider's county, or the provider's own user, adds a
+    qualification file."""
+    p = selectors.provider_files_get(actor=request.user, pk=pk)
+    upload = request.FILES.get("file")
+
+    def go() -> Any:
+        if upload is None:
+            raise ValidationFailed(
+                [FieldError("file", "资质文件", "请选择文件")], "资质文件：请选择文件"
+            )
+        return services.provider_document_add(
+            actor=request.user,
+            provider=p,
+            file=upload,
+            title=request.POST.get("title", ""),
+            valid_until=_date_or_none(request, "valid_until", "有效期至"),
+        )
+
+    _run(request, go, "资质文件已上传")
+    if selectors.provider_of(request.user) == p:
+        return redirect("vouchers:my_provider")
+    return redirect("vouchers:provider", pk=p.pk)
+
+
+@login_required
+@provider_gate
+def provider_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A qualification file, for the bureau of the provider's county and its own users."""
+    doc = selectors.provider_document_get(actor=request.user, pk=pk)
+    with doc.file.open("rb") as fh:
+        data = fh.read()
+    return file_response(data, (doc.file.name or "").rsplit("/", 1)[-1], "application/octet-stream")
+
+
+@login_required
+@expire_first
+@provider_gate
 def my_provider(request: HttpRequest) -> HttpResponse:
     """A provider's own view: the vouchers spent with it."""
     p = selectors.provider_of(request.user) if role_of(request.user) == "helper" else None

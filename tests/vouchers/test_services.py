@@ -125,6 +125,8 @@ def test_amounts_beyond_the_fen_or_not_positive_are_refused(
 def test_redeeming_an_expired_voucher_is_refused_and_writes_nothing(
     staff: Any, programme: Any, provider: Any, firms: Any
 ) -> None:
+    """The claim writes nothing; the voucher, used past its expiry, is expired first
+    (automatic expiry: the release it owed), whoever tried."""
     v = apply(staff, firms[0], programme, provider)
     services.voucher_approve(actor=staff, voucher=v, amount_yuan=Decimal("30000"), on=DAY)
     services.voucher_attach(actor=staff, voucher=v, kind="contract", file=pdf())
@@ -133,18 +135,21 @@ def test_redeeming_an_expired_voucher_is_refused_and_writes_nothing(
     services.voucher_attach(actor=staff, voucher=v, kind="report", file=pdf())
     services.voucher_move(actor=staff, voucher=v, to="delivered", on=DAY)
     late = DAY + dt.timedelta(days=181)
-    before = counts()
+    entries = LedgerEntry.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         services.voucher_claim(actor=staff, voucher=v, invoice_yuan=Decimal("60000"), on=late)
-    assert "已于2020年09月28日过期" in exc.value.message and "不能申请兑付" in exc.value.message
-    assert counts() == before
+    assert "已于2020年09月28日过期" in exc.value.message and "申请兑付" in exc.value.message
     v.refresh_from_db()
-    assert v.invoice_yuan is None and v.application.stage == "delivered"
-    # the bureau's expiry run releases the amount
-    assert services.vouchers_expire(actor=staff, on=late) == 1
-    v.refresh_from_db()
+    assert v.invoice_yuan is None and v.claimed_yuan is None
+    assert not v.application.events.filter(stage="claimed").exists()
+    # the only write: the expiry that was due, released on the day after the validity
     assert v.application.stage == "expired" and "逾期未使用" in v.reason
+    (release,) = LedgerEntry.objects.filter(voucher=v, kind="release")
+    assert LedgerEntry.objects.count() == entries + 1
+    assert release.on == dt.date(2020, 9, 29) and release.d_available == Decimal(30000)
     assert totals(programme)[1:] == (Decimal(1000000), Decimal(0), Decimal(0))
+    # the bureau's run finds nothing left to expire
+    assert services.vouchers_expire(actor=staff, on=late) == 0
 
 
 def test_uploading_to_another_enterprises_voucher_is_refused_and_writes_nothing(

@@ -21,8 +21,10 @@ def voucher(staff: Any, programme: Any, provider: Any, firms: Any) -> Voucher:
 
 
 def test_the_bureau_approves_in_wan_and_sees_the_budget(
-    client_for: Any, staff: Any, voucher: Voucher, programme: Any
+    client_for: Any, staff: Any, voucher: Voucher, programme: Any, settings: Any
 ) -> None:
+    # a day of the 2020 programme: on the real date the pages would find it expired
+    settings.KECHUANG_TODAY = "2020-04-01"
     c = client_for(staff)
     r = c.post(f"/vouchers/{voucher.pk}/approve/", {"amount": "3.5", "on": "2020-04-01"})
     assert r.status_code == 302

@@ -8,209 +8,582 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_token_expiry_and_revocation'),
-        ('enterprises', '0005_enterprise_soft_delete'),
-        ('programmes', '0001_initial'),
+        ("accounts", "0003_token_expiry_and_revocation"),
+        ("enterprises", "0005_enterprise_soft_delete"),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='机构名称')),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('categories', models.JSONField(default=list, verbose_name='服务类别')),
-                ('qualification', models.CharField(blank=True, max_length=200, verbose_name='资质')),
-                ('qualification_until', models.DateField(blank=True, null=True, verbose_name='资质有效期至')),
-                ('contact', models.CharField(blank=True, max_length=40, verbose_name='联系人')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('active', '正常'), ('suspended', '暂停')], default='active', max_length=10, verbose_name='状态')),
-                ('status_reason', models.CharField(blank=True, max_length=200, verbose_name='暂停原因')),
-                ('status_on', models.DateField(blank=True, null=True, verbose_name='状态日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="机构名称")),
+                (
+                    "uscc",
+                    models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码"),
+                ),
+                ("categories", models.JSONField(default=list, verbose_name="服务类别")),
+                (
+                    "qualification",
+                    models.CharField(blank=True, max_length=200, verbose_name="资质"),
+                ),
+                (
+                    "qualification_until",
+                    models.DateField(blank=True, null=True, verbose_name="资质有效期至"),
+                ),
+                ("contact", models.CharField(blank=True, max_length=40, verbose_name="联系人")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "正常"), ("suspended", "暂停")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="暂停原因"),
+                ),
+                ("status_on", models.DateField(blank=True, null=True, verbose_name="状态日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
             ],
             options={
-                'verbose_name': '服务机构',
-                'verbose_name_plural': '服务机构',
-                'ordering': ['name'],
+                "verbose_name": "服务机构",
+                "verbose_name_plural": "服务机构",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProviderMember',
+            name="ProviderMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='vouchers.provider', verbose_name='服务机构')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='voucher_provider', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="vouchers.provider",
+                        verbose_name="服务机构",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voucher_provider",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务机构用户',
-                'verbose_name_plural': '服务机构用户',
+                "verbose_name": "服务机构用户",
+                "verbose_name_plural": "服务机构用户",
             },
         ),
         migrations.CreateModel(
-            name='Voucher',
+            name="Voucher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=24, unique=True, verbose_name='券号')),
-                ('category', models.CharField(max_length=20, verbose_name='服务类别')),
-                ('service', models.CharField(max_length=200, verbose_name='服务内容')),
-                ('fee_yuan', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='预计服务费（元）')),
-                ('approved_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='核定金额（元）')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='发券日期')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('invoice_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='发票金额（元）')),
-                ('claimed_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='申请兑付（元）')),
-                ('paid_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='已兑付（元）')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='兑付日期')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='原因')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='voucher', to='programmes.application', verbose_name='申报')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise', verbose_name='企业')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='vouchers.provider', verbose_name='服务机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=24, unique=True, verbose_name="券号")),
+                ("category", models.CharField(max_length=20, verbose_name="服务类别")),
+                ("service", models.CharField(max_length=200, verbose_name="服务内容")),
+                (
+                    "fee_yuan",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=18, verbose_name="预计服务费（元）"
+                    ),
+                ),
+                (
+                    "approved_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="核定金额（元）",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="发券日期")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                (
+                    "invoice_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="发票金额（元）",
+                    ),
+                ),
+                (
+                    "claimed_yuan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="申请兑付（元）",
+                    ),
+                ),
+                (
+                    "paid_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="已兑付（元）",
+                    ),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="兑付日期")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="原因")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voucher",
+                        to="programmes.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="vouchers.provider",
+                        verbose_name="服务机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '创新券',
-                'verbose_name_plural': '创新券',
-                'ordering': ['-id'],
+                "verbose_name": "创新券",
+                "verbose_name_plural": "创新券",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='VoucherDocument',
+            name="VoucherDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contract', '服务合同'), ('invoice', '服务发票'), ('report', '服务完成报告')], max_length=10, verbose_name='材料类别')),
-                ('attachment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.attachment', verbose_name='附件')),
-                ('voucher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='vouchers.voucher', verbose_name='创新券')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contract", "服务合同"),
+                            ("invoice", "服务发票"),
+                            ("report", "服务完成报告"),
+                        ],
+                        max_length=10,
+                        verbose_name="材料类别",
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programmes.attachment",
+                        verbose_name="附件",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="vouchers.voucher",
+                        verbose_name="创新券",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑付材料',
-                'verbose_name_plural': '兑付材料',
-                'ordering': ['voucher', 'kind', 'id'],
+                "verbose_name": "兑付材料",
+                "verbose_name_plural": "兑付材料",
+                "ordering": ["voucher", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VoucherProgramme',
+            name="VoucherProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('name', models.CharField(max_length=80, verbose_name='方案名称')),
-                ('document', models.CharField(blank=True, max_length=120, verbose_name='文件依据')),
-                ('subsidy_ratio', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='补贴比例（占服务费）')),
-                ('cap_yuan', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='每家企业年度上限（元）')),
-                ('validity_days', models.PositiveSmallIntegerField(verbose_name='有效期（天）')),
-                ('categories', models.JSONField(default=list, verbose_name='服务类别')),
-                ('evidence', models.JSONField(default=list, verbose_name='兑付材料')),
-                ('eligibility', models.JSONField(blank=True, default=dict, verbose_name='申请条件')),
-                ('budget_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='预算总额（元）')),
-                ('available_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='可用额度（元）')),
-                ('committed_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='已发券未兑付（元）')),
-                ('paid_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='已兑付（元）')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='voucher_programme', to='programmes.call', verbose_name='申报批次')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='发券地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("name", models.CharField(max_length=80, verbose_name="方案名称")),
+                ("document", models.CharField(blank=True, max_length=120, verbose_name="文件依据")),
+                (
+                    "subsidy_ratio",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=5, verbose_name="补贴比例（占服务费）"
+                    ),
+                ),
+                (
+                    "cap_yuan",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=18, verbose_name="每家企业年度上限（元）"
+                    ),
+                ),
+                ("validity_days", models.PositiveSmallIntegerField(verbose_name="有效期（天）")),
+                ("categories", models.JSONField(default=list, verbose_name="服务类别")),
+                ("evidence", models.JSONField(default=list, verbose_name="兑付材料")),
+                (
+                    "eligibility",
+                    models.JSONField(blank=True, default=dict, verbose_name="申请条件"),
+                ),
+                (
+                    "budget_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="预算总额（元）",
+                    ),
+                ),
+                (
+                    "available_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="可用额度（元）",
+                    ),
+                ),
+                (
+                    "committed_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="已发券未兑付（元）",
+                    ),
+                ),
+                (
+                    "paid_yuan",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="已兑付（元）",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voucher_programme",
+                        to="programmes.call",
+                        verbose_name="申报批次",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="发券地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '创新券年度方案',
-                'verbose_name_plural': '创新券年度方案',
-                'ordering': ['-year', 'region__code'],
+                "verbose_name": "创新券年度方案",
+                "verbose_name_plural": "创新券年度方案",
+                "ordering": ["-year", "region__code"],
             },
         ),
         migrations.AddField(
-            model_name='voucher',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='vouchers.voucherprogramme', verbose_name='方案'),
+            model_name="voucher",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="vouchers",
+                to="vouchers.voucherprogramme",
+                verbose_name="方案",
+            ),
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('budget', '下达预算'), ('commit', '发券（占用额度）'), ('release', '释放额度'), ('pay', '兑付'), ('correction', '更正')], max_length=12, verbose_name='类别')),
-                ('on', models.DateField(verbose_name='日期')),
-                ('d_budget', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='预算变动（元）')),
-                ('d_available', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='可用变动（元）')),
-                ('d_committed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='占用变动（元）')),
-                ('d_paid', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, verbose_name='兑付变动（元）')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记账时间')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vouchers.ledgerentry', verbose_name='更正分录')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记账人')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='企业')),
-                ('voucher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='vouchers.voucher', verbose_name='创新券')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='vouchers.voucherprogramme', verbose_name='方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("budget", "下达预算"),
+                            ("commit", "发券（占用额度）"),
+                            ("release", "释放额度"),
+                            ("pay", "兑付"),
+                            ("correction", "更正"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="日期")),
+                (
+                    "d_budget",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="预算变动（元）",
+                    ),
+                ),
+                (
+                    "d_available",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="可用变动（元）",
+                    ),
+                ),
+                (
+                    "d_committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="占用变动（元）",
+                    ),
+                ),
+                (
+                    "d_paid",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=18,
+                        verbose_name="兑付变动（元）",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记账时间")),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vouchers.ledgerentry",
+                        verbose_name="更正分录",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记账人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="vouchers.voucher",
+                        verbose_name="创新券",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="vouchers.voucherprogramme",
+                        verbose_name="方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '创新券台账分录',
-                'verbose_name_plural': '创新券台账分录',
-                'ordering': ['on', 'id'],
+                "verbose_name": "创新券台账分录",
+                "verbose_name_plural": "创新券台账分录",
+                "ordering": ["on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.UniqueConstraint(fields=('region', 'year'), name='voucher_programme_year'),
+            model_name="voucherprogramme",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year"), name="voucher_programme_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('available_yuan__gte', 0)), name='voucher_programme_available_nonneg'),
+            model_name="voucherprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("available_yuan__gte", 0)),
+                name="voucher_programme_available_nonneg",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('committed_yuan__gte', 0)), name='voucher_programme_committed_nonneg'),
+            model_name="voucherprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("committed_yuan__gte", 0)),
+                name="voucher_programme_committed_nonneg",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('paid_yuan__gte', 0)), name='voucher_programme_paid_nonneg'),
+            model_name="voucherprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("paid_yuan__gte", 0)), name="voucher_programme_paid_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('subsidy_ratio__gt', 0), ('subsidy_ratio__lte', 1)), name='voucher_programme_ratio'),
+            model_name="voucherprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("subsidy_ratio__gt", 0), ("subsidy_ratio__lte", 1)),
+                name="voucher_programme_ratio",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucherprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('cap_yuan__gt', 0)), name='voucher_programme_cap'),
+            model_name="voucherprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cap_yuan__gt", 0)), name="voucher_programme_cap"
+            ),
         ),
         migrations.AddIndex(
-            model_name='voucher',
-            index=models.Index(fields=['programme', 'enterprise'], name='vouchers_vo_program_ef78cd_idx'),
+            model_name="voucher",
+            index=models.Index(
+                fields=["programme", "enterprise"], name="vouchers_vo_program_ef78cd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('fee_yuan__gt', 0)), name='voucher_fee_positive'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fee_yuan__gt", 0)), name="voucher_fee_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_yuan__isnull', True), models.Q(('approved_yuan__gt', 0), ('approved_yuan__lte', models.F('fee_yuan'))), _connector='OR'), name='voucher_approved_within_fee'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_yuan__isnull", True),
+                    models.Q(
+                        ("approved_yuan__gt", 0), ("approved_yuan__lte", models.F("fee_yuan"))
+                    ),
+                    _connector="OR",
+                ),
+                name="voucher_approved_within_fee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('paid_yuan', 0), ('paid_yuan__lte', models.F('approved_yuan')), _connector='OR'), name='voucher_paid_within_approved'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("paid_yuan", 0), ("paid_yuan__lte", models.F("approved_yuan")), _connector="OR"
+                ),
+                name="voucher_paid_within_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('paid_yuan__gte', 0)), name='voucher_paid_nonneg'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("paid_yuan__gte", 0)), name="voucher_paid_nonneg"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['programme', 'kind'], name='vouchers_le_program_dba2f0_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["programme", "kind"], name="vouchers_le_program_dba2f0_idx"),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['on'], name='vouchers_le_on_06104f_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["on"], name="vouchers_le_on_06104f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('d_budget', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('d_available'), '+', models.F('d_committed')), '+', models.F('d_paid')))), name='voucher_entry_balances'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "d_budget",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("d_available"), "+", models.F("d_committed")
+                            ),
+                            "+",
+                            models.F("d_paid"),
+                        ),
+                    )
+                ),
+                name="voucher_entry_balances",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['budget', 'correction']), ('d_budget', 0), _connector='OR'), name='voucher_entry_budget_only_by_budget'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["budget", "correction"]), ("d_budget", 0), _connector="OR"
+                ),
+                name="voucher_entry_budget_only_by_budget",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['commit', 'release', 'pay'])), fields=('voucher', 'kind'), name='voucher_entry_once'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["commit", "release", "pay"])),
+                fields=("voucher", "kind"),
+                name="voucher_entry_once",
+            ),
         ),
     ]
