@@ -252,3 +252,18 @@ def test_an_agreement_signed_directly_is_recorded_with_the_services_checks(
     assert response["Location"] == f"/matching/agreements/{a.pk}/"
     assert a.introduction is None and a.amount_yuan == Decimal(250000)
     assert a.institution.pk == records["institutions"]
+
+
+def test_the_admin_lists_the_records_read_only(client: Any, records: Any) -> None:
+    from django.contrib import admin
+
+    from kechuang.events.models import Article, Event
+    from kechuang.matching.models import Agreement, Alliance, Demand, Expert
+    from tests.conftest import make_user
+
+    client.force_login(make_user("platform", "staff", is_staff=True, is_superuser=True))
+    for model in (Expert, Demand, Agreement, Alliance, Event, Article):
+        assert model in admin.site._registry
+        meta = model._meta
+        assert client.get(f"/admin/{meta.app_label}/{meta.model_name}/").status_code == 200
+        assert client.get(f"/admin/{meta.app_label}/{meta.model_name}/add/").status_code == 403
