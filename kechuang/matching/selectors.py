@@ -428,12 +428,12 @@ def alliance_members(*, actor: Any, alliance: Alliance) -> dict[str, Any]:
     }
 
 
-def alliance_member_get(*, actor: Any, alliance: Alliance, pk: int) -> AllianceMember:
-    """A member of `alliance` (one the actor may see: an institution, or a firm of their
+def alliance_member_get(*, actor: Any, pk: int) -> AllianceMember:
+    """A member of an alliance the actor may see (an institution, or a firm of their
     scope)."""
     member = (
         AllianceMember.objects.select_related("alliance", "enterprise", "institution")
-        .filter(alliance=alliance, pk=pk)
+        .filter(pk=pk, alliance__in=alliances(actor=actor).values("pk"))
         .first()
     )
     if member is None or (

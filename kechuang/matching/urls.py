@@ -35,7 +35,7 @@ urlpatterns = [
     path("alliances/<int:pk>/edit/", views.alliance_edit, name="alliance_edit"),
     path("alliances/<int:pk>/members/", views.alliance_member_add, name="alliance_member_add"),
     path(
-        "alliances/<int:pk>/members/<int:member_pk>/remove/",
+        "alliances/members/<int:pk>/remove/",
         views.alliance_member_remove,
         name="alliance_member_remove",
     ),

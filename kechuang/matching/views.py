@@ -807,15 +807,14 @@ def _day(request: HttpRequest, name: str, label: str) -> dt.date | None:
 
 @_guard
 @require_POST
-def alliance_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    a = selectors.alliance_get(actor=request.user, pk=pk)
-    m = selectors.alliance_member_get(actor=request.user, alliance=a, pk=member_pk)
+def alliance_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.alliance_member_get(actor=request.user, pk=pk)
     _run(
         request,
         lambda: services.alliance_member_remove(actor=request.user, member=m),
         f"“{m}”已移出联盟",
     )
-    return redirect("matching:alliance", a.pk)
+    return redirect("matching:alliance", m.alliance_id)
 
 
 @_guard
