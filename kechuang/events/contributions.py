@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kechuang.core.imports import ImportKind
 from kechuang.core.registry import DemoPhase, NavItem, UrlMount
 from kechuang.core.roles import has_role
+from kechuang.events import importing
 from kechuang.events.panels import PANEL
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
@@ -115,3 +117,25 @@ INDICATORS = [
     ),
 ]
 DEMO = [DemoPhase("events", "科技活动", _demo, order=410)]
+IMPORTS = [
+    ImportKind(
+        key="events",
+        title="科技活动",
+        columns=importing.EVENT_COLUMNS,
+        run=importing.events_import,
+        permission=importing.can_import,
+        export=importing.events_export,
+        note="每行一场活动，按“活动名称+举办日期”新增或更新；主办区域填区域名称或代码。",
+        order=710,
+    ),
+    ImportKind(
+        key="publicity_articles",
+        title="宣传用稿",
+        columns=importing.ARTICLE_COLUMNS,
+        run=importing.articles_import,
+        permission=importing.can_import,
+        export=importing.articles_export,
+        note="每行一篇用稿，按“媒体+标题+刊发日期”新增或更新；报送区域填区域名称或代码。",
+        order=711,
+    ),
+]

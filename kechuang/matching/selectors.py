@@ -25,6 +25,7 @@ from kechuang.matching.models import (
     Achievement,
     Agreement,
     Alliance,
+    AllianceMember,
     Demand,
     Expert,
     Institution,
@@ -424,6 +425,46 @@ def alliance_members(*, actor: Any, alliance: Alliance) -> dict[str, Any]:
         "institutions": [m for m in rows if m.institution_id],
         "enterprises": [m for m in firms if m.enterprise_id in visible],
         "hidden": sum(1 for m in firms if m.enterprise_id not in visible),
+    }
+
+
+def alliance_member_get(*, actor: Any, pk: int) -> AllianceMember:
+    """A member of an alliance the actor may see (an institution, or a firm of their
+    scope)."""
+    member = (
+        AllianceMember.objects.select_related("alliance", "enterprise", "institution")
+        .filter(pk=pk, alliance__in=alliances(actor=actor).values("pk"))
+        .first()
+    )
+    if member is None or (
+        member.enterprise_id is not None
+        and not enterprise_queryset(actor).filter(pk=member.enterprise_id).exists()
+    ):
+        raise NotFound("联盟成员不存在或无权查看")
+    return member
+
+
+def institution_choices() -> list[tuple[int, str]]:
+    return list(Institution.objects.order_by("name").values_list("pk", "name"))
+
+
+def expert_choices() -> list[tuple[int, str]]:
+    return [
+        (x.pk, f"{x.name}（{x.institution.name}）")
+        for x in Expert.objects.filter(active=True)
+        .select_related("institution")
+        .order_by("institution__name", "name")
+    ]
+
+
+def alliance_form(a: Alliance) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "uscc": a.lead.uscc,
+        "institution": a.institution_id,
+        "domain": a.domain,
+        "founded_on": a.founded_on.isoformat(),
+        "purpose": a.purpose,
     }
 
 

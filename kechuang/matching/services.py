@@ -668,6 +668,22 @@ def alliance_member_add(
     return row
 
 
+def alliance_member_remove(*, actor: Any, member: AllianceMember, via: str = "web") -> None:
+    """A member leaves the alliance; the lead firm and the co-founding institution stay."""
+    alliance = member.alliance
+    require(can_work_on_alliances(actor, alliance.lead))
+    if member.enterprise_id is not None:
+        require(can_work_on_alliances(actor, member.enterprise))
+    if member.enterprise_id == alliance.lead_id or member.institution_id == alliance.institution_id:
+        raise _invalid("member", "成员", f"“{member}”是联盟的牵头企业或共建院所，不能移除")
+    with transaction.atomic():
+        before = snapshot(member)
+        pk = member.pk
+        member.delete()
+        member.pk = pk
+        _log(actor, "delete", member, before, enterprise_id=alliance.lead_id, via=via)
+
+
 def alliance_activity_add(
     *, actor: Any, alliance: Alliance, data: Mapping[str, Any], via: str = "web"
 ) -> AllianceActivity:

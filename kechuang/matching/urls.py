@@ -21,6 +21,7 @@ urlpatterns = [
     path("introductions/<int:pk>/move/", views.introduction_move, name="introduction_move"),
     path("introductions/<int:pk>/agreement/", views.introduction_sign, name="introduction_sign"),
     path("agreements/", views.agreement_list, name="agreements"),
+    path("agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", views.agreement, name="agreement"),
     path("agreements/<int:pk>/progress/", views.agreement_progress, name="agreement_progress"),
     path(
@@ -29,5 +30,13 @@ urlpatterns = [
         name="agreement_not_executed",
     ),
     path("alliances/", views.alliance_list, name="alliances"),
+    path("alliances/new/", views.alliance_new, name="alliance_new"),
     path("alliances/<int:pk>/", views.alliance, name="alliance"),
+    path("alliances/<int:pk>/edit/", views.alliance_edit, name="alliance_edit"),
+    path("alliances/<int:pk>/members/", views.alliance_member_add, name="alliance_member_add"),
+    path(
+        "alliances/members/<int:pk>/remove/",
+        views.alliance_member_remove,
+        name="alliance_member_remove",
+    ),
 ]

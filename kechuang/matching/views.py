@@ -3,6 +3,7 @@ in the actor's scope (404 outside it); refusals and bad input come back as messa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -574,11 +575,66 @@ def _with_quality(rows: Any) -> Any:
     return rows
 
 
+def _can_record(user: Any) -> bool:
+    return getattr(user, "role", "") in ("staff", "officer", "enterprise") or getattr(
+        user, "is_superuser", False
+    )
+
+
 @_guard
 def agreement_list(request: HttpRequest) -> HttpResponse:
     table = AGREEMENTS.build(request, lambda f: selectors.agreements(actor=request.user, **f))
+    new_url = reverse("matching:agreement_new") if _can_record(request.user) else ""
     return table.export_response() or render(
-        request, "matching/list.html", {"table": table, "section": "agreements"}
+        request,
+        "matching/list.html",
+        {"table": table, "section": "agreements", "new_url": new_url},
+    )
+
+
+def _firm_of(request: HttpRequest, uscc: str) -> Any:
+    """The firm a form names by USCC (an enterprise user's own firm); None, with the
+    reason said, when there is none in the user's scope."""
+    try:
+        if getattr(request.user, "role", "") == "enterprise":
+            return request.user.membership.enterprise  # type: ignore[union-attr]
+        return enterprise_get(actor=request.user, uscc=uscc)
+    except (NotFound, AttributeError):
+        messages.error(request, f"统一社会信用代码：找不到“{uscc}”或不属于本区域")
+        return None
+
+
+@_guard
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    """An agreement signed directly, without an introduction: the same service (and the
+    same checks) as signing at the end of one."""
+    fields = ("uscc", "institution", "expert", "title", "content", "amount_wan", "signed_on")
+    form: dict[str, Any] = {k: request.POST.get(k, "") for k in fields}
+    if request.method == "POST":
+        firm = _firm_of(request, form["uscc"].strip())
+        if firm is not None:
+            data = {
+                **_agreement_data(request),
+                "institution": selectors.institution_or_none(_pk(form["institution"])),
+                "expert": selectors.expert_or_none(_pk(form["expert"])),
+            }
+            a = _run(
+                request,
+                lambda: services.agreement_sign(actor=request.user, enterprise=firm, data=data),
+                "协议已登记，请继续跟踪执行",
+            )
+            if a:
+                return redirect("matching:agreement", a.pk)
+    return render(
+        request,
+        "matching/agreement_form.html",
+        {
+            "form": form,
+            "institutions": selectors.institution_choices(),
+            "experts": selectors.expert_choices(),
+            "is_firm": getattr(request.user, "role", "") == "enterprise",
+            "today": periods.today(),
+        },
     )
 
 
@@ -655,12 +711,110 @@ ALLIANCES = Listing(
 )
 
 
+def _works_on_alliances(user: Any) -> bool:
+    return getattr(user, "role", "") in ("staff", "officer") or getattr(user, "is_superuser", False)
+
+
 @_guard
 def alliance_list(request: HttpRequest) -> HttpResponse:
     table = ALLIANCES.build(request, lambda f: selectors.alliances(actor=request.user, **f))
+    new_url = reverse("matching:alliance_new") if _works_on_alliances(request.user) else ""
     return table.export_response() or render(
-        request, "matching/list.html", {"table": table, "section": "alliances"}
+        request,
+        "matching/list.html",
+        {"table": table, "section": "alliances", "new_url": new_url},
     )
+
+
+ALLIANCE_FIELDS = ("name", "uscc", "institution", "domain", "founded_on", "purpose")
+
+
+def _alliance_form(request: HttpRequest, alliance: Any = None) -> HttpResponse:
+    form: dict[str, Any] = (
+        selectors.alliance_form(alliance) if alliance is not None else {"founded_on": ""}
+    )
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ALLIANCE_FIELDS}
+        lead = _firm_of(request, form["uscc"].strip())
+        if lead is not None:
+            data = {
+                **form,
+                "lead": lead,
+                "institution": selectors.institution_or_none(_pk(form["institution"])),
+            }
+            saved = _run(
+                request,
+                lambda: services.alliance_save(actor=request.user, data=data, alliance=alliance),
+                "联盟已保存",
+            )
+            if saved:
+                return redirect("matching:alliance", saved.pk)
+    return render(
+        request,
+        "matching/alliance_form.html",
+        {
+            "form": form,
+            "alliance": alliance,
+            "institutions": selectors.institution_choices(),
+            "domains": TECH_DOMAIN_CHOICES,
+        },
+    )
+
+
+@_guard
+def alliance_new(request: HttpRequest) -> HttpResponse:
+    return _alliance_form(request)
+
+
+@_guard
+def alliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _alliance_form(request, selectors.alliance_get(actor=request.user, pk=pk))
+
+
+@_guard
+@require_POST
+def alliance_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.alliance_get(actor=request.user, pk=pk)
+    uscc = request.POST.get("uscc", "").strip()
+    member: Any = (
+        _firm_of(request, uscc)
+        if uscc
+        else selectors.institution_or_none(_pk(request.POST.get("institution", "")))
+    )
+    if member is None and not uscc:
+        messages.error(request, "成员：请填写企业统一社会信用代码或选择高校院所")
+    on = _day(request, "on", "加入日期")
+    if member is not None and on is not None:
+        _run(
+            request,
+            lambda: services.alliance_member_add(
+                actor=request.user, alliance=a, member=member, on=on
+            ),
+            f"“{member}”已加入联盟",
+        )
+    return redirect("matching:alliance", a.pk)
+
+
+def _day(request: HttpRequest, name: str, label: str) -> dt.date | None:
+    """A date typed in a form (today when left blank); None, with the reason said."""
+    text = _date_text(request, name)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        messages.error(request, f"{label}：“{text}”不是日期（格式：2021-06-30）")
+        return None
+
+
+@_guard
+@require_POST
+def alliance_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.alliance_member_get(actor=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.alliance_member_remove(actor=request.user, member=m),
+        f"“{m}”已移出联盟",
+    )
+    return redirect("matching:alliance", m.alliance_id)
 
 
 @_guard
@@ -682,6 +836,8 @@ def alliance(request: HttpRequest, pk: int) -> HttpResponse:
             "members": selectors.alliance_members(actor=request.user, alliance=a),
             "activities": selectors.alliance_activities(a),
             "today": periods.today(),
+            "can_edit": _works_on_alliances(request.user),
+            "institutions": selectors.institution_choices(),
         },
     )
 

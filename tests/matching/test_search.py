@@ -95,3 +95,25 @@ def test_index_follows_edits_and_reindex(staff: Any, labelled: Any) -> None:
     n = services.search_reindex(actor=staff)
     assert n >= 50
     assert "周建平" in names(selectors.search_box(actor=staff, q="超导"))
+
+
+def test_entries_holding_more_of_the_words_come_first_newest_first_among_equals(
+    db: Any,
+) -> None:
+    from kechuang.matching import search
+    from kechuang.matching.models import SearchEntry
+
+    held = ["轴承 涂层", "轴承", "涂层 电池", "轴承 涂层 电池", "电池", "轴承 电池", "焊接"]
+    made = [
+        SearchEntry.objects.create(kind="expert", ref=i, title=f"文档{i}", terms=t)
+        for i, t in enumerate(held)
+    ]
+    services.term_stats_rebuild()
+    ids = search.find(["轴承", "涂层", "电池"], limit=50)
+    pk = [e.pk for e in made]
+    if search.connection.vendor == "postgresql":
+        # all three; then two of them, newest first; then one, newest first
+        assert ids == [pk[3], pk[5], pk[2], pk[0], pk[4], pk[1]]
+    assert set(ids) == set(pk[:6])  # SQLite: bm25, which says little over seven entries
+    assert search.find(["轴承", "涂层", "电池"], limit=4) == ids[:4]
+    assert search.find(["轴承"], limit=2) == [pk[5], pk[3]]

@@ -79,6 +79,7 @@ def records(staff: Any, firm_a: Any, regions: Any) -> dict[str, int]:
         "experts": x.pk,
         "achievements": ach.pk,
         "institutions": inst.pk,
+        "member": al.members.get(enterprise=firm_a).pk,
     }
 
 
@@ -154,3 +155,114 @@ def test_the_firms_own_user_sees_its_records(
         assert client.get(f"/matching/{key}/{records[key]}/").status_code == 200
     body = client.get(f"/enterprises/{firm_a.pk}/").content.decode()
     assert "园区A泵汽蚀" in body and "园区A泵协议" in body and "园区A路演" in body
+
+
+def test_the_bureau_creates_edits_and_staffs_an_alliance(
+    client: Any, staff: Any, firm_a: Any, firm_b: Any, records: Any
+) -> None:
+    from kechuang.matching.models import Alliance, AllianceMember
+
+    client.force_login(staff)
+    assert client.get("/matching/alliances/new/").status_code == 200
+    data = {
+        "name": "泵阀校企联盟",
+        "uscc": firm_a.uscc,
+        "institution": records["institutions"],
+        "founded_on": "2021-02-01",
+        "purpose": "泵阀节能",
+    }
+    response = client.post("/matching/alliances/new/", data)
+    al = Alliance.objects.get(name="泵阀校企联盟")
+    assert response.status_code == 302 and response["Location"] == f"/matching/alliances/{al.pk}/"
+    response = client.post(f"/matching/alliances/{al.pk}/edit/", {**data, "purpose": "泵阀"})
+    al.refresh_from_db()
+    assert al.purpose == "泵阀"
+    client.post(f"/matching/alliances/{al.pk}/members/", {"uscc": firm_b.uscc, "on": "2021-03-01"})
+    member = AllianceMember.objects.get(alliance=al, enterprise=firm_b)
+    assert member.joined_on == D(2021, 3, 1)
+    body = client.get(f"/matching/alliances/{al.pk}/").content.decode()
+    assert firm_b.name in body and "移出" in body
+    client.post(f"/matching/alliances/members/{member.pk}/remove/")
+    assert not AllianceMember.objects.filter(pk=member.pk).exists()
+    lead = AllianceMember.objects.get(alliance=al, enterprise=firm_a)
+    response = client.post(f"/matching/alliances/members/{lead.pk}/remove/", follow=True)
+    assert "不能移除" in response.content.decode()
+    client.post(f"/matching/alliances/{al.pk}/", {"on": "2021-04-01", "title": "联合攻关"})
+    assert al.activities.get().title == "联合攻关"
+
+
+def test_an_alliance_form_names_the_bad_field_and_writes_nothing(
+    client: Any, staff: Any, firm_a: Any, records: Any
+) -> None:
+    from kechuang.matching.models import Alliance
+
+    client.force_login(staff)
+    n = Alliance.objects.count()
+    body = client.post(
+        "/matching/alliances/new/",
+        {"name": "坏联盟", "uscc": firm_a.uscc, "institution": "", "founded_on": "2021-02-01"},
+        follow=True,
+    ).content.decode()
+    assert "共建高校院所" in body and Alliance.objects.count() == n
+    body = client.post(
+        "/matching/alliances/new/",
+        {"name": "坏联盟", "uscc": "9132", "institution": records["institutions"]},
+        follow=True,
+    ).content.decode()
+    assert "统一社会信用代码" in body and Alliance.objects.count() == n
+
+
+def test_another_areas_officer_cannot_touch_the_alliance(
+    client: Any, officer_b: Any, firm_b: Any, records: Any
+) -> None:
+    from kechuang.matching.models import AllianceMember
+
+    client.force_login(officer_b)
+    pk = records["alliances"]
+    n = AllianceMember.objects.count()
+    assert (
+        client.post(f"/matching/alliances/{pk}/members/", {"uscc": firm_b.uscc}).status_code == 404
+    )
+    assert client.get(f"/matching/alliances/{pk}/edit/").status_code == 404
+    assert AllianceMember.objects.count() == n
+
+
+def test_an_agreement_signed_directly_is_recorded_with_the_services_checks(
+    client: Any, staff: Any, firm_a: Any, records: Any
+) -> None:
+    from kechuang.matching.models import Agreement
+
+    client.force_login(staff)
+    assert "新增" in client.get("/matching/agreements/").content.decode()
+    assert client.get("/matching/agreements/new/").status_code == 200
+    n = Agreement.objects.count()
+    bad = {
+        "uscc": firm_a.uscc,
+        "title": "直签协议",
+        "content": "泵改造",
+        "amount_wan": "-1",
+        "signed_on": "2021-05-01",
+        "expert": records["experts"],
+    }
+    body = client.post("/matching/agreements/new/", bad, follow=True).content.decode()
+    assert "合同金额" in body and Agreement.objects.count() == n
+    response = client.post("/matching/agreements/new/", {**bad, "amount_wan": "25"})
+    a = Agreement.objects.get(title="直签协议")
+    assert response["Location"] == f"/matching/agreements/{a.pk}/"
+    assert a.introduction is None and a.amount_yuan == Decimal(250000)
+    assert a.institution.pk == records["institutions"]
+
+
+def test_the_admin_lists_the_records_read_only(client: Any, records: Any) -> None:
+    from django.contrib import admin
+
+    from kechuang.events.models import Article, Event
+    from kechuang.matching.models import Agreement, Alliance, Demand, Expert
+    from tests.conftest import make_user
+
+    client.force_login(make_user("platform", "staff", is_staff=True, is_superuser=True))
+    for model in (Expert, Demand, Agreement, Alliance, Event, Article):
+        assert model in admin.site._registry
+        meta = model._meta
+        assert client.get(f"/admin/{meta.app_label}/{meta.model_name}/").status_code == 200
+        assert client.get(f"/admin/{meta.app_label}/{meta.model_name}/add/").status_code == 403

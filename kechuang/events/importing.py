@@ -1,0 +1,218 @@
+"""The sheets of 科技活动: events and publicity articles, each exported in the layout it
+imports, so that an export imports back unchanged. Every row valid or nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kechuang.accounts.models import Region
+from kechuang.accounts.scoping import role_of, visible_regions
+from kechuang.core.imports import ImportPlan
+from kechuang.core.money import yuan_to_wan
+from kechuang.core.tabular import Column
+from kechuang.events import services
+from kechuang.events.models import Article, Event
+from kechuang.events.sheets import Sheet, one, run_sheet
+
+EVENT_KINDS = {label: code for code, label in Event.Kind.choices}
+LEVELS = {label: code for code, label in Article.Level.choices}
+
+EVENT_COLUMNS = [
+    Column("title", "活动名称", "text", required=True, max_length=120),
+    Column("kind", "活动类型", "choice", required=True, choices=EVENT_KINDS),
+    Column("held_on", "举办日期", "date", required=True),
+    Column("place", "地点", "text", required=True, max_length=120),
+    Column("region", "主办区域", "text", required=True, max_length=60),
+    Column("organisers", "主办/承办单位", "text", required=True, max_length=200),
+    Column("partners", "对接高校院所/机构", "text", max_length=300),
+    Column("open_for_registration", "接受企业报名", "bool"),
+    Column("agreements_signed", "现场签约（份）", "int"),
+    Column("financing_intention_yuan", "融资意向（万元）", "money_wan"),
+    Column("outcomes", "活动成效", "text", max_length=2000),
+]
+ARTICLE_COLUMNS = [
+    Column("media", "媒体", "text", required=True, max_length=60),
+    Column("level", "媒体级别", "choice", required=True, choices=LEVELS),
+    Column("published_on", "刊发日期", "date", required=True),
+    Column("title", "标题", "text", required=True, max_length=200),
+    Column("link", "链接", "text", max_length=300),
+    Column("region", "报送区域", "text", required=True, max_length=60),
+]
+
+
+def can_import(actor: Any) -> tuple[bool, str]:
+    if role_of(actor) in ("staff", "officer"):
+        return True, ""
+    return False, "只有科技局和园区/乡镇可以导入活动和宣传用稿"
+
+
+def _regions(actor: Any) -> dict[str, Any]:
+    """Regions by code and by name: the actor's own first (a name may recur elsewhere),
+    then the others, so that an unchanged row of the county's event an officer sees
+    reads back; writing one is the service's to refuse."""
+    found: dict[str, Any] = {}
+    for r in [*visible_regions(actor).order_by("path"), *Region.objects.order_by("path")]:
+        found.setdefault(r.code, r)
+        found.setdefault(r.name, r)
+    return found
+
+
+def _region(v: dict[str, Any], lk: Any, label: str) -> Any:
+    return one(lk["regions"], v["region"], "region", label, "不是区域名称或代码")
+
+
+# events: keyed by title and day
+
+
+def _event_lookups(actor: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from kechuang.events.selectors import events
+
+    found: dict[tuple[str, Any], Event] = {}
+    for e in events(actor=actor).order_by("-id"):
+        found[(e.title, e.held_on)] = e
+    return {"regions": _regions(actor), "events": found}
+
+
+def _event_current(lk: Any, e: Event) -> dict[str, Any]:
+    return {
+        "title": e.title,
+        "kind": e.kind,
+        "held_on": e.held_on,
+        "place": e.place,
+        "region": e.region.name,
+        "organisers": e.organisers,
+        "partners": e.partners,
+        "open_for_registration": e.open_for_registration,
+        "agreements_signed": e.agreements_signed,
+        "financing_intention_yuan": e.financing_intention_yuan,
+        "outcomes": e.outcomes,
+    }
+
+
+def _event_resolve(actor: Any, v: dict[str, Any], lk: Any) -> tuple[Any, dict[str, Any]]:
+    region = _region(v, lk, "主办区域")
+    v = {
+        **v,
+        "region": region.name,
+        "_region": region,
+        "open_for_registration": bool(v.get("open_for_registration")),
+        "agreements_signed": v.get("agreements_signed") or 0,
+    }
+    return (v["title"], v["held_on"]), v
+
+
+def _event_save(actor: Any, v: dict[str, Any], old: Event | None, lk: Any) -> None:
+    services.event_save(
+        actor=actor,
+        data={**v, "region": v["_region"], "agreements_signed": str(v["agreements_signed"])},
+        event=old,
+        via="import",
+    )
+
+
+EVENTS = Sheet(
+    kind="events",
+    columns=EVENT_COLUMNS,
+    lookups=_event_lookups,
+    resolve=_event_resolve,
+    existing=lambda lk, key: lk["events"].get(key),
+    current=_event_current,
+    save=_event_save,
+    label=lambda v: f"{v['held_on']:%Y-%m-%d} {v['title']}",
+)
+
+
+def events_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> ImportPlan:
+    return run_sheet(EVENTS, actor=actor, data=data, filename=filename, commit=commit)
+
+
+def events_export(
+    *, actor: Any, region: Any = None, year: Any = None
+) -> tuple[list[str], Iterable[list[Any]]]:
+    from kechuang.events.selectors import events
+
+    kinds = dict(Event.Kind.choices)
+    rows = (
+        [
+            e.title,
+            kinds[e.kind],
+            e.held_on,
+            e.place,
+            e.region.name,
+            e.organisers,
+            e.partners,
+            "是" if e.open_for_registration else "否",
+            e.agreements_signed,
+            yuan_to_wan(e.financing_intention_yuan)
+            if e.financing_intention_yuan is not None
+            else None,
+            e.outcomes,
+        ]
+        for e in events(actor=actor, year=year).order_by("held_on", "id")
+    )
+    return [c.header for c in EVENT_COLUMNS], rows
+
+
+# articles: keyed by media, title and day
+
+
+def _article_lookups(actor: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from kechuang.events.selectors import articles
+
+    found: dict[tuple[str, str, Any], Article] = {}
+    for a in articles(actor=actor).order_by("-id"):
+        found[(a.media, a.title, a.published_on)] = a
+    return {"regions": _regions(actor), "articles": found}
+
+
+def _article_current(lk: Any, a: Article) -> dict[str, Any]:
+    return {
+        "media": a.media,
+        "level": a.level,
+        "published_on": a.published_on,
+        "title": a.title,
+        "link": a.link,
+        "region": a.region.name,
+    }
+
+
+def _article_resolve(actor: Any, v: dict[str, Any], lk: Any) -> tuple[Any, dict[str, Any]]:
+    region = _region(v, lk, "报送区域")
+    v = {**v, "region": region.name, "_region": region}
+    return (v["media"], v["title"], v["published_on"]), v
+
+
+def _article_save(actor: Any, v: dict[str, Any], old: Article | None, lk: Any) -> None:
+    services.article_save(
+        actor=actor, data={**v, "region": v["_region"]}, article=old, via="import"
+    )
+
+
+ARTICLES = Sheet(
+    kind="publicity_articles",
+    columns=ARTICLE_COLUMNS,
+    lookups=_article_lookups,
+    resolve=_article_resolve,
+    existing=lambda lk, key: lk["articles"].get(key),
+    current=_article_current,
+    save=_article_save,
+    label=lambda v: f"{v['media']}《{v['title']}》",
+)
+
+
+def articles_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> ImportPlan:
+    return run_sheet(ARTICLES, actor=actor, data=data, filename=filename, commit=commit)
+
+
+def articles_export(
+    *, actor: Any, region: Any = None, year: Any = None
+) -> tuple[list[str], Iterable[list[Any]]]:
+    from kechuang.events.selectors import articles
+
+    levels = dict(Article.Level.choices)
+    rows = (
+        [a.media, levels[a.level], a.published_on, a.title, a.link, a.region.name]
+        for a in articles(actor=actor, year=year).order_by("published_on", "id")
+    )
+    return [c.header for c in ARTICLE_COLUMNS], rows
