@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from kechuang.core.imports import ImportKind
-from kechuang.core.registry import DemoPhase, NavItem, UrlMount
+from kechuang.core.registry import ApiMount, DemoPhase, NavItem, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.events import importing
 from kechuang.events.panels import PANEL
@@ -74,6 +74,7 @@ NAV = [
 ]
 PANELS = [PANEL]
 URLS = [UrlMount("events/", "kechuang.events.urls")]
+API = [ApiMount("/events", "kechuang.events.api")]
 INDICATORS = [
     Indicator(
         "iur_events",

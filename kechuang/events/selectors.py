@@ -157,3 +157,43 @@ def financing_total(qs: QuerySet[Event]) -> Decimal:
     for e in qs:
         total += e.financing_intention_yuan or Decimal(0)
     return total
+
+
+# -- the API ------------------------------------------------------------------------------
+
+
+def page_of(qs: QuerySet[Any], *, page: int, size: int) -> tuple[int, list[Any]]:
+    """One page of a scoped list (the orderings end in the id, so pages are stable)."""
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])
+
+
+def items_of(*, actor: Any, events_: list[Event]) -> dict[int, list[RoadshowItem]]:
+    """The roadshow items of each event, with their mean jury score, read in one query.
+    As on the event page, a firm the actor may not see is not named, except to the
+    bureau and officers (who organise the event)."""
+    rows: dict[int, list[RoadshowItem]] = {e.pk: [] for e in events_}
+    items = list(
+        RoadshowItem.objects.filter(event__in=list(rows))
+        .select_related("enterprise")
+        .annotate(avg_score=Avg("scores__score"), n_scores=Count("scores"))
+        .order_by("event_id", "id")
+    )
+    if role_of(actor) not in ("staff", "officer"):
+        firm_ids = {i.enterprise_id for i in items if i.enterprise_id}
+        visible = set(
+            enterprise_queryset(actor).filter(pk__in=firm_ids).values_list("pk", flat=True)
+        )
+        for item in items:
+            if item.enterprise_id and item.enterprise_id not in visible:
+                item.enterprise = None
+    for item in items:
+        rows[item.event_id].append(item)
+    return rows
+
+
+def article_get(*, actor: Any, pk: int) -> Article:
+    try:
+        return articles(actor=actor).get(pk=pk)
+    except Article.DoesNotExist:
+        raise NotFound("用稿不存在或无权查看") from None

@@ -12,6 +12,7 @@ from typing import Any
 
 from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
+    ApiMount,
     DemoPhase,
     NavItem,
     SearchDocument,
@@ -144,6 +145,7 @@ NAV = [
 ]
 PANELS = [PANEL]
 URLS = [UrlMount("matching/", "kechuang.matching.urls")]
+API = [ApiMount("/matching", "kechuang.matching.api")]
 INDICATORS = [
     Indicator(
         "iur_agreements",

@@ -570,3 +570,21 @@ def demand_form(d: Demand) -> dict[str, str]:
 
 def agreement_verdict(agreement: Agreement, progress: Sequence[Progress]) -> quality.Verdict:
     return quality.judge(agreement_facts(agreement, progress))
+
+
+# -- the API ------------------------------------------------------------------------------
+
+
+def page_of(qs: QuerySet[Any], *, page: int, size: int) -> tuple[int, list[Any]]:
+    """One page of a scoped list (the models' orderings end in the id, so pages are
+    stable) and the list's size."""
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])
+
+
+def progress_of(agreements_: Sequence[Agreement]) -> dict[int, list[Progress]]:
+    """The progress records of each agreement, read in one query."""
+    rows: dict[int, list[Progress]] = {a.pk: [] for a in agreements_}
+    for p in Progress.objects.filter(agreement__in=list(rows)).order_by("on", "id"):
+        rows[p.agreement_id].append(p)
+    return rows
