@@ -50,9 +50,7 @@ def _article(actor: Any, region: Any, title: str) -> Any:
 def records(
     staff: Any, peer_bureau: Any, regions: Any, peer_town: Any, firm_a: Any, firm_b: Any
 ) -> dict[str, Any]:
-    roadshow = _event(
-        staff, regions["county"], "全市路演", "roadshow", open_for_registration=True
-    )
+    roadshow = _event(staff, regions["county"], "全市路演", "roadshow", open_for_registration=True)
     item = services.roadshow_item_add(
         actor=staff,
         event=roadshow,

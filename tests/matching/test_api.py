@@ -71,7 +71,12 @@ def records(
     )
     alliance = services.alliance_save(
         actor=staff,
-        data={"name": "园区A泵联盟", "lead": firm_a, "institution": inst, "founded_on": "2021-01-05"},
+        data={
+            "name": "园区A泵联盟",
+            "lead": firm_a,
+            "institution": inst,
+            "founded_on": "2021-01-05",
+        },
     )
     services.alliance_member_add(actor=staff, alliance=alliance, member=firm_b, on=D(2021, 2, 1))
     services.alliance_activity_add(
