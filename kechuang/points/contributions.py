@@ -10,6 +10,7 @@ from typing import Any
 from kechuang.accounts.scoping import role_of
 from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
+    ApiMount,
     DemoPhase,
     EnterpriseAttribute,
     NavItem,
@@ -61,6 +62,7 @@ NAV = [
 ]
 PANELS = [PANEL]
 URLS = [UrlMount("points/", "kechuang.points.urls")]
+API = [ApiMount("/points", "kechuang.points.api")]
 # The published list of the year (the latest published year when none is given):
 # a score before publication is nobody else's business.
 ATTRIBUTES = [

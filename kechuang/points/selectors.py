@@ -50,6 +50,24 @@ def county_for(actor: Any, code: str = "") -> Region | None:
     return services.county_of(firm.region) if firm is not None else None
 
 
+def county_choices(actor: Any) -> list[Region]:
+    """The counties a user may pick between (more than one only for a city bureau)."""
+    if role_of(actor) != "staff":
+        return []
+    from kechuang.accounts.scoping import bureau_counties
+
+    return bureau_counties(actor)
+
+
+def county_pick(actor: Any, code: str = "") -> Region | None:
+    """As `county_for`, but a `code` the actor may not read gives None (the API answers
+    404 rather than quietly showing another county)."""
+    county = county_for(actor, code)
+    if county is None or (code and county.code != code):
+        return None
+    return county
+
+
 def own_enterprise(actor: Any) -> Enterprise | None:
     if role_of(actor) != "enterprise":
         return None
@@ -184,6 +202,21 @@ def list_scores(
     return qs
 
 
+def score_page(qs: QuerySet[Score], *, page: int, size: int) -> tuple[int, list[Score]]:
+    """(count, one page of a rank list in list order) for the API's paging."""
+    ordered = qs.select_related("run").order_by("overall_rank", "enterprise__name", "id")
+    return qs.count(), list(ordered[(page - 1) * size : page * size])
+
+
+def open_objection_count(actor: Any, publication: Publication) -> int:
+    """Objections to the list awaiting the bureau, in the actor's scope."""
+    return (
+        objections(actor=actor, publication=publication)
+        .filter(status=Objection.Status.OPEN)
+        .count()
+    )
+
+
 def stage_choices(run: ScoreRun | None) -> list[tuple[str, str]]:
     data = run.point_set.data if run is not None else None
     stages = (data or {}).get("stages") if isinstance(data, dict) else None
@@ -201,6 +234,22 @@ def tier_choices(run: ScoreRun | None) -> list[tuple[str, str]]:
 
 
 # -- one enterprise ----------------------------------------------------------------------------
+
+
+def county_of_enterprise(enterprise: Enterprise) -> Region | None:
+    return services.county_of(enterprise.region)
+
+
+def enterprise_by_uscc(*, actor: Any, uscc: str) -> Enterprise:
+    found = (
+        Enterprise.objects.visible_to(actor)
+        .select_related("region")
+        .filter(uscc=uscc.strip().upper())
+        .first()
+    )
+    if found is None:
+        raise NotFound("没有这家企业，或不在您的范围内")
+    return found
 
 
 def enterprise_get(*, actor: Any, pk: int) -> Enterprise:
