@@ -166,3 +166,29 @@ def test_any_enterprise_list_filters_and_sorts_by_the_declared_attributes(
     )
     col = table.headers.index("创新积分（分）")
     assert [cells[col] for _n, cells in table.rows][:2] in ([75, 50], [75.0, 50.0])
+
+
+def test_the_city_bureau_picks_a_county_on_every_points_page(
+    client, city_bureau, staff, scored, county, regions
+):
+    """A city bureau answers for several counties: each points page names the county it
+    shows and offers the others; the pick is kept while moving between pages."""
+    client.force_login(city_bureau)
+    first = client.get("/points/").content.decode()
+    assert 'id="points-county-picker"' in first
+    assert '<option value="321281"' in first and '<option value="321283"' in first
+    page = client.get("/points/?county=321283").content.decode()
+    assert 'id="points-county-shown">泰兴市<' in page
+    listed = client.get(f"/points/{YEAR}/").content.decode()  # kept from the pick
+    assert "泰兴市2020年度企业科技创新积分排名" in listed and "甲研发强企有限公司" in listed
+    assert '<input type="hidden" name="county" value="321283">' in listed
+    other = client.get(f"/points/{YEAR}/?county=321281").content.decode()
+    assert "兴化市2020年度企业科技创新积分排名" in other and "甲研发强企有限公司" not in other
+    assert 'id="points-county-shown">兴化市<' in client.get("/points/sets/").content.decode()
+
+
+def test_a_county_bureau_sees_its_county_named_and_no_picker(client, staff, scored):
+    client.force_login(staff)
+    page = client.get(f"/points/{YEAR}/?county=321281").content.decode()
+    assert 'id="points-county-picker"' not in page
+    assert 'id="points-county-shown">泰兴市<' in page and "甲研发强企有限公司" in page
