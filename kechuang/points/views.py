@@ -512,7 +512,7 @@ def _weights_grid(point_set: PointSet) -> dict[str, Any]:
         for s in stages:
             sid = str(s.get("id"))
             value = weights.get(sid, "")
-            cells.append((sid, value))
+            cells.append((sid, str(s.get("label")), value))
             try:
                 sums[sid] += Decimal(str(value)) if value != "" else 0
             except ArithmeticError:
@@ -552,7 +552,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             problems = exc.lines()
     if problems is None:
-        problems = services.set_problems(point_set.data)
+        problems = services.set_problems_lined(point_set)
     return render(
         request,
         "points/set.html",
