@@ -114,6 +114,7 @@ DEMANDS = Listing(
         Filter("q", "名称/企业", kind="text"),
     ],
     default_sort="-posted_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -457,6 +458,7 @@ INTRODUCTIONS = Listing(
         Column("met_on", "会面日期"),
     ],
     filters=[Filter("stage", "环节", choices=WORKFLOW.choices())],
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -564,6 +566,7 @@ AGREEMENTS = Listing(
     ],
     default_sort="-signed_on",
     decorate=lambda rows, f: _with_quality(rows),
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 

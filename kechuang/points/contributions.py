@@ -34,10 +34,10 @@ def _values(field: str) -> Any:
 
 
 def _annotate(field: str) -> Any:
-    def annotate(queryset: Any, year: int | None, name: str) -> Any:
+    def annotate(queryset: Any, year: int | None, name: str, via: str = "") -> Any:
         from kechuang.points.selectors import attribute_annotate
 
-        return attribute_annotate(field, queryset, year, name)
+        return attribute_annotate(field, queryset, year, name, via)
 
     return annotate
 
@@ -63,8 +63,8 @@ NAV = [
 PANELS = [PANEL]
 URLS = [UrlMount("points/", "kechuang.points.urls")]
 API = [ApiMount("/points", "kechuang.points.api")]
-# The published list of the year (the latest published year when none is given):
-# a score before publication is nobody else's business.
+# The latest published list of the year or before (the latest of all when no year is
+# given): a score before publication is nobody else's business.
 ATTRIBUTES = [
     EnterpriseAttribute(
         "points_score",

@@ -346,6 +346,20 @@ def objections(*, actor: Any, publication: Publication) -> QuerySet[Objection]:
     )
 
 
+def open_objection_total(actor: Any) -> int:
+    """How many of `open_objections` there are, in one query (the top bar's 待办 count,
+    on every page of the bureau: no permission lookup, the scope says it all)."""
+    if role_of(actor) != "staff":
+        return 0
+    return (
+        Objection.objects.filter(
+            entry__application__programme="points", status=Objection.Status.OPEN
+        )
+        .filter(enterprise_scope_q(actor, "entry__application__enterprise__"))
+        .count()
+    )
+
+
 def open_objections(actor: Any) -> QuerySet[Objection]:
     """Objections to points lists awaiting the bureau, oldest window first."""
     if not can_manage(actor):
@@ -391,22 +405,22 @@ def publication_of_objection(objection: Objection) -> Publication:
 # -- attributes other apps read (ATTRIBUTES) --------------------------------------------------
 
 
-def _year_or_latest(year: int | None) -> int | None:
-    if year is not None:
-        return year
-    top = Publication.objects.aggregate(m=Max("year"))["m"]
-    return int(top) if top else None
-
-
 def _published_scores(year: int | None) -> QuerySet[Score]:
-    y = _year_or_latest(year)
-    if y is None:
-        return Score.objects.none()
-    return Score.objects.filter(run__publications__year=y, total_cents__isnull=False)
+    """The scores of each county's latest published list of `year` or before (the
+    latest of all when None): a voucher of 2021 reads the 2020 list, the one in force.
+    In SQL, so that a list's annotation adds no query."""
+    latest = Publication.objects.filter(region=OuterRef("run__region"))
+    if year is not None:
+        latest = latest.filter(year__lte=year)
+    return Score.objects.filter(
+        total_cents__isnull=False,
+        run__publications__year=Subquery(latest.order_by("-year").values("year")[:1]),
+    )
 
 
 def attribute_values(field: str, ids: Sequence[int], year: int | None) -> dict[int, Any]:
-    """{enterprise id: value} of the published list of `year` (latest when None)."""
+    """{enterprise id: value} of the latest published list of `year` or before (the
+    latest when None)."""
     rows = (
         _published_scores(year)
         .filter(enterprise_id__in=list(ids))
@@ -419,9 +433,12 @@ def attribute_values(field: str, ids: Sequence[int], year: int | None) -> dict[i
     return out
 
 
-def attribute_annotate(field: str, queryset: Any, year: int | None, name: str) -> Any:
-    """An enterprise queryset annotated with the published `field` of `year` as `name`."""
-    sub = _published_scores(year).filter(enterprise=OuterRef("pk")).values(field)[:1]
+def attribute_annotate(
+    field: str, queryset: Any, year: int | None, name: str, via: str = ""
+) -> Any:
+    """A queryset annotated with the published `field` of `year` as `name`, for the
+    enterprise of each row (`via`: the path to it, "" for an enterprise queryset)."""
+    sub = _published_scores(year).filter(enterprise=OuterRef(via or "pk")).values(field)[:1]
     return queryset.annotate(**{name: Subquery(sub)})
 
 

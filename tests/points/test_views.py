@@ -192,3 +192,56 @@ def test_a_county_bureau_sees_its_county_named_and_no_picker(client, staff, scor
     page = client.get(f"/points/{YEAR}/?county=321281").content.decode()
     assert 'id="points-county-picker"' not in page
     assert 'id="points-county-shown">泰兴市<' in page and "甲研发强企有限公司" in page
+
+
+def test_a_list_of_rows_belonging_to_enterprises_shows_filters_and_sorts_the_points(
+    rf, staff, scored, county, firms
+):
+    """`Listing(attributes="enterprise")` on another model's queryset (annotated in SQL
+    through the path) and on a plain list of rows (read with `values`): the same column,
+    tier filter and sort, unknown last."""
+    from types import SimpleNamespace
+
+    from kechuang.core.web import Column, Listing
+    from kechuang.points.models import PointsFacts
+
+    services.publication_publish(
+        actor=staff,
+        county=county,
+        year=YEAR,
+        starts_on=dt.date(2021, 6, 1),
+        ends_on=dt.date(2021, 6, 10),
+    )
+    for firm in firms.values():
+        PointsFacts.objects.create(enterprise=firm, year=YEAR)
+    listing = Listing(
+        name="t",
+        title="t",
+        columns=[Column("name", "企业", value="enterprise.name")],
+        attributes="enterprise",
+    )
+
+    def names(table):
+        return [r.enterprise.name for r in table.page.object_list]
+
+    request = rf.get("/", {"sort": "-attr_points_score"})
+    request.user = staff
+    table = listing.build(request, PointsFacts.objects.all())
+    assert names(table) == ["乙人才密集有限公司", "甲研发强企有限公司", "丙综合企业有限公司"]
+    assert [c.label for c in table.listing.columns][-2:] == ["创新积分（分）", "积分档次"]
+    request = rf.get("/", {"attr_points_tier": "a"})
+    request.user = staff
+    assert names(listing.build(request, PointsFacts.objects.all())) == ["乙人才密集有限公司"]
+    rows = [SimpleNamespace(enterprise=f) for f in firms.values()] + [
+        SimpleNamespace(enterprise=None)
+    ]
+    request = rf.get("/", {"sort": "attr_points_score"})
+    request.user = staff
+    table = listing.build(request, rows)
+    assert [r.enterprise.name if r.enterprise else None for r in table.page.object_list] == [
+        "丙综合企业有限公司",
+        "甲研发强企有限公司",
+        "乙人才密集有限公司",
+        None,
+    ]
+
