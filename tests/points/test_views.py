@@ -245,3 +245,20 @@ def test_a_list_of_rows_belonging_to_enterprises_shows_filters_and_sorts_the_poi
         None,
     ]
 
+
+def test_open_objections_count_in_the_top_bar_for_the_bureau_only(
+    client, staff, officer_a, scored_published_with_objection, django_assert_num_queries
+):
+    from kechuang.core import registry
+
+    day = dt.date(2021, 6, 5)
+    section = next(s for s in registry.todo_sources(staff) if s.key == "points-objections")
+    assert section.badge
+    staff.region  # noqa: B018 (read once, as every page has)
+    with django_assert_num_queries(1):
+        assert section.count(staff, day) == 1
+    # an officer cannot resolve objections: the section is not theirs, so no query
+    assert "points-objections" not in [s.key for s in registry.todo_sources(officer_a)]
+    client.force_login(staff)
+    page = client.get("/todo/").content.decode()
+    assert "待处理的积分异议" in page and "丙综合企业有限公司" in page
