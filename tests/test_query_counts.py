@@ -40,14 +40,16 @@ COUNTY, TOWN = "321283", "321283101"
 # dashboard 59, list 19, enterprise page 60 (+4 allowed: the names in its latest audit
 # rows are looked up one by one, and which rows are latest varies), pool board 22,
 # town/park assessment 17, self-assessment 19.
+# Innovation points (issue #13): open objections in the bureau's 待办 badge, one count
+# on every bureau page (+1 on the kjj pages; none for the officer).
 CEILINGS = [
-    ("kjj", "/targets/region/{county}/", 70),
+    ("kjj", "/targets/region/{county}/", 71),
     ("huangqiao", "/targets/region/{town}/", 59),
-    ("kjj", "/enterprises/", 19),
+    ("kjj", "/enterprises/", 20),
     ("kjj", "/enterprises/{firm}/", 64),
-    ("kjj", "/cultivation/", 22),
-    ("kjj", "/targets/assessment/", 17),
-    ("kjj", "/assess/enterprise/{firm}/", 19),
+    ("kjj", "/cultivation/", 23),
+    ("kjj", "/targets/assessment/", 18),
+    ("kjj", "/assess/enterprise/{firm}/", 20),
     ("kjj", "/api/v1/enterprises?page_size=50", 6),
 ]
 

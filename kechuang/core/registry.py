@@ -162,15 +162,16 @@ class TodoSource:
 class EnterpriseAttribute:
     """A value per enterprise and year that one app computes and any app may read.
     `values(enterprise_ids, year)` returns `{enterprise id: value}` for the ids that
-    have one (a missing id is unknown, never zero); `annotate(queryset, year, name)`,
-    when given, annotates an enterprise queryset with the value as `name` so that lists
-    filter and sort on it in the database. `choices`: the values a filter offers
+    have one (a missing id is unknown, never zero); `annotate(queryset, year, name, via)`,
+    when given, annotates a queryset with the value as `name` so that lists filter and
+    sort on it in the database: `via` is the ORM path from the queryset's rows to their
+    enterprise ("" for an enterprise queryset, "enterprise" for a voucher's). `choices`: the values a filter offers
     (value, label), when the attribute is categorical (a tier)."""
 
     key: str
     label: str
     values: Callable[[Sequence[int], int | None], dict[int, Any]]
-    annotate: Callable[[Any, int | None, str], Any] | None = None
+    annotate: Callable[[Any, int | None, str, str], Any] | None = None
     unit: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     order: int = 100

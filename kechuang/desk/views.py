@@ -129,6 +129,7 @@ REQUESTS = Listing(
     ],
     default_sort="-filed_on",
     page_size=50,
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -357,6 +358,7 @@ VISITS = Listing(
     ],
     default_sort="-visited_on",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -478,6 +480,7 @@ PROBLEMS = Listing(
     ],
     default_sort="-raised_on",
     page_size=50,
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 

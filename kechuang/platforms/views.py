@@ -159,6 +159,7 @@ INSTITUTIONS = Listing(
         Filter("q", "名称", kind="text", placeholder="机构或企业名称"),
     ],
     default_sort="-approved_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -365,6 +366,7 @@ INCUBATED = Listing(
         Filter("status", "状态", choices=IncubatedProject.Status.choices),
     ],
     default_sort="-entered_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -404,6 +406,7 @@ TALENT = Listing(
         Filter("programme", "人才计划", choices=Talent.Programme.choices),
     ],
     default_sort="-year",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -472,6 +475,7 @@ PROJECTS = Listing(
         Filter("stage", "状态", choices=WORKFLOW.choices()),
     ],
     default_sort="-year",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
