@@ -44,11 +44,46 @@ def _user(verbose: str, related: str = "+", **extra: Any) -> Any:
     )
 
 
-class RequestType(models.Model):
-    """A kind of service request (政策咨询, 项目申报, …) and its time limit in working days."""
+def _county(related: str = "+") -> Any:
+    """The county (县级) whose bureau keeps a row of configuration: on a city instance each
+    county's bureau edits its own types, rules, working days and settings."""
+    return models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name=related,
+        verbose_name="县（市、区）",
+        limit_choices_to={"kind": Region.Kind.COUNTY},
+    )
 
-    key = models.SlugField("代码", max_length=20, unique=True)
-    name = models.CharField("服务类型", max_length=30, unique=True)
+
+class CountySettings(models.Model):
+    """Settings of one county's desk the bureau edits (one row per county, made with the
+    county; absent rows read as the defaults)."""
+
+    county = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="desk_settings", verbose_name="县（市、区）"
+    )
+    visit_overlap_days = models.PositiveSmallIntegerField(
+        "重复走访提示天数",
+        default=30,
+        help_text="另一单位在此天数内走访过同一企业时提示（走访扰企）",
+    )
+
+    class Meta:
+        verbose_name = "科技服务设置"
+        verbose_name_plural = "科技服务设置"
+
+    def __str__(self) -> str:
+        return f"{self.county} 科技服务设置"
+
+
+class RequestType(models.Model):
+    """A kind of service request (政策咨询, 项目申报, …) of one county and its time limit
+    in working days."""
+
+    county = _county("desk_request_types")
+    key = models.SlugField("代码", max_length=20)
+    name = models.CharField("服务类型", max_length=30)
     deadline_days = models.PositiveSmallIntegerField("办理时限（工作日）", default=5)
     description = models.CharField("说明", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
@@ -58,6 +93,10 @@ class RequestType(models.Model):
         verbose_name = "服务类型"
         verbose_name_plural = "服务类型"
         ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="uniq_desk_type_key"),
+            models.UniqueConstraint(fields=["county", "name"], name="uniq_desk_type_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,8 +122,10 @@ class HelperProfile(models.Model):
 class RoutingRule(models.Model):
     """Which helper takes a request: by type and by area (the firm's town or park and
     below). Blank type or area matches any; the most specific rule wins (type and area,
-    then type, then area, then neither), then the lowest priority number."""
+    then type, then area, then neither), then the lowest priority number. A rule belongs
+    to a county and routes only that county's requests."""
 
+    county = _county()
     request_type = models.ForeignKey(
         RequestType,
         on_delete=models.CASCADE,
@@ -120,9 +161,10 @@ class RoutingRule(models.Model):
 class WorkdayOverride(models.Model):
     """A day the bureau declares a working day or a rest day, over the calendar of
     `chinese-calendar` (国务院办公厅 holiday notices): for a year the package does not
-    know yet, or a local change."""
+    know yet, or a local change. Each county's bureau keeps its own."""
 
-    day = models.DateField("日期", unique=True)
+    county = _county()
+    day = models.DateField("日期")
     is_workday = models.BooleanField("上班")
     note = models.CharField("说明", max_length=60, blank=True)
 
@@ -130,6 +172,9 @@ class WorkdayOverride(models.Model):
         verbose_name = "工作日调整"
         verbose_name_plural = "工作日调整"
         ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "day"], name="uniq_desk_override_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_workday else '休息'}"

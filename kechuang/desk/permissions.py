@@ -32,6 +32,16 @@ def can_manage(actor: Any) -> tuple[bool, str]:
     return False, "只有科技局可以办理"
 
 
+def can_configure(actor: Any, county: Region | None) -> tuple[bool, str]:
+    """A county's types, routing rules, working days and settings: its bureau (or the
+    city bureau over it), never another county's."""
+    if county is None:
+        return False, "请选择县（市、区）"
+    if role_of(actor) == "staff" and covers(actor, county):
+        return True, ""
+    return False, f"无权修改{county.name}的科技服务设置"
+
+
 def can_log_visits(actor: Any) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer", "helper"):
         return True, ""

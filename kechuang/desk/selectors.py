@@ -15,8 +15,9 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import role_of, scope_region
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
-from kechuang.desk import workdays
+from kechuang.desk import counties, workdays
 from kechuang.desk.models import (
+    CountySettings,
     DeskVisit,
     HelperProfile,
     Linkage,
@@ -48,14 +49,40 @@ DUE_SOON_WORKDAYS = 1
 # -- requests ----------------------------------------------------------------------------
 
 
-def request_types(*, active_only: bool = True) -> QuerySet[RequestType]:
-    qs = RequestType.objects.all()
+def request_types(county: Region | None, *, active_only: bool = True) -> QuerySet[RequestType]:
+    """The request types of `county` (none without a county)."""
+    qs = RequestType.objects.filter(county=county) if county else RequestType.objects.none()
     return qs.filter(active=True) if active_only else qs
+
+
+def county_for(actor: Any, code: str = "") -> Region | None:
+    """The county whose configuration `actor` reads or edits (see `counties.county_for`)."""
+    return counties.county_for(actor, code)
+
+
+def counties_of(actor: Any) -> list[Region]:
+    return counties.counties_of(actor)
+
+
+def county_of(region: Region | None) -> Region | None:
+    return counties.county_of(region)
 
 
 def request_type_get(pk: Any) -> RequestType | None:
     text = str(pk or "")
-    return RequestType.objects.filter(pk=int(text)).first() if text.isdecimal() else None
+    if not text.isdecimal() or len(text) > 12:
+        return None
+    return RequestType.objects.filter(pk=int(text)).select_related("county").first()
+
+
+def request_type_for(enterprise: Enterprise, pk: Any) -> RequestType | None:
+    """The type picked on the form (`pk`), as the enterprise's county has it: the form
+    lists one county's types, and a city bureau may file for a firm of another county."""
+    picked = request_type_get(pk)
+    county = counties.county_of(enterprise.region)
+    if picked is None or county is None or picked.county_id == county.pk:
+        return picked
+    return RequestType.objects.filter(county=county, key=picked.key).first() or picked
 
 
 def request_queryset(actor: Any) -> QuerySet[ServiceRequest]:
@@ -114,7 +141,7 @@ def due_flag(req: ServiceRequest, day: dt.date) -> str:
         return ""
     if req.due_on < day:
         return "逾期"
-    if workdays.workdays_between(day, req.due_on) <= DUE_SOON_WORKDAYS:
+    if workdays.workdays_between(day, req.due_on, req.request_type.county_id) <= DUE_SOON_WORKDAYS:
         return "即将到期"
     return ""
 
@@ -367,44 +394,57 @@ def linkage_get(*, actor: Any, pk: int) -> Linkage:
 # -- configuration ------------------------------------------------------------------------
 
 
-def config(actor: Any, year: int) -> dict[str, Any]:
+def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
+    """The settings page of `county`: its types, rules, working-day overrides and
+    settings; the helpers and their leaders."""
     profiles = {p.user_id: p for p in HelperProfile.objects.select_related("leader")}
-    overrides = WorkdayOverride.objects.filter(day__year__gte=year - 1).order_by("day")
+    overrides = WorkdayOverride.objects.filter(county=county, day__year__gte=year - 1).order_by(
+        "day"
+    )
+    found = CountySettings.objects.filter(county=county).first()
     return {
-        "types": list(request_types(active_only=False)),
-        "rules": list(RoutingRule.objects.select_related("request_type", "region", "helper")),
+        "county": county,
+        "counties": counties_of(actor),
+        "overlap_days": found.visit_overlap_days if found else counties.DEFAULT_OVERLAP_DAYS,
+        "types": list(request_types(county, active_only=False)),
+        "rules": list(
+            RoutingRule.objects.filter(county=county).select_related(
+                "request_type", "region", "helper"
+            )
+        ),
         "helpers": list(helpers()),
         "helper_rows": [
             (h, profiles[h.pk].leader if h.pk in profiles else None) for h in helpers()
         ],
         "leaders": list(leaders(actor)),
-        "areas": areas(actor),
+        "areas": [a for a in areas(actor) if county.contains(a)],
         "overrides": list(overrides),
         "calendar_years": [(y, workdays.package_knows(y)) for y in range(year - 1, year + 2)],
     }
 
 
-def rule_get(pk: int) -> RoutingRule:
-    found = RoutingRule.objects.filter(pk=pk).first()
+def rule_get(*, actor: Any, pk: int) -> RoutingRule:
+    """A routing rule of a county the actor configures (404 otherwise)."""
+    found = RoutingRule.objects.filter(pk=pk, county__in=counties_of(actor)).first()
     if found is None:
-        raise NotFound("分派规则不存在")
+        raise NotFound("分派规则不存在或无权查看")
     return found
 
 
-def override_get(pk: int) -> WorkdayOverride:
-    found = WorkdayOverride.objects.filter(pk=pk).first()
+def override_get(*, actor: Any, pk: int) -> WorkdayOverride:
+    found = WorkdayOverride.objects.filter(pk=pk, county__in=counties_of(actor)).first()
     if found is None:
-        raise NotFound("工作日调整不存在")
+        raise NotFound("工作日调整不存在或无权查看")
     return found
 
 
-def unknown_calendar_year(day: dt.date) -> int | None:
-    """The year (this or next) whose holiday notice neither the package nor the bureau's
-    overrides give, so that deadlines there count weekends only."""
+def unknown_calendar_year(day: dt.date, county: Region | None) -> int | None:
+    """The year (this or next) whose holiday notice neither the package nor the county
+    bureau's overrides give, so that deadlines there count weekends only."""
     for year in (day.year, day.year + 1):
         if (
             not workdays.package_knows(year)
-            and not WorkdayOverride.objects.filter(day__year=year).exists()
+            and not WorkdayOverride.objects.filter(county=county, day__year=year).exists()
         ):
             return year
     return None

@@ -18,7 +18,9 @@ from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.desk import notify, permissions, workdays
+from kechuang.desk.counties import DEFAULT_OVERLAP_DAYS, county_of
 from kechuang.desk.models import (
+    CountySettings,
     DeskVisit,
     HelperProfile,
     Linkage,
@@ -45,10 +47,9 @@ from kechuang.programmes import services as frame
 from kechuang.programmes.models import Event, Visit
 from kechuang.programmes.services import require
 
-# A visit to a firm that another unit visited within this many days is flagged (走访
-# 扰企: the county's 涉企检查/走访 coordination asks units not to visit one firm
-# repeatedly; the window is the bureau's choice).
-VISIT_OVERLAP_DAYS = 30
+# A visit to a firm that another unit visited within N days is flagged (走访扰企: the
+# county's 涉企检查/走访 coordination asks units not to visit one firm repeatedly); N is
+# each county's bureau's choice (`CountySettings.visit_overlap_days`, default 30).
 
 
 def invalid(field: str, label: str, message: str) -> ValidationFailed:
@@ -80,13 +81,15 @@ def _problem_url(problem: Problem) -> str:
 
 
 def route(request_type: RequestType, enterprise: Enterprise) -> User | None:
-    """The helper who takes a request of `request_type` from `enterprise`: the most
-    specific matching rule (type and area, type, area, any), then the lowest priority."""
+    """The helper who takes a request of `request_type` from `enterprise`: among the rules
+    of the type's county (the firm's), the most specific matching rule (type and area,
+    type, area, any), then the lowest priority."""
     region_path = enterprise.region.path
     best: tuple[int, int, int] | None = None
     chosen: User | None = None
     rules = RoutingRule.objects.filter(
         Q(request_type=request_type) | Q(request_type__isnull=True),
+        county_id=request_type.county_id,
         helper__is_active=True,
     ).select_related("region", "helper")
     for rule in rules:
@@ -132,6 +135,9 @@ def request_file(
     day = on or periods.today()
     if request_type is None or not request_type.active:
         raise invalid("request_type", "服务类型", "请选择服务类型")
+    county = county_of(enterprise.region)
+    if county is None or request_type.county_id != county.pk:
+        raise invalid("request_type", "服务类型", "请选择企业所在县（市、区）的服务类型")
     title = _text(title, "title", "诉求标题", 100)
     description = _text(description, "description", "诉求内容", 2000)
     contact = _text(contact, "contact", "联系人及电话", 60, required=False)
@@ -161,7 +167,7 @@ def request_file(
             filed_on=day,
             helper=helper,
             assigned_on=day if helper else None,
-            due_on=workdays.add_workdays(day, request_type.deadline_days),
+            due_on=workdays.add_workdays(day, request_type.deadline_days, county),
         )
         _audit(actor, "create", req, enterprise_id=enterprise.pk, via=via)
         for f in files:
@@ -324,7 +330,7 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
         ServiceRequest.objects.filter(
             application__stage__in=REQUEST_OPEN, due_on__lt=today, escalated_on__isnull=True
         )
-        .select_related("application", "application__enterprise", "helper")
+        .select_related("application", "application__enterprise", "helper", "request_type")
         .order_by("due_on", "pk")
     )
     leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
@@ -337,7 +343,7 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
             req.escalated_on, req.escalated_to = today, leader
             req.save(update_fields=["escalated_on", "escalated_to"])
             app = req.application
-            late = workdays.workdays_between(req.due_on, today)
+            late = workdays.workdays_between(req.due_on, today, req.request_type.county_id)
             who = f"升级至{leader}督办" if leader else "升级至科技局督办（帮办员未设分管领导）"
             Event.objects.create(
                 application=app,
@@ -402,8 +408,9 @@ def unit_of(user: Any) -> str:
 def visit_overlaps(
     enterprise: Enterprise, on: dt.date, unit: str, exclude: int | None = None
 ) -> list[str]:
-    """Visits of `enterprise` by another unit within `VISIT_OVERLAP_DAYS` of `on`."""
-    window = dt.timedelta(days=VISIT_OVERLAP_DAYS)
+    """Visits of `enterprise` by another unit within the window of its county (the
+    bureau's `visit_overlap_days`) of `on`."""
+    window = dt.timedelta(days=overlap_days(county_of(enterprise.region)))
     others = (
         Visit.objects.filter(enterprise=enterprise, visited_on__range=(on - window, on + window))
         .exclude(pk=exclude or 0)
@@ -416,6 +423,12 @@ def visit_overlaps(
         if theirs != unit:
             out.append(f"{theirs}（{v.visitor_name or '—'}）已于{v.visited_on:%Y-%m-%d}走访该企业")
     return out
+
+
+def overlap_days(county: Region | None) -> int:
+    """The overlap window of `county` (the default where the bureau set none)."""
+    found = CountySettings.objects.filter(county=county).first() if county else None
+    return found.visit_overlap_days if found is not None else DEFAULT_OVERLAP_DAYS
 
 
 def visit_record(
@@ -739,9 +752,16 @@ def linkage_remove(*, actor: Any, linkage: Linkage, via: str = "web") -> None:
 # -- configuration (data the bureau edits) ---------------------------------------------
 
 
+def _configure(actor: Any, county: Region | None) -> Region:
+    require(permissions.can_configure(actor, county))
+    assert county is not None
+    return county
+
+
 def request_type_save(
     *,
     actor: Any,
+    county: Region | None,
     name: str,
     deadline_days: int | None,
     key: str = "",
@@ -750,29 +770,38 @@ def request_type_save(
     request_type: RequestType | None = None,
     via: str = "web",
 ) -> RequestType:
-    require(permissions.can_manage(actor))
+    """Add a request type to `county`, or change one of its types."""
+    county = _configure(actor, county)
+    if request_type is not None and request_type.county_id != county.pk:
+        raise PermissionDenied(f"该服务类型不属于{county.name}")
     name = _text(name, "name", "服务类型", 30)
     if deadline_days is None or not 1 <= deadline_days <= 120:
         raise invalid("deadline_days", "办理时限（工作日）", "应为1–120")
     description = _text(description, "description", "说明", 200, required=False)
+    types = RequestType.objects.filter(county=county)
     with transaction.atomic():
         if request_type is None:
-            if RequestType.objects.filter(name=name).exists():
+            if types.filter(name=name).exists():
                 raise invalid("name", "服务类型", f"“{name}”已存在")
-            key = key.strip() or f"t{RequestType.objects.count() + 1}"
+            n = types.count()
+            key = key.strip() or f"t{n + 1}"
+            while types.filter(key=key).exists():
+                n += 1
+                key = f"t{n + 1}"
             obj = RequestType.objects.create(
+                county=county,
                 key=key[:20],
                 name=name,
                 deadline_days=deadline_days,
                 description=description,
                 active=active,
-                sort_order=100 + RequestType.objects.count(),
+                sort_order=100 + n,
             )
             _audit(actor, "create", obj, via=via)
             return obj
         obj = RequestType.objects.select_for_update().get(pk=request_type.pk)
         before = snapshot(obj)
-        if RequestType.objects.filter(name=name).exclude(pk=obj.pk).exists():
+        if types.filter(name=name).exclude(pk=obj.pk).exists():
             raise invalid("name", "服务类型", f"“{name}”已存在")
         obj.name, obj.deadline_days, obj.description, obj.active = (
             name,
@@ -788,27 +817,37 @@ def request_type_save(
 def routing_rule_add(
     *,
     actor: Any,
+    county: Region | None,
     helper: User | None,
     request_type: RequestType | None = None,
     region: Region | None = None,
     priority: int = 100,
     via: str = "web",
 ) -> RoutingRule:
-    require(permissions.can_manage(actor))
+    """A routing rule of `county` (its type and area must be the county's)."""
+    county = _configure(actor, county)
     if helper is None or role_of(helper) != "helper":
         raise invalid("helper", "帮办员", "请选择帮办员")
+    if request_type is not None and request_type.county_id != county.pk:
+        raise invalid("request_type", "服务类型", f"请选择{county.name}的服务类型")
     if region is not None:
         require(permissions.can_visit_area(actor, region))
+        if not county.contains(region):
+            raise invalid("area", "区域", f"请选择{county.name}的乡镇（园区）")
     with transaction.atomic():
         rule = RoutingRule.objects.create(
-            helper=helper, request_type=request_type, region=region, priority=priority
+            county=county,
+            helper=helper,
+            request_type=request_type,
+            region=region,
+            priority=priority,
         )
         _audit(actor, "create", rule, via=via)
     return rule
 
 
 def routing_rule_remove(*, actor: Any, rule: RoutingRule, via: str = "web") -> None:
-    require(permissions.can_manage(actor))
+    _configure(actor, rule.county)
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=rule, before=snapshot(rule), via=via)
         rule.delete()
@@ -831,16 +870,23 @@ def helper_leader_set(
 
 
 def workday_override_save(
-    *, actor: Any, day: dt.date | None, is_workday: bool, note: str = "", via: str = "web"
+    *,
+    actor: Any,
+    county: Region | None,
+    day: dt.date | None,
+    is_workday: bool,
+    note: str = "",
+    via: str = "web",
 ) -> WorkdayOverride:
-    require(permissions.can_manage(actor))
+    """Declare `day` a working or a rest day in `county` (its deadlines only)."""
+    county = _configure(actor, county)
     if day is None:
         raise invalid("day", "日期", "请填写日期")
     note = _text(note, "note", "说明", 60, required=False)
     with transaction.atomic():
-        obj = WorkdayOverride.objects.select_for_update().filter(day=day).first()
+        obj = WorkdayOverride.objects.select_for_update().filter(county=county, day=day).first()
         before = snapshot(obj) if obj else None
-        obj = obj or WorkdayOverride(day=day)
+        obj = obj or WorkdayOverride(county=county, day=day)
         obj.is_workday, obj.note = is_workday, note
         obj.save()
         _audit(actor, "update" if before else "create", obj, before, via=via)
@@ -848,10 +894,26 @@ def workday_override_save(
 
 
 def workday_override_remove(*, actor: Any, override: WorkdayOverride, via: str = "web") -> None:
-    require(permissions.can_manage(actor))
+    _configure(actor, override.county)
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=override, before=snapshot(override), via=via)
         override.delete()
+
+
+def county_settings_save(
+    *, actor: Any, county: Region | None, visit_overlap_days: int | None, via: str = "web"
+) -> CountySettings:
+    """The county's settings: the overlap window of visits (days)."""
+    county = _configure(actor, county)
+    if visit_overlap_days is None or not 1 <= visit_overlap_days <= 365:
+        raise invalid("visit_overlap_days", "重复走访提示天数", "应为1–365天")
+    with transaction.atomic():
+        obj, created = CountySettings.objects.select_for_update().get_or_create(county=county)
+        before = None if created else snapshot(obj)
+        obj.visit_overlap_days = visit_overlap_days
+        obj.save()
+        _audit(actor, "create" if created else "update", obj, before, via=via)
+    return obj
 
 
 def notices_read(*, actor: Any) -> int:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
-from kechuang.core.errors import DomainError, ValidationFailed
+from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing, require, text_param, year_param
 from kechuang.desk import permissions, selectors, services
 from kechuang.desk.models import DeskVisit, Problem, ServiceRequest
@@ -119,7 +119,9 @@ REQUESTS = Listing(
         Filter(
             "type",
             "服务类型",
-            choices=lambda request: [(t.key, t.name) for t in selectors.request_types()],
+            choices=lambda request: [
+                (t.key, t.name) for t in selectors.request_types(selectors.county_for(request.user))
+            ],
         ),
         Filter(
             "flag",
@@ -158,7 +160,9 @@ def requests(request: HttpRequest) -> HttpResponse:
 @desk_user
 def request_new(request: HttpRequest) -> HttpResponse:
     own = selectors.own_enterprise(request.user)
-    types = list(selectors.request_types())
+    types = list(
+        selectors.request_types(selectors.county_for(request.user, text_param(request, "county")))
+    )
     if request.method == "POST":
         firm = own or selectors.enterprise_lookup(
             request.user, text_param(request, "enterprise", 100)
@@ -171,7 +175,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 lambda: services.request_file(
                     actor=request.user,
                     enterprise=firm,
-                    request_type=selectors.request_type_get(request.POST.get("request_type")),
+                    request_type=selectors.request_type_for(firm, request.POST.get("request_type")),
                     title=request.POST.get("title", ""),
                     description=request.POST.get("description", ""),
                     channel=request.POST.get("channel", ""),
@@ -299,7 +303,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             overdue=sum(1 for _, f in rows if f == "逾期"),
             review=list(selectors.awaiting_review(request.user)[:50]),
             notices=selectors.notices(request.user),
-            unknown_year=selectors.unknown_calendar_year(day),
+            unknown_year=selectors.unknown_calendar_year(day, selectors.county_for(request.user)),
         ),
     )
 
@@ -653,6 +657,9 @@ def measures(request: HttpRequest) -> HttpResponse:
 @bureau
 def settings_page(request: HttpRequest) -> HttpResponse:
     year = periods.today().year
+    county = selectors.county_for(request.user, text_param(request, "county", 12))
+    if county is None:
+        raise NotFound("请先设置本局所属县（市、区）")
     if request.method == "POST":
         form = request.POST.get("form", "")
         if form == "type":
@@ -660,6 +667,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.request_type_save(
                     actor=request.user,
+                    county=county,
                     name=request.POST.get("name", ""),
                     deadline_days=_int(request.POST.get("deadline_days", "")),
                     description=request.POST.get("description", ""),
@@ -673,6 +681,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.routing_rule_add(
                     actor=request.user,
+                    county=county,
                     helper=selectors.helper_choice(request.POST.get("helper")),
                     request_type=selectors.request_type_get(request.POST.get("request_type")),
                     region=selectors.area_choice(request.user, text_param(request, "area", 12)),
@@ -695,33 +704,50 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.workday_override_save(
                     actor=request.user,
+                    county=county,
                     day=periods.parse_date(request.POST.get("day")),
                     is_workday=request.POST.get("is_workday") == "1",
                     note=request.POST.get("note", ""),
                 ),
                 "工作日调整已保存",
             )
-        return redirect("desk:settings")
+        elif form == "settings":
+            _run(
+                request,
+                lambda: services.county_settings_save(
+                    actor=request.user,
+                    county=county,
+                    visit_overlap_days=_int(request.POST.get("visit_overlap_days", "")),
+                ),
+                "设置已保存",
+            )
+        return redirect(_settings_url(county))
     return render(
-        request, "desk/settings.html", _ctx(request, **selectors.config(request.user, year))
+        request,
+        "desk/settings.html",
+        _ctx(request, **selectors.config(request.user, county, year)),
     )
+
+
+def _settings_url(county: Any) -> str:
+    return f"{reverse('desk:settings')}?county={county.code}"
 
 
 @bureau
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = selectors.rule_get(pk)
+    rule = selectors.rule_get(actor=request.user, pk=pk)
     _run(request, lambda: services.routing_rule_remove(actor=request.user, rule=rule), "已删除")
-    return redirect("desk:settings")
+    return redirect(_settings_url(rule.county))
 
 
 @bureau
 @require_POST
 def override_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.override_get(pk)
+    found = selectors.override_get(actor=request.user, pk=pk)
     _run(
         request,
         lambda: services.workday_override_remove(actor=request.user, override=found),
         "已删除",
     )
-    return redirect("desk:settings")
+    return redirect(_settings_url(found.county))

@@ -2,12 +2,15 @@
 the adjusted working days (调休) that the State Council's yearly notice (国务院办公厅关于
 某年部分节假日安排的通知) sets, as the `chinese-calendar` package carries them; the
 bureau's overrides (`WorkdayOverride`) win, and are the only source for a year the
-package does not know yet (then weekends alone are rest days, and pages say so)."""
+package does not know yet (then weekends alone are rest days, and pages say so). Each
+county's bureau keeps its own overrides: a deadline counts with the overrides of the
+county of the request or problem (`county` None: the package's calendar alone)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import chinese_calendar
 
@@ -36,22 +39,25 @@ def calendar_day(day: dt.date, overrides: Mapping[dt.date, bool]) -> bool:
         return day.weekday() < 5
 
 
-def overrides_between(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+def overrides_between(start: dt.date, end: dt.date, county: Any) -> dict[dt.date, bool]:
+    """The overrides of `county` (a Region or its id) between two days."""
+    if county is None:
+        return {}
     return dict(
-        WorkdayOverride.objects.filter(day__gte=start, day__lte=end).values_list(
+        WorkdayOverride.objects.filter(county=county, day__gte=start, day__lte=end).values_list(
             "day", "is_workday"
         )
     )
 
 
-def is_workday(day: dt.date) -> bool:
-    return calendar_day(day, overrides_between(day, day))
+def is_workday(day: dt.date, county: Any) -> bool:
+    return calendar_day(day, overrides_between(day, day, county))
 
 
-def add_workdays(start: dt.date, days: int) -> dt.date:
+def add_workdays(start: dt.date, days: int, county: Any) -> dt.date:
     """The `days`-th working day after `start` (the day a request arrives does not
     count: filed on Friday with 1 day, it is due on the next working Monday)."""
-    overrides = overrides_between(start, start + dt.timedelta(days=MAX_SPAN_DAYS))
+    overrides = overrides_between(start, start + dt.timedelta(days=MAX_SPAN_DAYS), county)
     day, left = start, days
     while left > 0:
         day += dt.timedelta(days=1)
@@ -62,11 +68,11 @@ def add_workdays(start: dt.date, days: int) -> dt.date:
     return day
 
 
-def workdays_between(start: dt.date, end: dt.date) -> int:
+def workdays_between(start: dt.date, end: dt.date, county: Any) -> int:
     """Working days after `start` up to and including `end` (0 when end ≤ start)."""
     if end <= start:
         return 0
-    overrides = overrides_between(start, end)
+    overrides = overrides_between(start, end, county)
     n, day = 0, start
     while day < end:
         day += dt.timedelta(days=1)

@@ -110,3 +110,26 @@ def test_visit_problem_confirmation_loop_in_the_browser(
     page.goto(f"{live_server.url}/desk/problems/?year=2021")
     page.wait_for_selector("#problem-board")
     shot("desk-problem-board")
+
+
+def test_county_settings_in_the_browser(page, live_server, settings, staff, peer_bureau, shot):
+    """兴化's bureau sees and edits its own county's settings, not 泰兴's."""
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2021-06-25"
+    services.workday_override_save(
+        actor=staff,
+        county=staff.region,
+        day=__import__("datetime").date(2021, 6, 28),
+        is_workday=False,
+        note="泰兴调整",
+    )
+    login(page, live_server, "xinghua")
+    page.goto(f"{live_server.url}/desk/settings/")
+    assert "兴化市科技服务设置" in page.inner_text("#settings-county")
+    page.fill("#visit_overlap_days", "15")
+    page.click("#visit_overlap_days ~ button")
+    page.wait_for_selector("text=设置已保存")
+    assert page.input_value("#visit_overlap_days") == "15"
+    assert "泰兴调整" not in page.inner_text("body")
+    shot("desk-settings-xinghua")
