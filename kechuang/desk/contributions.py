@@ -43,7 +43,8 @@ def _visits(ev: Evaluator, region: Any, year: int) -> Computed:
 
 def _problems_solved(ev: Evaluator, region: Any, year: int) -> Computed:
     """C10: enterprise problems (企业难题) the enterprise confirmed solved in `year`
-    (seed 2020 §一.5: 解决企业难题42个)."""
+    (seed 2020 §一.5: 解决企业难题42个), and problems raised on visits to the region's
+    towns and parks that the visiting unit confirmed solved."""
     from kechuang.desk.selectors import problems_solved_in
 
     qs = problems_solved_in(region, year)
@@ -52,11 +53,12 @@ def _problems_solved(ev: Evaluator, region: Any, year: int) -> Computed:
     def rows() -> list[RecordRow]:
         return [
             RecordRow(
-                p.application.enterprise_id,
-                p.application.enterprise.name,
-                p.application.enterprise.region.name,
-                "企业难题",
-                f"{p.get_category_display()}：{p.short}（{p.department}办结，企业确认解决）",
+                p.application.enterprise_id if p.application else None,
+                p.application.enterprise.name if p.application else "",
+                p.region.name if p.region else "",
+                "企业难题" if p.application else "乡镇（园区）问题",
+                f"{p.get_category_display()}：{p.short}（{p.department}办结，"
+                f"{'企业' if p.application else '走访单位'}确认解决）",
                 p.closed_on,
             )
             for p in qs
@@ -136,18 +138,27 @@ def _problem_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
 
     out = [
         TodoItem(
-            title=f"{p.application.enterprise.name}：{p.short}",
+            title=f"{p.target_name}：{p.short}",
             url=reverse("desk:problem", args=[p.pk]),
             due_on=p.due_on,
-            note=f"{p.department}；{p.application.stage_label}",
+            note=f"{p.department}；{p.stage_label}",
             overdue=p.overdue_on(day),
         )
         for p in selectors.problems_assigned_to(actor)[:limit]
     ]
+    out += [
+        TodoItem(
+            title=f"{p.target_name}：{p.short}（已办结，请确认是否解决）",
+            url=reverse("desk:problem", args=[p.pk]),
+            due_on=p.resolved_on,
+            note=f"{p.department}办结",
+        )
+        for p in selectors.area_problems_to_confirm(actor)[:limit]
+    ]
     if role_of(actor) == "staff":
         out += [
             TodoItem(
-                title=f"{p.application.enterprise.name}：{p.short}（待交办）",
+                title=f"{p.target_name}：{p.short}（待交办）",
                 url=reverse("desk:problem", args=[p.pk]),
                 due_on=p.raised_on,
                 note=f"走访人 {p.visit.visitor_name if p.visit else '—'}",
@@ -222,7 +233,7 @@ INDICATORS = [
         "解决企业难题",
         "个",
         "C10",
-        "当年经企业确认已解决的企业难题数（走访中提出、交办、办结并经企业确认）",
+        "当年经企业确认已解决的企业难题数（走访中提出、交办、办结并经企业确认；走访乡镇（园区）提出的问题经走访单位确认）",
         "records",
         0,
         _problems_solved,

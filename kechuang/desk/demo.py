@@ -376,6 +376,8 @@ def _load(kjj: User, rng: random.Random) -> int:
         [
             Problem(
                 application=app,
+                stage=r["stage"],
+                region=r["visit"].region,
                 visit=r["visit"],
                 category=r["category"],
                 description=f"{r['text']}（{r['visit'].enterprise.name}）"
@@ -408,10 +410,10 @@ def _load(kjj: User, rng: random.Random) -> int:
             action="create",
             obj=p,
             after=snapshot(p, PROBLEM_FIELDS),
-            enterprise_id=p.application.enterprise_id,
+            enterprise_id=app.enterprise_id,
             via="demo",
         )
-        for p in problems
+        for p, app in zip(problems, apps, strict=True)
     ]
     written += len(problems)
 

@@ -44,8 +44,8 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
                 f"办结期限{r.due_on:%Y-%m-%d}"
             )
     problems = Problem.objects.filter(
-        application__stage__in=PROBLEM_OPEN, assignee__isnull=False, assignee__is_active=True
-    ).select_related("application__enterprise", "assignee")
+        stage__in=PROBLEM_OPEN, assignee__isnull=False, assignee__is_active=True
+    ).select_related("application__enterprise", "region", "assignee")
     for p in problems.order_by("due_on", "id"):
         if (
             p.assignee is not None
@@ -54,7 +54,7 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
         ):
             flag = "逾期" if p.due_on < day else "即将到期"
             digest(p.assignee).lines.append(
-                f"[{flag}] 企业难题 {p.application.enterprise.name}「{p.short}」办结期限{p.due_on:%Y-%m-%d}"
+                f"[{flag}] 问题 {p.target_name}「{p.short}」办结期限{p.due_on:%Y-%m-%d}"
             )
     digests = [d for d in by_user.values() if d.notices or d.lines]
     sent = notify.digest_send(digests, day, dry_run=dry_run)

@@ -404,21 +404,48 @@ class DeskVisit(models.Model):
 
 class ProblemQuerySet(models.QuerySet["Problem"]):
     def visible_to(self, actor: Any) -> Self:
-        """Bureau and officers: the firms of their area; an enterprise: its own (to
-        confirm the resolution); a helper: those they raised or are responsible for."""
+        """Bureau and officers: problems of the firms of their area and those raised on
+        visits to their towns and parks; an enterprise: its own (to confirm the
+        resolution); a helper: those they raised or are responsible for."""
         role = role_of(actor)
-        base = self.filter(alive_q("application__enterprise__"))
+        base = self.filter(Q(application__isnull=True) | alive_q("application__enterprise__"))
         if role == "helper":
             return base.filter(Q(raised_by=actor) | Q(assignee=actor))
-        if role in ("staff", "officer", "enterprise"):
-            return base.filter(enterprise_scope_q(actor, "application__enterprise__"))
+        if role == "enterprise":
+            return base.filter(
+                application__isnull=False,
+            ).filter(enterprise_scope_q(actor, "application__enterprise__"))
+        if role in ("staff", "officer"):
+            if sees_everything(actor):
+                return base
+            own = scope_region(actor)
+            if own is None:
+                return base.none()
+            firm = Q(application__isnull=False) & enterprise_scope_q(
+                actor, "application__enterprise__"
+            )
+            area = Q(application__isnull=True, region__path__startswith=own.path)
+            return base.filter(firm | area)
         return base.none()
+
+    def in_region(self, region: Region | None) -> Self:
+        """Problems of firms in `region` and of visits to its towns and parks."""
+        alive = Q(application__isnull=True) | alive_q("application__enterprise__")
+        if region is None:
+            return self.filter(alive)
+        return self.filter(alive, region__path__startswith=region.path)
 
 
 class Problem(models.Model):
-    """An enterprise problem (企业难题) raised on a visit: the `desk_problem` application
-    that carries its stage, plus category, description, the department it is given to
-    (交办), the resolution and the enterprise's confirmation."""
+    """A problem (企业难题) raised on a visit, with its category, description, the
+    department it is given to (交办), the resolution and the confirmation.
+
+    Raised on a visit to a firm it is also the `desk_problem` application of the firm
+    (whose stage, events and attachments are the frame's, and the enterprise confirms
+    it); raised on a visit to a town or park (no firm) it has no application, moves
+    here only (every move in the audit log), and the visiting unit confirms it: the
+    visitor or an officer of that town or park (the bureau may record it). `stage`
+    and `region` (the firm's town or park, or the area visited) are kept for both."""
 
     class Category(models.TextChoices):
         POLICY = "policy", "政策兑现"
@@ -431,7 +458,21 @@ class Problem(models.Model):
         OTHER = "other", "其他"
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="desk_problem", verbose_name="申报"
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="desk_problem",
+        verbose_name="申报",
+    )
+    stage = models.CharField("状态", max_length=12, default="raised", db_index=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇（园区）",
     )
     visit = models.ForeignKey(
         DeskVisit,
@@ -465,7 +506,28 @@ class Problem(models.Model):
         indexes = [models.Index(fields=["closed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.application.enterprise} {self.get_category_display()}：{self.short}"
+        return f"{self.target_name} {self.get_category_display()}：{self.short}"
+
+    @property
+    def enterprise(self) -> Any:
+        return self.application.enterprise if self.application is not None else None
+
+    @property
+    def is_area(self) -> bool:
+        """Raised on a visit to a town or park (no firm)."""
+        return self.application_id is None
+
+    @property
+    def target_name(self) -> str:
+        if self.application is not None:
+            return str(self.application.enterprise.name)
+        return self.region.name if self.region is not None else "—"
+
+    @property
+    def stage_label(self) -> str:
+        from kechuang.desk.workflow import PROBLEM_WORKFLOW
+
+        return PROBLEM_WORKFLOW.label_of(self.stage)
 
     @property
     def short(self) -> str:
@@ -475,9 +537,7 @@ class Problem(models.Model):
     def overdue_on(self, day: dt.date) -> bool:
         from kechuang.desk.workflow import PROBLEM_OPEN
 
-        return (
-            self.application.stage in PROBLEM_OPEN and self.due_on is not None and self.due_on < day
-        )
+        return self.stage in PROBLEM_OPEN and self.due_on is not None and self.due_on < day
 
 
 class Notice(models.Model):

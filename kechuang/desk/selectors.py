@@ -147,10 +147,16 @@ def due_flag(req: ServiceRequest, day: dt.date) -> str:
 
 
 def events_of(req_or_problem: Any) -> list[Event]:
+    """The frame's events of a request or a firm's problem (a town's or park's problem
+    has none: its moves are in the audit log, its dates on the record)."""
+    if req_or_problem.application is None:
+        return []
     return list(req_or_problem.application.events.select_related("by").order_by("on", "id"))
 
 
 def attachments_of(req_or_problem: Any) -> list[Attachment]:
+    if req_or_problem.application is None:
+        return []
     return list(req_or_problem.application.attachments.order_by("-uploaded_at", "-id"))
 
 
@@ -188,6 +194,11 @@ def own_enterprise(actor: Any) -> Enterprise | None:
 
 
 def next_stages(actor: Any, req_or_problem: Any) -> list[tuple[str, str]]:
+    if isinstance(req_or_problem, Problem) and req_or_problem.application is None:
+        from kechuang.desk.permissions import area_problem_moves
+
+        moves = area_problem_moves(actor, req_or_problem)
+        return [(s, PROBLEM_WORKFLOW.label_of(s)) for s in moves]
     workflow = REQUEST_WORKFLOW if isinstance(req_or_problem, ServiceRequest) else PROBLEM_WORKFLOW
     stage = req_or_problem.application.stage
     return [(s, workflow.label_of(s)) for s in workflow.next_stages(stage, role_of(actor))]
@@ -304,6 +315,7 @@ def problem_queryset(actor: Any) -> QuerySet[Problem]:
         "application",
         "application__enterprise",
         "application__enterprise__region",
+        "region",
         "visit",
         "assignee",
     )
@@ -319,11 +331,9 @@ def problem_get(*, actor: Any, pk: int) -> Problem:
 def problems_list(
     actor: Any, *, year: int, stage: str = "", category: str = ""
 ) -> QuerySet[Problem]:
-    qs = problem_queryset(actor).filter(
-        Q(raised_on__year=year) | Q(application__stage__in=PROBLEM_OPEN)
-    )
+    qs = problem_queryset(actor).filter(Q(raised_on__year=year) | Q(stage__in=PROBLEM_OPEN))
     if stage:
-        qs = qs.filter(application__stage=stage)
+        qs = qs.filter(stage=stage)
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-raised_on", "-id")
@@ -334,7 +344,7 @@ def problem_board(actor: Any, year: int) -> list[tuple[str, str, list[Problem]]]
     one still open)."""
     cards: dict[str, list[Problem]] = defaultdict(list)
     for p in problems_list(actor, year=year):
-        cards[p.application.stage].append(p)
+        cards[p.stage].append(p)
     return [(s.key, s.label, cards.get(s.key, [])) for s in PROBLEM_WORKFLOW.stages]
 
 
@@ -343,27 +353,38 @@ def problems_of_visit(actor: Any, visit: DeskVisit) -> list[Problem]:
 
 
 def problems_to_confirm(actor: Any) -> QuerySet[Problem]:
-    return problem_queryset(actor).filter(application__stage=SOLVED).order_by("resolved_on", "id")
+    return problem_queryset(actor).filter(stage=SOLVED).order_by("resolved_on", "id")
+
+
+def area_problems_to_confirm(actor: Any) -> QuerySet[Problem]:
+    """Problems of towns and parks solved and awaiting the visiting unit's confirmation:
+    the visitor's own, and an officer's area's (the bureau's too)."""
+    qs = problem_queryset(actor).filter(stage=SOLVED, application__isnull=True)
+    if role_of(actor) not in ("staff", "officer"):
+        qs = qs.filter(visit__visitor=actor)
+    return qs.order_by("resolved_on", "id")
 
 
 def problems_assigned_to(actor: Any) -> QuerySet[Problem]:
     return (
         problem_queryset(actor)
-        .filter(assignee=actor, application__stage__in=PROBLEM_OPEN)
+        .filter(assignee=actor, stage__in=PROBLEM_OPEN)
         .order_by("due_on", "id")
     )
 
 
 def problems_awaiting(actor: Any) -> QuerySet[Problem]:
     """Open problems the actor answers for, and for the bureau those waiting for 交办."""
-    mine = Q(assignee=actor, application__stage__in=PROBLEM_OPEN)
+    mine = Q(assignee=actor, stage__in=PROBLEM_OPEN)
+    if role_of(actor) in ("staff", "officer"):
+        mine |= Q(stage=SOLVED, application__isnull=True)
     if role_of(actor) == "staff":
-        mine |= Q(application__stage=RAISED)
+        mine |= Q(stage=RAISED)
     return problem_queryset(actor).filter(mine)
 
 
 def problems_to_assign(actor: Any) -> QuerySet[Problem]:
-    return problem_queryset(actor).filter(application__stage=RAISED).order_by("raised_on", "id")
+    return problem_queryset(actor).filter(stage=RAISED).order_by("raised_on", "id")
 
 
 # -- linkage ----------------------------------------------------------------------------------
@@ -531,18 +552,16 @@ def measures(actor: Any, *, year: int, by: str, day: dt.date | None = None) -> l
             row(*key).visits += 1
     for p in problems:
         who = (p.visit.visitor_id, p.visit.visitor_name) if p.visit else (p.raised_by_id, "")
-        key = _key(
-            by, who[0], who[1] or "—", area_of(p.application.enterprise.region), helper=p.assignee
-        )
+        key = _key(by, who[0], who[1] or "—", area_of(p.region), helper=p.assignee)
         if key is None:
             continue
         m = row(*key)
         if p.raised_on.year == year:
             m.problems_raised += 1
-        if p.application.stage == CLOSED and p.closed_on and p.closed_on.year == year:
+        if p.stage == CLOSED and p.closed_on and p.closed_on.year == year:
             m.problems_solved += 1
             m.close_days.append((p.closed_on - p.raised_on).days)
-        if p.application.stage in PROBLEM_OPEN and p.due_on and p.due_on < year_end:
+        if p.stage in PROBLEM_OPEN and p.due_on and p.due_on < year_end:
             m.problems_overdue += 1
     for r in requests:
         helper = r.helper
@@ -618,15 +637,12 @@ def visits_in(region: Region, year: int) -> QuerySet[DeskVisit]:
 
 
 def problems_solved_in(region: Region, year: int) -> QuerySet[Problem]:
-    """Problems of firms of `region` the enterprise confirmed solved in `year`
+    """Problems of firms of `region` the enterprise confirmed solved in `year`, and those
+    raised on visits to its towns and parks the visiting unit confirmed solved
     (indicator `problems_solved`)."""
     return (
-        Problem.objects.filter(
-            application__stage=CLOSED,
-            closed_on__year=year,
-            application__enterprise__region__path__startswith=region.path,
-            application__enterprise__deleted_at__isnull=True,
-        )
-        .select_related("application__enterprise", "application__enterprise__region")
+        Problem.objects.in_region(region)
+        .filter(stage=CLOSED, closed_on__year=year)
+        .select_related("application__enterprise", "application__enterprise__region", "region")
         .order_by("closed_on", "id")
     )

@@ -16,7 +16,7 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import role_of, scope_region
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
-from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.desk import notify, permissions, workdays
 from kechuang.desk.counties import DEFAULT_OVERLAP_DAYS, county_of
 from kechuang.desk.models import (
@@ -520,38 +520,92 @@ def problem_raise(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """A problem the enterprise raised on a visit (企业难题), waiting to be given out."""
-    if visit.enterprise is None:
-        raise invalid(
-            "visit", "来源走访", "乡镇（园区）走访请在走访情况中记录；企业难题需对应一家企业"
-        )
+    """A problem raised on a visit, waiting to be given out: the firm's (企业难题, also
+    its application) or, on a visit to a town or park, the area's."""
     if category not in Problem.Category.values:
         raise invalid("category", "问题类别", "请选择问题类别")
     description = _text(description, "description", "问题描述", 1000)
     day = on or periods.today()
     if day < visit.visited_on:
         raise invalid("raised_on", "提出日期", "不能早于走访日期")
+    if visit.enterprise is None:
+        require(permissions.can_raise_on_area_visit(actor, visit))
     with transaction.atomic():
-        app = frame.application_open(
-            actor=actor,
-            programme=PROBLEM,
-            enterprise=visit.enterprise,
-            year=day.year,
-            on=day,
-            kind=category,
-            title=description[:200],
-            via=via,
-        )
+        app = None
+        if visit.enterprise is not None:
+            app = frame.application_open(
+                actor=actor,
+                programme=PROBLEM,
+                enterprise=visit.enterprise,
+                year=day.year,
+                on=day,
+                kind=category,
+                title=description[:200],
+                via=via,
+            )
         problem = Problem.objects.create(
             application=app,
+            stage=RAISED,
+            region=visit.region,
             visit=visit,
             category=category,
             description=description,
             raised_on=day,
             raised_by=actor,
         )
-        _audit(actor, "create", problem, enterprise_id=app.enterprise_id, via=via)
+        _audit(actor, "create", problem, enterprise_id=_firm_id(problem), via=via)
     return problem
+
+
+def _firm_id(problem: Problem) -> int | None:
+    return problem.application.enterprise_id if problem.application is not None else None
+
+
+def _problem_move(
+    *,
+    actor: Any,
+    problem: Problem,
+    to: str,
+    note: str,
+    expected_stage: str,
+    day: dt.date,
+    via: str,
+) -> Problem:
+    """Move a problem (inside the caller's transaction) and return its locked row with
+    the new stage set. A firm's problem moves through the frame (row lock, re-check,
+    event, audit); a town's or park's by the desk's own check on the locked row."""
+    if problem.application is not None:
+        app = frame.application_transition(
+            actor=actor,
+            application=problem.application,
+            to=to,
+            on=day,
+            note=note,
+            expected_stage=expected_stage,
+            via=via,
+        )
+        obj = Problem.objects.select_for_update(of=("self",)).get(pk=problem.pk)
+        obj.application = app
+        obj.stage = app.stage
+        return obj
+    obj = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("visit", "region")
+        .get(pk=problem.pk)
+    )
+    if obj.stage != expected_stage:
+        raise Conflict("该问题已被他人处理，请刷新页面后重试")
+    require(permissions.can_move_area_problem(actor, obj, to))
+    obj.stage = to
+    return obj
+
+
+def _area_people(problem: Problem) -> Any:
+    """Who confirms a town's or park's problem: the visitor and the area's officers."""
+    visitor = problem.visit.visitor_id if problem.visit is not None else None
+    return User.objects.filter(
+        Q(pk=visitor or 0) | Q(role="officer", region=problem.region), is_active=True
+    )
 
 
 def problem_assign(
@@ -573,19 +627,18 @@ def problem_assign(
     if assignee is not None and role_of(assignee) not in ("staff", "officer", "helper"):
         raise invalid("assignee", "责任人", "请选择科技局、园区/乡镇人员或帮办员")
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=ASSIGNED,
-            on=day,
             note=f"交办{department}"
             + (f"（{assignee}）" if assignee else "")
             + (f"：{note}" if note else ""),
             expected_stage=RAISED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         obj.department, obj.assignee, obj.assigned_on, obj.due_on = (
             department,
             assignee,
@@ -593,49 +646,58 @@ def problem_assign(
             due_on,
         )
         obj.save()
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
         notify.notice(
             assignee,
             "problem",
-            f"交办企业难题：{app.enterprise.name}「{obj.short}」，请于{due_on:%Y-%m-%d}前办结",
+            f"交办问题：{obj.target_name}「{obj.short}」，请于{due_on:%Y-%m-%d}前办结",
             _problem_url(obj),
-            f"prob-{obj.pk}-{app.version}",
+            f"prob-{obj.pk}-{obj.stage}-{obj.reopen_count}",
         )
-    problem.application.stage = app.stage
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 
 def problem_resolve(
     *, actor: Any, problem: Problem, resolution: str, on: dt.date | None = None, via: str = "web"
 ) -> Problem:
-    """办结: what was done; the enterprise is asked to confirm."""
+    """办结: what was done; the enterprise (for a town's or park's problem, the visiting
+    unit) is asked to confirm."""
     resolution = _text(resolution, "resolution", "办理结果", 1000)
     if role_of(actor) == "helper":
         raise PermissionDenied("企业难题由交办的部门办结")
     day = on or periods.today()
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=SOLVED,
-            on=day,
             note=resolution[:300],
             expected_stage=ASSIGNED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         obj.resolution, obj.resolved_on = resolution, day
-        obj.save(update_fields=["resolution", "resolved_on"])
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
-        notify.notices_to(
-            User.objects.filter(membership__enterprise_id=app.enterprise_id),
-            "confirm",
-            f"企业难题「{obj.short}」已办结，请确认是否解决",
-            _problem_url(obj),
-            f"confirm-{obj.pk}-{app.version}",
+        obj.save()
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
+        who = (
+            User.objects.filter(membership__enterprise_id=obj.application.enterprise_id)
+            if obj.application is not None
+            else _area_people(obj)
         )
-    problem.application.stage = app.stage
+        notify.notices_to(
+            who,
+            "confirm",
+            f"问题「{obj.short}」已办结，请确认是否解决",
+            _problem_url(obj),
+            f"confirm-{obj.pk}-{obj.reopen_count}",
+        )
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 
@@ -648,23 +710,24 @@ def problem_confirm(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """The enterprise confirms the problem solved (已解决), or says it is not, which sends
-    it back to the department (reopened, counted)."""
+    """The enterprise (for a town's or park's problem, the visiting unit) confirms the
+    problem solved (已解决), or says it is not, which sends it back to the department
+    (reopened, counted)."""
     day = on or periods.today()
-    comment = _text(comment, "comment", "企业意见", 300, required=not solved)
+    who = "企业" if problem.application is not None else "走访单位"
+    comment = _text(comment, "comment", f"{who}意见", 300, required=not solved)
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=CLOSED if solved else ASSIGNED,
-            on=day,
-            note=("企业确认已解决" if solved else "企业认为未解决，退回重办")
+            note=(f"{who}确认已解决" if solved else f"{who}认为未解决，退回重办")
             + (f"：{comment}" if comment else ""),
             expected_stage=SOLVED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         if solved:
             obj.closed_on, obj.confirmed_by = day, actor
             obj.objection = comment if comment else obj.objection
@@ -674,13 +737,15 @@ def problem_confirm(
             notify.notice(
                 obj.assignee,
                 "problem",
-                f"企业认为未解决，退回重办：{app.enterprise.name}「{obj.short}」",
+                f"{who}认为未解决，退回重办：{obj.target_name}「{obj.short}」",
                 _problem_url(obj),
-                f"reopen-{obj.pk}-{app.version}",
+                f"reopen-{obj.pk}-{obj.reopen_count}",
             )
         obj.save()
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
-    problem.application.stage = app.stage
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 

@@ -133,3 +133,43 @@ def test_county_settings_in_the_browser(page, live_server, settings, staff, peer
     assert page.input_value("#visit_overlap_days") == "15"
     assert "泰兴调整" not in page.inner_text("body")
     shot("desk-settings-xinghua")
+
+
+def test_area_problem_confirmed_by_the_visiting_unit_in_the_browser(
+    page, live_server, settings, staff, officer_b, regions, shot
+):
+    """An officer raises a problem on a visit to their town; the bureau gives it out and
+    solves it; the officer (the visiting unit) confirms it."""
+    import datetime as dt
+
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2020-07-10"
+    visit, _ = services.visit_record(
+        actor=officer_b,
+        visited_on=dt.date(2020, 7, 1),
+        purpose="survey",
+        notes="镇B科技工作座谈",
+        region=regions["town_b"],
+    )
+    login(page, live_server, "officer_b")
+    page.goto(f"{live_server.url}/desk/visits/{visit.pk}/")
+    page.fill("#description", "镇B众创空间缺少场地")
+    page.click("#problem-submit")
+    page.wait_for_selector("#problem-stage:has-text('待交办')")
+    problem = Problem.objects.get()
+    assert problem.application is None
+    services.problem_assign(
+        actor=staff,
+        problem=problem,
+        department="市自然资源和规划局",
+        assignee=None,
+        due_on=dt.date(2020, 8, 1),
+    )
+    services.problem_resolve(actor=staff, problem=problem, resolution="已协调闲置厂房")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#problem-stage:has-text('已解决')")
+    shot("desk-area-problem-confirmed")
+    problem.refresh_from_db()
+    assert problem.stage == "closed" and problem.confirmed_by == officer_b
