@@ -148,6 +148,16 @@ def _problem_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
     ]
     out += [
         TodoItem(
+            title=f"督办：{p.target_name}：{p.short}",
+            url=reverse("desk:problem", args=[p.pk]),
+            due_on=p.due_on,
+            note=f"{p.department}{('（' + str(p.assignee) + '）') if p.assignee else ''}逾期，已升级",
+            overdue=True,
+        )
+        for p in selectors.problems_escalated_to(actor)[:limit]
+    ]
+    out += [
+        TodoItem(
             title=f"{p.target_name}：{p.short}（已办结，请确认是否解决）",
             url=reverse("desk:problem", args=[p.pk]),
             due_on=p.resolved_on,

@@ -23,6 +23,10 @@ SHIPPED_TYPES = [
 # The overlap window of a county that has not set its own (days).
 DEFAULT_OVERLAP_DAYS = 30
 
+# A problem category's time limit from 交办 where the bureau set none (working days):
+# our default, about a calendar month; each bureau sets its own per category.
+DEFAULT_PROBLEM_DAYS = 20
+
 
 def county_of(region: Region | None) -> Region | None:
     """The county a region lies in (the region itself for a county; None above one)."""

@@ -77,6 +77,25 @@ class CountySettings(models.Model):
         return f"{self.county} 科技服务设置"
 
 
+class ProblemLimit(models.Model):
+    """The time limit, in working days from 交办, of a problem category in one county
+    (a category without a row has `counties.DEFAULT_PROBLEM_DAYS`)."""
+
+    county = _county()
+    category = models.CharField("问题类别", max_length=10)
+    deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）")
+
+    class Meta:
+        verbose_name = "问题办结时限"
+        verbose_name_plural = "问题办结时限"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "category"], name="uniq_desk_problem_limit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.category} {self.deadline_days}个工作日"
+
+
 class RequestType(models.Model):
     """A kind of service request (政策咨询, 项目申报, …) of one county and its time limit
     in working days."""
@@ -492,6 +511,8 @@ class Problem(models.Model):
     due_on = models.DateField("办结期限", null=True, blank=True)
     resolution = models.TextField("办理结果", blank=True)
     resolved_on = models.DateField("办结日期", null=True, blank=True)
+    escalated_on = models.DateField("升级日期", null=True, blank=True)
+    escalated_to = _user("升级至", "desk_problem_escalations")
     closed_on = models.DateField("企业确认解决日期", null=True, blank=True)
     confirmed_by = _user("确认人")
     reopen_count = models.PositiveSmallIntegerField("退回次数", default=0)

@@ -23,12 +23,14 @@ from kechuang.desk.models import (
     Linkage,
     Notice,
     Problem,
+    ProblemLimit,
     RequestType,
     RoutingRule,
     ServiceRequest,
     WorkdayOverride,
 )
 from kechuang.desk.workflow import (
+    ASSIGNED,
     CLOSED,
     PROBLEM_OPEN,
     PROBLEM_WORKFLOW,
@@ -356,6 +358,31 @@ def problems_to_confirm(actor: Any) -> QuerySet[Problem]:
     return problem_queryset(actor).filter(stage=SOLVED).order_by("resolved_on", "id")
 
 
+def problem_flag(p: Problem, day: dt.date) -> str:
+    """逾期 (and 已升级督办) / 即将到期 / "" for a problem given out and not yet solved."""
+    if p.stage != ASSIGNED or p.due_on is None:
+        return ""
+    if p.due_on < day:
+        return "逾期，已升级督办" if p.escalated_on else "逾期"
+    if p.due_on <= day + dt.timedelta(days=1):
+        return "即将到期"
+    return ""
+
+
+def problem_due(p: Problem, day: dt.date) -> dt.date:
+    """The deadline a problem given out on `day` gets by default (its category's limit)."""
+    return workdays.problem_due(p, day)
+
+
+def problems_escalated_to(actor: Any) -> QuerySet[Problem]:
+    """Open problems escalated to the actor (a leader's 督办)."""
+    return (
+        problem_queryset(actor)
+        .filter(escalated_to=actor, stage__in=PROBLEM_OPEN)
+        .order_by("due_on", "id")
+    )
+
+
 def area_problems_to_confirm(actor: Any) -> QuerySet[Problem]:
     """Problems of towns and parks solved and awaiting the visiting unit's confirmation:
     the visitor's own, and an officer's area's (the bureau's too)."""
@@ -375,7 +402,7 @@ def problems_assigned_to(actor: Any) -> QuerySet[Problem]:
 
 def problems_awaiting(actor: Any) -> QuerySet[Problem]:
     """Open problems the actor answers for, and for the bureau those waiting for 交办."""
-    mine = Q(assignee=actor, stage__in=PROBLEM_OPEN)
+    mine = Q(assignee=actor, stage__in=PROBLEM_OPEN) | Q(escalated_to=actor, stage__in=PROBLEM_OPEN)
     if role_of(actor) in ("staff", "officer"):
         mine |= Q(stage=SOLVED, application__isnull=True)
     if role_of(actor) == "staff":
@@ -427,6 +454,7 @@ def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
         "county": county,
         "counties": counties_of(actor),
         "overlap_days": found.visit_overlap_days if found else counties.DEFAULT_OVERLAP_DAYS,
+        "problem_limits": problem_limits(county),
         "types": list(request_types(county, active_only=False)),
         "rules": list(
             RoutingRule.objects.filter(county=county).select_related(
@@ -442,6 +470,15 @@ def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
         "overrides": list(overrides),
         "calendar_years": [(y, workdays.package_knows(y)) for y in range(year - 1, year + 2)],
     }
+
+
+def problem_limits(county: Region | None) -> list[tuple[str, str, int]]:
+    """Each problem category of `county` with its time limit (working days from 交办)."""
+    set_ = dict(ProblemLimit.objects.filter(county=county).values_list("category", "deadline_days"))
+    return [
+        (key, label, set_.get(key, counties.DEFAULT_PROBLEM_DAYS))
+        for key, label in Problem.Category.choices
+    ]
 
 
 def rule_get(*, actor: Any, pk: int) -> RoutingRule:

@@ -25,6 +25,7 @@ from kechuang.desk.models import (
     HelperProfile,
     Linkage,
     Problem,
+    ProblemLimit,
     RequestType,
     RoutingRule,
     ServiceRequest,
@@ -384,6 +385,74 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
     return done
 
 
+def _county_staff(region: Region | None) -> Any:
+    """The bureau staff of the county (and city) above `region`: whom an escalation goes
+    to when there is no leader to take it."""
+    if region is None:
+        return User.objects.none()
+    return User.objects.filter(role="staff", is_active=True, region__isnull=False).filter(
+        region__path__in=_ancestor_paths(region)
+    )
+
+
+def problems_escalate(*, day: dt.date | None = None, via: str = "command") -> list[Problem]:
+    """Escalate every problem past its deadline, given out and not yet solved, once (督办):
+    to the leader of its owner (a helper's 分管领导), else to the county bureau. An event
+    on a firm's problem, the audit, notices to the leader (or the bureau's staff) and the
+    owner."""
+    today = day or periods.today()
+    due = (
+        Problem.objects.filter(stage=ASSIGNED, due_on__lt=today, escalated_on__isnull=True)
+        .select_related("application", "application__enterprise", "region", "assignee")
+        .order_by("due_on", "pk")
+    )
+    leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in leaders.values() if v])}
+    done: list[Problem] = []
+    with transaction.atomic():
+        for p in due.select_for_update(of=("self",)):
+            before = snapshot(p)
+            leader = users.get(leaders.get(p.assignee_id) or 0) if p.assignee_id else None
+            p.escalated_on, p.escalated_to = today, leader
+            p.save(update_fields=["escalated_on", "escalated_to"])
+            assert p.due_on is not None
+            late = workdays.workdays_between(p.due_on, today, county_of(p.region))
+            who = f"升级至{leader}督办" if leader else "升级至科技局督办"
+            if p.application is not None:
+                app = p.application
+                Event.objects.create(
+                    application=app,
+                    from_stage=app.stage,
+                    stage=app.stage,
+                    on=today,
+                    by_name="系统",
+                    note=f"超过办结期限{p.due_on:%Y-%m-%d}（逾期{late}个工作日），{who}",
+                )
+            audit_log(
+                actor=None,
+                action="update",
+                obj=p,
+                before=before,
+                after=snapshot(p),
+                enterprise_id=_firm_id(p),
+                via=via,
+                note="逾期升级",
+            )
+            text = (
+                f"逾期督办：问题 {p.target_name}「{p.short}」（{p.department}"
+                f"{('，' + str(p.assignee)) if p.assignee else ''}）已超过办结期限{p.due_on:%Y-%m-%d}"
+            )
+            if leader is not None:
+                notify.notice(leader, "escalated", text, _problem_url(p), f"pesc-{p.pk}")
+            else:
+                notify.notices_to(
+                    _county_staff(p.region), "escalated", text, _problem_url(p), f"pesc-{p.pk}"
+                )
+            notify.notice(p.assignee, "overdue", text, _problem_url(p), f"plate-{p.pk}")
+            done.append(p)
+    return done
+
+
 def _ancestor_paths(region: Region) -> list[str]:
     parts = region.path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -619,10 +688,13 @@ def problem_assign(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """交办: the department (and the person) who answers for it, and a deadline."""
+    """交办: the department (and the person) who answers for it, and a deadline (by
+    default the category's time limit in working days of the problem's county)."""
     department = _text(department, "department", "责任部门", 60)
     day = on or periods.today()
-    if due_on is None or due_on < day:
+    if due_on is None:
+        due_on = workdays.problem_due(problem, day)
+    if due_on < day:
         raise invalid("due_on", "办结期限", "请填写不早于交办日期的期限")
     if assignee is not None and role_of(assignee) not in ("staff", "officer", "helper"):
         raise invalid("assignee", "责任人", "请选择科技局、园区/乡镇人员或帮办员")
@@ -963,6 +1035,34 @@ def workday_override_remove(*, actor: Any, override: WorkdayOverride, via: str =
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=override, before=snapshot(override), via=via)
         override.delete()
+
+
+def problem_limit_save(
+    *,
+    actor: Any,
+    county: Region | None,
+    category: str,
+    deadline_days: int | None,
+    via: str = "web",
+) -> ProblemLimit:
+    """The time limit of a problem category in `county` (working days from 交办)."""
+    county = _configure(actor, county)
+    if category not in Problem.Category.values:
+        raise invalid("category", "问题类别", "请选择问题类别")
+    if deadline_days is None or not 1 <= deadline_days <= 250:
+        raise invalid("deadline_days", "办结时限（工作日）", "应为1–250")
+    with transaction.atomic():
+        obj = (
+            ProblemLimit.objects.select_for_update()
+            .filter(county=county, category=category)
+            .first()
+        )
+        before = snapshot(obj) if obj else None
+        obj = obj or ProblemLimit(county=county, category=category)
+        obj.deadline_days = deadline_days
+        obj.save()
+        _audit(actor, "update" if before else "create", obj, before, via=via)
+    return obj
 
 
 def county_settings_save(

@@ -290,7 +290,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(permissions.can_manage(request.user))
         done = services.requests_escalate()
-        messages.success(request, f"已检查逾期诉求：升级督办 {len(done)} 件")
+        late = services.problems_escalate()
+        messages.success(request, f"已检查逾期：升级督办 诉求 {len(done)} 件、问题 {len(late)} 个")
         return redirect("desk:queue")
     day = periods.today()
     rows = [(r, selectors.due_flag(r, day)) for r in selectors.work_queue(request.user, day)[:200]]
@@ -473,6 +474,7 @@ PROBLEMS = Listing(
         Column("department", "责任部门"),
         Column("assignee", "责任人", value=lambda p: str(p.assignee) if p.assignee else ""),
         Column("due_on", "办结期限", sort="due_on"),
+        Column("flag", "提醒", value=lambda p: selectors.problem_flag(p, periods.today())),
         Column("stage_label", "状态"),
         Column("resolution", "办理结果"),
         Column("closed_on", "确认解决日期"),
@@ -566,7 +568,10 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             can_resolve="solved" in nexts,
             can_confirm="closed" in nexts,
             people=list(selectors.people_choices(request.user)) if "assigned" in nexts else [],
-            due_default=periods.today(),
+            due_default=selectors.problem_due(problem, periods.today())
+            if problem.stage == "raised"
+            else None,
+            flag=selectors.problem_flag(problem, periods.today()),
         ),
     )
 
@@ -712,6 +717,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     note=request.POST.get("note", ""),
                 ),
                 "工作日调整已保存",
+            )
+        elif form == "limit":
+            _run(
+                request,
+                lambda: services.problem_limit_save(
+                    actor=request.user,
+                    county=county,
+                    category=request.POST.get("category", ""),
+                    deadline_days=_int(request.POST.get("deadline_days", "")),
+                ),
+                "问题办结时限已保存",
             )
         elif form == "settings":
             _run(

@@ -14,7 +14,7 @@ from typing import Any
 
 import chinese_calendar
 
-from kechuang.desk.models import WorkdayOverride
+from kechuang.desk.models import Problem, ProblemLimit, WorkdayOverride
 
 # Deadlines are counted at most this far ahead (a guard against a runaway loop).
 MAX_SPAN_DAYS = 3 * 366
@@ -78,3 +78,20 @@ def workdays_between(start: dt.date, end: dt.date, county: Any) -> int:
         day += dt.timedelta(days=1)
         n += calendar_day(day, overrides)
     return n
+
+
+def problem_limit_days(county: Any, category: str) -> int:
+    """The time limit of a problem `category` in `county` (working days from 交办)."""
+    from kechuang.desk.counties import DEFAULT_PROBLEM_DAYS
+
+    found = ProblemLimit.objects.filter(county=county, category=category).first()
+    return found.deadline_days if found is not None else DEFAULT_PROBLEM_DAYS
+
+
+def problem_due(problem: Problem, day: dt.date) -> dt.date:
+    """The deadline of a problem given out on `day`: its category's time limit counted in
+    working days of its county."""
+    from kechuang.desk.counties import county_of
+
+    county = county_of(problem.region)
+    return add_workdays(day, problem_limit_days(county, problem.category), county)

@@ -173,3 +173,41 @@ def test_area_problem_confirmed_by_the_visiting_unit_in_the_browser(
     shot("desk-area-problem-confirmed")
     problem.refresh_from_db()
     assert problem.stage == "closed" and problem.confirmed_by == officer_b
+
+
+def test_escalated_problem_in_the_browser(
+    page, live_server, settings, staff, leader, desk_helper, firm_b, shot
+):
+    """A problem past its category's limit is escalated to its owner's leader: on the
+    leader's 待办 page and on the problem."""
+    import datetime as dt
+
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2020-09-30"
+    visit, _ = services.visit_record(
+        actor=staff,
+        visited_on=dt.date(2020, 9, 30),
+        purpose="problem",
+        notes="协调",
+        enterprise=firm_b,
+    )
+    problem = services.problem_raise(
+        actor=staff, visit=visit, category="land", description="研发中心用地指标未落实"
+    )
+    services.problem_limit_save(actor=staff, county=staff.region, category="land", deadline_days=3)
+    services.problem_assign(
+        actor=staff, problem=problem, department="自然资源局", assignee=desk_helper, due_on=None
+    )
+    settings.KECHUANG_TODAY = "2020-10-14"
+    services.problems_escalate()
+    login(page, live_server, "juzhang")
+    page.goto(f"{live_server.url}/todo/")
+    assert "督办：镇B精细化工有限公司" in page.inner_text("body")
+    shot("desk-problem-escalated-todo")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    assert "逾期，已升级督办" in page.inner_text("#problem-flag")
+    shot("desk-problem-escalated")
+    page.goto(f"{live_server.url}/desk/settings/")
+    assert "问题办结时限" in page.inner_text("body")
+    shot("desk-settings-problem-limits")

@@ -203,7 +203,11 @@ def test_problem_loop_with_reopen_and_indicator(
     )
     with pytest.raises(ValidationFailed, match="办结期限"):
         services.problem_assign(
-            actor=staff, problem=problem, department="自然资源局", assignee=officer_b, due_on=None
+            actor=staff,
+            problem=problem,
+            department="自然资源局",
+            assignee=officer_b,
+            due_on=dt.date(2020, 11, 1),
         )
     services.problem_assign(
         actor=staff,
