@@ -13,6 +13,7 @@ from django.db.models import Q
 from kechuang.accounts.scoping import role_of
 from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
+from kechuang.core.schedule import ScheduledJob
 from kechuang.desk.workflow import PROBLEM_WORKFLOW, REQUEST_WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
@@ -293,3 +294,19 @@ TODO = [
     ),
 ]
 DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=450)]
+
+
+def _daily(day: Any) -> str:
+    """The desk's daily run: escalate overdue requests and problems, send the digests."""
+    from kechuang.desk.digest import daily_run
+
+    result = daily_run(day=day)
+    return (
+        f"升级督办 诉求{result.escalated}件、问题{result.problems_escalated}个；"
+        f"摘要{len(result.digests)}份，发送邮件{result.sent}封"
+    )
+
+
+SCHEDULE = [
+    ScheduledJob("desk-daily", "科技服务每日处理：逾期升级督办与待办摘要", _daily, at="07:00")
+]

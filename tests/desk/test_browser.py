@@ -211,3 +211,21 @@ def test_escalated_problem_in_the_browser(
     page.goto(f"{live_server.url}/desk/settings/")
     assert "问题办结时限" in page.inner_text("body")
     shot("desk-settings-problem-limits")
+
+
+def test_schedule_page_in_the_browser(page, live_server, settings, staff, shot):
+    """The desk's daily run on the 定时任务 page, with a missed day listed."""
+    import datetime as dt
+
+    from kechuang.core import schedule
+
+    settings.KECHUANG_TODAY = "2021-06-04"
+    job = next(j for j in schedule.jobs() if j.key == "desk-daily")
+    schedule.run_job(job, dt.date(2021, 6, 1))
+    schedule.run_job(job, dt.date(2021, 6, 3), trigger="command")
+    schedule.run_job(job, dt.date(2021, 6, 4))
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/schedule/")
+    assert "2021-06-02" in page.inner_text("#schedule-jobs")
+    assert "手工补运行" in page.inner_text("body")
+    shot("schedule-page")
