@@ -14,6 +14,7 @@ from kechuang.accounts.scoping import role_of
 from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.core.schedule import ScheduledJob
+from kechuang.desk.panels import PANEL
 from kechuang.desk.workflow import PROBLEM_WORKFLOW, REQUEST_WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
@@ -294,6 +295,7 @@ TODO = [
     ),
 ]
 DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=450)]
+PANELS = [PANEL]
 
 
 def _daily(day: Any) -> str:

@@ -683,3 +683,33 @@ def problems_solved_in(region: Region, year: int) -> QuerySet[Problem]:
         .select_related("application__enterprise", "application__enterprise__region", "region")
         .order_by("closed_on", "id")
     )
+
+
+# -- the enterprise page ---------------------------------------------------------------------
+
+PANEL_ROWS = 5
+
+
+def enterprise_desk(*, actor: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """The firm's latest requests, latest visits (not for the enterprise itself: the visit
+    log is internal) and open problems, as `actor` may see them (three queries)."""
+    requests = list(
+        request_queryset(actor)
+        .filter(application__enterprise=enterprise)
+        .order_by("-filed_on", "-id")[:PANEL_ROWS]
+    )
+    visits = (
+        list(
+            visit_queryset(actor)
+            .filter(enterprise=enterprise)
+            .order_by("-visited_on", "-id")[:PANEL_ROWS]
+        )
+        if role_of(actor) != "enterprise"
+        else []
+    )
+    problems = list(
+        problem_queryset(actor)
+        .filter(application__enterprise=enterprise, stage__in=(*PROBLEM_OPEN, SOLVED))
+        .order_by("raised_on", "id")[:PANEL_ROWS]
+    )
+    return {"requests": requests, "visits": visits, "problems": problems}
