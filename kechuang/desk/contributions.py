@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from kechuang.accounts.scoping import role_of
-from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
+from kechuang.core.registry import ApiMount, DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.core.schedule import ScheduledJob
 from kechuang.desk.panels import PANEL
@@ -296,6 +296,7 @@ TODO = [
 ]
 DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=450)]
 PANELS = [PANEL]
+API = [ApiMount("/desk", "kechuang.desk.api")]
 
 
 def _daily(day: Any) -> str:

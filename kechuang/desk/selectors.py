@@ -713,3 +713,26 @@ def enterprise_desk(*, actor: Any, enterprise: Enterprise) -> dict[str, Any]:
         .order_by("raised_on", "id")[:PANEL_ROWS]
     )
     return {"requests": requests, "visits": visits, "problems": problems}
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+
+def requests_page(
+    actor: Any, *, page: int, size: int, stage: str = ""
+) -> tuple[int, list[ServiceRequest]]:
+    """One page of the requests `actor` may see (an enterprise: its own), newest first."""
+    qs = requests_list(actor, stage=stage)
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])
+
+
+def visits_page(
+    actor: Any, *, page: int, size: int, year: int | None = None
+) -> tuple[int, list[DeskVisit]]:
+    """One page of the visits `actor` may see (none for an enterprise), newest first."""
+    qs = visit_queryset(actor).order_by("-visited_on", "-id")
+    if year is not None:
+        qs = qs.filter(visited_on__year=year)
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])
