@@ -36,5 +36,6 @@ URLS = [
     UrlMount("imports/", "kechuang.core.import_urls"),
     UrlMount("jobs/", "kechuang.core.job_urls"),
     UrlMount("todo/", "kechuang.core.todo_urls"),
+    UrlMount("schedule/", "kechuang.core.schedule_urls"),
 ]
 API = [ApiMount("/jobs", "kechuang.core.api")]

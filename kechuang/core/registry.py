@@ -28,6 +28,9 @@ A contributions module may define any of these names, each a sequence:
   achievements, demands; tech commissioners): the app that keeps the index (matching)
   reads every source's `SearchDocument`s; `matchable` ones are also proposed for a
   technology demand.
+- `SCHEDULE`: `kechuang.core.schedule.ScheduledJob`s, work run once a day at a time of
+  day by the worker `kechuang serve` starts (or `kechuang schedule run` from cron), each
+  recorded so that it never runs twice for one day (the desk's escalation and digest).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ NAMES = (
     "TODO",
     "ATTRIBUTES",
     "SEARCH",
+    "SCHEDULE",
 )
 
 
