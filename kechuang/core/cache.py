@@ -41,14 +41,17 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _pending(conn: Any) -> bool:
-    return any(func is _new_generation for _sids, func, _robust in conn.run_on_commit)
+def _pending(conn: Any, callback: Callable[[], None] | None = None) -> bool:
+    """Whether `callback` (the registry's new generation) waits for this commit."""
+    wanted = callback or _new_generation
+    return any(func is wanted for _sids, func, _robust in conn.run_on_commit)
 
 
 def registry_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     """The registry was written: a new generation once this transaction commits (at
     once outside a transaction); one per transaction however many rows it writes."""
     conn = connections[using]
+    records_changed(using)
     if not conn.in_atomic_block:
         _new_generation()
     elif not _pending(conn):
@@ -91,6 +94,57 @@ def registry_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
     return value
 
 
+# -- any write: the top bar's 待办 count ---------------------------------------------------
+#
+# The 待办 badge adds up a count of every app's to-do sources (a query each) on every
+# page. It is kept per user and day with the generation of *any* write: every model
+# saved or deleted (bookkeeping rows excepted, `core.apps.RECORDS_IGNORED`) and every
+# registry change start a new one when their transaction commits. A bulk write that
+# sends no signal (`QuerySet.update`) is caught by the entry's short lifetime.
+RECORDS_KEY = "kc:records-generation"
+RECORDS_MEMO_SECONDS = 60
+
+
+def _new_records_generation() -> None:
+    cache.set(RECORDS_KEY, uuid.uuid4().hex, None)
+
+
+def records_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A record was written: a new records generation once this transaction commits."""
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        _new_records_generation()
+    elif not _pending(conn, _new_records_generation):
+        transaction.on_commit(_new_records_generation, using=using)
+
+
+def records_dirty(using: str = DEFAULT_DB_ALIAS) -> bool:
+    conn = connections[using]
+    return bool(conn.in_atomic_block and _pending(conn, _new_records_generation))
+
+
+def records_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
+    """`compute()` for `scope` (e.g. a user and a day), from the cache while nothing has
+    been written since it was stored, for at most `RECORDS_MEMO_SECONDS`: one cache read
+    (one query with the database cache) when it answers."""
+    if records_dirty():
+        return compute()
+    key = _key(name, scope)
+    found = cache.get_many([RECORDS_KEY, key])
+    generation = found.get(RECORDS_KEY)
+    if generation is None:
+        cache.add(RECORDS_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(RECORDS_KEY)
+    entry = found.get(key)
+    if entry is not None and generation is not None and entry[0] == generation:
+        value: T = entry[1]
+        return value
+    value = compute()
+    if generation is not None:
+        cache.set(key, (generation, value), RECORDS_MEMO_SECONDS)
+    return value
+
+
 def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
     """After every `migrate`: the database cache's table (`settings.CACHES`), so a new
     installation, `make run` and the test databases get it without another command; and
@@ -102,3 +156,4 @@ def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
     if str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache"):
         call_command("createcachetable", database=using, verbosity=0)
     _new_generation()
+    _new_records_generation()

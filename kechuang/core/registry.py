@@ -374,8 +374,18 @@ def todo_sections(user: Any, day: Any, limit: int = TODO_LIMIT) -> list[TodoSect
 
 
 def todo_count(user: Any, day: Any) -> int:
-    """The number in the top bar: the items of every section counted in the badge."""
-    return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
+    """The number in the top bar: the items of every section counted in the badge.
+    A query per section, so it is kept per user and day until anything is next written
+    (`core.cache.records_memo`): one cache read on most pages."""
+    from kechuang.core.cache import records_memo
+
+    def count() -> int:
+        return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
+
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return count()
+    return records_memo("todo-count", f"{pk}@{day}", count)
 
 
 def attributes() -> list[EnterpriseAttribute]:

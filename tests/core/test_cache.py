@@ -231,3 +231,77 @@ def test_dashboard_counts_follow_a_new_certificate_and_a_soft_delete(county):
     assert hnte_new(2020) == (1, 1)
     services.enterprise_delete(actor=staff, enterprise=firm, reason="注销")
     assert hnte_new(2020) == (0, 0)
+
+
+# -- the top bar's 待办 count (core.cache.records_memo) ------------------------------------
+
+
+def test_the_todo_badge_is_one_cache_read_until_a_task_is_committed(
+    county: Any, django_assert_num_queries: Any
+) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    first = todo_count(staff, TODAY)
+    with django_assert_num_queries(1):  # every section's count, in one cache entry
+        assert todo_count(staff, TODAY) == first
+    programmes.task_create(
+        actor=staff,
+        title="走访企业",
+        region=regions["town_b"],
+        due_on=TODAY,
+        programme="hnte",
+    )
+    assert todo_count(staff, TODAY) == first + 1  # the task's commit, a new generation
+    with django_assert_num_queries(1):
+        assert todo_count(staff, TODAY) == first + 1
+
+
+def test_the_todo_badge_is_kept_per_user_and_day(county: Any) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    officer = make_user("officer_c", "officer", region=regions["town_c"])
+    programmes.task_create(
+        actor=staff,
+        title="镇B的任务",
+        region=regions["town_b"],
+        due_on=TODAY,
+        programme="hnte",
+    )
+    assert todo_count(staff, TODAY) == 1
+    assert todo_count(officer, TODAY) == 0  # 镇C's officer: not 镇B's task
+    assert todo_count(staff, TODAY + dt.timedelta(days=1)) == 1
+
+
+def test_a_login_or_a_session_does_not_drop_the_todo_badge(county: Any, client: Any) -> None:
+    from kechuang.core.registry import todo_count
+
+    staff = county["staff"]
+    todo_count(staff, TODAY)
+    generation = cache.get(kc_cache.RECORDS_KEY)
+    client.force_login(staff)  # last_login and a session row
+    assert cache.get(kc_cache.RECORDS_KEY) == generation
+
+
+def test_a_write_inside_a_transaction_reads_past_the_todo_badge(county: Any) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    assert todo_count(staff, TODAY) == 0
+    generation = cache.get(kc_cache.RECORDS_KEY)
+    with transaction.atomic():
+        programmes.task_create(
+            actor=staff,
+            title="走访",
+            region=regions["town_b"],
+            due_on=TODAY,
+            programme="hnte",
+        )
+        assert kc_cache.records_dirty()
+        assert todo_count(staff, TODAY) == 1  # its own row, not the cached 0
+        assert cache.get(kc_cache.RECORDS_KEY) == generation
+    assert cache.get(kc_cache.RECORDS_KEY) != generation
