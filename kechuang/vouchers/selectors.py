@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, sees_everything
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
+from kechuang.core.sums import ExactSum
 from kechuang.enterprises.models import YearlyFacts
 from kechuang.vouchers.models import LedgerEntry, Provider, Voucher, VoucherProgramme
 from kechuang.vouchers.workflow import LIVE, OPEN
@@ -80,7 +81,7 @@ def provider_of(actor: Any) -> Provider | None:
 
 def providers() -> QuerySet[Provider]:
     return Provider.objects.annotate(
-        n_vouchers=Count("vouchers"), paid=Sum("vouchers__paid_yuan")
+        n_vouchers=Count("vouchers"), paid=ExactSum("vouchers__paid_yuan")
     ).order_by("name")
 
 
