@@ -50,7 +50,8 @@ class AuditLog(models.Model):
         labels from verbose names, amounts in 万元, 是/否, choice labels, names not ids."""
         from kechuang.core.audit_text import changed_fields
 
-        return changed_fields(self.object_type, self.before, self.after)
+        names = getattr(self, "related_names", None)  # read for a whole page at once
+        return changed_fields(self.object_type, self.before, self.after, names)
 
     @property
     def action_label(self) -> str:

@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.core.errors import NotFound
+from kechuang.core.sums import ExactSum
 from kechuang.enterprises.selectors import enterprise_get
 from kechuang.platforms.models import (
     LEVEL_RANK,
@@ -134,8 +135,8 @@ def projects(*, actor: Any) -> Any:
         PlanProject.objects.filter(pk__in=qs.values("pk"))
         .select_related("enterprise", "enterprise__region")
         .annotate(
-            granted=Sum("awards__amount_yuan"),
-            paid=Sum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
+            granted=ExactSum("awards__amount_yuan"),
+            paid=ExactSum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
         )
     )
 
