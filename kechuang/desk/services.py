@@ -260,7 +260,7 @@ def request_move(
         if snapshot(obj) != before:
             _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
         if to == RESOLVED:
-            members = User.objects.filter(membership__enterprise_id=app.enterprise_id)
+            members = User.objects.filter(membership__enterprise_id=app.firm_id)
             notify.notices_to(
                 members,
                 "confirm",
@@ -616,7 +616,7 @@ def problem_resolve(
         obj.save(update_fields=["resolution", "resolved_on"])
         _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
         notify.notices_to(
-            User.objects.filter(membership__enterprise_id=app.enterprise_id),
+            User.objects.filter(membership__enterprise_id=app.firm_id),
             "confirm",
             f"企业难题「{obj.short}」已办结，请确认是否解决",
             _problem_url(obj),
