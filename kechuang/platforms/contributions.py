@@ -23,7 +23,12 @@ from kechuang.core.registry import (
 from kechuang.core.roles import is_staff_or_officer
 from kechuang.platforms import importing, sheets
 from kechuang.platforms.panels import PANEL
-from kechuang.platforms.workflow import WORKFLOW
+from kechuang.platforms.workflow import (
+    RECOGNITION_WORKFLOW,
+    RECOMMENDATION_WORKFLOW,
+    TALENT_WORKFLOW,
+    WORKFLOW,
+)
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
 
@@ -214,7 +219,7 @@ def _campaign_count(actor: Any, day: dt.date) -> int:
     return pending_entries(actor).count()
 
 
-WORKFLOWS = [WORKFLOW]
+WORKFLOWS = [WORKFLOW, RECOGNITION_WORKFLOW, TALENT_WORKFLOW, RECOMMENDATION_WORKFLOW]
 NAV = [
     NavItem(
         "platforms",
