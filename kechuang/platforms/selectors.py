@@ -25,8 +25,8 @@ from kechuang.platforms.models import (
     ServiceRecord,
     Talent,
 )
-from kechuang.platforms.workflow import PROGRAMME
-from kechuang.programmes.models import ApplicationQuerySet, Award
+from kechuang.platforms.workflow import PROGRAMME, RECOGNITION, RECOMMENDATION, TALENT
+from kechuang.programmes.models import Application, ApplicationQuerySet, Award
 from kechuang.programmes.selectors import application_queryset
 
 PROVINCIAL_OR_ABOVE = ("national", "provincial")
@@ -165,6 +165,48 @@ def project_page(*, actor: Any, pk: int) -> dict[str, Any]:
         "p": p,
         "events": list(p.events.select_related("application").order_by("on", "id")),
         "awards": list(Award.objects.filter(application=p).order_by("granted_on", "id")),
+    }
+
+
+PLATFORM_PROGRAMMES = (RECOGNITION, TALENT, RECOMMENDATION)
+
+
+def platform_applications(
+    *,
+    actor: Any,
+    programme: str = "",
+    stage: str = "",
+    year: int | str | None = None,
+    q: str = "",
+) -> QuerySet[Application]:
+    """Recognition, talent and recommendation applications the actor may see (an
+    enterprise's as its firm is; one of a person or an institute by its region)."""
+    qs = (
+        Application.objects.filter(programme__in=PLATFORM_PROGRAMMES)
+        .visible_to(actor)
+        .select_related("enterprise", "enterprise__region", "region")
+    )
+    if programme in PLATFORM_PROGRAMMES:
+        qs = qs.filter(programme=programme)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if year:
+        qs = qs.filter(year=year)
+    if q.strip():
+        word = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(applicant__icontains=word)
+            | Q(enterprise__name__icontains=word)
+        )
+    return qs
+
+
+def platform_application_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    app: Application = _get(platform_applications(actor=actor), pk, "申报")
+    return {
+        "a": app,
+        "events": list(app.events.select_related("application").order_by("on", "id")),
     }
 
 

@@ -31,8 +31,14 @@ from kechuang.platforms.models import (
     Review,
     Talent,
 )
-from kechuang.platforms.workflow import WORKFLOW
+from kechuang.platforms.workflow import (
+    RECOGNITION_WORKFLOW,
+    RECOMMENDATION_WORKFLOW,
+    TALENT_WORKFLOW,
+    WORKFLOW,
+)
 from kechuang.programmes import services as frame
+from kechuang.programmes.workflow import get as workflow_of
 
 LEVEL_LABELS = dict(LEVELS)
 
@@ -582,6 +588,147 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             level=dict(services.PLAN_LEVELS).get(p.kind, p.kind),
             granted=sum((a.amount_yuan for a in page["awards"]), Decimal(0)),
             funded=p.stage in ("approved", "midterm", "accepted") and is_bureau(request.user),
+        ),
+    )
+
+
+# -- 申报认定, 人才计划申报, 特派员推荐 (applications on the workflows) --------------------------
+
+_PLATFORM_WORKFLOWS = (RECOGNITION_WORKFLOW, TALENT_WORKFLOW, RECOMMENDATION_WORKFLOW)
+
+
+def _area_name(a: Any) -> str:
+    region = a.enterprise.region if a.enterprise_id else a.region
+    return str(region.name) if region else ""
+
+
+def _stage_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for w in _PLATFORM_WORKFLOWS:
+        for key, label in w.choices():
+            seen.setdefault(key, label)
+    return list(seen.items())
+
+
+APPLICATIONS = Listing(
+    name="platforms_applications",
+    title="认定与人才申报",
+    columns=[
+        Column("programme", "类别", value=lambda a: workflow_of(a.programme).label),
+        Column(
+            "title",
+            "名称",
+            sort="title",
+            link=lambda a: reverse("platforms:application", args=[a.pk]),
+        ),
+        Column("party", "申报人（单位）", value=lambda a: a.party_name),
+        Column("area", "所属区域", value=_area_name),
+        Column("year", "年度", sort="year"),
+        Column("stage", "当前环节", value=lambda a: a.stage_label, sort="stage"),
+        Column("updated_at", "更新时间", value=lambda a: a.updated_at.date(), sort="updated_at"),
+    ],
+    filters=[
+        Filter("programme", "类别", choices=[(w.programme, w.label) for w in _PLATFORM_WORKFLOWS]),
+        Filter("stage", "当前环节", choices=_stage_choices),
+        Filter("year", "年度", choices=_years),
+        Filter("q", "名称或申报人", kind="text"),
+    ],
+    default_sort="-updated_at",
+)
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    _staff_or_officer(request)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        today = periods.today()
+        if what == "recognition":
+            target = request.POST.get("target", "")
+            fn = lambda: services.recognition_apply(  # noqa: E731
+                actor=request.user,
+                data={
+                    "target": target,
+                    "name": request.POST.get("name"),
+                    "kind": request.POST.get(f"kind_{target}"),
+                    "level": request.POST.get("level"),
+                    "enterprise": _firm(request) if target == "institution" else None,
+                    "carrier": _carrier(request) if target == "institution" else None,
+                    "operator": request.POST.get("operator"),
+                    "region": _region(request),
+                },
+                on=today,
+            )
+            ok = "已申报认定"
+        else:
+            fn = lambda: services.talent_apply(  # noqa: E731
+                actor=request.user,
+                data={
+                    "name": request.POST.get("name"),
+                    "programme": request.POST.get("programme"),
+                    "year": _int(request, "year"),
+                    "field": request.POST.get("field"),
+                    "enterprise": _firm(request),
+                    "carrier": _carrier(request),
+                },
+                on=today,
+            )
+            ok = "已申报人才计划"
+        if _act(request, fn, ok):
+            return redirect("platforms:applications")
+    table = APPLICATIONS.build(
+        request, lambda f: selectors.platform_applications(actor=request.user, **f)
+    )
+    return table.export_response() or render(
+        request,
+        "platforms/applications.html",
+        _ctx(
+            request,
+            table=table,
+            levels=LEVELS,
+            institution_kinds=RdInstitution.Kind.choices,
+            carrier_kinds=Carrier.Kind.choices,
+            programmes=Talent.Programme.choices,
+            form=request.POST,
+        ),
+    )
+
+
+@login_required
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_officer(request)
+    page = selectors.platform_application_page(actor=request.user, pk=pk)
+    a = page["a"]
+    flow = workflow_of(a.programme)
+    if request.method == "POST":
+        on = _date(request, "on") or periods.today()
+        to = request.POST.get("to", "")
+        if not isinstance(on, dt.date):
+            messages.error(request, "日期：应为日期（如 2020-06-30）")
+        elif _act(
+            request,
+            lambda: services.platform_application_move(
+                actor=request.user,
+                application=a,
+                to=to,
+                on=on,
+                note=request.POST.get("note", ""),
+                expected_stage=request.POST.get("stage") or None,
+            ),
+            f"已办理：{flow.label_of(to)}",
+        ):
+            return redirect("platforms:application", pk=a.pk)
+    moves = [(s, flow.label_of(s)) for s in flow.next_stages(a.stage, role_of(request.user))]
+    return render(
+        request,
+        "platforms/application.html",
+        _ctx(
+            request,
+            **page,
+            flow=flow,
+            moves=moves,
+            area=_area_name(a),
+            final=flow.is_final(a.stage),
         ),
     )
 

@@ -149,3 +149,46 @@ def test_a_move_of_another_programme_is_refused(staff: Any, records: Any) -> Non
     with pytest.raises(ValidationFailed, match="不是平台认定"):
         move(staff, records["plan"], "approved")
     assert Commissioner.objects.filter(recommendation__isnull=True).count() == 2
+
+
+def test_the_pages_open_and_move_an_application(
+    client: Any, staff: Any, officer_a: Any, regions: Any, records: Any
+) -> None:
+    from django.urls import reverse
+
+    from kechuang.core import periods
+
+    today = periods.today()
+    client.force_login(officer_a)
+    r = client.post(
+        reverse("platforms:applications"),
+        {
+            "what": "recognition",
+            "target": "carrier",
+            "name": "园区A新型研发机构",
+            "level": "city",
+            "kind_carrier": "new_rd",
+            "region": regions["park_a"].code,
+            "operator": "园区A投资公司",
+        },
+    )
+    assert r.status_code == 302
+    app = Application.objects.get(title="园区A新型研发机构")
+    page = client.get(reverse("platforms:applications")).content.decode()
+    assert "园区A新型研发机构" in page and "平台认定申报" in page
+    r = client.post(reverse("platforms:applications"), {"what": "talent", "name": ""})
+    body = r.content.decode()
+    assert "姓名: 不能为空" in body or "姓名：不能为空" in body
+    url = reverse("platforms:application", args=[app.pk])
+    client.post(url, {"to": "recommended", "stage": "applied", "on": today.isoformat()})
+    app.refresh_from_db()
+    assert app.stage == "recommended"
+    assert "已推荐" in client.get(url).content.decode()
+    client.force_login(staff)
+    client.post(url, {"to": "recognised", "stage": "recommended", "on": today.isoformat()})
+    assert Carrier.objects.get(name="园区A新型研发机构").recognised_on == today
+    # a stale page is told, not obeyed
+    r = client.post(
+        url, {"to": "refused", "stage": "recommended", "on": today.isoformat()}, follow=True
+    )
+    assert "请刷新后重试" in r.content.decode()
