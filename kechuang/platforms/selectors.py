@@ -26,8 +26,15 @@ from kechuang.platforms.models import (
     Talent,
 )
 from kechuang.platforms.workflow import PROGRAMME, RECOGNITION, RECOMMENDATION, TALENT
-from kechuang.programmes.models import Application, ApplicationQuerySet, Award
-from kechuang.programmes.selectors import application_queryset
+from kechuang.programmes.models import (
+    Application,
+    ApplicationQuerySet,
+    Attachment,
+    Award,
+    Publicity,
+    PublicityEntry,
+)
+from kechuang.programmes.selectors import application_queryset, attachments_of, objections_of
 
 PROVINCIAL_OR_ABOVE = ("national", "provincial")
 APPLIED_LEVELS = ("provincial", "city")  # 申报省、市科技计划项目
@@ -165,7 +172,66 @@ def project_page(*, actor: Any, pk: int) -> dict[str, Any]:
         "p": p,
         "events": list(p.events.select_related("application").order_by("on", "id")),
         "awards": list(Award.objects.filter(application=p).order_by("granted_on", "id")),
+        "attachments": list(attachments_of(p)),
+        "reviews": list(p.reviews.order_by("reviewed_on", "id")),
+        "listed_in": list(
+            PublicityEntry.objects.filter(application=p)
+            .select_related("publicity")
+            .order_by("-publicity__starts_on")
+        ),
     }
+
+
+def project_document(*, actor: Any, pk: int) -> Attachment:
+    """A file of a science-plan project the actor may see (404 otherwise)."""
+    found: Attachment = _get(
+        Attachment.objects.filter(
+            application__programme=PROGRAMME,
+            application__in=application_queryset(actor, PROGRAMME).values("pk"),
+        ),
+        pk,
+        "附件",
+    )
+    return found
+
+
+def plan_publicities(*, actor: Any) -> QuerySet[Publicity]:
+    """The 立项 公示 with at least one project the actor may see."""
+    visible = application_queryset(actor, PROGRAMME).values("pk")
+    return (
+        Publicity.objects.filter(programme=PROGRAMME)
+        .filter(pk__in=PublicityEntry.objects.filter(application__in=visible).values("publicity"))
+        .annotate(n=Count("entries", distinct=True))
+        .order_by("-starts_on", "-id")
+    )
+
+
+def plan_publicity_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    pub: Publicity = _get(plan_publicities(actor=actor), pk, "公示")
+    visible = set(application_queryset(actor, PROGRAMME).values_list("pk", flat=True))
+    entries = [
+        e
+        for e in pub.entries.select_related("application", "application__enterprise").order_by(
+            "rank", "id"
+        )
+        if e.application_id in visible
+    ]
+    return {
+        "pub": pub,
+        "entries": entries,
+        "objections": list(objections_of(actor=actor, publicity=pub)),
+    }
+
+
+def publishable_projects(*, actor: Any, year: int) -> QuerySet[PlanProject]:
+    """Projects of the year at 立项 or after that no 公示 lists yet."""
+    qs: QuerySet[PlanProject] = (
+        projects(actor=actor)
+        .filter(year=year, stage__in=("approved", "midterm", "accepted"))
+        .exclude(publicity_entries__isnull=False)
+        .order_by("enterprise__name", "id")
+    )
+    return qs
 
 
 PLATFORM_PROGRAMMES = (RECOGNITION, TALENT, RECOMMENDATION)

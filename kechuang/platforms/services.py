@@ -34,7 +34,8 @@ from kechuang.platforms.models import (
 )
 from kechuang.platforms.workflow import PROGRAMME, RECOGNITION, RECOMMENDATION, TALENT
 from kechuang.programmes import services as frame
-from kechuang.programmes.models import Application, Event
+from kechuang.programmes.models import Application, Attachment, Event, Publicity
+from kechuang.programmes.models import Review as ProgrammeReview
 from kechuang.programmes.permissions import in_scope
 from kechuang.programmes.workflow import Move
 
@@ -450,6 +451,86 @@ def project_fund(
         if paid_on is not None:
             award = frame.award_pay(actor=actor, award=award, paid_on=paid_on, via=via)
     return award
+
+
+# -- projects: attachments, reviews, the 立项 公示 (the frame's) -----------------------------
+
+
+def project_attach(
+    *, actor: Any, project: PlanProject, file: Any, title: str = "", via: str = "web"
+) -> Attachment:
+    """A file kept with a project (申报书、合同、验收材料…): the frame checks the
+    type, the size and the scope, and stores it privately."""
+    if file is None:
+        raise _invalid("file", "附件", "请选择文件")
+    return frame.attachment_add(
+        actor=actor,
+        enterprise=project.enterprise,
+        application=project,
+        file=file,
+        title=title.strip(),
+        via=via,
+    )
+
+
+def project_review(
+    *,
+    actor: Any,
+    project: PlanProject,
+    reviewed_on: dt.date,
+    opinion: str,
+    score: Any = None,
+    reviewer_name: str = "",
+    via: str = "web",
+) -> ProgrammeReview:
+    """An expert's or the bureau's review of a project: a score (0–100) and an opinion."""
+    value: Decimal | None = None
+    if score not in (None, ""):
+        try:
+            value = Decimal(str(score).strip())
+        except ArithmeticError:
+            raise _invalid("score", "评分", f"“{score}”不是数字") from None
+        if not value.is_finite():
+            raise _invalid("score", "评分", f"“{score}”不是数字")
+    return frame.review_add(
+        actor=actor,
+        application=project,
+        reviewed_on=reviewed_on,
+        opinion=opinion,
+        score=value,
+        reviewer_name=reviewer_name.strip(),
+        via=via,
+    )
+
+
+def projects_publish(
+    *,
+    actor: Any,
+    year: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    projects: Iterable[PlanProject],
+    via: str = "web",
+) -> Publicity:
+    """Publish the year's 立项 list for 公示 with an objection window: the projects
+    given (the bureau's, at 立项 or after), in order."""
+    _require(can_decide(actor))
+    listed = list(projects)
+    late = [p.title for p in listed if p.stage not in ("approved", "midterm", "accepted")]
+    if late:
+        raise _invalid("applications", "公示名单", f"未立项的项目不能公示：{'、'.join(late[:5])}")
+    return frame.publicity_publish(
+        actor=actor,
+        programme=PROGRAMME,
+        title=f"{year}年科技计划项目立项公示",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        applications=listed,
+        summaries={
+            p.pk: f"{p.enterprise.name}：{p.data.get('scheme', '')}“{p.title}”" for p in listed
+        },
+        via=via,
+    )
 
 
 # -- tech commissioners -------------------------------------------------------------------

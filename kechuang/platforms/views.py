@@ -20,6 +20,7 @@ from kechuang.core.errors import Conflict, ValidationFailed
 from kechuang.core.money import MoneyError, wan_to_yuan
 from kechuang.core.registry import ListAction
 from kechuang.core.web import Column, Filter, Listing, require
+from kechuang.core.web.downloads import file_response
 from kechuang.platforms import selectors, services
 from kechuang.platforms.models import (
     LEVELS,
@@ -565,6 +566,32 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
                     "已登记资助",
                 ):
                     return redirect("platforms:project", pk=p.pk)
+        elif what == "attach":
+            if _act(
+                request,
+                lambda: services.project_attach(
+                    actor=request.user,
+                    project=p,
+                    file=request.FILES.get("file"),
+                    title=request.POST.get("title", ""),
+                ),
+                "已上传附件",
+            ):
+                return redirect("platforms:project", pk=p.pk)
+        elif what == "review":
+            if _act(
+                request,
+                lambda: services.project_review(
+                    actor=request.user,
+                    project=p,
+                    reviewed_on=on,
+                    opinion=request.POST.get("opinion", ""),
+                    score=request.POST.get("score", ""),
+                    reviewer_name=request.POST.get("reviewer", ""),
+                ),
+                "已登记评审意见",
+            ):
+                return redirect("platforms:project", pk=p.pk)
         elif what == "pay":
             award = next(
                 (a for a in page["awards"] if str(a.pk) == request.POST.get("award")), None
@@ -589,6 +616,109 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             granted=sum((a.amount_yuan for a in page["awards"]), Decimal(0)),
             funded=p.stage in ("approved", "midterm", "accepted") and is_bureau(request.user),
         ),
+    )
+
+
+@login_required
+def project_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's file, for whoever may see the project (never served by the web server)."""
+    _staff_or_officer(request)
+    doc = selectors.project_document(actor=request.user, pk=pk)
+    with doc.file.open("rb") as fh:
+        data = fh.read()
+    return file_response(data, (doc.file.name or "").rsplit("/", 1)[-1], "application/octet-stream")
+
+
+@login_required
+def publicities(request: HttpRequest) -> HttpResponse:
+    """The 立项 公示 of science-plan projects, and (the bureau) publishing the year's list."""
+    _staff_or_officer(request)
+    year = _int(request, "year") if request.method == "POST" else None
+    if request.method == "POST":
+        starts, ends = _date(request, "starts_on"), _date(request, "ends_on")
+        if not isinstance(year, int):
+            messages.error(request, "年度：应为年份")
+        elif not isinstance(starts, dt.date) or not isinstance(ends, dt.date):
+            messages.error(request, "公示开始、异议截止：应为日期（如 2020-06-30）")
+        else:
+            listed = list(selectors.publishable_projects(actor=request.user, year=year))
+            if _act(
+                request,
+                lambda: services.projects_publish(
+                    actor=request.user,
+                    year=year,
+                    starts_on=starts,
+                    ends_on=ends,
+                    projects=listed,
+                ),
+                f"已发布{year}年立项公示（{len(listed)}项）",
+            ):
+                return redirect("platforms:publicities")
+    pick = periods.today().year - 1
+    return render(
+        request,
+        "platforms/publicities.html",
+        _ctx(
+            request,
+            rows=list(selectors.plan_publicities(actor=request.user)[:100]),
+            pick=pick,
+            ready=selectors.publishable_projects(actor=request.user, year=pick).count(),
+            form=request.POST,
+        ),
+    )
+
+
+@login_required
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_officer(request)
+    page = selectors.plan_publicity_page(actor=request.user, pk=pk)
+    pub = page["pub"]
+    if request.method == "POST":
+        what = request.POST.get("what")
+        on = _date(request, "on") or periods.today()
+        if not isinstance(on, dt.date):
+            messages.error(request, "日期：应为日期（如 2020-06-30）")
+        elif what == "object":
+            entry = next(
+                (e for e in page["entries"] if str(e.pk) == request.POST.get("entry")), None
+            )
+            if entry is None:
+                messages.error(request, "公示条目：请选择项目")
+            elif _act(
+                request,
+                lambda: frame.objection_file(
+                    actor=request.user, entry=entry, reason=request.POST.get("reason", ""), on=on
+                ),
+                "已登记异议",
+            ):
+                return redirect("platforms:publicity", pk=pub.pk)
+        elif what in ("uphold", "dismiss"):
+            obj = next(
+                (o for o in page["objections"] if str(o.pk) == request.POST.get("objection")),
+                None,
+            )
+            if obj is not None and _act(
+                request,
+                lambda: frame.objection_resolve(
+                    actor=request.user,
+                    objection=obj,
+                    upheld=what == "uphold",
+                    resolution=request.POST.get("resolution", ""),
+                    on=on,
+                ),
+                "已处理异议",
+            ):
+                return redirect("platforms:publicity", pk=pub.pk)
+        elif what == "freeze" and _act(
+            request,
+            lambda: frame.publicity_freeze(actor=request.user, publicity=pub, on=on),
+            "已定稿",
+        ):
+            return redirect("platforms:publicity", pk=pub.pk)
+    return render(
+        request,
+        "platforms/publicity.html",
+        _ctx(request, **page, window=pub.accepts_objections_on(periods.today())),
     )
 
 
