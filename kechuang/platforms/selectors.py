@@ -135,6 +135,11 @@ def talent(*, actor: Any) -> QuerySet[Talent]:
     return Talent.objects.visible_to(actor).select_related("enterprise", "carrier")
 
 
+def talent_get(*, actor: Any, pk: int) -> Talent:
+    t: Talent = _get(talent(actor=actor), pk, "人才")
+    return t
+
+
 def projects(*, actor: Any) -> Any:
     qs = application_queryset(actor, PROGRAMME)
     return (

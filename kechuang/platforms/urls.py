@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.platforms import views
+from kechuang.platforms import editing, views
 
 app_name = "platforms"
 urlpatterns = [
@@ -23,4 +23,19 @@ urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/decide/", views.campaign_decide, name="campaign_decide"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path(
+        "institutions/<int:pk>/edit/",
+        editing.edit,
+        {"kind": "institution"},
+        name="institution_edit",
+    ),
+    path("carriers/<int:pk>/edit/", editing.edit, {"kind": "carrier"}, name="carrier_edit"),
+    path("incubated/<int:pk>/edit/", editing.edit, {"kind": "incubated"}, name="incubated_edit"),
+    path("talent/<int:pk>/edit/", editing.edit, {"kind": "talent"}, name="talent_edit"),
+    path(
+        "commissioners/<int:pk>/edit/",
+        editing.edit,
+        {"kind": "commissioner"},
+        name="commissioner_edit",
+    ),
 ]

@@ -359,7 +359,12 @@ INCUBATED = Listing(
             sort="carrier__name",
             link=lambda p: reverse("platforms:carrier", args=[p.carrier_id]),
         ),
-        Column("name", "项目名称", sort="name"),
+        Column(
+            "name",
+            "项目名称",
+            sort="name",
+            link=lambda p: reverse("platforms:incubated_edit", args=[p.pk]),
+        ),
         Column("field", "领域", sort="field"),
         Column("leader", "负责人"),
         Column("talent_category", "人才类别", value=lambda p: p.get_talent_category_display()),
@@ -392,7 +397,12 @@ TALENT = Listing(
     title="人才",
     # The export is the import layout (sheets.TALENT_COLUMNS).
     columns=[
-        Column("name", "姓名", sort="name"),
+        Column(
+            "name",
+            "姓名",
+            sort="name",
+            link=lambda t: reverse("platforms:talent_edit", args=[t.pk]),
+        ),
         Column(
             "programme", "人才计划", value=lambda t: t.get_programme_display(), sort="programme"
         ),
