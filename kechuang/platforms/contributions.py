@@ -16,6 +16,7 @@ from kechuang.core.registry import (
     DemoPhase,
     EnterpriseAttribute,
     NavItem,
+    SearchSource,
     TodoItem,
     TodoSource,
     UrlMount,
@@ -327,7 +328,21 @@ IMPORTS = [
     ),
     *sheets.kinds(),
 ]
-DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=400)]
+# before 产学研 (400), whose demo builds the search index the commissioners are part of
+DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=390)]
+
+
+def _commissioner_documents(refs: Any) -> Any:
+    from kechuang.platforms.selectors import commissioner_documents
+
+    return commissioner_documents(refs)
+
+
+# Commissioners on the roll in the one 产学研 search box, proposed for technology demands
+# (indexed when the index is rebuilt: `kechuang search_reindex`, the demo).
+SEARCH = [
+    SearchSource("commissioner", "科技特派员", _commissioner_documents, matchable=True, order=15)
+]
 TODO = [
     TodoSource(
         key="platforms-decisions",

@@ -4,13 +4,14 @@ counts behind the indicators (for a region's subtree and a year)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from kechuang.accounts.models import Region
 from kechuang.core.errors import NotFound
+from kechuang.core.registry import SearchDocument
 from kechuang.enterprises.selectors import enterprise_get
 from kechuang.platforms.models import (
     LEVEL_RANK,
@@ -211,6 +212,10 @@ def plan_publicities(*, actor: Any) -> QuerySet[Publicity]:
     )
 
 
+def publishable_count(*, actor: Any, year: int) -> int:
+    return publishable_projects(actor=actor, year=year).count()
+
+
 def plan_publicity_page(*, actor: Any, pk: int) -> dict[str, Any]:
     pub: Publicity = _get(plan_publicities(actor=actor), pk, "公示")
     visible = set(application_queryset(actor, PROGRAMME).values_list("pk", flat=True))
@@ -256,6 +261,7 @@ def platform_applications(
         Application.objects.filter(programme__in=PLATFORM_PROGRAMMES)
         .visible_to(actor)
         .select_related("enterprise", "enterprise__region", "region")
+        .annotate(last_on=Max("events__on"))
     )
     if programme in PLATFORM_PROGRAMMES:
         qs = qs.filter(programme=programme)
@@ -638,3 +644,27 @@ def commissioner_match(name: str, institution: str) -> Commissioner | None:
         name=name, institution=institution
     ).first()
     return found
+
+
+# -- the 产学研 search box (the SEARCH contribution) ------------------------------------------
+
+
+def commissioner_documents(refs: Sequence[int] | None) -> Iterable[SearchDocument]:
+    """Commissioners on the roll (在册) as search documents: name, 派出单位, expertise and
+    the enterprises they serve; matchable for a technology demand."""
+    from django.urls import reverse
+
+    qs = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE).select_related("region")
+    if refs is not None:
+        qs = qs.filter(pk__in=list(refs))
+    qs = qs.prefetch_related("enterprises")
+    for c in qs.order_by("pk").iterator(chunk_size=2000):
+        served = [e.name for e in c.enterprises.all()]
+        yield SearchDocument(
+            ref=c.pk,
+            title=f"{c.name}（{c.institution}）",
+            text=f"{c.expertise} {c.institution} 科技特派员 {' '.join(served)}",
+            url=reverse("platforms:commissioner", args=[c.pk]),
+            summary=f"科技特派员 · {c.expertise} · 服务{c.region.name}"
+            + (f" · 服务企业{len(served)}家" if served else ""),
+        )

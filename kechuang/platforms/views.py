@@ -672,7 +672,7 @@ def publicities(request: HttpRequest) -> HttpResponse:
             request,
             rows=list(selectors.plan_publicities(actor=request.user)[:100]),
             pick=pick,
-            ready=selectors.publishable_projects(actor=request.user, year=pick).count(),
+            ready=selectors.publishable_count(actor=request.user, year=pick),
             form=request.POST,
         ),
     )
@@ -765,7 +765,7 @@ APPLICATIONS = Listing(
         Column("area", "所属区域", value=_area_name),
         Column("year", "年度", sort="year"),
         Column("stage", "当前环节", value=lambda a: a.stage_label, sort="stage"),
-        Column("updated_at", "更新时间", value=lambda a: a.updated_at.date(), sort="updated_at"),
+        Column("last_on", "最近办理日期", sort="last_on"),
     ],
     filters=[
         Filter("programme", "类别", choices=[(w.programme, w.label) for w in _PLATFORM_WORKFLOWS]),
@@ -773,7 +773,7 @@ APPLICATIONS = Listing(
         Filter("year", "年度", choices=_years),
         Filter("q", "名称或申报人", kind="text"),
     ],
-    default_sort="-updated_at",
+    default_sort="-last_on",
 )
 
 
