@@ -519,14 +519,36 @@ def regions_for(actor: Any) -> list[Region]:
     return list(visible_regions(actor).order_by("path"))
 
 
-def dashboard(*, actor: Any) -> dict[str, Any]:
-    campaign = campaigns(actor).first()
+def dashboard(*, actor: Any, year: int | None = None) -> dict[str, Any]:
+    """The overview: what is on record, or — for a `year` — what the year added (研发机构
+    approved, carriers recognised, projects entering incubation, plan applications,
+    talent, commissioners recommended) and that year's 核实再登记."""
+    insts = institutions(actor=actor)
+    carriers_ = Carrier.objects.visible_to(actor)
+    incubating = incubated(actor=actor)
+    plans = application_queryset(actor, PROGRAMME)
+    people = talent(actor=actor)
+    found = campaigns(actor)
+    if year is None:
+        incubating = incubating.filter(status="incubating")
+    else:
+        insts = insts.filter(approved_on__year=year)
+        carriers_ = carriers_.filter(recognised_on__year=year)
+        incubating = incubating.filter(entered_on__year=year)
+        plans = plans.filter(year=year)
+        people = people.filter(year=year)
+        found = found.filter(year=year)
+    campaign = found.first()
     return {
-        "n_institutions": institutions(actor=actor).count(),
-        "n_carriers": Carrier.objects.visible_to(actor).count(),
-        "n_incubated": incubated(actor=actor).filter(status="incubating").count(),
-        "n_projects": application_queryset(actor, PROGRAMME).count(),
-        "n_talent": talent(actor=actor).count(),
+        "year": year,
+        "n_institutions": insts.count(),
+        "n_carriers": carriers_.count(),
+        "n_incubated": incubating.count(),
+        "n_projects": plans.count(),
+        "n_talent": people.count(),
+        "n_recommended": commissioners(actor=actor).filter(recommended_on__year=year).count()
+        if year is not None
+        else None,
         "roll": roll_counts(actor=actor),
         "campaign": campaign,
         "counts": campaign_counts(actor=actor, campaign=campaign) if campaign else None,

@@ -124,8 +124,13 @@ def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _staff_or_officer(request)
+    raw = request.GET.get("year", "").strip()
+    years = _years(request)
+    year = next((y for y, _ in years if str(y) == raw), None)
     return render(
-        request, "platforms/index.html", _ctx(request, **selectors.dashboard(actor=request.user))
+        request,
+        "platforms/index.html",
+        _ctx(request, **selectors.dashboard(actor=request.user, year=year), years=years),
     )
 
 
