@@ -13,6 +13,7 @@ from typing import Any
 from kechuang.accounts.scoping import role_of
 from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
+    ApiMount,
     DemoPhase,
     EnterpriseAttribute,
     NavItem,
@@ -233,6 +234,7 @@ NAV = [
     )
 ]
 PANELS = [PANEL]
+API = [ApiMount("/platforms", "kechuang.platforms.api")]
 URLS = [UrlMount("platforms/", "kechuang.platforms.urls")]
 ATTRIBUTES = [
     EnterpriseAttribute(

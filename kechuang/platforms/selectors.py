@@ -690,3 +690,11 @@ def commissioner_documents(refs: Sequence[int] | None) -> Iterable[SearchDocumen
             summary=f"科技特派员 · {c.expertise} · 服务{c.region.name}"
             + (f" · 服务企业{len(served)}家" if served else ""),
         )
+
+
+def page_of(
+    qs: QuerySet[Any], *, page: int, size: int, order: Sequence[str]
+) -> tuple[int, list[Any]]:
+    """(count, the page's rows in `order`) for the API's paging."""
+    ordered = qs.order_by(*order)
+    return qs.count(), list(ordered[(page - 1) * size : page * size])
