@@ -559,7 +559,7 @@ def _load(kjj: User, rng: random.Random) -> int:
     HelperAssignment.objects.bulk_create(
         [
             HelperAssignment(
-                user=r.helper, enterprise_id=r.application.enterprise_id, since_on=r.filed_on
+                user=r.helper, enterprise_id=r.application.firm_id, since_on=r.filed_on
             )
             for r in reqs
             if r.helper

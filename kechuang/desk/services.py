@@ -267,7 +267,7 @@ def request_move(
         if snapshot(obj) != before:
             _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
         if to == RESOLVED:
-            members = User.objects.filter(membership__enterprise_id=app.enterprise_id)
+            members = User.objects.filter(membership__enterprise_id=app.firm_id)
             notify.notices_to(
                 members,
                 "confirm",
