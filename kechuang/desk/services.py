@@ -756,7 +756,7 @@ def problem_resolve(
         obj.save()
         _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
         who = (
-            User.objects.filter(membership__enterprise_id=obj.application.enterprise_id)
+            User.objects.filter(membership__enterprise_id=obj.application.firm_id)
             if obj.application is not None
             else _area_people(obj)
         )

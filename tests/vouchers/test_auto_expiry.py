@@ -105,9 +105,7 @@ def test_the_cron_command_stays(issued: Voucher) -> None:
     assert issued.application.stage == "expired"
 
 
-def test_the_daily_schedule_expires_without_any_page_read(
-    issued: Voucher, programme: Any
-) -> None:
+def test_the_daily_schedule_expires_without_any_page_read(issued: Voucher, programme: Any) -> None:
     from kechuang.core import schedule
 
     job = next(j for j in schedule.jobs() if j.key == "vouchers-expire")
