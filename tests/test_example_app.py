@@ -129,3 +129,14 @@ def test_its_list_page_is_paged_exported_and_scoped(client, staff, officer_a, fi
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     client.force_login(officer_a)
     assert firm_b.name not in client.get(reverse("example_app:index")).content.decode()
+
+
+def test_the_nav_item_sits_in_the_menu_it_names(client, staff):
+    from kechuang.core.registry import nav_menu
+
+    menu = {e.group.key: e for e in nav_menu(staff) if e.group is not None}
+    assert "example_rd" in [item.key for item, _lit in menu["support"].items]
+    client.force_login(staff)
+    page = client.get(reverse("example_app:index")).content.decode()
+    assert 'id="nav-support" data-bs-toggle="dropdown"' in page
+    assert 'href="/example/" aria-current="page"' in page

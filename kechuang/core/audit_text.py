@@ -5,10 +5,12 @@ the related record's name instead of its id, local times)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -102,23 +104,64 @@ def _fields(model: type[models.Model] | None) -> dict[str, models.Field[Any, Any
     return out
 
 
-def _related_name(field: models.Field[Any, Any], value: object) -> str:
+# The names of the records a page's entries refer to, read in one query per related
+# model (`related_names`): {(model, str(pk)): name}.
+Names = dict[tuple[type[models.Model], str], str]
+
+
+def _related_name(field: models.Field[Any, Any], value: object, names: Names | None) -> str:
     related = field.related_model
     if related is None or isinstance(related, str):
         return str(value)
+    if names is not None and (related, str(value)) in names:
+        return names[(related, str(value))]
+    if names is not None and related in {model for model, _pk in names}:
+        return f"（已删除，编号{value}）"  # read with the page's others, and not found
     obj = related._base_manager.filter(pk=value).first()  # deleted records too
     return str(obj) if obj is not None else f"（已删除，编号{value}）"
 
 
-def value_text(field: models.Field[Any, Any] | None, key: str, value: object) -> str:
-    """One stored value as the page shows it."""
+def related_names(entries: Iterable[Any]) -> Names:
+    """The names of every record `entries` (audit log rows) refer to by a foreign key,
+    one query per related model rather than one per value; deleted records included."""
+    wanted: dict[type[models.Model], set[object]] = {}
+    for entry in entries:
+        fields = _fields(_model(entry.object_type))
+        for row in (entry.before or {}, entry.after or {}):
+            for key, value in row.items():
+                field = fields.get(key)
+                if field is None or not (field.is_relation and field.many_to_one):
+                    continue
+                related = field.related_model
+                if related is None or isinstance(related, str):
+                    continue
+                if value is None or value == "" or isinstance(value, dict | list | bool):
+                    continue
+                wanted.setdefault(related, set()).add(value)
+    names: Names = {}
+    for model, pks in wanted.items():
+        try:
+            found = list(model._base_manager.filter(pk__in=pks))
+        except (ValueError, TypeError, ValidationError):
+            continue  # a value that is no key of the model: looked up one by one
+        # an empty entry still says the model was read (its missing keys are deleted)
+        names[(model, "")] = ""
+        for obj in found:
+            names[(model, str(obj.pk))] = str(obj)
+    return names
+
+
+def value_text(
+    field: models.Field[Any, Any] | None, key: str, value: object, names: Names | None = None
+) -> str:
+    """One stored value as the page shows it (`names`: the page's `related_names`)."""
     if value is None or value == "":
         return formats.BLANK
     if isinstance(value, bool):
         return formats.yesno(value)
     if field is not None:
         if field.is_relation and field.many_to_one:
-            return _related_name(field, value)
+            return _related_name(field, value, names)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.DecimalField) and key.endswith("_yuan"):
@@ -159,9 +202,13 @@ def _label(field: models.Field[Any, Any] | None, key: str) -> str:
 
 
 def changed_fields(
-    object_type: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    object_type: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    names: Names | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(Chinese label, before, after) for each shown value that differs."""
+    """(Chinese label, before, after) for each shown value that differs; `names`: the
+    related records' names read beforehand for a whole page (`related_names`)."""
     model = _model(object_type)
     fields = _fields(model)
     before = before or {}
@@ -176,18 +223,32 @@ def changed_fields(
         rows.append(
             (
                 _label(field, key),
-                _shown(shown, field, key, old, before),
-                _shown(shown, field, key, new, after),
+                _shown(shown, field, key, old, before, names),
+                _shown(shown, field, key, new, after, names),
             )
         )
     return rows
 
 
 def _shown(
-    own: Any, field: models.Field[Any, Any] | None, key: str, value: object, row: dict[str, Any]
+    own: Any,
+    field: models.Field[Any, Any] | None,
+    key: str,
+    value: object,
+    row: dict[str, Any],
+    names: Names | None = None,
 ) -> str:
     if own is not None:
         text = own(key, value, row)
         if text is not None:
             return str(text)
-    return value_text(field, key, value)
+    return value_text(field, key, value, names)
+
+
+def with_related_names(entries: list[Any]) -> list[Any]:
+    """`entries`, each told the names of the records the whole list refers to, so that
+    showing their changes costs one query per related model, not one per value."""
+    names = related_names(entries)
+    for entry in entries:
+        entry.related_names = names
+    return entries

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -41,18 +41,74 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _pending(conn: Any) -> bool:
-    return any(func is _new_generation for _sids, func, _robust in conn.run_on_commit)
+# Each region has a generation of its own too (`_path_key`), so that a write in one
+# county leaves the figures cached for another as they are: a write in a region starts a
+# new generation of that region and of every region above it (its county, the city, the
+# whole instance, path ""), and a figure cached for a region's scope checks the whole
+# registry's generation and its region's. A write whose region is unknown, or a change
+# of a region itself, starts a new generation of the whole registry.
+def _path_key(path: str) -> str:
+    return f"{GENERATION_KEY}:{path}"
 
 
-def registry_changed(using: str = DEFAULT_DB_ALIAS) -> None:
-    """The registry was written: a new generation once this transaction commits (at
-    once outside a transaction); one per transaction however many rows it writes."""
-    conn = connections[using]
-    if not conn.in_atomic_block:
+def _ancestors(path: str) -> list[str]:
+    """ "", "321200/", "321200/321283/", … up to `path` itself (a chain of codes)."""
+    parts = [p for p in path.split("/") if p]
+    return ["", *("".join(f"{c}/" for c in parts[: i + 1]) for i in range(len(parts)))]
+
+
+class _Pending:
+    """What one transaction changed, published when it commits."""
+
+    def __init__(self) -> None:
+        self.everything = False
+        self.paths: set[str] = set()
+
+    def __call__(self) -> None:
+        _publish(self.everything, self.paths)
+
+
+def _publish(everything: bool, paths: Iterable[str]) -> None:
+    if everything:
         _new_generation()
-    elif not _pending(conn):
-        transaction.on_commit(_new_generation, using=using)
+    keys = {_path_key(a) for path in paths for a in _ancestors(path)}
+    if keys:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+
+def _pending_state(conn: Any) -> _Pending | None:
+    for _sids, func, _robust in conn.run_on_commit:
+        if isinstance(func, _Pending):
+            return func
+    return None
+
+
+def _pending(conn: Any, callback: Callable[[], None] | None = None) -> bool:
+    """Whether `callback` (by default: the registry's new generation) waits for this
+    transaction's commit."""
+    if callback is None:
+        return _pending_state(conn) is not None
+    return any(func is callback for _sids, func, _robust in conn.run_on_commit)
+
+
+def registry_changed(using: str = DEFAULT_DB_ALIAS, paths: Iterable[str] | None = None) -> None:
+    """The registry was written in the regions of `paths` (region paths; None: anywhere,
+    or a region itself): a new generation of each of them and of the regions above them
+    once this transaction commits (at once outside a transaction); published once per
+    transaction however many rows it writes."""
+    conn = connections[using]
+    records_changed(using)
+    if not conn.in_atomic_block:
+        _publish(paths is None, paths or ())
+        return
+    state = _pending_state(conn)
+    if state is None:
+        state = _Pending()
+        transaction.on_commit(state, using=using)
+    if paths is None:
+        state.everything = True
+    else:
+        state.paths.update(paths)
 
 
 def registry_dirty(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -70,24 +126,82 @@ def _key(name: str, scope: str) -> str:
     return key
 
 
-def registry_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
+def _generation(found: dict[str, Any], key: str) -> Any:
+    generation = found.get(key)
+    if generation is None:  # a new or emptied cache: start a generation
+        cache.add(key, uuid.uuid4().hex, None)
+        generation = cache.get(key)
+    return generation
+
+
+def registry_memo(name: str, scope: str, compute: Callable[[], T], region_path: str = "") -> T:
     """`compute()` for `scope` (e.g. a region path), from the cache while the registry
-    has not changed since it was stored."""
+    under `region_path` (the region whose records the value is computed from; "": the
+    whole registry) has not changed since it was stored."""
     if registry_dirty():
         return compute()
     key = _key(name, scope)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # a new or emptied cache: start a generation
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
+    path_key = _path_key(region_path)
+    found = cache.get_many([GENERATION_KEY, path_key, key])
+    generation = (_generation(found, GENERATION_KEY), _generation(found, path_key))
+    entry = found.get(key)
+    if entry is not None and None not in generation and tuple(entry[0]) == generation:
+        value: T = entry[1]
+        return value
+    value = compute()
+    if None not in generation:
+        cache.set(key, (generation, value))
+    return value
+
+
+# -- any write: the top bar's 待办 count ---------------------------------------------------
+#
+# The 待办 badge adds up a count of every app's to-do sources (a query each) on every
+# page. It is kept per user and day with the generation of *any* write: every model
+# saved or deleted (bookkeeping rows excepted, `core.apps.RECORDS_IGNORED`) and every
+# registry change start a new one when their transaction commits. A bulk write that
+# sends no signal (`QuerySet.update`) is caught by the entry's short lifetime.
+RECORDS_KEY = "kc:records-generation"
+RECORDS_MEMO_SECONDS = 60
+
+
+def _new_records_generation() -> None:
+    cache.set(RECORDS_KEY, uuid.uuid4().hex, None)
+
+
+def records_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A record was written: a new records generation once this transaction commits."""
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        _new_records_generation()
+    elif not _pending(conn, _new_records_generation):
+        transaction.on_commit(_new_records_generation, using=using)
+
+
+def records_dirty(using: str = DEFAULT_DB_ALIAS) -> bool:
+    conn = connections[using]
+    return bool(conn.in_atomic_block and _pending(conn, _new_records_generation))
+
+
+def records_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
+    """`compute()` for `scope` (e.g. a user and a day), from the cache while nothing has
+    been written since it was stored, for at most `RECORDS_MEMO_SECONDS`: one cache read
+    (one query with the database cache) when it answers."""
+    if records_dirty():
+        return compute()
+    key = _key(name, scope)
+    found = cache.get_many([RECORDS_KEY, key])
+    generation = found.get(RECORDS_KEY)
+    if generation is None:
+        cache.add(RECORDS_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(RECORDS_KEY)
     entry = found.get(key)
     if entry is not None and generation is not None and entry[0] == generation:
         value: T = entry[1]
         return value
     value = compute()
     if generation is not None:
-        cache.set(key, (generation, value))
+        cache.set(key, (generation, value), RECORDS_MEMO_SECONDS)
     return value
 
 
@@ -102,3 +216,4 @@ def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
     if str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache"):
         call_command("createcachetable", database=using, verbosity=0)
     _new_generation()
+    _new_records_generation()

@@ -19,6 +19,7 @@ NAV = [
         order=60,
         visible=_may_import,
         app_name="imports",
+        group="system",
     ),
     NavItem(
         "audit",
@@ -28,13 +29,23 @@ NAV = [
         order=80,
         visible=is_staff_user,
         app_name="core",
+        group="system",
     ),
-    NavItem("admin", "管理后台", "admin:index", icon="bi-gear", order=90, visible=is_staff_user),
+    NavItem(
+        "admin",
+        "管理后台",
+        "admin:index",
+        icon="bi-gear",
+        order=90,
+        visible=is_staff_user,
+        group="system",
+    ),
 ]
 URLS = [
     UrlMount("audit/", "kechuang.core.urls"),
     UrlMount("imports/", "kechuang.core.import_urls"),
     UrlMount("jobs/", "kechuang.core.job_urls"),
     UrlMount("todo/", "kechuang.core.todo_urls"),
+    UrlMount("schedule/", "kechuang.core.schedule_urls"),
 ]
 API = [ApiMount("/jobs", "kechuang.core.api")]

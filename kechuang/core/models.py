@@ -50,7 +50,8 @@ class AuditLog(models.Model):
         labels from verbose names, amounts in 万元, 是/否, choice labels, names not ids."""
         from kechuang.core.audit_text import changed_fields
 
-        return changed_fields(self.object_type, self.before, self.after)
+        names = getattr(self, "related_names", None)  # read for a whole page at once
+        return changed_fields(self.object_type, self.before, self.after, names)
 
     @property
     def action_label(self) -> str:
@@ -170,3 +171,34 @@ class Job(models.Model):
         if not url.startswith("/") or url.startswith("//"):
             return None
         return url, str(result.get("url_label") or "查看结果")
+
+
+class ScheduledRun(models.Model):
+    """One run of a daily scheduled job (`SCHEDULE` contributions, kechuang.core.schedule)
+    for one day. The row is created, in its own transaction, before the job runs: the
+    unique (key, day) makes a second worker, a restart or a hand run skip a day already
+    claimed, so each job runs at most once a day."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "运行中"
+        DONE = "done", "完成"
+        FAILED = "failed", "失败"
+
+    key = models.CharField("任务", max_length=60)
+    day = models.DateField("日期")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    result = models.TextField("结果", blank=True)
+    trigger = models.CharField("方式", max_length=20, default="worker")
+
+    class Meta:
+        verbose_name = "定时任务运行记录"
+        verbose_name_plural = "定时任务运行记录"
+        ordering = ["-day", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "day"], name="uniq_scheduled_run_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.day}"

@@ -5,7 +5,8 @@ another app.
 
 A contributions module may define any of these names, each a sequence:
 
-- `NAV`: `NavItem`s of the top bar, each with a visibility check;
+- `NAV`: `NavItem`s of the top bar, each with a visibility check, gathered into the
+  frame's menus (`NavGroup`s; an item names its `group`);
 - `PANELS`: `Panel`s of the enterprise page (context from selectors only);
 - `URLS`: `UrlMount`s, the app's URL module under a prefix;
 - `API`: `ApiMount`s, the app's django-ninja router under a prefix of `/api/v1/`;
@@ -28,6 +29,9 @@ A contributions module may define any of these names, each a sequence:
   achievements, demands; tech commissioners): the app that keeps the index (matching)
   reads every source's `SearchDocument`s; `matchable` ones are also proposed for a
   technology demand.
+- `SCHEDULE`: `kechuang.core.schedule.ScheduledJob`s, work run once a day at a time of
+  day by the worker `kechuang serve` starts (or `kechuang schedule run` from cron), each
+  recorded so that it never runs twice for one day (the desk's escalation and digest).
 """
 
 from __future__ import annotations
@@ -55,13 +59,16 @@ NAMES = (
     "TODO",
     "ATTRIBUTES",
     "SEARCH",
+    "SCHEDULE",
 )
 
 
 @dataclass(frozen=True)
 class NavItem:
     """An item of the top bar. `visible(user)` says who sees it; it is lit on the pages
-    of `app_name` (limited to `url_names` when given, minus `except_url_names`)."""
+    of `app_name` (limited to `url_names` when given, minus `except_url_names`).
+    `group`: the key of the `NavGroup` menu it sits in (`TOP`: a link of its own on the
+    bar); left blank, the frame's `NAV_DEFAULT_GROUPS` places it, else `更多`."""
 
     key: str
     label: str
@@ -72,6 +79,7 @@ class NavItem:
     app_name: str = ""
     url_names: tuple[str, ...] = ()
     except_url_names: tuple[str, ...] = ()
+    group: str = ""
 
     def is_active(self, match: Any) -> bool:
         if match is None or not self.app_name or match.app_name != self.app_name:
@@ -162,15 +170,16 @@ class TodoSource:
 class EnterpriseAttribute:
     """A value per enterprise and year that one app computes and any app may read.
     `values(enterprise_ids, year)` returns `{enterprise id: value}` for the ids that
-    have one (a missing id is unknown, never zero); `annotate(queryset, year, name)`,
-    when given, annotates an enterprise queryset with the value as `name` so that lists
-    filter and sort on it in the database. `choices`: the values a filter offers
+    have one (a missing id is unknown, never zero); `annotate(queryset, year, name, via)`,
+    when given, annotates a queryset with the value as `name` so that lists filter and
+    sort on it in the database: `via` is the ORM path from the queryset's rows to their
+    enterprise ("" for an enterprise queryset, "enterprise" for a voucher's). `choices`: the values a filter offers
     (value, label), when the attribute is categorical (a tier)."""
 
     key: str
     label: str
     values: Callable[[Sequence[int], int | None], dict[int, Any]]
-    annotate: Callable[[Any, int | None, str], Any] | None = None
+    annotate: Callable[[Any, int | None, str, str], Any] | None = None
     unit: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     order: int = 100
@@ -251,6 +260,89 @@ def nav_items(user: Any, match: Any = None) -> list[tuple[NavItem, bool]]:
     return [(i, i.is_active(match)) for i in items if i.visible(user)]
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """A menu of the top bar, holding the items whose `group` is its key."""
+
+    key: str
+    label: str
+    icon: str = ""
+    order: int = 100
+
+
+# The top bar holds a handful of menus rather than one link per capability, so that it
+# keeps to one line at 1280 px whatever the number of apps (a bureau sees sixteen items).
+TOP = "top"
+MORE = "more"
+NAV_GROUPS = (
+    NavGroup("cultivate", "培育评价", "bi-flower1", 20),
+    NavGroup("support", "政策资金", "bi-cash-coin", 30),
+    NavGroup("service", "创新服务", "bi-diagram-3", 40),
+    NavGroup("stats", "统计报告", "bi-bar-chart-line", 50),
+    NavGroup(MORE, "更多", "bi-three-dots", 80),
+    NavGroup("system", "系统", "bi-gear", 90),
+)
+# Where the frame puts an item that does not name its group (the capability apps
+# declared theirs before there were menus); an item not named here goes under 更多.
+NAV_DEFAULT_GROUPS = {
+    "assess": "cultivate",
+    "assess-registry": "cultivate",
+    "cultivation": "cultivate",
+    "points": "cultivate",
+    "vouchers": "support",
+    "finance": "support",
+    "desk": "service",
+    "matching": "service",
+    "platforms": "service",
+    "events": "service",
+    "targets": "stats",
+    "reports": "stats",
+}
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One place on the top bar: a link (`group` None, one item) or a menu of items.
+    `active`: the page shown is one of its items' pages."""
+
+    group: NavGroup | None
+    items: tuple[tuple[NavItem, bool], ...]
+
+    @property
+    def active(self) -> bool:
+        return any(lit for _item, lit in self.items)
+
+    @property
+    def item(self) -> NavItem:
+        return self.items[0][0]
+
+
+def nav_group_of(item: NavItem) -> str:
+    """The key of the menu `item` sits in (`TOP`: a link of its own)."""
+    key = item.group or NAV_DEFAULT_GROUPS.get(item.key, MORE)
+    return key if key == TOP or any(g.key == key for g in NAV_GROUPS) else MORE
+
+
+def nav_menu(user: Any, match: Any = None) -> list[NavEntry]:
+    """The top bar for `user`: the visible items, gathered into their menus; a menu
+    holding one visible item is shown as that item's link. In order of the menus'
+    `order` (a link: its item's), the items of a menu in their own order."""
+    groups = {g.key: g for g in NAV_GROUPS}
+    placed: list[tuple[int, str, NavEntry]] = []
+    members: dict[str, list[tuple[NavItem, bool]]] = {}
+    for item, lit in nav_items(user, match):
+        key = nav_group_of(item)
+        if key == TOP:
+            placed.append((item.order, item.key, NavEntry(None, ((item, lit),))))
+        else:
+            members.setdefault(key, []).append((item, lit))
+    for key, items in members.items():
+        group = groups[key]
+        entry = NavEntry(group if len(items) > 1 else None, tuple(items))
+        placed.append((group.order, group.key, entry))
+    return [entry for _order, _key, entry in sorted(placed, key=lambda p: (p[0], p[1]))]
+
+
 def list_actions(listing: str, user: Any) -> list[ListAction]:
     """The actions `user` may take on the rows selected in `listing`, in order."""
     found = [a for a in collect("ACTIONS") if a.listing == listing and a.visible(user)]
@@ -287,8 +379,18 @@ def todo_sections(user: Any, day: Any, limit: int = TODO_LIMIT) -> list[TodoSect
 
 
 def todo_count(user: Any, day: Any) -> int:
-    """The number in the top bar: the items of every section counted in the badge."""
-    return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
+    """The number in the top bar: the items of every section counted in the badge.
+    A query per section, so it is kept per user and day until anything is next written
+    (`core.cache.records_memo`): one cache read on most pages."""
+    from kechuang.core.cache import records_memo
+
+    def count() -> int:
+        return sum(s.count(user, day) for s in todo_sources(user) if s.badge)
+
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return count()
+    return records_memo("todo-count", f"{pk}@{day}", count)
 
 
 def attributes() -> list[EnterpriseAttribute]:

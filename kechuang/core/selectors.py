@@ -45,8 +45,10 @@ def audit_recent(*, actor: Any, enterprise_id: int, limit: int = 10) -> list[Aud
     """The latest entries about one enterprise, or None when the actor may not see them."""
     if not can_view_audit(actor)[0]:
         return None
+    from kechuang.core.audit_text import with_related_names
+
     qs = AuditLog.objects.filter(_scope(actor, enterprise_id), enterprise_id=enterprise_id)
-    return list(qs[:limit])
+    return with_related_names(list(qs[:limit]))
 
 
 def import_batches_of(actor: Any, limit: int = 10) -> list[ImportBatch]:

@@ -158,7 +158,7 @@ def forecast(
     ledgers = ledger_queryset(actor).filter(year=year)
     if region is not None:
         ledgers = ledgers.in_region(region)
-    ledger_by_firm = {lg.enterprise_id: lg for lg in ledgers}
+    ledger_by_firm = {lg.firm_id: lg for lg in ledgers}
     planned = {
         eid
         for eid, lg in ledger_by_firm.items()
@@ -296,7 +296,7 @@ def calibrate_past(
             "bins": {b: [0, Fraction(0), 0] for b in P_BINS},
         }
         for lg in lgs:
-            p = grades[lg.enterprise_id].p
+            p = grades[lg.firm_id].p
             hit = lg.stage == "certified"
             row["certified"] += int(hit)
             row["expected"] += p

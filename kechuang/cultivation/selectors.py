@@ -337,9 +337,7 @@ def board_cards(
         overrides=overrides_for(members),
     )
     return [
-        (lg, grades[lg.enterprise_id])
-        for lg in ledgers
-        if not grade or grades[lg.enterprise_id].code == grade
+        (lg, grades[lg.firm_id]) for lg in ledgers if not grade or grades[lg.firm_id].code == grade
     ]
 
 

@@ -560,7 +560,7 @@ def batch_plan(
             periods.application_as_of(batch.year),
             overrides=overrides,
         )
-        bad = [lg.enterprise.name for lg in ledgers if grades[lg.enterprise_id].code == "C"]
+        bad = [lg.enterprise.name for lg in ledgers if grades[lg.firm_id].code == "C"]
         if bad:
             raise _invalid(
                 "batch", "申报批次", f"C级（长期培育）企业不编入申报批次：{'、'.join(bad[:5])}"

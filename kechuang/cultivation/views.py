@@ -203,6 +203,7 @@ POOL = Listing(
     empty="培育库中暂无企业",
     table_id="pool-table",
     select=lambda r: r.membership.enterprise_id,
+    attributes="membership.enterprise",  # innovation points (and other declared attributes)
 )
 POOL_ACTIONS = [
     ListAction(
@@ -558,6 +559,7 @@ BATCH_MEMBERS = Listing(
     page_size=50,
     empty="本区域没有编入该批次的企业",
     table_id="batch-members",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 TASKS = Listing(
     name="tasks",
@@ -591,6 +593,7 @@ TASKS = Listing(
     page_size=50,
     empty="暂无任务",
     table_id="task-table",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 

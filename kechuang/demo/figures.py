@@ -7,10 +7,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Sum
-
 from kechuang.accounts.models import Region
 from kechuang.core.money import YUAN_PER_WAN
+from kechuang.core.sums import ExactSum
 from kechuang.demo import calibration as cal
 from kechuang.enterprises.models import Certificate, CertificateQuerySet, Enterprise, YearlyFacts
 
@@ -34,9 +33,9 @@ def measured(region_code: str = "321283", year: int = cal.YEAR) -> dict[str, Any
     series = [valid[y] for y in range(year - 3, year + 1)]
     growth = cal.growth_avg(series) if all(series[:-1]) else None
     facts = YearlyFacts.objects.filter(enterprise__in=firms, fiscal_year=year)
-    ht_all = facts.aggregate(s=Sum("hightech_output_yuan"))["s"] or Decimal(0)
+    ht_all = facts.aggregate(s=ExactSum("hightech_output_yuan"))["s"] or Decimal(0)
     above = facts.filter(enterprise__is_above_scale=True).aggregate(
-        ht=Sum("hightech_output_yuan"), out=Sum("output_value_yuan")
+        ht=ExactSum("hightech_output_yuan"), out=ExactSum("output_value_yuan")
     )
     share = (above["ht"] or 0) / above["out"] * 100 if above["out"] else None
     return {

@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Q
 
 from kechuang.accounts.scoping import role_of
-from kechuang.core.registry import DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
+from kechuang.core.registry import ApiMount, DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
+from kechuang.core.schedule import ScheduledJob
+from kechuang.desk.panels import PANEL
 from kechuang.desk.workflow import PROBLEM_WORKFLOW, REQUEST_WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
@@ -43,7 +45,8 @@ def _visits(ev: Evaluator, region: Any, year: int) -> Computed:
 
 def _problems_solved(ev: Evaluator, region: Any, year: int) -> Computed:
     """C10: enterprise problems (企业难题) the enterprise confirmed solved in `year`
-    (seed 2020 §一.5: 解决企业难题42个)."""
+    (seed 2020 §一.5: 解决企业难题42个), and problems raised on visits to the region's
+    towns and parks that the visiting unit confirmed solved."""
     from kechuang.desk.selectors import problems_solved_in
 
     qs = problems_solved_in(region, year)
@@ -52,11 +55,12 @@ def _problems_solved(ev: Evaluator, region: Any, year: int) -> Computed:
     def rows() -> list[RecordRow]:
         return [
             RecordRow(
-                p.application.enterprise_id,
-                p.application.enterprise.name,
-                p.application.enterprise.region.name,
-                "企业难题",
-                f"{p.get_category_display()}：{p.short}（{p.department}办结，企业确认解决）",
+                p.application.enterprise_id if p.application else None,
+                p.application.enterprise.name if p.application else "",
+                p.region.name if p.region else "",
+                "企业难题" if p.application else "乡镇（园区）问题",
+                f"{p.get_category_display()}：{p.short}（{p.department}办结，"
+                f"{'企业' if p.application else '走访单位'}确认解决）",
                 p.closed_on,
             )
             for p in qs
@@ -136,18 +140,37 @@ def _problem_items(actor: Any, day: Any, limit: int) -> list[TodoItem]:
 
     out = [
         TodoItem(
-            title=f"{p.application.enterprise.name}：{p.short}",
+            title=f"{p.target_name}：{p.short}",
             url=reverse("desk:problem", args=[p.pk]),
             due_on=p.due_on,
-            note=f"{p.department}；{p.application.stage_label}",
+            note=f"{p.department}；{p.stage_label}",
             overdue=p.overdue_on(day),
         )
         for p in selectors.problems_assigned_to(actor)[:limit]
     ]
+    out += [
+        TodoItem(
+            title=f"督办：{p.target_name}：{p.short}",
+            url=reverse("desk:problem", args=[p.pk]),
+            due_on=p.due_on,
+            note=f"{p.department}{('（' + str(p.assignee) + '）') if p.assignee else ''}逾期，已升级",
+            overdue=True,
+        )
+        for p in selectors.problems_escalated_to(actor)[:limit]
+    ]
+    out += [
+        TodoItem(
+            title=f"{p.target_name}：{p.short}（已办结，请确认是否解决）",
+            url=reverse("desk:problem", args=[p.pk]),
+            due_on=p.resolved_on,
+            note=f"{p.department}办结",
+        )
+        for p in selectors.area_problems_to_confirm(actor)[:limit]
+    ]
     if role_of(actor) == "staff":
         out += [
             TodoItem(
-                title=f"{p.application.enterprise.name}：{p.short}（待交办）",
+                title=f"{p.target_name}：{p.short}（待交办）",
                 url=reverse("desk:problem", args=[p.pk]),
                 due_on=p.raised_on,
                 note=f"走访人 {p.visit.visitor_name if p.visit else '—'}",
@@ -222,7 +245,7 @@ INDICATORS = [
         "解决企业难题",
         "个",
         "C10",
-        "当年经企业确认已解决的企业难题数（走访中提出、交办、办结并经企业确认）",
+        "当年经企业确认已解决的企业难题数（走访中提出、交办、办结并经企业确认；走访乡镇（园区）提出的问题经走访单位确认）",
         "records",
         0,
         _problems_solved,
@@ -272,3 +295,21 @@ TODO = [
     ),
 ]
 DEMO = [DemoPhase("desk", "科技服务与走访", _demo, order=450)]
+PANELS = [PANEL]
+API = [ApiMount("/desk", "kechuang.desk.api")]
+
+
+def _daily(day: Any) -> str:
+    """The desk's daily run: escalate overdue requests and problems, send the digests."""
+    from kechuang.desk.digest import daily_run
+
+    result = daily_run(day=day)
+    return (
+        f"升级督办 诉求{result.escalated}件、问题{result.problems_escalated}个；"
+        f"摘要{len(result.digests)}份，发送邮件{result.sent}封"
+    )
+
+
+SCHEDULE = [
+    ScheduledJob("desk-daily", "科技服务每日处理：逾期升级督办与待办摘要", _daily, at="07:00")
+]

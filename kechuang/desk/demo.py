@@ -19,6 +19,7 @@ from django.db import transaction
 from kechuang.accounts.models import Region, User
 from kechuang.core.audit import audit_bulk, build_entry, snapshot
 from kechuang.desk import workdays
+from kechuang.desk.counties import county_setup
 from kechuang.desk.models import (
     DeskVisit,
     HelperProfile,
@@ -174,14 +175,15 @@ def _load(kjj: User, rng: random.Random) -> int:
     # Helpers, their leaders and the routing rules (data the bureau keeps).
     for i, h in enumerate(helpers):
         HelperProfile.objects.get_or_create(user=h, defaults={"leader": leaders[1 + i % 3]})
-    types = {t.key: t for t in RequestType.objects.all()}
+    county_setup(county)
+    types = {t.key: t for t in RequestType.objects.filter(county=county)}
     rules = [
-        RoutingRule(request_type=types["policy"], helper=helpers[0]),
-        RoutingRule(request_type=types["business"], helper=helpers[0]),
-        RoutingRule(request_type=types["project"], helper=helpers[1]),
-        RoutingRule(request_type=types["finance"], helper=helpers[2]),
-        RoutingRule(request_type=types["novelty"], helper=helpers[2]),
-        RoutingRule(helper=helpers[0], priority=200),
+        RoutingRule(county=county, request_type=types["policy"], helper=helpers[0]),
+        RoutingRule(county=county, request_type=types["business"], helper=helpers[0]),
+        RoutingRule(county=county, request_type=types["project"], helper=helpers[1]),
+        RoutingRule(county=county, request_type=types["finance"], helper=helpers[2]),
+        RoutingRule(county=county, request_type=types["novelty"], helper=helpers[2]),
+        RoutingRule(county=county, helper=helpers[0], priority=200),
     ]
     RoutingRule.objects.bulk_create(rules)
 
@@ -374,6 +376,8 @@ def _load(kjj: User, rng: random.Random) -> int:
         [
             Problem(
                 application=app,
+                stage=r["stage"],
+                region=r["visit"].region,
                 visit=r["visit"],
                 category=r["category"],
                 description=f"{r['text']}（{r['visit'].enterprise.name}）"
@@ -406,10 +410,10 @@ def _load(kjj: User, rng: random.Random) -> int:
             action="create",
             obj=p,
             after=snapshot(p, PROBLEM_FIELDS),
-            enterprise_id=p.application.enterprise_id,
+            enterprise_id=app.enterprise_id,
             via="demo",
         )
-        for p in problems
+        for p, app in zip(problems, apps, strict=True)
     ]
     written += len(problems)
 
@@ -450,13 +454,13 @@ def _load(kjj: User, rng: random.Random) -> int:
     req_rows: list[dict[str, Any]] = []
     for n, (day, firm, key) in enumerate(req_plan):
         rtype = types[key]
-        due = workdays.add_workdays(day, rtype.deadline_days)
+        due = workdays.add_workdays(day, rtype.deadline_days, county)
         helper = helper_of[key]
         steps = [("", SUBMITTED, day, "建立")]
-        accepted = workdays.add_workdays(day, 1)
+        accepted = workdays.add_workdays(day, 1, county)
         late = n % 13 == 7
         finish = workdays.add_workdays(
-            day, rtype.deadline_days + (2 if late else -1 if rtype.deadline_days > 2 else 0)
+            day, rtype.deadline_days + (2 if late else -1 if rtype.deadline_days > 2 else 0), county
         )
         # Open: what is not finished by the demo's today, and a few recent ones.
         if finish >= TODAY or (day >= dt.date(2021, 5, 20) and n % 4 == 0):
@@ -520,7 +524,7 @@ def _load(kjj: User, rng: random.Random) -> int:
                 satisfaction=r["rating"],
                 feedback="" if (r["rating"] or 5) > 3 else "办理及时性有待提高",
                 reviewed_on=r["reviewed"],
-                escalated_on=workdays.add_workdays(r["due"], 1) if r["escalated"] else None,
+                escalated_on=workdays.add_workdays(r["due"], 1, county) if r["escalated"] else None,
                 escalated_to=leader_of.get(r["helper"].pk) if r["escalated"] else None,
             )
             for app, r in zip(req_apps, req_rows, strict=True)
@@ -555,7 +559,7 @@ def _load(kjj: User, rng: random.Random) -> int:
     HelperAssignment.objects.bulk_create(
         [
             HelperAssignment(
-                user=r.helper, enterprise_id=r.application.enterprise_id, since_on=r.filed_on
+                user=r.helper, enterprise_id=r.application.firm_id, since_on=r.filed_on
             )
             for r in reqs
             if r.helper

@@ -1,4 +1,5 @@
-"""The daily run of the desk: escalate what is overdue, then one digest per user."""
+"""The daily run of the desk: escalate what is overdue (requests and problems), then one
+digest per user."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class DailyResult:
     escalated: int
     digests: list[notify.Digest]
     sent: int
+    problems_escalated: int = 0
 
 
 def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
@@ -23,6 +25,7 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
     notices, and open requests and problems of theirs due within a working day or
     overdue; e-mail them when e-mail is configured."""
     escalated = [] if dry_run else services.requests_escalate(day=day)
+    escalated_problems = [] if dry_run else services.problems_escalate(day=day)
     by_user: dict[int, notify.Digest] = {}
 
     def digest(user: User) -> notify.Digest:
@@ -44,8 +47,8 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
                 f"办结期限{r.due_on:%Y-%m-%d}"
             )
     problems = Problem.objects.filter(
-        application__stage__in=PROBLEM_OPEN, assignee__isnull=False, assignee__is_active=True
-    ).select_related("application__enterprise", "assignee")
+        stage__in=PROBLEM_OPEN, assignee__isnull=False, assignee__is_active=True
+    ).select_related("application__enterprise", "region", "assignee")
     for p in problems.order_by("due_on", "id"):
         if (
             p.assignee is not None
@@ -53,9 +56,11 @@ def daily_run(*, day: dt.date, dry_run: bool = False) -> DailyResult:
             and p.due_on <= day + dt.timedelta(days=1)
         ):
             flag = "逾期" if p.due_on < day else "即将到期"
+            if p.escalated_on is not None:
+                flag += "，已升级督办"
             digest(p.assignee).lines.append(
-                f"[{flag}] 企业难题 {p.application.enterprise.name}「{p.short}」办结期限{p.due_on:%Y-%m-%d}"
+                f"[{flag}] 问题 {p.target_name}「{p.short}」办结期限{p.due_on:%Y-%m-%d}"
             )
     digests = [d for d in by_user.values() if d.notices or d.lines]
     sent = notify.digest_send(digests, day, dry_run=dry_run)
-    return DailyResult(len(escalated), digests, sent)
+    return DailyResult(len(escalated), digests, sent, len(escalated_problems))

@@ -44,11 +44,65 @@ def _user(verbose: str, related: str = "+", **extra: Any) -> Any:
     )
 
 
-class RequestType(models.Model):
-    """A kind of service request (政策咨询, 项目申报, …) and its time limit in working days."""
+def _county(related: str = "+") -> Any:
+    """The county (县级) whose bureau keeps a row of configuration: on a city instance each
+    county's bureau edits its own types, rules, working days and settings."""
+    return models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name=related,
+        verbose_name="县（市、区）",
+        limit_choices_to={"kind": Region.Kind.COUNTY},
+    )
 
-    key = models.SlugField("代码", max_length=20, unique=True)
-    name = models.CharField("服务类型", max_length=30, unique=True)
+
+class CountySettings(models.Model):
+    """Settings of one county's desk the bureau edits (one row per county, made with the
+    county; absent rows read as the defaults)."""
+
+    county = models.OneToOneField(
+        Region, on_delete=models.CASCADE, related_name="desk_settings", verbose_name="县（市、区）"
+    )
+    visit_overlap_days = models.PositiveSmallIntegerField(
+        "重复走访提示天数",
+        default=30,
+        help_text="另一单位在此天数内走访过同一企业时提示（走访扰企）",
+    )
+
+    class Meta:
+        verbose_name = "科技服务设置"
+        verbose_name_plural = "科技服务设置"
+
+    def __str__(self) -> str:
+        return f"{self.county} 科技服务设置"
+
+
+class ProblemLimit(models.Model):
+    """The time limit, in working days from 交办, of a problem category in one county
+    (a category without a row has `counties.DEFAULT_PROBLEM_DAYS`)."""
+
+    county = _county()
+    category = models.CharField("问题类别", max_length=10)
+    deadline_days = models.PositiveSmallIntegerField("办结时限（工作日）")
+
+    class Meta:
+        verbose_name = "问题办结时限"
+        verbose_name_plural = "问题办结时限"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "category"], name="uniq_desk_problem_limit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.category} {self.deadline_days}个工作日"
+
+
+class RequestType(models.Model):
+    """A kind of service request (政策咨询, 项目申报, …) of one county and its time limit
+    in working days."""
+
+    county = _county("desk_request_types")
+    key = models.SlugField("代码", max_length=20)
+    name = models.CharField("服务类型", max_length=30)
     deadline_days = models.PositiveSmallIntegerField("办理时限（工作日）", default=5)
     description = models.CharField("说明", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
@@ -58,6 +112,10 @@ class RequestType(models.Model):
         verbose_name = "服务类型"
         verbose_name_plural = "服务类型"
         ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="uniq_desk_type_key"),
+            models.UniqueConstraint(fields=["county", "name"], name="uniq_desk_type_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,8 +141,10 @@ class HelperProfile(models.Model):
 class RoutingRule(models.Model):
     """Which helper takes a request: by type and by area (the firm's town or park and
     below). Blank type or area matches any; the most specific rule wins (type and area,
-    then type, then area, then neither), then the lowest priority number."""
+    then type, then area, then neither), then the lowest priority number. A rule belongs
+    to a county and routes only that county's requests."""
 
+    county = _county()
     request_type = models.ForeignKey(
         RequestType,
         on_delete=models.CASCADE,
@@ -120,9 +180,10 @@ class RoutingRule(models.Model):
 class WorkdayOverride(models.Model):
     """A day the bureau declares a working day or a rest day, over the calendar of
     `chinese-calendar` (国务院办公厅 holiday notices): for a year the package does not
-    know yet, or a local change."""
+    know yet, or a local change. Each county's bureau keeps its own."""
 
-    day = models.DateField("日期", unique=True)
+    county = _county()
+    day = models.DateField("日期")
     is_workday = models.BooleanField("上班")
     note = models.CharField("说明", max_length=60, blank=True)
 
@@ -130,6 +191,9 @@ class WorkdayOverride(models.Model):
         verbose_name = "工作日调整"
         verbose_name_plural = "工作日调整"
         ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "day"], name="uniq_desk_override_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_workday else '休息'}"
@@ -359,21 +423,48 @@ class DeskVisit(models.Model):
 
 class ProblemQuerySet(models.QuerySet["Problem"]):
     def visible_to(self, actor: Any) -> Self:
-        """Bureau and officers: the firms of their area; an enterprise: its own (to
-        confirm the resolution); a helper: those they raised or are responsible for."""
+        """Bureau and officers: problems of the firms of their area and those raised on
+        visits to their towns and parks; an enterprise: its own (to confirm the
+        resolution); a helper: those they raised or are responsible for."""
         role = role_of(actor)
-        base = self.filter(alive_q("application__enterprise__"))
+        base = self.filter(Q(application__isnull=True) | alive_q("application__enterprise__"))
         if role == "helper":
             return base.filter(Q(raised_by=actor) | Q(assignee=actor))
-        if role in ("staff", "officer", "enterprise"):
-            return base.filter(enterprise_scope_q(actor, "application__enterprise__"))
+        if role == "enterprise":
+            return base.filter(
+                application__isnull=False,
+            ).filter(enterprise_scope_q(actor, "application__enterprise__"))
+        if role in ("staff", "officer"):
+            if sees_everything(actor):
+                return base
+            own = scope_region(actor)
+            if own is None:
+                return base.none()
+            firm = Q(application__isnull=False) & enterprise_scope_q(
+                actor, "application__enterprise__"
+            )
+            area = Q(application__isnull=True, region__path__startswith=own.path)
+            return base.filter(firm | area)
         return base.none()
+
+    def in_region(self, region: Region | None) -> Self:
+        """Problems of firms in `region` and of visits to its towns and parks."""
+        alive = Q(application__isnull=True) | alive_q("application__enterprise__")
+        if region is None:
+            return self.filter(alive)
+        return self.filter(alive, region__path__startswith=region.path)
 
 
 class Problem(models.Model):
-    """An enterprise problem (企业难题) raised on a visit: the `desk_problem` application
-    that carries its stage, plus category, description, the department it is given to
-    (交办), the resolution and the enterprise's confirmation."""
+    """A problem (企业难题) raised on a visit, with its category, description, the
+    department it is given to (交办), the resolution and the confirmation.
+
+    Raised on a visit to a firm it is also the `desk_problem` application of the firm
+    (whose stage, events and attachments are the frame's, and the enterprise confirms
+    it); raised on a visit to a town or park (no firm) it has no application, moves
+    here only (every move in the audit log), and the visiting unit confirms it: the
+    visitor or an officer of that town or park (the bureau may record it). `stage`
+    and `region` (the firm's town or park, or the area visited) are kept for both."""
 
     class Category(models.TextChoices):
         POLICY = "policy", "政策兑现"
@@ -386,7 +477,21 @@ class Problem(models.Model):
         OTHER = "other", "其他"
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="desk_problem", verbose_name="申报"
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="desk_problem",
+        verbose_name="申报",
+    )
+    stage = models.CharField("状态", max_length=12, default="raised", db_index=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇（园区）",
     )
     visit = models.ForeignKey(
         DeskVisit,
@@ -406,6 +511,8 @@ class Problem(models.Model):
     due_on = models.DateField("办结期限", null=True, blank=True)
     resolution = models.TextField("办理结果", blank=True)
     resolved_on = models.DateField("办结日期", null=True, blank=True)
+    escalated_on = models.DateField("升级日期", null=True, blank=True)
+    escalated_to = _user("升级至", "desk_problem_escalations")
     closed_on = models.DateField("企业确认解决日期", null=True, blank=True)
     confirmed_by = _user("确认人")
     reopen_count = models.PositiveSmallIntegerField("退回次数", default=0)
@@ -420,7 +527,28 @@ class Problem(models.Model):
         indexes = [models.Index(fields=["closed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.application.enterprise} {self.get_category_display()}：{self.short}"
+        return f"{self.target_name} {self.get_category_display()}：{self.short}"
+
+    @property
+    def enterprise(self) -> Any:
+        return self.application.enterprise if self.application is not None else None
+
+    @property
+    def is_area(self) -> bool:
+        """Raised on a visit to a town or park (no firm)."""
+        return self.application_id is None
+
+    @property
+    def target_name(self) -> str:
+        if self.application is not None:
+            return str(self.application.enterprise.name)
+        return self.region.name if self.region is not None else "—"
+
+    @property
+    def stage_label(self) -> str:
+        from kechuang.desk.workflow import PROBLEM_WORKFLOW
+
+        return PROBLEM_WORKFLOW.label_of(self.stage)
 
     @property
     def short(self) -> str:
@@ -430,9 +558,7 @@ class Problem(models.Model):
     def overdue_on(self, day: dt.date) -> bool:
         from kechuang.desk.workflow import PROBLEM_OPEN
 
-        return (
-            self.application.stage in PROBLEM_OPEN and self.due_on is not None and self.due_on < day
-        )
+        return self.stage in PROBLEM_OPEN and self.due_on is not None and self.due_on < day
 
 
 class Notice(models.Model):

@@ -32,6 +32,16 @@ def can_manage(actor: Any) -> tuple[bool, str]:
     return False, "只有科技局可以办理"
 
 
+def can_configure(actor: Any, county: Region | None) -> tuple[bool, str]:
+    """A county's types, routing rules, working days and settings: its bureau (or the
+    city bureau over it), never another county's."""
+    if county is None:
+        return False, "请选择县（市、区）"
+    if role_of(actor) == "staff" and covers(actor, county):
+        return True, ""
+    return False, f"无权修改{county.name}的科技服务设置"
+
+
 def can_log_visits(actor: Any) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer", "helper"):
         return True, ""
@@ -52,3 +62,39 @@ def can_work_on(actor: Any, application: Application) -> tuple[bool, str]:
     from kechuang.programmes import workflow
 
     return frame.can_work_on(actor, workflow.get(application.programme), application.enterprise)
+
+
+def can_raise_on_area_visit(actor: Any, visit: Any) -> tuple[bool, str]:
+    """A problem raised on a visit to a town or park: by the visitor, or the bureau or an
+    officer of that area."""
+    if visit.visitor_id is not None and visit.visitor_id == getattr(actor, "pk", None):
+        return True, ""
+    if role_of(actor) in ("staff", "officer") and covers(actor, visit.region):
+        return True, ""
+    return False, f"无权登记“{visit.region.name}”走访提出的问题"
+
+
+def area_problem_moves(actor: Any, problem: Any) -> list[str]:
+    """The stages `actor` may move a town's or park's problem (no firm) to. 交办 and 办结:
+    the bureau or an officer of the area (as for a firm's problem). Confirmation, in the
+    enterprise's place: the visiting unit — the visitor, or an officer of the area — or
+    the bureau recording it."""
+    from kechuang.desk.workflow import ASSIGNED, CLOSED, RAISED, SOLVED
+
+    role = role_of(actor)
+    in_area = role in ("staff", "officer") and covers(actor, problem.region)
+    visitor_id = problem.visit.visitor_id if problem.visit is not None else None
+    is_visitor = visitor_id is not None and visitor_id == getattr(actor, "pk", None)
+    if problem.stage == RAISED:
+        return [ASSIGNED] if in_area else []
+    if problem.stage == ASSIGNED:
+        return [SOLVED] if in_area else []
+    if problem.stage == SOLVED:
+        return [CLOSED, ASSIGNED] if in_area or is_visitor else []
+    return []
+
+
+def can_move_area_problem(actor: Any, problem: Any, to: str) -> tuple[bool, str]:
+    if to in area_problem_moves(actor, problem):
+        return True, ""
+    return False, "无权办理该问题（乡镇（园区）走访提出的问题由科技局、该乡镇（园区）和走访人办理）"

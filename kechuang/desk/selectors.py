@@ -15,19 +15,22 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import role_of, scope_region
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
-from kechuang.desk import workdays
+from kechuang.desk import counties, workdays
 from kechuang.desk.models import (
+    CountySettings,
     DeskVisit,
     HelperProfile,
     Linkage,
     Notice,
     Problem,
+    ProblemLimit,
     RequestType,
     RoutingRule,
     ServiceRequest,
     WorkdayOverride,
 )
 from kechuang.desk.workflow import (
+    ASSIGNED,
     CLOSED,
     PROBLEM_OPEN,
     PROBLEM_WORKFLOW,
@@ -48,14 +51,40 @@ DUE_SOON_WORKDAYS = 1
 # -- requests ----------------------------------------------------------------------------
 
 
-def request_types(*, active_only: bool = True) -> QuerySet[RequestType]:
-    qs = RequestType.objects.all()
+def request_types(county: Region | None, *, active_only: bool = True) -> QuerySet[RequestType]:
+    """The request types of `county` (none without a county)."""
+    qs = RequestType.objects.filter(county=county) if county else RequestType.objects.none()
     return qs.filter(active=True) if active_only else qs
+
+
+def county_for(actor: Any, code: str = "") -> Region | None:
+    """The county whose configuration `actor` reads or edits (see `counties.county_for`)."""
+    return counties.county_for(actor, code)
+
+
+def counties_of(actor: Any) -> list[Region]:
+    return counties.counties_of(actor)
+
+
+def county_of(region: Region | None) -> Region | None:
+    return counties.county_of(region)
 
 
 def request_type_get(pk: Any) -> RequestType | None:
     text = str(pk or "")
-    return RequestType.objects.filter(pk=int(text)).first() if text.isdecimal() else None
+    if not text.isdecimal() or len(text) > 12:
+        return None
+    return RequestType.objects.filter(pk=int(text)).select_related("county").first()
+
+
+def request_type_for(enterprise: Enterprise, pk: Any) -> RequestType | None:
+    """The type picked on the form (`pk`), as the enterprise's county has it: the form
+    lists one county's types, and a city bureau may file for a firm of another county."""
+    picked = request_type_get(pk)
+    county = counties.county_of(enterprise.region)
+    if picked is None or county is None or picked.county_id == county.pk:
+        return picked
+    return RequestType.objects.filter(county=county, key=picked.key).first() or picked
 
 
 def request_queryset(actor: Any) -> QuerySet[ServiceRequest]:
@@ -114,16 +143,22 @@ def due_flag(req: ServiceRequest, day: dt.date) -> str:
         return ""
     if req.due_on < day:
         return "逾期"
-    if workdays.workdays_between(day, req.due_on) <= DUE_SOON_WORKDAYS:
+    if workdays.workdays_between(day, req.due_on, req.request_type.county_id) <= DUE_SOON_WORKDAYS:
         return "即将到期"
     return ""
 
 
 def events_of(req_or_problem: Any) -> list[Event]:
+    """The frame's events of a request or a firm's problem (a town's or park's problem
+    has none: its moves are in the audit log, its dates on the record)."""
+    if req_or_problem.application is None:
+        return []
     return list(req_or_problem.application.events.select_related("by").order_by("on", "id"))
 
 
 def attachments_of(req_or_problem: Any) -> list[Attachment]:
+    if req_or_problem.application is None:
+        return []
     return list(req_or_problem.application.attachments.order_by("-uploaded_at", "-id"))
 
 
@@ -161,6 +196,11 @@ def own_enterprise(actor: Any) -> Enterprise | None:
 
 
 def next_stages(actor: Any, req_or_problem: Any) -> list[tuple[str, str]]:
+    if isinstance(req_or_problem, Problem) and req_or_problem.application is None:
+        from kechuang.desk.permissions import area_problem_moves
+
+        moves = area_problem_moves(actor, req_or_problem)
+        return [(s, PROBLEM_WORKFLOW.label_of(s)) for s in moves]
     workflow = REQUEST_WORKFLOW if isinstance(req_or_problem, ServiceRequest) else PROBLEM_WORKFLOW
     stage = req_or_problem.application.stage
     return [(s, workflow.label_of(s)) for s in workflow.next_stages(stage, role_of(actor))]
@@ -277,6 +317,7 @@ def problem_queryset(actor: Any) -> QuerySet[Problem]:
         "application",
         "application__enterprise",
         "application__enterprise__region",
+        "region",
         "visit",
         "assignee",
     )
@@ -292,11 +333,9 @@ def problem_get(*, actor: Any, pk: int) -> Problem:
 def problems_list(
     actor: Any, *, year: int, stage: str = "", category: str = ""
 ) -> QuerySet[Problem]:
-    qs = problem_queryset(actor).filter(
-        Q(raised_on__year=year) | Q(application__stage__in=PROBLEM_OPEN)
-    )
+    qs = problem_queryset(actor).filter(Q(raised_on__year=year) | Q(stage__in=PROBLEM_OPEN))
     if stage:
-        qs = qs.filter(application__stage=stage)
+        qs = qs.filter(stage=stage)
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-raised_on", "-id")
@@ -307,7 +346,7 @@ def problem_board(actor: Any, year: int) -> list[tuple[str, str, list[Problem]]]
     one still open)."""
     cards: dict[str, list[Problem]] = defaultdict(list)
     for p in problems_list(actor, year=year):
-        cards[p.application.stage].append(p)
+        cards[p.stage].append(p)
     return [(s.key, s.label, cards.get(s.key, [])) for s in PROBLEM_WORKFLOW.stages]
 
 
@@ -316,27 +355,63 @@ def problems_of_visit(actor: Any, visit: DeskVisit) -> list[Problem]:
 
 
 def problems_to_confirm(actor: Any) -> QuerySet[Problem]:
-    return problem_queryset(actor).filter(application__stage=SOLVED).order_by("resolved_on", "id")
+    return problem_queryset(actor).filter(stage=SOLVED).order_by("resolved_on", "id")
+
+
+def problem_flag(p: Problem, day: dt.date) -> str:
+    """逾期 (and 已升级督办) / 即将到期 / "" for a problem given out and not yet solved."""
+    if p.stage != ASSIGNED or p.due_on is None:
+        return ""
+    if p.due_on < day:
+        return "逾期，已升级督办" if p.escalated_on else "逾期"
+    if p.due_on <= day + dt.timedelta(days=1):
+        return "即将到期"
+    return ""
+
+
+def problem_due(p: Problem, day: dt.date) -> dt.date:
+    """The deadline a problem given out on `day` gets by default (its category's limit)."""
+    return workdays.problem_due(p, day)
+
+
+def problems_escalated_to(actor: Any) -> QuerySet[Problem]:
+    """Open problems escalated to the actor (a leader's 督办)."""
+    return (
+        problem_queryset(actor)
+        .filter(escalated_to=actor, stage__in=PROBLEM_OPEN)
+        .order_by("due_on", "id")
+    )
+
+
+def area_problems_to_confirm(actor: Any) -> QuerySet[Problem]:
+    """Problems of towns and parks solved and awaiting the visiting unit's confirmation:
+    the visitor's own, and an officer's area's (the bureau's too)."""
+    qs = problem_queryset(actor).filter(stage=SOLVED, application__isnull=True)
+    if role_of(actor) not in ("staff", "officer"):
+        qs = qs.filter(visit__visitor=actor)
+    return qs.order_by("resolved_on", "id")
 
 
 def problems_assigned_to(actor: Any) -> QuerySet[Problem]:
     return (
         problem_queryset(actor)
-        .filter(assignee=actor, application__stage__in=PROBLEM_OPEN)
+        .filter(assignee=actor, stage__in=PROBLEM_OPEN)
         .order_by("due_on", "id")
     )
 
 
 def problems_awaiting(actor: Any) -> QuerySet[Problem]:
     """Open problems the actor answers for, and for the bureau those waiting for 交办."""
-    mine = Q(assignee=actor, application__stage__in=PROBLEM_OPEN)
+    mine = Q(assignee=actor, stage__in=PROBLEM_OPEN) | Q(escalated_to=actor, stage__in=PROBLEM_OPEN)
+    if role_of(actor) in ("staff", "officer"):
+        mine |= Q(stage=SOLVED, application__isnull=True)
     if role_of(actor) == "staff":
-        mine |= Q(application__stage=RAISED)
+        mine |= Q(stage=RAISED)
     return problem_queryset(actor).filter(mine)
 
 
 def problems_to_assign(actor: Any) -> QuerySet[Problem]:
-    return problem_queryset(actor).filter(application__stage=RAISED).order_by("raised_on", "id")
+    return problem_queryset(actor).filter(stage=RAISED).order_by("raised_on", "id")
 
 
 # -- linkage ----------------------------------------------------------------------------------
@@ -367,44 +442,67 @@ def linkage_get(*, actor: Any, pk: int) -> Linkage:
 # -- configuration ------------------------------------------------------------------------
 
 
-def config(actor: Any, year: int) -> dict[str, Any]:
+def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
+    """The settings page of `county`: its types, rules, working-day overrides and
+    settings; the helpers and their leaders."""
     profiles = {p.user_id: p for p in HelperProfile.objects.select_related("leader")}
-    overrides = WorkdayOverride.objects.filter(day__year__gte=year - 1).order_by("day")
+    overrides = WorkdayOverride.objects.filter(county=county, day__year__gte=year - 1).order_by(
+        "day"
+    )
+    found = CountySettings.objects.filter(county=county).first()
     return {
-        "types": list(request_types(active_only=False)),
-        "rules": list(RoutingRule.objects.select_related("request_type", "region", "helper")),
+        "county": county,
+        "counties": counties_of(actor),
+        "overlap_days": found.visit_overlap_days if found else counties.DEFAULT_OVERLAP_DAYS,
+        "problem_limits": problem_limits(county),
+        "types": list(request_types(county, active_only=False)),
+        "rules": list(
+            RoutingRule.objects.filter(county=county).select_related(
+                "request_type", "region", "helper"
+            )
+        ),
         "helpers": list(helpers()),
         "helper_rows": [
             (h, profiles[h.pk].leader if h.pk in profiles else None) for h in helpers()
         ],
         "leaders": list(leaders(actor)),
-        "areas": areas(actor),
+        "areas": [a for a in areas(actor) if county.contains(a)],
         "overrides": list(overrides),
         "calendar_years": [(y, workdays.package_knows(y)) for y in range(year - 1, year + 2)],
     }
 
 
-def rule_get(pk: int) -> RoutingRule:
-    found = RoutingRule.objects.filter(pk=pk).first()
+def problem_limits(county: Region | None) -> list[tuple[str, str, int]]:
+    """Each problem category of `county` with its time limit (working days from 交办)."""
+    set_ = dict(ProblemLimit.objects.filter(county=county).values_list("category", "deadline_days"))
+    return [
+        (key, label, set_.get(key, counties.DEFAULT_PROBLEM_DAYS))
+        for key, label in Problem.Category.choices
+    ]
+
+
+def rule_get(*, actor: Any, pk: int) -> RoutingRule:
+    """A routing rule of a county the actor configures (404 otherwise)."""
+    found = RoutingRule.objects.filter(pk=pk, county__in=counties_of(actor)).first()
     if found is None:
-        raise NotFound("分派规则不存在")
+        raise NotFound("分派规则不存在或无权查看")
     return found
 
 
-def override_get(pk: int) -> WorkdayOverride:
-    found = WorkdayOverride.objects.filter(pk=pk).first()
+def override_get(*, actor: Any, pk: int) -> WorkdayOverride:
+    found = WorkdayOverride.objects.filter(pk=pk, county__in=counties_of(actor)).first()
     if found is None:
-        raise NotFound("工作日调整不存在")
+        raise NotFound("工作日调整不存在或无权查看")
     return found
 
 
-def unknown_calendar_year(day: dt.date) -> int | None:
-    """The year (this or next) whose holiday notice neither the package nor the bureau's
-    overrides give, so that deadlines there count weekends only."""
+def unknown_calendar_year(day: dt.date, county: Region | None) -> int | None:
+    """The year (this or next) whose holiday notice neither the package nor the county
+    bureau's overrides give, so that deadlines there count weekends only."""
     for year in (day.year, day.year + 1):
         if (
             not workdays.package_knows(year)
-            and not WorkdayOverride.objects.filter(day__year=year).exists()
+            and not WorkdayOverride.objects.filter(county=county, day__year=year).exists()
         ):
             return year
     return None
@@ -491,18 +589,16 @@ def measures(actor: Any, *, year: int, by: str, day: dt.date | None = None) -> l
             row(*key).visits += 1
     for p in problems:
         who = (p.visit.visitor_id, p.visit.visitor_name) if p.visit else (p.raised_by_id, "")
-        key = _key(
-            by, who[0], who[1] or "—", area_of(p.application.enterprise.region), helper=p.assignee
-        )
+        key = _key(by, who[0], who[1] or "—", area_of(p.region), helper=p.assignee)
         if key is None:
             continue
         m = row(*key)
         if p.raised_on.year == year:
             m.problems_raised += 1
-        if p.application.stage == CLOSED and p.closed_on and p.closed_on.year == year:
+        if p.stage == CLOSED and p.closed_on and p.closed_on.year == year:
             m.problems_solved += 1
             m.close_days.append((p.closed_on - p.raised_on).days)
-        if p.application.stage in PROBLEM_OPEN and p.due_on and p.due_on < year_end:
+        if p.stage in PROBLEM_OPEN and p.due_on and p.due_on < year_end:
             m.problems_overdue += 1
     for r in requests:
         helper = r.helper
@@ -578,15 +674,65 @@ def visits_in(region: Region, year: int) -> QuerySet[DeskVisit]:
 
 
 def problems_solved_in(region: Region, year: int) -> QuerySet[Problem]:
-    """Problems of firms of `region` the enterprise confirmed solved in `year`
+    """Problems of firms of `region` the enterprise confirmed solved in `year`, and those
+    raised on visits to its towns and parks the visiting unit confirmed solved
     (indicator `problems_solved`)."""
     return (
-        Problem.objects.filter(
-            application__stage=CLOSED,
-            closed_on__year=year,
-            application__enterprise__region__path__startswith=region.path,
-            application__enterprise__deleted_at__isnull=True,
-        )
-        .select_related("application__enterprise", "application__enterprise__region")
+        Problem.objects.in_region(region)
+        .filter(stage=CLOSED, closed_on__year=year)
+        .select_related("application__enterprise", "application__enterprise__region", "region")
         .order_by("closed_on", "id")
     )
+
+
+# -- the enterprise page ---------------------------------------------------------------------
+
+PANEL_ROWS = 5
+
+
+def enterprise_desk(*, actor: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """The firm's latest requests, latest visits (not for the enterprise itself: the visit
+    log is internal) and open problems, as `actor` may see them (three queries)."""
+    requests = list(
+        request_queryset(actor)
+        .filter(application__enterprise=enterprise)
+        .order_by("-filed_on", "-id")[:PANEL_ROWS]
+    )
+    visits = (
+        list(
+            visit_queryset(actor)
+            .filter(enterprise=enterprise)
+            .order_by("-visited_on", "-id")[:PANEL_ROWS]
+        )
+        if role_of(actor) != "enterprise"
+        else []
+    )
+    problems = list(
+        problem_queryset(actor)
+        .filter(application__enterprise=enterprise, stage__in=(*PROBLEM_OPEN, SOLVED))
+        .order_by("raised_on", "id")[:PANEL_ROWS]
+    )
+    return {"requests": requests, "visits": visits, "problems": problems}
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+
+def requests_page(
+    actor: Any, *, page: int, size: int, stage: str = ""
+) -> tuple[int, list[ServiceRequest]]:
+    """One page of the requests `actor` may see (an enterprise: its own), newest first."""
+    qs = requests_list(actor, stage=stage)
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])
+
+
+def visits_page(
+    actor: Any, *, page: int, size: int, year: int | None = None
+) -> tuple[int, list[DeskVisit]]:
+    """One page of the visits `actor` may see (none for an enterprise), newest first."""
+    qs = visit_queryset(actor).order_by("-visited_on", "-id")
+    if year is not None:
+        qs = qs.filter(visited_on__year=year)
+    start = (page - 1) * size
+    return qs.count(), list(qs[start : start + size])

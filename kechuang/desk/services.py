@@ -16,13 +16,16 @@ from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import role_of, scope_region
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
-from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.desk import notify, permissions, workdays
+from kechuang.desk.counties import DEFAULT_OVERLAP_DAYS, county_of
 from kechuang.desk.models import (
+    CountySettings,
     DeskVisit,
     HelperProfile,
     Linkage,
     Problem,
+    ProblemLimit,
     RequestType,
     RoutingRule,
     ServiceRequest,
@@ -45,10 +48,9 @@ from kechuang.programmes import services as frame
 from kechuang.programmes.models import Event, Visit
 from kechuang.programmes.services import require
 
-# A visit to a firm that another unit visited within this many days is flagged (走访
-# 扰企: the county's 涉企检查/走访 coordination asks units not to visit one firm
-# repeatedly; the window is the bureau's choice).
-VISIT_OVERLAP_DAYS = 30
+# A visit to a firm that another unit visited within N days is flagged (走访扰企: the
+# county's 涉企检查/走访 coordination asks units not to visit one firm repeatedly); N is
+# each county's bureau's choice (`CountySettings.visit_overlap_days`, default 30).
 
 
 def invalid(field: str, label: str, message: str) -> ValidationFailed:
@@ -80,13 +82,15 @@ def _problem_url(problem: Problem) -> str:
 
 
 def route(request_type: RequestType, enterprise: Enterprise) -> User | None:
-    """The helper who takes a request of `request_type` from `enterprise`: the most
-    specific matching rule (type and area, type, area, any), then the lowest priority."""
+    """The helper who takes a request of `request_type` from `enterprise`: among the rules
+    of the type's county (the firm's), the most specific matching rule (type and area,
+    type, area, any), then the lowest priority."""
     region_path = enterprise.region.path
     best: tuple[int, int, int] | None = None
     chosen: User | None = None
     rules = RoutingRule.objects.filter(
         Q(request_type=request_type) | Q(request_type__isnull=True),
+        county_id=request_type.county_id,
         helper__is_active=True,
     ).select_related("region", "helper")
     for rule in rules:
@@ -132,6 +136,9 @@ def request_file(
     day = on or periods.today()
     if request_type is None or not request_type.active:
         raise invalid("request_type", "服务类型", "请选择服务类型")
+    county = county_of(enterprise.region)
+    if county is None or request_type.county_id != county.pk:
+        raise invalid("request_type", "服务类型", "请选择企业所在县（市、区）的服务类型")
     title = _text(title, "title", "诉求标题", 100)
     description = _text(description, "description", "诉求内容", 2000)
     contact = _text(contact, "contact", "联系人及电话", 60, required=False)
@@ -161,7 +168,7 @@ def request_file(
             filed_on=day,
             helper=helper,
             assigned_on=day if helper else None,
-            due_on=workdays.add_workdays(day, request_type.deadline_days),
+            due_on=workdays.add_workdays(day, request_type.deadline_days, county),
         )
         _audit(actor, "create", req, enterprise_id=enterprise.pk, via=via)
         for f in files:
@@ -260,7 +267,7 @@ def request_move(
         if snapshot(obj) != before:
             _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
         if to == RESOLVED:
-            members = User.objects.filter(membership__enterprise_id=app.enterprise_id)
+            members = User.objects.filter(membership__enterprise_id=app.firm_id)
             notify.notices_to(
                 members,
                 "confirm",
@@ -324,7 +331,7 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
         ServiceRequest.objects.filter(
             application__stage__in=REQUEST_OPEN, due_on__lt=today, escalated_on__isnull=True
         )
-        .select_related("application", "application__enterprise", "helper")
+        .select_related("application", "application__enterprise", "helper", "request_type")
         .order_by("due_on", "pk")
     )
     leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
@@ -337,7 +344,7 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
             req.escalated_on, req.escalated_to = today, leader
             req.save(update_fields=["escalated_on", "escalated_to"])
             app = req.application
-            late = workdays.workdays_between(req.due_on, today)
+            late = workdays.workdays_between(req.due_on, today, req.request_type.county_id)
             who = f"升级至{leader}督办" if leader else "升级至科技局督办（帮办员未设分管领导）"
             Event.objects.create(
                 application=app,
@@ -378,6 +385,74 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
     return done
 
 
+def _county_staff(region: Region | None) -> Any:
+    """The bureau staff of the county (and city) above `region`: whom an escalation goes
+    to when there is no leader to take it."""
+    if region is None:
+        return User.objects.none()
+    return User.objects.filter(role="staff", is_active=True, region__isnull=False).filter(
+        region__path__in=_ancestor_paths(region)
+    )
+
+
+def problems_escalate(*, day: dt.date | None = None, via: str = "command") -> list[Problem]:
+    """Escalate every problem past its deadline, given out and not yet solved, once (督办):
+    to the leader of its owner (a helper's 分管领导), else to the county bureau. An event
+    on a firm's problem, the audit, notices to the leader (or the bureau's staff) and the
+    owner."""
+    today = day or periods.today()
+    due = (
+        Problem.objects.filter(stage=ASSIGNED, due_on__lt=today, escalated_on__isnull=True)
+        .select_related("application", "application__enterprise", "region", "assignee")
+        .order_by("due_on", "pk")
+    )
+    leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in leaders.values() if v])}
+    done: list[Problem] = []
+    with transaction.atomic():
+        for p in due.select_for_update(of=("self",)):
+            before = snapshot(p)
+            leader = users.get(leaders.get(p.assignee_id) or 0) if p.assignee_id else None
+            p.escalated_on, p.escalated_to = today, leader
+            p.save(update_fields=["escalated_on", "escalated_to"])
+            assert p.due_on is not None
+            late = workdays.workdays_between(p.due_on, today, county_of(p.region))
+            who = f"升级至{leader}督办" if leader else "升级至科技局督办"
+            if p.application is not None:
+                app = p.application
+                Event.objects.create(
+                    application=app,
+                    from_stage=app.stage,
+                    stage=app.stage,
+                    on=today,
+                    by_name="系统",
+                    note=f"超过办结期限{p.due_on:%Y-%m-%d}（逾期{late}个工作日），{who}",
+                )
+            audit_log(
+                actor=None,
+                action="update",
+                obj=p,
+                before=before,
+                after=snapshot(p),
+                enterprise_id=_firm_id(p),
+                via=via,
+                note="逾期升级",
+            )
+            text = (
+                f"逾期督办：问题 {p.target_name}「{p.short}」（{p.department}"
+                f"{('，' + str(p.assignee)) if p.assignee else ''}）已超过办结期限{p.due_on:%Y-%m-%d}"
+            )
+            if leader is not None:
+                notify.notice(leader, "escalated", text, _problem_url(p), f"pesc-{p.pk}")
+            else:
+                notify.notices_to(
+                    _county_staff(p.region), "escalated", text, _problem_url(p), f"pesc-{p.pk}"
+                )
+            notify.notice(p.assignee, "overdue", text, _problem_url(p), f"plate-{p.pk}")
+            done.append(p)
+    return done
+
+
 def _ancestor_paths(region: Region) -> list[str]:
     parts = region.path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -402,8 +477,9 @@ def unit_of(user: Any) -> str:
 def visit_overlaps(
     enterprise: Enterprise, on: dt.date, unit: str, exclude: int | None = None
 ) -> list[str]:
-    """Visits of `enterprise` by another unit within `VISIT_OVERLAP_DAYS` of `on`."""
-    window = dt.timedelta(days=VISIT_OVERLAP_DAYS)
+    """Visits of `enterprise` by another unit within the window of its county (the
+    bureau's `visit_overlap_days`) of `on`."""
+    window = dt.timedelta(days=overlap_days(county_of(enterprise.region)))
     others = (
         Visit.objects.filter(enterprise=enterprise, visited_on__range=(on - window, on + window))
         .exclude(pk=exclude or 0)
@@ -416,6 +492,12 @@ def visit_overlaps(
         if theirs != unit:
             out.append(f"{theirs}（{v.visitor_name or '—'}）已于{v.visited_on:%Y-%m-%d}走访该企业")
     return out
+
+
+def overlap_days(county: Region | None) -> int:
+    """The overlap window of `county` (the default where the bureau set none)."""
+    found = CountySettings.objects.filter(county=county).first() if county else None
+    return found.visit_overlap_days if found is not None else DEFAULT_OVERLAP_DAYS
 
 
 def visit_record(
@@ -507,38 +589,92 @@ def problem_raise(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """A problem the enterprise raised on a visit (企业难题), waiting to be given out."""
-    if visit.enterprise is None:
-        raise invalid(
-            "visit", "来源走访", "乡镇（园区）走访请在走访情况中记录；企业难题需对应一家企业"
-        )
+    """A problem raised on a visit, waiting to be given out: the firm's (企业难题, also
+    its application) or, on a visit to a town or park, the area's."""
     if category not in Problem.Category.values:
         raise invalid("category", "问题类别", "请选择问题类别")
     description = _text(description, "description", "问题描述", 1000)
     day = on or periods.today()
     if day < visit.visited_on:
         raise invalid("raised_on", "提出日期", "不能早于走访日期")
+    if visit.enterprise is None:
+        require(permissions.can_raise_on_area_visit(actor, visit))
     with transaction.atomic():
-        app = frame.application_open(
-            actor=actor,
-            programme=PROBLEM,
-            enterprise=visit.enterprise,
-            year=day.year,
-            on=day,
-            kind=category,
-            title=description[:200],
-            via=via,
-        )
+        app = None
+        if visit.enterprise is not None:
+            app = frame.application_open(
+                actor=actor,
+                programme=PROBLEM,
+                enterprise=visit.enterprise,
+                year=day.year,
+                on=day,
+                kind=category,
+                title=description[:200],
+                via=via,
+            )
         problem = Problem.objects.create(
             application=app,
+            stage=RAISED,
+            region=visit.region,
             visit=visit,
             category=category,
             description=description,
             raised_on=day,
             raised_by=actor,
         )
-        _audit(actor, "create", problem, enterprise_id=app.enterprise_id, via=via)
+        _audit(actor, "create", problem, enterprise_id=_firm_id(problem), via=via)
     return problem
+
+
+def _firm_id(problem: Problem) -> int | None:
+    return problem.application.enterprise_id if problem.application is not None else None
+
+
+def _problem_move(
+    *,
+    actor: Any,
+    problem: Problem,
+    to: str,
+    note: str,
+    expected_stage: str,
+    day: dt.date,
+    via: str,
+) -> Problem:
+    """Move a problem (inside the caller's transaction) and return its locked row with
+    the new stage set. A firm's problem moves through the frame (row lock, re-check,
+    event, audit); a town's or park's by the desk's own check on the locked row."""
+    if problem.application is not None:
+        app = frame.application_transition(
+            actor=actor,
+            application=problem.application,
+            to=to,
+            on=day,
+            note=note,
+            expected_stage=expected_stage,
+            via=via,
+        )
+        obj = Problem.objects.select_for_update(of=("self",)).get(pk=problem.pk)
+        obj.application = app
+        obj.stage = app.stage
+        return obj
+    obj = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("visit", "region")
+        .get(pk=problem.pk)
+    )
+    if obj.stage != expected_stage:
+        raise Conflict("该问题已被他人处理，请刷新页面后重试")
+    require(permissions.can_move_area_problem(actor, obj, to))
+    obj.stage = to
+    return obj
+
+
+def _area_people(problem: Problem) -> Any:
+    """Who confirms a town's or park's problem: the visitor and the area's officers."""
+    visitor = problem.visit.visitor_id if problem.visit is not None else None
+    return User.objects.filter(
+        Q(pk=visitor or 0) | Q(role="officer", region=problem.region), is_active=True
+    )
 
 
 def problem_assign(
@@ -552,27 +688,29 @@ def problem_assign(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """交办: the department (and the person) who answers for it, and a deadline."""
+    """交办: the department (and the person) who answers for it, and a deadline (by
+    default the category's time limit in working days of the problem's county)."""
     department = _text(department, "department", "责任部门", 60)
     day = on or periods.today()
-    if due_on is None or due_on < day:
+    if due_on is None:
+        due_on = workdays.problem_due(problem, day)
+    if due_on < day:
         raise invalid("due_on", "办结期限", "请填写不早于交办日期的期限")
     if assignee is not None and role_of(assignee) not in ("staff", "officer", "helper"):
         raise invalid("assignee", "责任人", "请选择科技局、园区/乡镇人员或帮办员")
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=ASSIGNED,
-            on=day,
             note=f"交办{department}"
             + (f"（{assignee}）" if assignee else "")
             + (f"：{note}" if note else ""),
             expected_stage=RAISED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         obj.department, obj.assignee, obj.assigned_on, obj.due_on = (
             department,
             assignee,
@@ -580,49 +718,58 @@ def problem_assign(
             due_on,
         )
         obj.save()
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
         notify.notice(
             assignee,
             "problem",
-            f"交办企业难题：{app.enterprise.name}「{obj.short}」，请于{due_on:%Y-%m-%d}前办结",
+            f"交办问题：{obj.target_name}「{obj.short}」，请于{due_on:%Y-%m-%d}前办结",
             _problem_url(obj),
-            f"prob-{obj.pk}-{app.version}",
+            f"prob-{obj.pk}-{obj.stage}-{obj.reopen_count}",
         )
-    problem.application.stage = app.stage
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 
 def problem_resolve(
     *, actor: Any, problem: Problem, resolution: str, on: dt.date | None = None, via: str = "web"
 ) -> Problem:
-    """办结: what was done; the enterprise is asked to confirm."""
+    """办结: what was done; the enterprise (for a town's or park's problem, the visiting
+    unit) is asked to confirm."""
     resolution = _text(resolution, "resolution", "办理结果", 1000)
     if role_of(actor) == "helper":
         raise PermissionDenied("企业难题由交办的部门办结")
     day = on or periods.today()
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=SOLVED,
-            on=day,
             note=resolution[:300],
             expected_stage=ASSIGNED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         obj.resolution, obj.resolved_on = resolution, day
-        obj.save(update_fields=["resolution", "resolved_on"])
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
-        notify.notices_to(
-            User.objects.filter(membership__enterprise_id=app.enterprise_id),
-            "confirm",
-            f"企业难题「{obj.short}」已办结，请确认是否解决",
-            _problem_url(obj),
-            f"confirm-{obj.pk}-{app.version}",
+        obj.save()
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
+        who = (
+            User.objects.filter(membership__enterprise_id=obj.application.firm_id)
+            if obj.application is not None
+            else _area_people(obj)
         )
-    problem.application.stage = app.stage
+        notify.notices_to(
+            who,
+            "confirm",
+            f"问题「{obj.short}」已办结，请确认是否解决",
+            _problem_url(obj),
+            f"confirm-{obj.pk}-{obj.reopen_count}",
+        )
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 
@@ -635,23 +782,24 @@ def problem_confirm(
     on: dt.date | None = None,
     via: str = "web",
 ) -> Problem:
-    """The enterprise confirms the problem solved (已解决), or says it is not, which sends
-    it back to the department (reopened, counted)."""
+    """The enterprise (for a town's or park's problem, the visiting unit) confirms the
+    problem solved (已解决), or says it is not, which sends it back to the department
+    (reopened, counted)."""
     day = on or periods.today()
-    comment = _text(comment, "comment", "企业意见", 300, required=not solved)
+    who = "企业" if problem.application is not None else "走访单位"
+    comment = _text(comment, "comment", f"{who}意见", 300, required=not solved)
     with transaction.atomic():
-        app = frame.application_transition(
+        before = snapshot(Problem.objects.get(pk=problem.pk))
+        obj = _problem_move(
             actor=actor,
-            application=problem.application,
+            problem=problem,
             to=CLOSED if solved else ASSIGNED,
-            on=day,
-            note=("企业确认已解决" if solved else "企业认为未解决，退回重办")
+            note=(f"{who}确认已解决" if solved else f"{who}认为未解决，退回重办")
             + (f"：{comment}" if comment else ""),
             expected_stage=SOLVED,
+            day=day,
             via=via,
         )
-        obj = Problem.objects.select_for_update().get(pk=problem.pk)
-        before = snapshot(obj)
         if solved:
             obj.closed_on, obj.confirmed_by = day, actor
             obj.objection = comment if comment else obj.objection
@@ -661,13 +809,15 @@ def problem_confirm(
             notify.notice(
                 obj.assignee,
                 "problem",
-                f"企业认为未解决，退回重办：{app.enterprise.name}「{obj.short}」",
+                f"{who}认为未解决，退回重办：{obj.target_name}「{obj.short}」",
                 _problem_url(obj),
-                f"reopen-{obj.pk}-{app.version}",
+                f"reopen-{obj.pk}-{obj.reopen_count}",
             )
         obj.save()
-        _audit(actor, "update", obj, before, enterprise_id=app.enterprise_id, via=via)
-    problem.application.stage = app.stage
+        _audit(actor, "update", obj, before, enterprise_id=_firm_id(obj), via=via)
+    problem.stage = obj.stage
+    if problem.application is not None:
+        problem.application.stage = obj.stage
     return obj
 
 
@@ -739,9 +889,16 @@ def linkage_remove(*, actor: Any, linkage: Linkage, via: str = "web") -> None:
 # -- configuration (data the bureau edits) ---------------------------------------------
 
 
+def _configure(actor: Any, county: Region | None) -> Region:
+    require(permissions.can_configure(actor, county))
+    assert county is not None
+    return county
+
+
 def request_type_save(
     *,
     actor: Any,
+    county: Region | None,
     name: str,
     deadline_days: int | None,
     key: str = "",
@@ -750,29 +907,38 @@ def request_type_save(
     request_type: RequestType | None = None,
     via: str = "web",
 ) -> RequestType:
-    require(permissions.can_manage(actor))
+    """Add a request type to `county`, or change one of its types."""
+    county = _configure(actor, county)
+    if request_type is not None and request_type.county_id != county.pk:
+        raise PermissionDenied(f"该服务类型不属于{county.name}")
     name = _text(name, "name", "服务类型", 30)
     if deadline_days is None or not 1 <= deadline_days <= 120:
         raise invalid("deadline_days", "办理时限（工作日）", "应为1–120")
     description = _text(description, "description", "说明", 200, required=False)
+    types = RequestType.objects.filter(county=county)
     with transaction.atomic():
         if request_type is None:
-            if RequestType.objects.filter(name=name).exists():
+            if types.filter(name=name).exists():
                 raise invalid("name", "服务类型", f"“{name}”已存在")
-            key = key.strip() or f"t{RequestType.objects.count() + 1}"
+            n = types.count()
+            key = key.strip() or f"t{n + 1}"
+            while types.filter(key=key).exists():
+                n += 1
+                key = f"t{n + 1}"
             obj = RequestType.objects.create(
+                county=county,
                 key=key[:20],
                 name=name,
                 deadline_days=deadline_days,
                 description=description,
                 active=active,
-                sort_order=100 + RequestType.objects.count(),
+                sort_order=100 + n,
             )
             _audit(actor, "create", obj, via=via)
             return obj
         obj = RequestType.objects.select_for_update().get(pk=request_type.pk)
         before = snapshot(obj)
-        if RequestType.objects.filter(name=name).exclude(pk=obj.pk).exists():
+        if types.filter(name=name).exclude(pk=obj.pk).exists():
             raise invalid("name", "服务类型", f"“{name}”已存在")
         obj.name, obj.deadline_days, obj.description, obj.active = (
             name,
@@ -788,27 +954,37 @@ def request_type_save(
 def routing_rule_add(
     *,
     actor: Any,
+    county: Region | None,
     helper: User | None,
     request_type: RequestType | None = None,
     region: Region | None = None,
     priority: int = 100,
     via: str = "web",
 ) -> RoutingRule:
-    require(permissions.can_manage(actor))
+    """A routing rule of `county` (its type and area must be the county's)."""
+    county = _configure(actor, county)
     if helper is None or role_of(helper) != "helper":
         raise invalid("helper", "帮办员", "请选择帮办员")
+    if request_type is not None and request_type.county_id != county.pk:
+        raise invalid("request_type", "服务类型", f"请选择{county.name}的服务类型")
     if region is not None:
         require(permissions.can_visit_area(actor, region))
+        if not county.contains(region):
+            raise invalid("area", "区域", f"请选择{county.name}的乡镇（园区）")
     with transaction.atomic():
         rule = RoutingRule.objects.create(
-            helper=helper, request_type=request_type, region=region, priority=priority
+            county=county,
+            helper=helper,
+            request_type=request_type,
+            region=region,
+            priority=priority,
         )
         _audit(actor, "create", rule, via=via)
     return rule
 
 
 def routing_rule_remove(*, actor: Any, rule: RoutingRule, via: str = "web") -> None:
-    require(permissions.can_manage(actor))
+    _configure(actor, rule.county)
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=rule, before=snapshot(rule), via=via)
         rule.delete()
@@ -831,16 +1007,23 @@ def helper_leader_set(
 
 
 def workday_override_save(
-    *, actor: Any, day: dt.date | None, is_workday: bool, note: str = "", via: str = "web"
+    *,
+    actor: Any,
+    county: Region | None,
+    day: dt.date | None,
+    is_workday: bool,
+    note: str = "",
+    via: str = "web",
 ) -> WorkdayOverride:
-    require(permissions.can_manage(actor))
+    """Declare `day` a working or a rest day in `county` (its deadlines only)."""
+    county = _configure(actor, county)
     if day is None:
         raise invalid("day", "日期", "请填写日期")
     note = _text(note, "note", "说明", 60, required=False)
     with transaction.atomic():
-        obj = WorkdayOverride.objects.select_for_update().filter(day=day).first()
+        obj = WorkdayOverride.objects.select_for_update().filter(county=county, day=day).first()
         before = snapshot(obj) if obj else None
-        obj = obj or WorkdayOverride(day=day)
+        obj = obj or WorkdayOverride(county=county, day=day)
         obj.is_workday, obj.note = is_workday, note
         obj.save()
         _audit(actor, "update" if before else "create", obj, before, via=via)
@@ -848,10 +1031,54 @@ def workday_override_save(
 
 
 def workday_override_remove(*, actor: Any, override: WorkdayOverride, via: str = "web") -> None:
-    require(permissions.can_manage(actor))
+    _configure(actor, override.county)
     with transaction.atomic():
         audit_log(actor=actor, action="delete", obj=override, before=snapshot(override), via=via)
         override.delete()
+
+
+def problem_limit_save(
+    *,
+    actor: Any,
+    county: Region | None,
+    category: str,
+    deadline_days: int | None,
+    via: str = "web",
+) -> ProblemLimit:
+    """The time limit of a problem category in `county` (working days from 交办)."""
+    county = _configure(actor, county)
+    if category not in Problem.Category.values:
+        raise invalid("category", "问题类别", "请选择问题类别")
+    if deadline_days is None or not 1 <= deadline_days <= 250:
+        raise invalid("deadline_days", "办结时限（工作日）", "应为1–250")
+    with transaction.atomic():
+        obj = (
+            ProblemLimit.objects.select_for_update()
+            .filter(county=county, category=category)
+            .first()
+        )
+        before = snapshot(obj) if obj else None
+        obj = obj or ProblemLimit(county=county, category=category)
+        obj.deadline_days = deadline_days
+        obj.save()
+        _audit(actor, "update" if before else "create", obj, before, via=via)
+    return obj
+
+
+def county_settings_save(
+    *, actor: Any, county: Region | None, visit_overlap_days: int | None, via: str = "web"
+) -> CountySettings:
+    """The county's settings: the overlap window of visits (days)."""
+    county = _configure(actor, county)
+    if visit_overlap_days is None or not 1 <= visit_overlap_days <= 365:
+        raise invalid("visit_overlap_days", "重复走访提示天数", "应为1–365天")
+    with transaction.atomic():
+        obj, created = CountySettings.objects.select_for_update().get_or_create(county=county)
+        before = None if created else snapshot(obj)
+        obj.visit_overlap_days = visit_overlap_days
+        obj.save()
+        _audit(actor, "create" if created else "update", obj, before, via=via)
+    return obj
 
 
 def notices_read(*, actor: Any) -> int:

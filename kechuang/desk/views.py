@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
-from kechuang.core.errors import DomainError, ValidationFailed
+from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing, require, text_param, year_param
 from kechuang.desk import permissions, selectors, services
 from kechuang.desk.models import DeskVisit, Problem, ServiceRequest
@@ -119,7 +119,9 @@ REQUESTS = Listing(
         Filter(
             "type",
             "服务类型",
-            choices=lambda request: [(t.key, t.name) for t in selectors.request_types()],
+            choices=lambda request: [
+                (t.key, t.name) for t in selectors.request_types(selectors.county_for(request.user))
+            ],
         ),
         Filter(
             "flag",
@@ -129,6 +131,7 @@ REQUESTS = Listing(
     ],
     default_sort="-filed_on",
     page_size=50,
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -158,7 +161,9 @@ def requests(request: HttpRequest) -> HttpResponse:
 @desk_user
 def request_new(request: HttpRequest) -> HttpResponse:
     own = selectors.own_enterprise(request.user)
-    types = list(selectors.request_types())
+    types = list(
+        selectors.request_types(selectors.county_for(request.user, text_param(request, "county")))
+    )
     if request.method == "POST":
         firm = own or selectors.enterprise_lookup(
             request.user, text_param(request, "enterprise", 100)
@@ -171,7 +176,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 lambda: services.request_file(
                     actor=request.user,
                     enterprise=firm,
-                    request_type=selectors.request_type_get(request.POST.get("request_type")),
+                    request_type=selectors.request_type_for(firm, request.POST.get("request_type")),
                     title=request.POST.get("title", ""),
                     description=request.POST.get("description", ""),
                     channel=request.POST.get("channel", ""),
@@ -286,7 +291,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(permissions.can_manage(request.user))
         done = services.requests_escalate()
-        messages.success(request, f"已检查逾期诉求：升级督办 {len(done)} 件")
+        late = services.problems_escalate()
+        messages.success(request, f"已检查逾期：升级督办 诉求 {len(done)} 件、问题 {len(late)} 个")
         return redirect("desk:queue")
     day = periods.today()
     rows = [(r, selectors.due_flag(r, day)) for r in selectors.work_queue(request.user, day)[:200]]
@@ -299,7 +305,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             overdue=sum(1 for _, f in rows if f == "逾期"),
             review=list(selectors.awaiting_review(request.user)[:50]),
             notices=selectors.notices(request.user),
-            unknown_year=selectors.unknown_calendar_year(day),
+            unknown_year=selectors.unknown_calendar_year(day, selectors.county_for(request.user)),
         ),
     )
 
@@ -357,6 +363,7 @@ VISITS = Listing(
     ],
     default_sort="-visited_on",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -440,6 +447,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _ctx(
             request,
             v=visit,
+            can_raise=visit.enterprise is not None
+            or permissions.can_raise_on_area_visit(request.user, visit)[0],
             problems=selectors.problems_of_visit(request.user, visit),
             categories=Problem.Category.choices,
         ),
@@ -455,19 +464,20 @@ PROBLEMS = Listing(
     columns=[
         Column("raised_on", "提出日期", sort="raised_on"),
         Column(
-            "application.enterprise.name",
-            "企业",
+            "target_name",
+            "企业（走访对象）",
             sort="application__enterprise__name",
             link=lambda p: reverse("desk:problem", args=[p.pk]),
         ),
-        Column("application.enterprise.region.name", "乡镇（园区）"),
+        Column("region.name", "乡镇（园区）"),
         Column("get_category_display", "类别"),
         Column("description", "问题描述"),
         Column("visit.visitor_name", "走访人"),
         Column("department", "责任部门"),
         Column("assignee", "责任人", value=lambda p: str(p.assignee) if p.assignee else ""),
         Column("due_on", "办结期限", sort="due_on"),
-        Column("application.stage_label", "状态"),
+        Column("flag", "提醒", value=lambda p: selectors.problem_flag(p, periods.today())),
+        Column("stage_label", "状态"),
         Column("resolution", "办理结果"),
         Column("closed_on", "确认解决日期"),
         Column("reopen_count", "退回次数", css="num"),
@@ -478,6 +488,7 @@ PROBLEMS = Listing(
     ],
     default_sort="-raised_on",
     page_size=50,
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -556,11 +567,14 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             p=problem,
             events=selectors.events_of(problem),
-            can_assign="assigned" in nexts and problem.application.stage == "raised",
+            can_assign="assigned" in nexts and problem.stage == "raised",
             can_resolve="solved" in nexts,
             can_confirm="closed" in nexts,
             people=list(selectors.people_choices(request.user)) if "assigned" in nexts else [],
-            due_default=periods.today(),
+            due_default=selectors.problem_due(problem, periods.today())
+            if problem.stage == "raised"
+            else None,
+            flag=selectors.problem_flag(problem, periods.today()),
         ),
     )
 
@@ -653,6 +667,9 @@ def measures(request: HttpRequest) -> HttpResponse:
 @bureau
 def settings_page(request: HttpRequest) -> HttpResponse:
     year = periods.today().year
+    county = selectors.county_for(request.user, text_param(request, "county", 12))
+    if county is None:
+        raise NotFound("请先设置本局所属县（市、区）")
     if request.method == "POST":
         form = request.POST.get("form", "")
         if form == "type":
@@ -660,6 +677,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.request_type_save(
                     actor=request.user,
+                    county=county,
                     name=request.POST.get("name", ""),
                     deadline_days=_int(request.POST.get("deadline_days", "")),
                     description=request.POST.get("description", ""),
@@ -673,6 +691,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.routing_rule_add(
                     actor=request.user,
+                    county=county,
                     helper=selectors.helper_choice(request.POST.get("helper")),
                     request_type=selectors.request_type_get(request.POST.get("request_type")),
                     region=selectors.area_choice(request.user, text_param(request, "area", 12)),
@@ -695,33 +714,61 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.workday_override_save(
                     actor=request.user,
+                    county=county,
                     day=periods.parse_date(request.POST.get("day")),
                     is_workday=request.POST.get("is_workday") == "1",
                     note=request.POST.get("note", ""),
                 ),
                 "工作日调整已保存",
             )
-        return redirect("desk:settings")
+        elif form == "limit":
+            _run(
+                request,
+                lambda: services.problem_limit_save(
+                    actor=request.user,
+                    county=county,
+                    category=request.POST.get("category", ""),
+                    deadline_days=_int(request.POST.get("deadline_days", "")),
+                ),
+                "问题办结时限已保存",
+            )
+        elif form == "settings":
+            _run(
+                request,
+                lambda: services.county_settings_save(
+                    actor=request.user,
+                    county=county,
+                    visit_overlap_days=_int(request.POST.get("visit_overlap_days", "")),
+                ),
+                "设置已保存",
+            )
+        return redirect(_settings_url(county))
     return render(
-        request, "desk/settings.html", _ctx(request, **selectors.config(request.user, year))
+        request,
+        "desk/settings.html",
+        _ctx(request, **selectors.config(request.user, county, year)),
     )
+
+
+def _settings_url(county: Any) -> str:
+    return f"{reverse('desk:settings')}?county={county.code}"
 
 
 @bureau
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = selectors.rule_get(pk)
+    rule = selectors.rule_get(actor=request.user, pk=pk)
     _run(request, lambda: services.routing_rule_remove(actor=request.user, rule=rule), "已删除")
-    return redirect("desk:settings")
+    return redirect(_settings_url(rule.county))
 
 
 @bureau
 @require_POST
 def override_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    found = selectors.override_get(pk)
+    found = selectors.override_get(actor=request.user, pk=pk)
     _run(
         request,
         lambda: services.workday_override_remove(actor=request.user, override=found),
         "已删除",
     )
-    return redirect("desk:settings")
+    return redirect(_settings_url(found.county))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from kechuang.core.registry import ApiMount, NavItem, TodoItem, TodoSource, UrlMount
+from kechuang.core.registry import TOP, ApiMount, NavItem, TodoItem, TodoSource, UrlMount
 
 NAV = [
     NavItem(
@@ -13,6 +13,7 @@ NAV = [
         order=10,
         visible=lambda user: bool(getattr(user, "is_authenticated", False)),
         app_name="enterprises",
+        group=TOP,
     ),
 ]
 URLS = [

@@ -292,7 +292,9 @@ def complete_year(actor: Any) -> int | None:
     if scope is None:
         active, per_year = _year_coverage(actor)
     else:
-        active, per_year = registry_memo("facts-coverage", scope, lambda: _year_coverage(actor))
+        active, per_year = registry_memo(
+            "facts-coverage", scope, lambda: _year_coverage(actor), _scope_path(scope)
+        )
     if not per_year:
         return latest_fiscal_year(actor)
     this_year = periods.today().year
@@ -310,6 +312,11 @@ def _cache_scope(actor: Any) -> str | None:
         return "*"
     region = scope_region(actor)
     return region.path if region is not None else None
+
+
+def _scope_path(scope: str) -> str:
+    """The region path whose writes a scope's cached figures follow ("*": all)."""
+    return "" if scope == "*" else scope
 
 
 def _year_coverage(actor: Any) -> tuple[int, list[tuple[int, int]]]:
@@ -522,6 +529,7 @@ def expiring_certificate_count(actor: Any, day: dt.date, days: int = EXPIRING_DA
         "expiring-certificates",
         f"{scope}@{day.isoformat()}+{days}",
         lambda: expiring_certificates(actor, day, days).count(),
+        _scope_path(scope),
     )
 
 

@@ -62,6 +62,7 @@ FUNDS = Listing(
     ],
     default_sort="-paid_on",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 RELIEFS = Listing(
     name="finance_reliefs",
@@ -91,6 +92,7 @@ RELIEFS = Listing(
     ],
     default_sort="-amount_yuan",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 LOANS = Listing(
     name="finance_loans",
@@ -125,6 +127,7 @@ LOANS = Listing(
     ],
     default_sort="-granted_on",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 

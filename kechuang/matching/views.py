@@ -115,6 +115,7 @@ DEMANDS = Listing(
         Filter("q", "名称/企业", kind="text"),
     ],
     default_sort="-posted_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -458,6 +459,7 @@ INTRODUCTIONS = Listing(
         Column("met_on", "会面日期"),
     ],
     filters=[Filter("stage", "环节", choices=WORKFLOW.choices())],
+    attributes="application.enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -565,6 +567,7 @@ AGREEMENTS = Listing(
     ],
     default_sort="-signed_on",
     decorate=lambda rows, f: _with_quality(rows),
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 

@@ -13,9 +13,11 @@ from typing import Any
 from kechuang.accounts.scoping import role_of
 from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
+    ApiMount,
     DemoPhase,
     EnterpriseAttribute,
     NavItem,
+    SearchSource,
     TodoItem,
     TodoSource,
     UrlMount,
@@ -23,7 +25,12 @@ from kechuang.core.registry import (
 from kechuang.core.roles import is_staff_or_officer
 from kechuang.platforms import importing, sheets
 from kechuang.platforms.panels import PANEL
-from kechuang.platforms.workflow import WORKFLOW
+from kechuang.platforms.workflow import (
+    RECOGNITION_WORKFLOW,
+    RECOMMENDATION_WORKFLOW,
+    TALENT_WORKFLOW,
+    WORKFLOW,
+)
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
 
 
@@ -214,7 +221,7 @@ def _campaign_count(actor: Any, day: dt.date) -> int:
     return pending_entries(actor).count()
 
 
-WORKFLOWS = [WORKFLOW]
+WORKFLOWS = [WORKFLOW, RECOGNITION_WORKFLOW, TALENT_WORKFLOW, RECOMMENDATION_WORKFLOW]
 NAV = [
     NavItem(
         "platforms",
@@ -227,6 +234,7 @@ NAV = [
     )
 ]
 PANELS = [PANEL]
+API = [ApiMount("/platforms", "kechuang.platforms.api")]
 URLS = [UrlMount("platforms/", "kechuang.platforms.urls")]
 ATTRIBUTES = [
     EnterpriseAttribute(
@@ -322,7 +330,21 @@ IMPORTS = [
     ),
     *sheets.kinds(),
 ]
-DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=400)]
+# before 产学研 (400), whose demo builds the search index the commissioners are part of
+DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=390)]
+
+
+def _commissioner_documents(refs: Any) -> Any:
+    from kechuang.platforms.selectors import commissioner_documents
+
+    return commissioner_documents(refs)
+
+
+# Commissioners on the roll in the one 产学研 search box, proposed for technology demands
+# (indexed when the index is rebuilt: `kechuang search_reindex`, the demo).
+SEARCH = [
+    SearchSource("commissioner", "科技特派员", _commissioner_documents, matchable=True, order=15)
+]
 TODO = [
     TodoSource(
         key="platforms-decisions",

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from kechuang.accounts.models import Region
 from kechuang.enterprises.models import Certificate, Enterprise
@@ -364,7 +365,170 @@ def _load(actor: Any, county: Region) -> int:
 
     # -- tech commissioners and the 核实再登记 campaigns ---------------------------------------
     n += _commissioners(actor, rng, person, areas or [county], county, firms)
+    # last, drawing nothing from `rng`: the figures above stay those of the seed
+    n += _workflow_history(county, strong, areas or [county])
     return n
+
+
+def _workflow_history(county: Region, strong: list[Enterprise], areas: list[Region]) -> int:
+    """The recognition, talent and recommendation applications of the records above
+    (as migration platforms 0003 gives existing rows), and a few still in progress."""
+    from kechuang.platforms.services import decided_history
+    from kechuang.platforms.workflow import RECOGNITION, RECOMMENDATION, TALENT
+
+    path = county.path
+    n = 0
+    insts = list(
+        RdInstitution.objects.filter(
+            Q(enterprise__region__path__startswith=path) | Q(carrier__region__path__startswith=path)
+        ).select_related("carrier")
+    )
+    carriers = list(Carrier.objects.filter(region__path__startswith=path))
+    items: list[dict[str, Any]] = [
+        {
+            "enterprise_id": i.enterprise_id,
+            "region_id": i.carrier.region_id if i.carrier else None,
+            "applicant": i.carrier.name if i.carrier else "",
+            "year": i.approved_on.year,
+            "stage": "recognised",
+            "kind": "institution",
+            "unique_key": f"institution:{i.name}",
+            "title": i.name,
+            "data": {"kind": i.kind, "level": i.level, "carrier": i.carrier_id, "operator": ""},
+            "on": i.approved_on,
+        }
+        for i in insts
+    ] + [
+        {
+            "region_id": c.region_id,
+            "applicant": c.operator,
+            "year": c.recognised_on.year,
+            "stage": "recognised",
+            "kind": "carrier",
+            "unique_key": f"carrier:{c.name}",
+            "title": c.name,
+            "data": {"kind": c.kind, "level": c.level, "carrier": None, "operator": c.operator},
+            "on": c.recognised_on,
+        }
+        for c in carriers
+    ]
+    made = decided_history(programme=RECOGNITION, items=items)
+    for inst, app in zip(insts, made[: len(insts)], strict=True):
+        inst.application = app
+    for carrier, app in zip(carriers, made[len(insts) :], strict=True):
+        carrier.application = app
+    RdInstitution.objects.bulk_update(insts, ["application"])
+    Carrier.objects.bulk_update(carriers, ["application"])
+    n += len(made)
+    # two applications for recognition in progress
+    pending: list[dict[str, Any]] = []
+    if strong:
+        firm = strong[-1]
+        pending.append(
+            {
+                "enterprise_id": firm.pk,
+                "year": 2021,
+                "stage": "recommended",
+                "kind": "institution",
+                "unique_key": f"institution:{firm.name[:12]}工程技术研究中心",
+                "title": f"{firm.name.replace('有限公司', '')}工程技术研究中心"[:120],
+                "data": {"kind": "engineering", "level": "city", "carrier": None, "operator": ""},
+                "on": _d(2021, 4, 12),
+                "decided_on": _d(2021, 4, 26),
+            }
+        )
+    pending.append(
+        {
+            "region_id": areas[-1].pk,
+            "applicant": f"{areas[-1].name}人民政府",
+            "year": 2021,
+            "stage": "applied",
+            "kind": "carrier",
+            "unique_key": f"carrier:{areas[-1].name}众创空间",
+            "title": f"{areas[-1].name}众创空间",
+            "data": {"kind": "makerspace", "level": "county", "carrier": None, "operator": ""},
+            "on": _d(2021, 5, 18),
+        }
+    )
+    pending[-1]["data"]["operator"] = pending[-1]["applicant"]
+    n += len(decided_history(programme=RECOGNITION, items=pending, by_name="园区/乡镇"))
+
+    people = list(
+        Talent.objects.filter(
+            Q(enterprise__region__path__startswith=path) | Q(carrier__region__path__startswith=path)
+        ).select_related("carrier")
+    )
+    labels = dict(Talent.Programme.choices)
+    items = [
+        {
+            "enterprise_id": t.enterprise_id,
+            "region_id": t.carrier.region_id if t.carrier else None,
+            "applicant": t.name,
+            "year": t.year,
+            "stage": "selected",
+            "kind": t.programme,
+            "unique_key": f"{t.programme}:{t.year}:{t.name}:{t.pk}",
+            "title": f"{t.name}（{labels[t.programme]}）",
+            "data": {"name": t.name, "field": t.field, "carrier": t.carrier_id},
+            "on": dt.date(t.year, 12, 31) if t.year < 2021 else _d(2021, 3, 31),
+        }
+        for t in people
+    ]
+    made = decided_history(programme=TALENT, items=items)
+    for t, app in zip(people, made, strict=True):
+        t.application = app
+    Talent.objects.bulk_update(people, ["application"])
+    n += len(made)
+    # three put forward for 2021 and not yet decided
+    pending = [
+        {
+            "enterprise_id": firm.pk,
+            "applicant": name,
+            "year": 2021,
+            "stage": stage,
+            "kind": programme,
+            "unique_key": f"{programme}:2021:{name}",
+            "title": f"{name}（{labels[programme]}）",
+            "data": {"name": name, "field": field, "carrier": None},
+            "on": _d(2021, 5, 10),
+            "decided_on": _d(2021, 5, 28),
+        }
+        for firm, name, programme, field, stage in zip(
+            strong[:3],
+            ("周明远", "钱思源", "孙立诚"),
+            ("provincial", "national", "city"),
+            ("新材料", "精细化工", "智能装备"),
+            ("recommended", "applied", "applied"),
+            strict=False,
+        )
+    ]
+    n += len(decided_history(programme=TALENT, items=pending, by_name="园区/乡镇"))
+
+    stage = {"recommended": "recommended", "declined": "declined"}
+    recommended = list(
+        Commissioner.objects.filter(
+            region__path__startswith=path, recommended_on__isnull=False
+        ).order_by("pk")
+    )
+    items = [
+        {
+            "region_id": c.region_id,
+            "applicant": f"{c.name}（{c.institution}）",
+            "year": c.recommended_on.year if c.recommended_on else 2020,
+            "stage": stage.get(c.status, "accepted"),
+            "unique_key": f"commissioner:{c.pk}",
+            "title": f"推荐科技特派员：{c.name}",
+            "data": {"commissioner": c.pk, "expertise": c.expertise},
+            "on": c.recommended_on,
+            "decided_on": c.registered_on,
+        }
+        for c in recommended
+    ]
+    made = decided_history(programme=RECOMMENDATION, items=items)
+    for c, app in zip(recommended, made, strict=True):
+        c.recommendation = app
+    Commissioner.objects.bulk_update(recommended, ["recommendation"])
+    return n + len(made)
 
 
 def _plan_projects(

@@ -104,6 +104,14 @@ class Carrier(models.Model):
     )
     recognised_on = models.DateField("认定日期")
     note = models.CharField("备注", max_length=200, blank=True)
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="认定申报",
+    )
 
     objects = PlatformQuerySet.as_manager()
     enterprise_path = None  # scoped by region
@@ -154,6 +162,14 @@ class RdInstitution(models.Model):
     document = models.CharField("批准文号", max_length=80, blank=True)
     next_review_on = models.DateField("下次绩效考评", null=True, blank=True)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="认定申报",
+    )
 
     objects = PlatformQuerySet.as_manager()
     enterprise_path = "enterprise__"
@@ -295,6 +311,14 @@ class Talent(models.Model):
         related_name="talent",
         verbose_name="所在载体",
     )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="人才计划申报",
+    )
 
     objects = PlatformQuerySet.as_manager()
     enterprise_path = "enterprise__"
@@ -351,6 +375,14 @@ class Commissioner(models.Model):
     lapsed_on = models.DateField("注销日期", null=True, blank=True)
     enterprises = models.ManyToManyField(
         "enterprises.Enterprise", related_name="+", blank=True, verbose_name="服务企业"
+    )
+    recommendation = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="推荐申报",
     )
 
     objects = PlatformQuerySet.as_manager()

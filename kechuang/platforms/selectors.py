@@ -4,13 +4,15 @@ counts behind the indicators (for a region's subtree and a year)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.core.errors import NotFound
+from kechuang.core.registry import SearchDocument
+from kechuang.core.sums import ExactSum
 from kechuang.enterprises.selectors import enterprise_get
 from kechuang.platforms.models import (
     LEVEL_RANK,
@@ -25,9 +27,16 @@ from kechuang.platforms.models import (
     ServiceRecord,
     Talent,
 )
-from kechuang.platforms.workflow import PROGRAMME
-from kechuang.programmes.models import ApplicationQuerySet, Award
-from kechuang.programmes.selectors import application_queryset
+from kechuang.platforms.workflow import PROGRAMME, RECOGNITION, RECOMMENDATION, TALENT
+from kechuang.programmes.models import (
+    Application,
+    ApplicationQuerySet,
+    Attachment,
+    Award,
+    Publicity,
+    PublicityEntry,
+)
+from kechuang.programmes.selectors import application_queryset, attachments_of, objections_of
 
 PROVINCIAL_OR_ABOVE = ("national", "provincial")
 APPLIED_LEVELS = ("provincial", "city")  # 申报省、市科技计划项目
@@ -128,14 +137,19 @@ def talent(*, actor: Any) -> QuerySet[Talent]:
     return Talent.objects.visible_to(actor).select_related("enterprise", "carrier")
 
 
+def talent_get(*, actor: Any, pk: int) -> Talent:
+    t: Talent = _get(talent(actor=actor), pk, "人才")
+    return t
+
+
 def projects(*, actor: Any) -> Any:
     qs = application_queryset(actor, PROGRAMME)
     return (
         PlanProject.objects.filter(pk__in=qs.values("pk"))
         .select_related("enterprise", "enterprise__region")
         .annotate(
-            granted=Sum("awards__amount_yuan"),
-            paid=Sum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
+            granted=ExactSum("awards__amount_yuan"),
+            paid=ExactSum("awards__amount_yuan", filter=Q(awards__paid_on__isnull=False)),
         )
     )
 
@@ -165,6 +179,112 @@ def project_page(*, actor: Any, pk: int) -> dict[str, Any]:
         "p": p,
         "events": list(p.events.select_related("application").order_by("on", "id")),
         "awards": list(Award.objects.filter(application=p).order_by("granted_on", "id")),
+        "attachments": list(attachments_of(p)),
+        "reviews": list(p.reviews.order_by("reviewed_on", "id")),
+        "listed_in": list(
+            PublicityEntry.objects.filter(application=p)
+            .select_related("publicity")
+            .order_by("-publicity__starts_on")
+        ),
+    }
+
+
+def project_document(*, actor: Any, pk: int) -> Attachment:
+    """A file of a science-plan project the actor may see (404 otherwise)."""
+    found: Attachment = _get(
+        Attachment.objects.filter(
+            application__programme=PROGRAMME,
+            application__in=application_queryset(actor, PROGRAMME).values("pk"),
+        ),
+        pk,
+        "附件",
+    )
+    return found
+
+
+def plan_publicities(*, actor: Any) -> QuerySet[Publicity]:
+    """The 立项 公示 with at least one project the actor may see."""
+    visible = application_queryset(actor, PROGRAMME).values("pk")
+    return (
+        Publicity.objects.filter(programme=PROGRAMME)
+        .filter(pk__in=PublicityEntry.objects.filter(application__in=visible).values("publicity"))
+        .annotate(n=Count("entries", distinct=True))
+        .order_by("-starts_on", "-id")
+    )
+
+
+def publishable_count(*, actor: Any, year: int) -> int:
+    return publishable_projects(actor=actor, year=year).count()
+
+
+def plan_publicity_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    pub: Publicity = _get(plan_publicities(actor=actor), pk, "公示")
+    visible = set(application_queryset(actor, PROGRAMME).values_list("pk", flat=True))
+    entries = [
+        e
+        for e in pub.entries.select_related("application", "application__enterprise").order_by(
+            "rank", "id"
+        )
+        if e.application_id in visible
+    ]
+    return {
+        "pub": pub,
+        "entries": entries,
+        "objections": list(objections_of(actor=actor, publicity=pub)),
+    }
+
+
+def publishable_projects(*, actor: Any, year: int) -> QuerySet[PlanProject]:
+    """Projects of the year at 立项 or after that no 公示 lists yet."""
+    qs: QuerySet[PlanProject] = (
+        projects(actor=actor)
+        .filter(year=year, stage__in=("approved", "midterm", "accepted"))
+        .exclude(publicity_entries__isnull=False)
+        .order_by("enterprise__name", "id")
+    )
+    return qs
+
+
+PLATFORM_PROGRAMMES = (RECOGNITION, TALENT, RECOMMENDATION)
+
+
+def platform_applications(
+    *,
+    actor: Any,
+    programme: str = "",
+    stage: str = "",
+    year: int | str | None = None,
+    q: str = "",
+) -> QuerySet[Application]:
+    """Recognition, talent and recommendation applications the actor may see (an
+    enterprise's as its firm is; one of a person or an institute by its region)."""
+    qs = (
+        Application.objects.filter(programme__in=PLATFORM_PROGRAMMES)
+        .visible_to(actor)
+        .select_related("enterprise", "enterprise__region", "region")
+        .annotate(last_on=Max("events__on"))
+    )
+    if programme in PLATFORM_PROGRAMMES:
+        qs = qs.filter(programme=programme)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if year:
+        qs = qs.filter(year=year)
+    if q.strip():
+        word = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(applicant__icontains=word)
+            | Q(enterprise__name__icontains=word)
+        )
+    return qs
+
+
+def platform_application_page(*, actor: Any, pk: int) -> dict[str, Any]:
+    app: Application = _get(platform_applications(actor=actor), pk, "申报")
+    return {
+        "a": app,
+        "events": list(app.events.select_related("application").order_by("on", "id")),
     }
 
 
@@ -400,14 +520,36 @@ def regions_for(actor: Any) -> list[Region]:
     return list(visible_regions(actor).order_by("path"))
 
 
-def dashboard(*, actor: Any) -> dict[str, Any]:
-    campaign = campaigns(actor).first()
+def dashboard(*, actor: Any, year: int | None = None) -> dict[str, Any]:
+    """The overview: what is on record, or — for a `year` — what the year added (研发机构
+    approved, carriers recognised, projects entering incubation, plan applications,
+    talent, commissioners recommended) and that year's 核实再登记."""
+    insts = institutions(actor=actor)
+    carriers_ = Carrier.objects.visible_to(actor)
+    incubating = incubated(actor=actor)
+    plans = application_queryset(actor, PROGRAMME)
+    people = talent(actor=actor)
+    found = campaigns(actor)
+    if year is None:
+        incubating = incubating.filter(status="incubating")
+    else:
+        insts = insts.filter(approved_on__year=year)
+        carriers_ = carriers_.filter(recognised_on__year=year)
+        incubating = incubating.filter(entered_on__year=year)
+        plans = plans.filter(year=year)
+        people = people.filter(year=year)
+        found = found.filter(year=year)
+    campaign = found.first()
     return {
-        "n_institutions": institutions(actor=actor).count(),
-        "n_carriers": Carrier.objects.visible_to(actor).count(),
-        "n_incubated": incubated(actor=actor).filter(status="incubating").count(),
-        "n_projects": application_queryset(actor, PROGRAMME).count(),
-        "n_talent": talent(actor=actor).count(),
+        "year": year,
+        "n_institutions": insts.count(),
+        "n_carriers": carriers_.count(),
+        "n_incubated": incubating.count(),
+        "n_projects": plans.count(),
+        "n_talent": people.count(),
+        "n_recommended": commissioners(actor=actor).filter(recommended_on__year=year).count()
+        if year is not None
+        else None,
         "roll": roll_counts(actor=actor),
         "campaign": campaign,
         "counts": campaign_counts(actor=actor, campaign=campaign) if campaign else None,
@@ -525,3 +667,35 @@ def commissioner_match(name: str, institution: str) -> Commissioner | None:
         name=name, institution=institution
     ).first()
     return found
+
+
+# -- the 产学研 search box (the SEARCH contribution) ------------------------------------------
+
+
+def commissioner_documents(refs: Sequence[int] | None) -> Iterable[SearchDocument]:
+    """Commissioners on the roll (在册) as search documents: name, 派出单位, expertise and
+    the enterprises they serve; matchable for a technology demand."""
+    from django.urls import reverse
+
+    qs = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE).select_related("region")
+    if refs is not None:
+        qs = qs.filter(pk__in=list(refs))
+    qs = qs.prefetch_related("enterprises")
+    for c in qs.order_by("pk").iterator(chunk_size=2000):
+        served = [e.name for e in c.enterprises.all()]
+        yield SearchDocument(
+            ref=c.pk,
+            title=f"{c.name}（{c.institution}）",
+            text=f"{c.expertise} {c.institution} 科技特派员 {' '.join(served)}",
+            url=reverse("platforms:commissioner", args=[c.pk]),
+            summary=f"科技特派员 · {c.expertise} · 服务{c.region.name}"
+            + (f" · 服务企业{len(served)}家" if served else ""),
+        )
+
+
+def page_of(
+    qs: QuerySet[Any], *, page: int, size: int, order: Sequence[str]
+) -> tuple[int, list[Any]]:
+    """(count, the page's rows in `order`) for the API's paging."""
+    ordered = qs.order_by(*order)
+    return qs.count(), list(ordered[(page - 1) * size : page * size])

@@ -32,9 +32,12 @@ from kechuang.platforms.models import (
     ServiceRecord,
     Talent,
 )
-from kechuang.platforms.workflow import PROGRAMME
+from kechuang.platforms.workflow import PROGRAMME, RECOGNITION, RECOMMENDATION, TALENT
 from kechuang.programmes import services as frame
+from kechuang.programmes.models import Application, Attachment, Event, Publicity
+from kechuang.programmes.models import Review as ProgrammeReview
 from kechuang.programmes.permissions import in_scope
+from kechuang.programmes.workflow import Move
 
 LEVEL_KEYS = {k for k, _ in LEVELS}
 PLAN_LEVELS = [("national", "国家级"), ("provincial", "省级"), ("city", "市级")]
@@ -450,6 +453,86 @@ def project_fund(
     return award
 
 
+# -- projects: attachments, reviews, the 立项 公示 (the frame's) -----------------------------
+
+
+def project_attach(
+    *, actor: Any, project: PlanProject, file: Any, title: str = "", via: str = "web"
+) -> Attachment:
+    """A file kept with a project (申报书、合同、验收材料…): the frame checks the
+    type, the size and the scope, and stores it privately."""
+    if file is None:
+        raise _invalid("file", "附件", "请选择文件")
+    return frame.attachment_add(
+        actor=actor,
+        enterprise=project.enterprise,
+        application=project,
+        file=file,
+        title=title.strip(),
+        via=via,
+    )
+
+
+def project_review(
+    *,
+    actor: Any,
+    project: PlanProject,
+    reviewed_on: dt.date,
+    opinion: str,
+    score: Any = None,
+    reviewer_name: str = "",
+    via: str = "web",
+) -> ProgrammeReview:
+    """An expert's or the bureau's review of a project: a score (0–100) and an opinion."""
+    value: Decimal | None = None
+    if score not in (None, ""):
+        try:
+            value = Decimal(str(score).strip())
+        except ArithmeticError:
+            raise _invalid("score", "评分", f"“{score}”不是数字") from None
+        if not value.is_finite():
+            raise _invalid("score", "评分", f"“{score}”不是数字")
+    return frame.review_add(
+        actor=actor,
+        application=project,
+        reviewed_on=reviewed_on,
+        opinion=opinion,
+        score=value,
+        reviewer_name=reviewer_name.strip(),
+        via=via,
+    )
+
+
+def projects_publish(
+    *,
+    actor: Any,
+    year: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    projects: Iterable[PlanProject],
+    via: str = "web",
+) -> Publicity:
+    """Publish the year's 立项 list for 公示 with an objection window: the projects
+    given (the bureau's, at 立项 or after), in order."""
+    _require(can_decide(actor))
+    listed = list(projects)
+    late = [p.title for p in listed if p.stage not in ("approved", "midterm", "accepted")]
+    if late:
+        raise _invalid("applications", "公示名单", f"未立项的项目不能公示：{'、'.join(late[:5])}")
+    return frame.publicity_publish(
+        actor=actor,
+        programme=PROGRAMME,
+        title=f"{year}年科技计划项目立项公示",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        applications=listed,
+        summaries={
+            p.pk: f"{p.enterprise.name}：{p.data.get('scheme', '')}“{p.title}”" for p in listed
+        },
+        via=via,
+    )
+
+
 # -- tech commissioners -------------------------------------------------------------------
 
 
@@ -516,8 +599,10 @@ def commissioner_update(
 def commissioner_recommend(
     *, actor: Any, data: Mapping[str, Any], on: dt.date, via: str = "web"
 ) -> Commissioner:
-    """A new commissioner recommended (推荐) by a town/park or the bureau; the bureau
-    then accepts (在册) or declines."""
+    """A new commissioner recommended (推荐) by a town/park or the bureau: the
+    commissioner (推荐中) and the recommendation, an application of the
+    `commissioner_recommendation` workflow scoped by the service area; the bureau then
+    accepts (在册) or declines it (`commissioner_decide`)."""
     _require(can_manage(actor))
     check = _Check()
     values = _commissioner_fields(check, data)
@@ -531,6 +616,19 @@ def commissioner_recommend(
             recommended_on=on,
             recommended_by=actor,
         )
+        obj.recommendation = frame.application_open(
+            actor=actor,
+            programme=RECOMMENDATION,
+            region=values["region"],
+            applicant=f"{values['name']}（{values['institution']}）",
+            year=on.year,
+            on=on,
+            unique_key=f"commissioner:{obj.pk}",
+            title=f"推荐科技特派员：{values['name']}",
+            data={"commissioner": obj.pk, "expertise": values["expertise"]},
+            via=via,
+        )
+        obj.save(update_fields=["recommendation"])
         _log(actor, "create", obj, note="推荐", via=via)
     return obj
 
@@ -538,21 +636,269 @@ def commissioner_recommend(
 def commissioner_decide(
     *, actor: Any, commissioner: Commissioner, accept: bool, on: dt.date, via: str = "web"
 ) -> Commissioner:
+    """The bureau's decision on a recommendation: a move of its workflow (推荐通过 /
+    推荐未通过); the commissioner's status follows in the move's hook."""
     _require(can_decide(actor))
+    app = commissioner.recommendation
+    if app is None:
+        raise Conflict(f"{commissioner.name}没有待审核的推荐")
     with transaction.atomic():
-        obj = Commissioner.objects.select_for_update().get(pk=commissioner.pk)
-        if obj.status != Commissioner.Status.RECOMMENDED:
-            raise Conflict(f"{obj.name}已是“{obj.get_status_display()}”，不是待审核的推荐")
-        if obj.recommended_on and on < obj.recommended_on:
-            raise _invalid("on", "日期", "早于推荐日期")
-        before = snapshot(obj)
-        if accept:
-            obj.status, obj.registered_on = Commissioner.Status.ACTIVE, on
+        frame.application_transition(
+            actor=actor,
+            application=app,
+            to="accepted" if accept else "declined",
+            on=on,
+            expected_stage="recommended",
+            via=via,
+        )
+    commissioner.refresh_from_db()
+    return commissioner
+
+
+def recommendation_decided(move: Move) -> None:
+    """Hook of the recommendation workflow: the commissioner enters the roll (在册)
+    or is marked 未通过, inside the move's transaction."""
+    obj = Commissioner.objects.select_for_update().filter(recommendation=move.application).first()
+    if obj is None:
+        raise Conflict("该推荐没有对应的科技特派员")
+    if obj.status != Commissioner.Status.RECOMMENDED:
+        raise Conflict(f"{obj.name}已是“{obj.get_status_display()}”，不是待审核的推荐")
+    before = snapshot(obj)
+    if move.to == "accepted":
+        obj.status, obj.registered_on = Commissioner.Status.ACTIVE, move.on
+    else:
+        obj.status = Commissioner.Status.DECLINED
+    obj.save(update_fields=["status", "registered_on"])
+    note = "推荐通过" if move.to == "accepted" else "推荐未通过"
+    _log(move.actor, "update", obj, before, note=note, via=move.via)
+
+
+# -- 申报认定 and 人才计划 (applications on the frame) ------------------------------------------
+
+
+def recognition_apply(
+    *, actor: Any, data: Mapping[str, Any], on: dt.date, via: str = "web"
+) -> Application:
+    """申报认定: an enterprise or a carrier applies to have an R&D institution
+    recognised (`target` "institution": name, kind, level, host), or an operator a
+    research institute or incubator (`target` "carrier": name, kind, level, operator,
+    region). Recorded as an application of the `platform_recognition` workflow; the
+    institution or carrier itself is recorded when the bureau recognises it."""
+    _require(can_manage(actor))
+    check = _Check()
+    target = str(data.get("target") or "")
+    name = check.text(data, "name", "名称", 120 if target == "institution" else 100)
+    level = check.choice(data, "level", "级别", LEVELS)
+    enterprise: Enterprise | None = None
+    carrier: Carrier | None = None
+    region: Region | None = None
+    operator = ""
+    if target == "institution":
+        kind = check.choice(data, "kind", "类型", RdInstitution.Kind.choices)
+        enterprise, carrier = _host(check, data, actor)
+        region = carrier.region if carrier is not None else None
+        applicant = carrier.name if carrier is not None else ""
+    elif target == "carrier":
+        kind = check.choice(data, "kind", "类型", Carrier.Kind.choices)
+        operator = check.text(data, "operator", "运营主体", 100)
+        found = data.get("region")
+        if not isinstance(found, Region):
+            check.add("region", "所在区域", "不能为空")
         else:
-            obj.status = Commissioner.Status.DECLINED
-        obj.save(update_fields=["status", "registered_on"])
-        _log(actor, "update", obj, before, note="推荐通过" if accept else "推荐未通过", via=via)
-    return obj
+            region = found
+        applicant = operator
+    else:
+        check.add("target", "认定对象", "应为 研发机构 或 研发载体 之一")
+        kind, applicant = "", ""
+    check.done()
+    if region is not None and enterprise is None:
+        _region_in_scope(actor, region)
+    if target == "carrier" and Carrier.objects.filter(name=name).exists():
+        raise _invalid("name", "名称", f"“{name}”已认定")
+    if (
+        target == "institution"
+        and RdInstitution.objects.filter(
+            name=name, kind=kind, enterprise=enterprise, carrier=carrier
+        ).exists()
+    ):
+        raise _invalid("name", "名称", f"“{name}”已认定")
+    return frame.application_open(
+        actor=actor,
+        programme=RECOGNITION,
+        enterprise=enterprise,
+        region=region,
+        applicant=applicant,
+        year=on.year,
+        on=on,
+        kind=target,
+        unique_key=f"{target}:{name}"[:40],
+        title=name,
+        data={
+            "kind": kind,
+            "level": level,
+            "carrier": carrier.pk if carrier is not None else None,
+            "operator": operator,
+        },
+        duplicate_message=f"“{name}”已申报认定",
+        via=via,
+    )
+
+
+def recognition_recognised(move: Move) -> None:
+    """Hook of 申报认定 on 已认定: the R&D institution or the carrier is recorded,
+    recognised on the day of the decision, and keeps its application."""
+    app, d = move.application, move.application.data
+    if app.kind == "institution":
+        host: dict[str, Any] = {"enterprise_id": app.enterprise_id, "carrier_id": d["carrier"]}
+        if RdInstitution.objects.filter(name=app.title, kind=d["kind"], **host).exists():
+            raise _invalid("name", "名称", f"“{app.title}”已认定")
+        inst = RdInstitution.objects.create(
+            name=app.title,
+            kind=d["kind"],
+            level=d["level"],
+            enterprise_id=app.enterprise_id,
+            carrier_id=d["carrier"],
+            approved_on=move.on,
+            next_review_on=move.on + dt.timedelta(days=REVIEW_CYCLE_DAYS),
+            application=app,
+        )
+        _log(move.actor, "create", inst, note="认定", via=move.via)
+        return
+    if Carrier.objects.filter(name=app.title).exists():
+        raise _invalid("name", "名称", f"“{app.title}”已认定")
+    assert app.region is not None
+    carrier = Carrier.objects.create(
+        name=app.title,
+        kind=d["kind"],
+        level=d["level"],
+        operator=d["operator"],
+        region=app.region,
+        recognised_on=move.on,
+        application=app,
+    )
+    _log(move.actor, "create", carrier, note="认定", via=move.via)
+
+
+def talent_apply(
+    *, actor: Any, data: Mapping[str, Any], on: dt.date, via: str = "web"
+) -> Application:
+    """A person put forward for a talent programme (人才计划申报) of a year, by their
+    enterprise or carrier: an application of the `talent_programme` workflow; the
+    talent is recorded when selected (入选)."""
+    _require(can_manage(actor))
+    check = _Check()
+    name = check.text(data, "name", "姓名", 40)
+    programme = check.choice(data, "programme", "人才计划", Talent.Programme.choices)
+    year = check.year(data, "year", "入选（引进）年度")
+    field = check.text(data, "field", "专业领域", 40, required=False)
+    enterprise, carrier = _host(check, data, actor)
+    check.done()
+    label = dict(Talent.Programme.choices)[programme]
+    return frame.application_open(
+        actor=actor,
+        programme=TALENT,
+        enterprise=enterprise,
+        region=carrier.region if carrier is not None else None,
+        applicant=name,
+        year=year,
+        on=on,
+        kind=programme,
+        unique_key=f"{programme}:{year}:{name}"[:40],
+        title=f"{name}（{label}）",
+        data={"name": name, "field": field, "carrier": carrier.pk if carrier else None},
+        duplicate_message=f"{name}已申报{year}年{label}",
+        via=via,
+    )
+
+
+def talent_selected(move: Move) -> None:
+    """Hook of 人才计划申报 on 入选: the talent is recorded for the application's year."""
+    app, d = move.application, move.application.data
+    values = {
+        "name": d["name"],
+        "programme": app.kind,
+        "year": app.year,
+        "enterprise_id": app.enterprise_id,
+        "carrier_id": d["carrier"],
+    }
+    if Talent.objects.filter(**values).exists():
+        raise _invalid("name", "姓名", f"{d['name']} 已登记为{app.year}年该人才计划")
+    talent = Talent.objects.create(**values, field=d.get("field", ""), application=app)
+    _log(move.actor, "create", talent, note="入选", via=move.via)
+
+
+def platform_application_move(
+    *,
+    actor: Any,
+    application: Application,
+    to: str,
+    on: dt.date,
+    note: str = "",
+    expected_stage: str | None = None,
+    via: str = "web",
+) -> Application:
+    """A move of a recognition, talent or recommendation application along its
+    workflow (the frame checks the role, the scope and the dates)."""
+    if application.programme not in (RECOGNITION, TALENT, RECOMMENDATION):
+        raise _invalid("programme", "申报", "不是平台认定、人才计划或特派员推荐的申报")
+    return frame.application_transition(
+        actor=actor,
+        application=application,
+        to=to,
+        on=on,
+        note=note,
+        expected_stage=expected_stage,
+        via=via,
+    )
+
+
+def decided_history(
+    *, programme: str, items: list[dict[str, Any]], by_name: str = "存量数据"
+) -> list[Application]:
+    """Applications decided elsewhere (the demo's records; migration platforms 0003
+    gives existing rows the same history): each at its `stage`, with the opening event
+    on `on` and, past the first stage, the decision event on `decided_on` (else `on`).
+    `items`: enterprise_id or (region_id, applicant), year, stage, kind, title, data,
+    on, unique_key."""
+    from kechuang.programmes.workflow import get
+
+    wf = get(programme)
+    apps = Application.objects.bulk_create(
+        [
+            Application(
+                programme=programme,
+                enterprise_id=it.get("enterprise_id"),
+                region_id=None if it.get("enterprise_id") else it.get("region_id"),
+                applicant="" if it.get("enterprise_id") else str(it.get("applicant", ""))[:100],
+                year=it["year"],
+                kind=it.get("kind", ""),
+                stage=it["stage"],
+                unique_key=str(it.get("unique_key", ""))[:40],
+                title=str(it.get("title", ""))[:200],
+                data=it.get("data", {}),
+            )
+            for it in items
+        ],
+        batch_size=500,
+    )
+    events = []
+    for app, it in zip(apps, items, strict=True):
+        events.append(
+            Event(application=app, stage=wf.initial, on=it["on"], by_name=by_name, note="建立")
+        )
+        if it["stage"] != wf.initial:
+            events.append(
+                Event(
+                    application=app,
+                    from_stage=wf.initial,
+                    stage=it["stage"],
+                    on=it.get("decided_on") or it["on"],
+                    by_name=by_name,
+                    note="登记",
+                )
+            )
+    Event.objects.bulk_create(events, batch_size=1000)
+    return apps
 
 
 def service_record(

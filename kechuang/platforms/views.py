@@ -20,6 +20,7 @@ from kechuang.core.errors import Conflict, ValidationFailed
 from kechuang.core.money import MoneyError, wan_to_yuan
 from kechuang.core.registry import ListAction
 from kechuang.core.web import Column, Filter, Listing, require
+from kechuang.core.web.downloads import file_response
 from kechuang.platforms import selectors, services
 from kechuang.platforms.models import (
     LEVELS,
@@ -31,8 +32,14 @@ from kechuang.platforms.models import (
     Review,
     Talent,
 )
-from kechuang.platforms.workflow import WORKFLOW
+from kechuang.platforms.workflow import (
+    RECOGNITION_WORKFLOW,
+    RECOMMENDATION_WORKFLOW,
+    TALENT_WORKFLOW,
+    WORKFLOW,
+)
 from kechuang.programmes import services as frame
+from kechuang.programmes.workflow import get as workflow_of
 
 LEVEL_LABELS = dict(LEVELS)
 
@@ -117,8 +124,13 @@ def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _staff_or_officer(request)
+    raw = request.GET.get("year", "").strip()
+    years = _years(request)
+    year = next((y for y, _ in years if str(y) == raw), None)
     return render(
-        request, "platforms/index.html", _ctx(request, **selectors.dashboard(actor=request.user))
+        request,
+        "platforms/index.html",
+        _ctx(request, **selectors.dashboard(actor=request.user, year=year), years=years),
     )
 
 
@@ -159,6 +171,7 @@ INSTITUTIONS = Listing(
         Filter("q", "名称", kind="text", placeholder="机构或企业名称"),
     ],
     default_sort="-approved_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -352,7 +365,12 @@ INCUBATED = Listing(
             sort="carrier__name",
             link=lambda p: reverse("platforms:carrier", args=[p.carrier_id]),
         ),
-        Column("name", "项目名称", sort="name"),
+        Column(
+            "name",
+            "项目名称",
+            sort="name",
+            link=lambda p: reverse("platforms:incubated_edit", args=[p.pk]),
+        ),
         Column("field", "领域", sort="field"),
         Column("leader", "负责人"),
         Column("talent_category", "人才类别", value=lambda p: p.get_talent_category_display()),
@@ -365,6 +383,7 @@ INCUBATED = Listing(
         Filter("status", "状态", choices=IncubatedProject.Status.choices),
     ],
     default_sort="-entered_on",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -385,7 +404,12 @@ TALENT = Listing(
     title="人才",
     # The export is the import layout (sheets.TALENT_COLUMNS).
     columns=[
-        Column("name", "姓名", sort="name"),
+        Column(
+            "name",
+            "姓名",
+            sort="name",
+            link=lambda t: reverse("platforms:talent_edit", args=[t.pk]),
+        ),
         Column(
             "programme", "人才计划", value=lambda t: t.get_programme_display(), sort="programme"
         ),
@@ -404,6 +428,7 @@ TALENT = Listing(
         Filter("programme", "人才计划", choices=Talent.Programme.choices),
     ],
     default_sort="-year",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -472,6 +497,7 @@ PROJECTS = Listing(
         Filter("stage", "状态", choices=WORKFLOW.choices()),
     ],
     default_sort="-year",
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -559,6 +585,32 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
                     "已登记资助",
                 ):
                     return redirect("platforms:project", pk=p.pk)
+        elif what == "attach":
+            if _act(
+                request,
+                lambda: services.project_attach(
+                    actor=request.user,
+                    project=p,
+                    file=request.FILES.get("file"),
+                    title=request.POST.get("title", ""),
+                ),
+                "已上传附件",
+            ):
+                return redirect("platforms:project", pk=p.pk)
+        elif what == "review":
+            if _act(
+                request,
+                lambda: services.project_review(
+                    actor=request.user,
+                    project=p,
+                    reviewed_on=on,
+                    opinion=request.POST.get("opinion", ""),
+                    score=request.POST.get("score", ""),
+                    reviewer_name=request.POST.get("reviewer", ""),
+                ),
+                "已登记评审意见",
+            ):
+                return redirect("platforms:project", pk=p.pk)
         elif what == "pay":
             award = next(
                 (a for a in page["awards"] if str(a.pk) == request.POST.get("award")), None
@@ -582,6 +634,250 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             level=dict(services.PLAN_LEVELS).get(p.kind, p.kind),
             granted=sum((a.amount_yuan for a in page["awards"]), Decimal(0)),
             funded=p.stage in ("approved", "midterm", "accepted") and is_bureau(request.user),
+        ),
+    )
+
+
+@login_required
+def project_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's file, for whoever may see the project (never served by the web server)."""
+    _staff_or_officer(request)
+    doc = selectors.project_document(actor=request.user, pk=pk)
+    with doc.file.open("rb") as fh:
+        data = fh.read()
+    return file_response(data, (doc.file.name or "").rsplit("/", 1)[-1], "application/octet-stream")
+
+
+@login_required
+def publicities(request: HttpRequest) -> HttpResponse:
+    """The 立项 公示 of science-plan projects, and (the bureau) publishing the year's list."""
+    _staff_or_officer(request)
+    year = _int(request, "year") if request.method == "POST" else None
+    if request.method == "POST":
+        starts, ends = _date(request, "starts_on"), _date(request, "ends_on")
+        if not isinstance(year, int):
+            messages.error(request, "年度：应为年份")
+        elif not isinstance(starts, dt.date) or not isinstance(ends, dt.date):
+            messages.error(request, "公示开始、异议截止：应为日期（如 2020-06-30）")
+        else:
+            listed = list(selectors.publishable_projects(actor=request.user, year=year))
+            if _act(
+                request,
+                lambda: services.projects_publish(
+                    actor=request.user,
+                    year=year,
+                    starts_on=starts,
+                    ends_on=ends,
+                    projects=listed,
+                ),
+                f"已发布{year}年立项公示（{len(listed)}项）",
+            ):
+                return redirect("platforms:publicities")
+    pick = periods.today().year - 1
+    return render(
+        request,
+        "platforms/publicities.html",
+        _ctx(
+            request,
+            rows=list(selectors.plan_publicities(actor=request.user)[:100]),
+            pick=pick,
+            ready=selectors.publishable_count(actor=request.user, year=pick),
+            form=request.POST,
+        ),
+    )
+
+
+@login_required
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_officer(request)
+    page = selectors.plan_publicity_page(actor=request.user, pk=pk)
+    pub = page["pub"]
+    if request.method == "POST":
+        what = request.POST.get("what")
+        on = _date(request, "on") or periods.today()
+        if not isinstance(on, dt.date):
+            messages.error(request, "日期：应为日期（如 2020-06-30）")
+        elif what == "object":
+            entry = next(
+                (e for e in page["entries"] if str(e.pk) == request.POST.get("entry")), None
+            )
+            if entry is None:
+                messages.error(request, "公示条目：请选择项目")
+            elif _act(
+                request,
+                lambda: frame.objection_file(
+                    actor=request.user, entry=entry, reason=request.POST.get("reason", ""), on=on
+                ),
+                "已登记异议",
+            ):
+                return redirect("platforms:publicity", pk=pub.pk)
+        elif what in ("uphold", "dismiss"):
+            obj = next(
+                (o for o in page["objections"] if str(o.pk) == request.POST.get("objection")),
+                None,
+            )
+            if obj is not None and _act(
+                request,
+                lambda: frame.objection_resolve(
+                    actor=request.user,
+                    objection=obj,
+                    upheld=what == "uphold",
+                    resolution=request.POST.get("resolution", ""),
+                    on=on,
+                ),
+                "已处理异议",
+            ):
+                return redirect("platforms:publicity", pk=pub.pk)
+        elif what == "freeze" and _act(
+            request,
+            lambda: frame.publicity_freeze(actor=request.user, publicity=pub, on=on),
+            "已定稿",
+        ):
+            return redirect("platforms:publicity", pk=pub.pk)
+    return render(
+        request,
+        "platforms/publicity.html",
+        _ctx(request, **page, window=pub.accepts_objections_on(periods.today())),
+    )
+
+
+# -- 申报认定, 人才计划申报, 特派员推荐 (applications on the workflows) --------------------------
+
+_PLATFORM_WORKFLOWS = (RECOGNITION_WORKFLOW, TALENT_WORKFLOW, RECOMMENDATION_WORKFLOW)
+
+
+def _area_name(a: Any) -> str:
+    region = a.enterprise.region if a.enterprise_id else a.region
+    return str(region.name) if region else ""
+
+
+def _stage_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for w in _PLATFORM_WORKFLOWS:
+        for key, label in w.choices():
+            seen.setdefault(key, label)
+    return list(seen.items())
+
+
+APPLICATIONS = Listing(
+    name="platforms_applications",
+    title="认定与人才申报",
+    columns=[
+        Column("programme", "类别", value=lambda a: workflow_of(a.programme).label),
+        Column(
+            "title",
+            "名称",
+            sort="title",
+            link=lambda a: reverse("platforms:application", args=[a.pk]),
+        ),
+        Column("party", "申报人（单位）", value=lambda a: a.party_name),
+        Column("area", "所属区域", value=_area_name),
+        Column("year", "年度", sort="year"),
+        Column("stage", "当前环节", value=lambda a: a.stage_label, sort="stage"),
+        Column("last_on", "最近办理日期", sort="last_on"),
+    ],
+    filters=[
+        Filter("programme", "类别", choices=[(w.programme, w.label) for w in _PLATFORM_WORKFLOWS]),
+        Filter("stage", "当前环节", choices=_stage_choices),
+        Filter("year", "年度", choices=_years),
+        Filter("q", "名称或申报人", kind="text"),
+    ],
+    default_sort="-last_on",
+)
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    _staff_or_officer(request)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        today = periods.today()
+        if what == "recognition":
+            target = request.POST.get("target", "")
+            fn = lambda: services.recognition_apply(  # noqa: E731
+                actor=request.user,
+                data={
+                    "target": target,
+                    "name": request.POST.get("name"),
+                    "kind": request.POST.get(f"kind_{target}"),
+                    "level": request.POST.get("level"),
+                    "enterprise": _firm(request) if target == "institution" else None,
+                    "carrier": _carrier(request) if target == "institution" else None,
+                    "operator": request.POST.get("operator"),
+                    "region": _region(request),
+                },
+                on=today,
+            )
+            ok = "已申报认定"
+        else:
+            fn = lambda: services.talent_apply(  # noqa: E731
+                actor=request.user,
+                data={
+                    "name": request.POST.get("name"),
+                    "programme": request.POST.get("programme"),
+                    "year": _int(request, "year"),
+                    "field": request.POST.get("field"),
+                    "enterprise": _firm(request),
+                    "carrier": _carrier(request),
+                },
+                on=today,
+            )
+            ok = "已申报人才计划"
+        if _act(request, fn, ok):
+            return redirect("platforms:applications")
+    table = APPLICATIONS.build(
+        request, lambda f: selectors.platform_applications(actor=request.user, **f)
+    )
+    return table.export_response() or render(
+        request,
+        "platforms/applications.html",
+        _ctx(
+            request,
+            table=table,
+            levels=LEVELS,
+            institution_kinds=RdInstitution.Kind.choices,
+            carrier_kinds=Carrier.Kind.choices,
+            programmes=Talent.Programme.choices,
+            form=request.POST,
+        ),
+    )
+
+
+@login_required
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_or_officer(request)
+    page = selectors.platform_application_page(actor=request.user, pk=pk)
+    a = page["a"]
+    flow = workflow_of(a.programme)
+    if request.method == "POST":
+        on = _date(request, "on") or periods.today()
+        to = request.POST.get("to", "")
+        if not isinstance(on, dt.date):
+            messages.error(request, "日期：应为日期（如 2020-06-30）")
+        elif _act(
+            request,
+            lambda: services.platform_application_move(
+                actor=request.user,
+                application=a,
+                to=to,
+                on=on,
+                note=request.POST.get("note", ""),
+                expected_stage=request.POST.get("stage") or None,
+            ),
+            f"已办理：{flow.label_of(to)}",
+        ):
+            return redirect("platforms:application", pk=a.pk)
+    moves = [(s, flow.label_of(s)) for s in flow.next_stages(a.stage, role_of(request.user))]
+    return render(
+        request,
+        "platforms/application.html",
+        _ctx(
+            request,
+            **page,
+            flow=flow,
+            moves=moves,
+            area=_area_name(a),
+            final=flow.is_final(a.stage),
         ),
     )
 

@@ -50,6 +50,24 @@ def county_for(actor: Any, code: str = "") -> Region | None:
     return services.county_of(firm.region) if firm is not None else None
 
 
+def county_choices(actor: Any) -> list[Region]:
+    """The counties a user may pick between (more than one only for a city bureau)."""
+    if role_of(actor) != "staff":
+        return []
+    from kechuang.accounts.scoping import bureau_counties
+
+    return bureau_counties(actor)
+
+
+def county_pick(actor: Any, code: str = "") -> Region | None:
+    """As `county_for`, but a `code` the actor may not read gives None (the API answers
+    404 rather than quietly showing another county)."""
+    county = county_for(actor, code)
+    if county is None or (code and county.code != code):
+        return None
+    return county
+
+
 def own_enterprise(actor: Any) -> Enterprise | None:
     if role_of(actor) != "enterprise":
         return None
@@ -184,6 +202,21 @@ def list_scores(
     return qs
 
 
+def score_page(qs: QuerySet[Score], *, page: int, size: int) -> tuple[int, list[Score]]:
+    """(count, one page of a rank list in list order) for the API's paging."""
+    ordered = qs.select_related("run").order_by("overall_rank", "enterprise__name", "id")
+    return qs.count(), list(ordered[(page - 1) * size : page * size])
+
+
+def open_objection_count(actor: Any, publication: Publication) -> int:
+    """Objections to the list awaiting the bureau, in the actor's scope."""
+    return (
+        objections(actor=actor, publication=publication)
+        .filter(status=Objection.Status.OPEN)
+        .count()
+    )
+
+
 def stage_choices(run: ScoreRun | None) -> list[tuple[str, str]]:
     data = run.point_set.data if run is not None else None
     stages = (data or {}).get("stages") if isinstance(data, dict) else None
@@ -201,6 +234,22 @@ def tier_choices(run: ScoreRun | None) -> list[tuple[str, str]]:
 
 
 # -- one enterprise ----------------------------------------------------------------------------
+
+
+def county_of_enterprise(enterprise: Enterprise) -> Region | None:
+    return services.county_of(enterprise.region)
+
+
+def enterprise_by_uscc(*, actor: Any, uscc: str) -> Enterprise:
+    found = (
+        Enterprise.objects.visible_to(actor)
+        .select_related("region")
+        .filter(uscc=uscc.strip().upper())
+        .first()
+    )
+    if found is None:
+        raise NotFound("没有这家企业，或不在您的范围内")
+    return found
 
 
 def enterprise_get(*, actor: Any, pk: int) -> Enterprise:
@@ -297,6 +346,20 @@ def objections(*, actor: Any, publication: Publication) -> QuerySet[Objection]:
     )
 
 
+def open_objection_total(actor: Any) -> int:
+    """How many of `open_objections` there are, in one query (the top bar's 待办 count,
+    on every page of the bureau: no permission lookup, the scope says it all)."""
+    if role_of(actor) != "staff":
+        return 0
+    return (
+        Objection.objects.filter(
+            entry__application__programme="points", status=Objection.Status.OPEN
+        )
+        .filter(enterprise_scope_q(actor, "entry__application__enterprise__"))
+        .count()
+    )
+
+
 def open_objections(actor: Any) -> QuerySet[Objection]:
     """Objections to points lists awaiting the bureau, oldest window first."""
     if not can_manage(actor):
@@ -342,22 +405,22 @@ def publication_of_objection(objection: Objection) -> Publication:
 # -- attributes other apps read (ATTRIBUTES) --------------------------------------------------
 
 
-def _year_or_latest(year: int | None) -> int | None:
-    if year is not None:
-        return year
-    top = Publication.objects.aggregate(m=Max("year"))["m"]
-    return int(top) if top else None
-
-
 def _published_scores(year: int | None) -> QuerySet[Score]:
-    y = _year_or_latest(year)
-    if y is None:
-        return Score.objects.none()
-    return Score.objects.filter(run__publications__year=y, total_cents__isnull=False)
+    """The scores of each county's latest published list of `year` or before (the
+    latest of all when None): a voucher of 2021 reads the 2020 list, the one in force.
+    In SQL, so that a list's annotation adds no query."""
+    latest = Publication.objects.filter(region=OuterRef("run__region"))
+    if year is not None:
+        latest = latest.filter(year__lte=year)
+    return Score.objects.filter(
+        total_cents__isnull=False,
+        run__publications__year=Subquery(latest.order_by("-year").values("year")[:1]),
+    )
 
 
 def attribute_values(field: str, ids: Sequence[int], year: int | None) -> dict[int, Any]:
-    """{enterprise id: value} of the published list of `year` (latest when None)."""
+    """{enterprise id: value} of the latest published list of `year` or before (the
+    latest when None)."""
     rows = (
         _published_scores(year)
         .filter(enterprise_id__in=list(ids))
@@ -370,9 +433,12 @@ def attribute_values(field: str, ids: Sequence[int], year: int | None) -> dict[i
     return out
 
 
-def attribute_annotate(field: str, queryset: Any, year: int | None, name: str) -> Any:
-    """An enterprise queryset annotated with the published `field` of `year` as `name`."""
-    sub = _published_scores(year).filter(enterprise=OuterRef("pk")).values(field)[:1]
+def attribute_annotate(
+    field: str, queryset: Any, year: int | None, name: str, via: str = ""
+) -> Any:
+    """A queryset annotated with the published `field` of `year` as `name`, for the
+    enterprise of each row (`via`: the path to it, "" for an enterprise queryset)."""
+    sub = _published_scores(year).filter(enterprise=OuterRef(via or "pk")).values(field)[:1]
     return queryset.annotate(**{name: Subquery(sub)})
 
 

@@ -28,7 +28,7 @@ from kechuang.core.errors import Conflict, FieldError, NotFound, PermissionDenie
 from kechuang.core.jobs import Reporter, job_body, job_start
 from kechuang.core.models import Job
 from kechuang.enterprises.models import Enterprise
-from kechuang.points import inputs
+from kechuang.points import inputs, settext
 from kechuang.points.models import PointSet, PointsFacts, Publication, Score, ScoreRun
 from kechuang.points.workflow import PROGRAMME
 from kechuang.programmes import services as frame
@@ -95,6 +95,17 @@ def set_problems(data: Any) -> list[str]:
     return [f"企业库尚未采集“{label}”，无法读取" for label in inputs.unreadable(iset.fields)]
 
 
+def set_problems_lined(point_set: PointSet) -> list[str]:
+    """`set_problems`, each led by the line of the editor's text it names."""
+    problems = set_problems(point_set.data)
+    if not problems:
+        return []
+    try:
+        return settext.from_text(settext.to_text(point_set.data)).with_lines(problems)
+    except settext.TextError:
+        return problems
+
+
 def parsed(point_set: PointSet) -> IndicatorSet:
     try:
         return IndicatorSet.parse(point_set.data)
@@ -106,8 +117,8 @@ def parsed(point_set: PointSet) -> IndicatorSet:
 
 
 def set_text(point_set: PointSet) -> str:
-    """The set as the YAML the editor shows."""
-    return str(yaml.safe_dump(point_set.data, allow_unicode=True, sort_keys=False, width=100))
+    """The set as the editor shows it: YAML with Chinese keys and values (`settext`)."""
+    return settext.to_text(point_set.data)
 
 
 def _next_version(county: Region, year: int) -> int:
@@ -157,21 +168,23 @@ def _editable(point_set: PointSet) -> PointSet:
 
 
 def set_save_text(*, actor: Any, point_set: PointSet, text: str, via: str = "web") -> list[str]:
-    """Save a draft from its YAML text; returns its problems (a draft may have some; a
-    text that is not YAML at all is refused, naming the line)."""
+    """Save a draft from the editor's text (Chinese keys, `settext`); returns its problems,
+    each with its line where it names an item (a draft may have some). A text that is
+    not YAML, or uses a key the editor does not know, is refused naming the line, and
+    nothing is written."""
     require_manage(actor, point_set.region)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark is not None else ""
+        read = settext.from_text(text)
+    except settext.TextError as exc:
         raise ValidationFailed(
-            [FieldError("text", "指标体系", f"{where}格式错误，不是有效的YAML")],
-            f"指标体系{where}格式错误",
+            [FieldError("text", "指标体系", str(exc))], f"指标体系{exc}"
         ) from None
-    if not isinstance(data, dict):
-        raise ValidationFailed([FieldError("text", "指标体系", "内容须为一个映射（键: 值）")])
-    return _save_data(actor, point_set, data, via)
+    if read.problems:
+        raise ValidationFailed(
+            [FieldError("text", "指标体系", p) for p in read.problems],
+            f"指标体系有{len(read.problems)}处无法识别，未保存",
+        )
+    return read.with_lines(_save_data(actor, point_set, read.data, via))
 
 
 def _save_data(actor: Any, point_set: PointSet, data: dict[str, Any], via: str) -> list[str]:

@@ -42,11 +42,27 @@ def manager(fn: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBa
     return inner
 
 
+# The county a city bureau picked (?county=CODE, or a form's hidden `county`): kept in
+# the session while they move between points pages, until they pick another.
+COUNTY_SESSION_KEY = "points_county"
+
+
 def _county(request: HttpRequest) -> Any:
-    county = selectors.county_for(request.user, text_param(request, "county"))
+    asked = text_param(request, "county")
+    session = getattr(request, "session", None)
+    code = asked or (str(session.get(COUNTY_SESSION_KEY) or "") if session is not None else "")
+    county = selectors.county_for(request.user, code)
     if county is None:
         raise NotFound("没有可查看的创新积分")
+    if asked and county.code == asked and session is not None:
+        session[COUNTY_SESSION_KEY] = county.code
     return county
+
+
+def _picker(request: HttpRequest, county: Any, *, here: bool = True) -> dict[str, Any]:
+    """The nav's county line: which county the page shows, and a selector for a user who
+    answers for several (`here`: picking reloads this page, else the overview)."""
+    return {"county": county, "counties": selectors.county_choices(request.user), "pick_here": here}
 
 
 def _year(year: int) -> int:
@@ -91,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "points/index.html",
         {
-            "county": county,
+            **_picker(request, county),
             "rows": rows,
             "can_manage": selectors.can_manage(request.user),
             "next_year": periods.today().year - 1,
@@ -154,7 +170,7 @@ def rank_list(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "points/list.html",
         {
-            "county": county,
+            **_picker(request, county),
             "year": year,
             "state": state,
             "table": table,
@@ -274,6 +290,7 @@ def explain(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         request,
         "points/explain.html",
         {
+            **_picker(request, selectors.county_of_enterprise(enterprise), here=False),
             "e": enterprise,
             "year": year,
             "st": st,
@@ -372,7 +389,12 @@ def facts(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     return render(
         request,
         "points/facts.html",
-        {"e": enterprise, "year": year, "fields": fields},
+        {
+            **_picker(request, selectors.county_of_enterprise(enterprise), here=False),
+            "e": enterprise,
+            "year": year,
+            "fields": fields,
+        },
     )
 
 
@@ -404,6 +426,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "points/objection.html",
         {
+            **_picker(request, pub.region, here=False),
             "o": obj,
             "pub": pub,
             "e": enterprise,
@@ -459,7 +482,7 @@ def sets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "points/sets.html",
-        {"table": table, "county": county, "next_year": periods.today().year - 1},
+        {**_picker(request, county), "table": table, "next_year": periods.today().year - 1},
     )
 
 
@@ -489,7 +512,7 @@ def _weights_grid(point_set: PointSet) -> dict[str, Any]:
         for s in stages:
             sid = str(s.get("id"))
             value = weights.get(sid, "")
-            cells.append((sid, value))
+            cells.append((sid, str(s.get("label")), value))
             try:
                 sums[sid] += Decimal(str(value)) if value != "" else 0
             except ArithmeticError:
@@ -529,11 +552,12 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             problems = exc.lines()
     if problems is None:
-        problems = services.set_problems(point_set.data)
+        problems = services.set_problems_lined(point_set)
     return render(
         request,
         "points/set.html",
         {
+            **_picker(request, point_set.region, here=False),
             "s": point_set,
             "text": text if text is not None else services.set_text(point_set),
             "problems": problems,
@@ -589,7 +613,13 @@ def set_whatif(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "points/whatif.html",
-        {"s": point_set, "ref": ref, "r": result, "error": error},
+        {
+            **_picker(request, point_set.region, here=False),
+            "s": point_set,
+            "ref": ref,
+            "r": result,
+            "error": error,
+        },
     )
 
 

@@ -32,10 +32,18 @@ class EventInline(admin.TabularInline[Event, Application]):
 
 @admin.register(Application)
 class ApplicationAdmin(AuditedAdmin):
-    list_display = ("enterprise", "programme", "year", "kind", "stage", "call")
+    list_display: tuple[str, ...] = (
+        "enterprise",
+        "applicant",
+        "programme",
+        "year",
+        "kind",
+        "stage",
+        "call",
+    )
     list_filter = ("programme", "year", "stage")
-    search_fields = ("enterprise__name", "enterprise__uscc", "title")
-    raw_id_fields = ("enterprise",)
+    search_fields = ("enterprise__name", "enterprise__uscc", "applicant", "title")
+    raw_id_fields = ("enterprise", "region")
     readonly_fields = ("programme", "stage", "unique_key", "version")
     inlines = [EventInline]
 

@@ -91,13 +91,58 @@ class Call(models.Model):
 
 
 _A = TypeVar("_A", bound="Application")
+_NULLABLE: dict[str, Any] = {"null": True, "blank": True}
 
 
 class ApplicationQuerySet(ScopedQuerySet[_A]):
-    """Applications of every programme, or of one programme's proxy model (`Ledger`)."""
+    """Applications of every programme, or of one programme's proxy model (`Ledger`).
+
+    An enterprise's application is seen as its enterprise is; one of a person or an
+    institute (no enterprise: a commissioner recommended, a talent programme, a carrier
+    applying for recognition) by the bureau staff and officers of its `region`."""
 
     def of(self, programme: str) -> Self:
         return self.filter(programme=programme)
+
+    def visible_to(self, actor: Any) -> Self:
+        from kechuang.accounts.scoping import role_of
+
+        qs = self.filter(application_scope_q(actor))
+        # A helper's rows come through their assignments: one row per assignment.
+        return qs.distinct() if role_of(actor) == "helper" else qs
+
+    def in_region(self, region: Region | None) -> Self:
+        from kechuang.accounts.scoping import alive_q, region_subtree_q
+
+        if region is None:
+            return self
+        own = (
+            Q(enterprise__isnull=False)
+            & region_subtree_q(region, "enterprise__")
+            & alive_q("enterprise__")
+        )
+        area = Q(enterprise__isnull=True, region__path__startswith=region.path)
+        return self.filter(own | area)
+
+
+def application_scope_q(actor: Any, prefix: str = "") -> Q:
+    """Applications `actor` may see (`prefix`: the path to the application, e.g.
+    "entry__application__"): an enterprise's as its enterprise is seen; one without an
+    enterprise by the bureau staff and officers of its region."""
+    from kechuang.accounts.scoping import NOTHING, enterprise_scope_q, role_of, sees_everything
+
+    own = Q(**{f"{prefix}enterprise__isnull": False}) & enterprise_scope_q(
+        actor, f"{prefix}enterprise__"
+    )
+    if role_of(actor) not in ("staff", "officer"):
+        area = NOTHING
+    elif sees_everything(actor):
+        area = Q()
+    elif actor.region_id is None:
+        area = NOTHING
+    else:
+        area = Q(**{f"{prefix}region__path__startswith": actor.region.path})
+    return own | (Q(**{f"{prefix}enterprise__isnull": True}) & area)
 
 
 class Application(models.Model):
@@ -114,12 +159,27 @@ class Application(models.Model):
         related_name="applications",
         verbose_name="申报批次",
     )
+    # Typed as the enterprise programmes see it (they always have one); only the frame
+    # meets an application without one (a person's or institute's: `region`, `applicant`)
+    # and checks `enterprise_id is None` itself.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.CASCADE,
         related_name="programme_applications",
         verbose_name="企业",
+        **_NULLABLE,
     )
+    # An application of a person or an institute has no enterprise: it is scoped by
+    # its region and names its applicant.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属区域",
+    )
+    applicant = models.CharField("申报人（单位）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("申报年度")
     kind = models.CharField("类型", max_length=20, blank=True)
     stage = models.CharField("当前环节", max_length=20)
@@ -148,16 +208,39 @@ class Application(models.Model):
                 fields=["programme", "enterprise", "unique_key"],
                 condition=~Q(unique_key=""),
                 name="uniq_application_key",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "region", "unique_key"],
+                condition=~Q(unique_key="") & Q(enterprise__isnull=True),
+                name="uniq_application_key_no_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False)
+                | (Q(region__isnull=False) & ~Q(applicant="")),
+                name="application_enterprise_or_applicant",
+            ),
         ]
         indexes = [models.Index(fields=["programme", "year", "stage"])]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.year}年{self.title or '申报'}"
+        return f"{self.party_name} {self.year}年{self.title or '申报'}"
+
+    @property
+    def party_name(self) -> str:
+        """Who applies: the enterprise, else the person or institute."""
+        return self.enterprise.name if self.enterprise_id is not None else self.applicant
 
     @property
     def stage_label(self) -> str:
         return _workflow_label(self.programme, self.stage)
+
+    @property
+    def firm_id(self) -> int:
+        """`enterprise_id` typed as an id, for the programmes whose applications always
+        have an enterprise (every one but those of a person or an institute)."""
+        if self.enterprise_id is None:
+            raise ValueError(f"申报“{self.title}”没有企业")
+        return self.enterprise_id
 
     audit_value = staticmethod(_audit_value)
 

@@ -23,25 +23,42 @@ def in_scope(actor: Any, enterprise: Enterprise) -> bool:
     return False
 
 
-def can_open(actor: Any, workflow: Workflow, enterprise: Enterprise) -> tuple[bool, str]:
+def _scope_check(
+    actor: Any, enterprise: Enterprise | None, region: Region | None
+) -> tuple[bool, str]:
+    """An enterprise's application: the enterprise in scope. One of a person or an
+    institute (no enterprise): its region in what bureau staff or an officer answer for."""
+    if enterprise is not None:
+        if not in_scope(actor, enterprise):
+            return False, f"“{enterprise.name}”不属于本区域，不能办理"
+        return True, ""
+    if region is None:
+        return False, "申报既无企业也无所属区域"
+    if role_of(actor) not in ("staff", "officer") or not covers(actor, region):
+        return False, f"“{region.name}”不属于本区域，不能办理"
+    return True, ""
+
+
+def can_open(
+    actor: Any, workflow: Workflow, enterprise: Enterprise | None, region: Region | None = None
+) -> tuple[bool, str]:
     role = role_of(actor)
     if role not in workflow.open_roles:
         who = "、".join(ROLE_LABELS.get(r, r) for r in sorted(workflow.open_roles))
         return False, f"{workflow.label}只能由{who}建立"
-    if not in_scope(actor, enterprise):
-        return False, f"“{enterprise.name}”不属于本区域，不能办理"
-    return True, ""
+    return _scope_check(actor, enterprise, region)
 
 
-def can_work_on(actor: Any, workflow: Workflow, enterprise: Enterprise) -> tuple[bool, str]:
-    """Work on an application (edit, attach, move): a role of the workflow, in scope."""
+def can_work_on(
+    actor: Any, workflow: Workflow, enterprise: Enterprise | None, region: Region | None = None
+) -> tuple[bool, str]:
+    """Work on an application (edit, attach, move): a role of the workflow, in scope
+    (`region` for an application without an enterprise)."""
     role = role_of(actor)
     roles = {r for rs in workflow.transitions.values() for r in rs} | set(workflow.open_roles)
     if role not in roles:
         return False, f"{workflow.label}不对当前角色开放"
-    if not in_scope(actor, enterprise):
-        return False, f"“{enterprise.name}”不属于本区域，不能办理"
-    return True, ""
+    return _scope_check(actor, enterprise, region)
 
 
 def can_decide(actor: Any) -> tuple[bool, str]:
@@ -64,9 +81,15 @@ def can_visit(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
     return False, f"无权记录对“{enterprise.name}”的走访"
 
 
-def can_object(actor: Any, enterprise: Enterprise) -> tuple[bool, str]:
+def can_object(
+    actor: Any, enterprise: Enterprise | None, region: Region | None = None
+) -> tuple[bool, str]:
     """An enterprise objects to its own entry; staff and officers record objections
-    received on paper for firms of their scope."""
+    received on paper for firms (or, without an enterprise, the region) of their scope."""
+    if enterprise is None:
+        if role_of(actor) in ("staff", "officer") and covers(actor, region):
+            return True, ""
+        return False, "只能对本区域的公示条目提出异议"
     if role_of(actor) in ("staff", "officer", "enterprise") and in_scope(actor, enterprise):
         return True, ""
     return False, "只能对本企业（或本区域企业）的公示条目提出异议"

@@ -19,6 +19,7 @@ from kechuang.programmes.models import (
     Task,
     TaskQuerySet,
     Visit,
+    application_scope_q,
 )
 
 
@@ -122,7 +123,7 @@ def publicity_lines(*, actor: Any, publicity: Publicity) -> list[dict[str, Any]]
     return [
         {
             "rank": e.rank,
-            "name": e.application.enterprise.name,
+            "name": e.application.party_name,
             "summary": e.summary,
             "deleted": deleted(e),
             "note": "已删除" if deleted(e) else "",
@@ -132,8 +133,6 @@ def publicity_lines(*, actor: Any, publicity: Publicity) -> list[dict[str, Any]]
 
 
 def objections_of(*, actor: Any, publicity: Publicity) -> QuerySet[Objection]:
-    from kechuang.accounts.scoping import enterprise_scope_q
-
     return Objection.objects.filter(
-        enterprise_scope_q(actor, "entry__application__enterprise__"), entry__publicity=publicity
+        application_scope_q(actor, "entry__application__"), entry__publicity=publicity
     ).select_related("entry", "entry__application__enterprise", "resolved_by")

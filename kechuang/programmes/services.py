@@ -180,9 +180,11 @@ def application_open(
     *,
     actor: Any,
     programme: str,
-    enterprise: Enterprise,
+    enterprise: Enterprise | None = None,
     year: int,
     on: dt.date,
+    region: Region | None = None,
+    applicant: str = "",
     kind: str = "",
     unique_key: str = "",
     call: Call | None = None,
@@ -196,26 +198,45 @@ def application_open(
     model: type[Application] = Application,
     via: str = "web",
 ) -> Application:
-    """Open an application at its workflow's first stage, with the opening event."""
+    """Open an application at its workflow's first stage, with the opening event.
+
+    An enterprise's application names the `enterprise`; one of a person or an institute
+    (a commissioner recommended, a talent, a carrier applying for recognition) names
+    no enterprise but its `region` (which scopes it) and its `applicant`."""
     wf = workflow.get(programme)
-    require(permissions.can_open(actor, wf, enterprise))
+    applicant = applicant.strip()[:100]
+    if enterprise is None:
+        if region is None:
+            raise invalid("region", "所属区域", "不能为空")
+        if not applicant:
+            raise invalid("applicant", "申报人（单位）", "不能为空")
+    else:
+        region, applicant = None, ""
+    require(permissions.can_open(actor, wf, enterprise, region))
     if officer is None and role_of(actor) == "officer":
         officer = actor
-    message = duplicate_message or f"“{enterprise.name}”的该项申报已存在"
+    party = enterprise.name if enterprise is not None else applicant
+    message = duplicate_message or f"“{party}”的该项申报已存在"
     with transaction.atomic():
-        # Lock the enterprise so that two users opening the same application at once
-        # are serialised and the second one is told, not given a database error.
-        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
-        if (
-            unique_key
-            and Application.objects.filter(
-                programme=programme, enterprise=enterprise, unique_key=unique_key
-            ).exists()
-        ):
+        # Lock the enterprise (or the region) so that two users opening the same
+        # application at once are serialised and the second one is told, not given a
+        # database error.
+        if enterprise is not None:
+            Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+            same = Application.objects.filter(programme=programme, enterprise=enterprise)
+        else:
+            assert region is not None
+            Region.objects.select_for_update().filter(pk=region.pk).first()
+            same = Application.objects.filter(
+                programme=programme, enterprise__isnull=True, region=region
+            )
+        if unique_key and same.filter(unique_key=unique_key).exists():
             raise invalid("year", "申报年度", message)
         app = model(
             programme=programme,
             enterprise=enterprise,
+            region=region,
+            applicant=applicant,
             year=year,
             kind=kind,
             stage=wf.initial,
@@ -243,6 +264,20 @@ def application_open(
         )
         _log(actor, "create", app, via=via)
     return app
+
+
+def _can_work_on(actor: Any, wf: Workflow, application: Application) -> tuple[bool, str]:
+    if application.enterprise_id is None:
+        return permissions.can_work_on(actor, wf, None, application.region)
+    return permissions.can_work_on(actor, wf, application.enterprise)
+
+
+def _region_of(application: Application) -> Region:
+    """Where an application belongs: its enterprise's region, else its own."""
+    if application.enterprise_id is not None:
+        return application.enterprise.region
+    assert application.region is not None
+    return application.region
 
 
 def _locked(application: Application) -> Application:
@@ -274,7 +309,7 @@ def application_transition(
     `expected_stage` is the stage the user saw; if another user moved the application
     meanwhile the move is refused as a conflict instead of silently made."""
     wf = workflow.get(application.programme)
-    require(permissions.can_work_on(actor, wf, application.enterprise))
+    require(_can_work_on(actor, wf, application))
     with transaction.atomic():
         app = _locked(application)
         if expected_stage is not None and app.stage != expected_stage:
@@ -326,16 +361,14 @@ def application_update(
 ) -> Application:
     """Change who looks after an application and its notes."""
     wf = workflow.get(application.programme)
-    require(permissions.can_work_on(actor, wf, application.enterprise))
-    enterprise = application.enterprise
+    require(_can_work_on(actor, wf, application))
+    where = _region_of(application)
     if officer is not None and role_of(officer) != "officer":
         raise invalid("officer", "园区/乡镇责任人", f"{officer}不是园区或乡镇的人员")
-    if officer is not None and not in_region(enterprise.region, officer.region):
-        raise invalid(
-            "officer", "园区/乡镇责任人", f"{officer}不是“{enterprise.region.name}”的人员"
-        )
+    if officer is not None and not in_region(where, officer.region):
+        raise invalid("officer", "园区/乡镇责任人", f"{officer}不是“{where.name}”的人员")
     if bureau_contact is not None and not (
-        is_bureau(bureau_contact) and covers(bureau_contact, enterprise.region)
+        is_bureau(bureau_contact) and covers(bureau_contact, where)
     ):
         raise invalid("bureau_contact", "科技局联系人", f"{bureau_contact}不是科技局人员")
     with transaction.atomic():
@@ -366,21 +399,21 @@ def applications_assign_call(
     apps = list(applications)
     for app in apps:
         wf = workflow.get(app.programme)
-        require(permissions.can_work_on(actor, wf, app.enterprise))
+        require(_can_work_on(actor, wf, app))
         if call is not None and (app.programme != call.programme or app.year != call.year):
             raise invalid(
                 "call",
                 "申报批次",
-                f"“{app.enterprise.name}”的申报是{app.year}年的，不能编入{call.name}",
+                f"“{app.party_name}”的申报是{app.year}年的，不能编入{call.name}",
             )
         if call is not None and wf.is_final(app.stage):
-            raise invalid("call", "申报批次", f"“{app.enterprise.name}”的申报已办结")
+            raise invalid("call", "申报批次", f"“{app.party_name}”的申报已办结")
     with transaction.atomic():
         for app in apps:
             locked = _locked(app)
             # Checked again on the locked row: another user may have moved it meanwhile.
             if call is not None and workflow.get(locked.programme).is_final(locked.stage):
-                raise invalid("call", "申报批次", f"“{app.enterprise.name}”的申报已办结")
+                raise invalid("call", "申报批次", f"“{app.party_name}”的申报已办结")
             before = snapshot(locked)
             locked.call = call
             locked.save(update_fields=["call", "updated_at"])
@@ -403,6 +436,8 @@ def attachment_add(
 ) -> Attachment:
     """Keep a file with an enterprise (and an application): checked type and size,
     stored under the private media root."""
+    if application is not None and application.enterprise_id is None:
+        raise invalid("application", "申报", "个人或单位的申报不上传企业附件")
     if application is not None:
         require(permissions.can_work_on(actor, workflow.get(application.programme), enterprise))
     elif not permissions.in_scope(actor, enterprise):
@@ -495,7 +530,7 @@ def publicity_publish(
         errors.append(FieldError("ends_on", "异议截止", "早于公示开始"))
     if not apps:
         errors.append(FieldError("applications", "公示名单", "名单为空"))
-    other = [a.enterprise.name for a in apps if a.programme != programme]
+    other = [a.party_name for a in apps if a.programme != programme]
     if other:
         errors.append(
             FieldError("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
@@ -505,7 +540,7 @@ def publicity_publish(
     twice = []
     for a in apps:
         if a.pk in seen:
-            twice.append(a.enterprise.name)
+            twice.append(a.party_name)
         seen.add(a.pk)
     if twice:
         errors.append(FieldError("applications", "公示名单", f"重复列入：{'、'.join(twice[:5])}"))
@@ -531,7 +566,7 @@ def publicity_publish(
         )
         if listed:
             names = "、".join(
-                f"{e.application.enterprise.name}（{e.publicity.title}）" for e in listed[:5]
+                f"{e.application.party_name}（{e.publicity.title}）" for e in listed[:5]
             )
             raise Conflict(f"以下申报已在公示中，未重复发布：{names}")
         pub = Publicity.objects.create(
@@ -578,7 +613,7 @@ def publicity_revise(
         pub = Publicity.objects.select_for_update().get(pk=publicity.pk)
         if pub.status == Publicity.Status.FROZEN:
             raise Conflict(f"公示“{pub.title}”已定稿，不能重新发布")
-        other = [a.enterprise.name for a in apps if a.programme != pub.programme]
+        other = [a.party_name for a in apps if a.programme != pub.programme]
         if other:
             raise invalid("applications", "公示名单", f"不属于本项目：{'、'.join(other[:5])}")
         entries = {e.application_id: e for e in PublicityEntry.objects.filter(publicity=pub)}
@@ -609,8 +644,11 @@ def objection_file(
     via: str = "web",
 ) -> Objection:
     """File an objection to a 公示 entry, within its window."""
-    enterprise = entry.application.enterprise
-    require(permissions.can_object(actor, enterprise))
+    app = entry.application
+    if app.enterprise_id is None:
+        require(permissions.can_object(actor, None, app.region))
+    else:
+        require(permissions.can_object(actor, app.enterprise))
     if not reason.strip():
         raise invalid("reason", "异议理由", "不能为空")
     with transaction.atomic():
@@ -634,7 +672,7 @@ def objection_file(
             reason=reason.strip(),
             evidence=evidence,
         )
-        _log(actor, "create", obj, via=via, enterprise_id=enterprise.pk)
+        _log(actor, "create", obj, via=via, enterprise_id=app.enterprise_id)
     return obj
 
 

@@ -21,6 +21,7 @@ NAV = [
         order=30,
         visible=is_staff_or_officer,
         app_name="targets",
+        group="stats",
     ),
 ]
 URLS = [UrlMount("targets/", "kechuang.targets.urls")]

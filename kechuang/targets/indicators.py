@@ -240,7 +240,10 @@ def _shared(ev: Evaluator, name: str, region: Region, args: str, compute: Callab
     evaluator, and kept across requests, workers and servers until the registry next
     changes (`core.cache.registry_memo`)."""
     scope = f"{region.pk}:{region.path}:{args}"
-    return ev.memo((name, scope), lambda: registry_memo(f"indicator-{name}", scope, compute))
+    return ev.memo(
+        (name, scope),
+        lambda: registry_memo(f"indicator-{name}", scope, compute, region.path),
+    )
 
 
 # Certificate kinds counted by their year of issue (hnte_new, tech_sme_new, pool_new).

@@ -17,6 +17,7 @@ from kechuang.core.registry import (
     UrlMount,
 )
 from kechuang.core.roles import has_role
+from kechuang.core.schedule import ScheduledJob
 from kechuang.vouchers.indicators import INDICATORS as _INDICATORS
 from kechuang.vouchers.models import wan_text
 from kechuang.vouchers.panels import PANEL
@@ -117,4 +118,18 @@ TODO = [
         badge=False,  # a reminder list (on the 待办 page), not a decision awaited
         more_url="vouchers:index",
     ),
+]
+
+
+def _expire_daily(day: dt.date) -> str:
+    """The day's expiry run: vouchers whose validity ended before `day` are expired and
+    their amounts released, even on a day nobody opens a voucher page."""
+    from kechuang.vouchers.services import vouchers_expire_due
+
+    expired = vouchers_expire_due(on=day, via="schedule")
+    return f"到期作废创新券{expired}张" if expired else "无到期的创新券"
+
+
+SCHEDULE = [
+    ScheduledJob("vouchers-expire", "创新券到期作废（释放额度）", _expire_daily, at="06:30")
 ]

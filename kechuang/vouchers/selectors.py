@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, sees_everything
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
+from kechuang.core.sums import ExactSum
 from kechuang.enterprises.models import YearlyFacts
 from kechuang.vouchers.models import (
     LedgerEntry,
@@ -97,7 +98,7 @@ def providers() -> QuerySet[Provider]:
     )
     return Provider.objects.annotate(
         n_vouchers=Count("vouchers"),
-        paid=Sum("vouchers__paid_yuan"),
+        paid=ExactSum("vouchers__paid_yuan"),
         n_documents=Coalesce(Subquery(files), 0),
     ).order_by("name")
 

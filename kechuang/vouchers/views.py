@@ -134,6 +134,7 @@ VOUCHERS = Listing(
     ],
     default_sort="-code",
     page_size=50,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 
@@ -432,6 +433,7 @@ LEDGER = Listing(
     filters=[Filter("kind", "类别", choices=LedgerEntry.Kind.choices)],
     default_sort="on",
     page_size=100,
+    attributes="enterprise",  # innovation points (and other declared attributes)
 )
 
 

@@ -85,11 +85,15 @@ def test_complete_year_is_read_from_the_cache_until_a_fact_edit_commits(county, 
     assert computed == ["staff", "staff"]
 
 
+def _county_generation(county: dict[str, Any]) -> Any:
+    return cache.get(kc_cache._path_key(county["regions"]["county"].path))
+
+
 def test_a_changed_value_of_existing_facts_starts_a_new_generation_too(county):
-    before = cache.get(kc_cache.GENERATION_KEY)
     selectors.complete_year(county["staff"])
+    before = _county_generation(county)
     _facts(county["staff"], county["firms"][0], 2019, revenue="2000")
-    assert cache.get(kc_cache.GENERATION_KEY) not in (None, before)
+    assert _county_generation(county) not in (None, before)
 
 
 def test_an_import_moves_the_complete_year(county, computed):
@@ -158,15 +162,15 @@ def test_each_region_scope_has_its_own_entry_on_a_city_instance(county, computed
 def test_the_generation_moves_when_the_writer_commits_not_before(county):
     staff, firms = county["staff"], county["firms"]
     selectors.complete_year(staff)
-    generation = cache.get(kc_cache.GENERATION_KEY)
+    generation = _county_generation(county)
     with transaction.atomic():
         _facts(staff, firms[1], 2020)
         assert kc_cache.registry_dirty()
-        assert cache.get(kc_cache.GENERATION_KEY) == generation
+        assert _county_generation(county) == generation
         # the writer reads its own rows, which the cache cannot know
         assert selectors.complete_year(staff) == 2020
     assert not kc_cache.registry_dirty()
-    assert cache.get(kc_cache.GENERATION_KEY) != generation
+    assert _county_generation(county) != generation
     assert selectors.complete_year(staff) == 2020
 
 
@@ -231,3 +235,135 @@ def test_dashboard_counts_follow_a_new_certificate_and_a_soft_delete(county):
     assert hnte_new(2020) == (1, 1)
     services.enterprise_delete(actor=staff, enterprise=firm, reason="注销")
     assert hnte_new(2020) == (0, 0)
+
+
+# -- the top bar's 待办 count (core.cache.records_memo) ------------------------------------
+
+
+def test_the_todo_badge_is_one_cache_read_until_a_task_is_committed(
+    county: Any, django_assert_num_queries: Any
+) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    first = todo_count(staff, TODAY)
+    with django_assert_num_queries(1):  # every section's count, in one cache entry
+        assert todo_count(staff, TODAY) == first
+    programmes.task_create(
+        actor=staff,
+        title="走访企业",
+        region=regions["town_b"],
+        due_on=TODAY,
+        programme="hnte",
+    )
+    assert todo_count(staff, TODAY) == first + 1  # the task's commit, a new generation
+    with django_assert_num_queries(1):
+        assert todo_count(staff, TODAY) == first + 1
+
+
+def test_the_todo_badge_is_kept_per_user_and_day(county: Any) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    officer = make_user("officer_c", "officer", region=regions["town_c"])
+    programmes.task_create(
+        actor=staff,
+        title="镇B的任务",
+        region=regions["town_b"],
+        due_on=TODAY,
+        programme="hnte",
+    )
+    assert todo_count(staff, TODAY) == 1
+    assert todo_count(officer, TODAY) == 0  # 镇C's officer: not 镇B's task
+    assert todo_count(staff, TODAY + dt.timedelta(days=1)) == 1
+
+
+def test_a_login_or_a_session_does_not_drop_the_todo_badge(county: Any, client: Any) -> None:
+    from kechuang.core.registry import todo_count
+
+    staff = county["staff"]
+    todo_count(staff, TODAY)
+    generation = cache.get(kc_cache.RECORDS_KEY)
+    client.force_login(staff)  # last_login and a session row
+    assert cache.get(kc_cache.RECORDS_KEY) == generation
+
+
+def test_a_write_inside_a_transaction_reads_past_the_todo_badge(county: Any) -> None:
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+
+    staff, regions = county["staff"], county["regions"]
+    assert todo_count(staff, TODAY) == 0
+    generation = cache.get(kc_cache.RECORDS_KEY)
+    with transaction.atomic():
+        programmes.task_create(
+            actor=staff,
+            title="走访",
+            region=regions["town_b"],
+            due_on=TODAY,
+            programme="hnte",
+        )
+        assert kc_cache.records_dirty()
+        assert todo_count(staff, TODAY) == 1  # its own row, not the cached 0
+        assert cache.get(kc_cache.RECORDS_KEY) == generation
+    assert cache.get(kc_cache.RECORDS_KEY) != generation
+
+
+# -- one generation per region -------------------------------------------------------------
+
+
+def test_a_write_in_one_county_keeps_another_countys_figures_and_drops_the_citys(county, computed):
+    from kechuang.accounts.models import Region
+
+    regions, staff = county["regions"], county["staff"]
+    peer_town = Region.objects.create(
+        code="321281103", name="戴南镇", kind="town", parent=regions["peer"]
+    )
+    xinghua = make_user("xinghua", "staff", region=regions["peer"])
+    city = make_user("shikjj", "staff", region=regions["city"])
+    town_c = make_user("officer_c", "officer", region=regions["town_c"])
+    peer_firm = make_enterprise(xinghua, peer_town)
+    _facts(xinghua, peer_firm, 2018)
+    users = [staff, xinghua, city, town_c]
+    for user in users:
+        selectors.complete_year(user)
+    computed.clear()
+    _facts(staff, county["firms"][1], 2020)  # a write in 泰兴's 镇B
+    for user in users:
+        selectors.complete_year(user)
+    # 泰兴 and the city (which holds 泰兴) again; 兴化 and 泰兴's 镇C from the cache
+    assert sorted(computed) == ["shikjj", "staff"]
+    computed.clear()
+    _facts(xinghua, peer_firm, 2019)  # and one in 兴化
+    for user in users:
+        selectors.complete_year(user)
+    assert sorted(computed) == ["shikjj", "xinghua"]
+
+
+def test_an_enterprise_moved_to_another_county_drops_both_countys_figures(county, computed):
+    from kechuang.accounts.models import Region
+
+    regions, staff = county["regions"], county["staff"]
+    peer_town = Region.objects.create(
+        code="321281103", name="戴南镇", kind="town", parent=regions["peer"]
+    )
+    xinghua = make_user("xinghua", "staff", region=regions["peer"])
+    assert selectors.complete_year(staff) == 2019
+    assert selectors.complete_year(xinghua) is None
+    moved = county["firms"][0]
+    moved.region = peer_town
+    moved.save()
+    assert selectors.complete_year(xinghua) == 2020  # its one firm reported 2020
+    assert selectors.complete_year(staff) == 2019
+    assert sorted(computed) == ["staff", "staff", "xinghua", "xinghua"]
+
+
+def test_a_renamed_region_drops_every_figure(county, computed):
+    staff, regions = county["staff"], county["regions"]
+    selectors.complete_year(staff)
+    regions["park_a"].name = "园区甲"
+    regions["park_a"].save()
+    selectors.complete_year(staff)
+    assert computed == ["staff", "staff"]

@@ -31,7 +31,7 @@ def test_two_moves_of_one_ledger_make_one(staff: Any, officer_a: Any, firm_a: An
 
     racers = Racers(move(staff, "withdrawn"), move(officer_a, "coaching"))
     with transaction.atomic():
-        list(Application.objects.select_for_update().filter(pk=ledger.pk))
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=ledger.pk))
         racers.start()
         wait_for_waiters(2, racers)
     assert outcomes(racers.join()) == ["Conflict", "ok"]
@@ -85,7 +85,7 @@ def test_two_blind_moves_of_one_ledger_keep_one_history(
 
     racers = Racers(move(staff, "withdrawn"), move(officer_a, "coaching"))
     with transaction.atomic():
-        list(Application.objects.select_for_update().filter(pk=ledger.pk))
+        list(Application.objects.select_for_update(of=("self",)).filter(pk=ledger.pk))
         racers.start()
         wait_for_waiters(2, racers)
     racers.join()

@@ -4,23 +4,11 @@ import pytest
 
 
 @pytest.fixture
-def desk_types(db: Any) -> dict[str, Any]:
-    """The five request types (the data migration's; flushed by transactional tests)."""
+def desk_types(regions: dict[str, Any]) -> dict[str, Any]:
+    """泰兴's five request types (a county gets the shipped ones when it is created)."""
     from kechuang.desk.models import RequestType
 
-    specs = [
-        ("policy", "政策咨询", 3),
-        ("project", "项目申报", 10),
-        ("finance", "融资对接", 10),
-        ("novelty", "科技查新", 10),
-        ("business", "业务办理", 5),
-    ]
-    return {
-        key: RequestType.objects.get_or_create(
-            key=key, defaults={"name": name, "deadline_days": days}
-        )[0]
-        for key, name, days in specs
-    }
+    return {t.key: t for t in RequestType.objects.filter(county=regions["county"])}
 
 
 @pytest.fixture
@@ -44,5 +32,5 @@ def desk_helper(regions: dict[str, Any], leader: Any) -> Any:
 def routed(desk_types: dict[str, Any], desk_helper: Any) -> Any:
     from kechuang.desk.models import RoutingRule
 
-    RoutingRule.objects.create(helper=desk_helper)
+    RoutingRule.objects.create(helper=desk_helper, county=desk_types["policy"].county)
     return desk_helper

@@ -110,3 +110,122 @@ def test_visit_problem_confirmation_loop_in_the_browser(
     page.goto(f"{live_server.url}/desk/problems/?year=2021")
     page.wait_for_selector("#problem-board")
     shot("desk-problem-board")
+
+
+def test_county_settings_in_the_browser(page, live_server, settings, staff, peer_bureau, shot):
+    """兴化's bureau sees and edits its own county's settings, not 泰兴's."""
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2021-06-25"
+    services.workday_override_save(
+        actor=staff,
+        county=staff.region,
+        day=__import__("datetime").date(2021, 6, 28),
+        is_workday=False,
+        note="泰兴调整",
+    )
+    login(page, live_server, "xinghua")
+    page.goto(f"{live_server.url}/desk/settings/")
+    assert "兴化市科技服务设置" in page.inner_text("#settings-county")
+    page.fill("#visit_overlap_days", "15")
+    page.click("#visit_overlap_days ~ button")
+    page.wait_for_selector("text=设置已保存")
+    assert page.input_value("#visit_overlap_days") == "15"
+    assert "泰兴调整" not in page.inner_text("body")
+    shot("desk-settings-xinghua")
+
+
+def test_area_problem_confirmed_by_the_visiting_unit_in_the_browser(
+    page, live_server, settings, staff, officer_b, regions, shot
+):
+    """An officer raises a problem on a visit to their town; the bureau gives it out and
+    solves it; the officer (the visiting unit) confirms it."""
+    import datetime as dt
+
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2020-07-10"
+    visit, _ = services.visit_record(
+        actor=officer_b,
+        visited_on=dt.date(2020, 7, 1),
+        purpose="survey",
+        notes="镇B科技工作座谈",
+        region=regions["town_b"],
+    )
+    login(page, live_server, "officer_b")
+    page.goto(f"{live_server.url}/desk/visits/{visit.pk}/")
+    page.fill("#description", "镇B众创空间缺少场地")
+    page.click("#problem-submit")
+    page.wait_for_selector("#problem-stage:has-text('待交办')")
+    problem = Problem.objects.get()
+    assert problem.application is None
+    services.problem_assign(
+        actor=staff,
+        problem=problem,
+        department="市自然资源和规划局",
+        assignee=None,
+        due_on=dt.date(2020, 8, 1),
+    )
+    services.problem_resolve(actor=staff, problem=problem, resolution="已协调闲置厂房")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#problem-stage:has-text('已解决')")
+    shot("desk-area-problem-confirmed")
+    problem.refresh_from_db()
+    assert problem.stage == "closed" and problem.confirmed_by == officer_b
+
+
+def test_escalated_problem_in_the_browser(
+    page, live_server, settings, staff, leader, desk_helper, firm_b, shot
+):
+    """A problem past its category's limit is escalated to its owner's leader: on the
+    leader's 待办 page and on the problem."""
+    import datetime as dt
+
+    from kechuang.desk import services
+
+    settings.KECHUANG_TODAY = "2020-09-30"
+    visit, _ = services.visit_record(
+        actor=staff,
+        visited_on=dt.date(2020, 9, 30),
+        purpose="problem",
+        notes="协调",
+        enterprise=firm_b,
+    )
+    problem = services.problem_raise(
+        actor=staff, visit=visit, category="land", description="研发中心用地指标未落实"
+    )
+    services.problem_limit_save(actor=staff, county=staff.region, category="land", deadline_days=3)
+    services.problem_assign(
+        actor=staff, problem=problem, department="自然资源局", assignee=desk_helper, due_on=None
+    )
+    settings.KECHUANG_TODAY = "2020-10-14"
+    services.problems_escalate()
+    login(page, live_server, "juzhang")
+    page.goto(f"{live_server.url}/todo/")
+    assert "督办：镇B精细化工有限公司" in page.inner_text("body")
+    shot("desk-problem-escalated-todo")
+    page.goto(f"{live_server.url}/desk/problems/{problem.pk}/")
+    assert "逾期，已升级督办" in page.inner_text("#problem-flag")
+    shot("desk-problem-escalated")
+    page.goto(f"{live_server.url}/desk/settings/")
+    assert "问题办结时限" in page.inner_text("body")
+    shot("desk-settings-problem-limits")
+
+
+def test_schedule_page_in_the_browser(page, live_server, settings, staff, shot):
+    """The desk's daily run on the 定时任务 page, with a missed day listed."""
+    import datetime as dt
+
+    from kechuang.core import schedule
+
+    settings.KECHUANG_TODAY = "2021-06-04"
+    job = next(j for j in schedule.jobs() if j.key == "desk-daily")
+    schedule.run_job(job, dt.date(2021, 6, 1))
+    schedule.run_job(job, dt.date(2021, 6, 3), trigger="command")
+    schedule.run_job(job, dt.date(2021, 6, 4))
+    login(page, live_server, "staff")
+    page.goto(f"{live_server.url}/schedule/")
+    assert "2021-06-02" in page.inner_text("#schedule-jobs")
+    assert "手工补运行" in page.inner_text("body")
+    shot("schedule-page")

@@ -82,10 +82,11 @@ def test_routing_prefers_type_and_area_over_general_rules(
 
     other = make_user("bangban2", "helper")
     town = make_user("bangban3", "helper")
-    RoutingRule.objects.create(helper=desk_helper)
-    RoutingRule.objects.create(helper=other, request_type=desk_types["finance"])
+    county = regions["county"]
+    RoutingRule.objects.create(county=county, helper=desk_helper)
+    RoutingRule.objects.create(county=county, helper=other, request_type=desk_types["finance"])
     RoutingRule.objects.create(
-        helper=town, request_type=desk_types["finance"], region=regions["town_b"]
+        county=county, helper=town, request_type=desk_types["finance"], region=regions["town_b"]
     )
     assert services.route(desk_types["finance"], firm_b) == town
     assert services.route(desk_types["finance"], firm_a) == other
@@ -202,7 +203,11 @@ def test_problem_loop_with_reopen_and_indicator(
     )
     with pytest.raises(ValidationFailed, match="办结期限"):
         services.problem_assign(
-            actor=staff, problem=problem, department="自然资源局", assignee=officer_b, due_on=None
+            actor=staff,
+            problem=problem,
+            department="自然资源局",
+            assignee=officer_b,
+            due_on=dt.date(2020, 11, 1),
         )
     services.problem_assign(
         actor=staff,

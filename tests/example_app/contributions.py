@@ -42,6 +42,7 @@ NAV = [
         order=95,
         visible=lambda user: has_role(user, "staff"),
         app_name="example_app",
+        group="support",  # under the frame's 政策资金 menu
     )
 ]
 PANELS = [PANEL]

@@ -80,7 +80,20 @@ def records(staff: Any, regions: dict[str, Any], firm_a: Any, firm_b: Any) -> di
         },
         registered_on=on,
     )
+    recognition = services.recognition_apply(
+        actor=staff,
+        data={
+            "target": "carrier",
+            "name": "园区A众创空间申报",
+            "kind": "makerspace",
+            "level": "county",
+            "operator": "园区A管委会",
+            "region": regions["park_a"],
+        },
+        on=on,
+    )
     return {
+        "recognition": recognition,
         "carrier": carrier,
         "institution": inst,
         "project": project,

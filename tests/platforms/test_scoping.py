@@ -26,6 +26,7 @@ def test_outsiders_never_reach_another_areas_records(
         reverse("platforms:carrier", args=[records["carrier"].pk]),
         reverse("platforms:project", args=[records["plan"].pk]),
         reverse("platforms:commissioner", args=[records["commissioner_a"].pk]),
+        reverse("platforms:application", args=[records["recognition"].pk]),
     ]
     lists = [
         reverse(f"platforms:{n}")
@@ -38,6 +39,7 @@ def test_outsiders_never_reach_another_areas_records(
             "projects",
             "commissioners",
             "campaigns",
+            "applications",
         )
     ]
     secrets = (
@@ -47,6 +49,7 @@ def test_outsiders_never_reach_another_areas_records(
         "园区A人才",
         "园区A课题",
         "园区A特派员",
+        "园区A众创空间申报",
     )
     before = AuditLog.objects.count()
     for actor in (officer_b, enterprise_user, helper_user, peer_officer):

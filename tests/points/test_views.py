@@ -166,3 +166,99 @@ def test_any_enterprise_list_filters_and_sorts_by_the_declared_attributes(
     )
     col = table.headers.index("创新积分（分）")
     assert [cells[col] for _n, cells in table.rows][:2] in ([75, 50], [75.0, 50.0])
+
+
+def test_the_city_bureau_picks_a_county_on_every_points_page(
+    client, city_bureau, staff, scored, county, regions
+):
+    """A city bureau answers for several counties: each points page names the county it
+    shows and offers the others; the pick is kept while moving between pages."""
+    client.force_login(city_bureau)
+    first = client.get("/points/").content.decode()
+    assert 'id="points-county-picker"' in first
+    assert '<option value="321281"' in first and '<option value="321283"' in first
+    page = client.get("/points/?county=321283").content.decode()
+    assert 'id="points-county-shown">泰兴市<' in page
+    listed = client.get(f"/points/{YEAR}/").content.decode()  # kept from the pick
+    assert "泰兴市2020年度企业科技创新积分排名" in listed and "甲研发强企有限公司" in listed
+    assert '<input type="hidden" name="county" value="321283">' in listed
+    other = client.get(f"/points/{YEAR}/?county=321281").content.decode()
+    assert "兴化市2020年度企业科技创新积分排名" in other and "甲研发强企有限公司" not in other
+    assert 'id="points-county-shown">兴化市<' in client.get("/points/sets/").content.decode()
+
+
+def test_a_county_bureau_sees_its_county_named_and_no_picker(client, staff, scored):
+    client.force_login(staff)
+    page = client.get(f"/points/{YEAR}/?county=321281").content.decode()
+    assert 'id="points-county-picker"' not in page
+    assert 'id="points-county-shown">泰兴市<' in page and "甲研发强企有限公司" in page
+
+
+def test_a_list_of_rows_belonging_to_enterprises_shows_filters_and_sorts_the_points(
+    rf, staff, scored, county, firms
+):
+    """`Listing(attributes="enterprise")` on another model's queryset (annotated in SQL
+    through the path) and on a plain list of rows (read with `values`): the same column,
+    tier filter and sort, unknown last."""
+    from types import SimpleNamespace
+
+    from kechuang.core.web import Column, Listing
+    from kechuang.points.models import PointsFacts
+
+    services.publication_publish(
+        actor=staff,
+        county=county,
+        year=YEAR,
+        starts_on=dt.date(2021, 6, 1),
+        ends_on=dt.date(2021, 6, 10),
+    )
+    for firm in firms.values():
+        PointsFacts.objects.create(enterprise=firm, year=YEAR)
+    listing = Listing(
+        name="t",
+        title="t",
+        columns=[Column("name", "企业", value="enterprise.name")],
+        attributes="enterprise",
+    )
+
+    def names(table):
+        return [r.enterprise.name for r in table.page.object_list]
+
+    request = rf.get("/", {"sort": "-attr_points_score"})
+    request.user = staff
+    table = listing.build(request, PointsFacts.objects.all())
+    assert names(table) == ["乙人才密集有限公司", "甲研发强企有限公司", "丙综合企业有限公司"]
+    assert [c.label for c in table.listing.columns][-2:] == ["创新积分（分）", "积分档次"]
+    request = rf.get("/", {"attr_points_tier": "a"})
+    request.user = staff
+    assert names(listing.build(request, PointsFacts.objects.all())) == ["乙人才密集有限公司"]
+    rows = [SimpleNamespace(enterprise=f) for f in firms.values()] + [
+        SimpleNamespace(enterprise=None)
+    ]
+    request = rf.get("/", {"sort": "attr_points_score"})
+    request.user = staff
+    table = listing.build(request, rows)
+    assert [r.enterprise.name if r.enterprise else None for r in table.page.object_list] == [
+        "丙综合企业有限公司",
+        "甲研发强企有限公司",
+        "乙人才密集有限公司",
+        None,
+    ]
+
+
+def test_open_objections_count_in_the_top_bar_for_the_bureau_only(
+    client, staff, officer_a, scored_published_with_objection, django_assert_num_queries
+):
+    from kechuang.core import registry
+
+    day = dt.date(2021, 6, 5)
+    section = next(s for s in registry.todo_sources(staff) if s.key == "points-objections")
+    assert section.badge
+    staff.region  # noqa: B018 (read once, as every page has)
+    with django_assert_num_queries(1):
+        assert section.count(staff, day) == 1
+    # an officer cannot resolve objections: the section is not theirs, so no query
+    assert "points-objections" not in [s.key for s in registry.todo_sources(officer_a)]
+    client.force_login(staff)
+    page = client.get("/todo/").content.decode()
+    assert "待处理的积分异议" in page and "丙综合企业有限公司" in page

@@ -35,7 +35,9 @@ def open_app(actor: Any, firm: Any) -> Any:
 def _race_behind(locked: Any, racers: Racers, waiters: int = 2) -> list[tuple[str, Any]]:
     """Start the racers while `locked` (a queryset) is locked; let go once they queue."""
     with transaction.atomic():
-        list(locked.select_for_update())
+        # the rows themselves: an application's enterprise may be empty (an outer join,
+        # which PostgreSQL does not lock)
+        list(locked.select_for_update(of=("self",)))
         racers.start()
         wait_for_waiters(waiters, racers)
     return racers.join()

@@ -36,11 +36,17 @@ the table with its sort links, pager and 导出 button:
   (`core.money.format_wan`) and export as numbers in 万元 with two decimals.
 - A bad or huge `?page=` shows the first or last page, never an error.
 - Labels may name filters, e.g. "{year}年销售收入（万元）".
-- `attributes` (enterprise lists): every `EnterpriseAttribute` an app declares with an
-  `annotate` (`kechuang.core.registry`, e.g. innovation points' score and tier) becomes a
-  column, a filter (its `choices`, else "at least") and a sort of the list, read in the
-  database for the year of the list's `year` filter. The value is `attributes` (the path
-  from a row to its enterprise: "" for the enterprise itself, "e" for a decorated row).
+- `attributes` (lists whose rows are enterprises or belong to one): every
+  `EnterpriseAttribute` an app declares with an `annotate` (`kechuang.core.registry`,
+  e.g. innovation points' score and tier) becomes a column, a filter (its `choices`,
+  else "at least") and a sort of the list, read in the database for the year of the
+  list's `year` filter (the latest year without one). The value is the path from a row
+  to its enterprise: "" for the enterprise itself, "e" for the enterprise list's
+  decorated rows, "enterprise" for a voucher, "application.enterprise" for a record
+  of an application. A queryset of another model than the enterprise is annotated
+  through that path (dots become `__`), and the value read from the row itself; a
+  list of rows (not a queryset) reads the values with `EnterpriseAttribute.values`
+  (one query per attribute) and is filtered and sorted in Python.
 """
 
 from __future__ import annotations
@@ -245,8 +251,11 @@ class Listing:
     exportable: bool = True
     # Rows can be selected for bulk actions (`ListAction`s): the key of a row.
     select: Callable[[Any], Any] | None = None
-    # An enterprise list: declared attributes as columns, filters and sorts (see above).
+    # Rows that are or belong to enterprises: declared attributes as columns, filters and
+    # sorts (see above); the path from a row to its enterprise.
     attributes: str | None = None
+    # Set by `_with_attributes` (which clears `attributes`): the path it was given.
+    attributes_path: str | None = None
 
     def sorts(self) -> dict[str, tuple[str, ...] | bool | Callable[[Any], Any]]:
         """Allowed ?sort= keys (each also as "-key", descending) → how to sort."""
@@ -317,7 +326,7 @@ class Listing:
                 Column(
                     name,
                     f"{a.label}（{a.unit}）" if a.unit else a.label,
-                    value=f"{path}{name}",
+                    value=_attribute_getter(name, f"{path}{name}"),
                     display=_attribute_text(a.choices),
                     exported=_attribute_cell(a.choices),
                     sort=(name,),
@@ -328,7 +337,9 @@ class Listing:
                 filters.append(Filter(name, a.label, choices=a.choices))
             else:
                 filters.append(Filter(f"{name}_min", f"{a.label}不低于", kind="text"))
-        return replace(self, columns=columns, filters=filters, attributes=None)
+        return replace(
+            self, columns=columns, filters=filters, attributes=None, attributes_path=self.attributes
+        )
 
     def build_attributed(
         self,
@@ -343,15 +354,31 @@ class Listing:
         from kechuang.core.registry import attributes
 
         filters, fields = self.parse_filters(request)
-        items = source(filters) if callable(source) else source
+        # The source gets its own filters (`**f` in many views); the attributes' are ours.
+        own = {k: v for k, v in filters.items() if not k.startswith(attribute_name(""))}
+        items = source(own) if callable(source) else source
         year = filters.get("year") if isinstance(filters.get("year"), int) else None
         sort = self.parse_sort(request)
+        if not isinstance(items, QuerySet):
+            items = self._attributed_rows(list(items), filters, sort, year)
+            return ListingPage(
+                listing=self,
+                request=request,
+                items=items,
+                filters=filters,
+                filter_fields=fields,
+                sort=sort,
+                export=request.GET.get("export") == "xlsx" and self.exportable,
+                export_name=export_name,
+                actions=list(actions) if self.select is not None else [],
+            )
+        via = self._via(items)
         attr_sort = ""
         for a in attributes():
-            if a.annotate is None or not isinstance(items, QuerySet):
+            if a.annotate is None:
                 continue
             name = attribute_name(a.key)
-            items = a.annotate(items, year, name)
+            items = a.annotate(items, year, name, via)
             if a.choices and filters.get(name):
                 items = items.filter(**{name: filters[name]})
             minimum = _decimal(filters.get(f"{name}_min"))
@@ -380,6 +407,49 @@ class Listing:
             actions=list(actions) if self.select is not None else [],
         )
 
+    def _via(self, items: QuerySet[Any]) -> str:
+        """The ORM path from the queryset's rows to their enterprise ("" for an
+        enterprise queryset, whatever the rows are decorated with)."""
+        if items.model._meta.label == "enterprises.Enterprise":
+            return ""
+        return (self.attributes_path or "").replace(".", "__")
+
+    def _attributed_rows(
+        self, rows: list[Any], filters: Mapping[str, Any], sort: str, year: int | None
+    ) -> list[Any]:
+        """A list of rows (not a queryset): each attribute read for the rows'
+        enterprises in one query, set on the row, filtered and sorted here."""
+        from kechuang.core.registry import attributes
+
+        path = self.attributes_path or ""
+        ids: list[Any] = [_resolve(r, f"{path}.pk" if path else "pk") for r in rows]
+        known = [i for i in ids if i is not None]
+        attr_sort = ""
+        for a in attributes():
+            if a.annotate is None:
+                continue
+            name = attribute_name(a.key)
+            values = a.values(known, year) if known else {}
+            for row, eid in zip(rows, ids, strict=True):
+                _set_attribute(row, name, values.get(eid) if eid is not None else None)
+            if a.choices and filters.get(name):
+                rows = [r for r in rows if _read_attribute(r, name) == filters[name]]
+            minimum = _decimal(filters.get(f"{name}_min"))
+            if minimum is not None:
+                rows = [
+                    r
+                    for r in rows
+                    if (v := _read_attribute(r, name)) is not None and Decimal(v) >= minimum
+                ]
+            if sort.lstrip("-") == name:
+                attr_sort = name
+        if not attr_sort:
+            return list(self._sorted(rows, sort))
+        present = [r for r in rows if _read_attribute(r, attr_sort) is not None]
+        missing = [r for r in rows if _read_attribute(r, attr_sort) is None]
+        present.sort(key=lambda r: _read_attribute(r, attr_sort), reverse=sort.startswith("-"))
+        return present + missing  # unknown last either way
+
     def _sorted(self, items: Any, sort: str) -> Any:
         how = self.sorts().get(sort.lstrip("-")) if sort else None
         descending = sort.startswith("-")
@@ -398,6 +468,39 @@ class Listing:
             present.sort(key=column.get, reverse=descending)
             return present + missing
         return items
+
+
+def _set_attribute(row: Any, name: str, value: Any) -> None:
+    """Set on the row (a frozen dataclass row of a computed list too)."""
+    try:
+        setattr(row, name, value)
+    except (AttributeError, TypeError):
+        object.__setattr__(row, name, value)
+
+
+def _read_attribute(row: Any, name: str) -> Any:
+    return getattr(row, name, None)
+
+
+def _resolve(row: Any, path: str) -> Any:
+    value = row
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part, None)
+    return value
+
+
+def _attribute_getter(name: str, path: str) -> Callable[[Any], Any]:
+    """An attribute's value: on the row itself (annotated through the path to its
+    enterprise), else at `path` (the enterprise list's decorated rows)."""
+
+    def get(row: Any) -> Any:
+        if hasattr(row, name):
+            return getattr(row, name)
+        return _resolve(row, path)
+
+    return get
 
 
 def attribute_name(key: str) -> str:

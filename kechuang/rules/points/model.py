@@ -209,10 +209,16 @@ def money_micro(wan: Fraction) -> int:
     return -((-scaled.numerator) // scaled.denominator)
 
 
+# The editor's Chinese names of the keys a problem names (kechuang.points.settext).
+_KEY_NAMES = {"id": "编号", "label": "名称", "title": "名称"}
+_SOURCE_NAMES = {"field": "数据项", "ratio": "比值", "growth": "增长率"}
+
+
 class _Parser:
     def __init__(self, data: Any) -> None:
         self.data = data if isinstance(data, dict) else {}
         self.problems: list[str] = [] if isinstance(data, dict) else ["指标体系不是一个映射"]
+        self.stage_labels: dict[str, str] = {}
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
@@ -220,7 +226,7 @@ class _Parser:
     def text(self, data: dict[str, Any], key: str, where: str) -> str:
         value = data.get(key)
         if not isinstance(value, str | int) or not str(value).strip():
-            self.problem(f"{where}缺少“{key}”")
+            self.problem(f"{where}缺少“{_KEY_NAMES.get(key, key)}”")
             return ""
         return str(value).strip()
 
@@ -234,11 +240,12 @@ class _Parser:
             self.problem("版本号须为正整数")
             version = 1
         if not isinstance(year_from, int) or not 2000 <= year_from <= 2100:
-            self.problem("起始年度（year_from）须为2000–2100之间的年份")
+            self.problem("起始年度须为2000–2100之间的年份")
             year_from = 0
         groups = self.groups(d.get("groups"))
         stages = self.stages(d.get("stages"))
         stage_ids = [s.id for s in stages]
+        self.stage_labels = {s.id: s.label for s in stages}
         indicators = self.indicators(d.get("indicators"), groups, stage_ids)
         bonus = self.items(d.get("bonus") or [], "加分项")
         negative = self.items(d.get("negative") or [], "扣分项")
@@ -270,7 +277,7 @@ class _Parser:
     def groups(self, raw: Any) -> dict[str, str]:
         out: dict[str, str] = {}
         if not isinstance(raw, list) or not raw:
-            self.problem("至少要有一个指标分组（groups）")
+            self.problem("至少要有一个指标分组（分组）")
             return out
         for n, g in enumerate(raw, start=1):
             if not isinstance(g, dict):
@@ -284,7 +291,7 @@ class _Parser:
     def stages(self, raw: Any) -> list[Stage]:
         out: list[Stage] = []
         if not isinstance(raw, list) or not raw:
-            self.problem("至少要有一个企业发展阶段（stages）")
+            self.problem("至少要有一个企业发展阶段（发展阶段）")
             return out
         last: Fraction | None = Fraction(-1)
         for n, s in enumerate(raw, start=1):
@@ -301,7 +308,7 @@ class _Parser:
             if is_last and below is not None:
                 self.problem(f"最后一个阶段“{label}”不应设销售收入上限")
             if not is_last and below is None:
-                self.problem(f"{where}须设销售收入上限（revenue_below，万元）")
+                self.problem(f"{where}须设销售收入上限（销售收入低于（万元））")
             if bound is not None and last is not None and bound <= last:
                 self.problem(f"{where}的销售收入上限须大于前一阶段的上限")
             last = bound if bound is not None else last
@@ -311,7 +318,7 @@ class _Parser:
     def indicators(self, raw: Any, groups: dict[str, str], stages: list[str]) -> list[Indicator]:
         out: list[Indicator] = []
         if not isinstance(raw, list) or not raw:
-            self.problem("至少要有一项指标（indicators）")
+            self.problem("至少要有一项指标（指标）")
             return out
         for n, r in enumerate(raw, start=1):
             if not isinstance(r, dict):
@@ -325,12 +332,12 @@ class _Parser:
             source = self.source(r.get("source"), where)
             direction = r.get("direction", "higher")
             if direction not in ("higher", "lower"):
-                self.problem(f"{where}的方向须为 higher（越大越好）或 lower（越小越好）")
+                self.problem(f"{where}的方向须为“越大越好”或“越小越好”")
                 direction = "higher"
             weights: dict[str, int] = {}
             raw_w = r.get("weights")
             if not isinstance(raw_w, dict):
-                self.problem(f"{where}缺少各阶段权重（weights）")
+                self.problem(f"{where}缺少各阶段权重（权重）")
                 raw_w = {}
             for stage, value in raw_w.items():
                 if stage not in stages:
@@ -338,7 +345,10 @@ class _Parser:
                     continue
                 w = hundredths(value)
                 if w is None or w < 0:
-                    self.problem(f"{where}在“{stage}”的权重“{value}”不是不小于0、至多两位小数的数")
+                    self.problem(
+                        f"{where}在“{self.stage_labels.get(stage, stage)}”的权重“{value}”"
+                        "不是不小于0、至多两位小数的数"
+                    )
                     continue
                 weights[stage] = w
             method = r.get("method", "percentile")
@@ -346,20 +356,16 @@ class _Parser:
             if method == "thresholds":
                 thresholds = self.thresholds(r.get("thresholds"), where)
             elif method != "percentile":
-                self.problem(
-                    f"{where}的计分方法须为 percentile（同阶段百分位）或 thresholds（分档）"
-                )
+                self.problem(f"{where}的计分方法须为“同阶段百分位”或“分档”")
                 method = "percentile"
             step = None
             if r.get("step") is not None:
                 step = fraction(r["step"])
                 if step is None or step <= 0:
-                    self.problem(f"{where}的提升步长（step）须为正数")
+                    self.problem(f"{where}的提升步长须为正数")
                     step = None
                 elif not r.get("step_text"):
-                    self.problem(
-                        f"{where}设了步长，须写明步长说明（step_text，如“再增加1件发明专利”）"
-                    )
+                    self.problem(f"{where}设了提升步长，须写明步长说明（如“再增加1件发明专利”）")
             if source is None:
                 continue
             out.append(
@@ -380,14 +386,15 @@ class _Parser:
 
     def source(self, raw: Any, where: str) -> Source | None:
         if not isinstance(raw, dict) or len(raw) != 1:
-            self.problem(f"{where}的数据来源须为 field、ratio 或 growth 之一")
+            self.problem(f"{where}的数据来源须为数据项、比值或增长率之一")
             return None
         kind, value = next(iter(raw.items()))
         fields = (value,) if kind == "field" else tuple(value) if isinstance(value, list) else ()
         want = {"field": 1, "ratio": 2, "growth": 2}.get(kind)
         if want is None or len(fields) != want:
             self.problem(
-                f"{where}的数据来源“{kind}”写法不对（field: 字段；ratio/growth: [字段, 字段]）"
+                f"{where}的数据来源“{_SOURCE_NAMES.get(kind, kind)}”写法不对"
+                "（数据项: 名称；比值或增长率: [名称, 名称]）"
             )
             return None
         ok = True
@@ -405,13 +412,13 @@ class _Parser:
     def thresholds(self, raw: Any, where: str) -> list[Threshold]:
         out: list[Threshold] = []
         if not isinstance(raw, list) or not raw:
-            self.problem(f"{where}按分档计分，须列出各档（thresholds）")
+            self.problem(f"{where}按分档计分，须列出分档门槛")
             return out
         for n, t in enumerate(raw, start=1):
             at = fraction(t.get("at_least")) if isinstance(t, dict) else None
             score = t.get("score") if isinstance(t, dict) else None
             if at is None or not isinstance(score, int) or not 0 <= score <= 100:
-                self.problem(f"{where}第{n}档须写 at_least（数值）和 score（0–100的整数）")
+                self.problem(f"{where}第{n}档须写“不低于”（数值）和“得分比例”（0–100的整数）")
                 continue
             if out and (at <= out[-1].at_least or score < out[-1].score):
                 self.problem(f"{where}第{n}档的门槛和得分须逐档升高")
@@ -442,12 +449,12 @@ class _Parser:
     def tiers(self, raw: Any) -> list[Tier]:
         out: list[Tier] = []
         if not isinstance(raw, list):
-            self.problem("分档（tiers）须为列表")
+            self.problem("档次须为列表")
             return out
         for n, r in enumerate(raw, start=1):
             top = fraction(r.get("top")) if isinstance(r, dict) else None
             if not isinstance(r, dict) or top is None or not 0 < top <= 1:
-                self.problem(f"第{n}档须写 top（占本阶段企业的比例，如 5%）")
+                self.problem(f"第{n}档须写“排名前（比例）”（占本阶段企业的比例，如 5%）")
                 continue
             where = f"第{n}档"
             tid, label = self.text(r, "id", where), self.text(r, "label", where)

@@ -118,14 +118,6 @@ def stage_expr(iset: IndicatorSet) -> pl.Expr:
     return pl.when(revenue.is_null()).then(pl.lit(None, dtype=pl.String)).otherwise(out)
 
 
-def _weight_expr(ind: Indicator, iset: IndicatorSet) -> pl.Expr:
-    out: pl.Expr = pl.lit(None, dtype=pl.Int64)
-    for stage in iset.stages:
-        w = ind.weights.get(stage.id, 0)
-        out = pl.when(pl.col(STAGE) == stage.id).then(pl.lit(w, dtype=pl.Int64)).otherwise(out)
-    return out
-
-
 def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     """Every enterprise of `frame` scored by `iset` (see the module's docstring)."""
     missing = [f for f in iset.fields if f not in frame.columns]
@@ -133,20 +125,28 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         labels = "、".join(POINT_FIELDS[f].label for f in missing)
         raise ValueError(f"积分数据缺少字段：{labels}")
     df = frame.with_columns(stage_expr(iset).alias(STAGE))
+    cohorts = _Cohorts.of(df, iset)
     df = df.with_columns(
         [_cmp_expr(ind).alias(c(ind.id, "cmp")) for ind in iset.indicators]
-        + [_weight_expr(ind, iset).alias(c(ind.id, "weight")) for ind in iset.indicators]
+        + [cohorts.weights(ind, iset) for ind in iset.indicators]
     )
-    per: list[pl.Expr] = []
+    # every indicator's values and known flags in one pass, then ranked in numpy
+    cmps = df.select(
+        [pl.col(c(i.id, "cmp")).fill_null(0).alias(i.id) for i in iset.indicators]
+        + [pl.col(c(i.id, "cmp")).is_not_null().alias(c(i.id, "k")) for i in iset.indicators]
+    )
+    ranked = {
+        ind.id: cohorts.rank(
+            ind, cmps.get_column(ind.id).to_numpy(), cmps.get_column(c(ind.id, "k")).to_numpy()
+        )
+        for ind in iset.indicators
+    }
+    per: list[Any] = []
     for ind in iset.indicators:
-        cmp = pl.col(c(ind.id, "cmp"))
-        known_cmp = pl.when(pl.col(STAGE).is_not_null()).then(cmp)
         per += [
             _display_expr(ind).alias(c(ind.id, "value")),
-            (known_cmp.rank("min", descending=ind.direction == "lower").over(STAGE) - 1)
-            .cast(pl.Int64)
-            .alias(c(ind.id, "beaten")),
-            known_cmp.count().over(STAGE).cast(pl.Int64).alias(c(ind.id, "known")),
+            ranked[ind.id].beaten,
+            ranked[ind.id].known,
         ]
     df = df.with_columns(per)
     cents: list[pl.Expr] = []
@@ -215,10 +215,88 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         cut = (t.top.numerator * pl.col(COHORT) + t.top.denominator - 1) // t.top.denominator
         tier = pl.when(pl.col(RANK) <= cut).then(pl.lit(t.id)).otherwise(tier)
     df = df.with_columns(pl.when(pl.col(RANK).is_not_null()).then(tier).alias(TIER))
-    return _gains(df, iset)
+    return _gains(df, iset, cohorts, ranked)
 
 
-def _gains(df: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
+@dataclass(frozen=True)
+class _Ranked:
+    """One indicator ranked in its stage cohorts: `beaten` and `known` (the output
+    columns), and the known values sorted by (stage, value) for the gains' searches
+    (better is bigger: an indicator where lower is better is negated)."""
+
+    beaten: pl.Series
+    known: pl.Series
+    sorted_values: np.ndarray  # Float64, the known values, cohort after cohort
+    bounds: np.ndarray  # cohort s is sorted_values[bounds[s]:bounds[s + 1]]
+
+
+@dataclass(frozen=True)
+class _Cohorts:
+    """The stage of every row as a number (`k` = no stage), and each stage's rows."""
+
+    code: np.ndarray
+    k: int
+    rows: list[np.ndarray]
+
+    @classmethod
+    def of(cls, df: pl.DataFrame, iset: IndicatorSet) -> _Cohorts:
+        k = len(iset.stages)
+        code = (
+            df.get_column(STAGE)
+            .replace_strict([s.id for s in iset.stages], list(range(k)), return_dtype=pl.Int64)
+            .fill_null(k)
+            .to_numpy()
+        )
+        return cls(code, k, [np.flatnonzero(code == s) for s in range(k)])
+
+    def weights(self, ind: Indicator, iset: IndicatorSet) -> pl.Series:
+        """The weight of each row's stage (null without a stage)."""
+        table = np.array([ind.weights.get(s.id, 0) for s in iset.stages] + [0], dtype=np.int64)
+        return pl.Series(c(ind.id, "weight"), table[self.code], dtype=pl.Int64).scatter(
+            self.unstaged, None
+        )
+
+    @property
+    def unstaged(self) -> np.ndarray:
+        return np.flatnonzero(self.code == self.k)
+
+    def rank(self, ind: Indicator, values: np.ndarray, has_value: np.ndarray) -> _Ranked:
+        """How many of its cohort's known values each known value strictly beats (ties
+        beat nobody they tie with: a "min" rank − 1), and how many values its cohort
+        knows: one sort by (stage, value) instead of a rank per stage."""
+        n, k = len(values), self.k
+        known = has_value & (self.code < k)
+        rows = np.flatnonzero(known)
+        v = values[rows]
+        if ind.direction == "lower":
+            v = -v
+        g = self.code[rows].astype(np.int16)
+        # by value, then (stable, a radix sort of small integers) by stage
+        o = np.argsort(v)
+        o = o[np.argsort(g[o], kind="stable")]
+        g, v, rows = g[o], v[o], rows[o]
+        m = len(rows)
+        bounds = np.searchsorted(g, np.arange(k + 1))
+        new_run = np.ones(m, dtype=bool)
+        new_run[1:] = (g[1:] != g[:-1]) | (v[1:] != v[:-1])
+        run_start = np.maximum.accumulate(np.where(new_run, np.arange(m), 0)) if m else new_run
+        beaten = np.zeros(n, dtype=np.int64)
+        beaten[rows] = run_start - bounds[g]
+        # each row's cohort size (0 without a stage: `code` k reads the appended 0)
+        cohort_known = np.append(np.diff(bounds), 0)[self.code]
+        return _Ranked(
+            beaten=pl.Series(c(ind.id, "beaten"), beaten, dtype=pl.Int64).scatter(
+                np.flatnonzero(~known), None
+            ),
+            known=pl.Series(c(ind.id, "known"), cohort_known, dtype=pl.Int64),
+            sorted_values=v.astype(np.float64),
+            bounds=bounds,
+        )
+
+
+def _gains(
+    df: pl.DataFrame, iset: IndicatorSet, cohorts: _Cohorts, ranked: dict[str, _Ranked]
+) -> pl.DataFrame:
     """`gain` and `rank_after` for every indicator with a step (see the docstring).
 
     Per stage cohort: the sorted known values, searched for each firm's value one step
@@ -228,8 +306,6 @@ def _gains(df: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     if not stepped:
         return df
     n = df.height
-    stage = df.get_column(STAGE)
-    cohorts = [np.flatnonzero(stage.eq(s.id).fill_null(False).to_numpy()) for s in iset.stages]
     # Compared as Float64: exact for amounts below 2⁵³ × 10⁻⁶ 万元 and for counts; an
     # unknown value is NaN (its gain is null whatever the search returns).
     moved = df.select(
@@ -237,16 +313,15 @@ def _gains(df: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     )
     beaten_after: list[pl.Series] = []
     for ind in stepped:
-        now = df.get_column(c(ind.id, "cmp")).cast(pl.Float64).fill_null(np.nan).to_numpy()
+        r = ranked[ind.id]
         after = moved.get_column(ind.id).fill_null(np.nan).to_numpy()
+        if ind.direction == "lower":  # the sorted values are negated: better is bigger
+            after = -after
         out = np.zeros(n, dtype=np.int64)
-        for idx in cohorts:
-            values = now[idx]
-            known = np.sort(values[~np.isnan(values)])
-            if ind.direction == "higher":  # the others strictly below the new value
-                out[idx] = np.searchsorted(known, after[idx], side="left") - 1
-            else:  # the others strictly above it
-                out[idx] = len(known) - np.searchsorted(known, after[idx], side="right") - 1
+        for s, idx in enumerate(cohorts.rows):
+            known = r.sorted_values[r.bounds[s] : r.bounds[s + 1]]
+            # the others strictly worse than the new value (the firm itself off)
+            out[idx] = np.searchsorted(known, after[idx], side="left") - 1
         beaten_after.append(pl.Series(c(ind.id, "beaten_after"), out))
     df = df.with_columns(beaten_after)
     df = df.with_columns(
@@ -269,14 +344,18 @@ def _gains(df: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         ]
     ).drop([c(i.id, "beaten_after") for i in stepped])
     totals = df.get_column(TOTAL).fill_null(0).to_numpy()
+    ordered = [np.sort(totals[idx]) for idx in cohorts.rows]  # once, for every indicator
     ranks: list[pl.Series] = []
     for ind in stepped:
         gain = df.get_column(c(ind.id, "gain"))
         new_total = totals + gain.fill_null(0).to_numpy()
         out = np.zeros(n, dtype=np.int64)
-        for idx in cohorts:
-            ordered = np.sort(totals[idx])
-            out[idx] = len(ordered) - np.searchsorted(ordered, new_total[idx], side="right") + 1
+        for idx, sorted_totals in zip(cohorts.rows, ordered, strict=True):
+            out[idx] = (
+                len(sorted_totals)
+                - np.searchsorted(sorted_totals, new_total[idx], side="right")
+                + 1
+            )
         rank = pl.Series(c(ind.id, "rank_after"), out)
         ranks.append(pl.select(pl.when(gain.is_null()).then(None).otherwise(rank)).to_series())
     return df.with_columns(

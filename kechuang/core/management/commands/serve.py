@@ -5,10 +5,12 @@ either of them stops the other is stopped too."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,6 +60,11 @@ class Command(BaseCommand):
             action="store_true",
             help="do not start the background-job worker (run `kechuang db_worker` elsewhere)",
         )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="do not start the daily-jobs worker (run `kechuang schedule run` from cron)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = serve_environment(options["host"], os.environ)
@@ -100,11 +107,14 @@ class Command(BaseCommand):
                 worker = [sys.executable, "-m", "kechuang", "db_worker", "--no-reload"]
                 children.append(subprocess.Popen(worker, env=env))
                 self.stdout.write("后台任务进程 db_worker 已启动")
+            ticker = None if options["no_schedule"] else ScheduleTicker()
             children.append(subprocess.Popen(gunicorn, env=env))
             self.stdout.write(f"科创云 serving on http://{bind}/  (Ctrl-C to stop)")
             sys.stdout.flush()
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
+                if ticker is not None:
+                    ticker.tick()
         except KeyboardInterrupt as exc:
             interrupted = True
             # SIGTERM reached only this process: pass it on (gunicorn stops gracefully,
@@ -114,6 +124,40 @@ class Command(BaseCommand):
             code = _stop(children, interrupted=interrupted, forward=forward)
         if code:
             sys.exit(code)
+
+
+class ScheduleTicker:
+    """The daily jobs (`SCHEDULE`) from the serving process: once a minute, in a thread of
+    its own, today's due jobs that have not run (each at most once a day, however many
+    servers run: kechuang.core.schedule)."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self.last = time.monotonic()
+        self.thread: threading.Thread | None = None
+
+    def tick(self) -> None:
+        if time.monotonic() - self.last < self.every:
+            return
+        if self.thread is not None and self.thread.is_alive():
+            return  # the previous look is still running its jobs
+        self.last = time.monotonic()
+        self.thread = threading.Thread(target=_run_schedule, daemon=True)
+        self.thread.start()
+
+
+def _run_schedule() -> None:
+    from django.db import connection
+
+    from kechuang.core import schedule
+
+    try:
+        for run in schedule.run_due():
+            print(f"定时任务 {run.key} {run.day:%Y-%m-%d}：{run.get_status_display()} {run.result}")
+    except Exception:  # the server keeps serving; the next look tries again
+        logging.getLogger(__name__).exception("scheduled jobs could not run")
+    finally:
+        connection.close()
 
 
 def is_loopback(host: str) -> bool:
