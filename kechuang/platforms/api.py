@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kechuang.platforms import selectors, services
 from kechuang.platforms.models import PlanProject
@@ -19,8 +19,10 @@ MAX_PAGE = 500
 
 
 class Paging(Schema):
-    page: int = 1
-    page_size: int = 50
+    # Bounded, as every list of the API: a page past 100,000 is refused (422), not
+    # handed to the database as an offset it cannot hold.
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE)
 
 
 def _page(
