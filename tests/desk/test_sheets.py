@@ -242,3 +242,35 @@ def test_an_officer_sees_and_imports_only_their_areas_problems(
     plan = run(officer_a, "desk_problems", csv_bytes(PROBLEM_HEADERS[:8], rows), commit=False)
     assert [e.row for e in plan.errors] == [2]
     assert run(officer_b, "desk_problems", csv_bytes(PROBLEM_HEADERS[:8], rows)).counts["new"] == 1
+
+
+@pytest.mark.parametrize("kind", ["desk_visits", "desk_problems"])
+def test_the_demo_countys_export_reimports_unchanged(demo_county: Any, kind: str) -> None:
+    from kechuang.accounts.models import User
+
+    kjj = User.objects.get(username="kjj")
+    data, n = exported(kjj, kind, "xlsx")
+    plan = imports.import_run(actor=kjj, kind=kind, data=data, filename="e.xlsx", commit=False)
+    assert plan.errors == [], [str(e) for e in plan.errors[:5]]
+    assert n > 0 and plan.counts["unchanged"] == n
+
+
+@pytest.mark.parametrize("kind", ["desk_visits", "desk_problems"])
+def test_cli_export_uploads_back_unchanged_through_the_page(
+    client_for: Any, staff: Any, recorded: Any, kind: str, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    out = tmp_path / f"{kind}.xlsx"
+    call_command("export", kind, str(out), "--user", staff.username)
+    page = client_for(staff).get(reverse("imports:index"))
+    assert "走访记录" in page.content.decode() and "企业难题" in page.content.decode()
+    response = client_for(staff).post(
+        reverse("imports:upload", args=[kind]),
+        {"file": SimpleUploadedFile(out.name, out.read_bytes())},
+    )
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert plan.errors == [] and plan.counts["unchanged"] == 2
