@@ -11,9 +11,11 @@ from typing import Any
 from django.db.models import Q
 
 from kechuang.accounts.scoping import role_of
+from kechuang.core.imports import ImportKind
 from kechuang.core.registry import ApiMount, DemoPhase, NavItem, TodoItem, TodoSource, UrlMount
 from kechuang.core.roles import has_role
 from kechuang.core.schedule import ScheduledJob
+from kechuang.desk import importing
 from kechuang.desk.panels import PANEL
 from kechuang.desk.workflow import PROBLEM_WORKFLOW, REQUEST_WORKFLOW
 from kechuang.targets.indicators import Computed, Evaluator, Indicator, RecordRow
@@ -312,4 +314,33 @@ def _daily(day: Any) -> str:
 
 SCHEDULE = [
     ScheduledJob("desk-daily", "科技服务每日处理：逾期升级督办与待办摘要", _daily, at="07:00")
+]
+IMPORTS = [
+    ImportKind(
+        key="desk_visits",
+        title="走访记录",
+        columns=importing.VISIT_COLUMNS,
+        run=importing.visits_import,
+        permission=importing.can_import,
+        export=importing.visits_export,
+        note=(
+            "每行一次走访，按“走访日期+走访人+走访对象”新增；走访企业填统一社会信用代码，"
+            "走访乡镇（园区）填其名称；走访人填用户名或姓名；已录入的走访不能通过导入修改。"
+        ),
+        order=720,
+    ),
+    ImportKind(
+        key="desk_problems",
+        title="企业难题",
+        columns=importing.PROBLEM_COLUMNS,
+        run=importing.problems_import,
+        permission=importing.can_import,
+        export=importing.problems_export,
+        note=(
+            "每行一个问题，以“走访日期+走访人+走访对象（企业统一社会信用代码或乡镇（园区）名称）”"
+            "指明来源走访（须已录入），按来源走访和问题描述新增；填写责任部门即交办；"
+            "状态、办结期限、办理结果仅供查看，导入时不读取。"
+        ),
+        order=721,
+    ),
 ]

@@ -48,6 +48,24 @@ def can_log_visits(actor: Any) -> tuple[bool, str]:
     return False, "只有科技局、园区/乡镇和帮办员可以记录走访"
 
 
+def can_record_visit_of(actor: Any, visitor: Any) -> tuple[bool, str]:
+    """One's own visits; the bureau and officers also those of the staff and officers of
+    their area and of helpers (recorded from a sheet)."""
+    if visitor == actor:
+        return True, ""
+    if not getattr(visitor, "is_active", False) or role_of(visitor) not in (
+        "staff",
+        "officer",
+        "helper",
+    ):
+        return False, f"“{visitor}”不是科技局、园区/乡镇人员或帮办员"
+    if role_of(actor) in ("staff", "officer"):
+        region = getattr(visitor, "region", None)
+        if role_of(visitor) == "helper" or (region is not None and covers(actor, region)):
+            return True, ""
+    return False, f"无权记录“{visitor}”的走访"
+
+
 def can_visit_area(actor: Any, region: Region) -> tuple[bool, str]:
     if role_of(actor) in ("staff", "officer") and region.is_area and covers(actor, region):
         return True, ""

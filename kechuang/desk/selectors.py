@@ -736,3 +736,55 @@ def visits_page(
         qs = qs.filter(visited_on__year=year)
     start = (page - 1) * size
     return qs.count(), list(qs[start : start + size])
+
+
+# -- sheets ------------------------------------------------------------------------------
+
+
+def visit_recorders(actor: Any) -> list[User]:
+    """Whose visits `actor` may record from a sheet: their own; the bureau and officers
+    also those of the active staff and officers of their area and of helpers."""
+    role = role_of(actor)
+    if role == "helper":
+        return [actor]
+    own = scope_region(actor)
+    if role not in ("staff", "officer") or own is None:
+        return []
+    return list(
+        User.objects.filter(
+            Q(role__in=["staff", "officer"], region__path__startswith=own.path) | Q(role="helper"),
+            is_active=True,
+        )
+        .select_related("region")
+        .order_by("id")
+    )
+
+
+def sheet_enterprises(actor: Any, codes: list[str]) -> dict[str, Enterprise]:
+    """The firms in `actor`'s scope with these USCCs, by USCC."""
+    found = enterprise_queryset(actor).filter(uscc__in=codes).select_related("region")
+    return {e.uscc: e for e in found}
+
+
+def sheet_visits(actor: Any, days: list[dt.date]) -> QuerySet[DeskVisit]:
+    """The visits `actor` sees on these days (a sheet's rows refer to them)."""
+    return visit_queryset(actor).filter(visited_on__in=days).order_by("id")
+
+
+def visits_export(actor: Any, *, year: int | None = None) -> QuerySet[DeskVisit]:
+    qs = visit_queryset(actor)
+    if year:
+        qs = qs.filter(visited_on__year=year)
+    return qs.order_by("visited_on", "id")
+
+
+def sheet_problems(actor: Any, visit_ids: list[int]) -> QuerySet[Problem]:
+    return problem_queryset(actor).filter(visit_id__in=visit_ids).order_by("id")
+
+
+def problems_export(actor: Any, *, year: int | None = None) -> QuerySet[Problem]:
+    """Problems raised on visits (the sheet names each one's visit)."""
+    qs = problem_queryset(actor).filter(visit__isnull=False).select_related("visit__enterprise")
+    if year:
+        qs = qs.filter(raised_on__year=year)
+    return qs.order_by("raised_on", "id")

@@ -510,11 +510,17 @@ def visit_record(
     region: Region | None = None,
     follow_up_on: dt.date | None = None,
     companions: str = "",
+    visitor: User | None = None,
+    unit: str = "",
     via: str = "web",
 ) -> tuple[DeskVisit, list[str]]:
     """Record a visit to an enterprise (also the frame's visit) or to a town or park;
-    returns it with the warnings (another unit visited the firm within the window)."""
+    returns it with the warnings (another unit visited the firm within the window).
+    `visitor` (default the actor) is who went, when the bureau or an officer records
+    the visits of others (a sheet); `unit` (default the visitor's) names the unit."""
     require(permissions.can_log_visits(actor))
+    visitor = visitor or actor
+    require(permissions.can_record_visit_of(actor, visitor))
     today = periods.today()
     if visited_on is None:
         raise invalid("visited_on", "走访日期", "请填写日期")
@@ -534,7 +540,7 @@ def visit_record(
     else:
         assert region is not None
         require(permissions.can_visit_area(actor, region))
-    unit = unit_of(actor)
+    unit = _text(unit, "unit", "走访单位", 60, required=False) or unit_of(visitor)
     warnings = visit_overlaps(enterprise, visited_on, unit) if enterprise is not None else []
     with transaction.atomic():
         frame_visit = None
@@ -547,10 +553,14 @@ def visit_record(
                 summary=f"{label}：{notes}"[:500],
                 via=via,
             )
+            if visitor != actor:  # the frame records the recorder: the firm's log names who went
+                Visit.objects.filter(pk=frame_visit.pk).update(
+                    visitor=visitor, visitor_name=str(visitor)[:60]
+                )
         visit = DeskVisit.objects.create(
             visited_on=visited_on,
-            visitor=actor,
-            visitor_name=str(actor)[:60],
+            visitor=visitor,
+            visitor_name=str(visitor)[:60],
             unit=unit,
             companions=companions,
             region=region,
