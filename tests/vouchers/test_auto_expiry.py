@@ -110,7 +110,7 @@ def test_the_daily_schedule_expires_without_any_page_read(issued: Voucher, progr
 
     job = next(j for j in schedule.jobs() if j.key == "vouchers-expire")
     run = schedule.run_job(job, dt.date(2020, 10, 5), trigger="manual")
-    assert run is not None and run.status == "done" and "1张" in run.summary
+    assert run is not None and run.status == "done" and "1张" in run.result
     issued.application.refresh_from_db()
     assert issued.application.stage == "expired"
     assert schedule.run_job(job, dt.date(2020, 10, 5), trigger="manual") is None  # once a day
