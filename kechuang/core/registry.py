@@ -43,6 +43,7 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.dispatch import Signal
 from django.utils.module_loading import module_has_submodule
 
 MODULE = "contributions"
@@ -220,6 +221,20 @@ class SearchSource:
 
 def search_sources() -> list[SearchSource]:
     return sorted(collect("SEARCH"), key=lambda s: (s.order, s.kind))
+
+
+# Sent by an app after it wrote records it offers in `SEARCH`, inside the write's
+# transaction: `search_changed.send(sender=KIND, refs=[...])`. The search index (matching)
+# re-reads those records through the source's `documents(refs)` (and drops the ones no
+# longer offered), so the search box never waits for a rebuild; with no index installed
+# nobody listens and nothing happens.
+search_changed = Signal()
+
+
+def search_records_changed(kind: str, refs: Iterable[int]) -> None:
+    refs = list(refs)
+    if refs:
+        search_changed.send(sender=kind, refs=refs)
 
 
 _modules: list[tuple[str, ModuleType]] | None = None

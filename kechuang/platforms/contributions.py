@@ -341,7 +341,7 @@ def _commissioner_documents(refs: Any) -> Any:
 
 
 # Commissioners on the roll in the one 产学研 search box, proposed for technology demands
-# (indexed when the index is rebuilt: `kechuang search_reindex`, the demo).
+# (re-indexed as they change, through `registry.search_records_changed`).
 SEARCH = [
     SearchSource("commissioner", "科技特派员", _commissioner_documents, matchable=True, order=15)
 ]

@@ -18,6 +18,7 @@ from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import covers, role_of
 from kechuang.core.audit import audit_bulk, audit_log, build_entry, snapshot
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.registry import search_records_changed
 from kechuang.enterprises.models import Enterprise
 from kechuang.platforms.models import (
     LEVELS,
@@ -572,6 +573,7 @@ def commissioner_register(
             **values, status=Commissioner.Status.ACTIVE, registered_on=registered_on
         )
         _log(actor, "create", obj, via=via)
+        search_records_changed("commissioner", [obj.pk])
     return obj
 
 
@@ -593,6 +595,7 @@ def commissioner_update(
             setattr(obj, k, v)
         obj.save()
         _log(actor, "update", obj, before, via=via)
+        search_records_changed("commissioner", [obj.pk])
     return obj
 
 
@@ -671,6 +674,7 @@ def recommendation_decided(move: Move) -> None:
     obj.save(update_fields=["status", "registered_on"])
     note = "推荐通过" if move.to == "accepted" else "推荐未通过"
     _log(move.actor, "update", obj, before, note=note, via=move.via)
+    search_records_changed("commissioner", [obj.pk])
 
 
 # -- 申报认定 and 人才计划 (applications on the frame) ------------------------------------------
@@ -1021,6 +1025,7 @@ def campaign_decide(
             )
         else:
             Commissioner.objects.filter(pk__in=people).update(registered_on=on)
+        search_records_changed("commissioner", people)
         label = dict(CampaignEntry.Status.choices)[status]
         audit_bulk(
             [
@@ -1055,6 +1060,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, on: dt.date, via: str = "w
         Commissioner.objects.filter(pk__in=people).update(
             status=Commissioner.Status.LAPSED, lapsed_on=on
         )
+        search_records_changed("commissioner", people)
         before = snapshot(obj)
         obj.closed_on = on
         obj.save(update_fields=["closed_on"])
