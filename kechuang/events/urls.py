@@ -12,12 +12,8 @@ urlpatterns = [
     path("<int:pk>/item/", views.event_item, name="item"),
     path("<int:pk>/score/", views.event_score, name="score"),
     path("<int:pk>/link/", views.event_link, name="link"),
-    path("<int:pk>/link/<int:link>/remove/", views.event_unlink, name="unlink"),
+    path("<int:pk>/unlink/", views.event_unlink, name="unlink"),
     path("<int:pk>/intention/", views.event_intention, name="intention"),
-    path(
-        "<int:pk>/intention/<int:intention>/remove/",
-        views.event_intention_remove,
-        name="intention_remove",
-    ),
+    path("<int:pk>/intention/remove/", views.event_intention_remove, name="intention_remove"),
     path("articles/", views.article_list, name="articles"),
 ]

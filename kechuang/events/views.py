@@ -230,6 +230,10 @@ def event_score(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:event", e.pk)
 
 
+def _key(raw: str) -> int:
+    return int(raw) if raw.isdecimal() and len(raw) < 12 else 0
+
+
 @login_required
 @require_POST
 def event_link(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,9 +253,9 @@ def event_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_unlink(request: HttpRequest, pk: int, link: int) -> HttpResponse:
+def event_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     e = selectors.event_get(actor=request.user, pk=pk)
-    row = selectors.link_get(actor=request.user, event=e, pk=link)
+    row = selectors.link_get(actor=request.user, event=e, pk=_key(request.POST.get("link", "")))
     _run(
         request,
         lambda: services.outcome_link_remove(actor=request.user, link=row),
@@ -284,9 +288,10 @@ def event_intention(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_intention_remove(request: HttpRequest, pk: int, intention: int) -> HttpResponse:
+def event_intention_remove(request: HttpRequest, pk: int) -> HttpResponse:
     e = selectors.event_get(actor=request.user, pk=pk)
-    row = selectors.intention_get(actor=request.user, event=e, pk=intention)
+    key = _key(request.POST.get("intention", ""))
+    row = selectors.intention_get(actor=request.user, event=e, pk=key)
     _run(
         request,
         lambda: services.intention_remove(actor=request.user, intention=row),

@@ -197,10 +197,10 @@ def test_the_event_page_lists_outcomes_with_links(
     assert "现场签约 1 份" in body and "融资意向 50" in body
     link = OutcomeLink.objects.get()
     client.force_login(officer_b)
-    client.post(f"/events/{e.pk}/link/{link.pk}/remove/")
+    client.post(f"/events/{e.pk}/unlink/", {"link": str(link.pk)})
     assert OutcomeLink.objects.exists()  # refused: not officer B's event
     client.force_login(staff)
-    client.post(f"/events/{e.pk}/link/{link.pk}/remove/")
+    client.post(f"/events/{e.pk}/unlink/", {"link": str(link.pk)})
     assert not OutcomeLink.objects.exists()
 
 
