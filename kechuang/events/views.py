@@ -134,6 +134,8 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             **selectors.event_page(actor=request.user, event=e),
             "can_organise": _organiser(request.user),
             "roles": Participant.Role.choices,
+            # the outcome forms and a gone record's stored name: this event's organisers only
+            "can_edit": services.can_organise(request.user, e.region)[0],
             "today": periods.today(),
             "section": "events",
             "can_register": role_of(request.user) == "enterprise"

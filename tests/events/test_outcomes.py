@@ -105,14 +105,17 @@ def test_a_bad_link_names_the_field(
     assert not OutcomeLink.objects.exists()
 
 
-def test_a_linked_record_out_of_the_readers_scope_keeps_its_label_without_a_link(
-    staff: Any, officer_b: Any, regions: Any, firm_a: Any
+def test_a_linked_record_out_of_the_readers_scope_is_neither_linked_nor_named(
+    client: Any, staff: Any, officer_b: Any, regions: Any, firm_a: Any
 ) -> None:
     e = event(staff, regions["county"])
     a = agreement(staff, firm_a)
     services.outcome_link_add(actor=staff, event=e, kind="agreement", ref=a.pk)
     [(row, record, _label)] = selectors.event_page(actor=officer_b, event=e)["links"]
     assert record is None and firm_a.name in row.label
+    client.force_login(officer_b)
+    body = client.get(f"/events/{e.pk}/").content.decode()
+    assert "其他区域的记录" in body and firm_a.name not in body and "取消关联" not in body
 
 
 def test_unlinking_is_audited(staff: Any, officer_b: Any, regions: Any, firm_a: Any) -> None:
