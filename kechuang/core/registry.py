@@ -32,6 +32,10 @@ A contributions module may define any of these names, each a sequence:
 - `SCHEDULE`: `kechuang.core.schedule.ScheduledJob`s, work run once a day at a time of
   day by the worker `kechuang serve` starts (or `kechuang schedule run` from cron), each
   recorded so that it never runs twice for one day (the desk's escalation and digest).
+- `LINKS`: `LinkSource`s, records an app offers for another app to link to by
+  `(kind, ref)` without importing it (matching's agreements, linked by events as the
+  agreements signed at an event): the linking app stores the pair, validates it through
+  `records(actor, refs=…)` and shows the `LinkRecord`'s label and URL.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ NAMES = (
     "ATTRIBUTES",
     "SEARCH",
     "SCHEDULE",
+    "LINKS",
 )
 
 
@@ -235,6 +240,44 @@ def search_records_changed(kind: str, refs: Iterable[int]) -> None:
     refs = list(refs)
     if refs:
         search_changed.send(sender=kind, refs=refs)
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """One record another app may link to: `ref` is its id in its app; `label` and `url`
+    show it; `on` is its date, `amount_yuan` its amount (Decimal yuan) when it has one,
+    `enterprise_id` the enterprise it belongs to."""
+
+    ref: int
+    label: str
+    url: str = ""
+    on: Any = None
+    amount_yuan: Any = None
+    enterprise_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkSource:
+    """Records of one kind offered for linking. `records(actor, refs, enterprise_ids,
+    since, until)` returns those of them `actor` may see: the ones of `refs` (None: any),
+    of `enterprise_ids` (None: any enterprise), dated from `since` to `until` (None: open),
+    at most `limit`, newest first. A linking app validates a `(kind, ref)` by asking for
+    `refs=[ref]`: an empty answer means the record does not exist or is out of scope."""
+
+    kind: str
+    label: str
+    records: Callable[..., Sequence[LinkRecord]]
+    unit: str = ""
+    order: int = 100
+
+
+def link_sources() -> list[LinkSource]:
+    return sorted(collect("LINKS"), key=lambda s: (s.order, s.kind))
+
+
+def link_source(kind: str) -> LinkSource | None:
+    """The source of `kind`, or None when no installed app offers it."""
+    return next((s for s in collect("LINKS") if s.kind == kind), None)
 
 
 _modules: list[tuple[str, ModuleType]] | None = None

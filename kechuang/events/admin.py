@@ -23,7 +23,7 @@ class ReadOnly(AuditedAdmin):
 
 @admin.register(Event)
 class EventAdmin(ReadOnly):
-    list_display = ("title", "kind", "held_on", "region", "agreements_signed")
+    list_display = ("title", "kind", "held_on", "region")
     list_filter = ("kind",)
     search_fields = ("title", "place")
 

@@ -122,8 +122,10 @@ def _event(e: Event, items: list[RoadshowItem]) -> EventOut:
         partners=e.partners,
         open_for_registration=e.open_for_registration,
         participants=getattr(e, "n_participants", 0),
-        agreements_signed=e.agreements_signed,
-        financing_intention_yuan=e.financing_intention_yuan,
+        # Outcomes are records now (linked agreements, financing intentions): counted
+        # and summed by the events selector, in one query for the page.
+        agreements_signed=getattr(e, "n_agreements", 0),
+        financing_intention_yuan=getattr(e, "financing_yuan", None),
         outcomes=e.outcomes,
         items=[_item(i) for i in items],
     )

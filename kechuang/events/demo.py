@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from kechuang.accounts.models import Region, User
+from kechuang.core.registry import link_source
 from kechuang.enterprises.models import Enterprise
 from kechuang.events import services
 from kechuang.events.models import Event
@@ -129,6 +130,8 @@ def load_demo_events() -> int:
                 financing = (
                     Decimal(rng.randint(5, 40) * 100) if kind in ("finance", "roadshow") else None
                 )
+                # drawn here, as before outcomes were records, so that the demo keeps its dates
+                signed = rng.randint(1, 4) if kind == "iur" else 0
                 e = services.event_save(
                     actor=staff,
                     via="demo",
@@ -142,14 +145,13 @@ def load_demo_events() -> int:
                         if region == county
                         else f"{region.name}、泰兴市科技局",
                         "partners": partners,
-                        "agreements_signed": str(rng.randint(1, 4) if kind == "iur" else 0),
-                        "financing_intention_wan": financing,
                         "outcomes": "达成合作意向，后续由科技局跟踪"
                         if kind in ("iur", "diagnosis")
                         else "",
                     },
                 )
                 written += 1 + _participants(staff, e, kind, firms, rng)
+                written += _outcomes(staff, e, signed, financing)
         # One roadshow and one matchmaking still to come, open for registration.
         for kind, days in (("roadshow", 20), ("iur", 35)):
             title, place, partners = _title(kind, PLAN[(2021, kind)], rng)
@@ -186,6 +188,40 @@ def load_demo_events() -> int:
                 )
                 written += 1
     return written
+
+
+def _outcomes(actor: Any, e: Event, signed: int, financing: Decimal | None) -> int:
+    """The event's outcomes as records: up to `signed` agreements of its enterprises
+    signed within 30 days of it (matching's, through the frame's `LINKS`), and the
+    financing intention (万元) from its first investor to its first enterprise."""
+    n = 0
+    firm_ids = list(
+        e.participants.filter(enterprise__isnull=False)
+        .order_by("id")
+        .values_list("enterprise_id", flat=True)
+    )
+    source = link_source("agreement")
+    if signed and source is not None and firm_ids:
+        days = dt.timedelta(days=30)
+        found = source.records(
+            actor, enterprise_ids=firm_ids, since=e.held_on - days, until=e.held_on + days
+        )
+        for record in list(found)[:signed]:
+            services.outcome_link_add(
+                actor=actor, event=e, kind="agreement", ref=record.ref, via="demo"
+            )
+            n += 1
+    if financing is not None:
+        investor = (e.partners.split("、")[0] if e.partners else "") or INVESTORS[0]
+        firm = Enterprise.objects.filter(pk=firm_ids[0]).first() if firm_ids else None
+        services.intention_add(
+            actor=actor,
+            event=e,
+            via="demo",
+            data={"investor": investor, "enterprise": firm, "amount_wan": financing},
+        )
+        n += 1
+    return n
 
 
 def _participants(

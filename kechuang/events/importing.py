@@ -9,7 +9,6 @@ from typing import Any
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, visible_regions
 from kechuang.core.imports import ImportPlan
-from kechuang.core.money import yuan_to_wan
 from kechuang.core.tabular import Column
 from kechuang.events import services
 from kechuang.events.models import Article, Event
@@ -27,8 +26,6 @@ EVENT_COLUMNS = [
     Column("organisers", "主办/承办单位", "text", required=True, max_length=200),
     Column("partners", "对接高校院所/机构", "text", max_length=300),
     Column("open_for_registration", "接受企业报名", "bool"),
-    Column("agreements_signed", "现场签约（份）", "int"),
-    Column("financing_intention_yuan", "融资意向（万元）", "money_wan"),
     Column("outcomes", "活动成效", "text", max_length=2000),
 ]
 ARTICLE_COLUMNS = [
@@ -84,8 +81,6 @@ def _event_current(lk: Any, e: Event) -> dict[str, Any]:
         "organisers": e.organisers,
         "partners": e.partners,
         "open_for_registration": e.open_for_registration,
-        "agreements_signed": e.agreements_signed,
-        "financing_intention_yuan": e.financing_intention_yuan,
         "outcomes": e.outcomes,
     }
 
@@ -97,7 +92,6 @@ def _event_resolve(actor: Any, v: dict[str, Any], lk: Any) -> tuple[Any, dict[st
         "region": region.name,
         "_region": region,
         "open_for_registration": bool(v.get("open_for_registration")),
-        "agreements_signed": v.get("agreements_signed") or 0,
     }
     return (v["title"], v["held_on"]), v
 
@@ -105,7 +99,7 @@ def _event_resolve(actor: Any, v: dict[str, Any], lk: Any) -> tuple[Any, dict[st
 def _event_save(actor: Any, v: dict[str, Any], old: Event | None, lk: Any) -> None:
     services.event_save(
         actor=actor,
-        data={**v, "region": v["_region"], "agreements_signed": str(v["agreements_signed"])},
+        data={**v, "region": v["_region"]},
         event=old,
         via="import",
     )
@@ -143,10 +137,6 @@ def events_export(
             e.organisers,
             e.partners,
             "是" if e.open_for_registration else "否",
-            e.agreements_signed,
-            yuan_to_wan(e.financing_intention_yuan)
-            if e.financing_intention_yuan is not None
-            else None,
             e.outcomes,
         ]
         for e in events(actor=actor, year=year).order_by("held_on", "id")

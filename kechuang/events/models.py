@@ -29,10 +29,6 @@ class Event(models.Model):
     organisers = models.CharField("主办/承办单位", max_length=200)
     partners = models.CharField("对接高校院所/机构", max_length=300, blank=True)
     open_for_registration = models.BooleanField("接受企业报名", default=False)
-    agreements_signed = models.PositiveIntegerField("现场签约（份）", default=0)
-    financing_intention_yuan = models.DecimalField(
-        "融资意向（元）", max_digits=16, decimal_places=2, null=True, blank=True
-    )
     outcomes = models.TextField("活动成效", blank=True)
 
     class Meta:
@@ -42,6 +38,64 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutcomeLink(models.Model):
+    """An outcome of an event that is a record of another app (an agreement signed at it),
+    stored as `(kind, ref)`: `kind` is a `LinkSource` of the frame (`core.registry.LINKS`),
+    validated through it when the link is made; `label` keeps its name as it was then."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="links", verbose_name="活动"
+    )
+    kind = models.CharField("成果类型", max_length=30)
+    ref = models.PositiveIntegerField("记录编号")
+    label = models.CharField("名称", max_length=200)
+    linked_on = models.DateField("关联日期")
+
+    class Meta:
+        verbose_name = "活动成果关联"
+        verbose_name_plural = "活动成果关联"
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind", "ref"], name="events_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FinancingIntention(models.Model):
+    """A financing intention recorded at an event: an investor or bank and an enterprise."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="intentions", verbose_name="活动"
+    )
+    investor = models.CharField("投资机构/银行", max_length=100)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="企业",
+    )
+    amount_yuan = models.DecimalField("意向金额（元）", max_digits=16, decimal_places=2)
+    on = models.DateField("日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "融资意向"
+        verbose_name_plural = "融资意向"
+        ordering = ["on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gte=0), name="events_intention_amount_nonneg"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investor} {self.enterprise or ''}"
 
 
 class Participant(models.Model):

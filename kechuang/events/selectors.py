@@ -5,16 +5,28 @@ part in. Enterprise participants are listed only to those who may see the enterp
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, scope_region, sees_everything, visible_regions
 from kechuang.core.errors import NotFound
+from kechuang.core.registry import LinkRecord, link_source, link_sources
+from kechuang.core.sums import ExactSum
 from kechuang.enterprises.selectors import enterprise_queryset
-from kechuang.events.models import Article, Event, JuryScore, Participant, RoadshowItem
+from kechuang.events.models import (
+    Article,
+    Event,
+    FinancingIntention,
+    JuryScore,
+    OutcomeLink,
+    Participant,
+    RoadshowItem,
+)
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -52,7 +64,24 @@ def events(*, actor: Any, kind: str = "", year: int | None = None, q: str = "") 
         qs = qs.filter(held_on__year=year)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(place__icontains=q) | Q(partners__icontains=q))
-    return qs.annotate(n_participants=Count("participants"))
+    agreements = (
+        OutcomeLink.objects.filter(event=OuterRef("pk"), kind="agreement")
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    financing = (
+        FinancingIntention.objects.filter(event=OuterRef("pk"))
+        .values("event")
+        .annotate(total=Sum("amount_yuan"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return qs.annotate(
+        n_participants=Count("participants"),
+        n_agreements=Coalesce(Subquery(agreements), 0),
+        financing_yuan=Subquery(financing, output_field=money),
+    )
 
 
 def event_get(*, actor: Any, pk: int) -> Event:
@@ -84,6 +113,7 @@ def event_page(*, actor: Any, event: Event) -> dict[str, Any]:
         ):
             item.enterprise = None
     return {
+        **event_outcomes(actor=actor, event=event, firm_ids=firm_ids),
         "participants": shown,
         "hidden": len(rows) - len(shown),
         "by_role": {r: sum(1 for p in rows if p.role == r) for r in Participant.Role.values},
@@ -92,6 +122,76 @@ def event_page(*, actor: Any, event: Event) -> dict[str, Any]:
         if role_of(actor) == "enterprise"
         else [],
     }
+
+
+CANDIDATE_DAYS = 30
+
+
+def event_outcomes(*, actor: Any, event: Event, firm_ids: list[int]) -> dict[str, Any]:
+    """The event's outcomes as records: its links, each resolved through its `LINKS`
+    source as `actor` sees it (a record out of the actor's scope, or gone, keeps its label
+    and loses its link), and its financing intentions; for an organiser, the records
+    that may be linked (of the participating enterprises, dated within 30 days of it)."""
+    links = list(event.links.all())
+    by_kind: dict[str, list[int]] = {}
+    for link in links:
+        by_kind.setdefault(link.kind, []).append(link.ref)
+    resolved: dict[tuple[str, int], LinkRecord] = {}
+    for kind, refs in by_kind.items():
+        source = link_source(kind)
+        if source is not None:
+            for r in source.records(actor, refs=refs, limit=len(refs)):
+                resolved[(kind, r.ref)] = r
+    labels = {source.kind: source.label for source in link_sources()}
+    rows = [
+        (link, resolved.get((link.kind, link.ref)), labels.get(link.kind, "其他成果"))
+        for link in links
+    ]
+    intentions = list(event.intentions.select_related("enterprise"))
+    visible = set(
+        enterprise_queryset(actor)
+        .filter(pk__in=[i.enterprise_id for i in intentions if i.enterprise_id])
+        .values_list("pk", flat=True)
+    )
+    for i in intentions:
+        i.shown_enterprise = i.enterprise if i.enterprise_id in visible else None  # type: ignore[attr-defined]
+    candidates: list[tuple[str, str, list[LinkRecord]]] = []
+    if role_of(actor) in ("staff", "officer") and firm_ids:
+        days = dt.timedelta(days=CANDIDATE_DAYS)
+        for source in link_sources():
+            linked = set(by_kind.get(source.kind, []))
+            found = source.records(
+                actor,
+                enterprise_ids=firm_ids,
+                since=event.held_on - days,
+                until=event.held_on + days,
+            )
+            candidates.append(
+                (source.kind, source.label, [r for r in found if r.ref not in linked])
+            )
+    return {
+        "links": rows,
+        "n_agreements": sum(1 for link in links if link.kind == "agreement"),
+        "intentions": intentions,
+        "financing_yuan": sum((i.amount_yuan for i in intentions), Decimal(0))
+        if intentions
+        else None,
+        "link_candidates": candidates,
+    }
+
+
+def link_get(*, actor: Any, event: Event, pk: int) -> OutcomeLink:
+    try:
+        return event.links.get(pk=pk)
+    except OutcomeLink.DoesNotExist:
+        raise NotFound("成果关联不存在") from None
+
+
+def intention_get(*, actor: Any, event: Event, pk: int) -> FinancingIntention:
+    try:
+        return event.intentions.get(pk=pk)
+    except FinancingIntention.DoesNotExist:
+        raise NotFound("融资意向不存在") from None
 
 
 def enterprise_events(*, actor: Any, enterprise: Any) -> list[Participant]:
@@ -153,10 +253,11 @@ def articles_in(region: Region, year: int) -> QuerySet[Article]:
 
 
 def financing_total(qs: QuerySet[Event]) -> Decimal:
-    total = Decimal(0)
-    for e in qs:
-        total += e.financing_intention_yuan or Decimal(0)
-    return total
+    """The financing intentions recorded at the events of `qs` (exact on SQLite too)."""
+    found = FinancingIntention.objects.filter(event__in=qs.values("pk")).aggregate(
+        total=ExactSum("amount_yuan")
+    )["total"]
+    return found or Decimal(0)
 
 
 # -- the API ------------------------------------------------------------------------------

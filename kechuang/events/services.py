@@ -12,10 +12,20 @@ from django.db import IntegrityError, transaction
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import covers, role_of
+from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from kechuang.core.registry import link_source
 from kechuang.enterprises.models import Enterprise
-from kechuang.events.models import Article, Event, JuryScore, Participant, RoadshowItem
+from kechuang.events.models import (
+    Article,
+    Event,
+    FinancingIntention,
+    JuryScore,
+    OutcomeLink,
+    Participant,
+    RoadshowItem,
+)
 from kechuang.programmes.permissions import in_scope
 
 
@@ -109,26 +119,98 @@ def event_save(
         obj.organisers = _text(data.get("organisers"), "organisers", "主办/承办单位", 200)
         obj.partners = _text(data.get("partners"), "partners", "对接高校院所/机构", 300, False)
         obj.open_for_registration = bool(data.get("open_for_registration"))
-        signed = str(data.get("agreements_signed") or "0").strip()
-        if not signed.isdecimal() or len(signed) > 6:
-            raise _invalid("agreements_signed", "现场签约（份）", "请填写非负整数")
-        obj.agreements_signed = int(signed)
-        obj.financing_intention_yuan = (
-            _decimal(
-                data.get("financing_intention_wan"),
-                "financing_intention_wan",
-                "融资意向（万元）",
-                wan=True,
-            )
-            if "financing_intention_wan" in data
-            else _decimal(
-                data.get("financing_intention_yuan"), "financing_intention_yuan", "融资意向（元）"
-            )
-        )
         obj.outcomes = _text(data.get("outcomes"), "outcomes", "活动成效", 2000, False)
         obj.save()
         _log(actor, "update" if before else "create", obj, before, via=via)
     return obj
+
+
+def outcome_link_add(
+    *, actor: Any, event: Event, kind: str, ref: Any, via: str = "web"
+) -> OutcomeLink:
+    """Link a record of another app (an agreement signed at the event) as an outcome. The
+    record is looked up through the frame's `LINKS` source of `kind`, as `actor` sees it:
+    one the actor may not see cannot be linked."""
+    _require(can_organise(actor, event.region))
+    source = link_source(kind)
+    if source is None:
+        raise _invalid("kind", "成果类型", "没有这种可关联的成果")
+    text = str(ref or "").strip()
+    if not text.isdecimal() or len(text) > 9:
+        raise _invalid("ref", source.label, "请选择要关联的记录")
+    found = list(source.records(actor, refs=[int(text)]))
+    if not found:
+        raise _invalid("ref", source.label, "记录不存在或不属于本区域")
+    record = found[0]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = OutcomeLink.objects.create(
+                    event=event,
+                    kind=kind,
+                    ref=record.ref,
+                    label=record.label[:200],
+                    linked_on=periods.today(),
+                )
+        except IntegrityError:
+            raise Conflict(f"“{record.label}”已关联到本次活动") from None
+        _log(actor, "create", row, via=via, enterprise_id=record.enterprise_id)
+    return row
+
+
+def outcome_link_remove(*, actor: Any, link: OutcomeLink, via: str = "web") -> None:
+    _require(can_organise(actor, link.event.region))
+    with transaction.atomic():
+        before = snapshot(link)
+        audit_log(actor=actor, action="delete", obj=link, before=before, after=None, via=via)
+        link.delete()
+
+
+def intention_add(
+    *, actor: Any, event: Event, data: Mapping[str, Any], via: str = "web"
+) -> FinancingIntention:
+    """A financing intention recorded at the event: investor or bank, enterprise (of the
+    actor's scope), amount (entered in 万元, kept in yuan), date, note."""
+    _require(can_organise(actor, event.region))
+    investor = _text(data.get("investor"), "investor", "投资机构/银行", 100)
+    enterprise = data.get("enterprise")
+    if enterprise is not None and not in_scope(actor, enterprise):
+        raise _invalid("enterprise", "企业", f"“{enterprise.name}”不属于本区域")
+    amount = (
+        _decimal(data.get("amount_wan"), "amount_wan", "意向金额（万元）", wan=True)
+        if "amount_wan" in data
+        else _decimal(data.get("amount_yuan"), "amount_yuan", "意向金额（元）")
+    )
+    if amount is None:
+        raise _invalid("amount_wan", "意向金额（万元）", "不能为空")
+    on = _date(data.get("on") or event.held_on, "on", "日期")
+    with transaction.atomic():
+        row = FinancingIntention.objects.create(
+            event=event,
+            investor=investor,
+            enterprise=enterprise,
+            amount_yuan=amount,
+            on=on,
+            note=_text(data.get("note"), "note", "备注", 200, False),
+        )
+        _log(actor, "create", row, via=via, enterprise_id=enterprise.pk if enterprise else None)
+    return row
+
+
+def intention_remove(*, actor: Any, intention: FinancingIntention, via: str = "web") -> None:
+    _require(can_organise(actor, intention.event.region))
+    with transaction.atomic():
+        before = snapshot(intention)
+        audit_log(
+            actor=actor,
+            action="delete",
+            obj=intention,
+            before=before,
+            after=None,
+            via=via,
+            enterprise_id=intention.enterprise_id,
+        )
+        intention.delete()
 
 
 def participant_add(

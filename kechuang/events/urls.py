@@ -11,5 +11,9 @@ urlpatterns = [
     path("<int:pk>/register/", views.event_register, name="register"),
     path("<int:pk>/item/", views.event_item, name="item"),
     path("<int:pk>/score/", views.event_score, name="score"),
+    path("<int:pk>/link/", views.event_link, name="link"),
+    path("<int:pk>/unlink/", views.event_unlink, name="unlink"),
+    path("<int:pk>/intention/", views.event_intention, name="intention"),
+    path("<int:pk>/intention/remove/", views.event_intention_remove, name="intention_remove"),
     path("articles/", views.article_list, name="articles"),
 ]

@@ -61,8 +61,8 @@ EVENTS = Listing(
         Column("place", "地点"),
         Column("partners", "对接高校院所/机构"),
         Column("n_participants", "参与方", sort="n_participants", css="num"),
-        Column("agreements_signed", "现场签约（份）", sort="agreements_signed", css="num"),
-        Column("financing_intention_yuan", "融资意向（万元）", money=True),
+        Column("n_agreements", "现场签约（份）", sort="n_agreements", css="num"),
+        Column("financing_yuan", "融资意向（万元）", money=True),
     ],
     filters=[
         Filter("year", "年度", kind="year", choices=_years, default=None),
@@ -93,8 +93,6 @@ def _event_data(request: HttpRequest) -> dict[str, Any]:
             "place",
             "organisers",
             "partners",
-            "agreements_signed",
-            "financing_intention_wan",
             "outcomes",
         )
     }
@@ -136,6 +134,8 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             **selectors.event_page(actor=request.user, event=e),
             "can_organise": _organiser(request.user),
             "roles": Participant.Role.choices,
+            # the outcome forms and a gone record's stored name: this event's organisers only
+            "can_edit": services.can_organise(request.user, e.region)[0],
             "today": periods.today(),
             "section": "events",
             "can_register": role_of(request.user) == "enterprise"
@@ -228,6 +228,76 @@ def event_score(request: HttpRequest, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         ),
         "评分已登记",
+    )
+    return redirect("events:event", e.pk)
+
+
+def _key(raw: str) -> int:
+    return int(raw) if raw.isdecimal() and len(raw) < 12 else 0
+
+
+@login_required
+@require_POST
+def event_link(request: HttpRequest, pk: int) -> HttpResponse:
+    e = selectors.event_get(actor=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.outcome_link_add(
+            actor=request.user,
+            event=e,
+            kind=request.POST.get("kind", ""),
+            ref=request.POST.get("ref", ""),
+        ),
+        "成果已关联",
+    )
+    return redirect("events:event", e.pk)
+
+
+@login_required
+@require_POST
+def event_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    e = selectors.event_get(actor=request.user, pk=pk)
+    row = selectors.link_get(actor=request.user, event=e, pk=_key(request.POST.get("link", "")))
+    _run(
+        request,
+        lambda: services.outcome_link_remove(actor=request.user, link=row),
+        "已取消关联",
+    )
+    return redirect("events:event", e.pk)
+
+
+@login_required
+@require_POST
+def event_intention(request: HttpRequest, pk: int) -> HttpResponse:
+    e = selectors.event_get(actor=request.user, pk=pk)
+    data: dict[str, Any] = {
+        k: request.POST.get(k, "") for k in ("investor", "amount_wan", "on", "note")
+    }
+    uscc = request.POST.get("uscc", "").strip()
+    if uscc:
+        try:
+            data["enterprise"] = enterprise_get(actor=request.user, uscc=uscc)
+        except NotFound:
+            messages.error(request, "统一社会信用代码：找不到该企业或不属于本区域")
+            return redirect("events:event", e.pk)
+    _run(
+        request,
+        lambda: services.intention_add(actor=request.user, event=e, data=data),
+        "融资意向已登记",
+    )
+    return redirect("events:event", e.pk)
+
+
+@login_required
+@require_POST
+def event_intention_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    e = selectors.event_get(actor=request.user, pk=pk)
+    key = _key(request.POST.get("intention", ""))
+    row = selectors.intention_get(actor=request.user, event=e, pk=key)
+    _run(
+        request,
+        lambda: services.intention_remove(actor=request.user, intention=row),
+        "融资意向已删除",
     )
     return redirect("events:event", e.pk)
 

@@ -14,6 +14,8 @@ from kechuang.core.imports import ImportKind
 from kechuang.core.registry import (
     ApiMount,
     DemoPhase,
+    LinkRecord,
+    LinkSource,
     NavItem,
     SearchDocument,
     SearchSource,
@@ -125,7 +127,14 @@ def _signed_in(user: Any) -> bool:
     return has_role(user, "staff", "officer", "helper", "enterprise")
 
 
+def _agreement_links(actor: Any, **kwargs: Any) -> Sequence[LinkRecord]:
+    from kechuang.matching.selectors import agreement_links
+
+    return agreement_links(actor, **kwargs)
+
+
 WORKFLOWS = [WORKFLOW]
+LINKS = [LinkSource("agreement", "科技合作协议", _agreement_links, unit="份", order=10)]
 SEARCH = [
     SearchSource("expert", "专家", _docs("expert_documents"), matchable=True, order=10),
     SearchSource("achievement", "成果", _docs("achievement_documents"), order=20),

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from kechuang.accounts.scoping import enterprise_scope_q, region_subtree_q, role_of
 from kechuang.core.errors import NotFound
-from kechuang.core.registry import SearchDocument, search_sources
+from kechuang.core.registry import LinkRecord, SearchDocument, search_sources
 from kechuang.enterprises.models import TECH_DOMAIN_CHOICES
 from kechuang.enterprises.selectors import enterprise_queryset
 from kechuang.matching import quality, search, segment
@@ -340,6 +340,38 @@ def agreement_get(*, actor: Any, pk: int) -> Agreement:
         return agreements(actor=actor).get(pk=pk)
     except Agreement.DoesNotExist:
         raise NotFound("协议不存在或无权查看") from None
+
+
+def agreement_links(
+    actor: Any,
+    refs: Sequence[int] | None = None,
+    enterprise_ids: Sequence[int] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 50,
+) -> list[LinkRecord]:
+    """Agreements `actor` may see, offered to other apps as linkable records (`LINKS`):
+    an event links the agreements signed at it."""
+    qs = agreements(actor=actor)
+    if refs is not None:
+        qs = qs.filter(pk__in=list(refs))
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    if since is not None:
+        qs = qs.filter(signed_on__gte=since)
+    if until is not None:
+        qs = qs.filter(signed_on__lte=until)
+    return [
+        LinkRecord(
+            ref=a.pk,
+            label=f"{a.title}（{a.enterprise.name}—{a.institution.name}）",
+            url=reverse("matching:agreement", args=[a.pk]),
+            on=a.signed_on,
+            amount_yuan=a.amount_yuan,
+            enterprise_id=a.enterprise_id,
+        )
+        for a in qs.order_by("-signed_on", "-id")[:limit]
+    ]
 
 
 def agreement_facts(

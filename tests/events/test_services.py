@@ -35,7 +35,7 @@ def test_event_counts_by_kind_and_area(
     event(staff, regions["county"])
     event(staff, regions["county"], "diagnosis")
     event(officer_a, regions["park_a"])
-    event(staff, regions["county"], "finance", financing_intention_wan="1200")
+    event(staff, regions["county"], "finance")
     event(staff, regions["county"], "roadshow", held_on="2021-03-01")
     ev = Evaluator(today=D(2021, 6, 30))
     assert ev.value("iur_events", regions["county"], 2020).value == 3
@@ -59,8 +59,7 @@ def test_officer_organises_only_in_own_area(officer_a: Any, regions: Any) -> Non
         ({"kind": "party"}, "活动类型"),
         ({"held_on": "明天"}, "举办日期"),
         ({"place": ""}, "地点"),
-        ({"agreements_signed": "-2"}, "现场签约（份）"),
-        ({"financing_intention_wan": "很多"}, "融资意向（万元）"),
+        ({"organisers": ""}, "主办/承办单位"),
     ],
 )
 def test_bad_event_names_the_field(staff: Any, regions: Any, extra: Any, label: str) -> None:

@@ -125,8 +125,6 @@ def records(staff: Any, regions: Any, firm_a: Any, firm_b: Any) -> dict[str, Any
             "region": regions["county"],
             "organisers": "泰兴市科技局",
             "open_for_registration": True,
-            "agreements_signed": "3",
-            "financing_intention_wan": "1200.5",
             "outcomes": "签约3项",
         },
     )
