@@ -515,7 +515,10 @@ def ledger_list(
 
 def provider_context(*, actor: Any, provider: Provider) -> dict[str, Any]:
     rows = list(
-        Voucher.objects.filter(provider=provider, enterprise__deleted_at__isnull=True)
+        # The vouchers used with the provider that the reader may see: an officer those
+        # of their area's firms, a county's bureau its county's, never another county's.
+        voucher_queryset(actor)
+        .filter(provider=provider, enterprise__deleted_at__isnull=True)
         .select_related("enterprise", "application", "programme")
         .order_by("-programme__year", "-id")[:200]
     )

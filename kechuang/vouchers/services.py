@@ -335,6 +335,9 @@ def provider_set_status(
 ) -> Provider:
     """Suspend a provider (with the reason: no new vouchers with it) or restore it."""
     require(permissions.can_decide(actor))
+    if not can_manage_provider_logins(actor, provider)[0]:
+        # Another county's bureau: the provider is not theirs to suspend or restore.
+        raise PermissionDenied("只有该机构所在县（市、区）科技局可以暂停或恢复该机构")
     if suspend and not reason.strip():
         raise invalid("reason", "暂停原因", "不能为空")
     with transaction.atomic():
