@@ -19,10 +19,10 @@ from typing import Any
 from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
 from kechuang.core.imports import ImportPlan
+from kechuang.core.sheets import RowError, Sheet, run_sheet
 from kechuang.core.tabular import Column
 from kechuang.desk import selectors, services
 from kechuang.desk.models import DeskVisit, Problem
-from kechuang.desk.sheets import RowError, Sheet, run_sheet
 from kechuang.desk.workflow import PROBLEM_WORKFLOW, RAISED
 
 PURPOSES = {label: code for code, label in DeskVisit.Purpose.choices}

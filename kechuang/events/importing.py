@@ -9,10 +9,10 @@ from typing import Any
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, visible_regions
 from kechuang.core.imports import ImportPlan
+from kechuang.core.sheets import Sheet, one, run_sheet
 from kechuang.core.tabular import Column
 from kechuang.events import services
 from kechuang.events.models import Article, Event
-from kechuang.events.sheets import Sheet, one, run_sheet
 
 EVENT_KINDS = {label: code for code, label in Event.Kind.choices}
 LEVELS = {label: code for code, label in Article.Level.choices}

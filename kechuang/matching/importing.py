@@ -12,6 +12,7 @@ from django.db import transaction
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.imports import ImportPlan, RowResult
 from kechuang.core.money import yuan_to_wan
+from kechuang.core.sheets import RowError, Sheet, names, one, run_sheet
 from kechuang.core.tabular import Column, map_columns, parse_rows, read_table
 from kechuang.enterprises.models import TECH_DOMAIN_CHOICES, Enterprise
 from kechuang.matching import services
@@ -25,7 +26,6 @@ from kechuang.matching.models import (
     Institution,
 )
 from kechuang.matching.permissions import can_edit_supply
-from kechuang.matching.sheets import RowError, Sheet, names, one, run_sheet
 
 DOMAINS = {label: code for code, label in TECH_DOMAIN_CHOICES}
 FIELDS = ("title", "domain", "fields", "achievements", "contact")

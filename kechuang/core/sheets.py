@@ -1,5 +1,5 @@
-"""One way to import a sheet of the desk's records (the same as events' and matching's:
-an app never imports another; the frame may take it over): parse every row, resolve the names
+"""One way for a capability app to import a sheet of its records (matching, events and
+the desk use it): parse every row, resolve the names
 it refers to, compare with what is stored (new / changed / unchanged), and write every
 row in one transaction through the services — or nothing, with each error named
 “第N行 列: 原因”. The preview runs the same writes and rolls them back, so that what a
