@@ -9,7 +9,8 @@ every value bit for bit) on synthetic counties of 100,000, 5,000 and 300 enterpr
 (about 5 % of every fact unknown, many ties), with the default set and with a variant
 set (indicators where lower is better, thresholds on a ratio, a fractional step, wide
 and narrow amounts), and on edge frames (a column wholly unknown, a stage with a single
-enterprise, every value tied, no enterprise at all).
+enterprise, every value tied, no enterprise at all) — once as shipped, once with counting by value off and once with
+packed sorting off too (so that every way of ranking is compared).
 
 `--time R` then times the two versions alternately on the 100,000 (old, new, old, new…:
 a shared, busy machine slows both alike), best of R each, and prints the ratios.
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from points import synthetic  # noqa: E402
 
+import kechuang.rules.points.scoring as scoring  # noqa: E402
 from kechuang.rules.points import IndicatorSet, default_set  # noqa: E402
 from kechuang.rules.points import score as new_score  # noqa: E402
 from kechuang.rules.points.model import Threshold  # noqa: E402
@@ -142,14 +144,21 @@ def main() -> None:
     frames = {f"{n:,}": synthetic(n, seed=n) for n in (100_000, 5_000, 300)}
     frames.update(edge_frames(frames["5,000"]))
     failed = 0
-    for fname, frame in frames.items():
-        for sname, iset in sets.items():
-            a, b = old.score(frame, iset), new_score(frame, iset)
-            diffs = same(a, b)
-            failed += bool(diffs)
-            print(f"{fname:40} {sname:8} {a.shape} {'identical' if not diffs else 'DIFFERENT'}")
-            for d in diffs[:10]:
-                print("   ", d)
+    ways = {"as shipped": (1, 63), "sorting": (0, 63), "argsort": (0, 0)}
+    shipped = (scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS)
+    for way, (per_value, bits) in ways.items():
+        scoring._COUNTING_SPAN = shipped[0] if per_value else 0
+        scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = per_value, bits
+        for fname, frame in frames.items():
+            for sname, iset in sets.items():
+                a, b = old.score(frame, iset), new_score(frame, iset)
+                diffs = same(a, b)
+                failed += bool(diffs)
+                verdict = "identical" if not diffs else "DIFFERENT"
+                print(f"{way:10} {fname:40} {sname:8} {a.shape} {verdict}")
+                for d in diffs[:10]:
+                    print("   ", d)
+    scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = shipped
     if args.time:
         alternate(old, frames["100,000"], sets, args.time)
     sys.exit(1 if failed else 0)

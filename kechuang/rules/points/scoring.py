@@ -24,6 +24,7 @@ better).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -119,36 +120,13 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     unstaged = code == k
     no_stage = pl.Series(unstaged)
     zero = np.zeros(n, dtype=np.int64)
-
-    per_weight: list[pl.Series] = []
-    per_rank: list[pl.Series] = []
-    per_cents: list[pl.Series] = []
     total, stake, neg_unknown = zero.copy(), zero.copy(), zero.copy()
-    scored: list[_Scored] = []
-    for ind in inds:
-        v = col(c(ind.id, "v"))
-        null = col(c(ind.id, "null"))
-        known = ~(null | unstaged)
-        unknown = pl.Series(~known)
-        weights = [ind.weights.get(s.id, 0) for s in iset.stages]
-        w = np.array([*weights, 0], dtype=np.int64)[code]
-        per_weight.append(_nulls(c(ind.id, "weight"), w, no_stage))
-        if ind.method == "thresholds":
-            ranked = _Ranked.of(v, known, code, k, ind.direction, None)
-            cents = np.where(known, w * _threshold_share(ind, v) // 100, 0)
-        else:
-            ranked = _Ranked.of(v, known, code, k, ind.direction, weights)
-            cents = ranked.cents
-        cohort_known = ranked.counts[code]
-        per_rank += [
-            read.get_column(c(ind.id, "value")),
-            _nulls(c(ind.id, "beaten"), ranked.beaten, unknown),
-            pl.Series(c(ind.id, "known"), cohort_known, dtype=pl.Int64),
-        ]
-        per_cents.append(_nulls(c(ind.id, "cents"), cents, unknown))
-        total += cents
-        stake += np.where(null, w, 0)
-        scored.append(_Scored(ind, v, known, unknown, w, cents, ranked))
+    with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL in its loops
+        scored = list(pool.map(lambda i: _Scored.of(i, iset, read, code, no_stage), inds))
+    for sc in scored:
+        total += sc.cents
+        stake += np.where(sc.null, sc.weight, 0)
+    per_cents = [sc.columns[-1] for sc in scored]
     for item in items:
         null = col(c(item.id, "null"))
         sign = 1 if item in iset.bonus else -1
@@ -159,7 +137,7 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     totals = _Totals.of(total, code, k)
     cohort = totals.sizes[code]
     rank = totals.rank(total)
-    overall = _Totals.of(total, unstaged.astype(np.int64), 1).rank(total)
+    overall = totals.overall_rank(total)
     tier = np.full(n, len(iset.tiers), dtype=np.int64)
     for t_index in range(len(iset.tiers) - 1, -1, -1):
         top = iset.tiers[t_index].top
@@ -170,8 +148,8 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     out = [
         read.get_column(STAGE),
         *[read.get_column(c(i.id, "cmp")) for i in inds],
-        *per_weight,
-        *per_rank,
+        *[sc.columns[0] for sc in scored],
+        *[column for sc in scored for column in sc.columns[1:4]],
         *per_cents,
         _nulls(TOTAL, total, no_stage),
         _nulls(AT_STAKE, stake, no_stage),
@@ -181,7 +159,11 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         _nulls(OVERALL_RANK, overall, no_stage),
         tier_ids.gather(tier),
     ]
-    out += _gains([sc for sc in scored if sc.ind.step is not None], total, totals, code)
+    stepped = [sc for sc in scored if sc.ind.step is not None]
+    if stepped:
+        with ThreadPoolExecutor(_THREADS) as pool:
+            gained = list(pool.map(lambda sc: _gains(sc, total, totals, code), stepped))
+        out += [g for g, _ in gained] + [r for _, r in gained]
     return frame.with_columns(out)
 
 
@@ -239,6 +221,9 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
 # most this or the number of values; else by one sort of (stage, value, row) packed
 # into an int64 when that fits; anything else by one argsort per stage cohort.
 _COUNTING_SPAN = 1 << 12
+_COUNT_PER_VALUE = 1
+_PACKED_BITS = 63
+_THREADS = 2  # indicators scored side by side (the county server has 2 cores)
 _EXACT = 1 << 52  # integers compared as Float64 by the gains stay exact below this
 
 
@@ -283,7 +268,10 @@ class _Ranked:
         if vk.dtype.kind == "i":
             lo, hi = int(vk.min()), int(vk.max())
             span = hi - lo + 1
-            if span <= max(_COUNTING_SPAN, len(rows)) and -_EXACT < lo and hi < _EXACT:
+            if (
+                span <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * len(rows))
+                and -_EXACT < lo <= hi < _EXACT
+            ):
                 at = g * (span + 1) + (vk - lo)
                 table = np.bincount(at + 1, minlength=(k + 1) * (span + 1))
                 below = np.cumsum(table.reshape(k + 1, span + 1), axis=1)
@@ -293,7 +281,7 @@ class _Ranked:
                     cents[rows] = ranked._cents_table(below).ravel()[at]
                 return ranked
             row_bits, value_bits = max(1, (n - 1).bit_length()), (hi - lo).bit_length()
-            if k.bit_length() + value_bits + row_bits <= 63:
+            if k.bit_length() + value_bits + row_bits <= _PACKED_BITS:
                 # one sort of (stage, value, row) packed into an int64
                 key = (g << (value_bits + row_bits)) | ((vk - lo) << row_bits) | rows
                 key.sort()
@@ -361,73 +349,121 @@ class _Ranked:
 
 @dataclass(frozen=True)
 class _Scored:
+    """One indicator scored: its output columns (weight, value, beaten, known, cents)
+    and what the totals and the gains read."""
+
     ind: Indicator
     values: np.ndarray
-    known: np.ndarray
+    null: np.ndarray
     unknown: pl.Series
     weight: np.ndarray
-    cents: np.ndarray
+    cents: np.ndarray  # 0 where unknown
     ranked: _Ranked
+    columns: tuple[pl.Series, ...]
+
+    @classmethod
+    def of(
+        cls,
+        ind: Indicator,
+        iset: IndicatorSet,
+        read: pl.DataFrame,
+        code: np.ndarray,
+        no_stage: pl.Series,
+    ) -> _Scored:
+        k = len(iset.stages)
+        v = read.get_column(c(ind.id, "v")).to_numpy()
+        null = read.get_column(c(ind.id, "null")).to_numpy()
+        known = ~null & (code < k)
+        unknown = pl.Series(~known)
+        weights = [ind.weights.get(s.id, 0) for s in iset.stages]
+        w = np.array([*weights, 0], dtype=np.int64)[code]
+        if ind.method == "thresholds":
+            ranked = _Ranked.of(v, known, code, k, ind.direction, None)
+            cents = np.where(known, w * _threshold_share(ind, v) // 100, 0)
+        else:
+            ranked = _Ranked.of(v, known, code, k, ind.direction, weights)
+            cents = ranked.cents
+        columns = (
+            _nulls(c(ind.id, "weight"), w, no_stage),
+            read.get_column(c(ind.id, "value")),
+            _nulls(c(ind.id, "beaten"), ranked.beaten, unknown),
+            pl.Series(c(ind.id, "known"), ranked.counts[code], dtype=pl.Int64),
+            _nulls(c(ind.id, "cents"), cents, unknown),
+        )
+        return cls(ind, v, null, unknown, w, cents, ranked, columns)
 
 
 @dataclass(frozen=True)
 class _Totals:
-    """Each stage cohort's totals, counted (or sorted when their span is too wide) to
-    answer "how many totals of the cohort are at most t" for any t."""
+    """Each stage cohort's totals, counted by value (or sorted when their span is too
+    wide) to answer "how many totals of the cohort are at most t" for any t."""
 
     code: np.ndarray
     sizes: np.ndarray  # per stage, and 0 for "no stage"
     lo: int = 0
     table: np.ndarray | None = None  # counting: table[s, x] = cohort s totals < lo + x
+    base: np.ndarray | None = None  # counting: each row's cohort's offset in the table
     ordered: tuple[np.ndarray, ...] = ()  # sorting: each cohort's totals in order
 
     @classmethod
     def of(cls, total: np.ndarray, code: np.ndarray, k: int) -> _Totals:
         rows = np.flatnonzero(code < k)
-        sizes = np.bincount(code[rows], minlength=k + 1)
-        sizes[k] = 0
         t, g = total[rows], code[rows]
+        sizes = np.bincount(g, minlength=k + 1)
+        sizes[k] = 0
         lo = int(t.min()) if len(t) else 0
-        span = int(t.max()) - lo + 1 if len(t) else 1
-        if span <= max(_COUNTING_SPAN, len(t)):
-            counted = np.bincount(g * (span + 1) + (t - lo) + 1, minlength=(k + 1) * (span + 1))
-            return cls(code, sizes, lo, np.cumsum(counted.reshape(k + 1, span + 1), axis=1))
+        width = int(t.max()) - lo + 2 if len(t) else 2
+        if width <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * len(t)):
+            counted = np.bincount(g * width + (t - lo) + 1, minlength=(k + 1) * width)
+            table = np.cumsum(counted.reshape(k + 1, width), axis=1)
+            return cls(code, sizes, lo, table, code * width)
         return cls(code, sizes, ordered=tuple(np.sort(t[g == s]) for s in range(k)))
+
+    def _at_most(self, t: np.ndarray, overall: bool = False) -> np.ndarray:
+        if self.table is not None and self.base is not None:
+            width = self.table.shape[1]
+            x = np.clip(t - (self.lo - 1), 0, width - 1)
+            if overall:
+                return self.table[:-1].sum(axis=0)[x]  # type: ignore[no-any-return]
+            return self.table.ravel()[self.base + x]  # type: ignore[no-any-return]
+        if overall:
+            every = np.sort(np.concatenate(self.ordered))
+            return np.searchsorted(every, t, side="right")
+        at_most = np.zeros(len(t), dtype=np.int64)
+        for s, ordered in enumerate(self.ordered):
+            idx = np.flatnonzero(self.code == s)
+            at_most[idx] = np.searchsorted(ordered, t[idx], side="right")
+        return at_most
 
     def rank(self, t: np.ndarray) -> np.ndarray:
         """Per row, 1 + the totals of its stage cohort strictly above `t` (ties share the
         best rank; meaningless for a row without a stage)."""
-        if self.table is not None:
-            width = self.table.shape[1]
-            x = np.clip(t - (self.lo - 1), 0, width - 1)
-            at_most = self.table.ravel()[self.code * width + x]
-        else:
-            at_most = np.zeros(len(t), dtype=np.int64)
-            for s, ordered in enumerate(self.ordered):
-                idx = np.flatnonzero(self.code == s)
-                at_most[idx] = np.searchsorted(ordered, t[idx], side="right")
-        rank: np.ndarray = self.sizes[self.code] - at_most + 1
+        rank: np.ndarray = self.sizes[self.code] - self._at_most(t) + 1
+        return rank
+
+    def overall_rank(self, t: np.ndarray) -> np.ndarray:
+        """Per row, 1 + the totals of every stage strictly above `t`."""
+        rank: np.ndarray = int(self.sizes.sum()) - self._at_most(t, overall=True) + 1
         return rank
 
 
 def _gains(
-    scored: list[_Scored], total: np.ndarray, totals: _Totals, code: np.ndarray
-) -> list[pl.Series]:
-    """`gain` and `rank_after` of every indicator with a step (see the docstring): the
+    sc: _Scored, total: np.ndarray, totals: _Totals, code: np.ndarray
+) -> tuple[pl.Series, pl.Series]:
+    """`gain` and `rank_after` of an indicator with a step (see the docstring): the
     improved value counted against its cohort's known values, the improved total
     against its cohort's totals."""
-    gains, ranks = [], []
-    for sc in scored:
-        ind = sc.ind
-        after = _step(ind, sc.values)
-        if ind.method == "thresholds":
-            new = sc.weight * _threshold_share(ind, after) // 100
-        else:
-            new = sc.ranked.cents_after(after, code, ind.direction)
-        gain = new - sc.cents
-        gains.append(_nulls(c(ind.id, "gain"), gain, sc.unknown))
-        ranks.append(_nulls(c(ind.id, "rank_after"), totals.rank(total + gain), sc.unknown))
-    return gains + ranks
+    ind = sc.ind
+    after = _step(ind, sc.values)
+    if ind.method == "thresholds":
+        new = sc.weight * _threshold_share(ind, after) // 100
+    else:
+        new = sc.ranked.cents_after(after, code, ind.direction)
+    gain = new - sc.cents
+    return (
+        _nulls(c(ind.id, "gain"), gain, sc.unknown),
+        _nulls(c(ind.id, "rank_after"), totals.rank(total + gain), sc.unknown),
+    )
 
 
 # -- explanations -----------------------------------------------------------------------------
