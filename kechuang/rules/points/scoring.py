@@ -227,6 +227,21 @@ _THREADS = 2  # indicators scored side by side (the county server has 2 cores)
 _EXACT = 1 << 52  # integers compared as Float64 by the gains stay exact below this
 
 
+def _set(
+    beaten: np.ndarray,
+    cents: np.ndarray,
+    rows: np.ndarray,
+    worse: np.ndarray,
+    weights: list[int] | None,
+    stage: int,
+) -> None:
+    """The beaten counts of one cohort's `rows` and, for a percentile indicator, their
+    points."""
+    beaten[rows] = worse
+    if weights is not None:
+        cents[rows] = _points(weights[stage], len(rows), worse)
+
+
 @dataclass(frozen=True)
 class _Ranked:
     """One indicator ranked in its stage cohorts (better is bigger: an indicator where
@@ -293,21 +308,17 @@ class _Ranked:
                 for s in range(k):
                     a, b = bounds[s], bounds[s + 1]
                     cohorts.append((rows[a:b], values_f[a:b]))
-                    beaten[rows[a:b]] = runs[a:b] - a
-                ranked = cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
-                ranked._set_cents(cents)
-                return ranked
+                    _set(beaten, cents, rows[a:b], runs[a:b] - a, weights, s)
+                return cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
         cohorts = []
         for s in range(k):
             idx = rows[g == s]
             vs = v[idx]
             o = np.argsort(vs)
             idx, vs = idx[o], vs[o]
-            beaten[idx] = _run_starts(vs)
+            _set(beaten, cents, idx, _run_starts(vs), weights, s)
             cohorts.append((idx, vs.astype(np.float64)))
-        ranked = cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
-        ranked._set_cents(cents)
-        return ranked
+        return cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
 
     def _cents_table(self, beaten: np.ndarray) -> np.ndarray:
         """Points by stage (a row per stage) of a table of beaten counts."""
@@ -316,12 +327,6 @@ class _Ranked:
         for s, w in enumerate(self.weights):
             out[s] = _points(w, int(self.counts[s]), beaten[s])
         return out
-
-    def _set_cents(self, cents: np.ndarray) -> None:
-        if self.weights is None:
-            return
-        for s, (rows, _) in enumerate(self.cohorts):
-            cents[rows] = _points(self.weights[s], len(rows), self.beaten[rows])
 
     def cents_after(self, after: np.ndarray, code: np.ndarray, direction: str) -> np.ndarray:
         """For every known row of a percentile indicator, the points its value one step
