@@ -10,7 +10,8 @@ every value bit for bit) on synthetic counties of 100,000, 5,000 and 300 enterpr
 set (indicators where lower is better, thresholds on a ratio, a fractional step, wide
 and narrow amounts), and on edge frames (a column wholly unknown, a stage with a single
 enterprise, every value tied, no enterprise at all) — once as shipped, once with counting by value off and once with
-packed sorting off too (so that every way of ranking is compared).
+packed sorting off too (so that every way of ranking is compared); and the
+explanations (`explain`) of every row of the 5,000.
 
 `--time R` then times the two versions alternately on the 100,000 (old, new, old, new…:
 a shared, busy machine slows both alike), best of R each, and prints the ratios.
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
@@ -159,6 +160,14 @@ def main() -> None:
                 for d in diffs[:10]:
                     print("   ", d)
     scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = shipped
+    # the explanations of every row of the 5,000 (what the capability stores)
+    result = new_score(frames["5,000"], sets["default"])
+    differ = sum(
+        asdict(old.explain(row, sets["default"])) != asdict(scoring.explain(row, sets["default"]))
+        for row in result.iter_rows(named=True)
+    )
+    failed += bool(differ)
+    print(f"explanations of the 5,000: {'identical' if not differ else f'{differ} DIFFERENT'}")
     if args.time:
         alternate(old, frames["100,000"], sets, args.time)
     sys.exit(1 if failed else 0)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -475,8 +474,10 @@ def _gains(
 
 
 def points_text(cents: int) -> str:
-    """Hundredths of a point → "3.20"."""
-    return f"{Decimal(cents) / 100:.2f}"
+    """Hundredths of a point → "3.20" (integer arithmetic: the Decimal it equals was a
+    fifth of the cost of explaining a county)."""
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
 
 
 def _value_text(ind: Indicator, value: float | None) -> str:
