@@ -134,7 +134,7 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         total += np.where(null, 0, got)
         (stake if sign > 0 else neg_unknown)[null] += item.points
     totals = _Totals.of(total, code, k)
-    cohort = totals.sizes[code]
+    cohort = totals.cohort
     rank = totals.rank(total)
     overall = totals.overall_rank(total)
     tier = np.full(n, len(iset.tiers), dtype=np.int64)
@@ -404,6 +404,7 @@ class _Totals:
 
     code: np.ndarray
     sizes: np.ndarray  # per stage, and 0 for "no stage"
+    cohort: np.ndarray  # each row's cohort size
     lo: int = 0
     table: np.ndarray | None = None  # counting: table[s, x] = cohort s totals < lo + x
     base: np.ndarray | None = None  # counting: each row's cohort's offset in the table
@@ -420,8 +421,9 @@ class _Totals:
         if width <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * len(t)):
             counted = np.bincount(g * width + (t - lo) + 1, minlength=(k + 1) * width)
             table = np.cumsum(counted.reshape(k + 1, width), axis=1)
-            return cls(code, sizes, lo, table, code * width)
-        return cls(code, sizes, ordered=tuple(np.sort(t[g == s]) for s in range(k)))
+            return cls(code, sizes, sizes[code], lo, table, code * width)
+        ordered = tuple(np.sort(t[g == s]) for s in range(k))
+        return cls(code, sizes, sizes[code], ordered=ordered)
 
     def _at_most(self, t: np.ndarray, overall: bool = False) -> np.ndarray:
         if self.table is not None and self.base is not None:
@@ -442,7 +444,7 @@ class _Totals:
     def rank(self, t: np.ndarray) -> np.ndarray:
         """Per row, 1 + the totals of its stage cohort strictly above `t` (ties share the
         best rank; meaningless for a row without a stage)."""
-        rank: np.ndarray = self.sizes[self.code] - self._at_most(t) + 1
+        rank: np.ndarray = self.cohort - self._at_most(t) + 1
         return rank
 
     def overall_rank(self, t: np.ndarray) -> np.ndarray:
