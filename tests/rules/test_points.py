@@ -4,6 +4,7 @@ gains checked against re-scoring."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import polars as pl
@@ -11,8 +12,16 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
-from kechuang.rules.points import POINT_FIELDS, IndicatorSet, InvalidSet, default_set, explain
+from kechuang.rules.points import (
+    POINT_FIELDS,
+    IndicatorSet,
+    InvalidSet,
+    default_set,
+    explain,
+    scoring,
+)
 from kechuang.rules.points import score as score_points
 from kechuang.rules.points.scoring import AT_STAKE, RANK, STAGE, TIER, TOTAL, c
 
@@ -310,3 +319,28 @@ def test_explanations_name_the_cheapest_gains() -> None:
         "再增加1名科技人员 → +10.00分，排名 4 → 至少第4名",
     ]
     assert why.lines[0].reading == "在全部5家有数据的企业中高于0家"
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(big_county)
+def test_every_way_of_ranking_gives_the_same_scores(rows: list[dict[str, Any]]) -> None:
+    """Whole numbers are ranked by counting, by a packed sort or by argsort, and totals
+    by counting or sorting, whichever fits: forced down each path, the results agree."""
+    s = default_set()
+    lower = {"tax_paid", "revenue_growth", "talents"}
+    variant = dataclasses.replace(
+        s,
+        indicators=tuple(
+            dataclasses.replace(i, direction="lower") if i.id in lower else i for i in s.indicators
+        ),
+    )
+    df = frame(rows)
+    shipped = (scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS)
+    for iset in (s, variant):
+        expected = score_points(df, iset)
+        try:
+            for bits in (63, 0):  # packed sort, then argsort
+                scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = 0, 0, bits
+                assert_frame_equal(score_points(df, iset), expected, check_exact=True)
+        finally:
+            scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = shipped

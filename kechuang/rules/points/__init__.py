@@ -1,4 +1,4 @@
-"""Innovation points (企业科技创新积分): indicator sets as data, scoring as one Polars pass.
+"""Innovation points (企业科技创新积分): indicator sets as data, scoring as one vectorized pass.
 
 from kechuang.rules.points import default_set, score, explain
 """
