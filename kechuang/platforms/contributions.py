@@ -23,7 +23,7 @@ from kechuang.core.registry import (
     UrlMount,
 )
 from kechuang.core.roles import is_staff_or_officer
-from kechuang.platforms import importing, sheets
+from kechuang.platforms import application_sheet, importing, sheets
 from kechuang.platforms.panels import PANEL
 from kechuang.platforms.workflow import (
     RECOGNITION_WORKFLOW,
@@ -329,6 +329,18 @@ IMPORTS = [
         order=700,
     ),
     *sheets.kinds(),
+    ImportKind(
+        key=application_sheet.KIND,
+        title="认定与人才申报",
+        columns=application_sheet.COLUMNS,
+        run=application_sheet.applications_import,
+        permission=application_sheet.can_import,
+        note="每行一项平台认定申报、人才计划申报或科技特派员推荐（“认定与人才申报”列表的导出格式）："
+        "不在册的申报按申报日期新增并办理至“当前环节”，已有的申报按“当前环节”向后办理；"
+        "已申报的内容（类型、级别、依托单位、年度等）不在导入中更改。整表校验通过才写入。",
+        export=application_sheet.applications_export,
+        order=714,
+    ),
 ]
 # before 产学研 (400), whose demo builds the search index the commissioners are part of
 DEMO = [DemoPhase("platforms", "创新平台与人才", _demo, order=390)]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from kechuang.accounts.models import Region
 from kechuang.core.errors import NotFound
@@ -262,7 +262,7 @@ def platform_applications(
         Application.objects.filter(programme__in=PLATFORM_PROGRAMMES)
         .visible_to(actor)
         .select_related("enterprise", "enterprise__region", "region")
-        .annotate(last_on=Max("events__on"))
+        .annotate(last_on=Max("events__on"), first_on=Min("events__on"))
     )
     if programme in PLATFORM_PROGRAMMES:
         qs = qs.filter(programme=programme)
@@ -278,6 +278,21 @@ def platform_applications(
             | Q(enterprise__name__icontains=word)
         )
     return qs
+
+
+def application_sheet_extras(apps: Sequence[Application]) -> dict[str, Any]:
+    """What the applications' sheet rows read besides the applications: the
+    commissioner of each recommendation (by application id) and carriers' names (by
+    id), in two queries."""
+    rec = [a.pk for a in apps if a.programme == RECOMMENDATION]
+    return {
+        "commissioners": {
+            c.recommendation_id: c for c in Commissioner.objects.filter(recommendation__in=rec)
+        }
+        if rec
+        else {},
+        "carriers": dict(Carrier.objects.values_list("pk", "name")),
+    }
 
 
 def platform_application_page(*, actor: Any, pk: int) -> dict[str, Any]:
@@ -673,24 +688,42 @@ def commissioner_match(name: str, institution: str) -> Commissioner | None:
 
 
 def commissioner_documents(refs: Sequence[int] | None) -> Iterable[SearchDocument]:
-    """Commissioners on the roll (在册) as search documents: name, 派出单位, expertise and
-    the enterprises they serve; matchable for a technology demand."""
+    """Commissioners on the roll (在册) as search documents, matchable for a technology
+    demand: their public profile only — name, 派出单位, expertise and service area. The
+    enterprises they serve are not search terms (typing a firm's name must not tell who
+    serves it), and the link opens the profile every signed-in user may see
+    (`commissioner_public`); staff and officers of the area are taken on to the full
+    record."""
     from django.urls import reverse
 
     qs = Commissioner.objects.filter(status=Commissioner.Status.ACTIVE).select_related("region")
     if refs is not None:
         qs = qs.filter(pk__in=list(refs))
-    qs = qs.prefetch_related("enterprises")
     for c in qs.order_by("pk").iterator(chunk_size=2000):
-        served = [e.name for e in c.enterprises.all()]
         yield SearchDocument(
             ref=c.pk,
             title=f"{c.name}（{c.institution}）",
-            text=f"{c.expertise} {c.institution} 科技特派员 {' '.join(served)}",
-            url=reverse("platforms:commissioner", args=[c.pk]),
-            summary=f"科技特派员 · {c.expertise} · 服务{c.region.name}"
-            + (f" · 服务企业{len(served)}家" if served else ""),
+            text=f"{c.expertise} {c.institution} 科技特派员",
+            url=reverse("platforms:commissioner_profile", args=[c.pk]),
+            summary=f"科技特派员 · {c.expertise} · 服务{c.region.name}",
         )
+
+
+def commissioner_public(*, pk: int) -> Commissioner:
+    """A commissioner on the roll as anyone signed in may see them (the search box's
+    link): the public profile's fields only are shown."""
+    c: Commissioner = _get(
+        Commissioner.objects.filter(status=Commissioner.Status.ACTIVE).select_related("region"),
+        pk,
+        "科技特派员",
+    )
+    return c
+
+
+def commissioner_visible(*, actor: Any, pk: int) -> bool:
+    """Whether the actor may open the commissioner's full record (staff and officers
+    of the service area)."""
+    return Commissioner.objects.visible_to(actor).filter(pk=pk).exists()
 
 
 def page_of(

@@ -177,6 +177,136 @@ def _host(
     return enterprise, carrier
 
 
+# -- records entered directly get their application (平台认定 / 人才计划 / 特派员推荐) ------
+#
+# An institution, a carrier, a talent or a commissioner on the roll recorded by hand or
+# from a sheet was decided outside the workflow; it still gets its application, at the
+# decided stage with an event saying it was recorded directly (`frame.application_record`),
+# in the same transaction — as migrated and demo records have theirs. Indicators count
+# the records, never these applications, so nothing is counted twice.
+
+
+def _no_pending(programme: str, party: dict[str, Any], key: str, name: str) -> None:
+    """Refuse a record whose application (same party and key) is already under way:
+    the bureau decides that application instead."""
+    found = (
+        Application.objects.filter(programme=programme, unique_key=key, **party)
+        .only("stage", "programme")
+        .first()
+    )
+    if found is not None:
+        raise _invalid(
+            "name",
+            "名称",
+            f"“{name}”已有申报（{found.stage_label}），请在该申报中办理，不必直接登记",
+        )
+
+
+def _record_institution(actor: Any, inst: RdInstitution, via: str) -> None:
+    if inst.application_id is not None:
+        return
+    carrier = inst.carrier
+    key = f"institution:{inst.name}"[:40]
+    party: dict[str, Any] = (
+        {"enterprise": inst.enterprise}
+        if carrier is None
+        else {"enterprise__isnull": True, "region": carrier.region}
+    )
+    _no_pending(RECOGNITION, party, key, inst.name)
+    inst.application = frame.application_record(
+        actor=actor,
+        programme=RECOGNITION,
+        stage="recognised",
+        on=inst.approved_on,
+        enterprise=inst.enterprise,
+        region=carrier.region if carrier is not None else None,
+        applicant=carrier.name if carrier is not None else "",
+        year=inst.approved_on.year,
+        kind="institution",
+        unique_key=key,
+        title=inst.name,
+        data={"kind": inst.kind, "level": inst.level, "carrier": inst.carrier_id, "operator": ""},
+        via=via,
+    )
+    inst.save(update_fields=["application"])
+
+
+def _record_carrier(actor: Any, carrier: Carrier, via: str) -> None:
+    if carrier.application_id is not None:
+        return
+    key = f"carrier:{carrier.name}"[:40]
+    _no_pending(
+        RECOGNITION, {"enterprise__isnull": True, "region": carrier.region}, key, carrier.name
+    )
+    carrier.application = frame.application_record(
+        actor=actor,
+        programme=RECOGNITION,
+        stage="recognised",
+        on=carrier.recognised_on,
+        region=carrier.region,
+        applicant=carrier.operator,
+        year=carrier.recognised_on.year,
+        kind="carrier",
+        unique_key=key,
+        title=carrier.name,
+        data={
+            "kind": carrier.kind,
+            "level": carrier.level,
+            "carrier": None,
+            "operator": carrier.operator,
+        },
+        via=via,
+    )
+    carrier.save(update_fields=["application"])
+
+
+def _record_talent(actor: Any, talent: Talent, via: str) -> None:
+    if talent.application_id is not None:
+        return
+    from kechuang.core import periods
+
+    on = min(periods.today(), dt.date(talent.year, 12, 31))
+    carrier = talent.carrier
+    talent.application = frame.application_record(
+        actor=actor,
+        programme=TALENT,
+        stage="selected",
+        on=on,
+        enterprise=talent.enterprise,
+        region=carrier.region if carrier is not None else None,
+        applicant=talent.name,
+        year=talent.year,
+        kind=talent.programme,
+        # as migration 0003 keys existing talent: one per record
+        unique_key=f"{talent.programme}:{talent.year}:{talent.name}:{talent.pk}"[:40],
+        title=f"{talent.name}（{talent.get_programme_display()}）",
+        data={"name": talent.name, "field": talent.field, "carrier": talent.carrier_id},
+        via=via,
+    )
+    talent.save(update_fields=["application"])
+
+
+def _record_commissioner(actor: Any, c: Commissioner, via: str) -> None:
+    if c.recommendation_id is not None:
+        return
+    on = c.registered_on or c.recommended_on
+    assert on is not None
+    c.recommendation = frame.application_record(
+        actor=actor,
+        programme=RECOMMENDATION,
+        stage="accepted",
+        on=on,
+        region=c.region,
+        applicant=f"{c.name}（{c.institution}）",
+        year=on.year,
+        unique_key=f"commissioner:{c.pk}",
+        title=f"推荐科技特派员：{c.name}",
+        data={"commissioner": c.pk, "expertise": c.expertise},
+        via=via,
+    )
+    c.save(update_fields=["recommendation"])
+
+
 # -- R&D institutions --------------------------------------------------------------------
 
 
@@ -217,6 +347,7 @@ def institution_save(
         obj.next_review_on = next_review_on
         obj.save()
         _log(actor, "update" if institution else "create", obj, before, via=via)
+        _record_institution(actor, obj, via)
     return obj
 
 
@@ -299,6 +430,7 @@ def carrier_save(
         obj.note = str(data.get("note") or "")[:200]
         obj.save()
         _log(actor, "update" if carrier else "create", obj, before, via=via)
+        _record_carrier(actor, obj, via)
     return obj
 
 
@@ -380,6 +512,7 @@ def talent_save(
         obj.enterprise, obj.carrier = enterprise, carrier
         obj.save()
         _log(actor, "update" if talent else "create", obj, before, via=via)
+        _record_talent(actor, obj, via)
     return obj
 
 
@@ -573,6 +706,7 @@ def commissioner_register(
             **values, status=Commissioner.Status.ACTIVE, registered_on=registered_on
         )
         _log(actor, "create", obj, via=via)
+        _record_commissioner(actor, obj, via)
         search_records_changed("commissioner", [obj.pk])
     return obj
 

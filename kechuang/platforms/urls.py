@@ -20,6 +20,11 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application, name="application"),
     path("commissioners/", views.commissioners, name="commissioners"),
     path("commissioners/<int:pk>/", views.commissioner, name="commissioner"),
+    path(
+        "commissioners/<int:pk>/profile/",
+        views.commissioner_profile,
+        name="commissioner_profile",
+    ),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/decide/", views.campaign_decide, name="campaign_decide"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),

@@ -12,16 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kechuang.accounts.scoping import is_bureau, role_of
 from kechuang.core import periods
 from kechuang.core.errors import Conflict, ValidationFailed
 from kechuang.core.money import MoneyError, wan_to_yuan
 from kechuang.core.registry import ListAction
+from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web import Column, Filter, Listing, require
-from kechuang.core.web.downloads import file_response
-from kechuang.platforms import selectors, services
+from kechuang.core.web.downloads import file_response, xlsx_response
+from kechuang.platforms import application_sheet, selectors, services
 from kechuang.platforms.models import (
     LEVELS,
     CampaignEntry,
@@ -762,6 +763,7 @@ def _stage_choices(request: HttpRequest) -> list[tuple[str, str]]:
 APPLICATIONS = Listing(
     name="platforms_applications",
     title="认定与人才申报",
+    # The page shows these; its 导出 writes the import layout (application_sheet.COLUMNS).
     columns=[
         Column("programme", "类别", value=lambda a: workflow_of(a.programme).label),
         Column(
@@ -828,7 +830,18 @@ def applications(request: HttpRequest) -> HttpResponse:
     table = APPLICATIONS.build(
         request, lambda f: selectors.platform_applications(actor=request.user, **f)
     )
-    return table.export_response() or render(
+    if table.export:
+        # the import layout of the sheet (application_sheet), so that the export imports back
+        return xlsx_response(
+            lambda out: write_rows_xlsx(
+                out,
+                [c.header for c in application_sheet.COLUMNS],
+                application_sheet.application_rows(table.items),
+                sheet=APPLICATIONS.title,
+            ),
+            f"{APPLICATIONS.title}-{periods.today():%Y%m%d}",
+        )
+    return render(
         request,
         "platforms/applications.html",
         _ctx(
@@ -978,6 +991,19 @@ def commissioner(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return redirect("platforms:commissioner", pk=c.pk)
     return render(request, "platforms/commissioner.html", _ctx(request, **page, form=request.POST))
+
+
+@login_required
+@require_GET
+def commissioner_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public profile of a commissioner on the roll (name, 派出单位, expertise,
+    service area): where the 产学研 search box links, open to every signed-in user.
+    Staff and officers of the area go on to the full record; the enterprises served,
+    the phone and the service records are never shown here."""
+    c = selectors.commissioner_public(pk=pk)
+    if selectors.commissioner_visible(actor=request.user, pk=pk):
+        return redirect("platforms:commissioner", pk=pk)
+    return render(request, "platforms/commissioner_profile.html", {"c": c})
 
 
 # -- the yearly 核实再登记 campaign ------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kechuang.accounts.models import Region, User
 from kechuang.accounts.scoping import covers, is_bureau, role_of
+from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kechuang.enterprises.models import Enterprise
@@ -263,6 +264,54 @@ def application_open(
             note="建立",
         )
         _log(actor, "create", app, via=via)
+    return app
+
+
+def application_record(
+    *,
+    actor: Any,
+    programme: str,
+    stage: str,
+    on: dt.date,
+    opened_on: dt.date | None = None,
+    note: str = "直接登记",
+    **fields: Any,
+) -> Application:
+    """An application decided outside the workflow and recorded directly (the record it
+    would have produced is entered by hand or from a sheet): opened as
+    `application_open` opens it (role, scope, uniqueness; `fields` are its arguments),
+    then put at `stage` on `on` with an event saying so — who and when it was recorded
+    — in the caller's transaction. The hooks of `stage` do not run: what they would
+    record is the caller's record."""
+    wf = workflow.get(programme)
+    if stage not in {s.key for s in wf.stages}:
+        raise invalid("stage", "环节", f"“{stage}”不是{wf.label}的环节")
+    with transaction.atomic():
+        app = application_open(actor=actor, programme=programme, on=opened_on or on, **fields)
+        if stage == wf.initial:
+            return app
+        before = snapshot(app)
+        app.stage = stage
+        app.version += 1
+        app.save(update_fields=["stage", "version", "updated_at"])
+        recorded = f"{note}（{_actor_name(actor)}于{periods.today():%Y-%m-%d}登记）"
+        Event.objects.create(
+            application=app,
+            from_stage=wf.initial,
+            stage=stage,
+            on=on,
+            by=actor,
+            by_name=_actor_name(actor),
+            note=recorded[:300],
+        )
+        _log(
+            actor,
+            "transition",
+            app,
+            before,
+            f"{wf.label_of(wf.initial)} → {wf.label_of(stage)} {recorded}",
+            fields.get("via", "web"),
+        )
     return app
 
 

@@ -117,3 +117,50 @@ def test_a_countys_campaign_is_not_another_countys(
         actor=peer_bureau, year=2021, opens_on=dt.date(2021, 6, 1), closes_on=dt.date(2021, 7, 31)
     )
     assert other.entries.count() == 0 and campaign.entries.count() == 2
+
+
+def test_the_public_profile_shows_outsiders_nothing_but_the_profile(
+    client: Any,
+    records: Any,
+    firm_a: Any,
+    officer_b: Any,
+    enterprise_user: Any,
+    helper_user: Any,
+    peer_officer: Any,
+    staff: Any,
+) -> None:
+    """The profile the 产学研 search links to opens for every signed-in user, and shows
+    neither the firms served, the phone, nor the service records; a POST writes nothing."""
+    from kechuang.platforms import services
+
+    c = records["commissioner_a"]
+    services.commissioner_update(
+        actor=staff,
+        commissioner=c,
+        data={
+            "name": c.name,
+            "institution": c.institution,
+            "expertise": c.expertise,
+            "phone": "13800000000",
+            "region": c.region,
+        },
+    )
+    services.service_record(
+        actor=staff,
+        commissioner=c,
+        enterprise=firm_a,
+        served_on=c.registered_on,
+        summary="园区A服务内容",
+    )
+    url = reverse("platforms:commissioner_profile", args=[c.pk])
+    before = AuditLog.objects.count()
+    for actor in (officer_b, enterprise_user, helper_user, peer_officer):
+        client.force_login(actor)
+        r = client.get(url)
+        assert r.status_code == 200, actor.username
+        body = r.content.decode()
+        assert c.name in body
+        for secret in (firm_a.name, firm_a.uscc, "13800000000", "园区A服务内容"):
+            assert secret not in body, (actor.username, secret)
+        assert client.post(url, {"what": "service"}).status_code == 405
+    assert AuditLog.objects.count() == before

@@ -65,3 +65,33 @@ def test_a_demand_is_matched_to_the_commissioner(roll: Any) -> None:
     # matchable kinds are proposed together, as the experts are
     proposed = [(m.entry.kind, m.entry.ref, m.kind_label) for m in ranked.get("expert", [])]
     assert ("commissioner", c.pk, "科技特派员") in proposed
+
+
+def test_an_enterprise_user_sees_only_the_public_profile(
+    client: Any, staff: Any, enterprise_user: Any, firm_a: Any, roll: Any
+) -> None:
+    """qiye's 产学研 search: the commissioner found by expertise links to a page qiye
+    may open (name, 派出单位, expertise — never the firms served), and a served firm's
+    name does not find the commissioner."""
+    c, _ = roll
+    hits = matching.search_box(actor=enterprise_user, q="发酵工程")
+    hit = next(h for h in hits if h.entry.kind == "commissioner" and h.entry.ref == c.pk)
+    client.force_login(enterprise_user)
+    page = client.get(hit.entry.url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "吴特派" in body and "江南大学" in body and "发酵工程与酶制剂" in body
+    assert firm_a.name not in body and "指导发酵工艺" not in body
+    # the full record stays the staff's and officers'
+    assert client.get(f"/platforms/commissioners/{c.pk}/").status_code in (403, 404)
+    for actor in (enterprise_user, staff):
+        found = matching.search_box(actor=actor, q=firm_a.name)
+        assert ("commissioner", c.pk) not in [(h.entry.kind, h.entry.ref) for h in found]
+    assert firm_a.name not in hit.entry.summary
+    # staff following the same link are taken on to the full record
+    client.force_login(staff)
+    r = client.get(hit.entry.url)
+    assert r.status_code == 302 and r["Location"] == f"/platforms/commissioners/{c.pk}/"
+    # a commissioner not on the roll has no public profile
+    client.force_login(enterprise_user)
+    assert client.get(f"/platforms/commissioners/{roll[1].pk}/profile/").status_code == 404
