@@ -56,6 +56,20 @@ def test_listing_exports_every_row_with_the_same_columns():
     assert table.headers[:2] == ["数", "金额（万元）"] and len(table.rows) == 25
 
 
+def test_listing_keeps_dates_codes_and_short_texts_on_one_line():
+    # A narrow column showed "2021-06-\n30", "征集\n中" and "KJQ2021283-\n00040".
+    import datetime as dt
+
+    rows = [("2021-06-30", dt.date(2021, 6, 30), "征集中", "KJQ2021283-00040", "长" * 30)]
+    listing = Listing(
+        name="cells",
+        title="单元格",
+        columns=[Column(f"c{i}", f"列{i}", value=lambda r, i=i: r[i]) for i in range(len(rows[0]))],
+    )
+    cells = listing.build(_get(), rows).rows[0].cells
+    assert ["text-nowrap" in c.css.split() for c in cells] == [True, True, True, True, False]
+
+
 @pytest.mark.django_db
 def test_enterprise_list_pages_sorts_and_exports(client, staff, firm_a, firm_b):
     client.force_login(staff)
