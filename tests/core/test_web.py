@@ -71,6 +71,13 @@ def test_listing_keeps_dates_codes_and_short_texts_on_one_line():
 
 
 @pytest.mark.django_db
+def test_an_empty_filtered_list_says_what_to_do(client, staff):
+    client.force_login(staff)
+    body = client.get("/enterprises/?q=没有这样的企业&year=2020").content.decode()
+    assert "没有符合条件的企业" in body and "可调整或清除上方的筛选条件后再查询" in body
+
+
+@pytest.mark.django_db
 def test_enterprise_list_pages_sorts_and_exports(client, staff, firm_a, firm_b):
     client.force_login(staff)
     response = client.get("/enterprises/?page=99999&sort=-name&year=2020")
