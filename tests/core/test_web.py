@@ -83,6 +83,9 @@ def test_enterprise_list_pages_sorts_and_exports(client, staff, firm_a, firm_b):
     response = client.get("/enterprises/?page=99999&sort=-name&year=2020")
     assert response.status_code == 200
     names = [r.obj.e.name for r in response.context["table"].rows]
+    # full-width brackets and 年, as every other heading ("资质（2020年末）")
+    labels = [h.label for h in response.context["table"].headings]
+    assert "2020年销售收入（万元）" in labels and "2020年研发费用（万元）" in labels
     assert names == sorted([firm_a.name, firm_b.name], reverse=True)
     export = client.get("/enterprises/?export=xlsx&sort=-name&year=2020")
     assert export["Content-Type"].startswith("application/vnd.openxml")
