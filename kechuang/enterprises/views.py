@@ -65,8 +65,8 @@ ENTERPRISES = Listing(
         Column("region", "镇街/园区", value="e.region.name", sort=("region__sort_order",)),
         Column("domain", "技术领域", value="e.get_tech_domain_display", css="small"),
         Column("registered_on", "成立日期", value="e.registered_on", sort="registered_on"),
-        Column("revenue", "{year}销售收入(万元)", value="facts.revenue_yuan", money=True),
-        Column("rd", "{year}研发费用(万元)", value="facts.rd_expense_yuan", money=True),
+        Column("revenue", "{year}年销售收入（万元）", value="facts.revenue_yuan", money=True),
+        Column("rd", "{year}年研发费用（万元）", value="facts.rd_expense_yuan", money=True),
         Column(
             "certificates",
             "资质（{year}年末）",

@@ -192,7 +192,6 @@ def recommend(request: HttpRequest) -> HttpResponse:
             "known": known,
             "year": year,
             "tab": "recommend",
-            "tiers": "、".join(selectors.RECOMMEND_TIERS),
             "min_score": selectors.RECOMMEND_MIN_SCORE,
             "grades": "、".join(selectors.RECOMMEND_GRADES),
         },

@@ -30,11 +30,33 @@ CHARTS_WITHOUT_CANVAS_JS = (
 # one 1400×900 screen as JPEG 0.08 s.
 SHOT_VIEWPORT = {"width": 1400, "height": 900}
 SHOT_QUALITY = 70
+# Text a reader sees broken across lines: a button's label ("保\n存") or a date in a
+# table cell ("2021-06-\n30"): the text's line boxes, counted with a Range.
+BROKEN_JS = """(() => {
+  const lines = (el) => {
+    const r = document.createRange(); r.selectNodeContents(el);
+    const style = getComputedStyle(el);
+    const gap = 0.6 * (parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize));
+    const bottoms = [...r.getClientRects()].filter(c => c.width > 0 && c.height > 0)
+      .map(c => c.bottom).sort((a, b) => a - b);
+    return bottoms.filter((b, i) => i === 0 || b - bottoms[i - 1] > gap).length;
+  };
+  const date = /^\\d{4}-\\d\\d-\\d\\d$/;
+  const buttons = [...document.querySelectorAll('.btn')]
+    .filter(b => b.offsetParent && !b.closest('#swagger-ui') && b.innerText.trim() && lines(b) > 1)
+    .map(b => 'button ' + b.innerText.trim());
+  const dates = [...document.querySelectorAll('td, th')]
+    .filter(c => c.offsetParent && date.test(c.innerText.trim()) && lines(c) > 1)
+    .map(c => 'date ' + c.innerText.trim());
+  return [...new Set(buttons.concat(dates))].slice(0, 5);
+})()"""
 # What the walk reads of each page, in one call into the page (four round trips before):
-# the chart containers left blank, the CSP violations its listener caught, its text.
+# the chart containers left blank, the CSP violations its listener caught, its text,
+# the texts broken across lines.
 PAGE_FACTS_JS = (
     "() => ({blank: " + CHARTS_WITHOUT_CANVAS_JS + ", "
     "csp: window.__cspViolations || [], "
+    "broken: " + BROKEN_JS + ", "
     "text: (" + walk.VISIBLE_TEXT_JS + ")()})"
 )
 ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
@@ -171,6 +193,8 @@ def test_every_page_as_every_role_reads_in_chinese(
         if refused:
             problems.append(f"{where}: Content-Security-Policy refused {refused[:3]}")
             refused.clear()
+        if facts["broken"]:
+            problems.append(f"{where}: broken across lines {facts['broken']}")
         text = facts["text"]
         words = walk.english_words(text)
         if words:

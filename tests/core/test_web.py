@@ -56,12 +56,36 @@ def test_listing_exports_every_row_with_the_same_columns():
     assert table.headers[:2] == ["数", "金额（万元）"] and len(table.rows) == 25
 
 
+def test_listing_keeps_dates_codes_and_short_texts_on_one_line():
+    # A narrow column showed "2021-06-\n30", "征集\n中" and "KJQ2021283-\n00040".
+    import datetime as dt
+
+    rows = [("2021-06-30", dt.date(2021, 6, 30), "征集中", "KJQ2021283-00040", "长" * 30)]
+    listing = Listing(
+        name="cells",
+        title="单元格",
+        columns=[Column(f"c{i}", f"列{i}", value=lambda r, i=i: r[i]) for i in range(len(rows[0]))],
+    )
+    cells = listing.build(_get(), rows).rows[0].cells
+    assert ["text-nowrap" in c.css.split() for c in cells] == [True, True, True, True, False]
+
+
+@pytest.mark.django_db
+def test_an_empty_filtered_list_says_what_to_do(client, staff):
+    client.force_login(staff)
+    body = client.get("/enterprises/?q=没有这样的企业&year=2020").content.decode()
+    assert "没有符合条件的企业" in body and "可调整或清除上方的筛选条件后再查询" in body
+
+
 @pytest.mark.django_db
 def test_enterprise_list_pages_sorts_and_exports(client, staff, firm_a, firm_b):
     client.force_login(staff)
     response = client.get("/enterprises/?page=99999&sort=-name&year=2020")
     assert response.status_code == 200
     names = [r.obj.e.name for r in response.context["table"].rows]
+    # full-width brackets and 年, as every other heading ("资质（2020年末）")
+    labels = [h.label for h in response.context["table"].headings]
+    assert "2020年销售收入（万元）" in labels and "2020年研发费用（万元）" in labels
     assert names == sorted([firm_a.name, firm_b.name], reverse=True)
     export = client.get("/enterprises/?export=xlsx&sort=-name&year=2020")
     assert export["Content-Type"].startswith("application/vnd.openxml")

@@ -148,7 +148,7 @@ def test_loan_indicators_and_growth(staff: Any, firms: Any, regions: Any) -> Non
 
 
 def test_recommendations_need_points_and_skip_firms_with_a_loan(
-    staff: Any, firms: Any, monkeypatch: Any
+    staff: Any, firms: Any, monkeypatch: Any, client_for: Any
 ) -> None:
     rows, known = selectors.loan_recommendations(actor=staff, year=2020, day=dt.date(2021, 6, 30))
     assert (rows, known) == ([], False)
@@ -173,6 +173,10 @@ def test_recommendations_need_points_and_skip_firms_with_a_loan(
     rows, known = selectors.loan_recommendations(actor=staff, year=2020, day=dt.date(2021, 6, 30))
     assert known and [r["enterprise"] for r in rows] == [firms[0]]
     assert services.can_import(staff)[0]
+    # the page names the tiers in words (no tier codes) and right-aligns the score
+    page = client_for(staff).get("/finance/loans/recommend/?year=2020").content.decode()
+    assert firms[0].name in page and "第一、第二档或积分不低于" in page
+    assert "（A、B）或" not in page and '<th class="num">创新积分（分）</th>' in page
 
 
 def test_pool_firms_graded_a_or_b_are_recommended_without_points(

@@ -35,6 +35,10 @@ def test_the_bureau_approves_in_wan_and_sees_the_budget(
     detail = c.get(f"/vouchers/{voucher.pk}/").content.decode()
     assert "3.5000万元" in detail and "35000" not in detail
     assert c.get(f"/vouchers/programmes/{programme.pk}/").status_code == 200
+    # every money column of the programmes says its unit
+    programmes = c.get("/vouchers/programmes/").content.decode()
+    assert '<th class="num">可用（万元）</th>' in programmes
+    assert '<th class="num">已兑付（万元）</th>' in programmes
     sheet = c.get(f"/vouchers/programmes/{programme.pk}/ledger/?export=xlsx")
     assert sheet.status_code == 200 and "spreadsheetml" in sheet["Content-Type"]
     assert c.get("/vouchers/providers/?export=xlsx").status_code == 200

@@ -71,6 +71,10 @@ from kechuang.core.web.params import flag_param, page_param, text_param, year_pa
 
 EXPORT_CHUNK = 500
 EMPTY = "—"
+# A cell this short (a status, a tier, a region), a date or a code is never broken
+# across lines: a narrow column would otherwise show "征集\n中" or "2021-06-\n30"; the
+# table scrolls sideways instead (`.table-responsive`).
+NOWRAP_CHARS = 10
 Choices = Sequence[tuple[Any, Any]]
 
 
@@ -95,6 +99,14 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _cell_css(css: str, value: Any, text: str) -> str:
+    """The cell's classes, with `text-nowrap` for a date, a code or a short text."""
+    short = len(text) <= NOWRAP_CHARS or (text.isascii() and " " not in text)
+    if isinstance(value, dt.date) or short:
+        return f"{css} text-nowrap".strip()
+    return css
 
 
 @dataclass(frozen=True)
@@ -587,13 +599,14 @@ class ListingPage:
         cells = []
         for c in self.listing.columns:
             value = c.get(obj)
+            text = c.text(value)
             cells.append(
                 Cell(
-                    text=c.text(value),
+                    text=text,
                     value=value,
                     url=c.link(obj) if c.link else None,
                     template=c.template,
-                    css=c.css_class,
+                    css=_cell_css(c.css_class, value, text),
                 )
             )
         key = self.listing.select(obj) if self.listing.select else None
