@@ -78,6 +78,14 @@ def test_an_empty_filtered_list_says_what_to_do(client, staff):
 
 
 @pytest.mark.django_db
+def test_an_empty_list_at_its_defaults_does_not_blame_the_filters(client, staff):
+    # a county with no firms yet: nothing to adjust (the hint showed on 兴化's empty list)
+    client.force_login(staff)
+    body = client.get("/enterprises/").content.decode()
+    assert "没有符合条件的企业" in body and "可调整或清除上方的筛选条件后再查询" not in body
+
+
+@pytest.mark.django_db
 def test_enterprise_list_pages_sorts_and_exports(client, staff, firm_a, firm_b):
     client.force_login(staff)
     response = client.get("/enterprises/?page=99999&sort=-name&year=2020")

@@ -633,6 +633,18 @@ class ListingPage:
         return out
 
     @property
+    def narrowed(self) -> bool:
+        """Some filter is set away from its default (an empty page then suggests
+        adjusting the filters; a list empty at its defaults is just empty)."""
+        for f in self.filter_fields:
+            default = f.filter.default_for(self.request)
+            if isinstance(default, bool):
+                default = "1" if default else "0"
+            if f.selected != ("" if default is None else str(default)):
+                return True
+        return False
+
+    @property
     def page_query(self) -> str:
         """The query string without `page` (the pager appends it)."""
         return self._query(drop=("page", "export"))
