@@ -411,8 +411,12 @@ def apply_context(*, actor: Any, year: int, firm_id: str) -> dict[str, Any]:
         from kechuang.vouchers.services import enterprise_eligibility
 
         verdicts = [(p, enterprise_eligibility(firms[0], p, today)) for p in open_progs]
+    # a firm is offered only the programmes it qualifies for (the service would refuse
+    # the others); staff pick the firm on the form, so every open programme is offered
+    offered = [p for p, v in verdicts if v.eligible] if verdicts else open_progs
     return {
         "programmes": open_progs,
+        "offered": offered,
         "firms": firms,
         "pick_firm": role_of(actor) != "enterprise",
         "firm_id": firm_id,

@@ -110,6 +110,21 @@ def test_a_firm_applies_through_the_page(
     assert v.fee_yuan == Decimal(20000) and v.application.events.first().on == dt.date(2020, 4, 1)
 
 
+def test_a_firm_that_qualifies_for_no_programme_gets_no_form(
+    client_for: Any,
+    staff: Any,
+    enterprise_user: Any,
+    own_firm: Any,
+    regions: Any,
+    settings: Any,
+) -> None:
+    settings.KECHUANG_TODAY = "2020-04-01"
+    make_programme(staff, regions["county"], eligibility={"max_revenue_wan": 0})
+    page = client_for(enterprise_user).get("/vouchers/apply/").content.decode()
+    assert "不符合申请条件" in page and "暂不能申请" in page
+    assert 'id="apply-form"' not in page
+
+
 def test_the_bureau_applies_for_a_firm_by_its_code(
     client_for: Any, staff: Any, programme: Any, provider: Any, firms: Any, settings: Any
 ) -> None:
