@@ -3,13 +3,12 @@ imports, so that an export imports back unchanged. Every row valid or nothing wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, visible_regions
 from kechuang.core.imports import ImportPlan
-from kechuang.core.sheets import Sheet, one, run_sheet
+from kechuang.core.sheets import Layout, Sheet, each, one, run_sheet
 from kechuang.core.tabular import Column
 from kechuang.events import services
 from kechuang.events.models import Article, Event
@@ -121,11 +120,14 @@ def events_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> Im
     return run_sheet(EVENTS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def events_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def events_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.events.selectors import events
 
+    return events_sheet(actor, events(actor=actor, year=year).order_by("held_on", "id"))
+
+
+def events_sheet(actor: Any, records: Any) -> Layout:
+    """活动 in the layout they import, for these events (a list's rows, say)."""
     kinds = dict(Event.Kind.choices)
     rows = (
         [
@@ -139,7 +141,7 @@ def events_export(
             "是" if e.open_for_registration else "否",
             e.outcomes,
         ]
-        for e in events(actor=actor, year=year).order_by("held_on", "id")
+        for e in each(records, "region")
     )
     return [c.header for c in EVENT_COLUMNS], rows
 
@@ -195,14 +197,16 @@ def articles_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> 
     return run_sheet(ARTICLES, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def articles_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def articles_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.events.selectors import articles
 
+    return articles_sheet(actor, articles(actor=actor, year=year).order_by("published_on", "id"))
+
+
+def articles_sheet(actor: Any, records: Any) -> Layout:
     levels = dict(Article.Level.choices)
     rows = (
         [a.media, levels[a.level], a.published_on, a.title, a.link, a.region.name]
-        for a in articles(actor=actor, year=year).order_by("published_on", "id")
+        for a in each(records, "region")
     )
     return [c.header for c in ARTICLE_COLUMNS], rows

@@ -17,7 +17,7 @@ from kechuang.core import periods
 from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing
 from kechuang.enterprises.selectors import enterprise_get
-from kechuang.events import selectors, services
+from kechuang.events import importing, selectors, services
 from kechuang.events.models import Article, Event, Participant
 
 
@@ -48,6 +48,7 @@ def _years(request: HttpRequest) -> list[tuple[int, str]]:
 EVENTS = Listing(
     name="events",
     title="科技活动",
+    sheet=importing.events_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("held_on", "举办日期", sort="held_on"),
         Column("title", "活动名称", link=lambda e: reverse("events:event", args=[e.pk])),
@@ -305,6 +306,7 @@ def event_intention_remove(request: HttpRequest, pk: int) -> HttpResponse:
 ARTICLES = Listing(
     name="articles",
     title="宣传用稿",
+    sheet=importing.articles_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("published_on", "刊发日期", sort="published_on"),
         Column("media", "媒体", sort="media"),
