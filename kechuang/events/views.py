@@ -135,7 +135,8 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             **selectors.event_page(actor=request.user, event=e),
             "can_organise": _organiser(request.user),
             "roles": Participant.Role.choices,
-            # the outcome forms and a gone record's stored name: this event's organisers only
+            # every form of the page (参与方, 路演, outcomes) and a gone record's stored
+            # name: whom the services let change this event (its area's organisers)
             "can_edit": services.can_organise(request.user, e.region)[0],
             "today": periods.today(),
             "section": "events",
