@@ -36,6 +36,10 @@ A contributions module may define any of these names, each a sequence:
   `(kind, ref)` without importing it (matching's agreements, linked by events as the
   agreements signed at an event): the linking app stores the pair, validates it through
   `records(actor, refs=…)` and shows the `LinkRecord`'s label and URL.
+- `LANDING`: `Landing`s, where a user lands after logging in (the site's home): the
+  first whose `url(user)` answers, in `order`, else the frame's own (an enterprise
+  user's firm, everybody else the registry) — a voucher provider's login lands on its
+  provider page.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ NAMES = (
     "SEARCH",
     "SCHEDULE",
     "LINKS",
+    "LANDING",
 )
 
 
@@ -278,6 +283,24 @@ def link_sources() -> list[LinkSource]:
 def link_source(kind: str) -> LinkSource | None:
     """The source of `kind`, or None when no installed app offers it."""
     return next((s for s in collect("LINKS") if s.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where `url(user)` says a user lands on the site's home; None: not this user."""
+
+    key: str
+    url: Callable[[Any], str | None]
+    order: int = 100
+
+
+def landing_url(user: Any) -> str | None:
+    """The page an app declares as `user`'s home (the first that answers), or None."""
+    for landing in sorted(collect("LANDING"), key=lambda x: (x.order, x.key)):
+        found: str | None = landing.url(user)
+        if found:
+            return found
+    return None
 
 
 _modules: list[tuple[str, ModuleType]] | None = None

@@ -3,15 +3,19 @@ the desk use it): parse every row, resolve the names
 it refers to, compare with what is stored (new / changed / unchanged), and write every
 row in one transaction through the services — or nothing, with each error named
 “第N行 列: 原因”. The preview runs the same writes and rolls them back, so that what a
-service would refuse is said before the confirm."""
+service would refuse is said before the confirm.
+
+A kind's export and a list's 导出 (`Listing(sheet=…)`) write the same layout from the
+same function over the records given (`Layout`, read with `each`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kechuang.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.imports import ImportPlan, RowResult
@@ -135,4 +139,17 @@ def one(mapping: Mapping[Any, Any], key: Any, field: str, label: str, what: str)
     found = mapping.get(key)
     if found is None:
         raise RowError(field, label, f"“{key}”{what}")
+    return found
+
+
+# An export in a kind's layout: the headers and the rows of cells.
+Layout = tuple[list[str], Iterable[list[Any]]]
+
+
+def each(records: Any, *related: str, prefetch: tuple[str, ...] = ()) -> Iterable[Any]:
+    """The records a sheet is written from (a list's rows in its order, or a kind's
+    whole export), read in chunks with what each row names."""
+    found: Iterable[Any] = records
+    if isinstance(records, QuerySet):
+        found = records.select_related(*related).prefetch_related(*prefetch).iterator(500)
     return found

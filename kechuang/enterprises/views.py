@@ -17,7 +17,7 @@ from kechuang.core import selectors as core_selectors
 from kechuang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.money import yuan_to_wan
 from kechuang.core.panels import panels
-from kechuang.core.registry import list_actions
+from kechuang.core.registry import landing_url, list_actions
 from kechuang.core.tabular import write_rows_xlsx
 from kechuang.core.web import (
     Column,
@@ -161,7 +161,12 @@ SEARCH = Listing(
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The site's home: an enterprise user's own firm, everybody else the registry."""
+    """The site's home, where a login lands: the page an app declares as the user's
+    (`LANDING`: a voucher provider's login, its provider page), else an enterprise
+    user's own firm, everybody else the registry."""
+    landing = landing_url(request.user)
+    if landing is not None:
+        return redirect(landing)
     own = selectors.own_enterprise(request.user)
     if own is not None:
         return redirect("enterprises:detail", pk=own.pk)

@@ -54,6 +54,32 @@ class EventOut(Schema):
     items: list[RoadshowItemOut]
 
 
+class IntentionOut(Schema):
+    investor: str = Field(description="投资机构/银行")
+    uscc: str | None = Field(description="企业统一社会信用代码；未指明企业为 null")
+    enterprise: str | None
+    amount_yuan: Decimal = Field(description="意向金额（元）")
+    on: dt.date
+    note: str
+
+
+class LinkedAgreementOut(Schema):
+    agreement_id: int | None = Field(
+        description="科技合作协议（/api/v1/matching/agreements/{id}）；已删除或调用者无权查看的为 null"
+    )
+    title: str | None = Field(description="协议（名称、企业与合作单位）；调用者无权查看的为 null")
+    signed_on: dt.date | None
+    amount_yuan: Decimal | None = Field(description="合同金额（元）")
+    linked_on: dt.date
+
+
+class EventDetailOut(EventOut):
+    intentions: list[IntentionOut] = Field(
+        description="现场融资意向（调用者可见企业的，及未指明企业的）"
+    )
+    agreements: list[LinkedAgreementOut] = Field(description="现场签约的科技合作协议")
+
+
 class EventPage(Schema):
     count: int
     page: int
@@ -183,7 +209,33 @@ def article_detail(request: HttpRequest, pk: int) -> ArticleOut:
     return _article(selectors.article_get(actor=request.user, pk=pk))
 
 
-@router.get("/{pk}", response=EventOut, summary="一场科技活动（含参与方数与路演项目）")
-def event_detail(request: HttpRequest, pk: int) -> EventOut:
+@router.get(
+    "/{pk}", response=EventDetailOut, summary="一场科技活动（含路演项目、融资意向与签约协议）"
+)
+def event_detail(request: HttpRequest, pk: int) -> EventDetailOut:
     e = selectors.event_get(actor=request.user, pk=pk)
-    return _event(e, selectors.items_of(actor=request.user, events_=[e])[e.pk])
+    base = _event(e, selectors.items_of(actor=request.user, events_=[e])[e.pk])
+    return EventDetailOut(
+        **base.dict(),
+        intentions=[
+            IntentionOut(
+                investor=i.investor,
+                uscc=i.enterprise.uscc if i.enterprise else None,
+                enterprise=i.enterprise.name if i.enterprise else None,
+                amount_yuan=i.amount_yuan,
+                on=i.on,
+                note=i.note,
+            )
+            for i in selectors.intentions(actor=request.user, event=e)
+        ],
+        agreements=[
+            LinkedAgreementOut(
+                agreement_id=r.ref if r else None,
+                title=r.label if r else None,
+                signed_on=r.on if r else None,
+                amount_yuan=r.amount_yuan if r else None,
+                linked_on=link.linked_on,
+            )
+            for link, r in selectors.linked_agreements(actor=request.user, event=e)
+        ],
+    )

@@ -139,4 +139,17 @@ IMPORTS = [
         note="每行一篇用稿，按“媒体+标题+刊发日期”新增或更新；报送区域填区域名称或代码。",
         order=711,
     ),
+    ImportKind(
+        key="event_financing",
+        title="活动融资意向",
+        columns=importing.INTENTION_COLUMNS,
+        run=importing.intentions_import,
+        permission=importing.can_import,
+        export=importing.intentions_export,
+        note=(
+            "每行一项融资意向，活动按“活动名称+举办日期”查找，按“投资机构/银行+企业+日期”"
+            "新增或更新；金额单位万元；日期可空（活动举办日期）。"
+        ),
+        order=712,
+    ),
 ]

@@ -3,16 +3,16 @@ imports, so that an export imports back unchanged. Every row valid or nothing wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from kechuang.accounts.models import Region
 from kechuang.accounts.scoping import role_of, visible_regions
 from kechuang.core.imports import ImportPlan
-from kechuang.core.sheets import Sheet, one, run_sheet
+from kechuang.core.money import yuan_to_wan
+from kechuang.core.sheets import Layout, RowError, Sheet, each, one, run_sheet
 from kechuang.core.tabular import Column
 from kechuang.events import services
-from kechuang.events.models import Article, Event
+from kechuang.events.models import Article, Event, FinancingIntention
 
 EVENT_KINDS = {label: code for code, label in Event.Kind.choices}
 LEVELS = {label: code for code, label in Article.Level.choices}
@@ -121,11 +121,14 @@ def events_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> Im
     return run_sheet(EVENTS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def events_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def events_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.events.selectors import events
 
+    return events_sheet(actor, events(actor=actor, year=year).order_by("held_on", "id"))
+
+
+def events_sheet(actor: Any, records: Any) -> Layout:
+    """活动 in the layout they import, for these events (a list's rows, say)."""
     kinds = dict(Event.Kind.choices)
     rows = (
         [
@@ -139,7 +142,7 @@ def events_export(
             "是" if e.open_for_registration else "否",
             e.outcomes,
         ]
-        for e in events(actor=actor, year=year).order_by("held_on", "id")
+        for e in each(records, "region")
     )
     return [c.header for c in EVENT_COLUMNS], rows
 
@@ -195,14 +198,132 @@ def articles_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> 
     return run_sheet(ARTICLES, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def articles_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def articles_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.events.selectors import articles
 
+    return articles_sheet(actor, articles(actor=actor, year=year).order_by("published_on", "id"))
+
+
+def articles_sheet(actor: Any, records: Any) -> Layout:
     levels = dict(Article.Level.choices)
     rows = (
         [a.media, levels[a.level], a.published_on, a.title, a.link, a.region.name]
-        for a in articles(actor=actor, year=year).order_by("published_on", "id")
+        for a in each(records, "region")
     )
     return [c.header for c in ARTICLE_COLUMNS], rows
+
+
+# financing intentions: of an event (named by its title and day), keyed by the investor,
+# the enterprise and the day; the amount in 万元 (kept in yuan)
+
+INTENTION_COLUMNS = [
+    Column("event", "活动名称", "text", required=True, max_length=120),
+    Column("held_on", "举办日期", "date", required=True),
+    Column("investor", "投资机构/银行", "text", required=True, max_length=100),
+    Column("uscc", "企业统一社会信用代码", "text", max_length=30, help="可空：未指明企业"),
+    Column("enterprise_name", "企业名称", "text", info=True),
+    Column("amount_yuan", "意向金额（万元）", "money_wan", required=True),
+    Column("on", "日期", "date", help="可空：活动举办日期"),
+    Column("note", "备注", "text", max_length=200),
+]
+
+
+def _intention_lookups(actor: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from kechuang.enterprises.selectors import enterprise_queryset
+    from kechuang.events.selectors import events
+
+    seen = events(actor=actor).order_by("-id")
+    found: dict[tuple[str, Any], Event] = {}
+    for e in seen:
+        found[(e.title, e.held_on)] = e
+    codes = {str(v.get("uscc") or "").strip() for v in rows} - {""}
+    firms = {e.uscc: e for e in enterprise_queryset(actor).filter(uscc__in=codes)}
+    stored = {
+        (i.event_id, i.investor, i.enterprise_id, i.on): i
+        for i in FinancingIntention.objects.filter(
+            event__in=[e.pk for e in found.values()]
+        ).select_related("enterprise")
+    }
+    return {"events": found, "firms": firms, "intentions": stored}
+
+
+def _intention_resolve(actor: Any, v: dict[str, Any], lk: Any) -> tuple[Any, dict[str, Any]]:
+    event = lk["events"].get((v["event"], v["held_on"]))
+    if event is None:
+        raise RowError(
+            "event", "活动名称", f"找不到{v['held_on']:%Y-%m-%d}举办的“{v['event']}”，或无权查看"
+        )
+    firm = one(lk["firms"], v.get("uscc"), "uscc", "企业统一社会信用代码", "不在企业库中或无权导入")
+    on = v.get("on") or event.held_on
+    v = {**v, "on": on, "uscc": firm.uscc if firm else "", "_event": event, "_firm": firm}
+    return (event.pk, v["investor"], firm.pk if firm else None, on), v
+
+
+def _intention_current(lk: Any, i: FinancingIntention) -> dict[str, Any]:
+    return {
+        "event": i.event.title,
+        "held_on": i.event.held_on,
+        "investor": i.investor,
+        "uscc": i.enterprise.uscc if i.enterprise else "",
+        "amount_yuan": i.amount_yuan,
+        "on": i.on,
+        "note": i.note,
+    }
+
+
+def _intention_save(actor: Any, v: dict[str, Any], old: FinancingIntention | None, lk: Any) -> None:
+    services.intention_save(
+        actor=actor,
+        event=v["_event"],
+        data={
+            "investor": v["investor"],
+            "enterprise": v["_firm"],
+            "amount_yuan": v["amount_yuan"],
+            "on": v["on"],
+            "note": v.get("note") or "",
+        },
+        intention=old,
+        via="import",
+    )
+
+
+INTENTIONS = Sheet(
+    kind="event_financing",
+    columns=INTENTION_COLUMNS,
+    lookups=_intention_lookups,
+    resolve=_intention_resolve,
+    existing=lambda lk, key: lk["intentions"].get(key),
+    current=_intention_current,
+    save=_intention_save,
+    label=lambda v: f"{v['event']} {v['investor']}",
+)
+
+
+def intentions_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> ImportPlan:
+    return run_sheet(INTENTIONS, actor=actor, data=data, filename=filename, commit=commit)
+
+
+def intentions_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
+    """The intentions recorded at the events the actor sees (of `year`), each of an
+    enterprise the actor sees or of none: another area's firm is neither named nor
+    listed, and a re-import leaves its row alone."""
+    from kechuang.events.selectors import intentions
+
+    return intentions_sheet(actor, intentions(actor=actor, year=year))
+
+
+def intentions_sheet(actor: Any, records: Any) -> Layout:
+    rows = (
+        [
+            i.event.title,
+            i.event.held_on,
+            i.investor,
+            i.enterprise.uscc if i.enterprise else "",
+            i.enterprise.name if i.enterprise else "",
+            yuan_to_wan(i.amount_yuan),
+            i.on,
+            i.note,
+        ]
+        for i in each(records, "event", "enterprise")
+    )
+    return [c.header for c in INTENTION_COLUMNS], rows

@@ -180,6 +180,36 @@ def event_outcomes(*, actor: Any, event: Event, firm_ids: list[int]) -> dict[str
     }
 
 
+def intentions(
+    *, actor: Any, year: int | None = None, event: Event | None = None
+) -> QuerySet[FinancingIntention]:
+    """The financing intentions recorded at the events the actor sees, each of an
+    enterprise the actor sees or of none (another area's firm is neither named nor
+    listed): the sheet's and the API's, in the order of the events and days."""
+    qs = FinancingIntention.objects.filter(
+        event__in=Event.objects.filter(_region_q(actor)).values("pk")
+    ).filter(Q(enterprise__isnull=True) | Q(enterprise__in=enterprise_queryset(actor)))
+    if year:
+        qs = qs.filter(event__held_on__year=year)
+    if event is not None:
+        qs = qs.filter(event=event)
+    return qs.select_related("event", "enterprise").order_by(
+        "event__held_on", "event_id", "on", "id"
+    )
+
+
+def linked_agreements(*, actor: Any, event: Event) -> list[tuple[OutcomeLink, LinkRecord | None]]:
+    """The agreements linked to the event, each with its record as the actor sees it
+    (None: gone, or out of the actor's scope)."""
+    links = list(event.links.filter(kind="agreement"))
+    source = link_source("agreement")
+    found: dict[int, LinkRecord] = {}
+    if source is not None and links:
+        refs = [link.ref for link in links]
+        found = {r.ref: r for r in source.records(actor, refs=refs, limit=len(refs))}
+    return [(link, found.get(link.ref)) for link in links]
+
+
 def link_get(*, actor: Any, event: Event, pk: int) -> OutcomeLink:
     try:
         return event.links.get(pk=pk)

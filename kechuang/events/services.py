@@ -169,9 +169,24 @@ def outcome_link_remove(*, actor: Any, link: OutcomeLink, via: str = "web") -> N
 def intention_add(
     *, actor: Any, event: Event, data: Mapping[str, Any], via: str = "web"
 ) -> FinancingIntention:
+    """A financing intention recorded at the event (see `intention_save`)."""
+    return intention_save(actor=actor, event=event, data=data, via=via)
+
+
+def intention_save(
+    *,
+    actor: Any,
+    event: Event,
+    data: Mapping[str, Any],
+    intention: FinancingIntention | None = None,
+    via: str = "web",
+) -> FinancingIntention:
     """A financing intention recorded at the event: investor or bank, enterprise (of the
-    actor's scope), amount (entered in 万元, kept in yuan), date, note."""
+    actor's scope), amount (entered in 万元, kept in yuan), date, note. One per investor,
+    enterprise and day at an event (a sheet names it by them); `intention` is corrected."""
     _require(can_organise(actor, event.region))
+    if intention is not None and intention.event_id != event.pk:
+        raise _invalid("", "", "融资意向不属于该活动")
     investor = _text(data.get("investor"), "investor", "投资机构/银行", 100)
     enterprise = data.get("enterprise")
     if enterprise is not None and not in_scope(actor, enterprise):
@@ -184,17 +199,41 @@ def intention_add(
     if amount is None:
         raise _invalid("amount_wan", "意向金额（万元）", "不能为空")
     on = _date(data.get("on") or event.held_on, "on", "日期")
+    note = _text(data.get("note"), "note", "备注", 200, False)
     with transaction.atomic():
-        row = FinancingIntention.objects.create(
-            event=event,
-            investor=investor,
-            enterprise=enterprise,
-            amount_yuan=amount,
-            on=on,
-            note=_text(data.get("note"), "note", "备注", 200, False),
+        twin = FinancingIntention.objects.select_for_update().filter(
+            event=event, investor=investor, enterprise=enterprise, on=on
         )
-        _log(actor, "create", row, via=via, enterprise_id=enterprise.pk if enterprise else None)
-    return row
+        if intention is not None:
+            twin = twin.exclude(pk=intention.pk)
+        if twin.exists():
+            raise _invalid(
+                "investor", "投资机构/银行", f"本活动{on:%Y-%m-%d}已登记“{investor}”的这项融资意向"
+            )
+        if intention is None:
+            row = FinancingIntention.objects.create(
+                event=event,
+                investor=investor,
+                enterprise=enterprise,
+                amount_yuan=amount,
+                on=on,
+                note=note,
+            )
+            _log(actor, "create", row, via=via, enterprise_id=enterprise.pk if enterprise else None)
+            return row
+        before = snapshot(intention)
+        intention.investor, intention.enterprise, intention.on = investor, enterprise, on
+        intention.amount_yuan, intention.note = amount, note
+        intention.save()
+        _log(
+            actor,
+            "update",
+            intention,
+            before,
+            via=via,
+            enterprise_id=enterprise.pk if enterprise else None,
+        )
+        return intention
 
 
 def intention_remove(*, actor: Any, intention: FinancingIntention, via: str = "web") -> None:

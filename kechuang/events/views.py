@@ -17,7 +17,7 @@ from kechuang.core import periods
 from kechuang.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing
 from kechuang.enterprises.selectors import enterprise_get
-from kechuang.events import selectors, services
+from kechuang.events import importing, selectors, services
 from kechuang.events.models import Article, Event, Participant
 
 
@@ -48,6 +48,7 @@ def _years(request: HttpRequest) -> list[tuple[int, str]]:
 EVENTS = Listing(
     name="events",
     title="科技活动",
+    sheet=importing.events_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("held_on", "举办日期", sort="held_on"),
         Column("title", "活动名称", link=lambda e: reverse("events:event", args=[e.pk])),
@@ -134,7 +135,8 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             **selectors.event_page(actor=request.user, event=e),
             "can_organise": _organiser(request.user),
             "roles": Participant.Role.choices,
-            # the outcome forms and a gone record's stored name: this event's organisers only
+            # every form of the page (参与方, 路演, outcomes) and a gone record's stored
+            # name: whom the services let change this event (its area's organisers)
             "can_edit": services.can_organise(request.user, e.region)[0],
             "today": periods.today(),
             "section": "events",
@@ -305,6 +307,7 @@ def event_intention_remove(request: HttpRequest, pk: int) -> HttpResponse:
 ARTICLES = Listing(
     name="articles",
     title="宣传用稿",
+    sheet=importing.articles_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("published_on", "刊发日期", sort="published_on"),
         Column("media", "媒体", sort="media"),

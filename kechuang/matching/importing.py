@@ -12,7 +12,7 @@ from django.db import transaction
 from kechuang.core.errors import FieldError, ValidationFailed
 from kechuang.core.imports import ImportPlan, RowResult
 from kechuang.core.money import yuan_to_wan
-from kechuang.core.sheets import RowError, Sheet, names, one, run_sheet
+from kechuang.core.sheets import Layout, RowError, Sheet, each, names, one, run_sheet
 from kechuang.core.tabular import Column, map_columns, parse_rows, read_table
 from kechuang.enterprises.models import TECH_DOMAIN_CHOICES, Enterprise
 from kechuang.matching import services
@@ -96,9 +96,12 @@ def experts_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> I
     return plan
 
 
-def experts_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def experts_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
+    return experts_sheet(actor, Expert.objects.filter(active=True).order_by("name", "id"))
+
+
+def experts_sheet(actor: Any, records: Any) -> Layout:
+    """专家库 in the layout it imports, for these experts (a list's rows, say)."""
     labels = dict(TECH_DOMAIN_CHOICES)
     rows = (
         [
@@ -110,9 +113,7 @@ def experts_export(
             x.achievements,
             x.contact,
         ]
-        for x in Expert.objects.filter(active=True)
-        .select_related("institution")
-        .order_by("name", "id")
+        for x in each(records, "institution")
     )
     return [c.header for c in COLUMNS], rows
 
@@ -165,14 +166,13 @@ def institutions_import(*, actor: Any, data: bytes, filename: str, commit: bool)
     return run_sheet(INSTITUTIONS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def institutions_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def institutions_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
+    return institutions_sheet(actor, Institution.objects.order_by("name"))
+
+
+def institutions_sheet(actor: Any, records: Any) -> Layout:
     labels = dict(Institution.Kind.choices)
-    rows = (
-        [i.name, labels.get(i.kind, ""), i.city, i.strengths, i.contact]
-        for i in Institution.objects.order_by("name")
-    )
+    rows = ([i.name, labels.get(i.kind, ""), i.city, i.strengths, i.contact] for i in each(records))
     return [c.header for c in INSTITUTION_COLUMNS], rows
 
 
@@ -255,9 +255,11 @@ def achievements_import(*, actor: Any, data: bytes, filename: str, commit: bool)
     return run_sheet(ACHIEVEMENTS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def achievements_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def achievements_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
+    return achievements_sheet(actor, Achievement.objects.order_by("title", "id"))
+
+
+def achievements_sheet(actor: Any, records: Any) -> Layout:
     labels = dict(TECH_DOMAIN_CHOICES)
     rows = (
         [
@@ -270,7 +272,7 @@ def achievements_export(
             a.terms,
             yuan_to_wan(a.asking_yuan) if a.asking_yuan is not None else None,
         ]
-        for a in Achievement.objects.select_related("institution", "expert").order_by("title", "id")
+        for a in each(records, "institution", "expert")
     )
     return [c.header for c in ACHIEVEMENT_COLUMNS], rows
 
@@ -356,11 +358,13 @@ def demands_import(*, actor: Any, data: bytes, filename: str, commit: bool) -> I
     return run_sheet(DEMANDS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def demands_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def demands_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.matching.selectors import demands
 
+    return demands_sheet(actor, demands(actor=actor).order_by("posted_on", "id"))
+
+
+def demands_sheet(actor: Any, records: Any) -> Layout:
     labels = dict(TECH_DOMAIN_CHOICES)
     statuses = dict(Demand.Status.choices)
     rows = (
@@ -375,7 +379,7 @@ def demands_export(
             statuses[d.status],
             d.posted_on,
         ]
-        for d in demands(actor=actor).select_related("enterprise").order_by("posted_on", "id")
+        for d in each(records, "enterprise")
     )
     return [c.header for c in DEMAND_COLUMNS], rows
 
@@ -480,11 +484,13 @@ def agreements_import(*, actor: Any, data: bytes, filename: str, commit: bool) -
     return run_sheet(AGREEMENTS, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def agreements_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
+def agreements_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.matching.selectors import agreements
 
+    return agreements_sheet(actor, agreements(actor=actor, year=year).order_by("signed_on", "id"))
+
+
+def agreements_sheet(actor: Any, records: Any) -> Layout:
     statuses = dict(Agreement.Status.choices)
     rows = (
         [
@@ -499,9 +505,7 @@ def agreements_export(
             statuses[a.status],
             a.not_executed_reason,
         ]
-        for a in agreements(actor=actor, year=year)
-        .select_related("enterprise", "institution", "expert")
-        .order_by("signed_on", "id")
+        for a in each(records, "enterprise", "institution", "expert")
     )
     return [c.header for c in AGREEMENT_COLUMNS], rows
 
@@ -654,21 +658,26 @@ def alliances_import(*, actor: Any, data: bytes, filename: str, commit: bool) ->
     return run_sheet(ALLIANCES, actor=actor, data=data, filename=filename, commit=commit)
 
 
-def alliances_export(
-    *, actor: Any, region: Any = None, year: Any = None
-) -> tuple[list[str], Iterable[list[Any]]]:
-    from kechuang.enterprises.selectors import enterprise_queryset
+def alliances_export(*, actor: Any, region: Any = None, year: Any = None) -> Layout:
     from kechuang.matching.selectors import alliances
+
+    return alliances_sheet(actor, alliances(actor=actor, year=year).order_by("founded_on", "id"))
+
+
+def alliances_sheet(actor: Any, records: Any) -> Layout:
+    """校企联盟 with their members: the member firms the actor may see, as the import
+    leaves the others alone."""
+    from kechuang.enterprises.selectors import enterprise_queryset
 
     labels = dict(TECH_DOMAIN_CHOICES)
     lk = {"visible": set(enterprise_queryset(actor).values_list("pk", flat=True))}
 
     def rows() -> Iterable[list[Any]]:
-        for a in (
-            alliances(actor=actor, year=year)
-            .select_related("lead", "institution")
-            .prefetch_related("members__enterprise", "members__institution")
-            .order_by("founded_on", "id")
+        for a in each(
+            records,
+            "lead",
+            "institution",
+            prefetch=("members__enterprise", "members__institution"),
         ):
             firms, insts = _members(lk, a)
             yield [

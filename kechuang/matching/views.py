@@ -19,7 +19,7 @@ from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing, choice_param, require, text_param
 from kechuang.enterprises.models import TECH_DOMAIN_CHOICES
 from kechuang.enterprises.selectors import enterprise_get
-from kechuang.matching import selectors, services
+from kechuang.matching import importing, selectors, services
 from kechuang.matching.models import Agreement, Demand, Institution, Progress
 from kechuang.matching.permissions import can_edit_supply, can_use
 from kechuang.matching.workflow import WORKFLOW
@@ -93,6 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
 DEMANDS = Listing(
     name="iur_demands",
     title="技术需求",
+    sheet=importing.demands_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("title", "需求名称", link=lambda d: reverse("matching:demand", args=[d.pk])),
         Column("enterprise.name", "企业", sort="enterprise__name"),
@@ -235,6 +236,7 @@ def demand_introduce(request: HttpRequest, pk: int) -> HttpResponse:
 EXPERTS = Listing(
     name="iur_experts",
     title="专家库",
+    sheet=importing.experts_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("name", "姓名", sort="name", link=lambda x: reverse("matching:expert", args=[x.pk])),
         Column("institution.name", "单位", sort="institution__name"),
@@ -324,6 +326,7 @@ def expert(request: HttpRequest, pk: int) -> HttpResponse:
 INSTITUTIONS = Listing(
     name="iur_institutions",
     title="高校院所",
+    sheet=importing.institutions_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column(
             "name", "名称", sort="name", link=lambda i: reverse("matching:institution", args=[i.pk])
@@ -382,6 +385,7 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
 ACHIEVEMENTS = Listing(
     name="iur_achievements",
     title="待转化成果",
+    sheet=importing.achievements_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column(
             "title",
@@ -442,6 +446,8 @@ def achievement(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- introductions ------------------------------------------------------------------------
 
+# No import kind: an introduction moves through its workflow (推荐 → 对接 → 签约), each
+# step an audited transition; a sheet would skip them. Its 导出 is a report, not a layout.
 INTRODUCTIONS = Listing(
     name="iur_introductions",
     title="对接引荐",
@@ -545,6 +551,7 @@ def introduction_sign(request: HttpRequest, pk: int) -> HttpResponse:
 AGREEMENTS = Listing(
     name="iur_agreements",
     title="科技合作协议",
+    sheet=importing.agreements_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column("title", "协议名称", link=lambda a: reverse("matching:agreement", args=[a.pk])),
         Column("enterprise.name", "企业", sort="enterprise__name"),
@@ -696,6 +703,7 @@ def agreement_not_executed(request: HttpRequest, pk: int) -> HttpResponse:
 ALLIANCES = Listing(
     name="iur_alliances",
     title="校企联盟",
+    sheet=importing.alliances_sheet,  # the 导出 is the import layout: it imports back
     columns=[
         Column(
             "name",

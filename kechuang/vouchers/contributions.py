@@ -11,6 +11,7 @@ from typing import Any
 from kechuang.core.registry import (
     ApiMount,
     DemoPhase,
+    Landing,
     NavItem,
     TodoItem,
     TodoSource,
@@ -34,6 +35,18 @@ def _url(v: Any) -> str:
     from django.urls import reverse
 
     return reverse("vouchers:voucher", args=[v.pk])
+
+
+def _provider_home(user: Any) -> str | None:
+    """A provider's login lands on its provider page (the vouchers spent with it)."""
+    from django.urls import reverse
+
+    from kechuang.accounts.scoping import role_of
+    from kechuang.vouchers.selectors import provider_of
+
+    if role_of(user) != "helper" or provider_of(user) is None:
+        return None
+    return reverse("vouchers:my_provider")
 
 
 def _expiring_items(user: Any, day: dt.date, limit: int) -> list[TodoItem]:
@@ -133,3 +146,5 @@ def _expire_daily(day: dt.date) -> str:
 SCHEDULE = [
     ScheduledJob("vouchers-expire", "创新券到期作废（释放额度）", _expire_daily, at="06:30")
 ]
+
+LANDING = [Landing("voucher_provider", _provider_home, order=50)]

@@ -91,3 +91,39 @@ def test_one_more_agreement_moves_the_figure(county: Region) -> None:
     )
     ev = Evaluator(today=dt.date(2021, 6, 30))
     assert ev.value("iur_agreements", county, 2020).value == 102
+
+
+def test_every_list_page_export_imports_back_unchanged_as_kjj(
+    demo_county: Any, db: Any, client: Any
+) -> None:
+    """The demo county's lists, exported from the page as kjj, dry-run back unchanged;
+    so do its events' financing intentions."""
+    import io
+
+    from kechuang.accounts.models import User
+    from kechuang.core import imports
+    from kechuang.core.tabular import write_rows_xlsx
+
+    kjj = User.objects.get(username="kjj")
+    client.force_login(kjj)
+    for kind, url in {
+        "iur_experts": "/matching/experts/",
+        "iur_institutions": "/matching/institutions/",
+        "iur_achievements": "/matching/achievements/",
+        "iur_demands": "/matching/demands/",
+        "iur_agreements": "/matching/agreements/?year=2020",
+        "iur_alliances": "/matching/alliances/",
+        "events": "/events/",
+        "publicity_articles": "/events/articles/",
+    }.items():
+        data = client.get(url, {"export": "xlsx"}).content
+        plan = imports.import_run(actor=kjj, kind=kind, data=data, filename="x.xlsx", commit=False)
+        assert plan.errors == [], (kind, [str(e) for e in plan.errors[:3]])
+        assert plan.counts["rows"] > 0 and plan.counts["unchanged"] == plan.counts["rows"], kind
+    headers, rows = imports.export_rows(actor=kjj, kind="event_financing")
+    buf = io.BytesIO()
+    write_rows_xlsx(buf, headers, rows)
+    plan = imports.import_run(
+        actor=kjj, kind="event_financing", data=buf.getvalue(), filename="x.xlsx", commit=False
+    )
+    assert plan.errors == [] and plan.counts["unchanged"] == plan.counts["rows"] > 0

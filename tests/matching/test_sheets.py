@@ -276,3 +276,49 @@ def test_an_enterprise_cannot_import_these(enterprise_user: Any, records: Any) -
             imports.import_run(
                 actor=enterprise_user, kind=kind, data=b"", filename="x.xlsx", commit=False
             )
+
+
+# -- a list page's 导出 is its kind's import layout ---------------------------------------
+
+PAGES = {
+    "iur_experts": "/matching/experts/",
+    "iur_institutions": "/matching/institutions/",
+    "iur_achievements": "/matching/achievements/",
+    "iur_demands": "/matching/demands/",
+    "iur_agreements": "/matching/agreements/",
+    "iur_alliances": "/matching/alliances/",
+    "events": "/events/",
+    "publicity_articles": "/events/articles/",
+}
+
+
+def page_export(client: Any, user: Any, url: str, **query: str) -> bytes:
+    client.force_login(user)
+    response = client.get(url, {**query, "export": "xlsx"})
+    assert response.status_code == 200
+    return bytes(response.content)
+
+
+def dry_run(user: Any, kind: str, data: bytes) -> Any:
+    return imports.import_run(actor=user, kind=kind, data=data, filename="x.xlsx", commit=False)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_a_lists_export_imports_back_unchanged(
+    client: Any, staff: Any, records: Any, kind: str
+) -> None:
+    plan = dry_run(staff, kind, page_export(client, staff, PAGES[kind]))
+    assert plan.errors == [] and not plan.warnings, [str(e) for e in plan.errors]
+    assert plan.counts["rows"] >= 1 and plan.counts["unchanged"] == plan.counts["rows"]
+
+
+def test_a_lists_export_keeps_its_filters_and_the_readers_scope(
+    client: Any, staff: Any, officer_a: Any, records: Any
+) -> None:
+    plan = dry_run(staff, "iur_demands", page_export(client, staff, PAGES["iur_demands"], q="发酵"))
+    assert [r.name.split()[-1] for r in plan.rows] == ["发酵液提取"]
+    plan = dry_run(staff, "events", page_export(client, staff, PAGES["events"], kind="finance"))
+    assert [r.status for r in plan.rows] == ["unchanged"] and "科技金融" in plan.rows[0].name
+    data = page_export(client, officer_a, PAGES["iur_agreements"], year="2020")
+    plan = dry_run(officer_a, "iur_agreements", data)
+    assert plan.errors == [] and plan.counts["unchanged"] == plan.counts["rows"] == 1

@@ -184,3 +184,23 @@ def test_a_provider_login_sees_nothing_else_on_any_route(
             assert firm_a.name.encode() not in body, url
     assert AuditLog.objects.count() == before
     assert client.get(f"/vouchers/{mine.pk}/").status_code == 200
+
+
+def test_a_provider_login_lands_on_its_provider_page(
+    client: Any, login: ProviderMember, staff: Any, provider: Any
+) -> None:
+    form = {"username": "jiance", "password": PASSWORD}
+    first = client.post("/accounts/login/", form, follow=True)
+    assert first.redirect_chain[-1][0] == "/accounts/password/"  # its page asks this first
+    new = {"old_password": PASSWORD, "new_password1": "Xin#mima2021"}
+    client.post("/accounts/password/", {**new, "new_password2": "Xin#mima2021"})
+    client.logout()
+    form["password"] = "Xin#mima2021"
+    r = client.post("/accounts/login/", form, follow=True)
+    assert [url for url, _code in r.redirect_chain] == ["/", "/vouchers/provider/"]
+    assert provider.name in r.content.decode()
+    client.logout()
+    staff.set_password(PASSWORD)
+    staff.save()
+    r = client.post("/accounts/login/", {"username": staff.username, "password": PASSWORD})
+    assert client.get(r["Location"])["Location"] == "/enterprises/"  # the others: the registry

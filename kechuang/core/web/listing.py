@@ -47,6 +47,11 @@ the table with its sort links, pager and 导出 button:
   through that path (dots become `__`), and the value read from the row itself; a
   list of rows (not a queryset) reads the values with `EnterpriseAttribute.values`
   (one query per attribute) and is filtered and sorted in Python.
+- `sheet` (lists of records an import kind writes): the 导出 is that kind's layout
+  instead of the columns, so that the list's export imports back unchanged. It is
+  called as `sheet(actor, rows)` with the rows the list holds (its selector's, so the
+  reader's scope, under the list's filters and sort, every page) and returns the
+  headers and the rows of cells, as the kind's own `export` does over all its records.
 """
 
 from __future__ import annotations
@@ -268,6 +273,8 @@ class Listing:
     attributes: str | None = None
     # Set by `_with_attributes` (which clears `attributes`): the path it was given.
     attributes_path: str | None = None
+    # The export in an import kind's layout: (actor, the listed rows) -> (headers, rows).
+    sheet: Callable[[Any, Any], tuple[list[str], Iterable[list[Any]]]] | None = None
 
     def sorts(self) -> dict[str, tuple[str, ...] | bool | Callable[[Any], Any]]:
         """Allowed ?sort= keys (each also as "-key", descending) → how to sort."""
@@ -691,12 +698,14 @@ class ListingPage:
         """The xlsx of every row (all pages, same columns) when ?export=xlsx, else None."""
         if not self.export:
             return None
-        headers = [self.label(c) for c in self.listing.columns if c.export]
         name = self.export_name or f"{self.listing.title}-{periods.today():%Y%m%d}"
         sheet = self.listing.title[:31]
-        return xlsx_response(
-            lambda out: write_rows_xlsx(out, headers, self.export_rows(), sheet=sheet), name
-        )
+        if self.listing.sheet is not None:
+            headers, rows = self.listing.sheet(self.request.user, self.items)
+        else:
+            headers = [self.label(c) for c in self.listing.columns if c.export]
+            rows = self.export_rows()
+        return xlsx_response(lambda out: write_rows_xlsx(out, headers, rows, sheet=sheet), name)
 
 
 def _join(query: str, extra: str) -> str:
