@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kechuang.accounts.scoping import role_of
 from kechuang.core import periods
 from kechuang.core.errors import DomainError, NotFound, ValidationFailed
 from kechuang.core.web import Column, Filter, Listing, choice_param, require, text_param
@@ -120,9 +122,14 @@ DEMANDS = Listing(
 )
 
 
+# a firm's own empty list says how to start, not that nothing matched
+OWN_DEMANDS = replace(DEMANDS, empty="本企业还没有发布技术需求，可点右上方“新增”发布。")
+
+
 @_guard
 def demand_list(request: HttpRequest) -> HttpResponse:
-    table = DEMANDS.build(request, lambda f: selectors.demands(actor=request.user, **f))
+    listing = OWN_DEMANDS if role_of(request.user) == "enterprise" else DEMANDS
+    table = listing.build(request, lambda f: selectors.demands(actor=request.user, **f))
     return table.export_response() or render(
         request,
         "matching/list.html",

@@ -157,6 +157,17 @@ def test_the_firms_own_user_sees_its_records(
     assert "园区A泵汽蚀" in body and "园区A泵协议" in body and "园区A路演" in body
 
 
+def test_a_firm_without_demands_is_told_how_to_post_one(client: Any, firm_b: Any) -> None:
+    from kechuang.enterprises.models import EnterpriseMember
+    from tests.conftest import make_user
+
+    user = make_user("qiye_b", "enterprise")
+    EnterpriseMember.objects.create(user=user, enterprise=firm_b)
+    client.force_login(user)
+    body = client.get("/matching/demands/").content.decode()
+    assert "本企业还没有发布技术需求" in body and "没有符合条件的记录" not in body
+
+
 def test_the_bureau_creates_edits_and_staffs_an_alliance(
     client: Any, staff: Any, firm_a: Any, firm_b: Any, records: Any
 ) -> None:
