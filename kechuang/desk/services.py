@@ -345,7 +345,12 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
         ServiceRequest.objects.filter(
             application__stage__in=REQUEST_OPEN, due_on__lt=today, escalated_on__isnull=True
         )
-        .select_related("application", "application__enterprise", "helper", "request_type")
+        .select_related(
+            "application",
+            "application__enterprise__region",
+            "helper",
+            "request_type__county",
+        )
         .order_by("due_on", "pk")
     )
     heads = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
