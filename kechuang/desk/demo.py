@@ -20,7 +20,9 @@ from kechuang.accounts.models import Region, User
 from kechuang.core.audit import audit_bulk, build_entry, snapshot
 from kechuang.desk import workdays
 from kechuang.desk.counties import county_setup
+from kechuang.desk.leaders import Escalation
 from kechuang.desk.models import (
+    BureauLeader,
     DeskVisit,
     HelperProfile,
     Linkage,
@@ -53,9 +55,9 @@ SOLVED_2020 = 42  # seed 2020 §一.5: 解决企业难题42个
 TODAY = dt.date(2021, 6, 30)
 
 LEADERS = (
-    ("kjj_sun", "局长 孙建明"),
-    ("kjj_li", "副局长 李红梅"),
-    ("kjj_zhou", "副局长 周卫东"),
+    ("kjj_sun", "局长 孙建明", "局长"),
+    ("kjj_li", "副局长 李红梅", "副局长"),
+    ("kjj_zhou", "副局长 周卫东", "副局长"),
 )
 HELPERS = (("bangban2", "帮办员 吴晓燕"), ("bangban3", "帮办员 郑涛"))
 
@@ -120,7 +122,7 @@ def _workdays(year: int, until: dt.date) -> list[dt.date]:
 def _users(kjj: User) -> tuple[list[User], list[User]]:
     county = kjj.region
     leaders = [kjj]
-    for username, name in LEADERS:
+    for username, name, _title in LEADERS:
         user, _ = User.objects.get_or_create(
             username=username,
             defaults={
@@ -171,10 +173,27 @@ def _load(kjj: User, rng: random.Random) -> int:
         return 0
     audit: list[Any] = []
     written = 0
+    to_bureau = Escalation("bureau", leaders[1], leaders[1:])
 
-    # Helpers, their leaders and the routing rules (data the bureau keeps).
+    # The county's 局领导 (designated by the bureau), its helpers and their 分管领导 (the
+    # third has none: an overdue request of theirs goes to the 局领导), and the routing
+    # rules (data the bureau keeps).
+    heads = leaders[1:]
+    designated = [
+        BureauLeader(county=county, user=u, title=title, sort_order=(i + 1) * 10)
+        for i, (u, (_name, _display, title)) in enumerate(zip(heads, LEADERS, strict=True))
+    ]
+    BureauLeader.objects.bulk_create(designated)
+    profiles = []
     for i, h in enumerate(helpers):
-        HelperProfile.objects.get_or_create(user=h, defaults={"leader": leaders[1 + i % 3]})
+        profile, _ = HelperProfile.objects.update_or_create(
+            user=h, defaults={"county": county, "leader": heads[i] if i < 2 else None}
+        )
+        profiles.append(profile)
+    audit += [
+        build_entry(actor=kjj, action="create", obj=o, after=snapshot(o), via="demo")
+        for o in [*designated, *profiles]
+    ]
     county_setup(county)
     types = {t.key: t for t in RequestType.objects.filter(county=county)}
     rules = [
@@ -193,9 +212,9 @@ def _load(kjj: User, rng: random.Random) -> int:
     links = []
     for year in (2020, 2021):
         for i, a in enumerate(areas):
-            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], region=a))
+            links.append(Linkage(year=year, leader=heads[i % len(heads)], region=a))
         for i, f in enumerate(key_firms):
-            links.append(Linkage(year=year, leader=leaders[i % len(leaders)], enterprise=f))
+            links.append(Linkage(year=year, leader=heads[i % len(heads)], enterprise=f))
     Linkage.objects.bulk_create(links)
     written += len(links) + len(rules)
     linked: dict[int, list[Enterprise]] = {}
@@ -525,7 +544,12 @@ def _load(kjj: User, rng: random.Random) -> int:
                 feedback="" if (r["rating"] or 5) > 3 else "办理及时性有待提高",
                 reviewed_on=r["reviewed"],
                 escalated_on=workdays.add_workdays(r["due"], 1, county) if r["escalated"] else None,
-                escalated_to=leader_of.get(r["helper"].pk) if r["escalated"] else None,
+                escalated_to=(leader_of.get(r["helper"].pk) or to_bureau.lead)
+                if r["escalated"]
+                else None,
+                escalated_as=("leader" if leader_of.get(r["helper"].pk) else "bureau")
+                if r["escalated"]
+                else "",
             )
             for app, r in zip(req_apps, req_rows, strict=True)
         ]
@@ -550,7 +574,12 @@ def _load(kjj: User, rng: random.Random) -> int:
             stage=req.application.stage,
             on=req.escalated_on,
             by_name="系统",
-            note=f"超过办结期限{req.due_on:%Y-%m-%d}，升级至{req.escalated_to}督办",
+            note=f"超过办结期限{req.due_on:%Y-%m-%d}，"
+            + (
+                Escalation("leader", req.escalated_to).label
+                if req.escalated_as == "leader"
+                else to_bureau.label
+            ),
         )
         for req in reqs
         if req.escalated_on

@@ -31,6 +31,10 @@ from kechuang.programmes.models import Application, Visit
 
 USER = settings.AUTH_USER_MODEL
 
+# Whom an overdue request or problem went to (督办): the helper's or owner's 分管领导,
+# else the county's designated 局领导, else (none designated) the county bureau's staff.
+ESCALATION_CHOICES = [("leader", "分管领导"), ("bureau", "局领导"), ("staff", "科技局")]
+
 
 def _user(verbose: str, related: str = "+", **extra: Any) -> Any:
     return models.ForeignKey(
@@ -121,11 +125,48 @@ class RequestType(models.Model):
         return self.name
 
 
+class BureauLeader(models.Model):
+    """A 局领导 the county's bureau designates (局长, 副局长, 分管领导, …): the leaders
+    linked to towns, parks and key firms (挂钩联系), counted per leader in the measures,
+    and whom an overdue request or problem goes to when its helper or owner has no
+    分管领导. One row per county and staff member; an inactive row is kept for history."""
+
+    county = _county("desk_leaders")
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="desk_leader_roles", verbose_name="局领导"
+    )
+    title = models.CharField("职务", max_length=20)
+    sort_order = models.PositiveSmallIntegerField("排序（督办先后）", default=100)
+    active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = "局领导"
+        verbose_name_plural = "局领导"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "user"], name="uniq_desk_bureau_leader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.user}"
+
+
 class HelperProfile(models.Model):
-    """A 帮办员 and the bureau leader an overdue request of theirs is escalated to."""
+    """A 帮办员: the county (县级) whose bureau they serve — routing, reassignment and 交办
+    pick only a county's own helpers — and the bureau leader an overdue request of theirs
+    is escalated to."""
 
     user = models.OneToOneField(
         USER, on_delete=models.CASCADE, related_name="desk_profile", verbose_name="帮办员"
+    )
+    county = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属县（市、区）",
+        limit_choices_to={"kind": Region.Kind.COUNTY},
     )
     leader = _user("分管领导")
     active = models.BooleanField("在岗", default=True)
@@ -239,6 +280,9 @@ class ServiceRequest(models.Model):
     reply = models.TextField("办理结果", blank=True)
     escalated_on = models.DateField("升级日期", null=True, blank=True)
     escalated_to = _user("升级至", "desk_escalations")
+    escalated_as = models.CharField(
+        "升级对象", max_length=10, choices=ESCALATION_CHOICES, blank=True
+    )
     satisfaction = models.PositiveSmallIntegerField("满意度（1–5）", null=True, blank=True)
     feedback = models.CharField("回访意见", max_length=300, blank=True)
     reviewed_on = models.DateField("回访日期", null=True, blank=True)
@@ -513,6 +557,9 @@ class Problem(models.Model):
     resolved_on = models.DateField("办结日期", null=True, blank=True)
     escalated_on = models.DateField("升级日期", null=True, blank=True)
     escalated_to = _user("升级至", "desk_problem_escalations")
+    escalated_as = models.CharField(
+        "升级对象", max_length=10, choices=ESCALATION_CHOICES, blank=True
+    )
     closed_on = models.DateField("企业确认解决日期", null=True, blank=True)
     confirmed_by = _user("确认人")
     reopen_count = models.PositiveSmallIntegerField("退回次数", default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kechuang.accounts.models import Region
-from kechuang.accounts.scoping import covers, role_of
+from kechuang.accounts.scoping import covers, role_of, sees_everything
 from kechuang.enterprises.models import Enterprise
 from kechuang.programmes import permissions as frame
 from kechuang.programmes.models import Application
@@ -40,6 +40,18 @@ def can_configure(actor: Any, county: Region | None) -> tuple[bool, str]:
     if role_of(actor) == "staff" and covers(actor, county):
         return True, ""
     return False, f"无权修改{county.name}的科技服务设置"
+
+
+def can_designate(actor: Any, county: Region | None) -> tuple[bool, str]:
+    """A county's 局领导: designated by the county's own bureau (and the platform
+    administrator); the city bureau views them."""
+    if county is None:
+        return False, "请选择县（市、区）"
+    if role_of(actor) == "staff" and (
+        sees_everything(actor) or getattr(actor, "region_id", None) == county.pk
+    ):
+        return True, ""
+    return False, f"局领导由{county.name}科技局指定"
 
 
 def can_log_visits(actor: Any) -> tuple[bool, str]:

@@ -12,11 +12,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kechuang.accounts.models import Region, User
-from kechuang.accounts.scoping import role_of, scope_region
+from kechuang.accounts.scoping import role_of, scope_region, sees_everything
 from kechuang.core import periods
 from kechuang.core.errors import NotFound
-from kechuang.desk import counties, workdays
+from kechuang.desk import counties, permissions, workdays
+from kechuang.desk import leaders as leaders_mod
 from kechuang.desk.models import (
+    BureauLeader,
     CountySettings,
     DeskVisit,
     HelperProfile,
@@ -206,23 +208,68 @@ def next_stages(actor: Any, req_or_problem: Any) -> list[tuple[str, str]]:
     return [(s, workflow.label_of(s)) for s in workflow.next_stages(stage, role_of(actor))]
 
 
-def helpers() -> QuerySet[User]:
-    return User.objects.filter(role="helper", is_active=True).order_by("display_name", "username")
+def helpers(county: Region | Any | None) -> QuerySet[User]:
+    """The active helpers of `county` (only they are listed and picked for it)."""
+    return leaders_mod.helpers_of(county)
 
 
 def helper_choice(pk: Any) -> User | None:
+    """A helper picked on a page: any active helper (the service refuses, naming the
+    field, one of another county)."""
     text = str(pk or "")
-    return helpers().filter(pk=int(text)).first() if text.isdecimal() else None
+    if not text.isdecimal():
+        return None
+    return User.objects.filter(role="helper", is_active=True, pk=int(text)).first()
 
 
 def leaders(actor: Any) -> QuerySet[User]:
-    """Bureau staff of the actor's county (the leaders who link and visit)."""
+    """The leaders the actor's bureau picks (挂钩联系, a helper's 分管领导): the county's
+    designated 局领导 when it designated any, else its bureau staff."""
     own = scope_region(actor)
     if own is None or role_of(actor) != "staff":
         return User.objects.none()
+    return leaders_mod.leader_pool(own)
+
+
+def bureau_leaders(county: Region) -> list[BureauLeader]:
+    """Every 局领导 row of `county` (active or not), in order, for its settings page."""
+    return list(BureauLeader.objects.filter(county=county).select_related("user"))
+
+
+def leader_titles(actor: Any) -> dict[int, str]:
+    """The titles of the active designated 局领导 in the actor's area (user id → title)."""
+    own = scope_region(actor)
+    if own is None:
+        return {}
+    return dict(
+        BureauLeader.objects.filter(active=True, county__path__startswith=own.path).values_list(
+            "user_id", "title"
+        )
+    )
+
+
+def leader_label(user: Any, title: str) -> str:
+    """A leader as pages name them: with the designated title unless the name has it."""
+    name = str(user)
+    return name if not title or title in name else f"{name}（{title}）"
+
+
+def leader_options(actor: Any) -> list[tuple[int, str]]:
+    """The linkage page's leader picker: (id, name with title)."""
+    titles = leader_titles(actor)
+    return [(u.pk, leader_label(u, titles.get(u.pk, ""))) for u in leaders(actor)]
+
+
+def county_staff_choices(county: Region) -> QuerySet[User]:
+    """The active bureau staff of `county`: whom its bureau may designate as 局领导."""
     return User.objects.filter(
-        role="staff", is_active=True, region__path__startswith=own.path
+        role="staff", is_active=True, region__path__startswith=county.path
     ).order_by("display_name", "username")
+
+
+def staff_choice(county: Region, pk: Any) -> User | None:
+    text = str(pk or "")
+    return county_staff_choices(county).filter(pk=int(text)).first() if text.isdecimal() else None
 
 
 def leader_choice(actor: Any, pk: Any) -> User | None:
@@ -232,12 +279,14 @@ def leader_choice(actor: Any, pk: Any) -> User | None:
 
 def people_choices(actor: Any) -> QuerySet[User]:
     """Who a problem can be given to: bureau staff and officers of the actor's area,
-    and helpers."""
+    and the helpers of its county."""
     own = scope_region(actor)
     if own is None:
         return User.objects.none()
+    helpers_here = leaders_mod.helpers_under(own).values("pk")
     return User.objects.filter(
-        Q(role__in=["staff", "officer"], region__path__startswith=own.path) | Q(role="helper"),
+        Q(role__in=["staff", "officer"], region__path__startswith=own.path)
+        | Q(pk__in=helpers_here),
         is_active=True,
     ).order_by("role", "display_name", "username")
 
@@ -444,8 +493,12 @@ def linkage_get(*, actor: Any, pk: int) -> Linkage:
 
 def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
     """The settings page of `county`: its types, rules, working-day overrides and
-    settings; the helpers and their leaders."""
-    profiles = {p.user_id: p for p in HelperProfile.objects.select_related("leader")}
+    settings; its helpers and their leaders, its 局领导 (and whether the actor may
+    designate them), the helpers of no county yet."""
+    profiles = {
+        p.user_id: p for p in HelperProfile.objects.filter(county=county).select_related("leader")
+    }
+    mine = list(helpers(county))
     overrides = WorkdayOverride.objects.filter(county=county, day__year__gte=year - 1).order_by(
         "day"
     )
@@ -461,11 +514,13 @@ def config(actor: Any, county: Region, year: int) -> dict[str, Any]:
                 "request_type", "region", "helper"
             )
         ),
-        "helpers": list(helpers()),
-        "helper_rows": [
-            (h, profiles[h.pk].leader if h.pk in profiles else None) for h in helpers()
-        ],
-        "leaders": list(leaders(actor)),
+        "helpers": mine,
+        "helper_rows": [(h, profiles[h.pk].leader if h.pk in profiles else None) for h in mine],
+        "unplaced_helpers": list(leaders_mod.unplaced_helpers()),
+        "leaders": list(leaders_mod.leader_pool(county)),
+        "bureau_leaders": bureau_leaders(county),
+        "staff_choices": list(county_staff_choices(county)),
+        "can_designate": permissions.can_designate(actor, county)[0],
         "areas": [a for a in areas(actor) if county.contains(a)],
         "overrides": list(overrides),
         "calendar_years": [(y, workdays.package_knows(y)) for y in range(year - 1, year + 2)],
@@ -564,7 +619,8 @@ BY_CHOICES = (("leader", "按走访人（领导）"), ("helper", "按帮办员")
 def measures(actor: Any, *, year: int, by: str, day: dt.date | None = None) -> list[Measure]:
     """Visits, problems raised and solved, median days to close, overdue and satisfaction
     for `year`, per visitor (leader), helper or area. A problem counts for the visitor
-    of its visit; a request for its helper; both for the area of the firm."""
+    of its visit; a request for its helper; both for the area of the firm. Per leader,
+    each designated 局领导 of the area has a row, named with the title."""
     today = day or periods.today()
     rows: dict[str, Measure] = {}
     area_of = _area_resolver(actor)
@@ -574,6 +630,16 @@ def measures(actor: Any, *, year: int, by: str, day: dt.date | None = None) -> l
             rows[key] = Measure(key, name)
         return rows[key]
 
+    if by == "leader":
+        # every designated 局领导 of the area has a row (named with the title), visits or not
+        own = scope_region(actor)
+        designated = BureauLeader.objects.filter(active=True, user__is_active=True)
+        if own is not None:
+            designated = designated.filter(county__path__startswith=own.path)
+        elif not sees_everything(actor):
+            designated = designated.none()
+        for b in designated.select_related("user"):
+            row(f"u{b.user_id}", leader_label(b.user, b.title))
     visits = visit_queryset(actor).filter(visited_on__year=year)
     problems = (
         problem_queryset(actor)
@@ -743,7 +809,8 @@ def visits_page(
 
 def visit_recorders(actor: Any) -> list[User]:
     """Whose visits `actor` may record from a sheet: their own; the bureau and officers
-    also those of the active staff and officers of their area and of helpers."""
+    also those of the active staff and officers of their area and of its county's
+    helpers."""
     role = role_of(actor)
     if role == "helper":
         return [actor]
@@ -752,7 +819,8 @@ def visit_recorders(actor: Any) -> list[User]:
         return []
     return list(
         User.objects.filter(
-            Q(role__in=["staff", "officer"], region__path__startswith=own.path) | Q(role="helper"),
+            Q(role__in=["staff", "officer"], region__path__startswith=own.path)
+            | Q(pk__in=leaders_mod.helpers_under(own).values("pk")),
             is_active=True,
         )
         .select_related("region")

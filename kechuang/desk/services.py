@@ -17,9 +17,10 @@ from kechuang.accounts.scoping import role_of, scope_region
 from kechuang.core import periods
 from kechuang.core.audit import audit_log, snapshot
 from kechuang.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
-from kechuang.desk import notify, permissions, workdays
+from kechuang.desk import leaders, notify, permissions, workdays
 from kechuang.desk.counties import DEFAULT_OVERLAP_DAYS, county_of
 from kechuang.desk.models import (
+    BureauLeader,
     CountySettings,
     DeskVisit,
     HelperProfile,
@@ -83,8 +84,8 @@ def _problem_url(problem: Problem) -> str:
 
 def route(request_type: RequestType, enterprise: Enterprise) -> User | None:
     """The helper who takes a request of `request_type` from `enterprise`: among the rules
-    of the type's county (the firm's), the most specific matching rule (type and area,
-    type, area, any), then the lowest priority."""
+    of the type's county (the firm's) naming a helper of that county, the most specific
+    matching rule (type and area, type, area, any), then the lowest priority."""
     region_path = enterprise.region.path
     best: tuple[int, int, int] | None = None
     chosen: User | None = None
@@ -92,6 +93,7 @@ def route(request_type: RequestType, enterprise: Enterprise) -> User | None:
         Q(request_type=request_type) | Q(request_type__isnull=True),
         county_id=request_type.county_id,
         helper__is_active=True,
+        helper__desk_profile__county_id=request_type.county_id,
     ).select_related("region", "helper")
     for rule in rules:
         if rule.region is not None and not region_path.startswith(rule.region.path):
@@ -112,6 +114,19 @@ def _serve(helper: User, enterprise: Enterprise, on: dt.date, actor: Any) -> Non
     )
     if created:
         _audit(actor, "create", assignment, enterprise_id=enterprise.pk, via="web")
+
+
+def _own_helper(
+    helper: User | None, county: Region, field: str = "helper", label: str = "帮办员"
+) -> User:
+    """`helper` if a 帮办员 of `county`, else the refusal naming the field."""
+    if helper is None or role_of(helper) != "helper":
+        raise invalid(field, label, "请选择帮办员")
+    theirs = leaders.helper_county(helper)
+    if theirs is None or theirs.pk != county.pk:
+        where = f"属于{theirs.name}" if theirs is not None else "尚未归属县（市、区）"
+        raise invalid(field, label, f"“{helper}”{where}，请选择{county.name}的帮办员")
+    return helper
 
 
 # -- service requests --------------------------------------------------------------------
@@ -193,8 +208,7 @@ def request_assign(
 ) -> ServiceRequest:
     """The bureau gives a request to (another) helper."""
     require(permissions.can_manage(actor))
-    if helper is None or role_of(helper) != "helper":
-        raise invalid("helper", "帮办员", "请选择帮办员")
+    helper = _own_helper(helper, req.request_type.county)
     if not req.is_open():
         raise invalid("helper", "帮办员", "诉求已办结，不能改派")
     day = periods.today()
@@ -331,21 +345,29 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
         ServiceRequest.objects.filter(
             application__stage__in=REQUEST_OPEN, due_on__lt=today, escalated_on__isnull=True
         )
-        .select_related("application", "application__enterprise", "helper", "request_type")
+        .select_related(
+            "application",
+            "application__enterprise__region",
+            "helper",
+            "request_type__county",
+        )
         .order_by("due_on", "pk")
     )
-    leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
-    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in leaders.values() if v])}
+    heads = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in heads.values() if v])}
     done: list[ServiceRequest] = []
     with transaction.atomic():
         for req in due.select_for_update(of=("self",)):
             before = snapshot(req)
-            leader = users.get(leaders.get(req.helper_id) or 0) if req.helper_id else None
-            req.escalated_on, req.escalated_to = today, leader
-            req.save(update_fields=["escalated_on", "escalated_to"])
+            head = users.get(heads.get(req.helper_id) or 0) if req.helper_id else None
+            to = leaders.escalation(
+                head, req.request_type.county, req.application.enterprise.region
+            )
+            req.escalated_on, req.escalated_to, req.escalated_as = today, to.lead, to.kind
+            req.save(update_fields=["escalated_on", "escalated_to", "escalated_as"])
             app = req.application
             late = workdays.workdays_between(req.due_on, today, req.request_type.county_id)
-            who = f"升级至{leader}督办" if leader else "升级至科技局督办（帮办员未设分管领导）"
+            who = to.label
             Event.objects.create(
                 application=app,
                 from_stage=app.stage,
@@ -366,38 +388,18 @@ def requests_escalate(*, day: dt.date | None = None, via: str = "command") -> li
             )
             text = (
                 f"逾期督办：{app.enterprise.name}「{app.title}」（帮办员 {req.helper or '未分派'}）"
-                f"已超过办结期限{req.due_on:%Y-%m-%d}"
-            )
-            if leader is not None:
-                notify.notice(leader, "escalated", text, _request_url(req), f"esc-{req.pk}")
-            else:
-                notify.notices_to(
-                    User.objects.filter(role="staff", is_active=True, region__isnull=False).filter(
-                        region__path__in=_ancestor_paths(app.enterprise.region)
-                    ),
-                    "escalated",
-                    text,
-                    _request_url(req),
-                    f"esc-{req.pk}",
-                )
+                f"已超过办结期限{req.due_on:%Y-%m-%d}，{who}"
+            )[:300]
+            notify.notices_to(to.told, "escalated", text, _request_url(req), f"esc-{req.pk}")
             notify.notice(req.helper, "overdue", text, _request_url(req), f"late-{req.pk}")
             done.append(req)
     return done
 
 
-def _county_staff(region: Region | None) -> Any:
-    """The bureau staff of the county (and city) above `region`: whom an escalation goes
-    to when there is no leader to take it."""
-    if region is None:
-        return User.objects.none()
-    return User.objects.filter(role="staff", is_active=True, region__isnull=False).filter(
-        region__path__in=_ancestor_paths(region)
-    )
-
-
 def problems_escalate(*, day: dt.date | None = None, via: str = "command") -> list[Problem]:
     """Escalate every problem past its deadline, given out and not yet solved, once (督办):
-    to the leader of its owner (a helper's 分管领导), else to the county bureau. An event
+    to the leader of its owner (a helper's 分管领导), else to the county's designated
+    局领导, else to the county bureau's staff. An event
     on a firm's problem, the audit, notices to the leader (or the bureau's staff) and the
     owner."""
     today = day or periods.today()
@@ -406,18 +408,20 @@ def problems_escalate(*, day: dt.date | None = None, via: str = "command") -> li
         .select_related("application", "application__enterprise", "region", "assignee")
         .order_by("due_on", "pk")
     )
-    leaders = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
-    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in leaders.values() if v])}
+    heads = dict(HelperProfile.objects.values_list("user_id", "leader_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[v for v in heads.values() if v])}
     done: list[Problem] = []
     with transaction.atomic():
         for p in due.select_for_update(of=("self",)):
             before = snapshot(p)
-            leader = users.get(leaders.get(p.assignee_id) or 0) if p.assignee_id else None
-            p.escalated_on, p.escalated_to = today, leader
-            p.save(update_fields=["escalated_on", "escalated_to"])
+            head = users.get(heads.get(p.assignee_id) or 0) if p.assignee_id else None
+            county = county_of(p.region)
+            to = leaders.escalation(head, county, p.region)
+            p.escalated_on, p.escalated_to, p.escalated_as = today, to.lead, to.kind
+            p.save(update_fields=["escalated_on", "escalated_to", "escalated_as"])
             assert p.due_on is not None
-            late = workdays.workdays_between(p.due_on, today, county_of(p.region))
-            who = f"升级至{leader}督办" if leader else "升级至科技局督办"
+            late = workdays.workdays_between(p.due_on, today, county)
+            who = to.label
             if p.application is not None:
                 app = p.application
                 Event.objects.create(
@@ -440,22 +444,13 @@ def problems_escalate(*, day: dt.date | None = None, via: str = "command") -> li
             )
             text = (
                 f"逾期督办：问题 {p.target_name}「{p.short}」（{p.department}"
-                f"{('，' + str(p.assignee)) if p.assignee else ''}）已超过办结期限{p.due_on:%Y-%m-%d}"
-            )
-            if leader is not None:
-                notify.notice(leader, "escalated", text, _problem_url(p), f"pesc-{p.pk}")
-            else:
-                notify.notices_to(
-                    _county_staff(p.region), "escalated", text, _problem_url(p), f"pesc-{p.pk}"
-                )
+                f"{('，' + str(p.assignee)) if p.assignee else ''}）已超过办结期限"
+                f"{p.due_on:%Y-%m-%d}，{who}"
+            )[:300]
+            notify.notices_to(to.told, "escalated", text, _problem_url(p), f"pesc-{p.pk}")
             notify.notice(p.assignee, "overdue", text, _problem_url(p), f"plate-{p.pk}")
             done.append(p)
     return done
-
-
-def _ancestor_paths(region: Region) -> list[str]:
-    parts = region.path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 # -- visits ------------------------------------------------------------------------------
@@ -708,6 +703,9 @@ def problem_assign(
         raise invalid("due_on", "办结期限", "请填写不早于交办日期的期限")
     if assignee is not None and role_of(assignee) not in ("staff", "officer", "helper"):
         raise invalid("assignee", "责任人", "请选择科技局、园区/乡镇人员或帮办员")
+    county = county_of(problem.region)
+    if assignee is not None and role_of(assignee) == "helper" and county is not None:
+        _own_helper(assignee, county, "assignee", "责任人")
     with transaction.atomic():
         before = snapshot(Problem.objects.get(pk=problem.pk))
         obj = _problem_move(
@@ -834,16 +832,18 @@ def problem_confirm(
 # -- linkage -----------------------------------------------------------------------------
 
 
-def _leader_ok(actor: Any, leader: User | None) -> User:
-    own = scope_region(actor)
-    if (
-        leader is None
-        or role_of(leader) != "staff"
-        or own is None
-        or leader.region is None
-        or not leader.region.path.startswith(own.path)
-    ):
-        raise invalid("leader", "挂钩领导", "请选择本局领导")
+def _leader_ok(
+    actor: Any, leader: User | None, label: str = "挂钩领导", within: Region | None = None
+) -> User:
+    """`leader` if among the leaders picked under the actor's region (or `within`): the
+    county's designated 局领导 where it designated any, else its bureau staff."""
+    own = within or scope_region(actor)
+    if leader is None or role_of(leader) != "staff" or own is None:
+        raise invalid("leader", label, "请选择本局领导")
+    if not leaders.leader_pool(own).filter(pk=leader.pk).exists():
+        if leaders.designated(county_of(leader.region)).exists():
+            raise invalid("leader", label, f"“{leader}”不是本县（市、区）指定的局领导")
+        raise invalid("leader", label, "请选择本局领导")
     return leader
 
 
@@ -973,8 +973,7 @@ def routing_rule_add(
 ) -> RoutingRule:
     """A routing rule of `county` (its type and area must be the county's)."""
     county = _configure(actor, county)
-    if helper is None or role_of(helper) != "helper":
-        raise invalid("helper", "帮办员", "请选择帮办员")
+    helper = _own_helper(helper, county)
     if request_type is not None and request_type.county_id != county.pk:
         raise invalid("request_type", "服务类型", f"请选择{county.name}的服务类型")
     if region is not None:
@@ -1001,19 +1000,93 @@ def routing_rule_remove(*, actor: Any, rule: RoutingRule, via: str = "web") -> N
 
 
 def helper_leader_set(
-    *, actor: Any, helper: User | None, leader: User | None, via: str = "web"
+    *,
+    actor: Any,
+    helper: User | None,
+    leader: User | None,
+    county: Region | None = None,
+    via: str = "web",
 ) -> HelperProfile:
+    """The 分管领导 of a helper of `county` (the helper's own county when not given),
+    picked among that county's leaders."""
     require(permissions.can_manage(actor))
     if helper is None or role_of(helper) != "helper":
         raise invalid("helper", "帮办员", "请选择帮办员")
-    leader = _leader_ok(actor, leader)
+    county = _configure(actor, county or leaders.helper_county(helper))
+    helper = _own_helper(helper, county)
+    leader = _leader_ok(actor, leader, "分管领导", within=county)
+    with transaction.atomic():
+        profile = HelperProfile.objects.select_for_update().get(user=helper)
+        before = snapshot(profile)
+        profile.leader = leader
+        profile.save()
+        _audit(actor, "update", profile, before, via=via)
+    return profile
+
+
+def helper_county_set(
+    *, actor: Any, helper: User | None, county: Region | None, via: str = "web"
+) -> HelperProfile:
+    """Place a helper in `county`: a county's bureau takes in a helper of no county yet;
+    moving one from another county takes a bureau over both (the city bureau). The
+    helper's routing rules of the county left must go first; their 分管领导 is cleared."""
+    county = _configure(actor, county)
+    if helper is None or role_of(helper) != "helper":
+        raise invalid("helper", "帮办员", "请选择帮办员")
     with transaction.atomic():
         profile, created = HelperProfile.objects.select_for_update().get_or_create(user=helper)
         before = None if created else snapshot(profile)
-        profile.leader = leader
+        old = profile.county
+        if old is not None and old.pk == county.pk:
+            return profile
+        if old is not None:
+            require(permissions.can_configure(actor, old))
+            if RoutingRule.objects.filter(helper=helper, county=old).exists():
+                raise invalid("helper", "帮办员", f"“{helper}”在{old.name}还有分派规则，请先删除")
+            profile.leader = None
+        profile.county = county
         profile.save()
         _audit(actor, "create" if created else "update", profile, before, via=via)
     return profile
+
+
+def bureau_leader_save(
+    *,
+    actor: Any,
+    county: Region | None,
+    user: User | None,
+    title: str,
+    active: bool = True,
+    sort_order: int | None = None,
+    via: str = "web",
+) -> BureauLeader:
+    """Designate (or change) a 局领导 of `county`: one of its bureau's staff, with a
+    title (局长、副局长、分管领导…); only the county's own bureau (the city bureau views)."""
+    require(permissions.can_designate(actor, county))
+    assert county is not None
+    if (
+        user is None
+        or role_of(user) != "staff"
+        or not user.is_active
+        or user.region is None
+        or not county.contains(user.region)
+    ):
+        raise invalid("user", "局领导", f"请选择{county.name}科技局的人员")
+    title = _text(title, "title", "职务", 20)
+    if sort_order is not None and not 1 <= sort_order <= 999:
+        raise invalid("sort_order", "排序", "应为1–999")
+    with transaction.atomic():
+        obj = BureauLeader.objects.select_for_update().filter(county=county, user=user).first()
+        before = snapshot(obj) if obj else None
+        if obj is None:
+            n = BureauLeader.objects.filter(county=county).count()
+            obj = BureauLeader(county=county, user=user, sort_order=(n + 1) * 10)
+        obj.title, obj.active = title, active
+        if sort_order is not None:
+            obj.sort_order = sort_order
+        obj.save()
+        _audit(actor, "update" if before else "create", obj, before, via=via)
+    return obj
 
 
 def workday_override_save(

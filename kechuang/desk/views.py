@@ -267,7 +267,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             moves=moves,
             can_review=req.application.stage == "resolved"
             and "reviewed" in dict(selectors.next_stages(request.user, req)),
-            helpers=list(selectors.helpers()) if role == "staff" and req.is_open() else [],
+            helpers=list(selectors.helpers(req.request_type.county))
+            if role == "staff" and req.is_open()
+            else [],
             flag=selectors.due_flag(req, periods.today()),
             can_attach=permissions.can_work_on(request.user, req.application)[0]
             and (req.is_open() or role != "enterprise"),
@@ -607,9 +609,11 @@ def linkage(request: HttpRequest) -> HttpResponse:
             )
         return redirect(f"{reverse('desk:linkage')}?year={year}")
     links = list(selectors.linkages(request.user, year))
+    titles = selectors.leader_titles(request.user)
     by_leader: dict[str, list[Any]] = {}
     for link in links:
-        by_leader.setdefault(str(link.leader), []).append(link)
+        name = selectors.leader_label(link.leader, titles.get(link.leader_id, ""))
+        by_leader.setdefault(name, []).append(link)
     return render(
         request,
         "desk/linkage.html",
@@ -617,7 +621,7 @@ def linkage(request: HttpRequest) -> HttpResponse:
             request,
             year=year,
             by_leader=sorted(by_leader.items()),
-            leaders=list(selectors.leaders(request.user)),
+            leaders=selectors.leader_options(request.user),
             areas=selectors.areas(request.user),
         ),
     )
@@ -704,10 +708,34 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 request,
                 lambda: services.helper_leader_set(
                     actor=request.user,
+                    county=county,
                     helper=selectors.helper_choice(request.POST.get("helper")),
                     leader=selectors.leader_choice(request.user, request.POST.get("leader")),
                 ),
                 "分管领导已设置",
+            )
+        elif form == "place":
+            _run(
+                request,
+                lambda: services.helper_county_set(
+                    actor=request.user,
+                    county=county,
+                    helper=selectors.helper_choice(request.POST.get("helper")),
+                ),
+                f"帮办员已归入{county.name}",
+            )
+        elif form == "bureau_leader":
+            _run(
+                request,
+                lambda: services.bureau_leader_save(
+                    actor=request.user,
+                    county=county,
+                    user=selectors.staff_choice(county, request.POST.get("user")),
+                    title=request.POST.get("title", ""),
+                    active=request.POST.get("active", "1") == "1",
+                    sort_order=_int(request.POST.get("sort_order", "")),
+                ),
+                "局领导已保存",
             )
         elif form == "override":
             _run(

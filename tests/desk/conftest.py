@@ -24,7 +24,7 @@ def desk_helper(regions: dict[str, Any], leader: Any) -> Any:
     from tests.conftest import make_user
 
     user = make_user("bangban1", "helper", display_name="帮办员甲", email="jia@example.cn")
-    HelperProfile.objects.create(user=user, leader=leader)
+    HelperProfile.objects.create(user=user, leader=leader, county=regions["county"])
     return user
 
 

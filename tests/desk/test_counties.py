@@ -9,7 +9,13 @@ import pytest
 from kechuang.core.errors import PermissionDenied, ValidationFailed
 from kechuang.desk import services
 from kechuang.desk.counties import county_setup
-from kechuang.desk.models import CountySettings, RequestType, RoutingRule, WorkdayOverride
+from kechuang.desk.models import (
+    CountySettings,
+    HelperProfile,
+    RequestType,
+    RoutingRule,
+    WorkdayOverride,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +113,7 @@ def test_routing_and_deadline_use_the_requests_own_county(
     settings.KECHUANG_TODAY = "2021-06-25"
     xh_helper = make_user("bangban_xh", "helper", display_name="兴化帮办员")
     peer = regions["peer"]
+    HelperProfile.objects.create(user=xh_helper, county=peer)
     services.routing_rule_add(actor=peer_bureau, county=peer, helper=xh_helper)
     xh_policy = RequestType.objects.get(county=peer, key="policy")
     xh_policy = services.request_type_save(

@@ -10,7 +10,7 @@ from kechuang.core.errors import PermissionDenied, ValidationFailed
 from kechuang.core.models import AuditLog
 from kechuang.desk import services
 from kechuang.desk.digest import daily_run
-from kechuang.desk.models import Notice, RoutingRule
+from kechuang.desk.models import HelperProfile, Notice, RoutingRule
 from kechuang.enterprises.models import HelperAssignment
 from kechuang.targets.indicators import Evaluator
 
@@ -82,6 +82,8 @@ def test_routing_prefers_type_and_area_over_general_rules(
 
     other = make_user("bangban2", "helper")
     town = make_user("bangban3", "helper")
+    for h in (other, town):
+        HelperProfile.objects.create(user=h, county=regions["county"])
     county = regions["county"]
     RoutingRule.objects.create(county=county, helper=desk_helper)
     RoutingRule.objects.create(county=county, helper=other, request_type=desk_types["finance"])
