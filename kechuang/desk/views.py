@@ -5,6 +5,7 @@ a message on the page (or the error page for a record outside the scope)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -147,7 +148,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @desk_user
 def requests(request: HttpRequest) -> HttpResponse:
-    table = REQUESTS.build(
+    listing = OWN_REQUESTS if role_of(request.user) == "enterprise" else REQUESTS
+    table = listing.build(
         request,
         lambda f: selectors.requests_list(
             request.user, stage=f["stage"], type_key=f["type"], flag=f["flag"]
@@ -312,6 +314,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A firm's own requests: no column repeating its own name and points on every row; the
+# request is opened from its title.
+OWN_REQUESTS = replace(
+    REQUESTS,
+    columns=[
+        replace(c, link=lambda r: reverse("desk:request", args=[r.pk]))
+        if c.key == "application.title"
+        else c
+        for c in REQUESTS.columns
+        if c.key != "application.enterprise.name"
+    ],
+    attributes=None,
+    empty="本企业还没有提交服务诉求，可点上方“提交服务诉求”填写。",
+)
+
 NOTICES = Listing(
     name="desk_notices",
     title="通知",
@@ -324,6 +341,7 @@ NOTICES = Listing(
     ],
     default_sort="-created_at",
     page_size=50,
+    empty="暂无通知",
 )
 
 
