@@ -11,7 +11,7 @@ PORT ?= 8000
 # Seconds `make install` waits for another apt/dpkg process to release the package lock.
 APT_LOCK_WAIT ?= 600
 
-.PHONY: install install-apt install-python install-assets run serve test lint test-sqlite test-postgres demo bench clean reset
+.PHONY: install install-apt install-python install-assets run serve test lint test-sqlite test-postgres demo bench screenshots clean reset
 
 install: install-apt install-python install-assets ## everything the app and the tests need
 
@@ -82,6 +82,9 @@ test-postgres: install
 # two cores, side by side was slower); `make test PARALLEL=1` runs them side by side.
 test: install ## lint + the whole suite on SQLite and, when the server answers, on PostgreSQL
 	$(PY) tests/run_all.py --pg-url $(PG_URL) $(if $(PARALLEL),--parallel)
+
+screenshots: install ## every page as every demo login in Chromium, first screens under var/screenshots/walk/
+	KECHUANG_WALK_SHOTS=1 $(VENV)/bin/pytest -n 2 -p no:cacheprovider -q tests/browser/test_walk.py
 
 bench: install
 	$(PY) bench/import.py

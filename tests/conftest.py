@@ -304,9 +304,21 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "tests/rules/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.nodb)
-    items[:] = [item for item in items if not uses_demo(item)] + [
-        item for item in items if uses_demo(item)
-    ]
+    # First the tests that need no database (while the run's migrated database is being
+    # built: a worker's first database test waited 15 s for it), then the others, the
+    # demo tests last (while the demo is being built). Stable: collection order within.
+    items.sort(key=lambda item: 2 if uses_demo(item) else 1 if uses_db(item) else 0)
+
+
+DB_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "live_server", "django_db_serialized_rollback"}
+)
+
+
+def uses_db(item: Any) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
 
 
 def pytest_collection_finish(session: Any) -> None:

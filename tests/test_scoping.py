@@ -58,7 +58,9 @@ def test_routes_are_enumerated():
     assert any("api/v1/enterprises/<uscc>" in r for r in routes)
 
 
-def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path):
+# One test per (actor, target) pair, so that xdist spreads the walks over its workers.
+@pytest.mark.parametrize("which", range(4))
+def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path, which):
     batch = ImportBatch.objects.create(
         token="tok-staff",
         kind="facts",
@@ -68,7 +70,7 @@ def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path):
         status="previewed",
     )
     checked = 0
-    for actor, target in outsiders:
+    for actor, target in outsiders[which : which + 1]:
         client.force_login(actor)
         before = AuditLog.objects.count()
         for route in all_routes():
@@ -178,8 +180,9 @@ def test_officer_sees_own_area_and_children(client, officer_a, officer_b, firm_a
 # -- one instance for a whole city: county bureaus, the city bureau -------------------------
 
 
+@pytest.mark.parametrize("which", range(4))
 def test_another_county_sees_nothing_of_taixing_on_any_route(
-    client, staff, peer_bureau, peer_officer, firm_a, firm_b, firm_peer, tmp_path
+    client, staff, peer_bureau, peer_officer, firm_a, firm_b, firm_peer, tmp_path, which
 ):
     """The bureau and a town officer of 兴化市 walk every route against 泰兴市's firms,
     and 泰兴市's bureau against 兴化市's firm: refused, never listed, nothing written."""
@@ -197,7 +200,7 @@ def test_another_county_sees_nothing_of_taixing_on_any_route(
         (peer_officer, firm_b),
         (staff, firm_peer),
     ]
-    for actor, target in pairs:
+    for actor, target in pairs[which : which + 1]:
         client.force_login(actor)
         before = AuditLog.objects.count()
         for route in all_routes():

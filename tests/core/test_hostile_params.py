@@ -120,47 +120,64 @@ def test_every_route_gets_every_value_from_the_roles_other_than_staff() -> None:
         assert tried == set(HOSTILE)
 
 
-def test_hostile_query_parameters_never_crash(
-    client: Any,
-    monkeypatch: Any,
-    staff: Any,
-    officer_a: Any,
-    enterprise_user: Any,
-    helper_user: Any,
-    firm_a: Any,
-    firm_b: Any,
-) -> None:
-    """See the module's docstring for what is tried."""
+# One test per role (and the bureau's parameters-alone part on its own), so that xdist
+# spreads the walk (90 s in one test before) over its workers.
+ROLES = ("staff", "officer_a", "enterprise_user", "helper_user")
+TARGETS = {"staff": "firm_b", "officer_a": "firm_a", "enterprise_user": "firm_b"}
+
+
+def _walk(request: Any, monkeypatch: Any, client: Any, role: str, alone: bool) -> None:
+    """As `role`: every route plainly (noting the parameters it reads), then either the
+    hostile values in every parameter at once or (`alone`, bureau staff) each parameter
+    alone with the values that reach int() and date()."""
     client.raise_request_exception = True
     problems: list[str] = []
     recorder = Recorder(monkeypatch)
-    actors = (
-        (staff, firm_b),
-        (officer_a, firm_a),
-        (enterprise_user, firm_b),
-        (helper_user, firm_a),
-    )
+    firms = {name: request.getfixturevalue(name) for name in ("firm_a", "firm_b")}
+    actor = request.getfixturevalue(role)
+    target = firms[TARGETS.get(role, "firm_a")]
+    role_index = ROLES.index(role)
     alone_met: set[tuple[str, str]] = set()  # (parameter, value) tried alone somewhere
     alone_tries = 0
-    for role_index, (actor, target) in enumerate(actors):
-        client.force_login(actor)
-        for route_index, url in enumerate(routes_for(target)):
-            recorder.keys.clear()
-            check(client, url, {}, problems, actor.username)
-            read = set(recorder.keys) - {"format"}
+    client.force_login(actor)
+    for route_index, url in enumerate(routes_for(target)):
+        recorder.keys.clear()
+        check(client, url, {}, problems, actor.username)
+        read = set(recorder.keys) - {"format"}
+        if not alone:
             names = read | set(COMMON)
-            values = HOSTILE if actor is staff else values_for(route_index, role_index)
+            values = HOSTILE if role == "staff" else values_for(route_index, role_index)
             for value in values:
                 check(client, url, {name: value for name in names}, problems, actor.username)
-            if actor is not staff:
-                continue
-            for name_index, name in enumerate(sorted(read)):
-                for value in ALONE:
-                    first = (name, value) not in alone_met
-                    turn = ALONE[(route_index + name_index) % len(ALONE)] == value
-                    if first or turn:
-                        alone_met.add((name, value))
-                        alone_tries += 1
-                        check(client, url, {name: value}, problems, actor.username)
-    assert alone_tries > 50 and len(alone_met) % len(ALONE) == 0, (alone_tries, alone_met)
+            continue
+        for name_index, name in enumerate(sorted(read)):
+            for value in ALONE:
+                first = (name, value) not in alone_met
+                turn = ALONE[(route_index + name_index) % len(ALONE)] == value
+                if first or turn:
+                    alone_met.add((name, value))
+                    alone_tries += 1
+                    check(client, url, {name: value}, problems, actor.username)
+    if alone:
+        assert alone_tries > 50 and len(alone_met) % len(ALONE) == 0, (alone_tries, alone_met)
     assert not problems, "\n".join(problems[:80]) + f"\n({len(problems)} in all)"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_query_parameters_never_crash(
+    request: Any, monkeypatch: Any, client: Any, role: str, enterprise_user: Any, helper_user: Any
+) -> None:
+    """See the module's docstring for what is tried. (Every role's test makes every
+    persona, so that each role's pages show the same county.)"""
+    request.getfixturevalue("staff")
+    request.getfixturevalue("officer_a")
+    _walk(request, monkeypatch, client, role, alone=False)
+
+
+def test_each_parameter_alone_never_crashes(
+    request: Any, monkeypatch: Any, client: Any, enterprise_user: Any, helper_user: Any
+) -> None:
+    """Bureau staff (who reach every page and every branch): each parameter alone."""
+    request.getfixturevalue("staff")
+    request.getfixturevalue("officer_a")
+    _walk(request, monkeypatch, client, "staff", alone=True)
