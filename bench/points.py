@@ -37,7 +37,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kechuang.rules.points import POINT_FIELDS, default_set, score
-from kechuang.rules.points.scoring import STAGE, c
+from kechuang.rules.points.scoring import _cmp_expr, stage_expr
 
 M = 1_000_000
 
@@ -114,14 +114,13 @@ def main() -> None:
         return df.select([pl.col(f).cast(pl.Int64).sum() for f in fields]).row(0)
 
     plain = replace(iset, indicators=tuple(replace(i, step=None) for i in iset.indicators))
-    derived = score(df, plain)
     cohorts = []  # every percentile indicator's known values per stage, better is bigger
     for ind in iset.indicators:
         if ind.method != "percentile":
             continue
-        values = derived.select(STAGE, c(ind.id, "cmp")).drop_nulls()
-        for part in values.partition_by(STAGE):
-            v = part.get_column(c(ind.id, "cmp")).to_numpy()
+        values = df.select(stage_expr(iset).alias("s"), _cmp_expr(ind).alias("v")).drop_nulls()
+        for part in values.partition_by("s"):
+            v = part.get_column("v").to_numpy()
             cohorts.append(-v if ind.direction == "lower" else v)
 
     def floor() -> object:
