@@ -22,22 +22,24 @@ worst (others can only lose points when it overtakes them, so the true rank is t
 better).
 
 The output: the input frame with, per indicator, `beaten`, `known` (its stage's known
-values), `cents` and, with a step, `gain` and `rank_after`; per item its `cents`; and the
-stage, totals, ranks and tier. What is the same for a whole stage or follows from the
-inputs is not repeated in a column per enterprise: the weight is `weight(ind, stage)`,
-the value shown `display_value(ind, row)`.
+values), `cents` and, with a step, `gain` and `rank_after` (all Int32); per item its
+`cents`; and the stage, totals, ranks and tier. What is the same for a whole stage or
+follows from a row's inputs is not a column: the weight is `weight(ind, stage)`, the
+value shown `display_value(ind, row)`.
 
-How (issue #13: a county of 100,000 in a few times the time of one scan of its facts):
-one Polars select reads each fact once (nulls filled in range, their masks as bytes);
-then numpy on whole columns. Every row falls in a *bucket*: its stage, or its stage
-plus k when its value is unknown (k = the number of stages; k alone = no stage), so
-that unknown values are kept apart without filtering. Small whole numbers are ranked
-by counting: one `bincount` per indicator gives a table by (bucket, value) of the
-values below, and the beaten counts, points, gains and at-stake weights are each one
-lookup in a table made from it. Other values are sorted once (one packed sort of
-(bucket, value, row), or one argsort per stage), and the gains are one `searchsorted`
-of the improved values in that order. Totals are counted the same way, so that a
-rank, a tier and the rank after a gain are each one lookup.
+How (issue #13: a county of 100,000 in a few times the time of one scan of its facts).
+One Polars select reads each fact once (nulls filled by 0, null masks as bytes);
+then numpy on whole columns, indicators on two threads. Every row falls in a *bucket*:
+its stage, or its stage plus k when its value is unknown (k = the number of stages; k
+alone = no stage), so that unknown values are kept apart without being filtered out.
+Small whole numbers are ranked by counting: one `bincount` per indicator gives a table
+by (bucket, value) of the values below, from which the beaten counts, points and gains
+are each one lookup. Other values are sorted once (one packed sort of (bucket, value,
+row), or one argsort per stage cohort), and the values below one step better are one
+`searchsorted` of the improved values in that order. Totals lie within bounds the set
+fixes, so they are counted too, and a rank, a tier and the rank after a gain are each
+one lookup. What costs most besides is fresh memory (page faults): scratch arrays are
+reused per thread and the per-indicator columns are Int32.
 """
 
 from __future__ import annotations
@@ -130,15 +132,15 @@ _EXACT = 1 << 52  # integers compared as Float64 by the gains stay exact below t
 
 def _read(frame: pl.DataFrame, iset: IndicatorSet) -> dict[str, np.ndarray]:
     """Every fact the set reads, as numpy, from one Polars select (its expressions run
-    side by side): a whole-number field with its nulls filled by its smallest value (so
-    that every value lies in the field's range) and its null mask; a ratio or growth as
+    side by side): a whole-number field with its nulls filled by 0 (so that ranges
+    include 0: harmless, and one pass less) and its null mask; a ratio or growth as
     Float64 with NaN where unknown; a yes/no item as its flag and its null mask. Masks
     and flags travel as UInt8 (numpy views them as bool without a copy)."""
     exprs: dict[str, pl.Expr] = {}
 
     def fact(name: str) -> None:
         x = pl.col(name).cast(pl.Int64)
-        exprs[f"{name}|v"] = x.fill_null(x.min()).fill_null(0)
+        exprs[f"{name}|v"] = x.fill_null(0)
         exprs[f"{name}|null"] = x.is_null().cast(pl.UInt8)
 
     fact("revenue")
@@ -191,22 +193,28 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
 
     with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL in its loops
         by_id = {sc.ind.id: sc for sc in pool.map(one, _heaviest_first(inds))}
-    scored = [by_id[ind.id] for ind in inds]
-    work = per_thread.work  # the main thread's (for the ranks after a gain)
-    total, stake = threads[0].total, threads[0].stake
-    for w in threads[1:]:
-        total += w.total
-        stake += w.stake
-    neg_unknown = np.zeros(n, dtype=np.int64)
-    item_cents = []
-    for sign, items in ((1, iset.bonus), (-1, iset.negative)):
-        for item in items:
-            null = read[f"{item.field}|null"]
-            got = read[f"{item.field}|flag"] * (sign * item.points)  # 0 where unknown
-            item_cents.append(_nulls(c(item.id, "cents"), got, pl.Series(null | ~staged)))
-            total += got
-            (stake if sign > 0 else neg_unknown)[null] += item.points
-    ranks = _Ranks.of(total, code, iset)
+        scored = [by_id[ind.id] for ind in inds]
+        total, stake = threads[0].total, threads[0].stake
+        for w in threads[1:]:
+            total += w.total
+            stake += w.stake
+        neg_unknown = np.zeros(n, dtype=np.int64)
+        item_cents = []
+        for sign, items in ((1, iset.bonus), (-1, iset.negative)):
+            for item in items:
+                null = read[f"{item.field}|null"]
+                got = read[f"{item.field}|flag"] * (sign * item.points)  # 0 where unknown
+                item_cents.append(_nulls(c(item.id, "cents"), got, pl.Series(null | ~staged)))
+                total += got
+                (stake if sign > 0 else neg_unknown)[null] += item.points
+        ranks = _Ranks.of(total, code, iset)
+
+        def after(sc: _Scored, gain: np.ndarray) -> pl.Series:
+            rank = ranks.after(gain, per_thread.work)
+            return _int32(c(sc.ind.id, "rank_after"), rank, sc.unknown)
+
+        stepped = [(sc, sc.gain) for sc in scored if sc.gain is not None]
+        rank_after = list(pool.map(after, *zip(*stepped, strict=True))) if stepped else []
     out = [
         pl.Series(STAGE, [s.id for s in iset.stages] + [None], dtype=pl.String).gather(code),
         *[col for sc in scored for col in sc.columns],
@@ -218,12 +226,8 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         pl.Series(COHORT, ranks.sizes[code], dtype=pl.Int64),
         _nulls(OVERALL_RANK, ranks.overall, no_stage),
         pl.Series(TIER, [t.id for t in iset.tiers] + [None], dtype=pl.String).gather(ranks.tier),
-    ]
-    gains = [(sc, sc.gain) for sc in scored if sc.gain is not None]
-    out += [_int32(c(sc.ind.id, "gain"), gain, sc.unknown) for sc, gain in gains]
-    out += [
-        _int32(c(sc.ind.id, "rank_after"), ranks.after(gain, work), sc.unknown)
-        for sc, gain in gains
+        *[_int32(c(sc.ind.id, "gain"), gain, sc.unknown) for sc, gain in stepped],
+        *rank_after,
     ]
     return frame.with_columns(out)
 
