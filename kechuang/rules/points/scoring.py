@@ -294,7 +294,7 @@ def _points(weight: int, known: int, beaten: np.ndarray) -> np.ndarray:
     if known <= 1:
         return np.full(len(beaten), weight, dtype=np.int64)
     d = known - 1
-    out = beaten * (2 * weight)  # in place from here: a new array costs page faults
+    out = np.multiply(beaten, 2 * weight, dtype=np.int64)  # (in place from here)
     out += d
     out //= 2 * d
     return out
@@ -445,8 +445,7 @@ _Parts = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 @dataclass(frozen=True)
 class _Scoring:
     """What ranking one indicator needs: its weights per stage, the values as read
-    (`v`) and better-is-bigger (`u`), each row's bucket, and the thread's scratch,
-    where `beaten`, `cents` (0 where unknown) and, with a step, `gain` are left."""
+    (`v`) and better-is-bigger (`u`), each row's bucket, and the thread's scratch."""
 
     ind: Indicator
     weights: list[int]
