@@ -294,7 +294,7 @@ def _points(weight: int, known: int, beaten: np.ndarray) -> np.ndarray:
     if known <= 1:
         return np.full(len(beaten), weight, dtype=np.int64)
     d = known - 1
-    out = np.multiply(beaten, 2 * weight, dtype=np.int64)  # (in place from here)
+    out: np.ndarray = np.multiply(beaten, 2 * weight, dtype=np.int64)  # (in place from here)
     out += d
     out //= 2 * d
     return out
