@@ -38,14 +38,13 @@ are each one lookup. Other values are sorted once (one packed sort of (bucket, v
 row), or one argsort per stage cohort), and the values below one step better are one
 `searchsorted` of the improved values in that order. Totals lie within bounds the set
 fixes, so they are counted too, and a rank, a tier and the rank after a gain are each
-one lookup. What costs most besides is fresh memory (page faults): scratch arrays are
-reused per thread and the per-indicator columns are Int32.
+one lookup. Fresh memory costs page faults, so the per-indicator columns are Int32
+and no column is made that a stage or a row's inputs already say.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -185,19 +184,18 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
     staged = code < k
     no_stage = pl.Series(~staged)
     by_stage = _stage_rows(code, k)
-    threads: list[_Work] = []
-    per_thread = _PerThread(n, threads)
 
     def one(ind: Indicator) -> _Scored:
-        return _Scored.of(ind, iset, read, code, by_stage, per_thread.work)
+        return _Scored.of(ind, iset, read, code, by_stage)
 
     with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL in its loops
         by_id = {sc.ind.id: sc for sc in pool.map(one, _heaviest_first(inds))}
         scored = [by_id[ind.id] for ind in inds]
-        total, stake = threads[0].total, threads[0].stake
-        for w in threads[1:]:
-            total += w.total
-            stake += w.stake
+        total = np.zeros(n, dtype=np.int64)
+        stake = total.copy()
+        for sc in scored:
+            total += sc.cents
+            stake += sc.stake
         neg_unknown = np.zeros(n, dtype=np.int64)
         item_cents = []
         for sign, items in ((1, iset.bonus), (-1, iset.negative)):
@@ -210,7 +208,7 @@ def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
         ranks = _Ranks.of(total, code, iset)
 
         def after(sc: _Scored, gain: np.ndarray) -> pl.Series:
-            rank = ranks.after(gain, per_thread.work)
+            rank = ranks.after(gain)
             return _int32(c(sc.ind.id, "rank_after"), rank, sc.unknown)
 
         stepped = [(sc, sc.gain) for sc in scored if sc.gain is not None]
@@ -310,50 +308,26 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
     return np.flatnonzero(new_run)[run]  # type: ignore[no-any-return]
 
 
-class _Work:
-    """One thread's scratch arrays for one `score` call, reused from indicator to
-    indicator (a fresh array of a county's size costs more in page faults than a numpy
-    pass over it), and its running sums of points and of points at stake."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.total = np.zeros(n, dtype=np.int64)
-        self.stake = np.zeros(n, dtype=np.int64)
-        self._arrays: dict[str, np.ndarray] = {}
-
-    def array(self, name: str, dtype: type = np.int64) -> np.ndarray:
-        """A scratch array (its old contents left in it)."""
-        a = self._arrays.get(name)
-        if a is None:
-            a = self._arrays[name] = np.empty(self.n, dtype=dtype)
-        return a
-
-
 def _int32(name: str, values: np.ndarray, null: pl.Series | None) -> pl.Series:
-    """An Int32 column of numpy values (Polars keeps them: not a scratch array), null
-    where `null`. Per indicator, the columns are Int32 (ranks, counts and hundredths of
-    a point all fit): a county's output is mostly fresh memory, paid in page faults."""
+    """An Int32 column of numpy values (Polars keeps the array itself), null where
+    `null`. Per indicator, the columns are Int32 (ranks, counts and hundredths of a point
+    all fit): a county's output is mostly fresh memory, paid in page faults."""
     s = pl.Series(name, values, dtype=pl.Int32)
     return s if null is None else s.set(null, None)
 
 
-class _PerThread(threading.local):
-    """Each thread's `_Work`, made on its first use and listed in `every`."""
-
-    def __init__(self, n: int, every: list[_Work]) -> None:
-        self.work = _Work(n)
-        every.append(self.work)  # list.append holds the GIL: safe from any thread
-
-
 @dataclass(frozen=True)
 class _Scored:
-    """One indicator scored (its points and weights at stake already added to the
-    thread's sums): its columns, and the `gain` one step better (no nulls) with the
-    rows where it is null (`unknown`: the value unknown, or no stage)."""
+    """One indicator scored: its columns; per row its points (`cents`, 0 where unknown),
+    the weight at `stake` where its value is unknown, and the `gain` one step better
+    (no nulls); and the rows where those are null (`unknown`: the value unknown, or no
+    stage)."""
 
     ind: Indicator
     columns: tuple[pl.Series, ...]
     unknown: pl.Series
+    cents: np.ndarray
+    stake: np.ndarray
     gain: np.ndarray | None
 
     @classmethod
@@ -364,7 +338,6 @@ class _Scored:
         read: dict[str, np.ndarray],
         code: np.ndarray,
         by_stage: list[np.ndarray],
-        work: _Work,
     ) -> _Scored:
         k, n = len(iset.stages), len(code)
         weights = [ind.weights.get(s.id, 0) for s in iset.stages]
@@ -375,12 +348,11 @@ class _Scored:
             v = read[c(ind.id, "cmp")]
             null = np.isnan(v)
         u = -v if ind.direction == "lower" else v  # better is bigger
-        bucket = np.multiply(null, k, out=work.array("bucket"))  # see the module's docstring
+        bucket = null * k  # see the module's docstring
         bucket += code
         unknown = bucket >= k
-        stake = np.array([0] * k + weights + [0], dtype=np.int32)
-        work.stake += np.take(stake, bucket, out=work.array("stake", np.int32))
-        s = _Scoring(ind, weights, k, v, u, bucket, work)
+        stake = np.array([0] * k + weights + [0], dtype=np.int32)[bucket]
+        s = _Scoring(ind, weights, k, v, u, bucket)
         counts: np.ndarray | None = None
         parts: _Parts
         if n and v.dtype.kind == "i":
@@ -407,14 +379,13 @@ class _Scored:
                 cohorts.append((rows[order], values[order]))
             counts, parts = s.sorted(cohorts)
         beaten, cents, gain = parts
-        work.total += cents
         null_s = pl.Series(unknown)
         columns = (
             _int32(c(ind.id, "beaten"), beaten, null_s),
             _int32(c(ind.id, "known"), np.take(counts.astype(np.int32), code), None),
             _int32(c(ind.id, "cents"), cents, null_s),
         )
-        return cls(ind, columns, null_s, gain)
+        return cls(ind, columns, null_s, cents, stake, gain)
 
 
 def _packed(
@@ -445,7 +416,7 @@ _Parts = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 @dataclass(frozen=True)
 class _Scoring:
     """What ranking one indicator needs: its weights per stage, the values as read
-    (`v`) and better-is-bigger (`u`), each row's bucket, and the thread's scratch."""
+    (`v`) and better-is-bigger (`u`), and each row's bucket."""
 
     ind: Indicator
     weights: list[int]
@@ -453,7 +424,6 @@ class _Scoring:
     v: np.ndarray
     u: np.ndarray
     bucket: np.ndarray
-    work: _Work
 
     def _after(self, u: np.ndarray) -> np.ndarray:
         """Better-is-bigger values one step better, compared as Float64 (exactly as the
@@ -471,8 +441,8 @@ class _Scoring:
         """By counting: a table by (bucket, value − lo) of width `width` (the values,
         then room for one step better, or at least one column above them all); the
         known values per stage returned."""
-        ind, k, work = self.ind, self.k, self.work
-        at = np.multiply(self.bucket, width, out=work.array("at"))
+        ind, k = self.ind, self.k
+        at = self.bucket * width
         at += self.u
         at -= lo
         table = np.bincount(at, minlength=(2 * k + 1) * width).reshape(2 * k + 1, width)
@@ -640,12 +610,11 @@ class _Ranks:
             at_most[idx] = np.searchsorted(ordered, t[idx], side="right")
         return self.sizes[self._code] - at_most + 1  # type: ignore[no-any-return]
 
-    def after(self, gain: np.ndarray, work: _Work) -> np.ndarray:
+    def after(self, gain: np.ndarray) -> np.ndarray:
         """Per row, 1 + the totals of its stage strictly above its total plus `gain`
-        (meaningless for a row without a stage), in `work`'s scratch when counted."""
+        (meaningless for a row without a stage)."""
         if self._rank_table is not None and self._pos is not None:
-            at = np.add(self._pos, gain, out=work.array("at"))
-            return self._rank_table[at]  # type: ignore[no-any-return]
+            return self._rank_table[self._pos + gain]  # type: ignore[no-any-return]
         assert self._total is not None
         return self._rank(self._total + gain)
 
