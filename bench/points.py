@@ -14,7 +14,8 @@ runs after one untimed warm-up:
 * scoring with gains: the above plus, for every indicator with a step, the points and
   the rank one step better (the "cheapest ways to gain" of the explanations);
 * the floor of exact ranking: one `np.sort` of every percentile indicator's known values
-  within each stage cohort, the values derived beforehand and nothing else done — the
+  within each stage cohort, the values derived beforehand (from the frame, by the
+  expressions scoring compares) and nothing else done — the
   least an exact percentile in its cohort costs (ties and unknown values aside), to set
   the 10× target against.
 

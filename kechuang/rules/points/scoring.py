@@ -104,6 +104,8 @@ def weight(ind: Indicator, stage: str) -> int:
 
 
 def stage_expr(iset: IndicatorSet) -> pl.Expr:
+    """Each row's stage id by revenue, as a Polars expression (`score` finds the same
+    stages in numpy, `_stage_codes`; the bench's floor row uses this)."""
     revenue = pl.col("revenue")
     out: pl.Expr = pl.lit(iset.stages[-1].id)
     for stage in reversed(iset.stages[:-1]):
