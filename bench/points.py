@@ -15,9 +15,8 @@ runs after one untimed warm-up:
   the rank one step better (the "cheapest ways to gain" of the explanations);
 * the floor of exact ranking: one `np.sort` of every percentile indicator's known values
   within each stage cohort, the values derived beforehand (from the frame, by the
-  expressions scoring compares) and nothing else done — the
-  least an exact percentile in its cohort costs (ties and unknown values aside), to set
-  the 10× target against.
+  expressions scoring compares) and nothing else done — the least an exact percentile
+  in its cohort costs (ties and unknown values aside), to set the 10× target against.
 
 Target (issue #13): the whole county of 100,000 scored in under 2 s on 2 cores, within
 10× of the scan.
