@@ -14,9 +14,9 @@ runs after one untimed warm-up:
 * scoring with gains: the above plus, for every indicator with a step, the points and
   the rank one step better (the "cheapest ways to gain" of the explanations);
 * the floor of exact ranking: one `np.sort` of every percentile indicator's known values
-  within each stage cohort, the values derived beforehand and nothing else done — the
-  least an exact percentile in its cohort costs (ties and unknown values aside), to set
-  the 10× target against.
+  within each stage cohort, the values derived beforehand (from the frame, by the
+  expressions scoring compares) and nothing else done — the least an exact percentile
+  in its cohort costs (ties and unknown values aside), to set the 10× target against.
 
 Target (issue #13): the whole county of 100,000 scored in under 2 s on 2 cores, within
 10× of the scan.
@@ -37,7 +37,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kechuang.rules.points import POINT_FIELDS, default_set, score
-from kechuang.rules.points.scoring import STAGE, c
+from kechuang.rules.points.scoring import _cmp_expr, stage_expr
 
 M = 1_000_000
 
@@ -114,14 +114,13 @@ def main() -> None:
         return df.select([pl.col(f).cast(pl.Int64).sum() for f in fields]).row(0)
 
     plain = replace(iset, indicators=tuple(replace(i, step=None) for i in iset.indicators))
-    derived = score(df, plain)
     cohorts = []  # every percentile indicator's known values per stage, better is bigger
     for ind in iset.indicators:
         if ind.method != "percentile":
             continue
-        values = derived.select(STAGE, c(ind.id, "cmp")).drop_nulls()
-        for part in values.partition_by(STAGE):
-            v = part.get_column(c(ind.id, "cmp")).to_numpy()
+        values = df.select(stage_expr(iset).alias("s"), _cmp_expr(ind).alias("v")).drop_nulls()
+        for part in values.partition_by("s"):
+            v = part.get_column("v").to_numpy()
             cohorts.append(-v if ind.direction == "lower" else v)
 
     def floor() -> object:

@@ -4,14 +4,17 @@
     .venv/bin/python bench/points_check.py [--base ad4cbc2] [--time 7]
 
 Loads `kechuang/rules/points/scoring.py` as it was at git revision `--base` next to the
-current one and compares their output column by column (names, order, dtypes, nulls, and
-every value bit for bit) on synthetic counties of 100,000, 5,000 and 300 enterprises
-(about 5 % of every fact unknown, many ties), with the default set and with a variant
-set (indicators where lower is better, thresholds on a ratio, a fractional step, wide
-and narrow amounts), and on edge frames (a column wholly unknown, a stage with a single
-enterprise, every value tied, no enterprise at all) — once as shipped, once with counting by value off and once with
-packed sorting off too (so that every way of ranking is compared); and the
-explanations (`explain`) of every row of the 5,000.
+current one and compares their output column by column (names, dtypes, nulls, and every
+value bit for bit; the columns the current one no longer makes — per indicator its
+compared value, its value shown and its weight — against what replaces them:
+`display_value` from the row's inputs, `weight` by stage) on synthetic counties of
+100,000, 5,000 and 300 enterprises (about 5 % of every fact unknown, many ties), with
+the default set and with a variant set (indicators where lower is better, thresholds on
+a ratio, a fractional step, wide and narrow amounts), and on edge frames (a column
+wholly unknown, a stage with a single enterprise, every value tied, no enterprise at
+all) — once as shipped, once with counting by value off and once with packed sorting
+off too (so that every way of ranking is compared); and the explanations (`explain`,
+each version's of its own rows) of every row of the 5,000.
 
 `--time R` then times the two versions alternately on the 100,000 (old, new, old, new…:
 a shared, busy machine slows both alike), best of R each, wall and CPU time, and prints
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import struct
 import subprocess
 import sys
 import tempfile
@@ -44,6 +48,13 @@ import kechuang.rules.points.scoring as scoring  # noqa: E402
 from kechuang.rules.points import IndicatorSet, default_set  # noqa: E402
 from kechuang.rules.points import score as new_score  # noqa: E402
 from kechuang.rules.points.model import Threshold  # noqa: E402
+from kechuang.rules.points.scoring import (  # noqa: E402
+    STAGE,
+    _value_text,
+    c,
+    display_value,
+    weight,
+)
 
 SCORING = "kechuang/rules/points/scoring.py"
 
@@ -63,15 +74,29 @@ def load_scoring(rev: str) -> ModuleType:
     return module
 
 
+# Columns a revision may leave out (`a`'s, not `b`'s): per indicator its compared value,
+# its value shown and its weight (now `display_value(ind, row)` and `weight(ind, stage)`,
+# compared with the old columns by `derived`).
+DROPPED = ("cmp", "value", "weight")
+
+
 def same(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
-    """Every difference between two results (empty when identical)."""
-    if a.schema != b.schema:
-        return [f"schema: {list(a.schema.items())} != {list(b.schema.items())}"]
+    """Every difference between two results (empty when identical): the columns of `b`
+    (names, dtypes, nulls, every value bit for bit), which must be those of `a` less
+    the `DROPPED` ones; an Int64 column of `a` may be Int32 in `b` (values compared as
+    Int64)."""
+    kept = [n for n in a.columns if n.rpartition("|")[2] not in DROPPED or n in b.columns]
+    if sorted(kept) != sorted(b.columns):
+        return [f"columns: {sorted(kept)} != {sorted(b.columns)}"]
     if a.height != b.height:
         return [f"height {a.height} != {b.height}"]
     out = []
-    for name in a.columns:
-        x, y = a.get_column(name), b.get_column(name)
+    for name in b.columns:
+        ta, tb = a.schema[name], b.schema[name]
+        if ta != tb and not (ta == pl.Int64 and tb == pl.Int32):  # Int32 per indicator
+            out.append(f"{name}: dtype {ta} != {tb}")
+            continue
+        x, y = a.get_column(name), b.get_column(name).cast(a.schema[name])
         if not (x.is_null() == y.is_null()).all():
             out.append(f"{name}: nulls differ")
             continue
@@ -83,6 +108,36 @@ def same(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
             ok = bool((x == y).all()) if len(x) else True
         if not ok:
             out.append(f"{name}: values differ")
+    return out
+
+
+def derived(a: pl.DataFrame, b: pl.DataFrame, iset: IndicatorSet) -> list[str]:
+    """The dropped columns of `a` against what replaces them, from `b`'s rows: the
+    weight by stage; the value shown from the inputs, as text (`_value_text`, what an
+    explanation shows) and as floats bit for bit. Floats that differ are printed but
+    pass when their text agrees: Polars divides by a column it holds as one literal
+    (the edge frame "every value tied") as by a constant, through its reciprocal,
+    which a row's own division cannot know (real inputs are never such columns)."""
+    out = []
+    rows = b.to_dicts()
+    for ind in iset.indicators:
+        if c(ind.id, "weight") in a.columns:
+            want = a.get_column(c(ind.id, "weight")).to_list()
+            got = [None if r[STAGE] is None else weight(ind, r[STAGE]) for r in rows]
+            if want != got:
+                out.append(f"{ind.id}: weights differ")
+        if c(ind.id, "value") in a.columns:
+            old_v = a.get_column(c(ind.id, "value")).to_list()
+            new_v = [display_value(ind, r) for r in rows]
+            if [_value_text(ind, x) for x in old_v] != [_value_text(ind, y) for y in new_v]:
+                out.append(f"{ind.id}: values shown differ")
+            bits = sum(
+                (x is None) != (y is None)
+                or (x is not None and struct.pack("d", x) != struct.pack("d", y))
+                for x, y in zip(old_v, new_v, strict=True)
+            )
+            if bits:
+                print(f"    note: {ind.id}: {bits} values differ in their floats, shown alike")
     return out
 
 
@@ -147,25 +202,32 @@ def main() -> None:
     frames.update(edge_frames(frames["5,000"]))
     failed = 0
     ways = {"as shipped": (1, 63), "sorting": (0, 63), "argsort": (0, 0)}
-    shipped = (scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS)
+    knobs = ("_COUNTING_SPAN", "_COUNT_PER_VALUE", "_PACKED_BITS", "_TOTALS_SPAN")
+    shipped = {name: getattr(scoring, name) for name in knobs}
     for way, (per_value, bits) in ways.items():
-        scoring._COUNTING_SPAN = shipped[0] if per_value else 0
+        for name in ("_COUNTING_SPAN", "_TOTALS_SPAN"):
+            setattr(scoring, name, shipped[name] if per_value else 0)
         scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = per_value, bits
         for fname, frame in frames.items():
             for sname, iset in sets.items():
                 a, b = old.score(frame, iset), new_score(frame, iset)
                 diffs = same(a, b)
+                if way == "as shipped" and sname != "no gains":
+                    diffs += derived(a, b, iset)
                 failed += bool(diffs)
                 verdict = "identical" if not diffs else "DIFFERENT"
                 print(f"{way:10} {fname:40} {sname:8} {a.shape} {verdict}")
                 for d in diffs[:10]:
                     print("   ", d)
-    scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = shipped
+    for name, value in shipped.items():
+        setattr(scoring, name, value)
     # the explanations of every row of the 5,000 (what the capability stores)
-    result = new_score(frames["5,000"], sets["default"])
+    iset = sets["default"]
+    rows_old = old.score(frames["5,000"], iset).iter_rows(named=True)
+    rows_new = new_score(frames["5,000"], iset).iter_rows(named=True)
     differ = sum(
-        asdict(old.explain(row, sets["default"])) != asdict(scoring.explain(row, sets["default"]))
-        for row in result.iter_rows(named=True)
+        asdict(old.explain(a, iset)) != asdict(scoring.explain(b, iset))
+        for a, b in zip(rows_old, rows_new, strict=True)
     )
     failed += bool(differ)
     print(f"explanations of the 5,000: {'identical' if not differ else f'{differ} DIFFERENT'}")

@@ -23,7 +23,7 @@ from kechuang.rules.points import (
     scoring,
 )
 from kechuang.rules.points import score as score_points
-from kechuang.rules.points.scoring import AT_STAKE, RANK, STAGE, TIER, TOTAL, c
+from kechuang.rules.points.scoring import AT_STAKE, RANK, STAGE, TIER, TOTAL, c, weight
 
 M = 1_000_000  # 10⁻⁶ 万元 per 万元
 
@@ -256,13 +256,14 @@ def test_every_explanation_sums_to_its_total_exactly(rows: list[dict[str, Any]])
             assert why.total is None and not why.lines
             continue
         assert sum(line.cents or 0 for line in why.lines) == row[TOTAL]
+        stage = row[STAGE]
         stake = sum(
-            row[c(ind.id, "weight")] for ind in s.indicators if row[c(ind.id, "cents")] is None
+            weight(ind, stage) for ind in s.indicators if row[c(ind.id, "cents")] is None
         ) + sum(b.points for b in s.bonus if row[c(b.id, "cents")] is None)
         assert row[AT_STAKE] == stake
         for ind in s.indicators:  # never more than the weight, never below zero
             got = row[c(ind.id, "cents")]
-            assert got is None or 0 <= got <= row[c(ind.id, "weight")]
+            assert got is None or 0 <= got <= weight(ind, stage)
 
 
 # The stepped field indicators of the default set, and the input each one moves.
@@ -335,12 +336,15 @@ def test_every_way_of_ranking_gives_the_same_scores(rows: list[dict[str, Any]]) 
         ),
     )
     df = frame(rows)
-    shipped = (scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS)
+    knobs = ("_COUNTING_SPAN", "_COUNT_PER_VALUE", "_PACKED_BITS", "_TOTALS_SPAN")
+    shipped = {name: getattr(scoring, name) for name in knobs}
     for iset in (s, variant):
         expected = score_points(df, iset)
         try:
             for bits in (63, 0):  # packed sort, then argsort
-                scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = 0, 0, bits
+                for name, value in zip(knobs, (0, 0, bits, 0), strict=True):
+                    setattr(scoring, name, value)
                 assert_frame_equal(score_points(df, iset), expected, check_exact=True)
         finally:
-            scoring._COUNTING_SPAN, scoring._COUNT_PER_VALUE, scoring._PACKED_BITS = shipped
+            for name, value in shipped.items():
+                setattr(scoring, name, value)

@@ -20,10 +20,31 @@ Gains: for an indicator with a `step`, the points the enterprise would earn one 
 better with every other enterprise unchanged (exact), and the rank it would reach at
 worst (others can only lose points when it overtakes them, so the true rank is that or
 better).
+
+The output: the input frame with, per indicator, `beaten`, `known` (its stage's known
+values), `cents` and, with a step, `gain` and `rank_after` (all Int32); per item its
+`cents`; and the stage, totals, ranks and tier. What is the same for a whole stage or
+follows from a row's inputs is not a column: the weight is `weight(ind, stage)`, the
+value shown `display_value(ind, row)`.
+
+How (issue #13: a county of 100,000 in a few times the time of one scan of its facts).
+One Polars select reads each fact once (nulls filled by 0, null masks as bytes);
+then numpy on whole columns, indicators on two threads. Every row falls in a *bucket*:
+its stage, or its stage plus k when its value is unknown (k = the number of stages; k
+alone = no stage), so that unknown values are kept apart without being filtered out.
+Small whole numbers are ranked by counting: one `bincount` per indicator gives a table
+by (bucket, value) of the values below, from which the beaten counts, points and gains
+are each one lookup. Other values are sorted once (one packed sort of (bucket, value,
+row), or one argsort per stage cohort), and the values below one step better are one
+`searchsorted` of the improved values in that order. Totals lie within bounds the set
+fixes, so they are counted too, and a rank, a tier and the rank after a gain are each
+one lookup. Fresh memory costs page faults, so the per-indicator columns are Int32
+and no column is made that a stage or a row's inputs already say.
 """
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -45,8 +66,8 @@ TIER = "tier"
 
 
 def c(indicator_id: str, part: str) -> str:
-    """The output column of `part` (value, cmp, beaten, known, weight, cents, gain,
-    rank_after) of an indicator or item."""
+    """The output column of `part` (beaten, known, cents, gain, rank_after) of an
+    indicator or (cents) of an item."""
     return f"{indicator_id}|{part}"
 
 
@@ -60,19 +81,31 @@ def _cmp_expr(ind: Indicator) -> pl.Expr:
     return pl.when(den > 0).then(num / den).otherwise(None)
 
 
-def _display_expr(ind: Indicator) -> pl.Expr:
-    """The value in its display unit: 万元, a count, or per cent (in Polars: its
-    division by a constant is a multiplication by the reciprocal)."""
-    cmp = _cmp_expr(ind)
+def display_value(ind: Indicator, row: dict[str, Any]) -> float | None:
+    """The value of an indicator in its display unit (万元, a count, or per cent) from a
+    row's inputs; None when unknown. The same floats as the Polars expressions that made
+    them a column before (Polars divides by a constant as a product by its reciprocal)."""
     src = ind.source
     if src.kind == "field":
-        return cmp.cast(pl.Float64) / MICRO if src.is_money else cmp.cast(pl.Float64)
-    if src.kind == "ratio":
-        return cmp * 100
-    return (cmp - 1) * 100
+        x = row[src.fields[0]]
+        if x is None:
+            return None
+        return float(int(x)) * (1 / MICRO) if src.is_money else float(int(x))
+    num, den = (row[f] for f in src.fields)
+    if num is None or den is None or not den > 0:
+        return None
+    q = float(num) / float(den)
+    return q * 100 if src.kind == "ratio" else (q - 1) * 100
+
+
+def weight(ind: Indicator, stage: str) -> int:
+    """An indicator's weight in a stage (hundredths of a point)."""
+    return ind.weights.get(stage, 0)
 
 
 def stage_expr(iset: IndicatorSet) -> pl.Expr:
+    """Each row's stage id by revenue, as a Polars expression (`score` finds the same
+    stages in numpy, `_stage_codes`; the bench's floor row uses this)."""
     revenue = pl.col("revenue")
     out: pl.Expr = pl.lit(iset.stages[-1].id)
     for stage in reversed(iset.stages[:-1]):
@@ -85,90 +118,136 @@ def stage_expr(iset: IndicatorSet) -> pl.Expr:
     return pl.when(revenue.is_null()).then(pl.lit(None, dtype=pl.String)).otherwise(out)
 
 
-def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
-    """Every enterprise of `frame` scored by `iset` (see the module's docstring).
+# Integers are ranked by counting (one bincount per indicator) when their span is at
+# most this or the number of values; else by one sort of (bucket, value, row) packed
+# into an int64 when that fits; anything else by one argsort per stage cohort. Totals
+# are counted when a stage's possible totals (with room for any gain) are at most
+# `_TOTALS_SPAN` or the number of values, else sorted.
+_COUNTING_SPAN = 1 << 12
+_COUNT_PER_VALUE = 1
+_PACKED_BITS = 63
+_TOTALS_SPAN = 1 << 16
+_THREADS = 2  # indicators scored side by side (the county server has 2 cores)
+_EXACT = 1 << 52  # integers compared as Float64 by the gains stay exact below this
 
-    One Polars select reads every fact (the compared values, nulls filled, and their
-    null masks); the rest is numpy on whole columns, each indicator ranked once (see
-    `_Ranked`), and the output columns are made once, nulls set from the masks."""
+
+def _read(frame: pl.DataFrame, iset: IndicatorSet) -> dict[str, np.ndarray]:
+    """Every fact the set reads, as numpy, from one Polars select (its expressions run
+    side by side): a whole-number field with its nulls filled by 0 (so that ranges
+    include 0: harmless, and one pass less) and its null mask; a ratio or growth as
+    Float64 with NaN where unknown; a yes/no item as its flag and its null mask. Masks
+    and flags travel as UInt8 (numpy views them as bool without a copy)."""
+    exprs: dict[str, pl.Expr] = {}
+
+    def fact(name: str) -> None:
+        x = pl.col(name).cast(pl.Int64)
+        exprs[f"{name}|v"] = x.fill_null(0)
+        exprs[f"{name}|null"] = x.is_null().cast(pl.UInt8)
+
+    fact("revenue")
+    for ind in iset.indicators:
+        if ind.source.kind == "field":
+            if f"{ind.source.fields[0]}|v" not in exprs:
+                fact(ind.source.fields[0])
+        else:
+            exprs[c(ind.id, "cmp")] = _cmp_expr(ind).fill_null(float("nan"))
+    for item in (*iset.bonus, *iset.negative):
+        exprs[f"{item.field}|flag"] = pl.col(item.field).fill_null(False).cast(pl.UInt8)
+        exprs[f"{item.field}|null"] = pl.col(item.field).is_null().cast(pl.UInt8)
+    read = frame.select(e.alias(name) for name, e in exprs.items())
+    out = {}
+    for name in read.columns:
+        a = read.get_column(name).to_numpy()
+        out[name] = a.view(np.bool_) if a.dtype == np.uint8 else a
+    return out
+
+
+def _stage_codes(revenue: np.ndarray, null: np.ndarray, iset: IndicatorSet) -> np.ndarray:
+    """Each row's stage index by revenue (k = no stage: revenue unknown)."""
+    k = len(iset.stages)
+    code = np.zeros(len(revenue), dtype=np.int64)
+    for stage in iset.stages[:-1]:
+        assert stage.revenue_below is not None
+        code += revenue >= money_micro(stage.revenue_below)
+    code[null] = k
+    return code
+
+
+def score(frame: pl.DataFrame, iset: IndicatorSet) -> pl.DataFrame:
+    """Every enterprise of `frame` scored by `iset` (see the module's docstring)."""
     missing = [f for f in iset.fields if f not in frame.columns]
     if missing:
         labels = "、".join(POINT_FIELDS[f].label for f in missing)
         raise ValueError(f"积分数据缺少字段：{labels}")
     n, k = frame.height, len(iset.stages)
-    inds, items = iset.indicators, (*iset.bonus, *iset.negative)
-    read = frame.select(
-        stage_expr(iset).alias(STAGE),
-        pl.col("revenue").cast(pl.Int64).fill_null(0).alias("?rev"),
-        pl.col("revenue").is_null().alias("?rev_null"),
-        *[_cmp_expr(i).alias(c(i.id, "cmp")) for i in inds],
-        *[_cmp_expr(i).is_null().alias(c(i.id, "null")) for i in inds],
-        *[_cmp_expr(i).fill_null(0).alias(c(i.id, "v")) for i in inds],
-        *[_display_expr(i).alias(c(i.id, "value")) for i in inds],
-        *[pl.col(i.field).is_null().alias(c(i.id, "null")) for i in items],
-        *[pl.col(i.field).fill_null(False).alias(c(i.id, "flag")) for i in items],
-    )
+    inds = iset.indicators
+    read = _read(frame, iset)
+    code = _stage_codes(read["revenue|v"], read["revenue|null"], iset)
+    staged = code < k
+    no_stage = pl.Series(~staged)
+    by_stage = _stage_rows(code, k)
 
-    def col(name: str) -> np.ndarray:
-        return read.get_column(name).to_numpy()
+    def one(ind: Indicator) -> _Scored:
+        return _Scored.of(ind, iset, read, code, by_stage)
 
-    below = [s.revenue_below for s in iset.stages[:-1]]
-    bounds = np.array([money_micro(b) for b in below if b is not None], dtype=np.int64)
-    code = np.searchsorted(bounds, col("?rev"), side="right")
-    code[col("?rev_null")] = k
-    unstaged = code == k
-    no_stage = pl.Series(unstaged)
-    zero = np.zeros(n, dtype=np.int64)
-    total, stake, neg_unknown = zero.copy(), zero.copy(), zero.copy()
     with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL in its loops
-        scored = list(pool.map(lambda i: _Scored.of(i, iset, read, code, no_stage), inds))
-    for sc in scored:
-        total += sc.cents
-        stake += np.where(sc.null, sc.weight, 0)
-    per_cents = [sc.columns[-1] for sc in scored]
-    for item in items:
-        null = col(c(item.id, "null"))
-        sign = 1 if item in iset.bonus else -1
-        got = np.where(col(c(item.id, "flag")), sign * item.points, 0)
-        per_cents.append(_nulls(c(item.id, "cents"), got, pl.Series(null | unstaged)))
-        total += np.where(null, 0, got)
-        (stake if sign > 0 else neg_unknown)[null] += item.points
-    totals = _Totals.of(total, code, k)
-    cohort = totals.cohort
-    rank = totals.rank(total)
-    overall = totals.overall_rank(total)
-    tier = np.full(n, len(iset.tiers), dtype=np.int64)
-    for t_index in range(len(iset.tiers) - 1, -1, -1):
-        top = iset.tiers[t_index].top
-        cut = (top.numerator * cohort + top.denominator - 1) // top.denominator
-        tier[rank <= cut] = t_index
-    tier[unstaged] = len(iset.tiers)
-    tier_ids = pl.Series(TIER, [t.id for t in iset.tiers] + [None], dtype=pl.String)
+        by_id = {sc.ind.id: sc for sc in pool.map(one, _heaviest_first(inds))}
+        scored = [by_id[ind.id] for ind in inds]
+        total = np.zeros(n, dtype=np.int64)
+        stake = total.copy()
+        for sc in scored:
+            total += sc.cents
+            stake += sc.stake
+        neg_unknown = np.zeros(n, dtype=np.int64)
+        item_cents = []
+        for sign, items in ((1, iset.bonus), (-1, iset.negative)):
+            for item in items:
+                null = read[f"{item.field}|null"]
+                got = read[f"{item.field}|flag"] * (sign * item.points)  # 0 where unknown
+                item_cents.append(_nulls(c(item.id, "cents"), got, pl.Series(null | ~staged)))
+                total += got
+                (stake if sign > 0 else neg_unknown)[null] += item.points
+        ranks = _Ranks.of(total, code, iset)
+
+        def after(sc: _Scored, gain: np.ndarray) -> pl.Series:
+            rank = ranks.after(gain)
+            return _int32(c(sc.ind.id, "rank_after"), rank, sc.unknown)
+
+        stepped = [(sc, sc.gain) for sc in scored if sc.gain is not None]
+        rank_after = list(pool.map(after, *zip(*stepped, strict=True))) if stepped else []
     out = [
-        read.get_column(STAGE),
-        *[read.get_column(c(i.id, "cmp")) for i in inds],
-        *[sc.columns[0] for sc in scored],
-        *[column for sc in scored for column in sc.columns[1:4]],
-        *per_cents,
+        pl.Series(STAGE, [s.id for s in iset.stages] + [None], dtype=pl.String).gather(code),
+        *[col for sc in scored for col in sc.columns],
+        *item_cents,
         _nulls(TOTAL, total, no_stage),
         _nulls(AT_STAKE, stake, no_stage),
         _nulls(NEGATIVE_UNKNOWN, neg_unknown, no_stage),
-        _nulls(RANK, rank, no_stage),
-        pl.Series(COHORT, cohort, dtype=pl.Int64),
-        _nulls(OVERALL_RANK, overall, no_stage),
-        tier_ids.gather(tier),
+        _nulls(RANK, ranks.rank, no_stage),
+        pl.Series(COHORT, ranks.sizes[code], dtype=pl.Int64),
+        _nulls(OVERALL_RANK, ranks.overall, no_stage),
+        pl.Series(TIER, [t.id for t in iset.tiers] + [None], dtype=pl.String).gather(ranks.tier),
+        *[_int32(c(sc.ind.id, "gain"), gain, sc.unknown) for sc, gain in stepped],
+        *rank_after,
     ]
-    stepped = [sc for sc in scored if sc.ind.step is not None]
-    if stepped:
-        with ThreadPoolExecutor(_THREADS) as pool:
-            gained = list(pool.map(lambda sc: _gains(sc, total, totals, code), stepped))
-        out += [g for g, _ in gained] + [r for _, r in gained]
     return frame.with_columns(out)
+
+
+def _heaviest_first(inds: tuple[Indicator, ...]) -> list[Indicator]:
+    """Ratios and amounts (sorted) before counts (counted), so that the two threads
+    end together."""
+    return sorted(inds, key=lambda i: i.source.kind == "field" and not i.source.is_money)
 
 
 def _nulls(name: str, values: np.ndarray, null: pl.Series) -> pl.Series:
     """A column of numpy values, null where `null` (a Boolean series)."""
-    return pl.Series(name, values).set(null, None)
+    return pl.Series(name, values, dtype=pl.Int64).set(null, None)
+
+
+def _stage_rows(code: np.ndarray, k: int) -> list[np.ndarray]:
+    """The rows of each stage, in row order (for the argsort per stage)."""
+    order = np.argsort(code.astype(np.int8), kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(code, minlength=k + 1))))
+    return [order[bounds[s] : bounds[s + 1]] for s in range(k)]
 
 
 def _step(ind: Indicator, v: np.ndarray) -> np.ndarray:
@@ -181,6 +260,16 @@ def _step(ind: Indicator, v: np.ndarray) -> np.ndarray:
     else:  # percentage points
         delta = float(step / 100)
     return v + delta if ind.direction == "higher" else v - delta
+
+
+def _int_step(ind: Indicator) -> int | None:
+    """The step as a whole number of the compared unit when it is one (then a value one
+    step better is a fixed offset in any table or order of whole numbers), else None."""
+    if ind.step is None or ind.source.kind != "field":
+        return None
+    if ind.source.is_money:
+        return money_micro(ind.step)
+    return int(ind.step) if ind.step.denominator == 1 else None
 
 
 def _threshold_share(ind: Indicator, v: np.ndarray) -> np.ndarray:
@@ -205,7 +294,10 @@ def _points(weight: int, known: int, beaten: np.ndarray) -> np.ndarray:
     if known <= 1:
         return np.full(len(beaten), weight, dtype=np.int64)
     d = known - 1
-    return (2 * weight * beaten + d) // (2 * d)
+    out: np.ndarray = np.multiply(beaten, 2 * weight, dtype=np.int64)  # (in place from here)
+    out += d
+    out //= 2 * d
+    return out
 
 
 def _run_starts(ordered: np.ndarray) -> np.ndarray:
@@ -213,263 +305,320 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
     m = len(ordered)
     new_run = np.ones(m, dtype=bool)
     new_run[1:] = ordered[1:] != ordered[:-1]
-    return np.maximum.accumulate(np.where(new_run, np.arange(m), 0))
+    run = np.cumsum(new_run)
+    run -= 1
+    return np.flatnonzero(new_run)[run]  # type: ignore[no-any-return]
 
 
-# Integers are ranked by counting (one bincount per indicator) when their span is at
-# most this or the number of values; else by one sort of (stage, value, row) packed
-# into an int64 when that fits; anything else by one argsort per stage cohort.
-_COUNTING_SPAN = 1 << 12
-_COUNT_PER_VALUE = 1
-_PACKED_BITS = 63
-_THREADS = 2  # indicators scored side by side (the county server has 2 cores)
-_EXACT = 1 << 52  # integers compared as Float64 by the gains stay exact below this
-
-
-def _set(
-    beaten: np.ndarray,
-    cents: np.ndarray,
-    rows: np.ndarray,
-    worse: np.ndarray,
-    weights: list[int] | None,
-    stage: int,
-) -> None:
-    """The beaten counts of one cohort's `rows` and, for a percentile indicator, their
-    points."""
-    beaten[rows] = worse
-    if weights is not None:
-        cents[rows] = _points(weights[stage], len(rows), worse)
-
-
-@dataclass(frozen=True)
-class _Ranked:
-    """One indicator ranked in its stage cohorts (better is bigger: an indicator where
-    lower is better is negated): `beaten` (the strictly worse known values of the
-    cohort: ties beat nobody they tie with) and, for a percentile indicator, `cents`
-    (0 where unknown), the known `counts` per stage (and 0 for "no stage"); and what
-    `cents_after` needs to count the values below any other values: a table of counts
-    by value (`below`), or each cohort's rows and values in order (`cohorts`)."""
-
-    beaten: np.ndarray
-    cents: np.ndarray
-    counts: np.ndarray
-    weights: list[int] | None
-    lo: int = 0
-    below: np.ndarray | None = None  # below[s, x] = the values of cohort s < lo + x
-    cohorts: tuple[tuple[np.ndarray, np.ndarray], ...] = ()  # (rows, Float64 values)
-
-    @classmethod
-    def of(
-        cls,
-        values: np.ndarray,
-        known: np.ndarray,
-        code: np.ndarray,
-        k: int,
-        direction: str,
-        weights: list[int] | None,
-    ) -> _Ranked:
-        n = len(values)
-        v = -values if direction == "lower" else values
-        rows = np.flatnonzero(known)
-        g = code[rows]
-        counts = np.bincount(g, minlength=k + 1)
-        counts[k] = 0
-        beaten = np.zeros(n, dtype=np.int64)
-        cents = np.zeros(n, dtype=np.int64)
-        if not len(rows):
-            return cls(beaten, cents, counts, weights, 0, np.zeros((k + 1, 1), dtype=np.int64))
-        vk = v[rows]
-        if vk.dtype.kind == "i":
-            lo, hi = int(vk.min()), int(vk.max())
-            span = hi - lo + 1
-            if (
-                span <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * len(rows))
-                and -_EXACT < lo <= hi < _EXACT
-            ):
-                at = g * (span + 1) + (vk - lo)
-                table = np.bincount(at + 1, minlength=(k + 1) * (span + 1))
-                below = np.cumsum(table.reshape(k + 1, span + 1), axis=1)
-                beaten[rows] = below.ravel()[at]
-                ranked = cls(beaten, cents, counts, weights, lo, below)
-                if weights is not None:
-                    cents[rows] = ranked._cents_table(below).ravel()[at]
-                return ranked
-            row_bits, value_bits = max(1, (n - 1).bit_length()), (hi - lo).bit_length()
-            if k.bit_length() + value_bits + row_bits <= _PACKED_BITS:
-                # one sort of (stage, value, row) packed into an int64
-                key = (g << (value_bits + row_bits)) | ((vk - lo) << row_bits) | rows
-                key.sort()
-                rows, head = key & ((1 << row_bits) - 1), key >> row_bits
-                bounds = np.searchsorted(head >> value_bits, np.arange(k + 1))
-                runs = _run_starts(head)
-                values_f = ((head & ((1 << value_bits) - 1)) + lo).astype(np.float64)
-                cohorts = []
-                for s in range(k):
-                    a, b = bounds[s], bounds[s + 1]
-                    cohorts.append((rows[a:b], values_f[a:b]))
-                    _set(beaten, cents, rows[a:b], runs[a:b] - a, weights, s)
-                return cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
-        cohorts = []
-        for s in range(k):
-            idx = rows[g == s]
-            vs = v[idx]
-            o = np.argsort(vs)
-            idx, vs = idx[o], vs[o]
-            _set(beaten, cents, idx, _run_starts(vs), weights, s)
-            cohorts.append((idx, vs.astype(np.float64)))
-        return cls(beaten, cents, counts, weights, cohorts=tuple(cohorts))
-
-    def _cents_table(self, beaten: np.ndarray) -> np.ndarray:
-        """Points by stage (a row per stage) of a table of beaten counts."""
-        assert self.weights is not None
-        out = np.zeros_like(beaten)
-        for s, w in enumerate(self.weights):
-            out[s] = _points(w, int(self.counts[s]), beaten[s])
-        return out
-
-    def cents_after(self, after: np.ndarray, code: np.ndarray, direction: str) -> np.ndarray:
-        """For every known row of a percentile indicator, the points its value one step
-        better (`after`, compared as Float64) would earn, all others unchanged: the
-        other known values of its cohort strictly worse than it (the row itself, worse
-        than its own improved value, is taken off). Meaningless for unknown rows."""
-        a = after.astype(np.float64)
-        if direction == "lower":
-            a = -a
-        if self.below is not None:
-            width = self.below.shape[1]
-            # the integers below a (as Float64) are those below ⌈a⌉
-            x = np.clip(np.ceil(np.nan_to_num(a, nan=0.0)) - self.lo, 0, width - 1)
-            table = self._cents_table(self.below - 1)
-            out: np.ndarray = table.ravel()[code * width + x.astype(np.int64)]
-            return out
-        assert self.weights is not None
-        out = np.zeros(len(a), dtype=np.int64)
-        for s, (rows, ordered) in enumerate(self.cohorts):
-            # the rows are in value order: their improved values are in order too
-            beaten = np.searchsorted(ordered, a[rows], side="left") - 1
-            out[rows] = _points(self.weights[s], len(rows), beaten)
-        return out
+def _int32(name: str, values: np.ndarray, null: pl.Series | None) -> pl.Series:
+    """An Int32 column of numpy values (Polars keeps the array itself), null where
+    `null`. Per indicator, the columns are Int32 (ranks, counts and hundredths of a point
+    all fit): a county's output is mostly fresh memory, paid in page faults."""
+    s = pl.Series(name, values, dtype=pl.Int32)
+    return s if null is None else s.set(null, None)
 
 
 @dataclass(frozen=True)
 class _Scored:
-    """One indicator scored: its output columns (weight, value, beaten, known, cents)
-    and what the totals and the gains read."""
+    """One indicator scored: its columns; per row its points (`cents`, 0 where unknown),
+    the weight at `stake` where its value is unknown, and the `gain` one step better
+    (no nulls); and the rows where those are null (`unknown`: the value unknown, or no
+    stage)."""
 
     ind: Indicator
-    values: np.ndarray
-    null: np.ndarray
-    unknown: pl.Series
-    weight: np.ndarray
-    cents: np.ndarray  # 0 where unknown
-    ranked: _Ranked
     columns: tuple[pl.Series, ...]
+    unknown: pl.Series
+    cents: np.ndarray
+    stake: np.ndarray
+    gain: np.ndarray | None
 
     @classmethod
     def of(
         cls,
         ind: Indicator,
         iset: IndicatorSet,
-        read: pl.DataFrame,
+        read: dict[str, np.ndarray],
         code: np.ndarray,
-        no_stage: pl.Series,
+        by_stage: list[np.ndarray],
     ) -> _Scored:
-        k = len(iset.stages)
-        v = read.get_column(c(ind.id, "v")).to_numpy()
-        null = read.get_column(c(ind.id, "null")).to_numpy()
-        known = ~null & (code < k)
-        unknown = pl.Series(~known)
+        k, n = len(iset.stages), len(code)
         weights = [ind.weights.get(s.id, 0) for s in iset.stages]
-        w = np.array([*weights, 0], dtype=np.int64)[code]
-        if ind.method == "thresholds":
-            ranked = _Ranked.of(v, known, code, k, ind.direction, None)
-            cents = np.where(known, w * _threshold_share(ind, v) // 100, 0)
+        if ind.source.kind == "field":
+            field = ind.source.fields[0]
+            v, null = read[f"{field}|v"], read[f"{field}|null"]
         else:
-            ranked = _Ranked.of(v, known, code, k, ind.direction, weights)
-            cents = ranked.cents
+            v = read[c(ind.id, "cmp")]
+            null = np.isnan(v)
+        u = -v if ind.direction == "lower" else v  # better is bigger
+        bucket = null * k  # see the module's docstring
+        bucket += code
+        unknown = bucket >= k
+        stake = np.array([0] * k + weights + [0], dtype=np.int32)[bucket]
+        s = _Scoring(ind, weights, k, v, u, bucket)
+        counts: np.ndarray | None = None
+        parts: _Parts
+        if n and v.dtype.kind == "i":
+            lo, hi = int(u.min()), int(u.max())
+            d = _int_step(ind) or 0
+            span = hi - lo + 1
+            if (
+                span <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * n)
+                and -_EXACT < lo
+                and hi + max(d, 1) < _EXACT
+            ):
+                counts, parts = s.counted(lo, span + max(d, 1))
+            else:
+                value_bits = (hi - lo + d).bit_length()
+                row_bits = max(1, (n - 1).bit_length())
+                if (2 * k).bit_length() + value_bits + row_bits <= _PACKED_BITS:
+                    counts, parts = s.sorted(_packed(u, lo, bucket, k, value_bits, row_bits))
+        if counts is None:
+            cohorts = []
+            for rows in by_stage:  # one argsort per stage cohort
+                rows = rows[~null[rows]]  # (numpy's fast argsort is slow with NaN)
+                values = u[rows]
+                order = np.argsort(values)
+                cohorts.append((rows[order], values[order]))
+            counts, parts = s.sorted(cohorts)
+        beaten, cents, gain = parts
+        null_s = pl.Series(unknown)
         columns = (
-            _nulls(c(ind.id, "weight"), w, no_stage),
-            read.get_column(c(ind.id, "value")),
-            _nulls(c(ind.id, "beaten"), ranked.beaten, unknown),
-            pl.Series(c(ind.id, "known"), ranked.counts[code], dtype=pl.Int64),
-            _nulls(c(ind.id, "cents"), cents, unknown),
+            _int32(c(ind.id, "beaten"), beaten, null_s),
+            _int32(c(ind.id, "known"), np.take(counts.astype(np.int32), code), None),
+            _int32(c(ind.id, "cents"), cents, null_s),
         )
-        return cls(ind, v, null, unknown, w, cents, ranked, columns)
+        return cls(ind, columns, null_s, cents, stake, gain)
+
+
+def _packed(
+    u: np.ndarray, lo: int, bucket: np.ndarray, k: int, value_bits: int, row_bits: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each stage cohort's known rows and values in value order, from one sort of
+    (bucket, value − lo, row) packed into an int64."""
+    key = u - lo
+    key <<= row_bits
+    key |= np.arange(len(u))
+    key |= bucket << (value_bits + row_bits)
+    key.sort()
+    starts = np.cumsum(np.bincount(bucket, minlength=2 * k + 1)[:k])
+    known = key[: starts[-1]]
+    rows = known & ((1 << row_bits) - 1)
+    values = known >> row_bits
+    values &= (1 << value_bits) - 1
+    values += lo
+    bounds = [0, *starts.tolist()]
+    return [(rows[a:b], values[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+# Per row, Int32: beaten counts, points (0 where unknown), and the gain one step better
+# (with a step; None without).
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 
 
 @dataclass(frozen=True)
-class _Totals:
-    """Each stage cohort's totals, counted by value (or sorted when their span is too
-    wide) to answer "how many totals of the cohort are at most t" for any t."""
+class _Scoring:
+    """What ranking one indicator needs: its weights per stage, the values as read
+    (`v`) and better-is-bigger (`u`), and each row's bucket."""
 
-    code: np.ndarray
-    sizes: np.ndarray  # per stage, and 0 for "no stage"
-    cohort: np.ndarray  # each row's cohort size
-    lo: int = 0
-    table: np.ndarray | None = None  # counting: table[s, x] = cohort s totals < lo + x
-    base: np.ndarray | None = None  # counting: each row's cohort's offset in the table
-    ordered: tuple[np.ndarray, ...] = ()  # sorting: each cohort's totals in order
+    ind: Indicator
+    weights: list[int]
+    k: int
+    v: np.ndarray
+    u: np.ndarray
+    bucket: np.ndarray
+
+    def _after(self, u: np.ndarray) -> np.ndarray:
+        """Better-is-bigger values one step better, compared as Float64 (exactly as the
+        values themselves are compared: amounts as exact integers, converted once)."""
+        lower = self.ind.direction == "lower"
+        a: np.ndarray = _step(self.ind, -u if lower else u).astype(np.float64, copy=False)
+        return -a if lower else a
+
+    def _bucket_weights(self) -> np.ndarray:
+        """Each row's weight where its value is known (0 elsewhere)."""
+        weights: np.ndarray = np.array(self.weights + [0] * (self.k + 1), dtype=np.int64)
+        return weights[self.bucket]  # type: ignore[no-any-return]
+
+    def counted(self, lo: int, width: int) -> tuple[np.ndarray, _Parts]:
+        """By counting: a table by (bucket, value − lo) of width `width` (the values,
+        then room for one step better, or at least one column above them all); the
+        known values per stage returned."""
+        ind, k = self.ind, self.k
+        at = self.bucket * width
+        at += self.u
+        at -= lo
+        table = np.bincount(at, minlength=(2 * k + 1) * width).reshape(2 * k + 1, width)
+        counts = np.append(table[:k].sum(axis=1), 0)
+        below = np.zeros(table.shape, dtype=np.int32)  # below[s, x]: values below lo + x
+        below[:k] = np.cumsum(table[:k], axis=1) - table[:k]
+        cents = np.zeros_like(below)
+        if ind.method == "thresholds":
+            x = np.arange(lo, lo + width, dtype=np.int64)
+            share = _threshold_share(ind, -x if ind.direction == "lower" else x)
+            for s, w in enumerate(self.weights):
+                cents[s] = w * share // 100
+        else:
+            for s, w in enumerate(self.weights):
+                cents[s] = _points(w, int(counts[s]), below[s])
+        beaten, got = below.ravel()[at], cents.ravel()[at]
+        gain = None
+        d = _int_step(ind)
+        if d is not None:  # one step better is d columns to the right
+            gains = np.zeros_like(below)
+            if ind.method == "thresholds":
+                gains[:k, :-d] = cents[:k, d:] - cents[:k, :-d]
+            else:
+                for s, w in enumerate(self.weights):
+                    # the values below the improved one, less the row itself
+                    gains[s, :-d] = _points(w, int(counts[s]), below[s, d:] - 1) - cents[s, :-d]
+            gain = gains.ravel()[at]
+        elif ind.step is not None:  # a fractional step: looked up by value
+            if ind.method == "thresholds":
+                w = np.array([*self.weights, 0], dtype=np.int64)[np.minimum(self.bucket, k)]
+                new = w * _threshold_share(ind, _step(ind, self.v)) // 100
+            else:
+                # the integers below a (as Float64) are those below ⌈a⌉
+                a = self._after(self.u)
+                x = np.clip(np.ceil(np.nan_to_num(a, nan=0.0)) - lo, 0, width - 1)
+                after = np.zeros_like(below)
+                for s, w in enumerate(self.weights):
+                    after[s] = _points(w, int(counts[s]), below[s] - 1)
+                new = after.ravel()[self.bucket * width + x.astype(np.int64)]
+            gain = (new - got).astype(np.int32)
+        return counts, (beaten, got, gain)
+
+    def sorted(self, cohorts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, _Parts]:
+        """From each stage cohort's known rows and their values, in value order: the
+        beaten counts are where each run of equal values starts; the values below one
+        step better are found by one `searchsorted` of the improved values (in order).
+        The known values per stage returned."""
+        ind, n = self.ind, len(self.bucket)
+        beaten = np.zeros(n, dtype=np.int32)
+        cents = np.zeros(n, dtype=np.int32)
+        counts = np.array([len(rows) for rows, _ in cohorts] + [0], dtype=np.int64)
+        percentile = ind.method == "percentile"
+        cohort_cents = []
+        for (rows, values), w in zip(cohorts, self.weights, strict=True):
+            b = _run_starts(values)
+            beaten[rows] = b
+            if percentile:
+                cohort_cents.append(_points(w, len(rows), b))
+                cents[rows] = cohort_cents[-1]
+        if not percentile:
+            wk = self._bucket_weights()
+            cents[:] = wk * _threshold_share(ind, self.v) // 100
+        if ind.step is None:
+            return counts, (beaten, cents, None)
+        gain = np.zeros(n, dtype=np.int32)
+        if not percentile:
+            gain[:] = wk * _threshold_share(ind, _step(ind, self.v)) // 100 - cents
+            return counts, (beaten, cents, gain)
+        d = _int_step(ind)
+        for (rows, values), w, got in zip(cohorts, self.weights, cohort_cents, strict=True):
+            if not len(values):
+                continue
+            if (
+                d is not None
+                and values.dtype.kind == "i"
+                and -_EXACT < values[0]
+                and values[-1] + d < _EXACT
+            ):
+                below = np.searchsorted(values, values + d)
+            else:
+                ordered = values.astype(np.float64, copy=False)
+                below = np.searchsorted(ordered, self._after(values))
+            below -= 1  # less the row itself
+            new = _points(w, len(rows), below)
+            new -= got
+            gain[rows] = new
+        return counts, (beaten, cents, gain)
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """Ranks from the totals: per row its stage `rank` (ties share the best), `overall`
+    rank and `tier` (an index into the set's tiers; their number = none), each stage's
+    `sizes` (and 0 for "no stage"), and `after(gain)`: the rank with `gain` added to the
+    total, others unchanged.
+
+    Totals are whole hundredths between −(negative items) and the largest stage's
+    weights plus the bonus items, so they are counted: a table by (stage, total) of the
+    totals at most that, wide enough for any gain (a gain is at most a weight), turned
+    into tables of ranks and tiers; a rank is then one lookup. Totals too wide for that
+    (absurd items) are sorted instead."""
+
+    rank: np.ndarray
+    overall: np.ndarray
+    tier: np.ndarray
+    sizes: np.ndarray
+    _rank_table: np.ndarray | None = None
+    _pos: np.ndarray | None = None
+    _code: np.ndarray | None = None
+    _ordered: tuple[np.ndarray, ...] = ()
+    _total: np.ndarray | None = None
 
     @classmethod
-    def of(cls, total: np.ndarray, code: np.ndarray, k: int) -> _Totals:
-        rows = np.flatnonzero(code < k)
-        t, g = total[rows], code[rows]
-        sizes = np.bincount(g, minlength=k + 1)
+    def of(cls, total: np.ndarray, code: np.ndarray, iset: IndicatorSet) -> _Ranks:
+        k, n, tiers = len(iset.stages), len(total), iset.tiers
+        pad = max((w for ind in iset.indicators for w in ind.weights.values()), default=0)
+        lo = -sum(i.points for i in iset.negative) - pad
+        top = max(sum(i.weights.get(s.id, 0) for i in iset.indicators) for s in iset.stages)
+        width = top + sum(i.points for i in iset.bonus) + pad - lo + 1
+        if width > max(_TOTALS_SPAN, _COUNT_PER_VALUE * n):
+            return cls._sorted(total, code, iset)
+        pos = code * width + (total - lo)
+        table = np.cumsum(
+            np.bincount(pos, minlength=(k + 1) * width).reshape(k + 1, width), axis=1
+        )  # table[s, x]: the totals of stage s at most lo + x
+        sizes = table[:, -1].copy()
         sizes[k] = 0
-        lo = int(t.min()) if len(t) else 0
-        width = int(t.max()) - lo + 2 if len(t) else 2
-        if width <= max(_COUNTING_SPAN, _COUNT_PER_VALUE * len(t)):
-            counted = np.bincount(g * width + (t - lo) + 1, minlength=(k + 1) * width)
-            table = np.cumsum(counted.reshape(k + 1, width), axis=1)
-            return cls(code, sizes, sizes[code], lo, table, code * width)
-        ordered = tuple(np.sort(t[g == s]) for s in range(k))
-        return cls(code, sizes, sizes[code], ordered=ordered)
+        ranks = sizes[:, None] - table + 1
+        overall = int(sizes.sum()) - table[:k].sum(axis=0) + 1
+        tier = np.full_like(ranks, len(tiers))
+        for t in range(len(tiers) - 1, -1, -1):
+            top_t = tiers[t].top
+            cut = (top_t.numerator * sizes + top_t.denominator - 1) // top_t.denominator
+            tier[ranks <= cut[:, None]] = t
+        tier[k] = len(tiers)
+        flat = ranks.ravel().astype(np.int32)
+        return cls(flat[pos], overall[total - lo], tier.ravel()[pos], sizes, flat, pos)
 
-    def _at_most(self, t: np.ndarray, overall: bool = False) -> np.ndarray:
-        if self.table is not None and self.base is not None:
-            width = self.table.shape[1]
-            x = np.clip(t - (self.lo - 1), 0, width - 1)
-            if overall:
-                return self.table[:-1].sum(axis=0)[x]  # type: ignore[no-any-return]
-            return self.table.ravel()[self.base + x]  # type: ignore[no-any-return]
-        if overall:
-            every = np.sort(np.concatenate(self.ordered))
-            return np.searchsorted(every, t, side="right")
+    @classmethod
+    def _sorted(cls, total: np.ndarray, code: np.ndarray, iset: IndicatorSet) -> _Ranks:
+        k, tiers = len(iset.stages), iset.tiers
+        staged = code < k
+        sizes = np.bincount(code, minlength=k + 1)
+        sizes[k] = 0
+        ordered = tuple(np.sort(total[code == s]) for s in range(k))
+        every = np.sort(total[staged])
+        overall = int(sizes.sum()) - np.searchsorted(every, total, side="right") + 1
+        ranks = cls(np.zeros(0), overall, np.zeros(0), sizes, None, None, code, ordered, total)
+        rank = ranks._rank(total)
+        cohort = sizes[code]
+        tier = np.full(len(total), len(tiers), dtype=np.int64)
+        for t in range(len(tiers) - 1, -1, -1):
+            top = tiers[t].top
+            cut = (top.numerator * cohort + top.denominator - 1) // top.denominator
+            tier[rank <= cut] = t
+        tier[~staged] = len(tiers)
+        return cls(rank, overall, tier, sizes, None, None, code, ordered, total)
+
+    def _rank(self, t: np.ndarray) -> np.ndarray:
+        """Sorted: per row, 1 + the totals of its stage strictly above `t`."""
+        assert self._code is not None
         at_most = np.zeros(len(t), dtype=np.int64)
-        for s, ordered in enumerate(self.ordered):
-            idx = np.flatnonzero(self.code == s)
+        for s, ordered in enumerate(self._ordered):
+            idx = np.flatnonzero(self._code == s)
             at_most[idx] = np.searchsorted(ordered, t[idx], side="right")
-        return at_most
+        return self.sizes[self._code] - at_most + 1  # type: ignore[no-any-return]
 
-    def rank(self, t: np.ndarray) -> np.ndarray:
-        """Per row, 1 + the totals of its stage cohort strictly above `t` (ties share the
-        best rank; meaningless for a row without a stage)."""
-        rank: np.ndarray = self.cohort - self._at_most(t) + 1
-        return rank
-
-    def overall_rank(self, t: np.ndarray) -> np.ndarray:
-        """Per row, 1 + the totals of every stage strictly above `t`."""
-        rank: np.ndarray = int(self.sizes.sum()) - self._at_most(t, overall=True) + 1
-        return rank
-
-
-def _gains(
-    sc: _Scored, total: np.ndarray, totals: _Totals, code: np.ndarray
-) -> tuple[pl.Series, pl.Series]:
-    """`gain` and `rank_after` of an indicator with a step (see the docstring): the
-    improved value counted against its cohort's known values, the improved total
-    against its cohort's totals."""
-    ind = sc.ind
-    after = _step(ind, sc.values)
-    if ind.method == "thresholds":
-        new = sc.weight * _threshold_share(ind, after) // 100
-    else:
-        new = sc.ranked.cents_after(after, code, ind.direction)
-    gain = new - sc.cents
-    return (
-        _nulls(c(ind.id, "gain"), gain, sc.unknown),
-        _nulls(c(ind.id, "rank_after"), totals.rank(total + gain), sc.unknown),
-    )
+    def after(self, gain: np.ndarray) -> np.ndarray:
+        """Per row, 1 + the totals of its stage strictly above its total plus `gain`
+        (meaningless for a row without a stage)."""
+        if self._rank_table is not None and self._pos is not None:
+            return self._rank_table[self._pos + gain]  # type: ignore[no-any-return]
+        assert self._total is not None
+        return self._rank(self._total + gain)
 
 
 # -- explanations -----------------------------------------------------------------------------
@@ -544,7 +693,6 @@ def explain(row: dict[str, Any], iset: IndicatorSet, *, best: int = 3) -> Explan
     lines: list[Line] = []
     for ind in iset.indicators:
         cents = row[c(ind.id, "cents")]
-        weight = row[c(ind.id, "weight")]
         if cents is None:
             reading = "缺少数据，未计分"
         elif ind.method == "thresholds":
@@ -562,9 +710,9 @@ def explain(row: dict[str, Any], iset: IndicatorSet, *, best: int = 3) -> Explan
                 ind.id,
                 ind.label,
                 iset.groups[ind.group],
-                _value_text(ind, row[c(ind.id, "value")]),
+                _value_text(ind, display_value(ind, row)),
                 reading,
-                points_text(weight),
+                points_text(weight(ind, stage)),
                 None if cents is None else points_text(cents),
                 cents,
             )
