@@ -84,8 +84,8 @@ def _batches(actor: User) -> dict[tuple[int, int], ApplicationBatch]:
 
 
 def _walk(actor: Any, ledger: Ledger, stages: list[tuple[str, dt.date]]) -> None:
-    for to, on in stages:
-        services.ledger_transition(actor=actor, ledger=ledger, to=to, on=on, via="demo")
+    """Each stage as `ledger_transition` records it (event, audit, hooks), in one go."""
+    services.ledger_walk(actor=actor, ledger=ledger, steps=stages, via="demo")
 
 
 def _actor_for(firm: Enterprise, staff: User, officers: list[User]) -> User:

@@ -385,6 +385,25 @@ def ledger_transition(
     return ledger
 
 
+def ledger_walk(
+    *,
+    actor: Any,
+    ledger: Ledger,
+    steps: list[tuple[str, dt.date]],
+    note: str = "",
+    via: str = "web",
+) -> Ledger:
+    """Move a ledger through several stages in turn (stage, date), each as
+    `ledger_transition` moves it, in one transaction (`application_walk`): a history
+    recorded at once, e.g. by the demo county."""
+    _require(can_work_on(actor, ledger.enterprise))
+    app = programme_services.application_walk(
+        actor=actor, application=ledger, steps=steps, note=note, via=via
+    )
+    assert isinstance(app, Ledger)
+    return ledger
+
+
 def close_pool_on_decision(move: Move) -> None:
     """认定 closes the firm's pool membership (认定为高企); a second 未通过 of a first
     application closes it too (两次申报未通过). A certificate before the firm entered

@@ -402,19 +402,19 @@ def _plan_enterprises(
                 [FormerName(enterprise=created[c[0].uscc], name=n) for c in creates for n in c[1]],
                 batch_size=500,
             )
-            audit_bulk(
-                [
-                    build_entry(
-                        actor=actor,
-                        action="create",
-                        obj=created[c[0].uscc],
-                        after=snapshot(created[c[0].uscc]),
-                        enterprise_id=created[c[0].uscc].pk,
-                        via="import",
-                    )
-                    for c in creates
-                ]
-            )
+            # The entries `build_entry` would make, written as plain rows (one bulk INSERT).
+            created_entries = EntryRows(actor=actor, model=Enterprise)
+            for c in creates:
+                obj = created[c[0].uscc]
+                created_entries.add(
+                    action="create",
+                    object_id=obj.pk,
+                    object_repr=str(obj),
+                    after=snapshot(obj),
+                    enterprise_id=obj.pk,
+                    via="import",
+                )
+            created_entries.write()
         entries: list[AuditLog] = []
         for existing, changes, new_names, values, warnings in updates:
             # the plan read `existing` under the lock: "before" is what this writes over
@@ -724,33 +724,32 @@ def _plan_numbered(
     def apply() -> None:
         model.objects.bulk_create(creates, batch_size=1000)
         made = {(o.kind, o.number): o for o in _by_numbers(model, [c.number for c in creates])}
-        entries = [
-            build_entry(
-                actor=actor,
+        # The entries `build_entry` would make, written as plain rows (one bulk INSERT).
+        entries = EntryRows(actor=actor, model=model)
+        for c in creates:
+            obj = made[(c.kind, c.number)]
+            entries.add(
                 action="create",
-                obj=made[(c.kind, c.number)],
-                after=snapshot(made[(c.kind, c.number)]),
+                object_id=obj.pk,
+                object_repr=str(obj),
+                after=snapshot(obj),
                 enterprise_id=c.enterprise_id,
                 via="import",
             )
-            for c in creates
-        ]
         for obj, data, before in updates:
             for k, val in data.items():
                 setattr(obj, k, val)
             obj.save(update_fields=list(data))  # only the fields that change
-            entries.append(
-                build_entry(
-                    actor=actor,
-                    action="update",
-                    obj=obj,
-                    before=before,
-                    after=snapshot(obj),
-                    enterprise_id=obj.enterprise_id,
-                    via="import",
-                )
+            entries.add(
+                action="update",
+                object_id=obj.pk,
+                object_repr=str(obj),
+                before=before,
+                after=snapshot(obj),
+                enterprise_id=obj.enterprise_id,
+                via="import",
             )
-        audit_bulk(entries)
+        entries.write()
 
     return apply
 

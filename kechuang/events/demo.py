@@ -118,7 +118,12 @@ def load_demo_events() -> int:
     today = LAST_DAY
     rng = random.Random(SEED)
     areas = list(Region.objects.filter(parent=county).order_by("code"))
-    firms = list(Enterprise.objects.in_region(county).exclude(tech_domain="").order_by("pk"))
+    firms = list(
+        Enterprise.objects.in_region(county)
+        .exclude(tech_domain="")
+        .select_related("region")
+        .order_by("pk")
+    )
     written = 0
     with transaction.atomic():
         for (year, kind), total in sorted(PLAN.items()):

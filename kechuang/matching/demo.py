@@ -237,7 +237,11 @@ def _firms() -> dict[str, list[Enterprise]]:
     """The county's firms by technology domain (those with one), in a fixed order."""
     out: dict[str, list[Enterprise]] = {}
     codes = {t[0] for t in TOPICS}
-    for e in Enterprise.objects.exclude(tech_domain="").order_by("-is_above_scale", "pk"):
+    for e in (
+        Enterprise.objects.exclude(tech_domain="")
+        .select_related("region")
+        .order_by("-is_above_scale", "pk")
+    ):
         family = e.tech_domain if e.tech_domain in codes else e.tech_domain.split(".")[0]
         key = next((c for c in codes if c == family or c.split(".")[0] == family), None)
         if key:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -357,44 +357,79 @@ def application_transition(
 
     `expected_stage` is the stage the user saw; if another user moved the application
     meanwhile the move is refused as a conflict instead of silently made."""
+    return application_walk(
+        actor=actor,
+        application=application,
+        steps=[(to, on)],
+        note=note,
+        expected_stage=expected_stage,
+        via=via,
+    )
+
+
+def application_walk(
+    *,
+    actor: Any,
+    application: Application,
+    steps: Sequence[tuple[str, dt.date]],
+    note: str = "",
+    expected_stage: str | None = None,
+    via: str = "web",
+) -> Application:
+    """Move an application through `steps` (stage, date) in turn, each exactly as
+    `application_transition` moves it (the workflow's rule and guards, a date not
+    before the last event's, then the event, the audit entry and the hooks of the new
+    stage), in one transaction under one row lock: all of them or none. The row is read
+    once rather than once per step, and read again only after hooks ran (a hook may
+    write it). `expected_stage` is checked before the first step."""
     wf = workflow.get(application.programme)
     require(_can_work_on(actor, wf, application))
+    role = role_of(actor)
     with transaction.atomic():
         app = _locked(application)
         if expected_stage is not None and app.stage != expected_stage:
             raise Conflict(f"该申报已被他人办理至“{wf.label_of(app.stage)}”环节，请刷新后重试")
-        require(wf.check(app.stage, to, role_of(actor)))
-        last = app.events.order_by("-on", "-id").first()
-        if last is not None and on < last.on:
-            raise invalid(
-                "on", "日期", f"早于上一环节“{wf.label_of(last.stage)}”的日期{last.on.isoformat()}"
+        last = app.events.order_by("-on", "-id").values_list("on", "stage").first()
+        for n, (to, on) in enumerate(steps, start=1):
+            require(wf.check(app.stage, to, role))
+            if last is not None and on < last[0]:
+                raise invalid(
+                    "on", "日期", f"早于上一环节“{wf.label_of(last[1])}”的日期{last[0].isoformat()}"
+                )
+            move = Move(
+                actor=actor, application=app, frm=app.stage, to=to, on=on, note=note, via=via
             )
-        move = Move(actor=actor, application=app, frm=app.stage, to=to, on=on, note=note, via=via)
-        for guard in wf.guards:
-            require(guard(move))
-        before = snapshot(app)
-        app.stage = to
-        app.version += 1
-        app.save(update_fields=["stage", "version", "updated_at"])
-        Event.objects.create(
-            application=app,
-            from_stage=move.frm,
-            stage=to,
-            on=on,
-            by=actor,
-            by_name=_actor_name(actor),
-            note=note[:300],
-        )
-        _log(
-            actor,
-            "transition",
-            app,
-            before,
-            f"{wf.label_of(move.frm)} → {wf.label_of(to)} {note}".strip(),
-            via,
-        )
-        for hook in wf.on_enter.get(to, ()):
-            hook(move)
+            for guard in wf.guards:
+                require(guard(move))
+            before = snapshot(app)
+            app.stage = to
+            app.version += 1
+            app.save(update_fields=["stage", "version", "updated_at"])
+            Event.objects.create(
+                application=app,
+                from_stage=move.frm,
+                stage=to,
+                on=on,
+                by=actor,
+                by_name=_actor_name(actor),
+                note=note[:300],
+            )
+            _log(
+                actor,
+                "transition",
+                app,
+                before,
+                f"{wf.label_of(move.frm)} → {wf.label_of(to)} {note}".strip(),
+                via,
+            )
+            # The event just written is the last one: its date is not before the others'.
+            last = (on, to)
+            hooks = wf.on_enter.get(to, ())
+            for hook in hooks:
+                hook(move)
+            if hooks and n < len(steps):
+                app = _locked(app)
+                last = app.events.order_by("-on", "-id").values_list("on", "stage").first()
     application.stage, application.version = app.stage, app.version
     return app
 

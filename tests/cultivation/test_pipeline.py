@@ -54,6 +54,71 @@ def test_officer_walks_own_firm_and_staff_records_the_decision(staff, officer_a,
     )
 
 
+def _history(lg):
+    events = list(lg.events.order_by("id").values_list("from_stage", "stage", "on", "by", "note"))
+    audit = list(
+        AuditLog.objects.filter(object_id=str(lg.pk), action="transition")
+        .order_by("id")
+        .values_list("actor", "note", "before", "after")
+    )
+    for entry in audit:  # the row's own timestamps differ between two ledgers
+        for side in entry[2:]:
+            for k in ("id", "created_at", "updated_at", "enterprise_id", "year", "unique_key"):
+                side.pop(k, None)
+    return events, audit
+
+
+def test_a_walk_records_each_step_as_single_transitions_do(staff, county, pool):
+    steps = [
+        ("coaching", dt.date(2021, 4, 1)),
+        ("materials", dt.date(2021, 4, 2)),
+        ("audit", dt.date(2021, 4, 3)),
+        ("submitted", dt.date(2021, 4, 4)),
+        ("review", dt.date(2021, 9, 1)),
+        ("publicized", dt.date(2021, 10, 1)),
+        ("certified", dt.date(2021, 11, 1)),
+    ]
+    one = services.ledger_open(
+        actor=staff, enterprise=county["strong"], year=2021, on=dt.date(2021, 3, 5)
+    )
+    for to, on in steps:
+        services.ledger_transition(actor=staff, ledger=one, to=to, on=on)
+    other = services.ledger_open(
+        actor=staff, enterprise=county["closable"], year=2021, on=dt.date(2021, 3, 5)
+    )
+    services.ledger_walk(actor=staff, ledger=other, steps=steps)
+    assert (other.stage, other.version) == (one.stage, one.version)
+    assert one.stage == "certified"
+    assert _history(other) == _history(one)
+    # the hook of 认定 ran: both firms left the pool
+    for key in ("strong", "closable"):
+        m = PoolMembership.objects.get(pk=pool[key].pk)
+        assert (m.status, m.leave_reason) == ("left", "certified")
+
+
+def test_a_walk_is_all_or_nothing(staff, officer_a, county, pool):
+    lg = services.ledger_open(
+        actor=staff, enterprise=county["strong"], year=2021, on=dt.date(2021, 3, 5)
+    )
+    version = lg.version
+    with pytest.raises(PermissionDenied, match="不能从“辅导”直接进入“专家评审”"):
+        services.ledger_walk(
+            actor=officer_a,
+            ledger=lg,
+            steps=[("coaching", dt.date(2021, 4, 1)), ("review", dt.date(2021, 4, 2))],
+        )
+    with pytest.raises(ValidationFailed, match="日期"):
+        services.ledger_walk(
+            actor=staff,
+            ledger=lg,
+            steps=[("coaching", dt.date(2021, 4, 2)), ("materials", dt.date(2021, 4, 1))],
+        )
+    lg.refresh_from_db()
+    assert lg.stage == "pool" and lg.version == version
+    assert list(lg.events.values_list("stage", flat=True)) == ["pool"]
+    assert not AuditLog.objects.filter(object_id=str(lg.pk), action="transition").exists()
+
+
 def test_officer_of_another_town_is_refused(officer_b, county, pool, staff):
     lg = services.ledger_open(
         actor=staff, enterprise=county["strong"], year=2021, on=dt.date(2021, 3, 5)
