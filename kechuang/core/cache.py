@@ -25,13 +25,20 @@ generation moves only after the writer's commit.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import hashlib
+import pickle
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+from django.utils import timezone
 
 GENERATION_KEY = "kc:registry-generation"
 T = TypeVar("T")
@@ -217,3 +224,61 @@ def create_cache_table(using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
         call_command("createcachetable", database=using, verbosity=0)
     _new_generation()
     _new_records_generation()
+
+
+def set_many_in_bulk(entries: Mapping[str, Any], timeout: Any = DEFAULT_TIMEOUT) -> None:
+    """`cache.set_many(entries, timeout)` in a few statements on the database cache.
+
+    Django's `DatabaseCache` writes one key at a time: a count, a select and an insert or
+    update, each key in a savepoint of its own. The assessment results of a county (4,700
+    of the demo's) were 14,000 queries and 4,700 savepoints (session 9). Here: one delete
+    and one insert per 500 keys, the same rows as Django's (its key, pickling, expiry), and
+    Django's own culling past MAX_ENTRIES. The cache is best effort: should another process
+    store one of the keys at the same moment (PostgreSQL: a duplicate key), nothing of this
+    call is stored and the values are computed again when next needed. Other backends:
+    their `set_many`."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not entries:
+        return
+    if not isinstance(backend, DatabaseCache):
+        backend.set_many(dict(entries), timeout)
+        return
+    seconds = backend.get_backend_timeout(timeout)
+    expires = (
+        dt.datetime.max
+        if seconds is None
+        else dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
+    ).replace(microsecond=0)
+    db = router.db_for_write(backend.cache_model_class)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    table = quote(backend._table)  # type: ignore[attr-defined]
+    stored = connection.ops.adapt_datetimefield_value(expires)
+    rows = [
+        (
+            backend.make_and_validate_key(key),
+            base64.b64encode(pickle.dumps(value, backend.pickle_protocol)).decode("latin1"),
+            stored,
+        )
+        for key, value in entries.items()
+    ]
+    try:
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {quote('cache_key')} IN ({marks})",
+                    [row[0] for row in chunk],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, "
+                    f"{quote('expires')}) VALUES (%s, %s, %s)",
+                    chunk,
+                )
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            count = cursor.fetchone()[0]
+            if count > backend._max_entries:
+                backend._cull(db, cursor, timezone.now().replace(microsecond=0), count)  # type: ignore[attr-defined]
+    except DatabaseError:
+        pass

@@ -27,7 +27,6 @@ from kechuang.demo import calibration as cal
 from kechuang.demo.generate import LAST_DAY, DemoData, generate
 from kechuang.demo.models import mark_demo_instance
 from kechuang.demo.regions import ensure_regions
-from kechuang.enterprises.assessment import results_kept_in_process
 from kechuang.enterprises.importing import get_kind
 from kechuang.enterprises.models import Enterprise, EnterpriseMember, HelperAssignment
 from kechuang.enterprises.permissions import can_import
@@ -218,8 +217,7 @@ def load_demo(
         result.timings.append((label, time.perf_counter() - t0, n))
         say(f"{label}：{n} 条，{time.perf_counter() - t0:.1f} 秒")
 
-    # Assessments computed during the load stay in this process (`results_kept_in_process`).
-    with transaction.atomic(), results_kept_in_process():
+    with transaction.atomic():
         # First: the banner says "demo" from the moment its published logins exist.
         mark_demo_instance()
         holder: dict[str, Any] = {}

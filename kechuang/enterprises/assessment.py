@@ -9,8 +9,6 @@ decimals). What the registry does not hold stays blank = unknown, never zero.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
 import functools
 import hashlib
@@ -19,7 +17,7 @@ import pickle
 import threading
 import time
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +29,7 @@ from django.db.models import Q, QuerySet
 
 import kechuang.rules as rules_package
 from kechuang.accounts.scoping import is_bureau
+from kechuang.core.cache import set_many_in_bulk
 from kechuang.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kechuang.core.jobs import Reporter
 from kechuang.core.money import yuan_to_wan
@@ -260,27 +259,6 @@ EngineRow = tuple[list[dict[str, Any]], dict[str, Any] | None]
 FIX_BASE_COLUMNS = ("uscc", "employees", "rd_expense_y3")
 
 
-# False inside `results_kept_in_process`: computed results are not written to the shared
-# cache (each write is a few queries and, in a transaction, a savepoint).
-_SHARE_RESULTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "kc_share_results", default=True
-)
-
-
-@contextlib.contextmanager
-def results_kept_in_process() -> Iterator[None]:
-    """Within: results computed by `engine_results` are kept in this process only, not
-    written to the shared cache. For a bulk load (`kechuang demo`) that assesses
-    thousands of records nobody else reads before it commits: writing each to the
-    database cache inside the load's transaction costs more than the load's own
-    queries, and the results are found by their inputs again whenever they are needed."""
-    token = _SHARE_RESULTS.set(False)
-    try:
-        yield
-    finally:
-        _SHARE_RESULTS.reset(token)
-
-
 @functools.cache
 def engine_fingerprint() -> str:
     """The rules engine's own source and parameters (every file of `kechuang/rules/`):
@@ -352,8 +330,7 @@ def engine_results(
             fresh[keys[i]] = (results, fixes[n])
         found.update(fresh)
         if not warnings:  # a record with unknown keys is never stored (its warnings)
-            if _SHARE_RESULTS.get():
-                cache.set_many(fresh)
+            set_many_in_bulk(fresh)  # (Django's set_many: 3 queries and a savepoint a key)
             _LOCAL.set_many(fresh)
     return [found[k] for k in keys], warnings
 
