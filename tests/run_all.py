@@ -64,6 +64,9 @@ def run_part(part: Part, out: IO[bytes] | None) -> None:
     """Run the part's commands one after another (stopping at the first failure)."""
     start = time.monotonic()
     env = {**os.environ, **part.env}
+    # Bytecode written and reused (see the Makefile): without it, each of the run's
+    # Python processes compiled every module it imports again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     status = 0
     for command in part.commands:
         line = "$ " + " ".join(Path(c).name if i == 0 else c for i, c in enumerate(command))
