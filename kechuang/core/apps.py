@@ -22,6 +22,17 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="kc-cache-table")
 
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from kechuang.core.cache import watch_writes
+
+        # Every statement that may write is counted (a transaction's own memo, which
+        # `core.cache` keeps while it has written and not committed).
+        connection_created.connect(watch_writes, dispatch_uid="kc-watch-writes")
+        for conn in connections.all(initialized_only=True):
+            watch_writes(conn)
+
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         # Any other row saved or deleted starts a new records generation (the cached

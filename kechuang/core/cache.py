@@ -16,7 +16,7 @@ kinds of entries:
   starts a new generation when its transaction commits, so every entry of an older one is
   ignored from then on, in every process that shares the cache. A transaction that has
   changed the registry and not yet committed reads past the cache: it sees its own rows,
-  which nobody else may see yet.
+  which nobody else may see yet (it keeps its own memo instead, `_transaction_memo`).
 
 An entry stored by a reader that raced a writer is at worst *newer* than its
 generation, never older: a reader takes the generation before it queries, and the
@@ -29,6 +29,7 @@ import base64
 import datetime as dt
 import hashlib
 import pickle
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -145,8 +146,11 @@ def registry_memo(name: str, scope: str, compute: Callable[[], T], region_path: 
     """`compute()` for `scope` (e.g. a region path), from the cache while the registry
     under `region_path` (the region whose records the value is computed from; "": the
     whole registry) has not changed since it was stored."""
-    if registry_dirty():
-        return compute()
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.in_atomic_block:
+        state = _pending_state(conn)
+        if state is not None:  # this transaction changed the registry: its own memo
+            return _transaction_memo(conn, state, ("registry", name, scope, region_path), compute)
     key = _key(name, scope)
     path_key = _path_key(region_path)
     found = cache.get_many([GENERATION_KEY, path_key, key])
@@ -190,12 +194,24 @@ def records_dirty(using: str = DEFAULT_DB_ALIAS) -> bool:
     return bool(conn.in_atomic_block and _pending(conn, _new_records_generation))
 
 
+def _records_pending(conn: Any) -> Any:
+    """The entry of this transaction's new records generation in its commit callbacks
+    (None: it has not written a record)."""
+    for entry in conn.run_on_commit:
+        if entry[1] is _new_records_generation:
+            return entry
+    return None
+
+
 def records_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
     """`compute()` for `scope` (e.g. a user and a day), from the cache while nothing has
     been written since it was stored, for at most `RECORDS_MEMO_SECONDS`: one cache read
     (one query with the database cache) when it answers."""
-    if records_dirty():
-        return compute()
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.in_atomic_block:
+        pending = _records_pending(conn)
+        if pending is not None:  # this transaction wrote a record: its own memo
+            return _transaction_memo(conn, pending, ("records", name, scope), compute)
     key = _key(name, scope)
     found = cache.get_many([RECORDS_KEY, key])
     generation = found.get(RECORDS_KEY)
@@ -209,6 +225,103 @@ def records_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
     value = compute()
     if generation is not None:
         cache.set(key, (generation, value), RECORDS_MEMO_SECONDS)
+    return value
+
+
+# -- inside a transaction that has written ------------------------------------------------
+#
+# The shared cache cannot answer for a transaction that has written and not committed:
+# it reads its own rows, which nobody else sees yet. Such a transaction (a request that
+# writes, then renders a page; every test, whose records are written in the test's own
+# transaction) keeps a memo of its own instead, on its connection, in this process: an
+# entry holds while no statement that may write a record runs on any connection of this
+# process, within the same transaction (the pending commit callback that made it dirty,
+# held by the entry so that it is never another's), for at most `RECORDS_MEMO_SECONDS`.
+# `_count_writes` sees every statement: anything but a SELECT or the creation or release
+# of a savepoint counts — an INSERT, UPDATE or DELETE whether or not it sends a signal,
+# a rollback to a savepoint, raw SQL — except the writes to the tables no figure is
+# computed from (`_unrecorded_tables`: the cache's own, sessions, the logs, as for the
+# records generation). A connection opened before the counter was installed (none:
+# `CoreConfig.ready` installs it) is never memoised. Values are kept pickled, as the
+# shared cache keeps them: a caller that changes what it was given changes its own copy.
+_writes = [0]
+_READS = ("SELECT", "SAVEPOINT", "RELEASE")
+_unrecorded: frozenset[str] | None = None
+
+
+def _unrecorded_tables() -> frozenset[str]:
+    global _unrecorded
+    if _unrecorded is None:
+        from django.apps import apps
+        from django.conf import settings
+
+        from kechuang.core.apps import RECORDS_IGNORED_APPS, RECORDS_IGNORED_MODELS
+
+        tables = {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in RECORDS_IGNORED_APPS
+            or model._meta.label_lower in RECORDS_IGNORED_MODELS
+        }
+        if str(settings.CACHES["default"]["BACKEND"]).endswith("DatabaseCache"):
+            tables.add(str(settings.CACHES["default"]["LOCATION"]))
+        _unrecorded = frozenset(tables)
+    return _unrecorded
+
+
+def _writes_records(sql: Any) -> bool:
+    """Whether a statement may write a row some figure is computed from."""
+    if not isinstance(sql, str):
+        return True
+    words = sql.lstrip()[:200].split(None, 3)
+    verb = words[0].upper() if words else ""
+    if verb in _READS:
+        return False
+    if verb == "UPDATE" and len(words) > 1:
+        table = words[1]
+    elif verb in ("INSERT", "DELETE") and len(words) > 2:
+        table = words[2]  # INSERT INTO t …, DELETE FROM t …
+    else:
+        return True
+    return table.strip('"`') not in _unrecorded_tables()
+
+
+def _count_writes(
+    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: Any
+) -> Any:
+    """Counted before the statement runs and again after it (a memo computed meanwhile,
+    in another thread, is never kept under the count that follows it)."""
+    if (isinstance(sql, str) and sql.startswith("SELECT")) or not _writes_records(sql):
+        return execute(sql, params, many, context)
+    _writes[0] += 1
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        _writes[0] += 1
+
+
+def watch_writes(connection: Any, **_kwargs: Any) -> None:
+    """Count the statements that may write on `connection` (`connection_created`)."""
+    if _count_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _count_writes)
+
+
+def _transaction_memo(conn: Any, token: Any, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+    if _count_writes not in conn.execute_wrappers:
+        return compute()
+    writes = _writes[0]
+    memo = conn.__dict__.get("_kc_transaction_memo")
+    if memo is None or memo[0] != writes:
+        memo = (writes, {})
+        conn._kc_transaction_memo = memo
+    found = memo[1].get(key)
+    now = time.monotonic()
+    if found is not None and found[0] is token and now - found[1] < RECORDS_MEMO_SECONDS:
+        kept: T = pickle.loads(found[2])
+        return kept
+    value = compute()
+    if _writes[0] == writes:  # computing it wrote nothing
+        memo[1][key] = (token, now, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
 
 

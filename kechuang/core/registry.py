@@ -51,7 +51,9 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.dispatch import Signal
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import module_has_submodule
 
 MODULE = "contributions"
@@ -92,12 +94,29 @@ class NavItem:
     except_url_names: tuple[str, ...] = ()
     group: str = ""
 
+    @property
+    def url(self) -> str:
+        return frame_url(self.url_name)
+
     def is_active(self, match: Any) -> bool:
         if match is None or not self.app_name or match.app_name != self.app_name:
             return False
         if self.url_names and match.url_name not in self.url_names:
             return False
         return match.url_name not in self.except_url_names
+
+
+_frame_urls: dict[tuple[str, Any, Any, str], str] = {}
+
+
+def frame_url(name: str) -> str:
+    """`reverse(name)` of a URL that takes no argument (the top bar's links, drawn on
+    every page), kept per URL configuration and script prefix."""
+    key = (name, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
+    found = _frame_urls.get(key)
+    if found is None:
+        found = _frame_urls[key] = reverse(name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -512,3 +531,4 @@ def reset_for_tests() -> None:
     """Forget the imported modules (a test that installs an app reads them again)."""
     global _modules
     _modules = None
+    _frame_urls.clear()

@@ -130,9 +130,23 @@ class Forecast:
     calibration: list[dict[str, Any]]
 
 
-def _valid_ids(qs: Any, day: dt.date) -> set[int]:
-    return set(
-        qs.valid_on(day).filter(kind=Certificate.Kind.HNTE).values_list("enterprise_id", flat=True)
+def _valid_firms(qs: Any, day: dt.date) -> dict[int, tuple[str | None, bool]]:
+    """`{enterprise id: (its region's path, whether it is deleted)}` of the firms with an
+    HNTE certificate valid on `day`: counted per area without a query per area."""
+    rows = (
+        qs.valid_on(day)
+        .filter(kind=Certificate.Kind.HNTE)
+        .values_list("enterprise_id", "enterprise__region__path", "enterprise__deleted_at")
+    )
+    return {eid: (path, deleted_at is not None) for eid, path, deleted_at in rows}
+
+
+def _valid_in(firms: dict[int, tuple[str | None, bool]], area: Region) -> int:
+    """How many of `firms` lie in `area` or below, not deleted (as `in_region` counts)."""
+    return sum(
+        1
+        for path, deleted in firms.values()
+        if not deleted and path is not None and path.startswith(area.path)
     )
 
 
@@ -152,8 +166,9 @@ def forecast(
     if region is not None:
         certs = certs.in_region(region)
     last_day_before, last_day = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
-    base = _valid_ids(certs, last_day_before)
-    still = _valid_ids(certs, last_day)
+    base_firms = _valid_firms(certs, last_day_before)
+    still_firms = _valid_firms(certs, last_day)
+    base, still = set(base_firms), set(still_firms)
     expiring = base - still
     ledgers = ledger_queryset(actor).filter(year=year)
     if region is not None:
@@ -241,8 +256,8 @@ def forecast(
             return a.contains(firms[eid].region) if eid in firms else False
 
         f = Figures(
-            start_valid=len(_valid_ids(certs.in_region(a), last_day_before)),
-            still_valid=len(_valid_ids(certs.in_region(a), last_day)),
+            start_valid=_valid_in(base_firms, a),
+            still_valid=_valid_in(still_firms, a),
             expiring=sum(1 for eid in expiring if in_a(eid)),
             pool_size=sum(1 for m in members if a.contains(m.enterprise.region)),
         )

@@ -209,9 +209,9 @@ def _campaign_items(actor: Any, day: dt.date, limit: int) -> list[TodoItem]:
             note=f"{e.campaign}",
             overdue=e.campaign.closes_on < day,
         )
-        for e in pending_entries(actor).order_by("campaign__closes_on", "commissioner__name")[
-            :limit
-        ]
+        for e in pending_entries(actor)
+        .select_related("campaign__region")  # the campaign's name (one query, not one a row)
+        .order_by("campaign__closes_on", "commissioner__name")[:limit]
     ]
 
 

@@ -686,6 +686,7 @@ class Evaluator:
         self._limit_path: str | None = records_limit_path(actor) if actor is not None else None
         self._values: dict[tuple[str, int, int], tuple[Value, Computed | None]] = {}
         self._has_records: dict[int, bool] = {}
+        self._counties: dict[int, Region] = {}
         self._stats: dict[int, dict[tuple[int, str], Any]] = {}
         self._memo: dict[Any, Any] = {}
 
@@ -700,8 +701,16 @@ class Evaluator:
         """Whether the registry covers the region: its county (for a town or park: the
         county it belongs to) has enterprises registered. A town of ours without firms
         counts 0; a peer district without any falls back to statistics."""
-        scope = region.parent if region.is_area and region.parent_id else region
-        assert scope is not None
+        scope = region
+        if region.is_area and region.parent_id:
+            # the county, read once per evaluator (the rows of a target list hold
+            # instances of their own)
+            county = self._counties.get(region.parent_id)
+            if county is None:
+                county = region.parent
+                assert county is not None
+                self._counties[region.parent_id] = county
+            scope = county
         if self._limit_path is not None and not scope.path.startswith(self._limit_path):
             return False
         if scope.pk not in self._has_records:

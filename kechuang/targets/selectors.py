@@ -388,8 +388,20 @@ class TargetRow:
 def target_rows(*, actor: Any, year: int, evaluator: Evaluator | None = None) -> list[TargetRow]:
     """The year's targets the actor may see, each with its actual value and progress."""
     ev = evaluator or Evaluator(actor=actor)
+    targets = list(target_list(actor=actor, year=year).select_related("region__parent"))
+    # The towns' and parks' figures of one county and year: one grouped query per
+    # indicator (`Evaluator.prefetch_areas`, as the dashboard's comparison), not one each.
+    areas: dict[tuple[int, int], tuple[Region, dict[int, Region], set[str]]] = {}
+    for t in targets:
+        county = t.region.parent
+        if t.indicator in INDICATORS and t.region.is_area and county is not None:
+            _county, regions, ids = areas.setdefault((county.pk, t.year), (county, {}, set()))
+            regions[t.region.pk] = t.region
+            ids.add(t.indicator)
+    for (_pk, area_year), (county, regions, ids) in areas.items():
+        ev.prefetch_areas(tuple(sorted(ids)), county, list(regions.values()), area_year)
     rows = []
-    for t in target_list(actor=actor, year=year):
+    for t in targets:
         if t.indicator not in INDICATORS:
             continue
         value = ev.value(t.indicator, t.region, t.year)

@@ -367,3 +367,59 @@ def test_a_renamed_region_drops_every_figure(county, computed):
     regions["park_a"].save()
     selectors.complete_year(staff)
     assert computed == ["staff", "staff"]
+
+
+def test_a_transaction_that_wrote_keeps_its_own_badge_until_it_next_writes(
+    county: Any, django_assert_num_queries: Any
+) -> None:
+    """Inside a transaction that has written (a request that writes then renders, every
+    test's own transaction) the badge is kept in that transaction's memo: no query while
+    nothing more is written; any statement that may write drops it, whether or not it
+    sends a signal, and so does a rolled-back savepoint."""
+    from kechuang.core.registry import todo_count
+    from kechuang.programmes import services as programmes
+    from kechuang.programmes.models import Task
+
+    staff, regions = county["staff"], county["regions"]
+
+    def task(title: str) -> Any:
+        return programmes.task_create(
+            actor=staff, title=title, region=regions["town_b"], due_on=TODAY, programme="hnte"
+        )
+
+    with transaction.atomic():
+        task("走访")
+        assert kc_cache.records_dirty()
+        assert todo_count(staff, TODAY) == 1
+        with django_assert_num_queries(0):
+            assert todo_count(staff, TODAY) == 1
+        task("复核")
+        assert todo_count(staff, TODAY) == 2
+        Task.objects.filter(title="复核").update(status=Task.Status.DONE)  # no signal
+        assert todo_count(staff, TODAY) == 1
+        with pytest.raises(RuntimeError), transaction.atomic():
+            task("回访")
+            assert todo_count(staff, TODAY) == 2
+            raise RuntimeError("savepoint rolled back")
+        assert todo_count(staff, TODAY) == 1
+        with django_assert_num_queries(0):
+            assert todo_count(staff, TODAY) == 1
+    assert todo_count(staff, TODAY) == 1
+
+
+def test_a_transaction_that_changed_the_registry_keeps_its_own_figures(
+    county: Any, computed: list[str]
+) -> None:
+    staff, firms = county["staff"], county["firms"]
+    with transaction.atomic():
+        _facts(staff, firms[1], 2020)
+        assert kc_cache.registry_dirty()
+        assert selectors.complete_year(staff) == 2020
+        assert selectors.complete_year(staff) == 2020
+        assert computed == ["staff"]  # its own figure, computed once
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _facts(staff, firms[2], 2020)
+            assert selectors.complete_year(staff) == 2020
+            raise RuntimeError("savepoint rolled back")
+        assert selectors.complete_year(staff) == 2020
+        assert computed == ["staff", "staff", "staff"]

@@ -6,6 +6,7 @@ call too, so a page, a sheet and a report show one figure the same way."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -104,3 +105,33 @@ def measure(value: object, indicator: object) -> str:
     """An indicator's value in its unit's format: `{{ v.value|measure:v.indicator }}`."""
     unit = str(getattr(indicator, "unit", indicator or ""))
     return formats.measure(value, unit, int(getattr(indicator, "decimals", 0) or 0))
+
+
+# -- the frame's links and files, drawn on every page ---------------------------------------
+
+
+@register.simple_tag
+def frame_url(name: str) -> str:
+    """`{% url name %}` of a URL that takes no argument, reversed once per URL
+    configuration and script prefix (`core.registry.frame_url`)."""
+    from kechuang.core.registry import frame_url as reversed_url
+
+    return reversed_url(name)
+
+
+_static_urls: dict[str, tuple[Any, bool, str]] = {}
+
+
+@register.simple_tag
+def frame_static(path: str) -> str:
+    """`{% static path %}`, asked of the static files' storage once per storage (a
+    settings change makes another) and DEBUG."""
+    from django.conf import settings
+    from django.core.files.storage import storages
+    from django.templatetags.static import static
+
+    storage = storages["staticfiles"]
+    found = _static_urls.get(path)
+    if found is None or found[0] is not storage or found[1] != settings.DEBUG:
+        found = _static_urls[path] = (storage, settings.DEBUG, static(path))
+    return found[2]
