@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -126,6 +128,14 @@ def demo_server(demo_county: Any, request: Any) -> Iterator[tuple[str, Any]]:
         yield f"http://127.0.0.1:{server.port}", browser
     finally:
         server.terminate()
+        # Requests still being answered (a page's late fetches, cut short by the next
+        # page or the closed browser) close the shared connection when they end: while
+        # it may still be shared, or Django raises in their threads.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+            "process_request_thread" in t.name for t in threading.enumerate()
+        ):
+            time.sleep(0.05)
         conn.dec_thread_sharing()
 
 
