@@ -69,6 +69,7 @@ def test_outsiders_are_refused_everywhere(client, staff, outsiders, tmp_path, wh
         actor=staff,
         status="previewed",
     )
+    assert len(outsiders) == 4  # one test per pair: `which` covers them all
     checked = 0
     for actor, target in outsiders[which : which + 1]:
         client.force_login(actor)
@@ -200,6 +201,7 @@ def test_another_county_sees_nothing_of_taixing_on_any_route(
         (peer_officer, firm_b),
         (staff, firm_peer),
     ]
+    assert len(pairs) == 4  # one test per pair: `which` covers them all
     for actor, target in pairs[which : which + 1]:
         client.force_login(actor)
         before = AuditLog.objects.count()

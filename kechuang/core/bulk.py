@@ -327,11 +327,18 @@ class _Insert:
             for f in self.per_row
         ]
         if self.copy_sql is not None:
+            from kechuang.core.cache import note_write
+
             raw_cursor = getattr(cursor, "cursor", cursor)  # Django's wrapper → psycopg's
-            # psycopg's errors as Django's (an IntegrityError the caller can catch)
-            with connection.wrap_database_errors, raw_cursor.copy(self.copy_sql) as copy:
-                for row in zip(*values, strict=True):
-                    copy.write_row(row)
+            # Past Django's cursor, so past its statement counter: counted here.
+            note_write()
+            try:
+                # psycopg's errors as Django's (an IntegrityError the caller can catch)
+                with connection.wrap_database_errors, raw_cursor.copy(self.copy_sql) as copy:
+                    for row in zip(*values, strict=True):
+                        copy.write_row(row)
+            finally:
+                note_write()
         else:
             cursor.executemany(self.sql, list(zip(*values, strict=True)))
 

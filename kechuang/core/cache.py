@@ -29,6 +29,7 @@ import base64
 import datetime as dt
 import hashlib
 import pickle
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -182,6 +183,7 @@ def _new_records_generation() -> None:
 
 def records_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     """A record was written: a new records generation once this transaction commits."""
+    note_write()  # (a bulk write the statement counter did not see: COPY)
     conn = connections[using]
     if not conn.in_atomic_block:
         _new_records_generation()
@@ -245,6 +247,18 @@ def records_memo(name: str, scope: str, compute: Callable[[], T]) -> T:
 # `CoreConfig.ready` installs it) is never memoised. Values are kept pickled, as the
 # shared cache keeps them: a caller that changes what it was given changes its own copy.
 _writes = [0]
+_WRITES_LOCK = threading.Lock()  # `+= 1` is not atomic: a lost count could revive a memo
+
+
+def note_write() -> None:
+    """A statement that may write a record is about to run, or has run: the memos of
+    every transaction of this process are dropped. Called by `_count_writes` for every
+    statement Django runs, by `records_changed` (every service's and import's notice),
+    and around writes that go past Django's cursor (PostgreSQL's COPY in `core.bulk`)."""
+    with _WRITES_LOCK:
+        _writes[0] += 1
+
+
 _READS = ("SELECT", "SAVEPOINT", "RELEASE")
 _unrecorded: frozenset[str] | None = None
 
@@ -293,11 +307,11 @@ def _count_writes(
     in another thread, is never kept under the count that follows it)."""
     if (isinstance(sql, str) and sql.startswith("SELECT")) or not _writes_records(sql):
         return execute(sql, params, many, context)
-    _writes[0] += 1
+    note_write()
     try:
         return execute(sql, params, many, context)
     finally:
-        _writes[0] += 1
+        note_write()
 
 
 def watch_writes(connection: Any, **_kwargs: Any) -> None:
@@ -367,31 +381,54 @@ def set_many_in_bulk(entries: Mapping[str, Any], timeout: Any = DEFAULT_TIMEOUT)
     quote = connection.ops.quote_name
     table = quote(backend._table)  # type: ignore[attr-defined]
     stored = connection.ops.adapt_datetimefield_value(expires)
-    rows = [
+    rows = sorted(  # in key order: two writers of the same keys never wait on each other
         (
             backend.make_and_validate_key(key),
             base64.b64encode(pickle.dumps(value, backend.pickle_protocol)).decode("latin1"),
             stored,
         )
         for key, value in entries.items()
-    ]
+    )
+    most = backend._max_entries
+    rows = rows[-most:] if len(rows) > most else rows  # no more than the cache holds
+    key_column, expires_column = quote("cache_key"), quote("expires")
     try:
         with transaction.atomic(using=db), connection.cursor() as cursor:
             for start in range(0, len(rows), 500):
                 chunk = rows[start : start + 500]
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
-                    f"DELETE FROM {table} WHERE {quote('cache_key')} IN ({marks})",
+                    f"DELETE FROM {table} WHERE {key_column} IN ({marks})",
                     [row[0] for row in chunk],
                 )
-                cursor.executemany(
-                    f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, "
-                    f"{quote('expires')}) VALUES (%s, %s, %s)",
-                    chunk,
-                )
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")
-            count = cursor.fetchone()[0]
-            if count > backend._max_entries:
-                backend._cull(db, cursor, timezone.now().replace(microsecond=0), count)  # type: ignore[attr-defined]
+            _make_room(backend, connection, cursor, table, len(rows))
+            cursor.executemany(
+                f"INSERT INTO {table} ({key_column}, {quote('value')}, {expires_column}) "
+                "VALUES (%s, %s, %s)",
+                rows,
+            )
     except DatabaseError:
         pass
+
+
+def _make_room(backend: Any, connection: Any, cursor: Any, table: str, coming: int) -> None:
+    """Before `coming` entries are inserted: the expired ones deleted, then, should the
+    table still overflow MAX_ENTRIES, the first keys in key order as Django culls them
+    (a `CULL_FREQUENCY`th of the table at least, all of it when that is 0)."""
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    cursor.execute(f"DELETE FROM {table} WHERE {quote('expires')} < %s", [now])
+    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+    count = cursor.fetchone()[0]
+    excess = count + coming - backend._max_entries
+    if excess <= 0:
+        return
+    frequency = backend._cull_frequency
+    cut = count if frequency == 0 else min(count, max(excess, (count + coming) // frequency))
+    if cut >= count:
+        cursor.execute(f"DELETE FROM {table}")
+        return
+    cursor.execute(connection.ops.cache_key_culling_sql() % table, [cut])
+    first_kept = cursor.fetchone()
+    if first_kept:
+        cursor.execute(f"DELETE FROM {table} WHERE {quote('cache_key')} < %s", [first_kept[0]])

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from kechuang.core import cache as kc_cache
 from kechuang.enterprises import importing, selectors, services
@@ -423,3 +423,43 @@ def test_a_transaction_that_changed_the_registry_keeps_its_own_figures(
             raise RuntimeError("savepoint rolled back")
         assert selectors.complete_year(staff) == 2020
         assert computed == ["staff", "staff", "staff"]
+
+
+def test_a_bulk_write_past_djangos_cursor_drops_the_transactions_memo(county, computed):
+    """PostgreSQL's COPY (core.bulk, as the facts import writes new rows) goes past the
+    statement counter: counted around it, and by the import's notice, so the memo of a
+    transaction that has written follows it (SQLite writes with executemany)."""
+    from kechuang.core.bulk import insert_columns
+    from kechuang.enterprises.models import YearlyFacts
+
+    staff, firms = county["staff"], county["firms"]
+    with transaction.atomic():
+        _facts(staff, firms[0], 2019, "1200")  # the transaction has written
+        assert selectors.complete_year(staff) == 2019
+        insert_columns(
+            YearlyFacts,
+            {
+                "enterprise_id": [firms[1].pk, firms[2].pk],
+                "fiscal_year": [2020, 2020],
+                "employees": [1, 1],
+            },
+        )
+        kc_cache.registry_changed()
+        kept = selectors.complete_year(staff)
+        connection.__dict__.pop("_kc_transaction_memo", None)
+        assert kept == selectors.complete_year(staff) == 2020
+        transaction.set_rollback(True)
+
+
+def test_a_notice_alone_drops_the_transactions_memo(county, computed):
+    staff, firms = county["staff"], county["firms"]
+    with transaction.atomic():
+        _facts(staff, firms[0], 2019, "1200")
+        selectors.complete_year(staff)
+        before = len(computed)
+        selectors.complete_year(staff)
+        assert len(computed) == before  # kept
+        kc_cache.records_changed()
+        selectors.complete_year(staff)
+        assert len(computed) == before + 1  # computed again
+        transaction.set_rollback(True)

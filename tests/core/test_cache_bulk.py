@@ -42,13 +42,23 @@ def test_a_timeout_expires_and_none_never_does() -> None:
     assert cache.get("kc:test:forever") == 2
 
 
-def test_past_max_entries_the_table_is_culled_as_django_does(monkeypatch: Any) -> None:
+def _rows() -> int:
     backend = caches["default"]
-    monkeypatch.setattr(backend, "_max_entries", 100)
-    set_many_in_bulk({f"kc:test:{i}": i for i in range(150)})
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(backend._table)}")
-        assert cursor.fetchone()[0] < 150
+        count: int = cursor.fetchone()[0]
+    return count
+
+
+def test_past_max_entries_room_is_made_first_and_the_new_entries_kept(monkeypatch: Any) -> None:
+    monkeypatch.setattr(caches["default"], "_max_entries", 100)
+    set_many_in_bulk({f"kc:test:old:{i:03}": i for i in range(60)})
+    set_many_in_bulk({f"kc:test:new:{i:03}": i for i in range(80)})
+    assert _rows() <= 100
+    assert len(cache.get_many([f"kc:test:new:{i:03}" for i in range(80)])) == 80
+    # a batch larger than the whole cache: no more than it holds
+    set_many_in_bulk({f"kc:test:big:{i:04}": i for i in range(1000)})
+    assert 0 < _rows() <= 100
 
 
 def test_other_backends_get_their_own_set_many(settings: Any) -> None:
