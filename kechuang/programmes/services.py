@@ -290,29 +290,37 @@ def application_record(
         app = application_open(actor=actor, programme=programme, on=opened_on or on, **fields)
         if stage == wf.initial:
             return app
-        before = snapshot(app)
-        app.stage = stage
-        app.version += 1
-        app.save(update_fields=["stage", "version", "updated_at"])
         recorded = f"{note}（{_actor_name(actor)}于{periods.today():%Y-%m-%d}登记）"
-        Event.objects.create(
-            application=app,
-            from_stage=wf.initial,
-            stage=stage,
-            on=on,
-            by=actor,
-            by_name=_actor_name(actor),
-            note=recorded[:300],
-        )
-        _log(
-            actor,
-            "transition",
-            app,
-            before,
-            f"{wf.label_of(wf.initial)} → {wf.label_of(stage)} {recorded}",
-            fields.get("via", "web"),
-        )
+        _moved(actor, wf, app, wf.initial, stage, on, recorded, fields.get("via", "web"))
     return app
+
+
+def _moved(
+    actor: Any, wf: Workflow, app: Application, frm: str, to: str, on: dt.date, note: str, via: str
+) -> None:
+    """Write one move of a locked application: its stage and version, the event and the
+    audit entry (the checks, guards and hooks are the caller's)."""
+    before = snapshot(app)
+    app.stage = to
+    app.version += 1
+    app.save(update_fields=["stage", "version", "updated_at"])
+    Event.objects.create(
+        application=app,
+        from_stage=frm,
+        stage=to,
+        on=on,
+        by=actor,
+        by_name=_actor_name(actor),
+        note=note[:300],
+    )
+    _log(
+        actor,
+        "transition",
+        app,
+        before,
+        f"{wf.label_of(frm)} → {wf.label_of(to)} {note}".strip(),
+        via,
+    )
 
 
 def _can_work_on(actor: Any, wf: Workflow, application: Application) -> tuple[bool, str]:
@@ -401,27 +409,7 @@ def application_walk(
             )
             for guard in wf.guards:
                 require(guard(move))
-            before = snapshot(app)
-            app.stage = to
-            app.version += 1
-            app.save(update_fields=["stage", "version", "updated_at"])
-            Event.objects.create(
-                application=app,
-                from_stage=move.frm,
-                stage=to,
-                on=on,
-                by=actor,
-                by_name=_actor_name(actor),
-                note=note[:300],
-            )
-            _log(
-                actor,
-                "transition",
-                app,
-                before,
-                f"{wf.label_of(move.frm)} → {wf.label_of(to)} {note}".strip(),
-                via,
-            )
+            _moved(actor, wf, app, move.frm, to, on, note, via)
             # The event just written is the last one: its date is not before the others'.
             last = (on, to)
             hooks = wf.on_enter.get(to, ())
