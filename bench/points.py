@@ -16,7 +16,12 @@ runs after one untimed warm-up:
 * the floor of exact ranking: one `np.sort` of every percentile indicator's known values
   within each stage cohort, the values derived beforehand (from the frame, by the
   expressions scoring compares) and nothing else done — the least an exact percentile
-  in its cohort costs (ties and unknown values aside), to set the 10× target against.
+  in its cohort costs (ties and unknown values aside), to set the 10× target against;
+* the floor of returning the result: the columns `score` adds (their number and dtypes
+  taken from one scored run), each filled with a constant into fresh memory, as `score`
+  must return them — and, beside it, the same writes into memory already touched, which
+  shows how much of that floor is the first touch of fresh pages (a page fault per
+  4 KiB; on our virtual machines several µs each).
 
 Target (issue #13): the whole county of 100,000 scored in under 2 s on 2 cores, within
 10× of the scan.
@@ -126,6 +131,21 @@ def main() -> None:
     def floor() -> object:
         return [np.sort(v) for v in cohorts]
 
+    result = score(df, iset)
+    added = [result[name].dtype for name in result.columns if name not in df.columns]
+    widths = [np.int32 if dtype == pl.Int32 else np.int64 for dtype in added]
+    added_mb = sum(np.dtype(w).itemsize for w in widths) * args.n / 1e6
+
+    def write_fresh() -> object:
+        return [np.full(args.n, 1, dtype=w) for w in widths]
+
+    touched = write_fresh()
+
+    def write_touched() -> object:
+        for a in touched:
+            a.fill(2)
+        return touched
+
     figures = {
         "scan (one pass over the read columns)": best_of(args.repeat, scan),
         "score: percentiles, points, ranks, tiers": best_of(args.repeat, lambda: score(df, plain)),
@@ -133,12 +153,16 @@ def main() -> None:
             args.repeat, lambda: score(df, iset)
         ),
         "floor: one sort per percentile indicator and stage": best_of(args.repeat, floor),
+        f"floor: write the {len(widths)} result columns ({added_mb:.1f} MB), fresh memory": (
+            best_of(args.repeat, write_fresh)
+        ),
+        "  the same writes into memory already touched": best_of(args.repeat, write_touched),
     }
     base = figures["scan (one pass over the read columns)"][1]
-    print(f"{'':56} {'cold s':>8} {'best s':>8} {'rows/s':>12} {'× scan':>8}")
+    print(f"{'':62} {'cold s':>8} {'best s':>8} {'rows/s':>12} {'× scan':>8}")
     for name, (cold, best) in figures.items():
-        print(f"{name:56} {cold:8.3f} {best:8.3f} {args.n / best:12,.0f} {best / base:8.1f}")
-    out = score(df, iset)
+        print(f"{name:62} {cold:8.3f} {best:8.3f} {args.n / best:12,.0f} {best / base:8.1f}")
+    out = result
     print(
         f"scored {out['total'].count():,} (stage unknown: {out['stage'].null_count():,}); "
         f"{len(iset.indicators)} indicators, "
