@@ -236,17 +236,24 @@ def _supply(actor: User, rng: random.Random) -> dict[str, list[Expert]]:
 def _firms() -> dict[str, list[Enterprise]]:
     """The county's firms by technology domain (those with one), in a fixed order."""
     out: dict[str, list[Enterprise]] = {}
-    codes = {t[0] for t in TOPICS}
     for e in (
         Enterprise.objects.exclude(tech_domain="")
         .select_related("region")
         .order_by("-is_above_scale", "pk")
     ):
-        family = e.tech_domain if e.tech_domain in codes else e.tech_domain.split(".")[0]
-        key = next((c for c in codes if c == family or c.split(".")[0] == family), None)
+        key = topic_of(e.tech_domain)
         if key:
             out.setdefault(key, []).append(e)
     return out
+
+
+def topic_of(domain: str) -> str | None:
+    """The demo topic a firm of technology domain `domain` posts under: its own, else the
+    first in TOPICS of its family ("4.7" → "4.5"). In TOPICS' order: picked from a set,
+    as it once was, the demo changed with PYTHONHASHSEED."""
+    codes = [t[0] for t in TOPICS]
+    family = domain if domain in codes else domain.split(".")[0]
+    return next((c for c in codes if c == family or c.split(".")[0] == family), None)
 
 
 def _day(rng: random.Random, year: int, last: dt.date | None = None) -> dt.date:

@@ -127,3 +127,16 @@ def test_every_list_page_export_imports_back_unchanged_as_kjj(
         actor=kjj, kind="event_financing", data=buf.getvalue(), filename="x.xlsx", commit=False
     )
     assert plan.errors == [] and plan.counts["unchanged"] == plan.counts["rows"] > 0
+
+
+def test_a_firm_posts_under_its_own_topic_else_the_first_of_its_family() -> None:
+    from kechuang.matching.demo import TOPICS, topic_of
+
+    codes = [t[0] for t in TOPICS]
+    assert topic_of(codes[2]) == codes[2]
+    family = codes[2].split(".")[0]
+    first = next(c for c in codes if c.split(".")[0] == family)
+    assert sum(c.split(".")[0] == family for c in codes) > 1  # the family is shared
+    assert topic_of(f"{family}.99") == first
+    assert topic_of(family) == first
+    assert topic_of("99.1") is None
