@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kechuang.accounts import services
@@ -91,14 +91,14 @@ def tokens(request: HttpRequest) -> list[TokenOut]:
     response={201: TokenCreated},
     summary="创建API令牌（须登录会话；密钥只返回一次）",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
     token, key = services.api_token_create(
         actor=request.user,
         name=payload.name,
         days=payload.days,
         by_token=getattr(request, "bearer_token", False),
     )
-    return 201, TokenCreated(**_token_out(token).model_dump(), key=key)
+    return Status(201, TokenCreated(**_token_out(token).model_dump(), key=key))
 
 
 @router.delete("/tokens/{prefix}", response=TokenOut, summary="吊销本人的API令牌")

@@ -134,8 +134,27 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 
 class KechuangAPI(NinjaAPI):
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        document = super().get_openapi_schema(*args, **kwargs)
+    # The document is the same for every request under one URL prefix and took 60–80 ms
+    # to build, so it is built once per prefix; a few prefixes are kept (a proxy's
+    # SCRIPT_NAME is the client's to choose, so not every one).
+    _DOCUMENTS_KEPT = 4
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        documents: dict[str, Any] = self.__dict__.setdefault("_documents", {})
+        document = documents.get(path_prefix)
+        if document is None:
+            document = self._build_openapi_schema(path_prefix)
+            if len(documents) >= self._DOCUMENTS_KEPT:
+                documents.clear()
+            documents[path_prefix] = document
+        return document
+
+    def _build_openapi_schema(self, path_prefix: str) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix)
         document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         ref = {"$ref": "#/components/schemas/Error"}
         for item in document.get("paths", {}).values():

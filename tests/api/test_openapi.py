@@ -116,3 +116,16 @@ def test_the_check_catches_an_untyped_object(openapi: dict[str, Any]) -> None:
     assert untyped(openapi, None)
     assert untyped(openapi, {"type": "array", "items": {}})
     assert not untyped(openapi, {"type": "object", "properties": {"a": {"type": "string"}}})
+
+
+def test_the_document_is_built_once_per_prefix_and_few_are_kept() -> None:
+    from kechuang.api.api import api
+
+    first = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert api.get_openapi_schema(path_prefix="/api/v1/") is first
+    assert "/api/v1/tokens" in first["paths"]
+    other = api.get_openapi_schema(path_prefix="/behind-proxy/api/v1/")
+    assert other is not first and "/behind-proxy/api/v1/tokens" in other["paths"]
+    for i in range(20):
+        api.get_openapi_schema(path_prefix=f"/p{i}/api/v1/")
+    assert len(api.__dict__["_documents"]) <= api._DOCUMENTS_KEPT
