@@ -109,12 +109,17 @@ class NavItem:
 _frame_urls: dict[tuple[str, Any, Any, str], str] = {}
 
 
+FRAME_URLS_KEPT = 1024  # the top bar's links under a few dozen prefixes
+
+
 def frame_url(name: str) -> str:
     """`reverse(name)` of a URL that takes no argument (the top bar's links, drawn on
     every page), kept per URL configuration and script prefix."""
     key = (name, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
     found = _frame_urls.get(key)
     if found is None:
+        if len(_frame_urls) >= FRAME_URLS_KEPT:  # a proxy's SCRIPT_NAME is the client's
+            _frame_urls.clear()
         found = _frame_urls[key] = reverse(name)
     return found
 

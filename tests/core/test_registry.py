@@ -42,3 +42,19 @@ def test_every_installed_item_sits_in_a_named_menu_or_on_the_bar() -> None:
         if item.key == "example_rd":
             continue
         assert nav_group_of(item) != MORE, item.key
+
+
+def test_frame_urls_follow_the_script_prefix_and_few_are_kept(monkeypatch: Any) -> None:
+    from django.urls import get_script_prefix, set_script_prefix
+
+    monkeypatch.setattr(registry, "FRAME_URLS_KEPT", 10)
+    monkeypatch.setattr(registry, "_frame_urls", {})
+    before = get_script_prefix()
+    try:
+        assert registry.frame_url("enterprises:search") == "/enterprises/search/"
+        for i in range(30):  # a client behind a proxy chooses SCRIPT_NAME
+            set_script_prefix(f"/p{i}/")
+            assert registry.frame_url("enterprises:search") == f"/p{i}/enterprises/search/"
+            assert len(registry._frame_urls) <= 10
+    finally:
+        set_script_prefix(before)
